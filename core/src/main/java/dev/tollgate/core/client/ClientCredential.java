@@ -1,0 +1,112 @@
+package dev.tollgate.core.client;
+
+import dev.tollgate.core.scope.ScopeSet;
+import dev.tollgate.core.tenant.TenantId;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A client credential: who a program is, what it may ask for, and how it proves itself.
+ * Immutable; every change produces a new value with a fresh {@code updatedAt}.
+ *
+ * @param builtin null for custom credentials; set for the two every tenant starts with
+ */
+public record ClientCredential(
+        TenantId tenantId,
+        ClientId clientId,
+        String name,
+        ScopeSet allowedScopes,
+        ScopeSet defaultScopes,
+        List<String> audiences,
+        List<String> authorities,
+        Duration tokenTtl,
+        Set<ClientAuthMethod> authMethods,
+        boolean enabled,
+        BuiltinClient builtin,
+        List<StoredSecret> secrets,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    public static final Duration DEFAULT_TOKEN_TTL = Duration.ofSeconds(3600);
+    public static final Duration MIN_TOKEN_TTL = Duration.ofSeconds(60);
+    public static final Duration MAX_TOKEN_TTL = Duration.ofDays(1);
+    public static final int MAX_NAME_LENGTH = 200;
+    /** A client holds at most two secrets: the current one and, during a rotation, the previous one. */
+    public static final int MAX_SECRETS = 2;
+
+    public ClientCredential {
+        Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(allowedScopes, "allowedScopes");
+        Objects.requireNonNull(defaultScopes, "defaultScopes");
+        Objects.requireNonNull(tokenTtl, "tokenTtl");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("client name must not be blank");
+        }
+        name = name.strip();
+        if (name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("client name must be at most " + MAX_NAME_LENGTH
+                    + " characters without control characters");
+        }
+        if (!allowedScopes.containsAll(defaultScopes)) {
+            throw new IllegalArgumentException("default scopes must be a subset of allowed scopes");
+        }
+        if (tokenTtl.compareTo(MIN_TOKEN_TTL) < 0 || tokenTtl.compareTo(MAX_TOKEN_TTL) > 0) {
+            throw new IllegalArgumentException("token lifetime must be between " + MIN_TOKEN_TTL.toSeconds()
+                    + " and " + MAX_TOKEN_TTL.toSeconds() + " seconds");
+        }
+        audiences = List.copyOf(audiences == null ? List.of() : audiences);
+        for (String audience : audiences) {
+            requirePrintable(audience, "audience");
+        }
+        authorities = List.copyOf(authorities == null ? List.of() : authorities);
+        for (String authority : authorities) {
+            requirePrintable(authority, "authority");
+        }
+        authMethods = authMethods == null || authMethods.isEmpty()
+                ? Set.copyOf(EnumSet.allOf(ClientAuthMethod.class))
+                : Set.copyOf(authMethods);
+        secrets = List.copyOf(secrets == null ? List.of() : secrets);
+        if (secrets.size() > MAX_SECRETS) {
+            throw new IllegalArgumentException("a client holds at most " + MAX_SECRETS + " secrets");
+        }
+    }
+
+    private static void requirePrintable(String value, String what) {
+        if (value == null || value.isEmpty() || value.length() > 512
+                || value.chars().anyMatch(c -> c < 0x21 || c > 0x7E)) {
+            throw new IllegalArgumentException(what + " must be 1-512 printable ASCII characters without spaces");
+        }
+    }
+
+    /** The secrets a presented secret is checked against at {@code now}: a rotation's two fall out naturally. */
+    public List<StoredSecret> activeSecrets(Instant now) {
+        return secrets.stream().filter(s -> s.isActiveAt(now)).toList();
+    }
+
+    public ClientCredential withEnabled(boolean newEnabled, Instant now) {
+        return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
+                tokenTtl, authMethods, newEnabled, builtin, secrets, createdAt, now);
+    }
+
+    public ClientCredential withSecrets(List<StoredSecret> newSecrets, Instant now) {
+        return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
+                tokenTtl, authMethods, enabled, builtin, newSecrets, createdAt, now);
+    }
+
+    public ClientCredential withScopes(ScopeSet allowed, ScopeSet defaults, Instant now) {
+        return new ClientCredential(tenantId, clientId, name, allowed, defaults, audiences, authorities,
+                tokenTtl, authMethods, enabled, builtin, secrets, createdAt, now);
+    }
+
+    public boolean isBuiltin() {
+        return builtin != null;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.tollgate.core.key;
+
+import dev.tollgate.core.tenant.TenantId;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The rotation rule, as a pure function from a tenant's keys to the changes a store applies:
+ * NEXT becomes CURRENT, CURRENT becomes RETIRED (published until its last token has expired),
+ * a fresh NEXT is generated and published before it ever signs, and retired keys whose tokens
+ * have all expired are dropped.
+ *
+ * <p>Because the next key is in the JWKS from the previous rotation on, a verifier that cached
+ * the JWKS already knows the key that starts signing, and no token is rejected early.
+ */
+public final class KeyRotation {
+
+    /** Margin for verifiers whose clocks run behind ours (RFC 9068 verifiers commonly allow 60 s). */
+    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+    private KeyRotation() {
+    }
+
+    /** What a store must do: update these keys (matched by kid and previous state), insert these, delete these. */
+    public record Plan(List<Change> updates, List<SigningKey> inserts, List<SigningKey> deletes) {
+        public Plan {
+            updates = List.copyOf(updates);
+            inserts = List.copyOf(inserts);
+            deletes = List.copyOf(deletes);
+        }
+    }
+
+    /** A state change guarded by the state the key had when the plan was made, so two nodes can't both rotate. */
+    public record Change(KeyState expectedState, SigningKey key) {
+    }
+
+    /** A new tenant's keys: one CURRENT and one NEXT, both published from the start. */
+    public static List<SigningKey> initialKeys(TenantId tenant, SigningAlgorithm algorithm, Instant now) {
+        SigningKey current = newKey(tenant, algorithm, now).activated(now);
+        return List.of(current, newKey(tenant, algorithm, now));
+    }
+
+    /**
+     * Plans one rotation.
+     *
+     * @param keys           the tenant's keys now
+     * @param algorithm      algorithm of the new NEXT key (the tenant's setting, so a change of algorithm
+     *                       rolls in over two rotations without breaking anyone)
+     * @param longestTokenTtl the longest lifetime any token of this tenant can have had
+     */
+    public static Plan rotate(List<SigningKey> keys, SigningAlgorithm algorithm, Duration longestTokenTtl, Instant now) {
+        SigningKey current = null;
+        SigningKey next = null;
+        List<SigningKey> deletes = new ArrayList<>();
+        for (SigningKey key : keys) {
+            switch (key.state()) {
+                case CURRENT -> current = key;
+                case NEXT -> next = key;
+                case RETIRED -> {
+                    if (!key.isPublishedAt(now)) {
+                        deletes.add(key);
+                    }
+                }
+            }
+        }
+        List<Change> updates = new ArrayList<>();
+        List<SigningKey> inserts = new ArrayList<>();
+        if (next == null) {
+            // A ring without a NEXT (only possible after manual edits): publish one now, sign with it next time.
+            next = newKey(tenantOf(keys), algorithm, now);
+            inserts.add(next);
+            return new Plan(updates, inserts, deletes);
+        }
+        if (current != null) {
+            Instant until = now.plus(longestTokenTtl).plus(CLOCK_SKEW);
+            updates.add(new Change(KeyState.CURRENT, current.retired(now, until)));
+        }
+        updates.add(new Change(KeyState.NEXT, next.activated(now)));
+        inserts.add(newKey(next.tenantId(), algorithm, now));
+        return new Plan(updates, inserts, deletes);
+    }
+
+    private static TenantId tenantOf(List<SigningKey> keys) {
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("no keys to rotate");
+        }
+        return keys.get(0).tenantId();
+    }
+
+    private static SigningKey newKey(TenantId tenant, SigningAlgorithm algorithm, Instant now) {
+        String kid = UUID.randomUUID().toString();
+        return new SigningKey(tenant, kid, algorithm, KeyState.NEXT, algorithm.generate(kid), now, null, null, null);
+    }
+}

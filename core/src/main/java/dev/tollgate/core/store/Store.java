@@ -1,0 +1,39 @@
+package dev.tollgate.core.store;
+
+import java.util.function.Supplier;
+
+/**
+ * One store (embedded or PostgreSQL): its repositories and a way to run several of their calls
+ * as one transaction.
+ */
+public interface Store extends AutoCloseable {
+
+    TenantRepository tenants();
+
+    ScopeRepository scopes();
+
+    ClientRepository clients();
+
+    SigningKeyRepository keys();
+
+    InstallationRepository installation();
+
+    /**
+     * Runs {@code work} so that every repository call it makes on this thread commits together or
+     * not at all. Nested calls join the outer transaction.
+     */
+    <T> T inTransaction(Supplier<T> work);
+
+    default void inTransaction(Runnable work) {
+        inTransaction(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /** A short description for logs, e.g. {@code embedded H2 at ./data}; never contains a password. */
+    String describe();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,42 @@
+package dev.tollgate.core.token;
+
+import java.util.Objects;
+
+/**
+ * Why a token was not issued.
+ *
+ * @param error       the OAuth error code the client sees
+ * @param description the {@code error_description}: says what to fix, never whether a client id exists
+ * @param reason      a finer reason for logs, metrics and audit (clients see only {@code error})
+ */
+public record TokenRefusal(OAuthErrorCode error, String description, Reason reason) {
+
+    public enum Reason {
+        MALFORMED_REQUEST,
+        UNKNOWN_TENANT,
+        UNKNOWN_CLIENT,
+        WRONG_SECRET,
+        CLIENT_DISABLED,
+        AUTH_METHOD_NOT_ALLOWED,
+        QUERY_CREDENTIALS_DISABLED,
+        UNSUPPORTED_GRANT_TYPE,
+        SCOPE_NOT_ALLOWED,
+        NO_DEFAULT_SCOPE,
+        AUDIENCE_NOT_ALLOWED,
+        SIGNING_UNAVAILABLE
+    }
+
+    public TokenRefusal {
+        Objects.requireNonNull(error, "error");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    public static TokenRefusal invalidClient(Reason reason) {
+        return new TokenRefusal(OAuthErrorCode.INVALID_CLIENT, "client authentication failed", reason);
+    }
+
+    public boolean isAuthenticationFailure() {
+        return error == OAuthErrorCode.INVALID_CLIENT;
+    }
+}
