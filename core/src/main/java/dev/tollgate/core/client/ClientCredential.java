@@ -58,6 +58,9 @@ public record ClientCredential(
         if (!allowedScopes.containsAll(defaultScopes)) {
             throw new IllegalArgumentException("default scopes must be a subset of allowed scopes");
         }
+        if (tokenTtl.getNano() != 0) {
+            throw new IllegalArgumentException("token lifetime must be whole seconds");
+        }
         if (tokenTtl.compareTo(MIN_TOKEN_TTL) < 0 || tokenTtl.compareTo(MAX_TOKEN_TTL) > 0) {
             throw new IllegalArgumentException("token lifetime must be between " + MIN_TOKEN_TTL.toSeconds()
                     + " and " + MAX_TOKEN_TTL.toSeconds() + " seconds");

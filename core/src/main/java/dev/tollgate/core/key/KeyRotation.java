@@ -71,6 +71,10 @@ public final class KeyRotation {
         List<SigningKey> inserts = new ArrayList<>();
         if (next == null) {
             // A ring without a NEXT (only possible after manual edits): publish one now, sign with it next time.
+            // The unchanged CURRENT is still guarded, so two nodes repairing at once can't both insert.
+            if (current != null) {
+                updates.add(new Change(KeyState.CURRENT, current));
+            }
             next = newKey(tenantOf(keys), algorithm, now);
             inserts.add(next);
             return new Plan(updates, inserts, deletes);

@@ -20,7 +20,8 @@ public interface Store extends AutoCloseable {
 
     /**
      * Runs {@code work} so that every repository call it makes on this thread commits together or
-     * not at all. Nested calls join the outer transaction.
+     * not at all. Nested calls join the outer transaction; an exception that leaves a nested call
+     * rolls back the whole transaction, even when an outer caller catches it.
      */
     <T> T inTransaction(Supplier<T> work);
 

@@ -11,7 +11,9 @@ public enum OAuthErrorCode {
     UNAUTHORIZED_CLIENT("unauthorized_client"),
     UNSUPPORTED_GRANT_TYPE("unsupported_grant_type"),
     INVALID_SCOPE("invalid_scope"),
-    INVALID_TARGET("invalid_target");
+    INVALID_TARGET("invalid_target"),
+    /** Not a §5.2 code, but the one OAuth uses (RFC 6749 §4.1.2.1) when the server can't serve right now. */
+    TEMPORARILY_UNAVAILABLE("temporarily_unavailable");
 
     private final String code;
 

@@ -1,0 +1,157 @@
+package dev.tollgate.core.admin;
+
+import dev.tollgate.core.client.BuiltinClient;
+import dev.tollgate.core.client.ClientAuthMethod;
+import dev.tollgate.core.client.ClientCredential;
+import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.client.ClientSecret;
+import dev.tollgate.core.client.SecretHasher;
+import dev.tollgate.core.client.StoredSecret;
+import dev.tollgate.core.scope.ScopeName;
+import dev.tollgate.core.scope.ScopeSet;
+import dev.tollgate.core.store.Store;
+import dev.tollgate.core.tenant.TenantId;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Creates and changes client credentials. Secrets are generated here, hashed at once, and handed
+ * back exactly once; nothing but the hash is kept.
+ */
+public final class ClientAdministration {
+
+    /** How long the previous secret keeps working after a rotation unless the caller says otherwise. */
+    public static final Duration DEFAULT_ROTATION_OVERLAP = Duration.ofHours(24);
+
+    private final Store store;
+    private final SecretHasher hasher;
+    private final ChangeListener changes;
+    private final Clock clock;
+
+    public ClientAdministration(Store store, SecretHasher hasher, ChangeListener changes, Clock clock) {
+        this.store = store;
+        this.hasher = hasher;
+        this.changes = changes;
+        this.clock = clock;
+    }
+
+    /**
+     * @throws NotFoundException        when the tenant does not exist
+     * @throws IllegalArgumentException when a scope is not defined in the tenant, or a value is invalid
+     */
+    public ClientWithSecret create(TenantId tenant, ClientSpec spec) {
+        return store.inTransaction(() -> insert(tenant, spec, null));
+    }
+
+    ClientWithSecret createBuiltin(TenantId tenant, BuiltinClient builtin, ScopeSet scopes) {
+        return insert(tenant, ClientSpec.named(builtin.displayName(), scopes), builtin);
+    }
+
+    private ClientWithSecret insert(TenantId tenant, ClientSpec spec, BuiltinClient builtin) {
+        requireTenant(tenant);
+        requireDefined(tenant, spec.allowedScopes());
+        Instant now = clock.instant();
+        ClientSecret secret = ClientSecret.generate();
+        ClientCredential client = new ClientCredential(tenant, ClientId.generate(), spec.name(), spec.allowedScopes(),
+                spec.defaultScopes(), spec.audiences(), spec.authorities(), spec.tokenTtl(),
+                EnumSet.allOf(ClientAuthMethod.class), true, builtin,
+                List.of(new StoredSecret(newSecretId(), hasher.hash(secret), now, null)), now, now);
+        store.clients().insert(client);
+        return new ClientWithSecret(client, secret);
+    }
+
+    public ClientCredential get(TenantId tenant, ClientId id) {
+        return store.clients().find(tenant, id)
+                .orElseThrow(() -> new NotFoundException("no client " + id + " in tenant " + tenant));
+    }
+
+    public List<ClientCredential> list(TenantId tenant) {
+        requireTenant(tenant);
+        return store.clients().list(tenant);
+    }
+
+    /**
+     * Issues a new secret. The previous one keeps working for {@code overlap} (zero ends it now),
+     * so deployments can switch without a window in which nothing works.
+     */
+    public ClientWithSecret rotateSecret(TenantId tenant, ClientId id, Duration overlap) {
+        if (overlap.isNegative()) {
+            throw new IllegalArgumentException("overlap must not be negative");
+        }
+        ClientWithSecret rotated = store.inTransaction(() -> {
+            ClientCredential client = get(tenant, id);
+            Instant now = clock.instant();
+            ClientSecret secret = ClientSecret.generate();
+            List<StoredSecret> secrets = new ArrayList<>();
+            // Only the newest previous secret survives the rotation; an older overlap ends now.
+            client.activeSecrets(now).stream()
+                    .max((a, b) -> a.createdAt().compareTo(b.createdAt()))
+                    .filter(previous -> !overlap.isZero())
+                    .ifPresent(previous -> secrets.add(previous.expiringAt(now.plus(overlap))));
+            secrets.add(new StoredSecret(newSecretId(), hasher.hash(secret), now, null));
+            ClientCredential updated = client.withSecrets(secrets, now);
+            store.clients().update(updated);
+            return new ClientWithSecret(updated, secret);
+        });
+        changes.clientChanged(tenant, id);
+        return rotated;
+    }
+
+    public ClientCredential setEnabled(TenantId tenant, ClientId id, boolean enabled) {
+        ClientCredential updated = store.inTransaction(() -> {
+            ClientCredential client = get(tenant, id).withEnabled(enabled, clock.instant());
+            store.clients().update(client);
+            return client;
+        });
+        changes.clientChanged(tenant, id);
+        return updated;
+    }
+
+    public ClientCredential setScopes(TenantId tenant, ClientId id, ScopeSet allowed, ScopeSet defaults) {
+        ClientCredential updated = store.inTransaction(() -> {
+            requireDefined(tenant, allowed);
+            ClientCredential client = get(tenant, id).withScopes(allowed, defaults == null ? allowed : defaults,
+                    clock.instant());
+            store.clients().update(client);
+            return client;
+        });
+        changes.clientChanged(tenant, id);
+        return updated;
+    }
+
+    /** @throws IllegalStateException for the two default credentials, which can be rotated but not deleted */
+    public void delete(TenantId tenant, ClientId id) {
+        store.inTransaction(() -> {
+            ClientCredential client = get(tenant, id);
+            if (client.isBuiltin()) {
+                throw new IllegalStateException("'" + client.name() + "' is a default credential: rotate or disable it instead");
+            }
+            store.clients().delete(tenant, id);
+        });
+        changes.clientChanged(tenant, id);
+    }
+
+    private void requireTenant(TenantId tenant) {
+        if (store.tenants().find(tenant).isEmpty()) {
+            throw new NotFoundException("no tenant " + tenant);
+        }
+    }
+
+    private void requireDefined(TenantId tenant, ScopeSet scopes) {
+        for (ScopeName scope : scopes) {
+            if (store.scopes().find(tenant, scope).isEmpty()) {
+                throw new IllegalArgumentException("scope " + scope + " is not defined in tenant " + tenant);
+            }
+        }
+    }
+
+    private static String newSecretId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.tollgate.core.admin;
+
+import dev.tollgate.core.client.ClientCredential;
+import dev.tollgate.core.key.KeyRotation;
+import dev.tollgate.core.key.SigningKey;
+import dev.tollgate.core.store.Store;
+import dev.tollgate.core.tenant.Tenant;
+import dev.tollgate.core.tenant.TenantId;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** Lists and rotates a tenant's signing keys. */
+public final class KeyAdministration {
+
+    private final Store store;
+    private final ChangeListener changes;
+    private final Clock clock;
+
+    public KeyAdministration(Store store, ChangeListener changes, Clock clock) {
+        this.store = store;
+        this.changes = changes;
+        this.clock = clock;
+    }
+
+    public List<SigningKey> list(TenantId tenant) {
+        requireTenant(tenant);
+        return store.keys().list(tenant);
+    }
+
+    /**
+     * Rotates once. The retired key stays published for the longest lifetime any client of the
+     * tenant has now: tokens it signed were issued before this moment with at most that lifetime.
+     *
+     * @return the keys after rotation
+     * @throws IllegalStateException when another node rotated at the same moment (nothing changed)
+     */
+    public List<SigningKey> rotate(TenantId tenant) {
+        Tenant t = requireTenant(tenant);
+        Duration longest = store.clients().list(tenant).stream()
+                .map(ClientCredential::tokenTtl)
+                .max(Duration::compareTo)
+                .orElse(ClientCredential.MAX_TOKEN_TTL);
+        KeyRotation.Plan plan = KeyRotation.rotate(store.keys().list(tenant), t.settings().signingAlgorithm(),
+                longest, clock.instant());
+        if (!store.keys().apply(plan)) {
+            throw new IllegalStateException("keys of tenant " + tenant + " changed during rotation; nothing was changed");
+        }
+        changes.keysChanged(tenant);
+        return store.keys().list(tenant);
+    }
+
+    private Tenant requireTenant(TenantId tenant) {
+        return store.tenants().find(tenant).orElseThrow(() -> new NotFoundException("no tenant " + tenant));
+    }
+}

@@ -1,0 +1,114 @@
+package dev.tollgate.core.token;
+
+import com.nimbusds.jose.JOSEException;
+import dev.tollgate.core.cache.Directory;
+import dev.tollgate.core.client.ClientCredential;
+import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.key.SigningKeyRing;
+import dev.tollgate.core.scope.ScopeSet;
+import dev.tollgate.core.tenant.Tenant;
+import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.core.tenant.TenantSettings;
+import dev.tollgate.core.token.TokenRefusal.Reason;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The client-credentials grant (RFC 6749 §4.4) as policy: find the tenant and client, authenticate,
+ * decide the grant, mint. Protocol adapters (the canonical endpoint and the compatibility routes)
+ * parse their wire shape into a {@link Request} and render the {@link Outcome}.
+ */
+public final class TokenService {
+
+    /**
+     * @param requestedScopes null when no {@code scope} was sent
+     * @param queryCredentials true when the credentials came in the URL query string
+     */
+    public record Request(TenantId tenant, PresentedCredentials credentials, ScopeSet requestedScopes,
+                          List<String> resources, boolean queryCredentials) {
+        public Request {
+            Objects.requireNonNull(tenant, "tenant");
+            Objects.requireNonNull(credentials, "credentials");
+            resources = List.copyOf(resources);
+        }
+    }
+
+    /** Exactly one of {@code token} and {@code refusal} is set; {@code client} is set once it was identified. */
+    public record Outcome(IssuedToken token, TokenRefusal refusal, ClientCredential client) {
+        public boolean isIssued() {
+            return token != null;
+        }
+    }
+
+    private final Directory directory;
+    private final ClientAuthenticator authenticator;
+    private final TokenPolicy policy;
+    private final TokenMinter minter;
+    private final Function<TenantId, String> issuers;
+    private final Clock clock;
+
+    public TokenService(Directory directory, ClientAuthenticator authenticator, Function<TenantId, String> issuers,
+                        Clock clock) {
+        this.directory = directory;
+        this.authenticator = authenticator;
+        this.policy = new TokenPolicy();
+        this.minter = new TokenMinter();
+        this.issuers = issuers;
+        this.clock = clock;
+    }
+
+    public Outcome issue(Request request) {
+        Optional<Tenant> maybeTenant = directory.tenant(request.tenant());
+        if (maybeTenant.isEmpty()) {
+            return refused(new TokenRefusal(OAuthErrorCode.INVALID_REQUEST, "unknown tenant", Reason.UNKNOWN_TENANT), null);
+        }
+        Tenant tenant = maybeTenant.get();
+        if (request.queryCredentials() && !tenant.settings().allowQueryCredentials()) {
+            return refused(queryCredentialsRefusal(tenant.id()), null);
+        }
+        Instant now = clock.instant();
+        PresentedCredentials presented = request.credentials();
+        ClientCredential client = ClientId.isValid(presented.clientId())
+                ? directory.client(tenant.id(), new ClientId(presented.clientId())).orElse(null)
+                : null;
+        Optional<TokenRefusal> authFailure = authenticator.authenticate(client, presented, now);
+        if (authFailure.isPresent()) {
+            return refused(authFailure.get(), client);
+        }
+        String issuer = issuers.apply(tenant.id());
+        TokenPolicy.Decision decision = policy.decide(tenant, client, request.requestedScopes(), request.resources(), issuer);
+        if (!decision.isGranted()) {
+            return refused(decision.refusal(), client);
+        }
+        Optional<SigningKeyRing> ring = directory.keyRing(tenant.id());
+        if (ring.isEmpty()) {
+            return refused(new TokenRefusal(OAuthErrorCode.TEMPORARILY_UNAVAILABLE, "tenant has no signing key",
+                    Reason.SIGNING_UNAVAILABLE), client);
+        }
+        try {
+            return new Outcome(minter.mint(decision.grant(), ring.get(), issuer, now), null, client);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("signing failed for tenant " + tenant.id(), e);
+        }
+    }
+
+    /** RFC 6749 §2.3.1 forbids credentials in the URL; the description says how to get going anyway. */
+    public static TokenRefusal queryCredentialsRefusal(TenantId tenant) {
+        return new TokenRefusal(OAuthErrorCode.INVALID_REQUEST,
+                "client credentials in the query string are not accepted (RFC 6749 section 2.3.1); send them with"
+                        + " HTTP Basic authentication or in the form body, or enable the tenant setting "
+                        + TenantSettings.ALLOW_QUERY_CREDENTIALS
+                        + " (tollgate tenant set --tenant " + tenant.value() + " --"
+                        + TenantSettings.ALLOW_QUERY_CREDENTIALS + "=true)",
+                Reason.QUERY_CREDENTIALS_DISABLED);
+    }
+
+    private static Outcome refused(TokenRefusal refusal, ClientCredential client) {
+        return new Outcome(null, refusal, client);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.tollgate.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tollgate.core.store.ClientRepository;
+import dev.tollgate.core.store.InstallationRepository;
+import dev.tollgate.core.store.ScopeRepository;
+import dev.tollgate.core.store.SigningKeyRepository;
+import dev.tollgate.core.store.Store;
+import dev.tollgate.core.store.StoreException;
+import dev.tollgate.core.store.TenantRepository;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * The store over JDBC: the embedded H2 database or PostgreSQL, with the same SQL and the same
+ * Flyway migrations ({@code db/migration}) for both.
+ *
+ * <p>Open one with {@link #open(StoreConfig)}; it is thread-safe, and meant to live as long as the
+ * process. See {@link Database} for how transactions and failures behave.
+ */
+public final class JdbcStore implements Store {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
+
+    private final String description;
+    private final HikariDataSource dataSource;
+    private final Database db;
+    private final TenantRepository tenants;
+    private final ScopeRepository scopes;
+    private final ClientRepository clients;
+    private final SigningKeyRepository keys;
+    private final InstallationRepository installation;
+
+    private JdbcStore(String description, HikariDataSource dataSource) {
+        this.description = description;
+        this.dataSource = dataSource;
+        this.db = new Database(dataSource);
+        this.tenants = new JdbcTenantRepository(db);
+        this.scopes = new JdbcScopeRepository(db);
+        this.clients = new JdbcClientRepository(db);
+        this.keys = new JdbcSigningKeyRepository(db);
+        this.installation = new JdbcInstallationRepository(db);
+    }
+
+    /**
+     * Connects (creating the embedded store's directory if need be), brings the schema up to date,
+     * and logs which store it opened.
+     *
+     * @throws StoreException when the database can't be reached or migrated
+     */
+    public static JdbcStore open(StoreConfig config) {
+        String description = config.describe();
+        if (config.isEmbedded()) {
+            createDataDirectory(config.dataDirectory());
+        }
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(hikariConfig(config));
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open " + description, e);
+        }
+        try {
+            MigrateResult migration = Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+            String product = product(dataSource);
+            LOG.info("Opened {} ({}, schema version {}{})", description, product,
+                    migration.targetSchemaVersion != null ? migration.targetSchemaVersion : migration.initialSchemaVersion,
+                    migration.migrationsExecuted > 0 ? ", migrations applied now: " + migration.migrationsExecuted : "");
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw new StoreException("cannot migrate " + description, e);
+        }
+        return new JdbcStore(description, dataSource);
+    }
+
+    private static HikariConfig hikariConfig(StoreConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("tollgate-store");
+        hikari.setJdbcUrl(config.connectionUrl());
+        if (config.connectionUser() != null) {
+            hikari.setUsername(config.connectionUser());
+        }
+        hikari.setPassword(config.connectionPassword());
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setMinimumIdle(Math.min(2, config.poolSize()));
+        hikari.setAutoCommit(true);
+        if (config.isPostgres()) {
+            hikari.addDataSourceProperty("ApplicationName", "tollgate");
+            // Keep row values (PostgreSQL's "Detail: Key (...)=(...)") out of exception messages,
+            // which end up in logs, unless the URL asks for them.
+            if (!config.jdbcUrl().contains("logServerErrorDetail")) {
+                hikari.addDataSourceProperty("logServerErrorDetail", "false");
+            }
+        }
+        return hikari;
+    }
+
+    private static void createDataDirectory(Path directory) {
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        try {
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                // Owner-only: the directory holds the private signing keys.
+                Files.createDirectories(directory,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectories(directory);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new StoreException("data directory " + directory.toAbsolutePath() + " exists but is not a directory", e);
+        } catch (IOException e) {
+            throw new StoreException("cannot create data directory " + directory.toAbsolutePath(), e);
+        }
+    }
+
+    private static String product(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            DatabaseMetaData meta = connection.getMetaData();
+            return meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion();
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the database's version", e);
+        }
+    }
+
+    @Override
+    public TenantRepository tenants() {
+        return tenants;
+    }
+
+    @Override
+    public ScopeRepository scopes() {
+        return scopes;
+    }
+
+    @Override
+    public ClientRepository clients() {
+        return clients;
+    }
+
+    @Override
+    public SigningKeyRepository keys() {
+        return keys;
+    }
+
+    @Override
+    public InstallationRepository installation() {
+        return installation;
+    }
+
+    @Override
+    public <T> T inTransaction(Supplier<T> work) {
+        return db.inTransaction(work);
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    /** The pool, for tests and tools in this package. */
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Closes the pool; the embedded database closes with its last connection. Idempotent. */
+    @Override
+    public void close() {
+        if (!dataSource.isClosed()) {
+            dataSource.close();
+            LOG.info("Closed {}", description);
+        }
+    }
+}

@@ -1,0 +1,947 @@
+package dev.tollgate.store;
+
+import dev.tollgate.core.client.BuiltinClient;
+import dev.tollgate.core.client.ClientAuthMethod;
+import dev.tollgate.core.client.ClientCredential;
+import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.client.ClientSecret;
+import dev.tollgate.core.client.SecretHasher;
+import dev.tollgate.core.client.StoredSecret;
+import dev.tollgate.core.key.KeyRotation;
+import dev.tollgate.core.key.KeyState;
+import dev.tollgate.core.key.SigningAlgorithm;
+import dev.tollgate.core.key.SigningKey;
+import dev.tollgate.core.scope.ScopeDefinition;
+import dev.tollgate.core.scope.ScopeName;
+import dev.tollgate.core.scope.ScopeSet;
+import dev.tollgate.core.store.DuplicateException;
+import dev.tollgate.core.store.Store;
+import dev.tollgate.core.store.StoreException;
+import dev.tollgate.core.tenant.Tenant;
+import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.core.tenant.TenantSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
+
+/**
+ * What every store must do, whatever the database. A subclass supplies the configuration of an
+ * empty database that lives as long as the test class; every test starts on an open store with
+ * empty tables.
+ */
+public abstract class RepositoryContract {
+
+    /** Nanosecond precision on purpose: the store must give back exactly what it was given. */
+    protected static final Instant T0 = Instant.parse("2026-03-01T10:15:30.123456789Z");
+    protected static final TenantId A = TenantId.of("tenant-a");
+    protected static final TenantId B = TenantId.of("tenant-b");
+
+    private static final SecretHasher HASHER = new SecretHasher(new byte[32]);
+    private static final List<String> TABLES =
+            List.of("client_secrets", "clients", "scopes", "signing_keys", "installation", "tenants");
+
+    protected Store store;
+
+    /** An empty database, the same one for every test of the class. */
+    protected abstract StoreConfig config();
+
+    @BeforeEach
+    void openEmptyStore() throws SQLException {
+        store = JdbcStore.open(config());
+        try (Connection c = ((JdbcStore) store).dataSource().getConnection(); Statement s = c.createStatement()) {
+            for (String table : TABLES) {
+                s.executeUpdate("DELETE FROM " + table);
+            }
+        }
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    // ---------------------------------------------------------------- tenants
+
+    @Test
+    void tenantRoundTripsEveryField() {
+        Tenant custom = new Tenant(A, "Acme Payments", new TenantSettings(SigningAlgorithm.RS256, true,
+                "https://api.acme.example"), T0);
+        Tenant defaults = new Tenant(B, null, TenantSettings.DEFAULTS, T0.plusNanos(1));
+
+        store.tenants().insert(custom);
+        store.tenants().insert(defaults);
+
+        assertThat(store.tenants().find(A)).contains(custom);
+        assertThat(store.tenants().find(B)).contains(defaults);
+        assertThat(store.tenants().find(B).orElseThrow().settings().defaultAudience()).isNull();
+    }
+
+    @Test
+    void tenantFindWhenMissingThenEmpty() {
+        assertThat(store.tenants().find(A)).isEmpty();
+    }
+
+    @Test
+    void tenantListIsOrderedByIdInCodePointOrder() {
+        for (String id : List.of("b", "a-2", "B", "a", "10001", "Z")) {
+            insertTenant(TenantId.of(id));
+        }
+
+        assertThat(store.tenants().list()).extracting(t -> t.id().value())
+                .containsExactly("10001", "B", "Z", "a", "a-2", "b");
+    }
+
+    @Test
+    void tenantUpdateReplacesNameAndSettingsButNotCreationTime() {
+        Tenant original = insertTenant(A);
+        Tenant changed = new Tenant(A, "Renamed", new TenantSettings(SigningAlgorithm.EdDSA, true, "aud"),
+                T0.plusSeconds(99));
+
+        assertThat(store.tenants().update(changed)).isTrue();
+
+        assertThat(store.tenants().find(A)).contains(
+                new Tenant(A, "Renamed", changed.settings(), original.createdAt()));
+    }
+
+    @Test
+    void tenantUpdateCanClearTheDefaultAudience() {
+        store.tenants().insert(new Tenant(A, "A", TenantSettings.DEFAULTS.withDefaultAudience("aud"), T0));
+
+        store.tenants().update(new Tenant(A, "A", TenantSettings.DEFAULTS, T0));
+
+        assertThat(store.tenants().find(A).orElseThrow().settings().defaultAudience()).isNull();
+    }
+
+    @Test
+    void tenantUpdateWhenMissingThenFalse() {
+        assertThat(store.tenants().update(tenant(A))).isFalse();
+        assertThat(store.tenants().list()).isEmpty();
+    }
+
+    @Test
+    void tenantInsertWhenIdTakenThenDuplicate() {
+        insertTenant(A);
+
+        assertThatThrownBy(() -> store.tenants().insert(new Tenant(A, "Other", TenantSettings.DEFAULTS, T0)))
+                .isInstanceOf(DuplicateException.class);
+        assertThat(store.tenants().find(A).orElseThrow().name()).isEqualTo(tenant(A).name());
+    }
+
+    @Test
+    void tenantCreatedOutsideTheStorableRangeIsRefused() {
+        Tenant far = new Tenant(A, "A", TenantSettings.DEFAULTS, Instant.parse("2263-01-01T00:00:00Z"));
+
+        assertThatThrownBy(() -> store.tenants().insert(far)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ---------------------------------------------------------------- scopes
+
+    @Test
+    void scopeRoundTripsNameAndDescription() {
+        insertTenant(A);
+        ScopeDefinition described = new ScopeDefinition(new ScopeName("orders:read"), "Read orders – ünïcode ok");
+        ScopeDefinition bare = new ScopeDefinition(new ScopeName("https://api.example/x!"), null);
+
+        store.scopes().insert(A, described);
+        store.scopes().insert(A, bare);
+
+        assertThat(store.scopes().find(A, described.name())).contains(described);
+        assertThat(store.scopes().find(A, bare.name())).contains(bare);
+        assertThat(store.scopes().find(A, new ScopeName("missing"))).isEmpty();
+    }
+
+    @Test
+    void scopeListIsOrderedByNameAndHoldsOnlyThatTenantsScopes() {
+        insertTenant(A);
+        insertTenant(B);
+        for (String name : List.of("write", "Admin", "read", "a:b")) {
+            store.scopes().insert(A, new ScopeDefinition(new ScopeName(name), name + " things"));
+        }
+        store.scopes().insert(B, new ScopeDefinition(new ScopeName("other"), ""));
+
+        assertThat(store.scopes().list(A)).extracting(s -> s.name().value())
+                .containsExactly("Admin", "a:b", "read", "write");
+        assertThat(store.scopes().list(B)).extracting(s -> s.name().value()).containsExactly("other");
+        assertThat(store.scopes().find(B, new ScopeName("read"))).isEmpty();
+    }
+
+    @Test
+    void scopeInsertWhenTenantAlreadyDefinesItThenDuplicate() {
+        insertTenant(A);
+        store.scopes().insert(A, new ScopeDefinition(new ScopeName("read"), "first"));
+
+        assertThatThrownBy(() -> store.scopes().insert(A, new ScopeDefinition(new ScopeName("read"), "second")))
+                .isInstanceOf(DuplicateException.class);
+        assertThat(store.scopes().find(A, new ScopeName("read")).orElseThrow().description()).isEqualTo("first");
+    }
+
+    @Test
+    void scopeWithTheSameNameInAnotherTenantIsAllowed() {
+        insertTenant(A);
+        insertTenant(B);
+
+        store.scopes().insert(A, new ScopeDefinition(new ScopeName("read"), "A's"));
+        store.scopes().insert(B, new ScopeDefinition(new ScopeName("read"), "B's"));
+
+        assertThat(store.scopes().find(A, new ScopeName("read")).orElseThrow().description()).isEqualTo("A's");
+        assertThat(store.scopes().find(B, new ScopeName("read")).orElseThrow().description()).isEqualTo("B's");
+    }
+
+    @Test
+    void scopeDeleteRemovesOnlyThatTenantsScope() {
+        insertTenant(A);
+        insertTenant(B);
+        ScopeName read = new ScopeName("read");
+        store.scopes().insert(A, new ScopeDefinition(read, ""));
+        store.scopes().insert(B, new ScopeDefinition(read, ""));
+
+        assertThat(store.scopes().delete(A, read)).isTrue();
+
+        assertThat(store.scopes().find(A, read)).isEmpty();
+        assertThat(store.scopes().find(B, read)).isPresent();
+        assertThat(store.scopes().delete(A, read)).isFalse();
+    }
+
+    @Test
+    void scopeInsertForUnknownTenantThenStoreException() {
+        assertThatThrownBy(() -> store.scopes().insert(A, new ScopeDefinition(new ScopeName("read"), "")))
+                .isInstanceOf(StoreException.class)
+                .isNotInstanceOf(DuplicateException.class);
+    }
+
+    // ---------------------------------------------------------------- clients
+
+    @Test
+    void clientRoundTripsEveryField() {
+        insertTenant(A);
+        StoredSecret current = secret(T0.plusSeconds(60), null);
+        StoredSecret previous = secret(T0, T0.plus(Duration.ofHours(24)).plusNanos(7));
+        ClientCredential client = new ClientCredential(A, new ClientId("svc.billing~1_x-Y"), "Billing service",
+                ScopeSet.of("orders:read", "orders:write", "payments"), ScopeSet.of("orders:read", "payments"),
+                List.of("https://api.example.com", "urn:billing", "https://a.example"),
+                List.of("ROLE_USER", "ROLE_ADMIN"),
+                Duration.ofSeconds(900), Set.of(ClientAuthMethod.CLIENT_SECRET_POST), false, BuiltinClient.MICROSERVICE,
+                List.of(current, previous), T0, T0.plusMillis(1500).plusNanos(3));
+
+        store.clients().insert(client);
+
+        ClientCredential found = store.clients().find(A, client.clientId()).orElseThrow();
+        assertThat(found).isEqualTo(client);
+        assertThat(found.secrets()).containsExactly(current, previous);
+        assertThat(found.audiences()).containsExactly("https://api.example.com", "urn:billing", "https://a.example");
+        assertThat(found.authorities()).containsExactly("ROLE_USER", "ROLE_ADMIN");
+        assertThat(found.activeSecrets(T0.plus(Duration.ofDays(2)))).containsExactly(current);
+    }
+
+    @Test
+    void clientRoundTripsEmptyListsNoSecretsAndDefaults() {
+        insertTenant(A);
+        ClientCredential bare = new ClientCredential(A, ClientId.generate(), "Bare", ScopeSet.EMPTY, ScopeSet.EMPTY,
+                null, null, ClientCredential.DEFAULT_TOKEN_TTL, null, true, null, null, T0, T0);
+
+        store.clients().insert(bare);
+
+        ClientCredential found = store.clients().find(A, bare.clientId()).orElseThrow();
+        assertThat(found).isEqualTo(bare);
+        assertThat(found.secrets()).isEmpty();
+        assertThat(found.audiences()).isEmpty();
+        assertThat(found.authorities()).isEmpty();
+        assertThat(found.builtin()).isNull();
+        assertThat(found.authMethods()).containsExactlyInAnyOrder(ClientAuthMethod.values());
+    }
+
+    @Test
+    void clientFindWhenMissingThenEmpty() {
+        insertTenant(A);
+
+        assertThat(store.clients().find(A, new ClientId("nobody"))).isEmpty();
+    }
+
+    @Test
+    void clientListIsOrderedByCreationTimeThenIdAndHoldsSecrets() {
+        insertTenant(A);
+        ClientCredential late = client(A, "a-late", T0.plusSeconds(10), List.of(secret(T0, null)));
+        ClientCredential tieB = client(A, "b-tie", T0.plusNanos(1), List.of());
+        ClientCredential tieA = client(A, "a-tie", T0.plusNanos(1), List.of(secret(T0, null), secret(T0, T0)));
+        ClientCredential first = client(A, "z-first", T0, List.of(secret(T0, null)));
+        for (ClientCredential c : List.of(late, tieB, first, tieA)) {
+            store.clients().insert(c);
+        }
+
+        assertThat(store.clients().list(A)).containsExactly(first, tieA, tieB, late);
+    }
+
+    @Test
+    void clientOfOneTenantIsInvisibleThroughAnother() {
+        insertTenant(A);
+        insertTenant(B);
+        ClientCredential client = client(A, "only-in-a", T0, List.of(secret(T0, null)));
+        store.clients().insert(client);
+
+        assertThat(store.clients().find(B, client.clientId())).isEmpty();
+        assertThat(store.clients().list(B)).isEmpty();
+        assertThat(store.clients().list(A)).containsExactly(client);
+    }
+
+    @Test
+    void clientInsertWhenIdTakenInSameTenantThenDuplicate() {
+        insertTenant(A);
+        ClientCredential client = client(A, "taken", T0, List.of(secret(T0, null)));
+        store.clients().insert(client);
+
+        assertThatThrownBy(() -> store.clients().insert(client(A, "taken", T0.plusSeconds(1), List.of())))
+                .isInstanceOf(DuplicateException.class);
+        assertThat(store.clients().find(A, client.clientId())).contains(client);
+    }
+
+    @Test
+    void clientInsertWhenIdTakenInOtherTenantThenDuplicate() {
+        insertTenant(A);
+        insertTenant(B);
+        ClientCredential client = client(A, "taken", T0, List.of(secret(T0, null)));
+        store.clients().insert(client);
+
+        assertThatThrownBy(() -> store.clients().insert(client(B, "taken", T0, List.of(secret(T0, null)))))
+                .isInstanceOf(DuplicateException.class);
+        assertThat(store.clients().list(B)).isEmpty();
+        assertThat(store.clients().find(A, client.clientId())).contains(client);
+    }
+
+    @Test
+    void clientInsertWhenASecretCollidesThenNothingIsStored() {
+        insertTenant(A);
+        StoredSecret secret = secret(T0, null);
+        ClientCredential twice = client(A, "twice", T0, List.of(secret, secret.expiringAt(T0.plusSeconds(1))));
+
+        assertThatThrownBy(() -> store.clients().insert(twice)).isInstanceOf(DuplicateException.class);
+
+        assertThat(store.clients().find(A, twice.clientId())).isEmpty();
+        store.clients().insert(client(A, "twice", T0, List.of(secret)));
+        assertThat(store.clients().find(A, twice.clientId()).orElseThrow().secrets()).containsExactly(secret);
+    }
+
+    @Test
+    void clientInsertOfASecondBuiltinOfTheSameKindInATenantThenDuplicate() {
+        insertTenant(A);
+        insertTenant(B);
+        store.clients().insert(builtin(A, "a-default", BuiltinClient.DEFAULT));
+        store.clients().insert(builtin(A, "a-micro", BuiltinClient.MICROSERVICE));
+        store.clients().insert(builtin(B, "b-default", BuiltinClient.DEFAULT));
+
+        assertThatThrownBy(() -> store.clients().insert(builtin(A, "a-default-2", BuiltinClient.DEFAULT)))
+                .isInstanceOf(DuplicateException.class);
+        assertThat(store.clients().list(A)).extracting(ClientCredential::builtin)
+                .containsExactlyInAnyOrder(BuiltinClient.DEFAULT, BuiltinClient.MICROSERVICE);
+    }
+
+    @Test
+    void clientWithATokenLifetimeOfFractionalSecondsIsRefused() {
+        insertTenant(A);
+        ClientCredential client = new ClientCredential(A, new ClientId("frac"), "Frac", ScopeSet.EMPTY,
+                ScopeSet.EMPTY, null, null, Duration.ofMillis(60_500), null, true, null, null, T0, T0);
+
+        assertThatThrownBy(() -> store.clients().insert(client)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.clients().list(A)).isEmpty();
+    }
+
+    @Test
+    void clientUpdateReplacesEveryFieldAndTheSecrets() {
+        insertTenant(A);
+        StoredSecret old = secret(T0, null);
+        ClientCredential original = client(A, "rotating", T0, List.of(old));
+        store.clients().insert(original);
+
+        StoredSecret fresh = secret(T0.plusSeconds(100), null);
+        ClientCredential rotated = new ClientCredential(A, original.clientId(), "Renamed",
+                ScopeSet.of("x", "y"), ScopeSet.of("y"), List.of("aud-2"), List.of("ROLE_OTHER"),
+                Duration.ofSeconds(120), Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC), true, BuiltinClient.DEFAULT,
+                List.of(fresh, old.expiringAt(T0.plusSeconds(3700))), T0.plusSeconds(1), T0.plusSeconds(100));
+        assertThat(store.clients().update(rotated)).isTrue();
+        assertThat(store.clients().find(A, original.clientId())).contains(rotated);
+
+        ClientCredential settled = rotated.withSecrets(List.of(fresh), T0.plusSeconds(4000))
+                .withEnabled(false, T0.plusSeconds(4000));
+        assertThat(store.clients().update(settled)).isTrue();
+        assertThat(store.clients().find(A, original.clientId())).contains(settled);
+
+        ClientCredential cleared = settled.withSecrets(List.of(), T0.plusSeconds(5000));
+        assertThat(store.clients().update(cleared)).isTrue();
+        assertThat(store.clients().find(A, original.clientId())).contains(cleared);
+    }
+
+    @Test
+    void clientUpdateWhenMissingThenFalse() {
+        insertTenant(A);
+
+        assertThat(store.clients().update(client(A, "ghost", T0, List.of(secret(T0, null))))).isFalse();
+        assertThat(store.clients().list(A)).isEmpty();
+    }
+
+    @Test
+    void clientUpdateThroughOtherTenantThenFalseAndUnchanged() {
+        insertTenant(A);
+        insertTenant(B);
+        ClientCredential client = client(A, "mine", T0, List.of(secret(T0, null)));
+        store.clients().insert(client);
+
+        ClientCredential hijack = client(B, "mine", T0, List.of(secret(T0, null)));
+        assertThat(store.clients().update(hijack)).isFalse();
+
+        assertThat(store.clients().find(A, client.clientId())).contains(client);
+        assertThat(store.clients().list(B)).isEmpty();
+    }
+
+    @Test
+    void clientDeleteRemovesItWithItsSecrets() throws SQLException {
+        insertTenant(A);
+        ClientCredential client = client(A, "doomed", T0, List.of(secret(T0, null), secret(T0, T0)));
+        store.clients().insert(client);
+
+        assertThat(store.clients().delete(A, client.clientId())).isTrue();
+
+        assertThat(store.clients().find(A, client.clientId())).isEmpty();
+        assertThat(count("client_secrets")).isZero();
+        assertThat(store.clients().delete(A, client.clientId())).isFalse();
+        store.clients().insert(client);
+        assertThat(store.clients().find(A, client.clientId())).contains(client);
+    }
+
+    @Test
+    void clientDeleteThroughOtherTenantThenFalse() {
+        insertTenant(A);
+        insertTenant(B);
+        ClientCredential client = client(A, "mine", T0, List.of());
+        store.clients().insert(client);
+
+        assertThat(store.clients().delete(B, client.clientId())).isFalse();
+        assertThat(store.clients().find(A, client.clientId())).contains(client);
+    }
+
+    // ---------------------------------------------------------------- signing keys
+
+    @ParameterizedTest
+    @EnumSource(SigningAlgorithm.class)
+    void signingKeyRoundTripsWithItsPrivateJwk(SigningAlgorithm algorithm) {
+        insertTenant(A);
+        List<SigningKey> keys = KeyRotation.initialKeys(A, algorithm, T0);
+        keys.forEach(store.keys()::insert);
+
+        List<SigningKey> found = store.keys().list(A);
+
+        assertThat(found).containsExactlyInAnyOrderElementsOf(keys);
+        for (SigningKey key : found) {
+            assertThat(key.privateJwk().isPrivate()).isTrue();
+            assertThat(key.privateJwk().toJSONObject()).isEqualTo(
+                    keys.stream().filter(k -> k.kid().equals(key.kid())).findFirst().orElseThrow()
+                            .privateJwk().toJSONObject());
+        }
+    }
+
+    @Test
+    void retiredSigningKeyRoundTripsItsDates() {
+        insertTenant(A);
+        SigningKey key = KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0).get(0)
+                .retired(T0.plusSeconds(10), T0.plus(Duration.ofHours(1)).plusNanos(1));
+        store.keys().insert(key);
+
+        assertThat(store.keys().list(A)).containsExactly(key);
+    }
+
+    @Test
+    void signingKeyListIsOrderedByCreationTimeThenKidAndHoldsOnlyThatTenantsKeys() {
+        insertTenant(A);
+        insertTenant(B);
+        List<SigningKey> sameTime = KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0.plusSeconds(5));
+        List<SigningKey> earlier = KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0);
+        List<SigningKey> others = KeyRotation.initialKeys(B, SigningAlgorithm.ES256, T0);
+        Stream.of(sameTime, others, earlier).flatMap(List::stream).forEach(store.keys()::insert);
+
+        List<SigningKey> expected = new ArrayList<>(sameTime);
+        expected.addAll(earlier);
+        expected.sort(Comparator.comparing(SigningKey::createdAt).thenComparing(SigningKey::kid));
+        assertThat(store.keys().list(A)).containsExactlyElementsOf(expected);
+        assertThat(store.keys().list(B)).containsExactlyInAnyOrderElementsOf(others);
+        assertThat(store.keys().list(TenantId.of("nobody"))).isEmpty();
+    }
+
+    @Test
+    void signingKeyInsertWhenKidTakenInTenantThenDuplicate() {
+        insertTenant(A);
+        SigningKey key = KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0).get(0);
+        store.keys().insert(key);
+
+        assertThatThrownBy(() -> store.keys().insert(key)).isInstanceOf(DuplicateException.class);
+    }
+
+    @Test
+    void keyRotationApplySucceedsOnceAndTheSamePlanAgainIsRefusedWithNothingChanged() {
+        insertTenant(A);
+        KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0).forEach(store.keys()::insert);
+        Instant later = T0.plus(Duration.ofDays(1));
+        KeyRotation.Plan plan = KeyRotation.rotate(store.keys().list(A), SigningAlgorithm.ES256,
+                Duration.ofHours(1), later);
+
+        assertThat(store.keys().apply(plan)).isTrue();
+
+        List<SigningKey> rotated = store.keys().list(A);
+        List<SigningKey> expected = new ArrayList<>(plan.inserts());
+        plan.updates().forEach(change -> expected.add(change.key()));
+        assertThat(rotated).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(rotated).extracting(SigningKey::state)
+                .containsExactlyInAnyOrder(KeyState.RETIRED, KeyState.CURRENT, KeyState.NEXT);
+
+        assertThat(store.keys().apply(plan)).isFalse();
+        assertThat(store.keys().list(A)).isEqualTo(rotated);
+    }
+
+    @Test
+    void keyRotationDeletesRetiredKeysOnceTheirTokensHaveExpired() {
+        insertTenant(A);
+        List<SigningKey> initial = KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0);
+        initial.forEach(store.keys()::insert);
+        Duration ttl = Duration.ofHours(1);
+        assertThat(store.keys().apply(KeyRotation.rotate(store.keys().list(A), SigningAlgorithm.ES256, ttl,
+                T0.plus(Duration.ofDays(1))))).isTrue();
+
+        KeyRotation.Plan second = KeyRotation.rotate(store.keys().list(A), SigningAlgorithm.ES256, ttl,
+                T0.plus(Duration.ofDays(2)));
+        assertThat(second.deletes()).extracting(SigningKey::kid).containsExactly(initial.get(0).kid());
+        assertThat(store.keys().apply(second)).isTrue();
+
+        List<SigningKey> keys = store.keys().list(A);
+        assertThat(keys).hasSize(3).extracting(SigningKey::kid).doesNotContain(initial.get(0).kid());
+        assertThat(store.keys().apply(new KeyRotation.Plan(List.of(), List.of(), second.deletes()))).isFalse();
+    }
+
+    @Test
+    void keyRotationWhenALaterGuardFailsThenEarlierUpdatesAreUndone() {
+        insertTenant(A);
+        List<SigningKey> initial = KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0);
+        initial.forEach(store.keys()::insert);
+        List<SigningKey> before = store.keys().list(A);
+        KeyRotation.Plan valid = KeyRotation.rotate(before, SigningAlgorithm.ES256, Duration.ofHours(1),
+                T0.plusSeconds(60));
+        SigningKey current = initial.get(0);
+        // First change is right (CURRENT -> RETIRED); the second expects the CURRENT key to be NEXT.
+        KeyRotation.Plan halfStale = new KeyRotation.Plan(
+                List.of(valid.updates().get(0), new KeyRotation.Change(KeyState.NEXT, current.activated(T0))),
+                valid.inserts(), List.of());
+
+        assertThat(store.keys().apply(halfStale)).isFalse();
+
+        assertThat(store.keys().list(A)).isEqualTo(before);
+    }
+
+    @Test
+    void keyRotationWhenAnInsertCollidesThenItThrowsAndNothingIsApplied() {
+        insertTenant(A);
+        KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0).forEach(store.keys()::insert);
+        List<SigningKey> before = store.keys().list(A);
+        KeyRotation.Plan plan = KeyRotation.rotate(before, SigningAlgorithm.ES256, Duration.ofHours(1),
+                T0.plusSeconds(60));
+        KeyRotation.Plan colliding = new KeyRotation.Plan(plan.updates(), List.of(before.get(0)), List.of());
+
+        assertThatThrownBy(() -> store.keys().apply(colliding)).isInstanceOf(DuplicateException.class);
+
+        assertThat(store.keys().list(A)).isEqualTo(before);
+    }
+
+    @Test
+    void keyRotationRacedByTwoNodesIsAppliedByExactlyOne() throws Exception {
+        insertTenant(A);
+        KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0).forEach(store.keys()::insert);
+        KeyRotation.Plan plan = KeyRotation.rotate(store.keys().list(A), SigningAlgorithm.ES256,
+                Duration.ofHours(1), T0.plusSeconds(60));
+        KeyRotation.Plan rival = KeyRotation.rotate(store.keys().list(A), SigningAlgorithm.ES256,
+                Duration.ofHours(1), T0.plusSeconds(61));
+
+        List<Boolean> results = race(List.of(() -> store.keys().apply(plan), () -> store.keys().apply(rival)));
+
+        assertThat(results).containsExactlyInAnyOrder(true, false);
+        assertThat(store.keys().list(A)).hasSize(3).extracting(SigningKey::state)
+                .containsExactlyInAnyOrder(KeyState.RETIRED, KeyState.CURRENT, KeyState.NEXT);
+    }
+
+    // ---------------------------------------------------------------- installation
+
+    @Test
+    void installationFindWhenMissingThenEmpty() {
+        assertThat(store.installation().find("secret-hashing-key")).isEmpty();
+    }
+
+    @Test
+    void installationPutIfAbsentStoresTheValueAndReturnsIt() {
+        byte[] key = new byte[32];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = (byte) (i * 37 - 128);
+        }
+
+        assertThat(store.installation().putIfAbsent("secret-hashing-key", key)).isEqualTo(key);
+        assertThat(store.installation().find("secret-hashing-key")).get().isEqualTo(key);
+    }
+
+    @Test
+    void installationPutIfAbsentWhenPresentReturnsTheFirstValue() {
+        byte[] first = bytes("first");
+        store.installation().putIfAbsent("k", first);
+
+        assertThat(store.installation().putIfAbsent("k", bytes("second"))).isEqualTo(first);
+        assertThat(store.installation().find("k")).get().isEqualTo(first);
+    }
+
+    @Test
+    void installationPutIfAbsentRaceGivesEveryoneTheWinnersValue() throws Exception {
+        List<Callable<byte[]>> contenders = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            byte[] mine = bytes("node-" + i);
+            contenders.add(() -> store.installation().putIfAbsent("race", mine));
+        }
+
+        List<byte[]> results = race(contenders);
+
+        byte[] stored = store.installation().find("race").orElseThrow();
+        assertThat(results).allSatisfy(result -> assertThat(result).isEqualTo(stored));
+    }
+
+    @Test
+    void installationPutIfAbsentInsideATransactionWhenPresentLeavesTheTransactionUsable() {
+        store.installation().putIfAbsent("k", bytes("first"));
+
+        byte[] result = store.inTransaction(() -> {
+            byte[] got = store.installation().putIfAbsent("k", bytes("second"));
+            insertTenant(A);
+            return got;
+        });
+
+        assertThat(result).isEqualTo(bytes("first"));
+        assertThat(store.tenants().find(A)).isPresent();
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    @Test
+    void transactionCommitsEveryCallTogetherAndReturnsTheResult() {
+        String result = store.inTransaction(() -> {
+            insertEverything(A);
+            return "done";
+        });
+
+        assertThat(result).isEqualTo("done");
+        assertEverythingPresent(A);
+    }
+
+    @Test
+    void transactionWhenWorkThrowsThenEveryInsertIsRolledBack() throws SQLException {
+        assertThatThrownBy(() -> store.inTransaction(() -> {
+            insertEverything(A);
+            throw new IllegalStateException("boom");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+
+        assertNothingStored();
+    }
+
+    @Test
+    void transactionWhenAStoreCallFailsThenEarlierCallsAreRolledBack() throws SQLException {
+        assertThatThrownBy(() -> store.inTransaction(() -> {
+            insertEverything(A);
+            store.tenants().insert(tenant(A));
+        })).isInstanceOf(DuplicateException.class);
+
+        assertNothingStored();
+    }
+
+    @Test
+    void nestedTransactionJoinsTheOuterOneAndRollsBackWithIt() throws SQLException {
+        assertThatThrownBy(() -> store.inTransaction(() -> {
+            store.inTransaction(() -> insertEverything(A));
+            assertEverythingPresent(A);
+            throw new IllegalStateException("outer fails after inner finished");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertNothingStored();
+    }
+
+    @Test
+    void nestedTransactionCommitsOnlyWithTheOuterOne() throws Exception {
+        CountDownLatch innerDone = new CountDownLatch(1);
+        CountDownLatch checked = new CountDownLatch(1);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            Future<Optional<Tenant>> seenByOther = other.submit(() -> {
+                innerDone.await();
+                try {
+                    return store.tenants().find(A);
+                } finally {
+                    checked.countDown();
+                }
+            });
+            store.inTransaction(() -> {
+                store.inTransaction(() -> insertTenant(A));
+                innerDone.countDown();
+                await(checked);
+            });
+
+            assertThat(seenByOther.get(30, TimeUnit.SECONDS)).isEmpty();
+            assertThat(store.tenants().find(A)).isPresent();
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    @Test
+    void nestedTransactionThatFailsDoomsTheOuterOneEvenIfTheFailureIsCaught() throws SQLException {
+        assertThatThrownBy(() -> store.inTransaction(() -> {
+            insertTenant(A);
+            try {
+                store.inTransaction(() -> {
+                    store.scopes().insert(A, new ScopeDefinition(new ScopeName("read"), ""));
+                    throw new IllegalStateException("inner");
+                });
+            } catch (IllegalStateException expected) {
+                // swallowed on purpose
+            }
+        })).isInstanceOf(StoreException.class).hasMessageContaining("nested");
+
+        assertNothingStored();
+    }
+
+    @Test
+    void duplicateCaughtInsideATransactionLeavesItUsable() {
+        store.inTransaction(() -> {
+            insertTenant(A);
+            assertThatThrownBy(() -> insertTenant(A)).isInstanceOf(DuplicateException.class);
+            store.scopes().insert(A, new ScopeDefinition(new ScopeName("read"), ""));
+        });
+
+        assertThat(store.tenants().find(A)).isPresent();
+        assertThat(store.scopes().list(A)).hasSize(1);
+    }
+
+    @Test
+    void staleKeyRotationInsideATransactionIsUndoneAloneAndTheTransactionGoesOn() {
+        insertTenant(A);
+        KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0).forEach(store.keys()::insert);
+        KeyRotation.Plan plan = KeyRotation.rotate(store.keys().list(A), SigningAlgorithm.ES256,
+                Duration.ofHours(1), T0.plusSeconds(60));
+        store.keys().apply(plan);
+        List<SigningKey> rotated = store.keys().list(A);
+
+        boolean applied = store.inTransaction(() -> {
+            insertTenant(B);
+            return store.keys().apply(plan);
+        });
+
+        assertThat(applied).isFalse();
+        assertThat(store.keys().list(A)).isEqualTo(rotated);
+        assertThat(store.tenants().find(B)).isPresent();
+    }
+
+    @Test
+    void transactionIsInvisibleToOtherThreadsUntilItCommits() throws Exception {
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            store.inTransaction(() -> {
+                insertTenant(A);
+                assertThat(store.tenants().find(A)).isPresent();
+                Optional<Tenant> seen = get(other.submit(() -> store.tenants().find(A)));
+                assertThat(seen).isEmpty();
+            });
+            assertThat(get(other.submit(() -> store.tenants().find(A)))).isPresent();
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    @Test
+    void transactionsGiveTheirConnectionsBackToThePool() {
+        try (Store small = JdbcStore.open(config().withPoolSize(2))) {
+            assertTimeout(Duration.ofSeconds(20), () -> {
+                for (int i = 0; i < 20; i++) {
+                    int n = i;
+                    try {
+                        small.inTransaction(() -> {
+                            small.installation().putIfAbsent("n" + n, bytes("v"));
+                            if (n % 2 == 0) {
+                                throw new IllegalStateException("fail " + n);
+                            }
+                        });
+                    } catch (IllegalStateException expected) {
+                        // every other one fails on purpose
+                    }
+                }
+                assertThat(small.installation().find("n1")).isPresent();
+                assertThat(small.installation().find("n0")).isEmpty();
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- the store itself
+
+    @Test
+    void everythingSurvivesClosingAndReopeningTheStore() {
+        Tenant tenant = new Tenant(A, "Persistent", new TenantSettings(SigningAlgorithm.PS256, true, "aud"), T0);
+        store.tenants().insert(tenant);
+        ScopeDefinition scope = new ScopeDefinition(new ScopeName("read"), "Read");
+        store.scopes().insert(A, scope);
+        ClientCredential client = client(A, "kept", T0, List.of(secret(T0, null), secret(T0, T0.plusSeconds(9))));
+        store.clients().insert(client);
+        List<SigningKey> keys = KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0);
+        keys.forEach(store.keys()::insert);
+        byte[] value = bytes("installation value");
+        store.installation().putIfAbsent("key", value);
+
+        store.close();
+        store = JdbcStore.open(config());
+
+        assertThat(store.tenants().list()).containsExactly(tenant);
+        assertThat(store.scopes().list(A)).containsExactly(scope);
+        assertThat(store.clients().list(A)).containsExactly(client);
+        assertThat(store.keys().list(A)).containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(store.installation().find("key")).get().isEqualTo(value);
+    }
+
+    @Test
+    void callsAfterCloseThenStoreException() {
+        store.close();
+        store.close();
+
+        assertThatThrownBy(() -> store.tenants().list()).isInstanceOf(StoreException.class);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    protected static Tenant tenant(TenantId id) {
+        return new Tenant(id, "Tenant " + id, TenantSettings.DEFAULTS, T0);
+    }
+
+    protected Tenant insertTenant(TenantId id) {
+        Tenant tenant = tenant(id);
+        store.tenants().insert(tenant);
+        return tenant;
+    }
+
+    protected static StoredSecret secret(Instant createdAt, Instant expiresAt) {
+        return new StoredSecret(UUID.randomUUID().toString(), HASHER.hash(ClientSecret.generate()), createdAt,
+                expiresAt);
+    }
+
+    protected static ClientCredential client(TenantId tenant, String id, Instant createdAt, List<StoredSecret> secrets) {
+        return new ClientCredential(tenant, new ClientId(id), "Client " + id,
+                ScopeSet.of("orders:read", "orders:write"), ScopeSet.of("orders:read"),
+                List.of("https://api.example.com"), List.of("ROLE_USER"), Duration.ofSeconds(600),
+                Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC, ClientAuthMethod.CLIENT_SECRET_POST), true, null,
+                secrets, createdAt, createdAt.plusSeconds(1));
+    }
+
+    private static ClientCredential builtin(TenantId tenant, String id, BuiltinClient kind) {
+        return new ClientCredential(tenant, new ClientId(id), kind.displayName(), ScopeSet.EMPTY, ScopeSet.EMPTY,
+                null, null, ClientCredential.DEFAULT_TOKEN_TTL, null, true, kind, null, T0, T0);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** One of each kind of row, for the transaction tests. */
+    private void insertEverything(TenantId id) {
+        insertTenant(id);
+        store.scopes().insert(id, new ScopeDefinition(new ScopeName("read"), "Read"));
+        store.clients().insert(client(id, "client-" + id, T0, List.of(secret(T0, null))));
+        KeyRotation.initialKeys(id, SigningAlgorithm.ES256, T0).forEach(store.keys()::insert);
+        store.installation().putIfAbsent("installed-" + id, bytes("v"));
+    }
+
+    private void assertEverythingPresent(TenantId id) {
+        assertThat(store.tenants().find(id)).isPresent();
+        assertThat(store.scopes().list(id)).hasSize(1);
+        assertThat(store.clients().list(id)).singleElement().satisfies(c -> assertThat(c.secrets()).hasSize(1));
+        assertThat(store.keys().list(id)).hasSize(2);
+        assertThat(store.installation().find("installed-" + id)).isPresent();
+    }
+
+    private void assertNothingStored() throws SQLException {
+        for (String table : TABLES) {
+            assertThat(count(table)).as(table).isZero();
+        }
+    }
+
+    private long count(String table) throws SQLException {
+        try (Connection c = ((JdbcStore) store).dataSource().getConnection();
+             Statement s = c.createStatement();
+             var rows = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    /** Runs every task at once on its own thread, and returns their results in order. */
+    private static <T> List<T> race(List<Callable<T>> tasks) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        try {
+            CountDownLatch ready = new CountDownLatch(tasks.size());
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                futures.add(pool.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    return task.call();
+                }));
+            }
+            ready.await();
+            go.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get(60, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static <T> T get(Future<T> future) {
+        try {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("timed out");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
