@@ -1,0 +1,153 @@
+package dev.tollgate.server;
+
+import dev.tollgate.core.admin.ChangeListener;
+import dev.tollgate.core.admin.ClientAdministration;
+import dev.tollgate.core.admin.KeyAdministration;
+import dev.tollgate.core.admin.ScopeAdministration;
+import dev.tollgate.core.admin.TenantAdministration;
+import dev.tollgate.core.cache.Directory;
+import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.client.SecretHasher;
+import dev.tollgate.core.key.CryptoProviders;
+import dev.tollgate.core.store.Store;
+import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.core.tenant.TenantSettings;
+import dev.tollgate.core.token.ClientAuthenticator;
+import dev.tollgate.core.token.TokenService;
+import dev.tollgate.store.JdbcStore;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The application without its HTTP listener: store, caches, policy and administration, wired once.
+ * The CLI uses it directly against the store; {@link TollgateServer} puts HTTP in front of it.
+ */
+public final class Tollgate implements AutoCloseable {
+
+    /** Name of the installation-wide key for secret hashes; all nodes of one store share it. */
+    static final String SECRET_HASH_KEY = "secret-hash-key";
+
+    private final Store store;
+    private final Clock clock;
+    private final Directory directory;
+    private final TokenService tokens;
+    private final TenantAdministration tenants;
+    private final ClientAdministration clients;
+    private final KeyAdministration keys;
+    private final ScopeAdministration scopes;
+    private volatile Function<TenantId, String> issuers;
+
+    public Tollgate(Store store, Clock clock, Function<TenantId, String> issuers) {
+        this.store = store;
+        this.clock = clock;
+        this.issuers = issuers;
+        CryptoProviders.installPreferred();
+        SecretHasher hasher = new SecretHasher(hashingKey(store));
+        this.directory = Directory.withDefaults(store);
+        ChangeListener invalidate = new ChangeListener() {
+            @Override
+            public void tenantChanged(TenantId tenant) {
+                directory.invalidateTenant(tenant);
+            }
+
+            @Override
+            public void clientChanged(TenantId tenant, ClientId client) {
+                directory.invalidateClient(tenant, client);
+            }
+
+            @Override
+            public void keysChanged(TenantId tenant) {
+                directory.invalidateKeys(tenant);
+            }
+        };
+        this.clients = new ClientAdministration(store, hasher, invalidate, clock);
+        this.tenants = new TenantAdministration(store, clients, invalidate, clock);
+        this.keys = new KeyAdministration(store, invalidate, clock);
+        this.scopes = new ScopeAdministration(store);
+        this.tokens = new TokenService(directory, new ClientAuthenticator(hasher), t -> this.issuers.apply(t), clock);
+    }
+
+    public static Tollgate open(ServerConfig config, Clock clock) {
+        Store store = JdbcStore.open(config.store());
+        try {
+            return new Tollgate(store, clock, issuersFor(config.publicUrl()));
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    public static Function<TenantId, String> issuersFor(String publicUrl) {
+        String base = publicUrl == null ? "http://localhost:" + ServerConfig.DEFAULT_PORT : publicUrl;
+        return tenant -> base + "/t/" + tenant.value();
+    }
+
+    /** Once the listener knows its port, issuers follow the address actually bound. */
+    void useIssuers(Function<TenantId, String> newIssuers) {
+        this.issuers = newIssuers;
+    }
+
+    /**
+     * Creates the default tenant with its two credentials when the store has no tenant yet.
+     *
+     * @return the new tenant with its secrets (to print once), or empty on every later start
+     */
+    public Optional<TenantAdministration.ProvisionedTenant> bootstrap(TenantId tenant) {
+        if (!store.tenants().list().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(tenants.create(tenant, "Tenant " + tenant.value(), TenantSettings.DEFAULTS));
+    }
+
+    private static byte[] hashingKey(Store store) {
+        return store.installation().find(SECRET_HASH_KEY).orElseGet(() -> {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            return store.installation().putIfAbsent(SECRET_HASH_KEY, key);
+        });
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Directory directory() {
+        return directory;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    public TenantAdministration tenants() {
+        return tenants;
+    }
+
+    public ClientAdministration clients() {
+        return clients;
+    }
+
+    public KeyAdministration keys() {
+        return keys;
+    }
+
+    public ScopeAdministration scopes() {
+        return scopes;
+    }
+
+    public Function<TenantId, String> issuers() {
+        return issuers;
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.tollgate.server;
+
+import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.server.http.DiscoveryEndpoints;
+import dev.tollgate.server.http.TokenEndpoint;
+import io.helidon.http.Method;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+/** Tollgate behind Helidon SE's WebServer: one virtual thread per request, no framework. */
+public final class TollgateServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TollgateServer.class);
+
+    private static final String[] PAM_TOKEN_PATHS = {
+            "/pam/apps/autheticate/oauth/token-generation",
+            "/pam/apps/authenticate/oauth/token-generation",
+    };
+
+    private final Tollgate app;
+    private final WebServer server;
+    private final String baseUrl;
+
+    private TollgateServer(Tollgate app, WebServer server, String baseUrl) {
+        this.app = app;
+        this.server = server;
+        this.baseUrl = baseUrl;
+    }
+
+    /** Starts listening; with port 0 the system picks one, and issuers follow the bound port unless public-url is set. */
+    public static TollgateServer start(Tollgate app, ServerConfig config) {
+        // Routing reads the issuer function lazily, so it can be fixed after the port is known.
+        Function<TenantId, String> issuers = t -> app.issuers().apply(t);
+        TokenEndpoint token = new TokenEndpoint(app.tokens(), issuers, config.defaultTenant(), config.maxBodyBytes());
+        DiscoveryEndpoints discovery = new DiscoveryEndpoints(app.directory(), app.store(), issuers, app.clock());
+
+        HttpRouting.Builder routing = HttpRouting.builder()
+                .any("/t/{tenant}/oauth2/token", token::canonical)
+                .route(Method.GET, "/t/{tenant}/oauth2/jwks", discovery::jwks)
+                .route(Method.GET, "/t/{tenant}/.well-known/oauth-authorization-server", discovery::metadata)
+                .route(Method.GET, "/t/{tenant}/.well-known/openid-configuration", discovery::metadata)
+                // RFC 8414 §3.1: the well-known segment goes between host and the issuer's path.
+                .route(Method.GET, "/.well-known/oauth-authorization-server/t/{tenant}", discovery::metadata)
+                .route(Method.GET, "/.well-known/openid-configuration/t/{tenant}", discovery::metadata)
+                .any("/oauth/token", token::legacyOAuthToken);
+        for (String path : PAM_TOKEN_PATHS) {
+            routing.any(path, token::pamTokenGeneration);
+            routing.any(path + "/", token::pamTokenGeneration);
+        }
+
+        WebServer server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                // A safety net above the endpoints' own limit, which answers with an OAuth error body.
+                .maxPayloadSize(4L * 1024 * 1024)
+                .idleConnectionTimeout(Duration.ofMinutes(2))
+                .shutdownGracePeriod(Duration.ofSeconds(10))
+                .routing(routing)
+                .build()
+                .start();
+        String baseUrl = config.publicUrl() != null ? config.publicUrl()
+                : "http://" + hostForUrl(config.host()) + ":" + server.port();
+        if (config.publicUrl() == null) {
+            app.useIssuers(Tollgate.issuersFor(baseUrl));
+        }
+        LOG.info("listening on {} (store: {})", baseUrl, app.store().describe());
+        return new TollgateServer(app, server, baseUrl);
+    }
+
+    private static String hostForUrl(String host) {
+        return switch (host) {
+            case "0.0.0.0", "::", "" -> "localhost";
+            default -> host.contains(":") ? "[" + host + "]" : host;
+        };
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public Tollgate app() {
+        return app;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,92 @@
+package dev.tollgate.server.http;
+
+import com.nimbusds.oauth2.sdk.GrantType;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import dev.tollgate.core.cache.Directory;
+import dev.tollgate.core.key.SigningKeyRing;
+import dev.tollgate.core.scope.ScopeDefinition;
+import dev.tollgate.core.store.Store;
+import dev.tollgate.core.tenant.TenantId;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** RFC 7517 JWKS and RFC 8414 metadata, per tenant. */
+public final class DiscoveryEndpoints {
+
+    /**
+     * Verifiers may cache the JWKS this long. Safe because a key is published as NEXT one whole
+     * rotation before it signs, and an unknown kid makes well-behaved verifiers refetch anyway.
+     */
+    static final String JWKS_CACHE_CONTROL = "public, max-age=300";
+
+    private final Directory directory;
+    private final Store store;
+    private final Function<TenantId, String> issuers;
+    private final Clock clock;
+
+    public DiscoveryEndpoints(Directory directory, Store store, Function<TenantId, String> issuers, Clock clock) {
+        this.directory = directory;
+        this.store = store;
+        this.issuers = issuers;
+        this.clock = clock;
+    }
+
+    /** {@code GET /t/{tenant}/oauth2/jwks}. */
+    public void jwks(ServerRequest request, ServerResponse response) {
+        Optional<TenantId> tenant = knownTenant(request, response);
+        if (tenant.isEmpty()) {
+            return;
+        }
+        Optional<SigningKeyRing> ring = directory.keyRing(tenant.get());
+        String json = ring.map(r -> r.publicJwks(clock.instant()).toString(true)).orElse("{\"keys\":[]}");
+        OAuthResponses.sendJson(response, 200, json, JWKS_CACHE_CONTROL);
+    }
+
+    /** RFC 8414 metadata at every place clients look for it. */
+    public void metadata(ServerRequest request, ServerResponse response) {
+        Optional<TenantId> tenant = knownTenant(request, response);
+        if (tenant.isEmpty()) {
+            return;
+        }
+        String issuer = issuers.apply(tenant.get());
+        AuthorizationServerMetadata metadata = new AuthorizationServerMetadata(new Issuer(issuer));
+        metadata.setTokenEndpointURI(URI.create(issuer + "/oauth2/token"));
+        metadata.setJWKSetURI(URI.create(issuer + "/oauth2/jwks"));
+        metadata.setGrantTypes(List.of(GrantType.CLIENT_CREDENTIALS));
+        // RFC 8414 §2 requires the member; a client-credentials-only server has no response types.
+        metadata.setResponseTypes(List.<ResponseType>of());
+        metadata.setTokenEndpointAuthMethods(List.of(
+                ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST));
+        directory.keyRing(tenant.get()).ifPresent(ring -> metadata.setCustomParameter(
+                "access_token_signing_alg_values_supported",
+                List.of(ring.current().algorithm().jwsAlgorithm().getName())));
+        Scope scopes = new Scope();
+        for (ScopeDefinition scope : store.scopes().list(tenant.get())) {
+            scopes.add(scope.name().value());
+        }
+        metadata.setScopes(scopes);
+        OAuthResponses.sendJson(response, 200, metadata.toJSONObject().toJSONString(), "public, max-age=300");
+    }
+
+    private Optional<TenantId> knownTenant(ServerRequest request, ServerResponse response) {
+        String raw = request.path().pathParameters().first("tenant").orElse("");
+        if (TenantId.isValid(raw) && directory.tenant(TenantId.of(raw)).isPresent()) {
+            return Optional.of(TenantId.of(raw));
+        }
+        OAuthResponses.sendJson(response, 404, "{\"error\":\"" + OAuth2Error.INVALID_REQUEST_CODE
+                + "\",\"error_description\":\"unknown tenant\"}", "no-store");
+        return Optional.empty();
+    }
+
+}

@@ -1,0 +1,327 @@
+package dev.tollgate.server.http;
+
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.GrantType;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.oauth2.sdk.token.Tokens;
+import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
+import com.nimbusds.oauth2.sdk.util.URLUtils;
+import dev.tollgate.core.client.ClientAuthMethod;
+import dev.tollgate.core.scope.ScopeSet;
+import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.core.token.IssuedToken;
+import dev.tollgate.core.token.OAuthErrorCode;
+import dev.tollgate.core.token.PresentedCredentials;
+import dev.tollgate.core.token.TokenRefusal;
+import dev.tollgate.core.token.TokenService;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import net.minidev.json.JSONObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.URL;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The client-credentials token endpoint in its three wire shapes: the canonical RFC 6749 form
+ * endpoint per tenant, the payment-gateway shape {@code POST /oauth/token} (default tenant,
+ * query-string credentials when the tenant allows them, {@code jti} in the answer), and the PAM
+ * shape (a JSON body naming the tenant as {@code customer}, {@code expires_in_minutes} in the answer).
+ * All three parse into one {@link TokenService.Request}; the policy never sees the difference.
+ */
+public final class TokenEndpoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenEndpoint.class);
+    private static final String FORM = "application/x-www-form-urlencoded";
+
+    private final TokenService tokens;
+    private final Function<TenantId, String> issuers;
+    private final TenantId defaultTenant;
+    private final int maxBodyBytes;
+
+    public TokenEndpoint(TokenService tokens, Function<TenantId, String> issuers, TenantId defaultTenant,
+                         int maxBodyBytes) {
+        this.tokens = tokens;
+        this.issuers = issuers;
+        this.defaultTenant = defaultTenant;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** {@code POST /t/{tenant}/oauth2/token}. */
+    public void canonical(ServerRequest request, ServerResponse response) {
+        String tenant = request.path().pathParameters().first("tenant").orElse("");
+        if (!TenantId.isValid(tenant)) {
+            OAuthResponses.sendError(response, new ErrorObject(OAuth2Error.INVALID_REQUEST_CODE, "unknown tenant", 404),
+                    "tollgate");
+            return;
+        }
+        form(TenantId.of(tenant), request, response, false);
+    }
+
+    /** {@code POST /oauth/token}: the default tenant, answering with {@code jti} as the reference does. */
+    public void legacyOAuthToken(ServerRequest request, ServerResponse response) {
+        form(defaultTenant, request, response, true);
+    }
+
+    private void form(TenantId tenant, ServerRequest request, ServerResponse response, boolean withJti) {
+        String realm = issuers.apply(tenant);
+        try {
+            requirePost(request);
+            String body = RequestBody.read(request, maxBodyBytes);
+            if (!body.isEmpty() && !isContentType(request, FORM)) {
+                throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE,
+                        "Content-Type must be " + FORM, 400);
+            }
+            Map<String, List<String>> params = single(URLUtils.parseParameters(body));
+            Map<String, List<String>> query = single(URLUtils.parseParameters(request.query().rawValue()));
+            boolean queryCredentials = query.containsKey("client_id") || query.containsKey("client_secret");
+            for (String name : query.keySet()) {
+                if (params.containsKey(name)) {
+                    throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "parameter " + safe(name)
+                            + " is sent both in the query and in the body", 400);
+                }
+            }
+            Map<String, List<String>> merged = new HashMap<>(params);
+            merged.putAll(query);
+
+            String grantType = first(merged, "grant_type");
+            if (grantType == null) {
+                throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "missing grant_type", 400);
+            }
+            if (!GrantType.CLIENT_CREDENTIALS.getValue().equals(grantType)) {
+                throw new HttpFailure(OAuth2Error.UNSUPPORTED_GRANT_TYPE_CODE,
+                        "only the client_credentials grant is supported", 400);
+            }
+            List<String> authorization = request.headers().values(HeaderNames.AUTHORIZATION);
+            if (authorization.size() > 1) {
+                throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "more than one Authorization header", 400);
+            }
+            if (authorization.size() == 1) {
+                requireBasic(authorization.get(0));
+            }
+            HTTPRequest nimbus = new HTTPRequest(HTTPRequest.Method.POST, endpointUrl(realm));
+            nimbus.setEntityContentType(com.nimbusds.common.contenttype.ContentType.APPLICATION_URLENCODED);
+            if (authorization.size() == 1) {
+                nimbus.setAuthorization(authorization.get(0));
+            }
+            nimbus.setBody(URLUtils.serializeParameters(merged));
+            TokenRequest parsed = TokenRequest.parse(nimbus);
+            if (!(parsed.getAuthorizationGrant() instanceof ClientCredentialsGrant)) {
+                throw new HttpFailure(OAuth2Error.UNSUPPORTED_GRANT_TYPE_CODE,
+                        "only the client_credentials grant is supported", 400);
+            }
+            PresentedCredentials credentials = credentials(parsed.getClientAuthentication());
+            ScopeSet scopes = requestedScopes(first(merged, "scope"));
+            List<String> resources = parsed.getResources() == null ? List.of()
+                    : parsed.getResources().stream().map(URI::toString).toList();
+            TokenService.Outcome outcome = tokens.issue(
+                    new TokenService.Request(tenant, credentials, scopes, resources, queryCredentials));
+            render(response, outcome, realm, withJti);
+        } catch (HttpFailure failure) {
+            refuse(response, failure.error(), realm);
+        } catch (ParseException e) {
+            ErrorObject error = e.getErrorObject() != null ? e.getErrorObject()
+                    : OAuth2Error.INVALID_REQUEST.setDescription("malformed token request");
+            refuse(response, error, realm);
+        }
+    }
+
+    /**
+     * {@code POST /pam/apps/autheticate/oauth/token-generation/} and its spellings: a JSON body with
+     * {@code grant_type}, {@code client_id}, {@code client_secret} and {@code customer} (the tenant).
+     */
+    public void pamTokenGeneration(ServerRequest request, ServerResponse response) {
+        String realm = "tollgate";
+        try {
+            requirePost(request);
+            if (!isContentType(request, "application/json")) {
+                throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "Content-Type must be application/json", 400);
+            }
+            JSONObject json;
+            try {
+                json = JSONObjectUtils.parse(RequestBody.read(request, maxBodyBytes));
+            } catch (ParseException e) {
+                throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "body is not a JSON object", 400);
+            }
+            String customer = jsonString(json, "customer");
+            if (customer == null || !TenantId.isValid(customer)) {
+                throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "missing or unknown customer", 400);
+            }
+            TenantId tenant = TenantId.of(customer);
+            realm = issuers.apply(tenant);
+            String grantType = jsonString(json, "grant_type");
+            if (grantType == null) {
+                throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "missing grant_type", 400);
+            }
+            if (!GrantType.CLIENT_CREDENTIALS.getValue().equals(grantType)) {
+                throw new HttpFailure(OAuth2Error.UNSUPPORTED_GRANT_TYPE_CODE,
+                        "only the client_credentials grant is supported", 400);
+            }
+            String clientId = jsonString(json, "client_id");
+            String secret = jsonString(json, "client_secret");
+            if (clientId == null || secret == null) {
+                throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE, "missing client_id or client_secret", 401);
+            }
+            ScopeSet scopes = requestedScopes(jsonString(json, "scope"));
+            TokenService.Outcome outcome = tokens.issue(new TokenService.Request(tenant,
+                    new PresentedCredentials(clientId, secret, ClientAuthMethod.CLIENT_SECRET_POST), scopes,
+                    List.of(), false));
+            if (!outcome.isIssued()) {
+                ErrorObject error = errorObject(outcome.refusal());
+                // The tenant came from the body here, not the path: an unknown one is a bad request, not a 404.
+                refuse(response, error.getHTTPStatusCode() == 404 ? error.setHTTPStatusCode(400) : error, realm);
+                return;
+            }
+            IssuedToken token = outcome.token();
+            JSONObject answer = new JSONObject();
+            answer.put("access_token", token.value());
+            answer.put("token_type", "Bearer");
+            answer.put("expires_in_minutes", token.lifetime().toMinutes());
+            answer.put("expires_in", token.lifetime().toSeconds());
+            answer.put("scope", token.scopes().toSpaceDelimited());
+            response.header(HeaderNames.PRAGMA, "no-cache");
+            OAuthResponses.sendJson(response, 200, answer.toJSONString(), "no-store");
+        } catch (HttpFailure failure) {
+            refuse(response, failure.error(), realm);
+        }
+    }
+
+    private void render(ServerResponse response, TokenService.Outcome outcome, String realm, boolean withJti) {
+        if (!outcome.isIssued()) {
+            refuse(response, errorObject(outcome.refusal()), realm);
+            return;
+        }
+        IssuedToken token = outcome.token();
+        BearerAccessToken accessToken = new BearerAccessToken(token.value(), token.lifetime().toSeconds(),
+                new Scope(token.scopes().names().toArray(String[]::new)));
+        Map<String, Object> extra = withJti ? Map.of("jti", token.jti()) : Map.of();
+        // Nimbus sets Cache-Control: no-store and Pragma: no-cache (RFC 6749 §5.1).
+        OAuthResponses.send(response, new AccessTokenResponse(new Tokens(accessToken, null), extra).toHTTPResponse());
+    }
+
+    private static void refuse(ServerResponse response, ErrorObject error, String realm) {
+        LOG.debug("token request refused: {}", error.getCode());
+        OAuthResponses.sendError(response, error, realm);
+    }
+
+    static ErrorObject errorObject(TokenRefusal refusal) {
+        int status = switch (refusal.error()) {
+            case INVALID_CLIENT -> 401;
+            case TEMPORARILY_UNAVAILABLE -> 503;
+            default -> refusal.reason() == TokenRefusal.Reason.UNKNOWN_TENANT ? 404 : 400;
+        };
+        return new ErrorObject(refusal.error().code(), refusal.description(), status);
+    }
+
+    private static void requirePost(ServerRequest request) throws HttpFailure {
+        if (request.prologue().method() != Method.POST) {
+            throw new HttpFailure(new ErrorObject(OAuth2Error.INVALID_REQUEST_CODE,
+                    "the token endpoint accepts POST only", 405));
+        }
+    }
+
+    /** RFC 6749 §2.3.1: only Basic is a client authentication scheme here; anything else is a failed attempt. */
+    private static void requireBasic(String authorization) throws HttpFailure {
+        try {
+            ClientSecretBasic.parse(authorization);
+        } catch (ParseException | RuntimeException e) {
+            throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE, "malformed HTTP Basic authorization", 401);
+        }
+    }
+
+    private static PresentedCredentials credentials(ClientAuthentication auth) throws HttpFailure {
+        if (auth instanceof ClientSecretBasic basic) {
+            return new PresentedCredentials(basic.getClientID().getValue(), basic.getClientSecret().getValue(),
+                    ClientAuthMethod.CLIENT_SECRET_BASIC);
+        }
+        if (auth instanceof ClientSecretPost post) {
+            return new PresentedCredentials(post.getClientID().getValue(), post.getClientSecret().getValue(),
+                    ClientAuthMethod.CLIENT_SECRET_POST);
+        }
+        if (auth == null) {
+            throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE, "client authentication is required", 401);
+        }
+        throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE,
+                "unsupported client authentication method " + auth.getMethod().getValue(), 401);
+    }
+
+    private static ScopeSet requestedScopes(String raw) throws HttpFailure {
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        try {
+            return ScopeSet.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new HttpFailure(OAuth2Error.INVALID_SCOPE_CODE, e.getMessage(), 400);
+        }
+    }
+
+    /** RFC 6749 §3.2: parameters must not be included more than once. */
+    private static Map<String, List<String>> single(Map<String, List<String>> params) throws HttpFailure {
+        for (Map.Entry<String, List<String>> entry : params.entrySet()) {
+            if (entry.getValue().size() > 1) {
+                throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE,
+                        "parameter " + safe(entry.getKey()) + " is repeated", 400);
+            }
+        }
+        return params;
+    }
+
+    private static String first(Map<String, List<String>> params, String name) {
+        List<String> values = params.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static String jsonString(JSONObject json, String name) throws HttpFailure {
+        Object value = json.get(name);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s)) {
+            throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, name + " must be a string", 400);
+        }
+        return s;
+    }
+
+    private static boolean isContentType(ServerRequest request, String expected) {
+        return request.headers().first(HeaderNames.CONTENT_TYPE)
+                .map(value -> value.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals(expected))
+                .orElse(false);
+    }
+
+    /** Parameter names echo into error descriptions, which RFC 6749 limits to printable ASCII without quotes. */
+    private static String safe(String name) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < name.length() && out.length() < 40; i++) {
+            char c = name.charAt(i);
+            out.append(c >= 0x20 && c <= 0x7E && c != '"' && c != '\\' ? c : '?');
+        }
+        return out.toString();
+    }
+
+    private static URL endpointUrl(String issuer) {
+        try {
+            return URI.create(issuer + "/oauth2/token").toURL();
+        } catch (Exception e) {
+            throw new IllegalStateException("issuer is not a URL: " + issuer, e);
+        }
+    }
+}
