@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Token endpoint load benchmark: the server on the embedded store pinned to CPU 0, wrk pinned to
+# CPU 1, three rounds of client-credentials token requests at 32 connections, and a baseline of
+# JWKS GETs (same server, same HTTP stack, no signing) in the same invocation, so the figures can
+# be read as ratios on a shared, noisy machine.
+#
+#   bench/token-load.sh                 # standard 20 s warm-up
+#   WARMUP=120 bench/token-load.sh      # long warm-up
+#   ROUNDS=3 DURATION=20 CONNECTIONS=32 JVM_OPTS="-Xmx128m" bench/token-load.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WARMUP=${WARMUP:-20}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-20}
+CONNECTIONS=${CONNECTIONS:-32}
+PORT=${PORT:-18181}
+SERVER_CPU=${SERVER_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
+JAVA=${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
+JVM_OPTS=${JVM_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC}
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
+command -v taskset >/dev/null || { echo "taskset is missing (util-linux)" >&2; exit 2; }
+if [ "${NO_BUILD:-}" != 1 ]; then
+  ./mvnw -q -pl server -am package -DskipTests
+fi
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# shellcheck disable=SC2086
+taskset -c "$SERVER_CPU" "$JAVA" $JVM_OPTS -jar server/target/tollgate.jar serve \
+  --port "$PORT" --data-dir "$work/data" >"$work/out.txt" 2>"$work/err.txt" &
+server_pid=$!
+for _ in $(seq 1 120); do
+  grep -q "listening on" "$work/out.txt" 2>/dev/null && break
+  sleep 0.5
+done
+grep -q "listening on" "$work/out.txt" || { cat "$work/err.txt" >&2; echo "server did not start" >&2; exit 1; }
+line=$(grep "Default Client Credential" "$work/out.txt")
+client_id=$(sed -E 's/.*client_id=([^ ]+).*/\1/' <<<"$line")
+client_secret=$(sed -E 's/.*client_secret=([^ ]+).*/\1/' <<<"$line")
+basic=$(printf '%s:%s' "$client_id" "$client_secret" | base64 -w0)
+
+cat >"$work/token.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "grant_type=client_credentials"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Authorization"] = "Basic $basic"
+LUA
+token_url="http://127.0.0.1:$PORT/t/10001/oauth2/token"
+jwks_url="http://127.0.0.1:$PORT/t/10001/oauth2/jwks"
+
+# Sanity: one real token before measuring anything.
+curl -sf -u "$client_id:$client_secret" -d grant_type=client_credentials "$token_url" | grep -q access_token
+
+run_wrk() { # seconds url [script]
+  local args=(-t1 -c"$CONNECTIONS" -d"$1"s --latency)
+  [ -n "${3:-}" ] && args+=(-s "$3")
+  taskset -c "$LOAD_CPU" wrk "${args[@]}" "$2"
+}
+# wrk prints latencies like 812.00us / 1.23ms / 2.00s; report milliseconds.
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}'; }
+parse() { # file -> "rps p50 p99 errors"
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$1")
+  p50=$(awk '$1=="50%" {print $2}' "$1" | to_ms)
+  p99=$(awk '$1=="99%" {print $2}' "$1" | to_ms)
+  errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {print}' "$1" | head -1)
+  echo "$rps $p50 $p99 ${errors:-0}"
+}
+
+echo "# warm-up ${WARMUP}s (tokens)" >&2
+run_wrk "$WARMUP" "$token_url" "$work/token.lua" >/dev/null
+
+echo "| round | tokens/s | p50 ms | p99 ms | non-2xx | JWKS GET/s (baseline) | tokens/s ÷ JWKS/s |"
+echo "|---|---|---|---|---|---|---|"
+total=0
+for r in $(seq 1 "$ROUNDS"); do
+  run_wrk "$DURATION" "$token_url" "$work/token.lua" >"$work/round$r.txt"
+  read -r rps p50 p99 errors < <(parse "$work/round$r.txt")
+  run_wrk "$((DURATION / 2))" "$jwks_url" >"$work/jwks$r.txt"
+  read -r jrps _ _ _ < <(parse "$work/jwks$r.txt")
+  ratio=$(awk -v a="$rps" -v b="$jrps" 'BEGIN {printf "%.2f", a/b}')
+  echo "| $r | $rps | $p50 | $p99 | $errors | $jrps | $ratio |"
+  total=$((total + rps))
+done
+rss_kb=$(ps -o rss= -p "$server_pid" | tr -d ' ')
+echo
+echo "mean tokens/s: $((total / ROUNDS)); server RSS after load: $((rss_kb / 1024)) MB;" \
+  "JVM: $JVM_OPTS; crypto: $(grep -o 'crypto provider: .*' "$work/err.txt" | head -1)"
