@@ -90,10 +90,11 @@ public final class ClientAdministration {
             ClientSecret secret = ClientSecret.generate();
             List<StoredSecret> secrets = new ArrayList<>();
             // Only the newest previous secret survives the rotation; an older overlap ends now.
-            client.activeSecrets(now).stream()
-                    .max((a, b) -> a.createdAt().compareTo(b.createdAt()))
-                    .filter(previous -> !overlap.isZero())
-                    .ifPresent(previous -> secrets.add(previous.expiringAt(now.plus(overlap))));
+            // Secrets are kept in issue order, so the newest is the last active one (createdAt can tie).
+            List<StoredSecret> active = client.activeSecrets(now);
+            if (!active.isEmpty() && !overlap.isZero()) {
+                secrets.add(active.get(active.size() - 1).expiringAt(now.plus(overlap)));
+            }
             secrets.add(new StoredSecret(newSecretId(), hasher.hash(secret), now, null));
             ClientCredential updated = client.withSecrets(secrets, now);
             store.clients().update(updated);

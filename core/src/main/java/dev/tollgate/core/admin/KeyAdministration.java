@@ -30,18 +30,16 @@ public final class KeyAdministration {
     }
 
     /**
-     * Rotates once. The retired key stays published for the longest lifetime any client of the
-     * tenant has now: tokens it signed were issued before this moment with at most that lifetime.
+     * Rotates once. The retired key stays published for the longest lifetime a token can have
+     * ({@link ClientCredential#MAX_TOKEN_TTL}), not the longest of today's clients: a client deleted
+     * or shortened since may still have tokens out there that this key signed.
      *
      * @return the keys after rotation
      * @throws IllegalStateException when another node rotated at the same moment (nothing changed)
      */
     public List<SigningKey> rotate(TenantId tenant) {
         Tenant t = requireTenant(tenant);
-        Duration longest = store.clients().list(tenant).stream()
-                .map(ClientCredential::tokenTtl)
-                .max(Duration::compareTo)
-                .orElse(ClientCredential.MAX_TOKEN_TTL);
+        Duration longest = ClientCredential.MAX_TOKEN_TTL;
         KeyRotation.Plan plan = KeyRotation.rotate(store.keys().list(tenant), t.settings().signingAlgorithm(),
                 longest, clock.instant());
         if (!store.keys().apply(plan)) {

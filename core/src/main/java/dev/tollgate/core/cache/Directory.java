@@ -9,6 +9,9 @@ import dev.tollgate.core.store.Store;
 import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.Optional;
 
@@ -24,6 +27,8 @@ import java.util.Optional;
  * of made-up client ids costs one lookup each, not one per request.
  */
 public final class Directory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Directory.class);
 
     private record ClientKey(TenantId tenant, ClientId client) {
     }
@@ -49,12 +54,21 @@ public final class Directory {
                 .expireAfterWrite(maxStaleness)
                 .build(id -> {
                     var keys = store.keys().list(id);
-                    return keys.isEmpty() ? Optional.<SigningKeyRing>empty() : Optional.of(SigningKeyRing.of(keys));
+                    if (keys.isEmpty()) {
+                        return Optional.<SigningKeyRing>empty();
+                    }
+                    try {
+                        return Optional.of(SigningKeyRing.of(keys));
+                    } catch (IllegalStateException e) {
+                        // A ring without a CURRENT key (only after manual edits) can't sign; say so once per load.
+                        LOG.error("tenant {} has no usable signing key: {}", id, e.getMessage());
+                        return Optional.<SigningKeyRing>empty();
+                    }
                 });
     }
 
     public static Directory withDefaults(Store store) {
-        return new Directory(store, Duration.ofSeconds(5), Duration.ofSeconds(30), 100_000);
+        return new Directory(store, Duration.ofSeconds(2), Duration.ofSeconds(10), 100_000);
     }
 
     public Optional<Tenant> tenant(TenantId id) {

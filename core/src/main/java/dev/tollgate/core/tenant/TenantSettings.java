@@ -26,6 +26,10 @@ public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQue
         if (defaultAudience != null && defaultAudience.isBlank()) {
             defaultAudience = null;
         }
+        if (defaultAudience != null && (defaultAudience.length() > 512
+                || defaultAudience.chars().anyMatch(c -> c < 0x21 || c > 0x7E))) {
+            throw new IllegalArgumentException("default audience must be 1-512 printable ASCII characters without spaces");
+        }
     }
 
     public TenantSettings withAllowQueryCredentials(boolean allow) {
