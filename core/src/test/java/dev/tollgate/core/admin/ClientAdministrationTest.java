@@ -150,14 +150,8 @@ class ClientAdministrationTest {
         assertThat(node.clients.get(TENANT, custom.client().clientId()).secrets()).hasSize(2);
     }
 
-    /*
-     * ClientAdministration.rotateSecret (core/src/main/.../admin/ClientAdministration.java, lines 93-96) keeps
-     * "the newest previous secret" by Stream.max over createdAt. When two active secrets have the same createdAt
-     * (two rotations within one clock tick; always so under a fixed test Clock), Stream.max returns the FIRST of
-     * the equal elements, i.e. the older secret: the secret handed out by the previous rotation is dropped at once
-     * and the one from two rotations ago is kept (and its overlap extended). Ties should go to the secret without
-     * an expiry (or the later one in the list).
-     */
+    // Regression: two rotations in one clock tick (always so under a fixed clock) once kept the older
+    // secret, because "newest" was decided by createdAt and ties went to the first.
     @Test
     void rotateSecretTwiceAtTheSameInstantThenTheSecretsHandedOutLastStillWork() {
         String first = custom.secret().reveal();
