@@ -1,5 +1,6 @@
 package dev.tollgate.server.http;
 
+import com.nimbusds.jose.util.Base64;
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
@@ -34,7 +35,10 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.URL;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,12 +88,14 @@ public final class TokenEndpoint {
     private void form(TenantId tenant, ServerRequest request, ServerResponse response, boolean withJti) {
         String realm = issuers.apply(tenant);
         try {
-            requirePost(request);
+            requirePost(request, response);
             String body = RequestBody.read(request, maxBodyBytes);
             if (!body.isEmpty() && !isContentType(request, FORM)) {
                 throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE,
                         "Content-Type must be " + FORM, 400);
             }
+            requireWellFormedPercentEncoding(body);
+            requireWellFormedPercentEncoding(request.query().rawValue());
             Map<String, List<String>> params = single(URLUtils.parseParameters(body));
             Map<String, List<String>> query = single(URLUtils.parseParameters(request.query().rawValue()));
             boolean queryCredentials = query.containsKey("client_id") || query.containsKey("client_secret");
@@ -116,6 +122,11 @@ public final class TokenEndpoint {
             }
             if (authorization.size() == 1) {
                 requireBasic(authorization.get(0));
+                // RFC 6749 §2.3: one authentication method per request; §5.2 names this invalid_request.
+                if (merged.containsKey("client_secret")) {
+                    throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE,
+                            "client authenticated with both HTTP Basic and client_secret; use one method", 400);
+                }
             }
             HTTPRequest nimbus = new HTTPRequest(HTTPRequest.Method.POST, endpointUrl(realm));
             nimbus.setEntityContentType(com.nimbusds.common.contenttype.ContentType.APPLICATION_URLENCODED);
@@ -128,7 +139,14 @@ public final class TokenEndpoint {
                 throw new HttpFailure(OAuth2Error.UNSUPPORTED_GRANT_TYPE_CODE,
                         "only the client_credentials grant is supported", 400);
             }
-            PresentedCredentials credentials = credentials(parsed.getClientAuthentication());
+            String bodyClientId = first(merged, "client_id");
+            PresentedCredentials credentials = credentials(parsed.getClientAuthentication(), bodyClientId,
+                    authorization.isEmpty() ? null : authorization.get(0));
+            // RFC 6749 §3.2.1 lets a Basic client repeat its id in the body, not name another one.
+            if (bodyClientId != null && !bodyClientId.equals(credentials.clientId())) {
+                throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE,
+                        "client_id differs from the client id in HTTP Basic authorization", 400);
+            }
             ScopeSet scopes = requestedScopes(first(merged, "scope"));
             List<String> resources = parsed.getResources() == null ? List.of()
                     : parsed.getResources().stream().map(URI::toString).toList();
@@ -151,7 +169,7 @@ public final class TokenEndpoint {
     public void pamTokenGeneration(ServerRequest request, ServerResponse response) {
         String realm = "tollgate";
         try {
-            requirePost(request);
+            requirePost(request, response);
             if (!isContentType(request, "application/json")) {
                 throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "Content-Type must be application/json", 400);
             }
@@ -231,8 +249,10 @@ public final class TokenEndpoint {
         return new ErrorObject(refusal.error().code(), refusal.description(), status);
     }
 
-    private static void requirePost(ServerRequest request) throws HttpFailure {
+    private static void requirePost(ServerRequest request, ServerResponse response) throws HttpFailure {
         if (request.prologue().method() != Method.POST) {
+            // RFC 9110 §15.5.6: a 405 must say which methods are allowed.
+            response.header(HeaderNames.ALLOW, "POST");
             throw new HttpFailure(new ErrorObject(OAuth2Error.INVALID_REQUEST_CODE,
                     "the token endpoint accepts POST only", 405));
         }
@@ -247,20 +267,48 @@ public final class TokenEndpoint {
         }
     }
 
-    private static PresentedCredentials credentials(ClientAuthentication auth) throws HttpFailure {
+    /**
+     * Nimbus trims client ids ({@code Identifier} calls {@code String.trim()}), so {@code id%00} or
+     * {@code id%0D%0A} would authenticate as {@code id}. The lookup gets the id exactly as sent, which
+     * for such an id is no client at all.
+     */
+    private static PresentedCredentials credentials(ClientAuthentication auth, String formClientId,
+                                                    String authorization) throws HttpFailure {
         if (auth instanceof ClientSecretBasic basic) {
-            return new PresentedCredentials(basic.getClientID().getValue(), basic.getClientSecret().getValue(),
+            return new PresentedCredentials(basicClientId(authorization), basic.getClientSecret().getValue(),
                     ClientAuthMethod.CLIENT_SECRET_BASIC);
         }
         if (auth instanceof ClientSecretPost post) {
-            return new PresentedCredentials(post.getClientID().getValue(), post.getClientSecret().getValue(),
-                    ClientAuthMethod.CLIENT_SECRET_POST);
+            return new PresentedCredentials(formClientId != null ? formClientId : post.getClientID().getValue(),
+                    post.getClientSecret().getValue(), ClientAuthMethod.CLIENT_SECRET_POST);
         }
         if (auth == null) {
             throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE, "client authentication is required", 401);
         }
         throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE,
                 "unsupported client authentication method " + auth.getMethod().getValue(), 401);
+    }
+
+    /** The client id of a Basic header Nimbus has already parsed, decoded the same way but not trimmed. */
+    private static String basicClientId(String authorization) {
+        String credentials = new Base64(authorization.split("\\s")[1]).decodeToString();
+        return URLDecoder.decode(credentials.split(":", 2)[0], StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Nimbus silently drops a parameter whose percent-encoding is malformed, so {@code scope=%ZZ} would
+     * become "no scope", i.e. the client's defaults. Refuse it instead.
+     */
+    private static void requireWellFormedPercentEncoding(String encoded) throws HttpFailure {
+        if (encoded == null) {
+            return;
+        }
+        for (int i = encoded.indexOf('%'); i >= 0; i = encoded.indexOf('%', i + 1)) {
+            if (i + 2 >= encoded.length() || !HexFormat.isHexDigit(encoded.charAt(i + 1))
+                    || !HexFormat.isHexDigit(encoded.charAt(i + 2))) {
+                throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "malformed percent-encoding", 400);
+            }
+        }
     }
 
     private static ScopeSet requestedScopes(String raw) throws HttpFailure {
