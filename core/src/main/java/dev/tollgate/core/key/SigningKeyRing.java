@@ -29,10 +29,17 @@ public final class SigningKeyRing {
         this.keys = List.copyOf(keys);
         this.current = current;
         this.signer = current.algorithm().signer(current.privateJwk());
-        this.header = new JWSHeader.Builder(current.algorithm().jwsAlgorithm())
+        JWSHeader built = new JWSHeader.Builder(current.algorithm().jwsAlgorithm())
                 .type(ACCESS_TOKEN_TYPE)
                 .keyID(current.kid())
                 .build();
+        try {
+            // A parsed header keeps its Base64URL form, so every token reuses it instead of
+            // serialising and encoding the same header again.
+            this.header = JWSHeader.parse(built.toBase64URL());
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException("cannot re-parse our own JWS header", e);
+        }
     }
 
     /** @throws IllegalStateException when no key is CURRENT (the store is damaged) */

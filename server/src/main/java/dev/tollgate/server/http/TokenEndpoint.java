@@ -8,14 +8,13 @@ import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.AuthorizationGrant;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
-import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.oauth2.sdk.token.Tokens;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
+import com.nimbusds.oauth2.sdk.util.ResourceUtils;
 import com.nimbusds.oauth2.sdk.util.URLUtils;
 import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.scope.ScopeSet;
@@ -34,7 +33,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.net.URL;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -120,36 +118,18 @@ public final class TokenEndpoint {
             if (authorization.size() > 1) {
                 throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "more than one Authorization header", 400);
             }
-            if (authorization.size() == 1) {
-                requireBasic(authorization.get(0));
-                // RFC 6749 §2.3: one authentication method per request; §5.2 names this invalid_request.
-                if (merged.containsKey("client_secret")) {
-                    throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE,
-                            "client authenticated with both HTTP Basic and client_secret; use one method", 400);
-                }
-            }
-            HTTPRequest nimbus = new HTTPRequest(HTTPRequest.Method.POST, endpointUrl(realm));
-            nimbus.setEntityContentType(com.nimbusds.common.contenttype.ContentType.APPLICATION_URLENCODED);
-            if (authorization.size() == 1) {
-                nimbus.setAuthorization(authorization.get(0));
-            }
-            nimbus.setBody(URLUtils.serializeParameters(merged));
-            TokenRequest parsed = TokenRequest.parse(nimbus);
-            if (!(parsed.getAuthorizationGrant() instanceof ClientCredentialsGrant)) {
+            // Nimbus parses each part of the message with its own class; composing them here (rather
+            // than TokenRequest.parse over a re-serialised request) parses the Basic header once.
+            AuthorizationGrant grant = AuthorizationGrant.parse(merged);
+            if (!(grant instanceof ClientCredentialsGrant)) {
                 throw new HttpFailure(OAuth2Error.UNSUPPORTED_GRANT_TYPE_CODE,
                         "only the client_credentials grant is supported", 400);
             }
-            String bodyClientId = first(merged, "client_id");
-            PresentedCredentials credentials = credentials(parsed.getClientAuthentication(), bodyClientId,
-                    authorization.isEmpty() ? null : authorization.get(0));
-            // RFC 6749 §3.2.1 lets a Basic client repeat its id in the body, not name another one.
-            if (bodyClientId != null && !bodyClientId.equals(credentials.clientId())) {
-                throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE,
-                        "client_id differs from the client id in HTTP Basic authorization", 400);
-            }
+            PresentedCredentials credentials = authorization.isEmpty()
+                    ? postCredentials(merged)
+                    : basicCredentials(authorization.get(0), merged);
             ScopeSet scopes = requestedScopes(first(merged, "scope"));
-            List<String> resources = parsed.getResources() == null ? List.of()
-                    : parsed.getResources().stream().map(URI::toString).toList();
+            List<String> resources = resources(merged.get("resource"));
             TokenService.Outcome outcome = tokens.issue(
                     new TokenService.Request(tenant, credentials, scopes, resources, queryCredentials));
             render(response, outcome, realm, withJti);
@@ -258,41 +238,55 @@ public final class TokenEndpoint {
         }
     }
 
-    /** RFC 6749 §2.3.1: only Basic is a client authentication scheme here; anything else is a failed attempt. */
-    private static void requireBasic(String authorization) throws HttpFailure {
+    /**
+     * RFC 6749 §2.3.1 HTTP Basic. Anything else in Authorization is a failed authentication attempt.
+     * Nimbus trims client ids ({@code Identifier} calls {@code String.trim()}), so {@code id%00} or
+     * {@code id%0D%0A} would authenticate as {@code id}: the lookup gets the id exactly as sent,
+     * decoded as Nimbus decodes it, which for such an id is no client at all.
+     */
+    private static PresentedCredentials basicCredentials(String authorization, Map<String, List<String>> params)
+            throws HttpFailure {
+        ClientSecretBasic basic;
+        String clientId;
         try {
-            ClientSecretBasic.parse(authorization);
+            basic = ClientSecretBasic.parse(authorization);
+            String decoded = new Base64(authorization.substring(authorization.indexOf(' ') + 1).strip()).decodeToString();
+            clientId = URLDecoder.decode(decoded.substring(0, decoded.indexOf(':')), StandardCharsets.UTF_8);
         } catch (ParseException | RuntimeException e) {
             throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE, "malformed HTTP Basic authorization", 401);
         }
+        // RFC 6749 §2.3: one authentication method per request; §5.2 names this invalid_request.
+        if (params.containsKey("client_secret")) {
+            throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE,
+                    "client authenticated with both HTTP Basic and client_secret; use one method", 400);
+        }
+        // RFC 6749 §3.2.1 lets a Basic client repeat its id in the body, not name another one.
+        String bodyClientId = first(params, "client_id");
+        if (bodyClientId != null && !bodyClientId.equals(clientId)) {
+            throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE,
+                    "client_id differs from the client id in HTTP Basic authorization", 400);
+        }
+        return new PresentedCredentials(clientId, basic.getClientSecret().getValue(), ClientAuthMethod.CLIENT_SECRET_BASIC);
     }
 
-    /**
-     * Nimbus trims client ids ({@code Identifier} calls {@code String.trim()}), so {@code id%00} or
-     * {@code id%0D%0A} would authenticate as {@code id}. The lookup gets the id exactly as sent, which
-     * for such an id is no client at all.
-     */
-    private static PresentedCredentials credentials(ClientAuthentication auth, String formClientId,
-                                                    String authorization) throws HttpFailure {
-        if (auth instanceof ClientSecretBasic basic) {
-            return new PresentedCredentials(basicClientId(authorization), basic.getClientSecret().getValue(),
-                    ClientAuthMethod.CLIENT_SECRET_BASIC);
+    /** RFC 6749 §2.3.1 body parameters; with neither these nor Basic the client did not authenticate. */
+    private static PresentedCredentials postCredentials(Map<String, List<String>> params) throws HttpFailure {
+        if (params.containsKey("client_assertion") || params.containsKey("client_assertion_type")) {
+            throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE,
+                    "unsupported client authentication method private_key_jwt/client_secret_jwt", 401);
         }
-        if (auth instanceof ClientSecretPost post) {
-            return new PresentedCredentials(formClientId != null ? formClientId : post.getClientID().getValue(),
-                    post.getClientSecret().getValue(), ClientAuthMethod.CLIENT_SECRET_POST);
-        }
-        if (auth == null) {
+        String clientId = first(params, "client_id");
+        if (clientId == null || !params.containsKey("client_secret")) {
             throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE, "client authentication is required", 401);
         }
-        throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE,
-                "unsupported client authentication method " + auth.getMethod().getValue(), 401);
-    }
-
-    /** The client id of a Basic header Nimbus has already parsed, decoded the same way but not trimmed. */
-    private static String basicClientId(String authorization) {
-        String credentials = new Base64(authorization.split("\\s")[1]).decodeToString();
-        return URLDecoder.decode(credentials.split(":", 2)[0], StandardCharsets.UTF_8);
+        try {
+            ClientSecretPost post = ClientSecretPost.parse(params);
+            // The id as sent, not as Nimbus trimmed it (see basicCredentials).
+            return new PresentedCredentials(clientId, post.getClientSecret().getValue(),
+                    ClientAuthMethod.CLIENT_SECRET_POST);
+        } catch (ParseException e) {
+            throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE, "client authentication is required", 401);
+        }
     }
 
     /**
@@ -308,6 +302,18 @@ public final class TokenEndpoint {
                     || !HexFormat.isHexDigit(encoded.charAt(i + 2))) {
                 throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "malformed percent-encoding", 400);
             }
+        }
+    }
+
+    /** RFC 8707 §2: each resource is an absolute URI without a fragment, else invalid_target. */
+    private static List<String> resources(List<String> values) throws HttpFailure {
+        if (values == null) {
+            return List.of();
+        }
+        try {
+            return ResourceUtils.parseResourceURIs(values).stream().map(URI::toString).toList();
+        } catch (ParseException e) {
+            throw new HttpFailure("invalid_target", "resource must be an absolute URI without a fragment", 400);
         }
     }
 
@@ -365,11 +371,4 @@ public final class TokenEndpoint {
         return out.toString();
     }
 
-    private static URL endpointUrl(String issuer) {
-        try {
-            return URI.create(issuer + "/oauth2/token").toURL();
-        } catch (Exception e) {
-            throw new IllegalStateException("issuer is not a URL: " + issuer, e);
-        }
-    }
 }
