@@ -41,12 +41,21 @@ public final class Tollgate implements AutoCloseable {
     private volatile Function<TenantId, String> issuers;
 
     public Tollgate(Store store, Clock clock, Function<TenantId, String> issuers) {
+        this(store, clock, issuers, Directory::withDefaults);
+    }
+
+    /**
+     * @param directories builds the token path's cache over the store; tests pass one with short
+     *                    staleness bounds to see changes made behind its back
+     */
+    public Tollgate(Store store, Clock clock, Function<TenantId, String> issuers,
+                    Function<Store, Directory> directories) {
         this.store = store;
         this.clock = clock;
         this.issuers = issuers;
         CryptoProviders.installPreferred();
         SecretHasher hasher = new SecretHasher(hashingKey(store));
-        this.directory = Directory.withDefaults(store);
+        this.directory = directories.apply(store);
         ChangeListener invalidate = new ChangeListener() {
             @Override
             public void tenantChanged(TenantId tenant) {

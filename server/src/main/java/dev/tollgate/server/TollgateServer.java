@@ -3,12 +3,17 @@ package dev.tollgate.server;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.http.DiscoveryEndpoints;
 import dev.tollgate.server.http.TokenEndpoint;
+import dev.tollgate.core.store.StoreException;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -47,7 +52,18 @@ public final class TollgateServer implements AutoCloseable {
                 // RFC 8414 §3.1: the well-known segment goes between host and the issuer's path.
                 .route(Method.GET, "/.well-known/oauth-authorization-server/t/{tenant}", discovery::metadata)
                 .route(Method.GET, "/.well-known/openid-configuration/t/{tenant}", discovery::metadata)
-                .any("/oauth/token", token::legacyOAuthToken);
+                .any("/oauth/token", token::legacyOAuthToken)
+                // A store outage while a client isn't cached yet: retryable, and said in OAuth's words.
+                .error(StoreException.class, (req, res, e) -> {
+                    LOG.warn("store unavailable: {}", e.getMessage());
+                    res.header(HeaderNames.RETRY_AFTER, "5");
+                    sendError(res, 503, "temporarily_unavailable", "the store is unavailable; retry shortly");
+                })
+                // Anything else is our bug: log it, and tell the client nothing about its insides.
+                .error(RuntimeException.class, (req, res, e) -> {
+                    LOG.error("unexpected failure on {} {}", req.prologue().method(), req.path().path(), e);
+                    sendError(res, 500, "server_error", "internal error");
+                });
         for (String path : PAM_TOKEN_PATHS) {
             routing.any(path, token::pamTokenGeneration);
             routing.any(path + "/", token::pamTokenGeneration);
@@ -70,6 +86,14 @@ public final class TollgateServer implements AutoCloseable {
         }
         LOG.info("listening on {} (store: {})", baseUrl, app.store().describe());
         return new TollgateServer(app, server, baseUrl);
+    }
+
+    private static void sendError(ServerResponse res, int status, String code, String description) {
+        res.status(Status.create(status));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json;charset=UTF-8");
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(("{\"error\":\"" + code + "\",\"error_description\":\"" + description + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     private static String hostForUrl(String host) {

@@ -1,7 +1,16 @@
 package dev.tollgate.server.cli;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -27,8 +36,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.net.URI;
+import java.security.Key;
+import java.security.PublicKey;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -113,7 +126,8 @@ final class TokenCommand implements Callable<Integer> {
             Arrays.stream(SigningAlgorithm.values()).forEach(a -> algorithms.add(a.jwsAlgorithm()));
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
             processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
-            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
+            processor.setJWSKeySelector(new OkpAwareKeySelector(algorithms, keys));
+            processor.setJWSVerifierFactory(new OkpAwareVerifierFactory());
             processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
                     new JWTClaimsSet.Builder().issuer(expectedIssuer).build(),
                     Set.of("sub", "exp", "iat", "jti", "client_id", "aud")));
@@ -126,6 +140,64 @@ final class TokenCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("invalid token: " + e.getMessage());
                 return 1;
             }
+        }
+    }
+
+    /**
+     * Nimbus's {@link JWSVerificationKeySelector} hands the processor {@code java.security.Key}s and
+     * silently drops OKP (Ed25519) JWKs, which Nimbus cannot convert; so a plain
+     * {@link DefaultJWTProcessor} finds "no matching key" for every EdDSA token. This selector keeps
+     * them, wrapped, for {@link OkpAwareVerifierFactory} to turn into an {@link Ed25519Verifier}.
+     */
+    static final class OkpAwareKeySelector extends JWSVerificationKeySelector<SecurityContext> {
+
+        OkpAwareKeySelector(Set<JWSAlgorithm> algorithms, JWKSource<SecurityContext> keys) {
+            super(algorithms, keys);
+        }
+
+        @Override
+        public List<Key> selectJWSKeys(JWSHeader header, SecurityContext context) throws KeySourceException {
+            if (!JWSAlgorithm.Family.ED.contains(header.getAlgorithm())) {
+                return super.selectJWSKeys(header, context);
+            }
+            if (!isAllowed(header.getAlgorithm())) {
+                return List.of();
+            }
+            List<Key> keys = new ArrayList<>();
+            for (JWK jwk : getJWKSource().get(new JWKSelector(createJWKMatcher(header)), context)) {
+                if (jwk instanceof OctetKeyPair okp) {
+                    keys.add(new OkpPublicKey(okp.toPublicJWK()));
+                }
+            }
+            return keys;
+        }
+    }
+
+    /** An Ed25519 public JWK carried through Nimbus's {@code Key}-typed processor API. */
+    record OkpPublicKey(OctetKeyPair jwk) implements PublicKey {
+        @Override
+        public String getAlgorithm() {
+            return "EdDSA";
+        }
+
+        @Override
+        public String getFormat() {
+            return null;
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            return null;
+        }
+    }
+
+    static final class OkpAwareVerifierFactory extends DefaultJWSVerifierFactory {
+        @Override
+        public JWSVerifier createJWSVerifier(JWSHeader header, Key key) throws JOSEException {
+            if (key instanceof OkpPublicKey okp) {
+                return new Ed25519Verifier(okp.jwk());
+            }
+            return super.createJWSVerifier(header, key);
         }
     }
 }

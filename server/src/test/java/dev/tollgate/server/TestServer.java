@@ -1,0 +1,160 @@
+package dev.tollgate.server;
+
+import dev.tollgate.core.admin.ClientWithSecret;
+import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.client.BuiltinClient;
+import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.store.PostgresTestDatabase;
+import dev.tollgate.store.StoreConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A real Tollgate server on 127.0.0.1 and an ephemeral port, on a fresh store (embedded H2 in a
+ * temporary directory, or a fresh PostgreSQL database), with tenant {@code 10001} bootstrapped.
+ * Tests talk to it over real HTTP.
+ */
+public final class TestServer implements AutoCloseable {
+
+    public static final TenantId TENANT = TenantId.of("10001");
+
+    public enum Kind { EMBEDDED, POSTGRES }
+
+    private final Kind kind;
+    private final Path dataDir;
+    private final PostgresTestDatabase postgres;
+    private final MutableClock clock;
+    private final StoreConfig storeConfig;
+    private Tollgate app;
+    private TollgateServer server;
+    private ProvisionedTenant bootstrapped;
+
+    private TestServer(Kind kind, Path dataDir, PostgresTestDatabase postgres, MutableClock clock) {
+        this.kind = kind;
+        this.dataDir = dataDir;
+        this.postgres = postgres;
+        this.clock = clock;
+        this.storeConfig = postgres != null ? postgres.storeConfig() : StoreConfig.embedded(dataDir);
+    }
+
+    public static TestServer embedded() {
+        return start(Kind.EMBEDDED);
+    }
+
+    public static TestServer postgres() {
+        return start(Kind.POSTGRES);
+    }
+
+    public static TestServer start(Kind kind) {
+        try {
+            TestServer server = kind == Kind.POSTGRES
+                    ? new TestServer(kind, null, PostgresTestDatabase.create(), MutableClock.startingNow())
+                    : new TestServer(kind, Files.createTempDirectory("tollgate-test"), null, MutableClock.startingNow());
+            server.startServer();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void startServer() {
+        ServerConfig config = new ServerConfig("127.0.0.1", 0, null, storeConfig, TENANT,
+                ServerConfig.DEFAULT_MAX_BODY_BYTES);
+        app = Tollgate.open(config, clock);
+        ProvisionedTenant created = app.bootstrap(TENANT).orElse(null);
+        if (bootstrapped == null) {
+            bootstrapped = created;
+        }
+        server = TollgateServer.start(app, config);
+    }
+
+    /** Stops the server and closes the store, then starts both again on the same data. */
+    public void restart() {
+        server.close();
+        app.close();
+        startServer();
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public Tollgate app() {
+        return app;
+    }
+
+    public MutableClock clock() {
+        return clock;
+    }
+
+
+    public String baseUrl() {
+        return server.baseUrl();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String issuer() {
+        return baseUrl() + "/t/" + TENANT.value();
+    }
+
+    public URI tokenEndpoint() {
+        return URI.create(issuer() + "/oauth2/token");
+    }
+
+    public URI jwksUri() {
+        return URI.create(issuer() + "/oauth2/jwks");
+    }
+
+    /** The bootstrapped default credential with its one-time secret. */
+    public ClientWithSecret defaultClient() {
+        return bootstrapped(BuiltinClient.DEFAULT);
+    }
+
+    public ClientWithSecret microserviceClient() {
+        return bootstrapped(BuiltinClient.MICROSERVICE);
+    }
+
+    private ClientWithSecret bootstrapped(BuiltinClient which) {
+        return bootstrapped.clients().stream().filter(c -> c.client().builtin() == which).findFirst().orElseThrow();
+    }
+
+    /** Sends a request exactly as given (no redirects, no retries). */
+    public HttpResponse<String> send(HttpRequest request) {
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        app.close();
+        if (postgres != null) {
+            postgres.close();
+        }
+        if (dataDir != null) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a temporary directory left behind is harmless
+            }
+        }
+    }
+}
