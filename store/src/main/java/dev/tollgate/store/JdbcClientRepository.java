@@ -176,13 +176,9 @@ final class JdbcClientRepository implements ClientRepository {
         }
     }
 
-    /** The lifetime in whole seconds (what a token's {@code exp} can express); anything finer is refused. */
+    /** Whole seconds: ClientCredential refuses finer lifetimes, since a token's {@code exp} can't express them. */
     private static long ttlSeconds(ClientCredential client) {
-        Duration ttl = client.tokenTtl();
-        if (ttl.getNano() != 0) {
-            throw new IllegalArgumentException("token lifetime must be a whole number of seconds, not " + ttl);
-        }
-        return ttl.getSeconds();
+        return client.tokenTtl().getSeconds();
     }
 
     /** Rows ordered so each client's come together, secrets in order; one client per run of rows. */

@@ -361,16 +361,6 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void clientWithATokenLifetimeOfFractionalSecondsIsRefused() {
-        insertTenant(A);
-        ClientCredential client = new ClientCredential(A, new ClientId("frac"), "Frac", ScopeSet.EMPTY,
-                ScopeSet.EMPTY, null, null, Duration.ofMillis(60_500), null, true, null, null, T0, T0);
-
-        assertThatThrownBy(() -> store.clients().insert(client)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(store.clients().list(A)).isEmpty();
-    }
-
-    @Test
     void clientUpdateReplacesEveryFieldAndTheSecrets() {
         insertTenant(A);
         StoredSecret old = secret(T0, null);
