@@ -15,6 +15,11 @@ public final class MutableClock extends Clock {
         this.now = start;
     }
 
+    /** Now, truncated to whole seconds as JWT NumericDates are. */
+    public static MutableClock startingNow() {
+        return new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
+    }
+
     public void advance(Duration by) {
         now = now.plus(by);
     }

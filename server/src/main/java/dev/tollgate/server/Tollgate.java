@@ -6,7 +6,7 @@ import dev.tollgate.core.admin.KeyAdministration;
 import dev.tollgate.core.admin.ScopeAdministration;
 import dev.tollgate.core.admin.TenantAdministration;
 import dev.tollgate.core.cache.Directory;
-import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.cache.DirectoryInvalidation;
 import dev.tollgate.core.client.SecretHasher;
 import dev.tollgate.core.key.CryptoProviders;
 import dev.tollgate.core.store.Store;
@@ -56,22 +56,7 @@ public final class Tollgate implements AutoCloseable {
         CryptoProviders.installPreferred();
         SecretHasher hasher = new SecretHasher(hashingKey(store));
         this.directory = directories.apply(store);
-        ChangeListener invalidate = new ChangeListener() {
-            @Override
-            public void tenantChanged(TenantId tenant) {
-                directory.invalidateTenant(tenant);
-            }
-
-            @Override
-            public void clientChanged(TenantId tenant, ClientId client) {
-                directory.invalidateClient(tenant, client);
-            }
-
-            @Override
-            public void keysChanged(TenantId tenant) {
-                directory.invalidateKeys(tenant);
-            }
-        };
+        ChangeListener invalidate = new DirectoryInvalidation(directory);
         this.clients = new ClientAdministration(store, hasher, invalidate, clock);
         this.tenants = new TenantAdministration(store, clients, invalidate, clock);
         this.keys = new KeyAdministration(store, invalidate, clock);

@@ -1,5 +1,7 @@
 package dev.tollgate.server;
 
+import dev.tollgate.core.MutableClock;
+
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import dev.tollgate.core.admin.ClientWithSecret;

@@ -1,5 +1,7 @@
 package dev.tollgate.server;
 
+import dev.tollgate.core.MutableClock;
+
 import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
 import dev.tollgate.core.client.BuiltinClient;

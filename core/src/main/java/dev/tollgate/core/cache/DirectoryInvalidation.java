@@ -4,7 +4,7 @@ import dev.tollgate.core.admin.ChangeListener;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.tenant.TenantId;
 
-/** The glue a server wires between the administration and the token path's caches. */
+/** Drops what the token path cached as soon as an administrative change commits in this process. */
 public final class DirectoryInvalidation implements ChangeListener {
 
     private final Directory directory;

@@ -1,6 +1,7 @@
 package dev.tollgate.server.cli;
 
 import dev.tollgate.core.admin.ClientWithSecret;
+import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.ServerConfig;
 import dev.tollgate.server.Tollgate;
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -47,8 +49,8 @@ final class ServeCommand implements Callable<Integer> {
         Tollgate app = Tollgate.open(config, Clock.systemUTC());
         TollgateServer server;
         try {
-            app.bootstrap(config.defaultTenant()).ifPresent(created -> printSecretsOnce(System.out, created.tenant().id(),
-                    created.clients()));
+            PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+            app.bootstrap(config.defaultTenant()).ifPresent(created -> printSecretsOnce(out, created));
             server = TollgateServer.start(app, config);
         } catch (RuntimeException e) {
             app.close();
@@ -68,9 +70,9 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** Secrets go to standard output, never to the log: they are for the person at the terminal, once. */
-    static void printSecretsOnce(PrintStream out, TenantId tenant, java.util.List<ClientWithSecret> clients) {
-        out.println("Created tenant " + tenant + ". Client secrets are shown only now; store them safely:");
-        for (ClientWithSecret c : clients) {
+    static void printSecretsOnce(PrintWriter out, ProvisionedTenant created) {
+        out.println("Created tenant " + created.tenant().id() + ". Client secrets are shown only now; store them safely:");
+        for (ClientWithSecret c : created.clients()) {
             out.printf("  %-32s client_id=%s client_secret=%s%n", c.client().name(), c.client().clientId(),
                     c.secret().reveal());
         }

@@ -30,11 +30,7 @@ final class TenantCommand {
         void run(Tollgate app, PrintWriter out) {
             var created = app.tenants().create(TenantId.of(tenant), name,
                     TenantSettings.DEFAULTS.withSigningAlgorithm(SigningAlgorithm.parse(algorithm)));
-            out.println("Created tenant " + created.tenant().id() + ". Client secrets are shown only now; store them safely:");
-            for (var c : created.clients()) {
-                out.printf("  %-32s client_id=%s client_secret=%s%n", c.client().name(), c.client().clientId(),
-                        c.secret().reveal());
-            }
+            ServeCommand.printSecretsOnce(out, created);
         }
     }
 
