@@ -34,9 +34,6 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
                 throw new IllegalArgumentException("public-url: must be an http(s) URL without query or fragment, was "
                         + publicUrl);
             }
-            if (publicUrl.isEmpty()) {
-                publicUrl = null;
-            }
         }
         if (maxBodyBytes < 1024 || maxBodyBytes > 1024 * 1024) {
             throw new IllegalArgumentException("max-body-bytes: must be 1024-1048576, was " + maxBodyBytes);

@@ -1,19 +1,18 @@
 package dev.tollgate.server;
 
 import dev.tollgate.core.tenant.TenantId;
+import com.nimbusds.oauth2.sdk.ErrorObject;
 import dev.tollgate.server.http.DiscoveryEndpoints;
+import dev.tollgate.server.http.OAuthResponses;
 import dev.tollgate.server.http.TokenEndpoint;
 import dev.tollgate.core.store.StoreException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -57,12 +56,13 @@ public final class TollgateServer implements AutoCloseable {
                 .error(StoreException.class, (req, res, e) -> {
                     LOG.warn("store unavailable: {}", e.getMessage());
                     res.header(HeaderNames.RETRY_AFTER, "5");
-                    sendError(res, 503, "temporarily_unavailable", "the store is unavailable; retry shortly");
+                    OAuthResponses.sendError(res, new ErrorObject("temporarily_unavailable",
+                            "the store is unavailable; retry shortly", 503), "tollgate");
                 })
                 // Anything else is our bug: log it, and tell the client nothing about its insides.
                 .error(RuntimeException.class, (req, res, e) -> {
                     LOG.error("unexpected failure on {} {}", req.prologue().method(), req.path().path(), e);
-                    sendError(res, 500, "server_error", "internal error");
+                    OAuthResponses.sendError(res, new ErrorObject("server_error", "internal error", 500), "tollgate");
                 });
         for (String path : PAM_TOKEN_PATHS) {
             routing.any(path, token::pamTokenGeneration);
@@ -86,14 +86,6 @@ public final class TollgateServer implements AutoCloseable {
         }
         LOG.info("listening on {} (store: {})", baseUrl, app.store().describe());
         return new TollgateServer(app, server, baseUrl);
-    }
-
-    private static void sendError(ServerResponse res, int status, String code, String description) {
-        res.status(Status.create(status));
-        res.header(HeaderNames.CONTENT_TYPE, "application/json;charset=UTF-8");
-        res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.send(("{\"error\":\"" + code + "\",\"error_description\":\"" + description + "\"}")
-                .getBytes(StandardCharsets.UTF_8));
     }
 
     private static String hostForUrl(String host) {

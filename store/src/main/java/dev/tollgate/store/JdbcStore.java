@@ -67,6 +67,11 @@ public final class JdbcStore implements Store {
         String description = config.describe();
         if (config.isEmbedded()) {
             createDataDirectory(config.dataDirectory());
+            // AUTO_SERVER lets the CLI share the file with a running server through a TCP port H2
+            // opens; by default H2 binds it to every interface. Loopback is all the CLI needs.
+            if (System.getProperty("h2.bindAddress") == null) {
+                System.setProperty("h2.bindAddress", "127.0.0.1");
+            }
         }
         HikariDataSource dataSource;
         try {
@@ -88,7 +93,32 @@ public final class JdbcStore implements Store {
             dataSource.close();
             throw new StoreException("cannot migrate " + description, e);
         }
+        if (config.isEmbedded()) {
+            restrictDataFiles(config.dataDirectory());
+        }
         return new JdbcStore(description, dataSource);
+    }
+
+    /**
+     * The embedded files hold the private signing keys and the secret-hashing key: owner-only,
+     * whatever the umask, and a warning when the directory itself is open to others.
+     */
+    private static void restrictDataFiles(Path directory) {
+        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        try (var files = Files.newDirectoryStream(directory, "tollgate.*")) {
+            for (Path file : files) {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            }
+            var permissions = Files.getPosixFilePermissions(directory);
+            if (permissions.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                LOG.warn("data directory {} is accessible to other users ({}); chmod 700 it",
+                        directory.toAbsolutePath(), PosixFilePermissions.toString(permissions));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not restrict permissions of {}: {}", directory.toAbsolutePath(), e.toString());
+        }
     }
 
     private static HikariConfig hikariConfig(StoreConfig config) {
@@ -102,6 +132,8 @@ public final class JdbcStore implements Store {
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setMinimumIdle(Math.min(2, config.poolSize()));
         hikari.setAutoCommit(true);
+        // Fail fast when the store is down: a request waits 2 s at most, not Hikari's default 30 s.
+        hikari.setConnectionTimeout(2_000);
         if (config.isPostgres()) {
             hikari.addDataSourceProperty("ApplicationName", "tollgate");
             // Keep row values (PostgreSQL's "Detail: Key (...)=(...)") out of exception messages,

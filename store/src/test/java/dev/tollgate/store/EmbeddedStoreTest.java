@@ -38,6 +38,24 @@ class EmbeddedStoreTest {
     }
 
     @Test
+    void openInAnExistingDirectoryMakesTheDatabaseFileOwnerOnly() throws IOException {
+        Path directory = Files.createDirectory(temp.resolve("shared"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+
+        try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(directory))) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("tollgate.mv.db"))))
+                    .isEqualTo("rw-------");
+        }
+    }
+
+    @Test
+    void openEmbeddedBindsTheSharingPortToLoopbackOnly() throws IOException {
+        try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(temp.resolve("bind")))) {
+            assertThat(System.getProperty("h2.bindAddress")).isEqualTo("127.0.0.1");
+        }
+    }
+
+    @Test
     void openWhenTheDataDirectoryIsAFileThenStoreException() throws IOException {
         Path file = Files.writeString(temp.resolve("not-a-directory"), "x");
 

@@ -12,8 +12,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Why not bcrypt/Argon2: those exist to slow down guessing of low-entropy passwords. A
  * generated secret has 256 bits of entropy, so guessing is hopeless at any speed, and a slow
- * hash on every token request is what makes some peers manage 15 tokens/s. The HMAC key (kept
- * apart from the hashes) means a stolen table of hashes can't even be checked offline.
+ * hash on every token request is what makes some peers manage 15 tokens/s. The HMAC key lives in
+ * its own table, so a leaked copy of the client table alone can't even be checked offline.
  *
  * <p>Comparison is constant-time ({@link MessageDigest#isEqual}).
  */

@@ -1,5 +1,6 @@
 package dev.tollgate.server.http;
 
+import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ResponseType;
@@ -84,8 +85,8 @@ public final class DiscoveryEndpoints {
         if (TenantId.isValid(raw) && directory.tenant(TenantId.of(raw)).isPresent()) {
             return Optional.of(TenantId.of(raw));
         }
-        OAuthResponses.sendJson(response, 404, "{\"error\":\"" + OAuth2Error.INVALID_REQUEST_CODE
-                + "\",\"error_description\":\"unknown tenant\"}", "no-store");
+        OAuthResponses.sendError(response, new ErrorObject(OAuth2Error.INVALID_REQUEST_CODE, "unknown tenant", 404),
+                "tollgate");
         return Optional.empty();
     }
 

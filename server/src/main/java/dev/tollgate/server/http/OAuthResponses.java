@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Writes Nimbus-built responses and OAuth error objects to Helidon. */
-final class OAuthResponses {
+public final class OAuthResponses {
 
     static final String JSON = "application/json;charset=UTF-8";
 
@@ -32,7 +32,7 @@ final class OAuthResponses {
      * RFC 6749 §5.2 error. Every 401 carries {@code WWW-Authenticate} (RFC 7235 §3.1 requires it,
      * and §5.2 requires the Basic scheme when the client tried Basic).
      */
-    static void sendError(ServerResponse response, ErrorObject error, String realm) {
+    public static void sendError(ServerResponse response, ErrorObject error, String realm) {
         HTTPResponse nimbus = new TokenErrorResponse(error).toHTTPResponse();
         if (nimbus.getStatusCode() == 401) {
             nimbus.setHeader("WWW-Authenticate", "Basic realm=\"" + realm + "\", charset=\"UTF-8\"");

@@ -2,13 +2,11 @@ package dev.tollgate.server.http;
 
 import com.nimbusds.jose.util.Base64;
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
-import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.AuthorizationGrant;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
@@ -97,6 +95,12 @@ public final class TokenEndpoint {
             Map<String, List<String>> params = single(URLUtils.parseParameters(body));
             Map<String, List<String>> query = single(URLUtils.parseParameters(request.query().rawValue()));
             boolean queryCredentials = query.containsKey("client_id") || query.containsKey("client_secret");
+            // RFC 6749 §4.4.2 puts the parameters in the body. The query is read only for the
+            // reference shape that sends everything there, which the tenant setting then decides on.
+            if (!query.isEmpty() && !queryCredentials) {
+                throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE,
+                        "token request parameters belong in the form body, not the query string", 400);
+            }
             for (String name : query.keySet()) {
                 if (params.containsKey(name)) {
                     throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "parameter " + safe(name)
@@ -120,11 +124,6 @@ public final class TokenEndpoint {
             }
             // Nimbus parses each part of the message with its own class; composing them here (rather
             // than TokenRequest.parse over a re-serialised request) parses the Basic header once.
-            AuthorizationGrant grant = AuthorizationGrant.parse(merged);
-            if (!(grant instanceof ClientCredentialsGrant)) {
-                throw new HttpFailure(OAuth2Error.UNSUPPORTED_GRANT_TYPE_CODE,
-                        "only the client_credentials grant is supported", 400);
-            }
             PresentedCredentials credentials = authorization.isEmpty()
                     ? postCredentials(merged)
                     : basicCredentials(authorization.get(0), merged);
@@ -135,10 +134,6 @@ public final class TokenEndpoint {
             render(response, outcome, realm, withJti);
         } catch (HttpFailure failure) {
             refuse(response, failure.error(), realm);
-        } catch (ParseException e) {
-            ErrorObject error = e.getErrorObject() != null ? e.getErrorObject()
-                    : OAuth2Error.INVALID_REQUEST.setDescription("malformed token request");
-            refuse(response, error, realm);
         }
     }
 
@@ -328,10 +323,10 @@ public final class TokenEndpoint {
         }
     }
 
-    /** RFC 6749 §3.2: parameters must not be included more than once. */
+    /** RFC 6749 §3.2: parameters must not be included more than once, except RFC 8707 §2's resource. */
     private static Map<String, List<String>> single(Map<String, List<String>> params) throws HttpFailure {
         for (Map.Entry<String, List<String>> entry : params.entrySet()) {
-            if (entry.getValue().size() > 1) {
+            if (entry.getValue().size() > 1 && !entry.getKey().equals("resource")) {
                 throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE,
                         "parameter " + safe(entry.getKey()) + " is repeated", 400);
             }
@@ -355,9 +350,23 @@ public final class TokenEndpoint {
         return s;
     }
 
+    /** The media type, and a charset parameter if any must be UTF-8: the body is read as UTF-8 only. */
     private static boolean isContentType(ServerRequest request, String expected) {
         return request.headers().first(HeaderNames.CONTENT_TYPE)
-                .map(value -> value.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals(expected))
+                .map(value -> {
+                    String[] parts = value.toLowerCase(Locale.ROOT).split(";");
+                    if (!parts[0].strip().equals(expected)) {
+                        return false;
+                    }
+                    for (int i = 1; i < parts.length; i++) {
+                        String[] param = parts[i].strip().split("=", 2);
+                        if (param[0].strip().equals("charset") && (param.length < 2
+                                || !param[1].strip().replace("\"", "").equals("utf-8"))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                })
                 .orElse(false);
     }
 

@@ -83,9 +83,9 @@ class TokenEndpointHostileInputTest {
             "grant_type=client_credentials&grant_type=password",
             "grant_type=client_credentials&scope=users%3Aread&scope=users%3Awrite",
             "grant_type=client_credentials&scope=users%3Aread&scope=users%3Aread",
-            "grant_type=client_credentials&resource=https%3A%2F%2Fa.example&resource=https%3A%2F%2Fa.example",
             "grant_type=client_credentials&x=1&x=2",
     })
+    // resource is the one parameter RFC 8707 §2 lets repeat: see TokenEndpointParametersTest.
     void tokenRequestWithRepeatedParameterThenInvalidRequest(String body) {
         assertError(postForm(goodBasic(), body), 400, "invalid_request");
     }
