@@ -1,0 +1,402 @@
+package dev.tollgate.client;
+
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.token.AccessToken;
+import com.nimbusds.oauth2.sdk.token.AccessTokenType;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Gets client-credentials access tokens (RFC 6749 §4.4) from one Tollgate token endpoint, caches
+ * one per {@link TokenScope}, renews it before it expires and, through {@link #send}, calls APIs
+ * with it. Plain Java: {@code java.net.http} for HTTP, no framework, no background thread.
+ *
+ * <pre>{@code
+ * TokenClient tokens = TokenClient.builder()
+ *         .tokenEndpoint(URI.create("https://auth.example.com/t/10001/oauth2/token"))
+ *         .clientId(System.getenv("TOLLGATE_CLIENT_ID"))
+ *         .clientSecret(System.getenv("TOLLGATE_CLIENT_SECRET"))
+ *         .renewBefore(Duration.ofSeconds(60))
+ *         .build();
+ * TokenScope usersRead = TokenScope.of(Set.of("users:read"), "https://api.example.com");
+ *
+ * // a bearer token for any HTTP stack:
+ * String token = tokens.accessToken(usersRead);
+ *
+ * // or let the client add it, and renew and retry once if the API answers 401:
+ * HttpResponse<String> users = tokens.send(
+ *         HttpRequest.newBuilder(URI.create("https://api.example.com/users")).GET(),
+ *         HttpResponse.BodyHandlers.ofString(), usersRead);
+ * }</pre>
+ *
+ * <h2>Behaviour</h2>
+ * <ul>
+ *   <li>The client authenticates with {@code client_secret_basic} (RFC 6749 §2.3.1); scopes go in
+ *       {@code scope}, the audience in {@code resource} (RFC 8707).</li>
+ *   <li>A cached token is reused while {@code now < expiresAt - renewBefore}, {@code now} read from
+ *       the configured {@link Clock} and {@code expiresAt} counted from when the request was sent.
+ *       The margin is capped at half the token's lifetime, so a margin longer than the lifetime
+ *       does not turn every call into a token request. A response without {@code expires_in} gives
+ *       a token that is reused until an API rejects it.</li>
+ *   <li>Single flight: callers that need the same token while it is being fetched wait for that one
+ *       request instead of sending their own.</li>
+ *   <li>A failed request caches nothing and throws {@link TokenRequestException} to every caller
+ *       that waited on it.</li>
+ *   <li>Thread-safe; one instance per token endpoint and client is meant to be shared.</li>
+ *   <li>The secret and the tokens are never logged, and {@link #toString()} masks the secret.</li>
+ * </ul>
+ */
+public final class TokenClient {
+
+    private final URI tokenEndpoint;
+    private final String clientId;
+    private final String clientSecret;
+    private final Duration renewBefore;
+    private final Duration requestTimeout;
+    private final Clock clock;
+    private final HttpClient httpClient;
+
+    // A completed future holds the cached token; an incomplete one is the request in flight that
+    // later callers wait on. A failed future is removed before it completes, so it is never served
+    // from the cache.
+    private final ConcurrentHashMap<TokenScope, CompletableFuture<IssuedToken>> tokens = new ConcurrentHashMap<>();
+
+    private TokenClient(Builder builder) {
+        this.tokenEndpoint = builder.tokenEndpoint;
+        this.clientId = builder.clientId;
+        this.clientSecret = builder.clientSecret;
+        this.renewBefore = builder.renewBefore;
+        this.requestTimeout = builder.requestTimeout;
+        this.clock = builder.clock;
+        this.httpClient = builder.httpClient != null ? builder.httpClient : HttpClient.newHttpClient();
+    }
+
+    /** A builder; {@code tokenEndpoint}, {@code clientId} and {@code clientSecret} are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * An access token for the client's default scopes and audience.
+     *
+     * @see #accessToken(TokenScope)
+     */
+    public String accessToken() {
+        return accessToken(TokenScope.defaults());
+    }
+
+    /**
+     * An access token for {@code scope}: the cached one while it is not due for renewal, otherwise
+     * a new one from the token endpoint (one request however many threads ask at once).
+     *
+     * @throws TokenRequestException the endpoint refused, answered something unusable or could not
+     *                               be reached, or the calling thread was interrupted while waiting
+     *                               (its interrupt status is then set again)
+     */
+    public String accessToken(TokenScope scope) {
+        try {
+            return token(scope).value();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TokenRequestException("interrupted while waiting for a token", -1, e);
+        }
+    }
+
+    /**
+     * Sends {@code request} with {@code Authorization: Bearer} and a token for {@code scope}. If
+     * the API answers {@code 401} (RFC 6750 §3.1: the token was revoked, or expired before the
+     * clock said so), the token is dropped, renewed once and the request is sent once more; the
+     * answer to that second attempt is returned whatever it is, so a persistent {@code 401} reaches
+     * the caller instead of looping.
+     *
+     * <p>The request is built twice on a retry, so its body publisher must be repeatable
+     * ({@code ofString}, {@code ofByteArray} and {@code noBody} are). The first {@code 401}'s
+     * body is closed if it is {@link AutoCloseable}, e.g. from {@code BodyHandlers.ofInputStream()}.
+     *
+     * <pre>{@code
+     * HttpResponse<String> r = tokens.send(
+     *         HttpRequest.newBuilder(URI.create("https://api.example.com/users")).GET(),
+     *         HttpResponse.BodyHandlers.ofString(),
+     *         TokenScope.of(Set.of("users:read"), "https://api.example.com"));
+     * }</pre>
+     *
+     * @param request a request builder without an {@code Authorization} header (one is set)
+     * @throws TokenRequestException no token could be obtained
+     * @throws IOException           the API could not be reached
+     * @throws InterruptedException  the calling thread was interrupted
+     */
+    public <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> bodyHandler,
+                                    TokenScope scope) throws IOException, InterruptedException {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(bodyHandler, "bodyHandler");
+        IssuedToken token = token(scope);
+        HttpResponse<T> response = httpClient.send(authorized(request, token), bodyHandler);
+        if (response.statusCode() != 401) {
+            return response;
+        }
+        closeBody(response);
+        // Only this token is dropped: of many callers rejected with the same token, the first
+        // renews and the others wait for its request or find its result.
+        invalidate(scope, token.value());
+        return httpClient.send(authorized(request, token(scope)), bodyHandler);
+    }
+
+    /**
+     * Drops the cached token for {@code scope} if it is still {@code rejectedToken}, so that the
+     * next call fetches a new one. For callers that use {@link #accessToken(TokenScope)} with their
+     * own HTTP stack and got a {@code 401}; {@link #send} does this itself. Comparing with the
+     * rejected token means that many callers reporting the same rejection cause one renewal.
+     */
+    public void invalidate(TokenScope scope, String rejectedToken) {
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(rejectedToken, "rejectedToken");
+        CompletableFuture<IssuedToken> current = tokens.get(scope);
+        if (current != null && current.isDone() && !current.isCompletedExceptionally()
+                && current.join().value().equals(rejectedToken)) {
+            tokens.remove(scope, current);
+        }
+    }
+
+    IssuedToken token(TokenScope scope) throws InterruptedException {
+        Objects.requireNonNull(scope, "scope");
+        while (true) {
+            CompletableFuture<IssuedToken> current = tokens.get(scope);
+            if (current != null && !current.isDone()) {
+                try {
+                    return current.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof InterruptedException) {
+                        continue; // the fetching thread was interrupted, not this one: ask again
+                    }
+                    throw rethrown(e.getCause());
+                }
+            }
+            if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
+                IssuedToken token = current.join();
+                if (clock.instant().isBefore(token.renewAt())) {
+                    return token;
+                }
+            }
+            CompletableFuture<IssuedToken> mine = new CompletableFuture<>();
+            boolean claimed = current == null
+                    ? tokens.putIfAbsent(scope, mine) == null
+                    : tokens.replace(scope, current, mine);
+            if (!claimed) {
+                continue; // another caller started a request first: wait for theirs
+            }
+            try {
+                IssuedToken token = fetch(scope);
+                mine.complete(token);
+                return token;
+            } catch (Throwable t) {
+                tokens.remove(scope, mine);
+                mine.completeExceptionally(t);
+                throw t;
+            }
+        }
+    }
+
+    private IssuedToken fetch(TokenScope scope) throws InterruptedException {
+        TokenRequest.Builder builder = new TokenRequest.Builder(tokenEndpoint,
+                new ClientSecretBasic(new ClientID(clientId), new Secret(clientSecret)),
+                new ClientCredentialsGrant());
+        if (!scope.scopes().isEmpty()) {
+            builder.scope(new Scope(scope.scopes().toArray(String[]::new)));
+        }
+        if (scope.audience() != null) {
+            builder.resource(scope.audience());
+        }
+        HTTPRequest wire = builder.build().toHTTPRequest();
+        HttpRequest.Builder request = HttpRequest.newBuilder(wire.getURI())
+                .timeout(requestTimeout)
+                .method(wire.getMethod().name(), HttpRequest.BodyPublishers.ofString(wire.getBody()));
+        wire.getHeaderMap().forEach((name, values) -> values.forEach(value -> request.header(name, value)));
+
+        Instant sentAt = clock.instant();
+        HttpResponse<String> response;
+        try {
+            response = httpClient.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new TokenRequestException("token endpoint unreachable: " + e, -1, e);
+        }
+        TokenResponse parsed;
+        try {
+            parsed = TokenResponse.parse(toNimbus(response));
+        } catch (ParseException e) {
+            throw new TokenRequestException("not a token response: HTTP " + response.statusCode(),
+                    response.statusCode(), e);
+        }
+        if (!parsed.indicatesSuccess()) {
+            ErrorObject error = parsed.toErrorResponse().getErrorObject();
+            throw new TokenRequestException(error.getCode(), error.getDescription(), response.statusCode());
+        }
+        AccessTokenResponse success = parsed.toSuccessResponse();
+        AccessToken accessToken = success.getTokens().getAccessToken();
+        if (!AccessTokenType.BEARER.equals(accessToken.getType())) {
+            throw new TokenRequestException("not a bearer token: " + accessToken.getType(),
+                    response.statusCode(), null);
+        }
+        return IssuedToken.issued(accessToken.getValue(), sentAt, accessToken.getLifetime(), renewBefore);
+    }
+
+    private static HTTPResponse toNimbus(HttpResponse<String> response) throws ParseException {
+        HTTPResponse nimbus = new HTTPResponse(response.statusCode());
+        response.headers().map().forEach((name, values) -> nimbus.setHeader(name, values.toArray(String[]::new)));
+        String contentType = response.headers().firstValue("Content-Type").orElse(null);
+        if (contentType != null) {
+            nimbus.setContentType(contentType);
+        }
+        nimbus.setBody(response.body());
+        return nimbus;
+    }
+
+    private static HttpRequest authorized(HttpRequest.Builder request, IssuedToken token) {
+        return request.copy().setHeader("Authorization", "Bearer " + token.value()).build();
+    }
+
+    private static void closeBody(HttpResponse<?> response) {
+        if (response.body() instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // the connection is abandoned either way; the retry does not depend on it
+            }
+        }
+    }
+
+    private static RuntimeException rethrown(Throwable cause) {
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return new TokenRequestException("token request failed: " + cause, -1, cause);
+    }
+
+    /** The endpoint, client id and margins; the secret is masked. */
+    @Override
+    public String toString() {
+        return "TokenClient[tokenEndpoint=" + tokenEndpoint + ", clientId=" + clientId
+                + ", clientSecret=****, renewBefore=" + renewBefore + ", requestTimeout=" + requestTimeout + "]";
+    }
+
+    /**
+     * Configures a {@link TokenClient}; {@link #build()} validates every setting once and names the
+     * one that is wrong.
+     *
+     * <pre>{@code
+     * TokenClient tokens = TokenClient.builder()
+     *         .tokenEndpoint(URI.create("https://auth.example.com/t/10001/oauth2/token"))
+     *         .clientId(id).clientSecret(secret)
+     *         .renewBefore(Duration.ofSeconds(60))   // default 60 s
+     *         .requestTimeout(Duration.ofSeconds(10)) // default 10 s
+     *         .clock(Clock.systemUTC())               // default
+     *         .httpClient(HttpClient.newHttpClient()) // default: a new one
+     *         .build();
+     * }</pre>
+     */
+    public static final class Builder {
+
+        private URI tokenEndpoint;
+        private String clientId;
+        private String clientSecret;
+        private Duration renewBefore = Duration.ofSeconds(60);
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private Clock clock = Clock.systemUTC();
+        private HttpClient httpClient;
+
+        private Builder() {
+        }
+
+        /** The tenant's token endpoint, e.g. {@code https://auth.example.com/t/10001/oauth2/token}. */
+        public Builder tokenEndpoint(URI tokenEndpoint) {
+            this.tokenEndpoint = tokenEndpoint;
+            return this;
+        }
+
+        public Builder clientId(String clientId) {
+            this.clientId = clientId;
+            return this;
+        }
+
+        public Builder clientSecret(String clientSecret) {
+            this.clientSecret = clientSecret;
+            return this;
+        }
+
+        /** How long before its expiry a cached token is renewed; zero renews only once expired. */
+        public Builder renewBefore(Duration renewBefore) {
+            this.renewBefore = renewBefore;
+            return this;
+        }
+
+        /** How long one token request may take before it fails. */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /** The clock expiry is judged by; tests pass one they move by hand. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** The HTTP client for token requests and {@link TokenClient#send}; shared, not closed. */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = httpClient;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first setting that is missing or invalid */
+        public TokenClient build() {
+            if (tokenEndpoint == null) {
+                throw new IllegalArgumentException("tokenEndpoint is required");
+            }
+            String scheme = tokenEndpoint.getScheme();
+            if (!tokenEndpoint.isAbsolute() || !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))
+                    || tokenEndpoint.getHost() == null) {
+                throw new IllegalArgumentException("tokenEndpoint must be an absolute http(s) URI: " + tokenEndpoint);
+            }
+            if (clientId == null || clientId.isBlank()) {
+                throw new IllegalArgumentException("clientId is required");
+            }
+            if (clientSecret == null || clientSecret.isEmpty()) {
+                throw new IllegalArgumentException("clientSecret is required");
+            }
+            if (renewBefore == null || renewBefore.isNegative()) {
+                throw new IllegalArgumentException("renewBefore must be zero or positive: " + renewBefore);
+            }
+            if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+                throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
+            }
+            if (clock == null) {
+                throw new IllegalArgumentException("clock is required");
+            }
+            return new TokenClient(this);
+        }
+    }
+}
