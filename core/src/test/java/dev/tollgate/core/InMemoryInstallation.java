@@ -10,11 +10,13 @@ import dev.tollgate.core.cache.Directory;
 import dev.tollgate.core.cache.DirectoryInvalidation;
 import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.client.SecretHasher;
+import dev.tollgate.core.revocation.Revocations;
 import dev.tollgate.core.scope.ScopeSet;
 import dev.tollgate.core.store.InMemoryStore;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.token.ClientAuthenticator;
 import dev.tollgate.core.token.PresentedCredentials;
+import dev.tollgate.core.token.TokenIntrospector;
 import dev.tollgate.core.token.TokenService;
 
 import java.time.Instant;
@@ -38,6 +40,8 @@ public final class InMemoryInstallation {
     public final KeyAdministration keys;
     public final ScopeAdministration scopes;
     public final TokenService tokens;
+    public final Revocations revocations;
+    public final TokenIntrospector introspector;
 
     /** Administrative changes invalidate the directory at once, as in the server. */
     public InMemoryInstallation() {
@@ -54,6 +58,8 @@ public final class InMemoryInstallation {
         keys = new KeyAdministration(store, changes, clock);
         scopes = new ScopeAdministration(store);
         tokens = new TokenService(directory, new ClientAuthenticator(hasher), InMemoryInstallation::issuer, clock);
+        revocations = new Revocations(store, clock);
+        introspector = new TokenIntrospector(directory, revocations, clock);
     }
 
     /** Administrative changes reach the token path only when a cache entry expires. */

@@ -9,10 +9,12 @@ import dev.tollgate.core.cache.Directory;
 import dev.tollgate.core.cache.DirectoryInvalidation;
 import dev.tollgate.core.client.SecretHasher;
 import dev.tollgate.core.key.CryptoProviders;
+import dev.tollgate.core.revocation.Revocations;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
 import dev.tollgate.core.token.ClientAuthenticator;
+import dev.tollgate.core.token.TokenIntrospector;
 import dev.tollgate.core.token.TokenService;
 import dev.tollgate.store.JdbcStore;
 
@@ -38,6 +40,8 @@ public final class Tollgate implements AutoCloseable {
     private final ClientAdministration clients;
     private final KeyAdministration keys;
     private final ScopeAdministration scopes;
+    private final Revocations revocations;
+    private final TokenIntrospector introspector;
     private volatile Function<TenantId, String> issuers;
 
     public Tollgate(Store store, Clock clock, Function<TenantId, String> issuers) {
@@ -62,6 +66,8 @@ public final class Tollgate implements AutoCloseable {
         this.keys = new KeyAdministration(store, invalidate, clock);
         this.scopes = new ScopeAdministration(store);
         this.tokens = new TokenService(directory, new ClientAuthenticator(hasher), t -> this.issuers.apply(t), clock);
+        this.revocations = new Revocations(store, clock);
+        this.introspector = new TokenIntrospector(directory, revocations, clock);
     }
 
     public static Tollgate open(ServerConfig config, Clock clock) {
@@ -136,12 +142,26 @@ public final class Tollgate implements AutoCloseable {
         return scopes;
     }
 
+    /**
+     * Revoked tokens and client-wide revocations, checked in memory: what the built-in APIs and
+     * introspection ask before accepting a token ({@link Revocations#isRevoked}).
+     */
+    public Revocations revocations() {
+        return revocations;
+    }
+
+    /** Whether a string is an active access token of a tenant: signature, expiry and revocation. */
+    public TokenIntrospector introspector() {
+        return introspector;
+    }
+
     public Function<TenantId, String> issuers() {
         return issuers;
     }
 
     @Override
     public void close() {
+        revocations.close();
         store.close();
     }
 }

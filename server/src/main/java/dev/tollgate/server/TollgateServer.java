@@ -2,8 +2,11 @@ package dev.tollgate.server;
 
 import dev.tollgate.core.tenant.TenantId;
 import com.nimbusds.oauth2.sdk.ErrorObject;
+import dev.tollgate.server.api.UsersEndpoint;
 import dev.tollgate.server.http.DiscoveryEndpoints;
+import dev.tollgate.server.http.IntrospectionEndpoint;
 import dev.tollgate.server.http.OAuthResponses;
+import dev.tollgate.server.http.RevocationEndpoint;
 import dev.tollgate.server.http.TokenEndpoint;
 import dev.tollgate.core.store.StoreException;
 import io.helidon.http.HeaderNames;
@@ -42,9 +45,19 @@ public final class TollgateServer implements AutoCloseable {
         Function<TenantId, String> issuers = t -> app.issuers().apply(t);
         TokenEndpoint token = new TokenEndpoint(app.tokens(), issuers, config.defaultTenant(), config.maxBodyBytes());
         DiscoveryEndpoints discovery = new DiscoveryEndpoints(app.directory(), app.store(), issuers, app.clock());
+        IntrospectionEndpoint introspection = new IntrospectionEndpoint(app.tokens(), app.introspector(), issuers,
+                config.maxBodyBytes());
+        RevocationEndpoint revocation = new RevocationEndpoint(app.tokens(), app.introspector(), app.revocations(),
+                issuers, config.maxBodyBytes());
+        // Every revocation in the store is known before the first request is served.
+        app.revocations().startRefreshing();
+        UsersEndpoint users = new UsersEndpoint(app.directory(), app.store().users(), app.revocations(), issuers,
+                app.clock());
 
         HttpRouting.Builder routing = HttpRouting.builder()
                 .any("/t/{tenant}/oauth2/token", token::canonical)
+                .any("/t/{tenant}/oauth2/introspect", introspection::introspect)
+                .any("/t/{tenant}/oauth2/revoke", revocation::revoke)
                 .route(Method.GET, "/t/{tenant}/oauth2/jwks", discovery::jwks)
                 .route(Method.GET, "/t/{tenant}/.well-known/oauth-authorization-server", discovery::metadata)
                 .route(Method.GET, "/t/{tenant}/.well-known/openid-configuration", discovery::metadata)
@@ -52,6 +65,11 @@ public final class TollgateServer implements AutoCloseable {
                 .route(Method.GET, "/.well-known/oauth-authorization-server/t/{tenant}", discovery::metadata)
                 .route(Method.GET, "/.well-known/openid-configuration/t/{tenant}", discovery::metadata)
                 .any("/oauth/token", token::legacyOAuthToken)
+                // The users API (reference document 1), checked with the verifier library.
+                .any("/t/{tenant}/api/v1/users", users::collection)
+                .any("/t/{tenant}/api/v1/users/{id}", users::item)
+                .any("/pam/apps/users/user", users::pam)
+                .any("/pam/apps/users/user/", users::pam)
                 // A store outage while a client isn't cached yet: retryable, and said in OAuth's words.
                 .error(StoreException.class, (req, res, e) -> {
                     LOG.warn("store unavailable: {}", e.getMessage());

@@ -2,11 +2,13 @@ package dev.tollgate.server;
 
 import dev.tollgate.core.store.ClientRepository;
 import dev.tollgate.core.store.InstallationRepository;
+import dev.tollgate.core.store.RevocationRepository;
 import dev.tollgate.core.store.ScopeRepository;
 import dev.tollgate.core.store.SigningKeyRepository;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.store.TenantRepository;
+import dev.tollgate.core.store.UserRepository;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -30,6 +32,8 @@ final class CountingStore implements Store {
     private final ClientRepository clients;
     private final SigningKeyRepository keys;
     private final InstallationRepository installation;
+    private final UserRepository users;
+    private final RevocationRepository revocations;
     private volatile boolean down;
 
     CountingStore(Store delegate) {
@@ -39,6 +43,8 @@ final class CountingStore implements Store {
         this.clients = counting(ClientRepository.class, "clients", delegate.clients());
         this.keys = counting(SigningKeyRepository.class, "keys", delegate.keys());
         this.installation = counting(InstallationRepository.class, "installation", delegate.installation());
+        this.users = counting(UserRepository.class, "users", delegate.users());
+        this.revocations = counting(RevocationRepository.class, "revocations", delegate.revocations());
     }
 
     /** While down, every repository call and transaction throws {@link StoreException}. */
@@ -105,6 +111,16 @@ final class CountingStore implements Store {
     @Override
     public InstallationRepository installation() {
         return installation;
+    }
+
+    @Override
+    public UserRepository users() {
+        return users;
+    }
+
+    @Override
+    public RevocationRepository revocations() {
+        return revocations;
     }
 
     @Override

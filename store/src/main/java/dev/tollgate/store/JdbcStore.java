@@ -4,11 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tollgate.core.store.ClientRepository;
 import dev.tollgate.core.store.InstallationRepository;
+import dev.tollgate.core.store.RevocationRepository;
 import dev.tollgate.core.store.ScopeRepository;
 import dev.tollgate.core.store.SigningKeyRepository;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.store.TenantRepository;
+import dev.tollgate.core.store.UserRepository;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -45,6 +47,8 @@ public final class JdbcStore implements Store {
     private final ClientRepository clients;
     private final SigningKeyRepository keys;
     private final InstallationRepository installation;
+    private final UserRepository users;
+    private final RevocationRepository revocations;
 
     private JdbcStore(String description, HikariDataSource dataSource) {
         this.description = description;
@@ -55,6 +59,8 @@ public final class JdbcStore implements Store {
         this.clients = new JdbcClientRepository(db);
         this.keys = new JdbcSigningKeyRepository(db);
         this.installation = new JdbcInstallationRepository(db);
+        this.users = new JdbcUserRepository(db);
+        this.revocations = new JdbcRevocationRepository(db);
     }
 
     /**
@@ -196,6 +202,16 @@ public final class JdbcStore implements Store {
     @Override
     public InstallationRepository installation() {
         return installation;
+    }
+
+    @Override
+    public UserRepository users() {
+        return users;
+    }
+
+    @Override
+    public RevocationRepository revocations() {
+        return revocations;
     }
 
     @Override

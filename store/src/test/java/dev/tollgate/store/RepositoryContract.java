@@ -11,15 +11,19 @@ import dev.tollgate.core.key.KeyRotation;
 import dev.tollgate.core.key.KeyState;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.key.SigningKey;
+import dev.tollgate.core.revocation.ClientTokenCutoff;
+import dev.tollgate.core.revocation.RevokedToken;
 import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.scope.ScopeName;
 import dev.tollgate.core.scope.ScopeSet;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.store.StoreException;
+import dev.tollgate.core.store.UserRepository;
 import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
+import dev.tollgate.core.user.User;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,7 +68,8 @@ public abstract class RepositoryContract {
 
     private static final SecretHasher HASHER = new SecretHasher(new byte[32]);
     private static final List<String> TABLES =
-            List.of("client_secrets", "clients", "scopes", "signing_keys", "installation", "tenants");
+            List.of("client_secrets", "clients", "scopes", "signing_keys", "installation", "users", "revoked_tokens",
+                    "client_token_cutoffs", "tenants");
 
     protected Store store;
 
@@ -631,6 +636,280 @@ public abstract class RepositoryContract {
 
         assertThat(result).isEqualTo(bytes("first"));
         assertThat(store.tenants().find(A)).isPresent();
+    }
+
+    // ---------------------------------------------------------------- users
+
+    @Test
+    void userRoundTripsEveryField() {
+        insertTenant(A);
+        User full = new User(UUID.randomUUID().toString(), A, "j.doe_1-x", "john@example.com", "John – ünïcode",
+                "Doe", T0, T0.plusNanos(7));
+        User bare = new User(UUID.randomUUID().toString(), A, "bare", "b@x", null, null, T0.plusSeconds(1),
+                T0.plusSeconds(1));
+
+        store.users().insert(full);
+        store.users().insert(bare);
+
+        assertThat(store.users().find(A, full.id())).contains(full);
+        assertThat(store.users().find(A, bare.id())).contains(bare);
+        assertThat(store.users().find(A, UUID.randomUUID().toString())).isEmpty();
+    }
+
+    @Test
+    void userInsertWhenUsernameTakenInTheTenantThenDuplicate() {
+        insertTenant(A);
+        store.users().insert(user(A, "newuser", 0));
+
+        assertThatThrownBy(() -> store.users().insert(user(A, "newuser", 1))).isInstanceOf(DuplicateException.class);
+        assertThat(store.users().count(A, UserRepository.Filter.ALL)).isEqualTo(1);
+    }
+
+    @Test
+    void userWithTheSameUsernameMayExistInTwoTenants() {
+        insertTenant(A);
+        insertTenant(B);
+
+        store.users().insert(user(A, "newuser", 0));
+        store.users().insert(user(B, "newuser", 0));
+
+        assertThat(store.users().count(A, UserRepository.Filter.ALL)).isEqualTo(1);
+        assertThat(store.users().count(B, UserRepository.Filter.ALL)).isEqualTo(1);
+    }
+
+    @Test
+    void userOfAnotherTenantCannotBeFoundUpdatedOrDeleted() {
+        insertTenant(A);
+        insertTenant(B);
+        User ofA = user(A, "alice", 0);
+        store.users().insert(ofA);
+        User asIfOfB = new User(ofA.id(), B, "mallory", "m@x", null, null, T0, T0.plusSeconds(5));
+
+        assertThat(store.users().find(B, ofA.id())).isEmpty();
+        assertThat(store.users().list(B, UserRepository.Filter.ALL, 0, 100)).isEmpty();
+        assertThat(store.users().update(asIfOfB)).isFalse();
+        assertThat(store.users().delete(B, ofA.id())).isFalse();
+        assertThat(store.users().find(A, ofA.id())).contains(ofA);
+    }
+
+    @Test
+    void userListPagesInCreationOrderAndCountsTheWhole() {
+        insertTenant(A);
+        insertTenant(B);
+        for (int i = 0; i < 25; i++) {
+            store.users().insert(user(A, "user" + i, i));
+        }
+        store.users().insert(user(B, "other", 0));
+
+        List<String> seen = new ArrayList<>();
+        for (int offset = 0; offset < 30; offset += 10) {
+            store.users().list(A, UserRepository.Filter.ALL, offset, 10).forEach(u -> seen.add(u.username()));
+        }
+
+        assertThat(seen).hasSize(25).startsWith("user0", "user1").endsWith("user24");
+        assertThat(store.users().list(A, UserRepository.Filter.ALL, 20, 10)).hasSize(5);
+        assertThat(store.users().list(A, UserRepository.Filter.ALL, 25, 10)).isEmpty();
+        assertThat(store.users().count(A, UserRepository.Filter.ALL)).isEqualTo(25);
+    }
+
+    @Test
+    void userListFiltersByExactUsernameAndEmail() {
+        insertTenant(A);
+        store.users().insert(user(A, "alice", 0));
+        store.users().insert(user(A, "alice2", 1));
+        store.users().insert(new User(UUID.randomUUID().toString(), A, "bob", "shared@example.com", null, null,
+                T0.plusSeconds(2), T0.plusSeconds(2)));
+        store.users().insert(new User(UUID.randomUUID().toString(), A, "carol", "shared@example.com", null, null,
+                T0.plusSeconds(3), T0.plusSeconds(3)));
+
+        assertThat(store.users().list(A, new UserRepository.Filter("alice", null), 0, 10))
+                .extracting(User::username).containsExactly("alice");
+        assertThat(store.users().list(A, new UserRepository.Filter(null, "shared@example.com"), 0, 10))
+                .extracting(User::username).containsExactly("bob", "carol");
+        assertThat(store.users().count(A, new UserRepository.Filter("bob", "shared@example.com"))).isEqualTo(1);
+        assertThat(store.users().count(A, new UserRepository.Filter("alice", "shared@example.com"))).isZero();
+        assertThat(store.users().count(A, new UserRepository.Filter("ALICE", null))).isZero();
+    }
+
+    @Test
+    void userUpdateReplacesFieldsButNotCreationTime() {
+        insertTenant(A);
+        User original = user(A, "alice", 0);
+        store.users().insert(original);
+        User changed = new User(original.id(), A, "alice.b", "new@example.com", null, "B",
+                T0.plusSeconds(999), T0.plusSeconds(60));
+
+        assertThat(store.users().update(changed)).isTrue();
+
+        assertThat(store.users().find(A, original.id())).contains(new User(original.id(), A, "alice.b",
+                "new@example.com", null, "B", original.createdAt(), T0.plusSeconds(60)));
+    }
+
+    @Test
+    void userUpdateToAnotherUsersUsernameThenDuplicate() {
+        insertTenant(A);
+        User alice = user(A, "alice", 0);
+        store.users().insert(alice);
+        store.users().insert(user(A, "bob", 1));
+
+        assertThatThrownBy(() -> store.users().update(alice.withFields("bob", "a@x", null, null, T0.plusSeconds(9))))
+                .isInstanceOf(DuplicateException.class);
+        assertThat(store.users().find(A, alice.id())).contains(alice);
+    }
+
+    @Test
+    void userUpdateOrDeleteWhenMissingThenFalse() {
+        insertTenant(A);
+        User never = user(A, "ghost", 0);
+
+        assertThat(store.users().update(never)).isFalse();
+        assertThat(store.users().delete(A, never.id())).isFalse();
+    }
+
+    @Test
+    void userDeleteRemovesOnlyThatUser() {
+        insertTenant(A);
+        User alice = user(A, "alice", 0);
+        User bob = user(A, "bob", 1);
+        store.users().insert(alice);
+        store.users().insert(bob);
+
+        assertThat(store.users().delete(A, alice.id())).isTrue();
+
+        assertThat(store.users().find(A, alice.id())).isEmpty();
+        assertThat(store.users().list(A, UserRepository.Filter.ALL, 0, 10)).containsExactly(bob);
+    }
+
+    private static User user(TenantId tenant, String username, int secondsAfterT0) {
+        Instant at = T0.plusSeconds(secondsAfterT0);
+        return new User(UUID.randomUUID().toString(), tenant, username, username + "@example.com", "First",
+                "Last", at, at);
+    }
+
+    // ---------------------------------------------------------------- revocations
+
+    @Test
+    void revokedTokenRoundTripsAndIsListedUntilItExpires() {
+        insertTenant(A);
+        RevokedToken token = new RevokedToken(A, new ClientId("client-1"), "jti-1", T0.plusSeconds(60));
+
+        store.revocations().insert(token);
+
+        assertThat(store.revocations().listTokens(T0)).containsExactly(token);
+        assertThat(store.revocations().listTokens(T0.plusSeconds(60).minusNanos(1))).containsExactly(token);
+        assertThat(store.revocations().listTokens(T0.plusSeconds(60))).isEmpty();
+    }
+
+    @Test
+    void revokedTokenInsertedTwiceIsStoredOnceWithoutError() {
+        insertTenant(A);
+        RevokedToken token = new RevokedToken(A, new ClientId("client-1"), "jti-1", T0.plusSeconds(60));
+
+        store.revocations().insert(token);
+        store.inTransaction(() -> store.revocations().insert(token));
+
+        assertThat(store.revocations().listTokens(T0)).containsExactly(token);
+    }
+
+    @Test
+    void revokedTokenWithTheSameJtiInAnotherTenantIsAnotherEntry() {
+        insertTenant(A);
+        insertTenant(B);
+        RevokedToken inA = new RevokedToken(A, new ClientId("client-1"), "jti-1", T0.plusSeconds(60));
+        RevokedToken inB = new RevokedToken(B, new ClientId("client-2"), "jti-1", T0.plusSeconds(60));
+
+        store.revocations().insert(inA);
+        store.revocations().insert(inB);
+
+        assertThat(store.revocations().listTokens(T0)).containsExactlyInAnyOrder(inA, inB);
+    }
+
+    @Test
+    void revokedTokenForUnknownTenantThenStoreException() {
+        assertThatThrownBy(() -> store.revocations().insert(
+                new RevokedToken(A, new ClientId("client-1"), "jti-1", T0.plusSeconds(60))))
+                .isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void clientCutoffRoundTripsAndALaterOneReplacesItButAnEarlierOneDoesNot() {
+        insertTenant(A);
+        ClientId client = new ClientId("client-1");
+        ClientTokenCutoff first = new ClientTokenCutoff(A, client, T0, T0.plus(Duration.ofDays(1)));
+        ClientTokenCutoff later = new ClientTokenCutoff(A, client, T0.plusSeconds(10),
+                T0.plusSeconds(10).plus(Duration.ofDays(1)));
+
+        store.revocations().upsert(first);
+        assertThat(store.revocations().listCutoffs(T0)).containsExactly(first);
+
+        store.revocations().upsert(later);
+        assertThat(store.revocations().listCutoffs(T0)).containsExactly(later);
+
+        store.revocations().upsert(first);
+        assertThat(store.revocations().listCutoffs(T0)).containsExactly(later);
+    }
+
+    @Test
+    void clientCutoffIsListedUntilItsKeepUntil() {
+        insertTenant(A);
+        ClientTokenCutoff cutoff = new ClientTokenCutoff(A, new ClientId("client-1"), T0, T0.plusSeconds(60));
+
+        store.revocations().upsert(cutoff);
+
+        assertThat(store.revocations().listCutoffs(T0.plusSeconds(60).minusNanos(1))).containsExactly(cutoff);
+        assertThat(store.revocations().listCutoffs(T0.plusSeconds(60))).isEmpty();
+    }
+
+    @Test
+    void clientCutoffsRacedByTwoNodesLeaveTheLaterOne() throws Exception {
+        insertTenant(A);
+        ClientId client = new ClientId("client-1");
+        List<ClientTokenCutoff> cutoffs = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            cutoffs.add(new ClientTokenCutoff(A, client, T0.plusSeconds(i), T0.plusSeconds(i).plus(Duration.ofDays(1))));
+        }
+
+        race(cutoffs.stream().<Callable<Void>>map(c -> () -> {
+            store.revocations().upsert(c);
+            return null;
+        }).toList());
+
+        assertThat(store.revocations().listCutoffs(T0)).containsExactly(cutoffs.get(cutoffs.size() - 1));
+    }
+
+    @Test
+    void deleteExpiredRemovesOnlyEntriesThatNoLongerMatter() {
+        insertTenant(A);
+        ClientId client = new ClientId("client-1");
+        RevokedToken expired = new RevokedToken(A, client, "expired", T0);
+        RevokedToken live = new RevokedToken(A, client, "live", T0.plusNanos(1));
+        ClientTokenCutoff expiredCutoff = new ClientTokenCutoff(A, new ClientId("client-2"), T0.minusSeconds(9), T0);
+        ClientTokenCutoff liveCutoff = new ClientTokenCutoff(A, client, T0, T0.plusNanos(1));
+        store.revocations().insert(expired);
+        store.revocations().insert(live);
+        store.revocations().upsert(expiredCutoff);
+        store.revocations().upsert(liveCutoff);
+
+        assertThat(store.revocations().deleteExpired(T0)).isEqualTo(2);
+
+        assertThat(store.revocations().listTokens(T0.minusSeconds(1))).containsExactly(live);
+        assertThat(store.revocations().listCutoffs(T0.minusSeconds(1))).containsExactly(liveCutoff);
+        assertThat(store.revocations().deleteExpired(T0)).isZero();
+    }
+
+    @Test
+    void revocationsSurviveClosingAndReopeningTheStore() {
+        insertTenant(A);
+        RevokedToken token = new RevokedToken(A, new ClientId("client-1"), "jti-1", T0.plusSeconds(60));
+        ClientTokenCutoff cutoff = new ClientTokenCutoff(A, new ClientId("client-1"), T0, T0.plusSeconds(60));
+        store.revocations().insert(token);
+        store.revocations().upsert(cutoff);
+
+        store.close();
+        store = JdbcStore.open(config());
+
+        assertThat(store.revocations().listTokens(T0)).containsExactly(token);
+        assertThat(store.revocations().listCutoffs(T0)).containsExactly(cutoff);
     }
 
     // ---------------------------------------------------------------- transactions

@@ -3,6 +3,10 @@ package dev.tollgate.core.key;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -70,6 +74,19 @@ public enum SigningAlgorithm {
             };
         } catch (JOSEException | ClassCastException e) {
             throw new IllegalStateException("key " + privateKey.getKeyID() + " does not fit " + this, e);
+        }
+    }
+
+    /** A thread-safe verifier for the public half of a key of this algorithm. */
+    public JWSVerifier verifier(JWK publicKey) {
+        try {
+            return switch (this) {
+                case ES256 -> new ECDSAVerifier((ECKey) publicKey);
+                case RS256, PS256 -> new RSASSAVerifier((RSAKey) publicKey);
+                case EdDSA -> new Ed25519Verifier((OctetKeyPair) publicKey);
+            };
+        } catch (JOSEException | ClassCastException e) {
+            throw new IllegalStateException("key " + publicKey.getKeyID() + " does not fit " + this, e);
         }
     }
 

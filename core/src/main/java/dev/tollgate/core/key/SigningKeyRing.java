@@ -3,12 +3,16 @@ package dev.tollgate.core.key;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A tenant's keys at one moment: the signer and header for new tokens, and the public keys to
@@ -24,10 +28,13 @@ public final class SigningKeyRing {
     private final SigningKey current;
     private final JWSSigner signer;
     private final JWSHeader header;
+    private final Map<String, JWSVerifier> verifiers;
 
     private SigningKeyRing(List<SigningKey> keys, SigningKey current) {
         this.keys = List.copyOf(keys);
         this.current = current;
+        this.verifiers = this.keys.stream().collect(Collectors.toUnmodifiableMap(SigningKey::kid,
+                k -> k.algorithm().verifier(k.privateJwk().toPublicJWK()), (a, b) -> a));
         this.signer = current.algorithm().signer(current.privateJwk());
         JWSHeader built = new JWSHeader.Builder(current.algorithm().jwsAlgorithm())
                 .type(ACCESS_TOKEN_TYPE)
@@ -64,6 +71,24 @@ public final class SigningKeyRing {
 
     public List<SigningKey> keys() {
         return keys;
+    }
+
+    /**
+     * The verifier for the key {@code kid} if that key is published at {@code now}, i.e. if a valid
+     * token may carry it (introspection checks our own tokens with the keys a verifier would see).
+     */
+    public Optional<KeyVerifier> verifier(String kid, Instant now) {
+        if (kid == null) {
+            return Optional.empty();
+        }
+        return keys.stream()
+                .filter(k -> k.kid().equals(kid) && k.isPublishedAt(now))
+                .findFirst()
+                .map(k -> new KeyVerifier(k.algorithm(), verifiers.get(kid)));
+    }
+
+    /** A published key's algorithm (to pin the token's {@code alg} to it, RFC 8725 §3.1) and its verifier. */
+    public record KeyVerifier(SigningAlgorithm algorithm, JWSVerifier verifier) {
     }
 
     /** RFC 7517 set of every key a valid token may carry at {@code now}: NEXT, CURRENT and unexpired RETIRED. */

@@ -18,6 +18,11 @@ public interface Store extends AutoCloseable {
 
     InstallationRepository installation();
 
+    /** The users API's user directory, per tenant. */
+    UserRepository users();
+
+    RevocationRepository revocations();
+
     /**
      * Runs {@code work} so that every repository call it makes on this thread commits together or
      * not at all. Nested calls join the outer transaction; an exception that leaves a nested call

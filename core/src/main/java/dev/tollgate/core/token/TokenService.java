@@ -62,24 +62,25 @@ public final class TokenService {
         this.clock = clock;
     }
 
+    /**
+     * The outcome of authenticating a client at one tenant: {@code refusal} is null when it
+     * succeeded; {@code tenant} and {@code client} are set once they were identified.
+     */
+    public record Authentication(Tenant tenant, ClientCredential client, TokenRefusal refusal) {
+        public boolean isAuthenticated() {
+            return refusal == null;
+        }
+    }
+
     public Outcome issue(Request request) {
-        Optional<Tenant> maybeTenant = directory.tenant(request.tenant());
-        if (maybeTenant.isEmpty()) {
-            return refused(new TokenRefusal(OAuthErrorCode.INVALID_REQUEST, "unknown tenant", Reason.UNKNOWN_TENANT), null);
+        Authentication authentication = authenticate(request.tenant(), request.credentials(),
+                request.queryCredentials());
+        if (!authentication.isAuthenticated()) {
+            return refused(authentication.refusal(), authentication.client());
         }
-        Tenant tenant = maybeTenant.get();
-        if (request.queryCredentials() && !tenant.settings().allowQueryCredentials()) {
-            return refused(queryCredentialsRefusal(tenant.id()), null);
-        }
+        Tenant tenant = authentication.tenant();
+        ClientCredential client = authentication.client();
         Instant now = clock.instant();
-        PresentedCredentials presented = request.credentials();
-        ClientCredential client = ClientId.isValid(presented.clientId())
-                ? directory.client(tenant.id(), new ClientId(presented.clientId())).orElse(null)
-                : null;
-        Optional<TokenRefusal> authFailure = authenticator.authenticate(client, presented, now);
-        if (authFailure.isPresent()) {
-            return refused(authFailure.get(), client);
-        }
         String issuer = issuers.apply(tenant.id());
         TokenPolicy.Decision decision = policy.decide(tenant, client, request.requestedScopes(), request.resources(), issuer);
         if (!decision.isGranted()) {
@@ -95,6 +96,27 @@ public final class TokenService {
         } catch (JOSEException e) {
             throw new IllegalStateException("signing failed for tenant " + tenant.id(), e);
         }
+    }
+
+    /**
+     * Client authentication exactly as the token endpoint does it, for the other endpoints a client
+     * calls with its credentials (introspection, revocation): cached tenant and client, keyed hash.
+     */
+    public Authentication authenticate(TenantId tenantId, PresentedCredentials presented, boolean queryCredentials) {
+        Optional<Tenant> maybeTenant = directory.tenant(tenantId);
+        if (maybeTenant.isEmpty()) {
+            return new Authentication(null, null,
+                    new TokenRefusal(OAuthErrorCode.INVALID_REQUEST, "unknown tenant", Reason.UNKNOWN_TENANT));
+        }
+        Tenant tenant = maybeTenant.get();
+        if (queryCredentials && !tenant.settings().allowQueryCredentials()) {
+            return new Authentication(tenant, null, queryCredentialsRefusal(tenant.id()));
+        }
+        ClientCredential client = ClientId.isValid(presented.clientId())
+                ? directory.client(tenant.id(), new ClientId(presented.clientId())).orElse(null)
+                : null;
+        Optional<TokenRefusal> authFailure = authenticator.authenticate(client, presented, clock.instant());
+        return new Authentication(tenant, client, authFailure.orElse(null));
     }
 
     /** RFC 6749 §2.3.1 forbids credentials in the URL; the description says how to get going anyway. */

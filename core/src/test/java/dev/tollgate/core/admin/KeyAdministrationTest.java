@@ -11,10 +11,12 @@ import dev.tollgate.core.key.SigningKey;
 import dev.tollgate.core.scope.ScopeSet;
 import dev.tollgate.core.store.ClientRepository;
 import dev.tollgate.core.store.InstallationRepository;
+import dev.tollgate.core.store.RevocationRepository;
 import dev.tollgate.core.store.ScopeRepository;
 import dev.tollgate.core.store.SigningKeyRepository;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.store.TenantRepository;
+import dev.tollgate.core.store.UserRepository;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
 import dev.tollgate.core.token.TokenService;
@@ -218,6 +220,16 @@ class KeyAdministrationTest {
             @Override
             public InstallationRepository installation() {
                 return delegate.installation();
+            }
+
+            @Override
+            public UserRepository users() {
+                return delegate.users();
+            }
+
+            @Override
+            public RevocationRepository revocations() {
+                return delegate.revocations();
             }
 
             @Override

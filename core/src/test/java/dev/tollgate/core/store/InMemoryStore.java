@@ -4,6 +4,8 @@ import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.key.KeyRotation;
 import dev.tollgate.core.key.SigningKey;
+import dev.tollgate.core.revocation.ClientTokenCutoff;
+import dev.tollgate.core.revocation.RevokedToken;
 import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.scope.ScopeName;
 import dev.tollgate.core.tenant.Tenant;
@@ -15,6 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +36,8 @@ public final class InMemoryStore implements Store {
     private final Map<ClientId, ClientCredential> clients = new LinkedHashMap<>();
     private final Map<TenantId, List<SigningKey>> keys = new LinkedHashMap<>();
     private final Map<String, byte[]> installation = new LinkedHashMap<>();
+    private final Map<List<String>, RevokedToken> revokedTokens = new LinkedHashMap<>();
+    private final Map<List<String>, ClientTokenCutoff> cutoffs = new LinkedHashMap<>();
 
     /** Calls of {@code clients().find}. */
     public final AtomicInteger clientLookups = new AtomicInteger();
@@ -217,6 +222,8 @@ public final class InMemoryStore implements Store {
         }
     };
 
+    private final UserRepository userRepository = new InMemoryUserRepository();
+
     private final InstallationRepository installationRepository = new InstallationRepository() {
         @Override
         public Optional<byte[]> find(String name) {
@@ -231,6 +238,47 @@ public final class InMemoryStore implements Store {
                 byte[] stored = installation.putIfAbsent(name, Arrays.copyOf(value, value.length));
                 byte[] winner = stored == null ? value : stored;
                 return Arrays.copyOf(winner, winner.length);
+            }
+        }
+    };
+
+    private final RevocationRepository revocationRepository = new RevocationRepository() {
+        @Override
+        public void insert(RevokedToken token) {
+            synchronized (InMemoryStore.this) {
+                revokedTokens.putIfAbsent(List.of(token.tenant().value(), token.jti()), token);
+            }
+        }
+
+        @Override
+        public void upsert(ClientTokenCutoff cutoff) {
+            synchronized (InMemoryStore.this) {
+                cutoffs.merge(List.of(cutoff.tenant().value(), cutoff.client().value()), cutoff,
+                        ClientTokenCutoff::laterOf);
+            }
+        }
+
+        @Override
+        public List<RevokedToken> listTokens(Instant now) {
+            synchronized (InMemoryStore.this) {
+                return revokedTokens.values().stream().filter(t -> t.expiresAt().isAfter(now)).toList();
+            }
+        }
+
+        @Override
+        public List<ClientTokenCutoff> listCutoffs(Instant now) {
+            synchronized (InMemoryStore.this) {
+                return cutoffs.values().stream().filter(c -> c.keepUntil().isAfter(now)).toList();
+            }
+        }
+
+        @Override
+        public int deleteExpired(Instant now) {
+            synchronized (InMemoryStore.this) {
+                int before = revokedTokens.size() + cutoffs.size();
+                revokedTokens.values().removeIf(t -> !t.expiresAt().isAfter(now));
+                cutoffs.values().removeIf(c -> !c.keepUntil().isAfter(now));
+                return before - revokedTokens.size() - cutoffs.size();
             }
         }
     };
@@ -258,6 +306,16 @@ public final class InMemoryStore implements Store {
     @Override
     public InstallationRepository installation() {
         return installationRepository;
+    }
+
+    @Override
+    public UserRepository users() {
+        return userRepository;
+    }
+
+    @Override
+    public RevocationRepository revocations() {
+        return revocationRepository;
     }
 
     @Override

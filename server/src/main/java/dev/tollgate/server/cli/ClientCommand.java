@@ -5,6 +5,7 @@ import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.revocation.ClientTokenCutoff;
 import dev.tollgate.core.scope.ScopeSet;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.Tollgate;
@@ -19,7 +20,7 @@ import java.util.List;
 @Command(name = "client", mixinStandardHelpOptions = true, description = "Manage client credentials.",
         subcommands = {ClientCommand.Create.class, ClientCommand.ListClients.class, ClientCommand.Show.class,
                 ClientCommand.RotateSecret.class, ClientCommand.Disable.class, ClientCommand.Enable.class,
-                ClientCommand.Delete.class})
+                ClientCommand.Delete.class, ClientCommand.RevokeTokens.class})
 final class ClientCommand {
 
     abstract static class OneClient extends StoreCommand {
@@ -128,6 +129,17 @@ final class ClientCommand {
         void run(Tollgate app, PrintWriter out) {
             app.clients().delete(tenant(), clientId());
             out.println("deleted " + clientId);
+        }
+    }
+
+    @Command(name = "revoke-tokens", mixinStandardHelpOptions = true,
+            description = "Revoke every token issued to this client until now; new tokens work from the next second."
+                    + " A running server sees it within seconds.")
+    static final class RevokeTokens extends OneClient {
+        @Override
+        void run(Tollgate app, PrintWriter out) {
+            ClientTokenCutoff cutoff = app.revocations().revokeAllTokens(tenant(), clientId());
+            out.println("revoked every token of " + clientId + " issued before " + cutoff.notBefore());
         }
     }
 

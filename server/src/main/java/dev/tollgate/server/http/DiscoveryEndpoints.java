@@ -67,8 +67,14 @@ public final class DiscoveryEndpoints {
         metadata.setGrantTypes(List.of(GrantType.CLIENT_CREDENTIALS));
         // RFC 8414 §2 requires the member; a client-credentials-only server has no response types.
         metadata.setResponseTypes(List.<ResponseType>of());
-        metadata.setTokenEndpointAuthMethods(List.of(
-                ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST));
+        List<ClientAuthenticationMethod> clientAuthMethods = List.of(
+                ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST);
+        metadata.setTokenEndpointAuthMethods(clientAuthMethods);
+        // RFC 8414 §2: introspection (RFC 7662) and revocation (RFC 7009) authenticate clients as the token endpoint does.
+        metadata.setIntrospectionEndpointURI(URI.create(issuer + "/oauth2/introspect"));
+        metadata.setIntrospectionEndpointAuthMethods(clientAuthMethods);
+        metadata.setRevocationEndpointURI(URI.create(issuer + "/oauth2/revoke"));
+        metadata.setRevocationEndpointAuthMethods(clientAuthMethods);
         directory.keyRing(tenant.get()).ifPresent(ring -> metadata.setCustomParameter(
                 "access_token_signing_alg_values_supported",
                 List.of(ring.current().algorithm().jwsAlgorithm().getName())));

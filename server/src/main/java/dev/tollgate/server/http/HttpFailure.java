@@ -3,7 +3,7 @@ package dev.tollgate.server.http;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 
 /** A request that can't be served, carrying the OAuth error object the endpoint answers with. */
-final class HttpFailure extends Exception {
+public final class HttpFailure extends Exception {
 
     private final ErrorObject error;
 
@@ -16,7 +16,7 @@ final class HttpFailure extends Exception {
         this(new ErrorObject(code, description, status));
     }
 
-    ErrorObject error() {
+    public ErrorObject error() {
         return error;
     }
 }

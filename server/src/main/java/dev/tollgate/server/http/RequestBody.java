@@ -14,12 +14,12 @@ import java.nio.charset.StandardCharsets;
  * Reads a request body as strict UTF-8 within a size limit. Invalid UTF-8 is refused rather than
  * replaced, so a value never changes meaning between what the client sent and what we check.
  */
-final class RequestBody {
+public final class RequestBody {
 
     private RequestBody() {
     }
 
-    static String read(ServerRequest request, int maxBytes) throws HttpFailure {
+    public static String read(ServerRequest request, int maxBytes) throws HttpFailure {
         var declared = request.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > maxBytes) {
             throw tooLarge(maxBytes);

@@ -1,14 +1,11 @@
 package dev.tollgate.server.http;
 
-import com.nimbusds.jose.util.Base64;
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.oauth2.sdk.token.Tokens;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
@@ -31,8 +28,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -118,15 +113,9 @@ public final class TokenEndpoint {
                 throw new HttpFailure(OAuth2Error.UNSUPPORTED_GRANT_TYPE_CODE,
                         "only the client_credentials grant is supported", 400);
             }
-            List<String> authorization = request.headers().values(HeaderNames.AUTHORIZATION);
-            if (authorization.size() > 1) {
-                throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "more than one Authorization header", 400);
-            }
             // Nimbus parses each part of the message with its own class; composing them here (rather
             // than TokenRequest.parse over a re-serialised request) parses the Basic header once.
-            PresentedCredentials credentials = authorization.isEmpty()
-                    ? postCredentials(merged)
-                    : basicCredentials(authorization.get(0), merged);
+            PresentedCredentials credentials = ClientCredentialsParser.parse(request, merged);
             ScopeSet scopes = requestedScopes(first(merged, "scope"));
             List<String> resources = resources(merged.get("resource"));
             TokenService.Outcome outcome = tokens.issue(
@@ -224,7 +213,7 @@ public final class TokenEndpoint {
         return new ErrorObject(refusal.error().code(), refusal.description(), status);
     }
 
-    private static void requirePost(ServerRequest request, ServerResponse response) throws HttpFailure {
+    static void requirePost(ServerRequest request, ServerResponse response) throws HttpFailure {
         if (request.prologue().method() != Method.POST) {
             // RFC 9110 §15.5.6: a 405 must say which methods are allowed.
             response.header(HeaderNames.ALLOW, "POST");
@@ -234,61 +223,10 @@ public final class TokenEndpoint {
     }
 
     /**
-     * RFC 6749 §2.3.1 HTTP Basic. Anything else in Authorization is a failed authentication attempt.
-     * Nimbus trims client ids ({@code Identifier} calls {@code String.trim()}), so {@code id%00} or
-     * {@code id%0D%0A} would authenticate as {@code id}: the lookup gets the id exactly as sent,
-     * decoded as Nimbus decodes it, which for such an id is no client at all.
-     */
-    private static PresentedCredentials basicCredentials(String authorization, Map<String, List<String>> params)
-            throws HttpFailure {
-        ClientSecretBasic basic;
-        String clientId;
-        try {
-            basic = ClientSecretBasic.parse(authorization);
-            String decoded = new Base64(authorization.substring(authorization.indexOf(' ') + 1).strip()).decodeToString();
-            clientId = URLDecoder.decode(decoded.substring(0, decoded.indexOf(':')), StandardCharsets.UTF_8);
-        } catch (ParseException | RuntimeException e) {
-            throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE, "malformed HTTP Basic authorization", 401);
-        }
-        // RFC 6749 §2.3: one authentication method per request; §5.2 names this invalid_request.
-        if (params.containsKey("client_secret")) {
-            throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE,
-                    "client authenticated with both HTTP Basic and client_secret; use one method", 400);
-        }
-        // RFC 6749 §3.2.1 lets a Basic client repeat its id in the body, not name another one.
-        String bodyClientId = first(params, "client_id");
-        if (bodyClientId != null && !bodyClientId.equals(clientId)) {
-            throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE,
-                    "client_id differs from the client id in HTTP Basic authorization", 400);
-        }
-        return new PresentedCredentials(clientId, basic.getClientSecret().getValue(), ClientAuthMethod.CLIENT_SECRET_BASIC);
-    }
-
-    /** RFC 6749 §2.3.1 body parameters; with neither these nor Basic the client did not authenticate. */
-    private static PresentedCredentials postCredentials(Map<String, List<String>> params) throws HttpFailure {
-        if (params.containsKey("client_assertion") || params.containsKey("client_assertion_type")) {
-            throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE,
-                    "unsupported client authentication method private_key_jwt/client_secret_jwt", 401);
-        }
-        String clientId = first(params, "client_id");
-        if (clientId == null || !params.containsKey("client_secret")) {
-            throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE, "client authentication is required", 401);
-        }
-        try {
-            ClientSecretPost post = ClientSecretPost.parse(params);
-            // The id as sent, not as Nimbus trimmed it (see basicCredentials).
-            return new PresentedCredentials(clientId, post.getClientSecret().getValue(),
-                    ClientAuthMethod.CLIENT_SECRET_POST);
-        } catch (ParseException e) {
-            throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE, "client authentication is required", 401);
-        }
-    }
-
-    /**
      * Nimbus silently drops a parameter whose percent-encoding is malformed, so {@code scope=%ZZ} would
      * become "no scope", i.e. the client's defaults. Refuse it instead.
      */
-    private static void requireWellFormedPercentEncoding(String encoded) throws HttpFailure {
+    static void requireWellFormedPercentEncoding(String encoded) throws HttpFailure {
         if (encoded == null) {
             return;
         }
@@ -324,7 +262,7 @@ public final class TokenEndpoint {
     }
 
     /** RFC 6749 §3.2: parameters must not be included more than once, except RFC 8707 §2's resource. */
-    private static Map<String, List<String>> single(Map<String, List<String>> params) throws HttpFailure {
+    static Map<String, List<String>> single(Map<String, List<String>> params) throws HttpFailure {
         for (Map.Entry<String, List<String>> entry : params.entrySet()) {
             if (entry.getValue().size() > 1 && !entry.getKey().equals("resource")) {
                 throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE,
@@ -334,7 +272,7 @@ public final class TokenEndpoint {
         return params;
     }
 
-    private static String first(Map<String, List<String>> params, String name) {
+    static String first(Map<String, List<String>> params, String name) {
         List<String> values = params.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
     }
@@ -351,7 +289,7 @@ public final class TokenEndpoint {
     }
 
     /** The media type, and a charset parameter if any must be UTF-8: the body is read as UTF-8 only. */
-    private static boolean isContentType(ServerRequest request, String expected) {
+    static boolean isContentType(ServerRequest request, String expected) {
         return request.headers().first(HeaderNames.CONTENT_TYPE)
                 .map(value -> {
                     String[] parts = value.toLowerCase(Locale.ROOT).split(";");
@@ -371,7 +309,7 @@ public final class TokenEndpoint {
     }
 
     /** Parameter names echo into error descriptions, which RFC 6749 limits to printable ASCII without quotes. */
-    private static String safe(String name) {
+    static String safe(String name) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < name.length() && out.length() < 40; i++) {
             char c = name.charAt(i);

@@ -1,0 +1,93 @@
+package dev.tollgate.server.api;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import dev.tollgate.core.cache.Directory;
+import dev.tollgate.core.key.SigningAlgorithm;
+import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.verifier.TokenVerifier;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * One {@link TokenVerifier} per tenant for the built-in APIs, configured as an outside resource
+ * server would configure it (issuer, audience, tenant, pinned algorithms), except that the keys
+ * come from this process's {@link Directory} instead of over HTTP: the same keys the JWKS
+ * endpoint publishes, without a request to ourselves.
+ */
+final class TenantVerifiers {
+
+    /** The built-in APIs' audience for a tenant; see {@code TokenPolicy.defaultAudience}. */
+    static String audience(String issuer) {
+        return issuer + "/api";
+    }
+
+    // Every algorithm a tenant can sign with: a tenant may switch algorithms, and tokens of the
+    // old key stay valid until they expire. Still only asymmetric ones (RFC 8725 §3.1).
+    private static final JWSAlgorithm[] ALGORITHMS = Arrays.stream(SigningAlgorithm.values())
+            .map(SigningAlgorithm::jwsAlgorithm).toArray(JWSAlgorithm[]::new);
+
+    // Reading the Directory is a cache lookup, so the verifier's own cache can be short: a key
+    // rotation done through another process is seen within the Directory's 10 s plus this.
+    private static final Duration KEY_CACHE_TTL = Duration.ofSeconds(10);
+    private static final Duration KEY_REFRESH_LIMIT = Duration.ofSeconds(1);
+
+    private record Key(TenantId tenant, String issuer) {
+    }
+
+    private final Directory directory;
+    private final Function<TenantId, String> issuers;
+    private final Clock clock;
+    private final ConcurrentHashMap<Key, TokenVerifier> verifiers = new ConcurrentHashMap<>();
+
+    TenantVerifiers(Directory directory, Function<TenantId, String> issuers, Clock clock) {
+        this.directory = directory;
+        this.issuers = issuers;
+        this.clock = clock;
+    }
+
+    /** The tenant's verifier; empty when no such tenant exists. */
+    Optional<TokenVerifier> forTenant(TenantId tenant) {
+        if (directory.tenant(tenant).isEmpty()) {
+            return Optional.empty();
+        }
+        // Keyed by issuer too: the issuer follows the bound port, fixed once the server has started.
+        return Optional.of(verifiers.computeIfAbsent(new Key(tenant, issuers.apply(tenant)), this::build));
+    }
+
+    private TokenVerifier build(Key key) {
+        return TokenVerifier.builder()
+                .issuer(key.issuer())
+                .audience(audience(key.issuer()))
+                .tenant(key.tenant().value())
+                .algorithms(ALGORITHMS)
+                .clock(clock)
+                .jwkSetSource(new DirectoryKeys(directory, key.tenant(), clock))
+                .jwksCacheTtl(KEY_CACHE_TTL)
+                .jwksRefreshRateLimit(KEY_REFRESH_LIMIT)
+                .build();
+    }
+
+    /** The tenant's published public keys, read from the Directory on every fetch the verifier makes. */
+    private record DirectoryKeys(Directory directory, TenantId tenant, Clock clock)
+            implements JWKSetSource<SecurityContext> {
+
+        @Override
+        public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator refreshEvaluator, long currentTime,
+                                SecurityContext context) {
+            return directory.keyRing(tenant).map(ring -> ring.publicJwks(clock.instant())).orElseGet(JWKSet::new);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.tollgate.server;
+
+import dev.tollgate.core.admin.ClientWithSecret;
+import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.revocation.ClientTokenCutoff;
+import dev.tollgate.server.cli.Main;
+import dev.tollgate.store.JdbcStore;
+import dev.tollgate.store.StoreConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import static dev.tollgate.server.TestServer.TENANT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code tollgate client revoke-tokens} records a client-wide cutoff in the store a server reloads. */
+class RevokeTokensCommandTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void revokeTokensThenTheStoreHoldsACutoffForThatClientOnly() {
+        ClientWithSecret client;
+        try (Tollgate app = open()) {
+            client = app.bootstrap(TENANT).orElseThrow().clients().get(0);
+        }
+        Instant before = Instant.now();
+
+        int exit = run("client", "revoke-tokens", "--data-dir", dataDir.toString(), "--tenant", TENANT.value(),
+                "--client-id", client.client().clientId().value());
+
+        assertThat(exit).isZero();
+        try (Tollgate app = open()) {
+            List<ClientTokenCutoff> cutoffs = app.store().revocations().listCutoffs(before);
+            assertThat(cutoffs).extracting(ClientTokenCutoff::client).containsExactly(client.client().clientId());
+            assertThat(cutoffs.get(0).notBefore()).isAfter(before);
+        }
+    }
+
+    @Test
+    void revokeTokensOfAnUnknownClientThenFailsAndStoresNothing() {
+        try (Tollgate app = open()) {
+            app.bootstrap(TENANT);
+        }
+
+        int exit = run("client", "revoke-tokens", "--data-dir", dataDir.toString(), "--tenant", TENANT.value(),
+                "--client-id", new ClientId("no-such-client").value());
+
+        assertThat(exit).isNotZero();
+        try (Tollgate app = open()) {
+            assertThat(app.store().revocations().listCutoffs(Instant.EPOCH)).isEmpty();
+        }
+    }
+
+    private Tollgate open() {
+        return new Tollgate(JdbcStore.open(StoreConfig.embedded(dataDir)), Clock.systemUTC(), Tollgate.issuersFor(null));
+    }
+
+    private static synchronized int run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        try {
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            return Main.run(args);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+}
