@@ -87,6 +87,10 @@ public final class TollgateServer implements AutoCloseable {
             routing.any(path + "/", token::pamTokenGeneration);
         }
 
+        if (config.publicUrl() == null && config.port() != 0) {
+            // Known before the listener opens, so no token is minted with a placeholder issuer.
+            app.useIssuers(Tollgate.issuersFor("http://" + hostForUrl(config.host()) + ":" + config.port()));
+        }
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
