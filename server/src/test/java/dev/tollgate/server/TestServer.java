@@ -69,7 +69,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     private void startServer() {
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, null, storeConfig, TENANT,
+        startServer(0);
+    }
+
+    private void startServer(int port) {
+        ServerConfig config = new ServerConfig("127.0.0.1", port, null, storeConfig, TENANT,
                 ServerConfig.DEFAULT_MAX_BODY_BYTES);
         app = Tollgate.open(config, clock);
         ProvisionedTenant created = app.bootstrap(TENANT).orElse(null);
@@ -81,9 +85,11 @@ public final class TestServer implements AutoCloseable {
 
     /** Stops the server and closes the store, then starts both again on the same data. */
     public void restart() {
+        // Same port, so the issuer (and every token issued before) stays valid, as in a real restart.
+        int port = server.port();
         server.close();
         app.close();
-        startServer();
+        startServer(port);
     }
 
     public Kind kind() {

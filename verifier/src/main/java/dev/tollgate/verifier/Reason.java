@@ -31,6 +31,8 @@ public enum Reason {
     WRONG_TENANT(Reason.INVALID_TOKEN, 401),
     /** A claim RFC 9068 §2.2 (or Tollgate's {@code customer_id}) requires is absent or of the wrong type. */
     MISSING_CLAIM(Reason.INVALID_TOKEN, 401),
+    /** The token was revoked (RFC 7009), as the configured {@link RevocationCheck} says. */
+    REVOKED(Reason.INVALID_TOKEN, 401),
     /** The token is valid but lacks a scope the request needs (RFC 6750 §3.1: 403). */
     INSUFFICIENT_SCOPE("insufficient_scope", 403),
     /**

@@ -104,6 +104,7 @@ public final class TokenVerifier {
     private final Clock clock;
     private final String tenant;
     private final JwksKeys keys;
+    private final RevocationCheck revocationCheck;
 
     private TokenVerifier(Builder b, JwksKeys keys) {
         this.issuer = b.issuer;
@@ -113,6 +114,7 @@ public final class TokenVerifier {
         this.clock = b.clock;
         this.tenant = b.tenant;
         this.keys = keys;
+        this.revocationCheck = b.revocationCheck;
     }
 
     public static Builder builder() {
@@ -267,11 +269,16 @@ public final class TokenVerifier {
         } catch (IllegalArgumentException e) {
             return invalid(Reason.MISSING_CLAIM, e.getMessage(), requiredScopes);
         }
+        Principal principal = new Principal(clientId, customerId, scopes, authorities, aud, jti, expiresAt,
+                claims.toJSONObject());
+        // Before the scope: a revoked token is a 401, never a 403 inviting a retry with more scope.
+        if (revocationCheck != null && revocationCheck.isRevoked(principal)) {
+            return invalid(Reason.REVOKED, "token revoked", requiredScopes);
+        }
         if (!scopes.containsAll(requiredScopes)) {
             return invalid(Reason.INSUFFICIENT_SCOPE, "token lacks a required scope", requiredScopes);
         }
-        return new Verification.Valid(new Principal(clientId, customerId, scopes, authorities, aud, jti, expiresAt,
-                claims.toJSONObject()));
+        return new Verification.Valid(principal);
     }
 
     /** RFC 9068 §2.2.3: scope is space-delimited; the legacy profile sent a JSON array. Absent means none. */
@@ -317,6 +324,7 @@ public final class TokenVerifier {
         private JWKSetSource<SecurityContext> jwkSetSource;
         private Duration jwksCacheTtl = Duration.ofMillis(JWKSourceBuilder.DEFAULT_CACHE_TIME_TO_LIVE);
         private Duration jwksRefreshRateLimit = Duration.ofMillis(JWKSourceBuilder.DEFAULT_RATE_LIMIT_MIN_INTERVAL);
+        private RevocationCheck revocationCheck;
 
         private Builder() {
         }
@@ -384,6 +392,12 @@ public final class TokenVerifier {
         /** Minimum interval per two refetches caused by unknown {@code kid}s; default 30 seconds. */
         public Builder jwksRefreshRateLimit(Duration interval) {
             this.jwksRefreshRateLimit = interval;
+            return this;
+        }
+
+        /** Optional: also refuse tokens this check reports revoked ({@link Reason#REVOKED}). */
+        public Builder revocationCheck(RevocationCheck check) {
+            this.revocationCheck = check;
             return this;
         }
 

@@ -305,6 +305,18 @@ class TokenVerifierTest {
     }
 
     @Test
+    void verifyWhenRevocationCheckSaysRevokedThenInvalidTokenEvenWithoutTheScope() {
+        String token = token();
+        String jti = ((Verification.Valid) verifier().verify(token)).principal().jti();
+        TokenVerifier checking = verifierFor(key).revocationCheck(p -> p.jti().equals(jti)).build();
+
+        assertInvalidToken(checking.verify(token), Reason.REVOKED);
+        // Revocation is decided before the scope: a revoked token is a 401, not a 403.
+        assertInvalidToken(checking.verify(token, Set.of("not:granted")), Reason.REVOKED);
+        assertThat(checking.verify(token())).isInstanceOf(Verification.Valid.class);
+    }
+
+    @Test
     void verifyWhenScopeIsAJsonArrayThenItsScopesAreGranted() {
         String token = sign(key, claims(clock.instant()).claim("scope", List.of("users:read", "reports:read")).build());
 

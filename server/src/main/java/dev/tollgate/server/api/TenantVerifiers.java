@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.tollgate.core.cache.Directory;
+import dev.tollgate.verifier.RevocationCheck;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.verifier.TokenVerifier;
@@ -46,12 +47,14 @@ final class TenantVerifiers {
     private final Directory directory;
     private final Function<TenantId, String> issuers;
     private final Clock clock;
+    private final RevocationCheck revocations;
     private final ConcurrentHashMap<Key, TokenVerifier> verifiers = new ConcurrentHashMap<>();
 
-    TenantVerifiers(Directory directory, Function<TenantId, String> issuers, Clock clock) {
+    TenantVerifiers(Directory directory, Function<TenantId, String> issuers, Clock clock, RevocationCheck revocations) {
         this.directory = directory;
         this.issuers = issuers;
         this.clock = clock;
+        this.revocations = revocations;
     }
 
     /** The tenant's verifier; empty when no such tenant exists. */
@@ -73,6 +76,7 @@ final class TenantVerifiers {
                 .jwkSetSource(new DirectoryKeys(directory, key.tenant(), clock))
                 .jwksCacheTtl(KEY_CACHE_TTL)
                 .jwksRefreshRateLimit(KEY_REFRESH_LIMIT)
+                .revocationCheck(revocations)
                 .build();
     }
 

@@ -78,7 +78,7 @@ public final class UsersEndpoint {
 
     public UsersEndpoint(Directory directory, UserRepository users, Revocations revocations,
                          Function<TenantId, String> issuers, Clock clock) {
-        this.verifiers = new TenantVerifiers(directory, issuers, clock);
+        this.verifiers = new TenantVerifiers(directory, issuers, clock, this::isRevoked);
         this.directory = directory;
         this.users = users;
         this.revocations = revocations;
@@ -245,30 +245,22 @@ public final class UsersEndpoint {
     }
 
     /**
-     * The verifier pins issuer, audience and tenant: a token of another tenant is invalid_token
-     * here. Revocation is checked before the scope, so a revoked token is always a 401, never a 403
-     * that would suggest asking for more scope with it.
+     * The verifier pins issuer, audience and tenant (a token of another tenant is invalid_token
+     * here) and asks {@link #isRevoked} before it checks the scope, so a revoked token is always a
+     * 401, never a 403 that would suggest asking for more scope with it.
      */
     private void authorize(String token, TenantId tenant, String scope) {
         TokenVerifier verifier = verifiers.forTenant(tenant)
                 .orElseThrow(() -> unauthorized(new Verification.Invalid(Reason.MALFORMED,
                         "token names no tenant of this server", Set.of(scope))));
-        Principal principal = switch (verifier.verify(token)) {
-            case Verification.Invalid invalid -> throw unauthorized(invalid);
-            case Verification.Valid valid -> valid.principal();
-        };
-        if (isRevoked(tenant, principal)) {
-            throw new Refusal(401, "invalid_token", "token revoked", "Bearer realm=\"" + REALM
-                    + "\", error=\"invalid_token\", error_description=\"token revoked\"", null);
-        }
-        if (!principal.hasScope(scope)) {
-            throw unauthorized(new Verification.Invalid(Reason.INSUFFICIENT_SCOPE, "token lacks a required scope",
-                    Set.of(scope)));
+        if (verifier.verify(token, Set.of(scope)) instanceof Verification.Invalid invalid) {
+            throw unauthorized(invalid);
         }
     }
 
     /** RFC 7009 revocations, by jti or client-wide; kept in memory by {@link Revocations}, so no store call. */
-    private boolean isRevoked(TenantId tenant, Principal principal) {
+    private boolean isRevoked(Principal principal) {
+        TenantId tenant = TenantId.of(principal.tenant());
         if (!ClientId.isValid(principal.clientId()) || !(principal.claims().get("iat") instanceof Number iat)) {
             return true;
         }
