@@ -11,11 +11,13 @@ import java.util.Objects;
  * @param publicUrl     the base URL clients use (issuers are {@code <publicUrl>/t/<tenant>}); null means
  *                      {@code http://<host>:<port>} as bound
  * @param defaultTenant the tenant bootstrapped on first start and served by the routes that name none
+ * @param managementPort the listener for metrics and health, on the same host; 0 picks a free one
  */
 public record ServerConfig(String host, int port, String publicUrl, StoreConfig store, TenantId defaultTenant,
-                           int maxBodyBytes) {
+                           int maxBodyBytes, int managementPort) {
 
     public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_MANAGEMENT_PORT = 9090;
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
     public ServerConfig {
@@ -24,6 +26,12 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         Objects.requireNonNull(defaultTenant, "defaultTenant");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: must be 0-65535, was " + port);
+        }
+        if (managementPort < 0 || managementPort > 65535) {
+            throw new IllegalArgumentException("management-port: must be 0-65535, was " + managementPort);
+        }
+        if (managementPort != 0 && managementPort == port) {
+            throw new IllegalArgumentException("management-port: must differ from port " + port);
         }
         if (publicUrl != null) {
             publicUrl = publicUrl.strip();
@@ -42,10 +50,10 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
 
     public static ServerConfig embedded(int port) {
         return new ServerConfig("127.0.0.1", port, null, StoreConfig.embedded(), TenantId.of("10001"),
-                DEFAULT_MAX_BODY_BYTES);
+                DEFAULT_MAX_BODY_BYTES, 0);
     }
 
     public ServerConfig withStore(StoreConfig newStore) {
-        return new ServerConfig(host, port, publicUrl, newStore, defaultTenant, maxBodyBytes);
+        return new ServerConfig(host, port, publicUrl, newStore, defaultTenant, maxBodyBytes, managementPort);
     }
 }

@@ -9,6 +9,9 @@ import dev.tollgate.server.http.OAuthResponses;
 import dev.tollgate.server.http.RevocationEndpoint;
 import dev.tollgate.server.http.TokenEndpoint;
 import dev.tollgate.core.store.StoreException;
+import dev.tollgate.server.ops.Health;
+import dev.tollgate.server.ops.Metrics;
+import dev.tollgate.store.JdbcStore;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
@@ -29,21 +32,28 @@ public final class TollgateServer implements AutoCloseable {
             "/pam/apps/authenticate/oauth/token-generation",
     };
 
+    /** The listener for metrics and health: kept off the public port, where scrapers and probes have no business. */
+    static final String MANAGEMENT_SOCKET = "management";
+
     private final Tollgate app;
     private final WebServer server;
     private final String baseUrl;
+    private final Metrics metrics;
 
-    private TollgateServer(Tollgate app, WebServer server, String baseUrl) {
+    private TollgateServer(Tollgate app, WebServer server, String baseUrl, Metrics metrics) {
         this.app = app;
         this.server = server;
         this.baseUrl = baseUrl;
+        this.metrics = metrics;
     }
 
     /** Starts listening; with port 0 the system picks one, and issuers follow the bound port unless public-url is set. */
     public static TollgateServer start(Tollgate app, ServerConfig config) {
         // Routing reads the issuer function lazily, so it can be fixed after the port is known.
         Function<TenantId, String> issuers = t -> app.issuers().apply(t);
-        TokenEndpoint token = new TokenEndpoint(app.tokens(), issuers, config.defaultTenant(), config.maxBodyBytes());
+        Metrics metrics = metrics(app);
+        TokenEndpoint token = new TokenEndpoint(app.tokens(), issuers, config.defaultTenant(), config.maxBodyBytes(),
+                metrics);
         DiscoveryEndpoints discovery = new DiscoveryEndpoints(app.directory(), app.store(), issuers, app.clock());
         IntrospectionEndpoint introspection = new IntrospectionEndpoint(app.tokens(), app.introspector(), issuers,
                 config.maxBodyBytes());
@@ -55,21 +65,25 @@ public final class TollgateServer implements AutoCloseable {
                 app.clock());
 
         HttpRouting.Builder routing = HttpRouting.builder()
-                .any("/t/{tenant}/oauth2/token", token::canonical)
-                .any("/t/{tenant}/oauth2/introspect", introspection::introspect)
-                .any("/t/{tenant}/oauth2/revoke", revocation::revoke)
-                .route(Method.GET, "/t/{tenant}/oauth2/jwks", discovery::jwks)
-                .route(Method.GET, "/t/{tenant}/.well-known/oauth-authorization-server", discovery::metadata)
-                .route(Method.GET, "/t/{tenant}/.well-known/openid-configuration", discovery::metadata)
+                .any("/t/{tenant}/oauth2/token", metrics.timedToken(token::canonical))
+                .any("/t/{tenant}/oauth2/introspect", metrics.timed("/t/{tenant}/oauth2/introspect", introspection::introspect))
+                .any("/t/{tenant}/oauth2/revoke", metrics.timed("/t/{tenant}/oauth2/revoke", revocation::revoke))
+                .route(Method.GET, "/t/{tenant}/oauth2/jwks", metrics.timed("/t/{tenant}/oauth2/jwks", discovery::jwks))
+                .route(Method.GET, "/t/{tenant}/.well-known/oauth-authorization-server",
+                        metrics.timed("/t/{tenant}/.well-known/oauth-authorization-server", discovery::metadata))
+                .route(Method.GET, "/t/{tenant}/.well-known/openid-configuration",
+                        metrics.timed("/t/{tenant}/.well-known/openid-configuration", discovery::metadata))
                 // RFC 8414 §3.1: the well-known segment goes between host and the issuer's path.
-                .route(Method.GET, "/.well-known/oauth-authorization-server/t/{tenant}", discovery::metadata)
-                .route(Method.GET, "/.well-known/openid-configuration/t/{tenant}", discovery::metadata)
-                .any("/oauth/token", token::legacyOAuthToken)
+                .route(Method.GET, "/.well-known/oauth-authorization-server/t/{tenant}",
+                        metrics.timed("/.well-known/oauth-authorization-server/t/{tenant}", discovery::metadata))
+                .route(Method.GET, "/.well-known/openid-configuration/t/{tenant}",
+                        metrics.timed("/.well-known/openid-configuration/t/{tenant}", discovery::metadata))
+                .any("/oauth/token", metrics.timedToken(token::legacyOAuthToken))
                 // The users API (reference document 1), checked with the verifier library.
-                .any("/t/{tenant}/api/v1/users", users::collection)
-                .any("/t/{tenant}/api/v1/users/{id}", users::item)
-                .any("/pam/apps/users/user", users::pam)
-                .any("/pam/apps/users/user/", users::pam)
+                .any("/t/{tenant}/api/v1/users", metrics.timed("/t/{tenant}/api/v1/users", users::collection))
+                .any("/t/{tenant}/api/v1/users/{id}", metrics.timed("/t/{tenant}/api/v1/users/{id}", users::item))
+                .any("/pam/apps/users/user", metrics.timed("/pam/apps/users/user", users::pam))
+                .any("/pam/apps/users/user/", metrics.timed("/pam/apps/users/user", users::pam))
                 // A store outage while a client isn't cached yet: retryable, and said in OAuth's words.
                 .error(StoreException.class, (req, res, e) -> {
                     LOG.warn("store unavailable: {}", e.getMessage());
@@ -83,9 +97,17 @@ public final class TollgateServer implements AutoCloseable {
                     OAuthResponses.sendError(res, new ErrorObject("server_error", "internal error", 500), "tollgate");
                 });
         for (String path : PAM_TOKEN_PATHS) {
-            routing.any(path, token::pamTokenGeneration);
-            routing.any(path + "/", token::pamTokenGeneration);
+            routing.any(path, metrics.timedToken(token::pamTokenGeneration));
+            routing.any(path + "/", metrics.timedToken(token::pamTokenGeneration));
         }
+        Health health = new Health(app.store(), app.directory());
+        HttpRouting.Builder management = HttpRouting.builder()
+                .route(Method.GET, "/metrics", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    res.send(metrics.scrape());
+                })
+                .route(Method.GET, "/health/live", health::live)
+                .route(Method.GET, "/health/ready", health::ready);
 
         if (config.publicUrl() == null && config.port() != 0) {
             // Known before the listener opens, so no token is minted with a placeholder issuer.
@@ -99,6 +121,10 @@ public final class TollgateServer implements AutoCloseable {
                 .idleConnectionTimeout(Duration.ofMinutes(2))
                 .shutdownGracePeriod(Duration.ofSeconds(10))
                 .routing(routing)
+                .putSocket(MANAGEMENT_SOCKET, socket -> socket
+                        .host(config.host())
+                        .port(config.managementPort()))
+                .routing(MANAGEMENT_SOCKET, management)
                 .build()
                 .start();
         String baseUrl = config.publicUrl() != null ? config.publicUrl()
@@ -106,8 +132,23 @@ public final class TollgateServer implements AutoCloseable {
         if (config.publicUrl() == null) {
             app.useIssuers(Tollgate.issuersFor(baseUrl));
         }
-        LOG.info("listening on {} (store: {})", baseUrl, app.store().describe());
-        return new TollgateServer(app, server, baseUrl);
+        LOG.info("listening on {} (store: {}); metrics and health on port {}", baseUrl, app.store().describe(),
+                server.port(MANAGEMENT_SOCKET));
+        return new TollgateServer(app, server, baseUrl, metrics);
+    }
+
+    private static Metrics metrics(Tollgate app) {
+        Metrics metrics = new Metrics(t -> app.directory().tenant(t).isPresent());
+        metrics.bindDirectory(app.directory());
+        if (app.store() instanceof JdbcStore jdbc) {
+            try {
+                metrics.bindPool(jdbc);
+            } catch (IllegalStateException e) {
+                // HikariCP takes one tracker per pool: a second server over the same store goes without.
+                LOG.warn("pool metrics already reported elsewhere: {}", e.getMessage());
+            }
+        }
+        return metrics;
     }
 
     private static String hostForUrl(String host) {
@@ -125,6 +166,11 @@ public final class TollgateServer implements AutoCloseable {
         return baseUrl;
     }
 
+    /** The port serving {@code /metrics}, {@code /health/live} and {@code /health/ready}. */
+    public int managementPort() {
+        return server.port(MANAGEMENT_SOCKET);
+    }
+
     public Tollgate app() {
         return app;
     }
@@ -132,5 +178,6 @@ public final class TollgateServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        metrics.close();
     }
 }

@@ -72,7 +72,7 @@ class DirectoryCacheTest {
         realStore = JdbcStore.open(storeConfig);
         store = new CountingStore(realStore);
         ServerConfig config = new ServerConfig("127.0.0.1", 0, null, storeConfig, TENANT,
-                ServerConfig.DEFAULT_MAX_BODY_BYTES);
+                ServerConfig.DEFAULT_MAX_BODY_BYTES, 0);
         app = new Tollgate(store, clock, Tollgate.issuersFor(null), directories);
         ProvisionedTenant provisioned = app.bootstrap(TENANT).orElseThrow();
         client = builtin(provisioned, BuiltinClient.DEFAULT);

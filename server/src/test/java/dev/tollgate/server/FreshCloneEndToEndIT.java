@@ -134,7 +134,7 @@ class FreshCloneEndToEndIT {
     }
 
     private Served serve() throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString(), "serve", "--port", "0")
+        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString(), "serve", "--port", "0", "--management-port", "0")
                 .directory(workDir.toFile());
         clearTollgateEnvironment(builder.environment());
         Process process = builder.start();

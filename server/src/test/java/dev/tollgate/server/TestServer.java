@@ -74,7 +74,7 @@ public final class TestServer implements AutoCloseable {
 
     private void startServer(int port) {
         ServerConfig config = new ServerConfig("127.0.0.1", port, null, storeConfig, TENANT,
-                ServerConfig.DEFAULT_MAX_BODY_BYTES);
+                ServerConfig.DEFAULT_MAX_BODY_BYTES, 0);
         app = Tollgate.open(config, clock);
         ProvisionedTenant created = app.bootstrap(TENANT).orElse(null);
         if (bootstrapped == null) {
@@ -111,6 +111,11 @@ public final class TestServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The listener serving metrics and health. */
+    public int managementPort() {
+        return server.managementPort();
     }
 
     public String issuer() {

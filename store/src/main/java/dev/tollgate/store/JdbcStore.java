@@ -2,6 +2,7 @@ package dev.tollgate.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import dev.tollgate.core.store.ClientRepository;
 import dev.tollgate.core.store.InstallationRepository;
 import dev.tollgate.core.store.RevocationRepository;
@@ -222,6 +223,14 @@ public final class JdbcStore implements Store {
     @Override
     public String describe() {
         return description;
+    }
+
+    /**
+     * Reports the pool's usage (active, idle, pending, acquire time) to {@code factory}; HikariCP
+     * accepts this once per pool, on a running pool too.
+     */
+    public void trackPool(MetricsTrackerFactory factory) {
+        dataSource.setMetricsTrackerFactory(factory);
     }
 
     /** The pool, for tests and tools in this package. */

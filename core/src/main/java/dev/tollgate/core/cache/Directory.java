@@ -1,5 +1,6 @@
 package dev.tollgate.core.cache;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.tollgate.core.client.ClientCredential;
@@ -13,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -42,16 +44,19 @@ public final class Directory {
                 .maximumSize(10_000)
                 .refreshAfterWrite(refreshAfter)
                 .expireAfterWrite(maxStaleness)
+                .recordStats()
                 .build(id -> store.tenants().find(id));
         this.clients = Caffeine.newBuilder()
                 .maximumSize(maximumClients)
                 .refreshAfterWrite(refreshAfter)
                 .expireAfterWrite(maxStaleness)
+                .recordStats()
                 .build(key -> store.clients().find(key.tenant(), key.client()));
         this.keyRings = Caffeine.newBuilder()
                 .maximumSize(10_000)
                 .refreshAfterWrite(refreshAfter)
                 .expireAfterWrite(maxStaleness)
+                .recordStats()
                 .build(id -> {
                     var keys = store.keys().list(id);
                     if (keys.isEmpty()) {
@@ -81,6 +86,15 @@ public final class Directory {
 
     public Optional<SigningKeyRing> keyRing(TenantId tenant) {
         return keyRings.get(tenant);
+    }
+
+    /**
+     * The three caches by name, for metrics binders (hit rate, loads, evictions) to read their
+     * statistics. Stats are recorded with Caffeine's striped counters: a few nanoseconds a lookup.
+     * Callers read; they do not put or invalidate.
+     */
+    public Map<String, Cache<?, ?>> caches() {
+        return Map.of("tenants", tenants, "clients", clients, "key_rings", keyRings);
     }
 
     public void invalidateTenant(TenantId id) {

@@ -39,13 +39,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Tenant created on first start and served by /oauth/token (env TOLLGATE_DEFAULT_TENANT, default 10001).")
     String tenant;
 
+    @Option(names = "--management-port", defaultValue = "${env:TOLLGATE_MANAGEMENT_PORT:-9090}",
+            description = "Port for /metrics and /health/* on the same host; 0 picks a free one "
+                    + "(env TOLLGATE_MANAGEMENT_PORT, default 9090).")
+    int managementPort;
+
     @Option(names = "--max-body-bytes", defaultValue = "65536", description = "Largest accepted request body.")
     int maxBodyBytes;
 
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config = new ServerConfig(host, port, publicUrl, store.toStoreConfig(), TenantId.of(tenant),
-                maxBodyBytes);
+                maxBodyBytes, managementPort);
         Tollgate app = Tollgate.open(config, Clock.systemUTC());
         TollgateServer server;
         try {
@@ -57,7 +62,8 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         System.out.println("Tollgate listening on " + server.baseUrl() + "  token endpoint: "
-                + server.baseUrl() + "/t/" + config.defaultTenant() + "/oauth2/token");
+                + server.baseUrl() + "/t/" + config.defaultTenant() + "/oauth2/token"
+                + "  metrics and health: port " + server.managementPort());
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

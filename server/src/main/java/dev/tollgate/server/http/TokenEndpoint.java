@@ -19,6 +19,7 @@ import dev.tollgate.core.token.OAuthErrorCode;
 import dev.tollgate.core.token.PresentedCredentials;
 import dev.tollgate.core.token.TokenRefusal;
 import dev.tollgate.core.token.TokenService;
+import dev.tollgate.server.ops.Metrics;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
@@ -51,10 +52,12 @@ public final class TokenEndpoint {
     private final Function<TenantId, String> issuers;
     private final TenantId defaultTenant;
     private final int maxBodyBytes;
+    private final Metrics metrics;
 
     public TokenEndpoint(TokenService tokens, Function<TenantId, String> issuers, TenantId defaultTenant,
-                         int maxBodyBytes) {
+                         int maxBodyBytes, Metrics metrics) {
         this.tokens = tokens;
+        this.metrics = metrics;
         this.issuers = issuers;
         this.defaultTenant = defaultTenant;
         this.maxBodyBytes = maxBodyBytes;
@@ -64,6 +67,7 @@ public final class TokenEndpoint {
     public void canonical(ServerRequest request, ServerResponse response) {
         String tenant = request.path().pathParameters().first("tenant").orElse("");
         if (!TenantId.isValid(tenant)) {
+            metrics.tokenRefusedEarly(null, "unknown_tenant");
             OAuthResponses.sendError(response, new ErrorObject(OAuth2Error.INVALID_REQUEST_CODE, "unknown tenant", 404),
                     "tollgate");
             return;
@@ -120,10 +124,18 @@ public final class TokenEndpoint {
             List<String> resources = resources(merged.get("resource"));
             TokenService.Outcome outcome = tokens.issue(
                     new TokenService.Request(tenant, credentials, scopes, resources, queryCredentials));
+            metrics.tokenOutcome(tenant, outcome);
             render(response, outcome, realm, withJti);
         } catch (HttpFailure failure) {
+            metrics.tokenRefusedEarly(tenant, earlyReason(failure));
             refuse(response, failure.error(), realm);
         }
+    }
+
+    /** Refusals before the policy: the request's shape was wrong, in the words of {@link TokenRefusal.Reason}. */
+    private static String earlyReason(HttpFailure failure) {
+        return OAuth2Error.UNSUPPORTED_GRANT_TYPE_CODE.equals(failure.error().getCode())
+                ? "unsupported_grant_type" : "malformed_request";
     }
 
     /**
@@ -132,6 +144,7 @@ public final class TokenEndpoint {
      */
     public void pamTokenGeneration(ServerRequest request, ServerResponse response) {
         String realm = "tollgate";
+        TenantId tenant = null;
         try {
             requirePost(request, response);
             if (!isContentType(request, "application/json")) {
@@ -147,7 +160,7 @@ public final class TokenEndpoint {
             if (customer == null || !TenantId.isValid(customer)) {
                 throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "missing or unknown customer", 400);
             }
-            TenantId tenant = TenantId.of(customer);
+            tenant = TenantId.of(customer);
             realm = issuers.apply(tenant);
             String grantType = jsonString(json, "grant_type");
             if (grantType == null) {
@@ -166,6 +179,7 @@ public final class TokenEndpoint {
             TokenService.Outcome outcome = tokens.issue(new TokenService.Request(tenant,
                     new PresentedCredentials(clientId, secret, ClientAuthMethod.CLIENT_SECRET_POST), scopes,
                     List.of(), false));
+            metrics.tokenOutcome(tenant, outcome);
             if (!outcome.isIssued()) {
                 ErrorObject error = errorObject(outcome.refusal());
                 // The tenant came from the body here, not the path: an unknown one is a bad request, not a 404.
@@ -182,6 +196,7 @@ public final class TokenEndpoint {
             response.header(HeaderNames.PRAGMA, "no-cache");
             OAuthResponses.sendJson(response, 200, answer.toJSONString(), "no-store");
         } catch (HttpFailure failure) {
+            metrics.tokenRefusedEarly(tenant, earlyReason(failure));
             refuse(response, failure.error(), realm);
         }
     }

@@ -1,0 +1,182 @@
+package dev.tollgate.server.ops;
+
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.tollgate.core.cache.Directory;
+import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.core.token.TokenRefusal;
+import dev.tollgate.core.token.TokenService;
+import dev.tollgate.store.JdbcStore;
+import io.helidon.webserver.http.Handler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The server's meters, in one Prometheus registry per server (so tests running several servers in
+ * one JVM see only their own counts), scraped on the management port.
+ *
+ * <p>Tag values are bounded by what the store holds, never by what a request says: a tenant is
+ * named only when it exists, a client only once it was identified; anything else is
+ * {@code unknown}. Otherwise a client sending made-up ids would create one time series per id.
+ */
+public final class Metrics implements AutoCloseable {
+
+    static final String UNKNOWN = "unknown";
+
+    private record IssuedKey(TenantId tenant, String client) {
+    }
+
+    private record RefusedKey(String tenant, String reason, String client) {
+    }
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Predicate<TenantId> tenantExists;
+    // Counters by their tags: a map hit on the token path instead of Micrometer building and
+    // sorting a Tags object and looking the meter up on every request.
+    private final Map<IssuedKey, Counter> issued = new ConcurrentHashMap<>();
+    private final Map<RefusedKey, Counter> refused = new ConcurrentHashMap<>();
+    private final Timer tokenRequests;
+
+    /** @param tenantExists answers from the directory's cache, which remembers unknown ids too */
+    public Metrics(Predicate<TenantId> tenantExists) {
+        this.tenantExists = tenantExists;
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        this.tokenRequests = Timer.builder("tollgate.token.request")
+                .description("Token endpoint latency, all wire shapes, issued and refused")
+                .publishPercentileHistogram()
+                // Bounds the histogram's buckets to the range a token request can take.
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    /** Cache statistics (hits, misses, loads, evictions) of the token path's directory. */
+    public void bindDirectory(Directory directory) {
+        directory.caches().forEach((name, cache) -> CaffeineCacheMetrics.monitor(registry, cache, name));
+    }
+
+    /** HikariCP's own Micrometer tracker: pool size, active, idle, pending, acquire and usage times. */
+    public void bindPool(JdbcStore store) {
+        store.trackPool(new MicrometerMetricsTrackerFactory(registry));
+    }
+
+    public void tokenOutcome(TenantId tenant, TokenService.Outcome outcome) {
+        if (outcome.isIssued()) {
+            issued.computeIfAbsent(new IssuedKey(tenant, outcome.client().clientId().value()),
+                    key -> Counter.builder("tollgate.tokens.issued")
+                            .description("Access tokens issued")
+                            .tag("tenant", key.tenant().value())
+                            .tag("client", key.client())
+                            .register(registry))
+                    .increment();
+            return;
+        }
+        TokenRefusal.Reason reason = outcome.refusal().reason();
+        String tenantTag = reason == TokenRefusal.Reason.UNKNOWN_TENANT ? UNKNOWN : tenant.value();
+        String client = outcome.client() != null ? outcome.client().clientId().value() : UNKNOWN;
+        refused(tenantTag, reason.name().toLowerCase(Locale.ROOT), client);
+    }
+
+    /**
+     * A request refused before it reached the policy (malformed, wrong grant type); the tenant
+     * may be unparseable or made up.
+     */
+    public void tokenRefusedEarly(TenantId tenant, String reason) {
+        String tenantTag = tenant != null && exists(tenant) ? tenant.value() : UNKNOWN;
+        refused(tenantTag, reason, UNKNOWN);
+    }
+
+    private boolean exists(TenantId tenant) {
+        try {
+            return tenantExists.test(tenant);
+        } catch (RuntimeException e) {
+            // The store is down and the tenant not cached: counting must not turn a 400 into a 503.
+            return false;
+        }
+    }
+
+    private void refused(String tenant, String reason, String client) {
+        refused.computeIfAbsent(new RefusedKey(tenant, reason, client),
+                key -> Counter.builder("tollgate.tokens.refused")
+                        .description("Token requests refused")
+                        .tag("tenant", key.tenant())
+                        .tag("reason", key.reason())
+                        .tag("client", key.client())
+                        .register(registry))
+                .increment();
+    }
+
+    /** Times a token route into the token latency histogram. */
+    public Handler timedToken(Handler handler) {
+        return (req, res) -> {
+            long start = System.nanoTime();
+            try {
+                handler.handle(req, res);
+            } finally {
+                tokenRequests.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        };
+    }
+
+    /**
+     * Times a route into {@code tollgate_http_requests_seconds{route,status}}, where {@code route}
+     * is the pattern (never the request's path) and {@code status} the class, {@code 2xx}..{@code 5xx}.
+     */
+    public Handler timed(String route, Handler handler) {
+        Timer[] byClass = new Timer[6];
+        return (req, res) -> {
+            long start = System.nanoTime();
+            int statusClass = 5;
+            try {
+                handler.handle(req, res);
+                statusClass = Math.clamp(res.status().code() / 100, 1, 5);
+            } finally {
+                Timer timer = byClass[statusClass];
+                if (timer == null) {
+                    // A race registers the same meter twice; Micrometer returns the existing one.
+                    timer = Timer.builder("tollgate.http.requests")
+                            .description("Requests to the JWKS, discovery, introspection, revocation and users routes")
+                            .tag("route", route)
+                            .tag("status", statusClass + "xx")
+                            .register(registry);
+                    byClass[statusClass] = timer;
+                }
+                timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        };
+    }
+
+    /** The Prometheus text exposition format. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
