@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Builds the JMH jar and runs the token-signing benchmarks pinned to one core, then prints
-# ops/s per (benchmark, algorithm, provider) and the accp/jdk ratio from this same run.
+# Builds the JMH jar and runs the token-signing and token-verifying benchmarks pinned to one core,
+# then prints ops/s per (benchmark, algorithm, provider), the accp/jdk ratio and the verifier/raw
+# signature-verification ratio from this same run.
 #
 #   bench/jmh.sh                          # everything, -wi 3 -w 2s -i 5 -r 2s, one fork per param set
 #   bench/jmh.sh -wi 2 -i 3               # shorter; any JMH option given here replaces the default
 #   bench/jmh.sh -p algorithm=ES256 Signing   # params, benchmark regexps: passed through to JMH
+#   bench/jmh.sh Verifier                 # TokenVerifier vs raw ECDSA verify; prints verifier/raw
 #   bench/jmh.sh -h                       # JMH's own options
 #
 # Environment: JAVA_HOME (a JDK 21+; else java on PATH), JMH_CPU (core to pin to, default 0),
@@ -84,22 +86,22 @@ def num(x, fmt="{:,.0f}"):
 def us_per_op(row):
     return 1e6 / row["score"] if row["unit"] == "ops/s" and row["score"] > 0 else None
 
-head = f"{'benchmark':<14} {'algorithm':<9} {'provider':<8} {'ops/s':>10} {'± 99.9%':>9} {'us/op':>8} {'best it.':>9}"
+head = f"{'benchmark':<24} {'algorithm':<9} {'provider':<8} {'ops/s':>10} {'± 99.9%':>9} {'us/op':>8} {'best it.':>9}"
 print("\n" + head + "\n" + "-" * len(head))
 for r in rows:
     unit = "" if r["unit"] == "ops/s" else " " + r["unit"]
     extra = f"  {r['rest']}" if r["rest"] else ""
-    print(f"{r['bench']:<14} {r['alg']:<9} {r['prov']:<8} {num(r['score']):>10} {num(r['err']):>9} "
+    print(f"{r['bench']:<24} {r['alg']:<9} {r['prov']:<8} {num(r['score']):>10} {num(r['err']):>9} "
           f"{num(us_per_op(r), '{:.1f}'):>8} {num(r['best']):>9}{unit}{extra}")
 
 by_key = {(r["bench"], r["alg"], r["rest"], r["prov"]): r for r in rows}
 pairs = [(k[:3], by_key[k], by_key.get(k[:3] + ("jdk",))) for k in by_key if k[3] == "accp"]
 pairs = [(k, a, j) for k, a, j in pairs if j]
 if pairs:
-    head = f"{'benchmark':<14} {'algorithm':<9} {'accp/jdk':>8} {'(best it.)':>10}"
+    head = f"{'benchmark':<24} {'algorithm':<9} {'accp/jdk':>8} {'(best it.)':>10}"
     print("\nratio from this run\n" + head + "\n" + "-" * len(head))
     for (bench, alg, rest), a, j in pairs:
-        print(f"{bench:<14} {alg:<9} {a['score'] / j['score']:>7.2f}x {a['best'] / j['best']:>9.2f}x"
+        print(f"{bench:<24} {alg:<9} {a['score'] / j['score']:>7.2f}x {a['best'] / j['best']:>9.2f}x"
               + (f"  {rest}" if rest else ""))
 
 # What mint adds on top of signing the same claims with the same key type and provider.
@@ -113,6 +115,19 @@ for r in rows:
                          f"mint adds {extra:+.1f} us ({100 * extra / us_per_op(s):+.0f}%)")
 if lines:
     print("\nmint vs sign\n" + "\n".join(lines))
+
+# VerifierBenchmark: the whole TokenVerifier.verify against the raw signature check it contains.
+lines = []
+for r in rows:
+    if r["bench"] == "Verifier.verify":
+        for raw in ("Verifier.rawVerify", "Verifier.rawParseVerify"):
+            s = by_key.get((raw, r["alg"], r["rest"], r["prov"]))
+            if s and s["score"] > 0:
+                lines.append(f"{r['alg']}/{r['prov']}: verifier/{raw.split('.')[1]} = "
+                             f"{r['score'] / s['score']:.2f} (best it. {r['best'] / s['best']:.2f}); "
+                             f"verify {us_per_op(r):.1f} us, {raw.split('.')[1]} {us_per_op(s):.1f} us")
+if lines:
+    print("\nverifier vs raw signature verification\n" + "\n".join(lines))
 PY
   echo "(JSON: $result)"
 fi
