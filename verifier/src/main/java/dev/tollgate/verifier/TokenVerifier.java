@@ -105,6 +105,7 @@ public final class TokenVerifier {
     private final String tenant;
     private final JwksKeys keys;
     private final RevocationCheck revocationCheck;
+    private final VerifierCache verifiers = new VerifierCache();
 
     private TokenVerifier(Builder b, JwksKeys keys) {
         this.issuer = b.issuer;
@@ -194,7 +195,7 @@ public final class TokenVerifier {
         }
         for (JWK key : candidates) {
             try {
-                JWSVerifier verifier = verifierFor(key);
+                JWSVerifier verifier = verifiers.get(key);
                 if (verifier != null && jwt.verify(verifier)) {
                     return null;
                 }
@@ -204,6 +205,32 @@ public final class TokenVerifier {
             }
         }
         return invalid(Reason.BAD_SIGNATURE, "signature does not verify", requiredScopes);
+    }
+
+    /**
+     * Verifiers by key: building an ECDSAVerifier converts the JWK into a java.security key each
+     * time, which cost about a third of a verification (bench/ VerifierBenchmark). Keys only come
+     * from the JWKS, so the map holds a handful of entries; it is dropped when it grows past that.
+     */
+    private static final class VerifierCache {
+        private static final int MAX_KEYS = 64;
+        private final java.util.concurrent.ConcurrentHashMap<JWK, JWSVerifier> byKey =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        JWSVerifier get(JWK key) throws JOSEException {
+            JWSVerifier cached = byKey.get(key);
+            if (cached != null) {
+                return cached;
+            }
+            JWSVerifier created = verifierFor(key);
+            if (created != null) {
+                if (byKey.size() >= MAX_KEYS) {
+                    byKey.clear();
+                }
+                byKey.put(key, created);
+            }
+            return created;
+        }
     }
 
     private static JWSVerifier verifierFor(JWK key) throws JOSEException {
