@@ -20,32 +20,14 @@ LOAD_CPU=${LOAD_CPU:-1}
 JAVA=${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
 JVM_OPTS=${JVM_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC}
 
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
-command -v taskset >/dev/null || { echo "taskset is missing (util-linux)" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+require_load_tools
 if [ "${NO_BUILD:-}" != 1 ]; then
   ./mvnw -q -pl server -am package -DskipTests
 fi
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# shellcheck disable=SC2086
-taskset -c "$SERVER_CPU" "$JAVA" $JVM_OPTS -jar server/target/tollgate.jar serve \
-  --port "$PORT" --data-dir "$work/data" >"$work/out.txt" 2>"$work/err.txt" &
-server_pid=$!
-for _ in $(seq 1 120); do
-  grep -q "listening on" "$work/out.txt" 2>/dev/null && break
-  sleep 0.5
-done
-grep -q "listening on" "$work/out.txt" || { cat "$work/err.txt" >&2; echo "server did not start" >&2; exit 1; }
-line=$(grep "Default Client Credential" "$work/out.txt")
-client_id=$(sed -E 's/.*client_id=([^ ]+).*/\1/' <<<"$line")
-client_secret=$(sed -E 's/.*client_secret=([^ ]+).*/\1/' <<<"$line")
+start_server
 basic=$(printf '%s:%s' "$client_id" "$client_secret" | base64 -w0)
 
 cat >"$work/token.lua" <<LUA
@@ -65,17 +47,6 @@ run_wrk() { # seconds url [script]
   [ -n "${3:-}" ] && args+=(-s "$3")
   taskset -c "$LOAD_CPU" wrk "${args[@]}" "$2"
 }
-# wrk prints latencies like 812.00us / 1.23ms / 2.00s; report milliseconds.
-to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}'; }
-parse() { # file -> "rps p50 p99 errors"
-  local rps p50 p99 errors
-  rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$1")
-  p50=$(awk '$1=="50%" {print $2}' "$1" | to_ms)
-  p99=$(awk '$1=="99%" {print $2}' "$1" | to_ms)
-  errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {print}' "$1" | head -1)
-  echo "$rps $p50 $p99 ${errors:-0}"
-}
-
 echo "# warm-up ${WARMUP}s (tokens)" >&2
 run_wrk "$WARMUP" "$token_url" "$work/token.lua" >/dev/null
 
@@ -84,14 +55,13 @@ echo "|---|---|---|---|---|---|---|"
 total=0
 for r in $(seq 1 "$ROUNDS"); do
   run_wrk "$DURATION" "$token_url" "$work/token.lua" >"$work/round$r.txt"
-  read -r rps p50 p99 errors < <(parse "$work/round$r.txt")
+  read -r rps p50 p99 errors < <(parse_wrk "$work/round$r.txt")
   run_wrk "$((DURATION / 2))" "$jwks_url" >"$work/jwks$r.txt"
-  read -r jrps _ _ _ < <(parse "$work/jwks$r.txt")
+  read -r jrps _ _ _ < <(parse_wrk "$work/jwks$r.txt")
   ratio=$(awk -v a="$rps" -v b="$jrps" 'BEGIN {printf "%.2f", a/b}')
   echo "| $r | $rps | $p50 | $p99 | $errors | $jrps | $ratio |"
   total=$((total + rps))
 done
-rss_kb=$(ps -o rss= -p "$server_pid" | tr -d ' ')
 echo
-echo "mean tokens/s: $((total / ROUNDS)); server RSS after load: $((rss_kb / 1024)) MB;" \
+echo "mean tokens/s: $((total / ROUNDS)); server RSS after load: $(server_rss_mb) MB;" \
   "JVM: $JVM_OPTS; crypto: $(grep -o 'crypto provider: .*' "$work/err.txt" | head -1)"

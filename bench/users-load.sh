@@ -27,9 +27,9 @@ JAVA=${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
 JVM_OPTS=${JVM_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC}
 TENANT=10001
 
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
-command -v taskset >/dev/null || { echo "taskset is missing (util-linux)" >&2; exit 2; }
-command -v curl >/dev/null || { echo "curl is missing" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+require_load_tools
 command -v python3 >/dev/null || { echo "python3 is missing (reads JSON)" >&2; exit 2; }
 if [ "${NO_BUILD:-}" != 1 ]; then
   # maven.test.skip as in bench/jmh.sh: only main classes are needed for the two jars.
@@ -37,13 +37,6 @@ if [ "${NO_BUILD:-}" != 1 ]; then
 fi
 [ -f server/target/tollgate.jar ] || { echo "server/target/tollgate.jar missing" >&2; exit 2; }
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 json() { python3 -c 'import json,sys; print(eval("json.load(sys.stdin)" + sys.argv[1]))' "$1"; }
 
 # 1. Raw ES256 signature verification on the server's core, before the server exists.
@@ -59,18 +52,7 @@ if [ "$RAW" = 1 ]; then
 fi
 
 # 2. The server, a read token and a few users.
-# shellcheck disable=SC2086
-taskset -c "$SERVER_CPU" "$JAVA" $JVM_OPTS -jar server/target/tollgate.jar serve \
-  --port "$PORT" --data-dir "$work/data" >"$work/out.txt" 2>"$work/err.txt" &
-server_pid=$!
-for _ in $(seq 1 120); do
-  grep -q "listening on" "$work/out.txt" 2>/dev/null && break
-  sleep 0.5
-done
-grep -q "listening on" "$work/out.txt" || { cat "$work/err.txt" >&2; echo "server did not start" >&2; exit 1; }
-line=$(grep "Default Client Credential" "$work/out.txt")
-client_id=$(sed -E 's/.*client_id=([^ ]+).*/\1/' <<<"$line")
-client_secret=$(sed -E 's/.*client_secret=([^ ]+).*/\1/' <<<"$line")
+start_server
 base="http://127.0.0.1:$PORT/t/$TENANT"
 
 token() { # scope -> access token
@@ -111,17 +93,6 @@ LUA
 run_wrk() { # seconds
   taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$1"s --latency -s "$work/users.lua" "http://127.0.0.1:$PORT"
 }
-# wrk prints latencies like 812.00us / 1.23ms / 2.00s; report milliseconds.
-to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}'; }
-parse() { # file -> "rps p50 p99 errors"
-  local rps p50 p99 errors
-  rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$1")
-  p50=$(awk '$1=="50%" {print $2}' "$1" | to_ms)
-  p99=$(awk '$1=="99%" {print $2}' "$1" | to_ms)
-  errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {print}' "$1" | head -1)
-  echo "$rps $p50 $p99 ${errors:-0}"
-}
-
 echo "# warm-up ${WARMUP}s (users GET), load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 run_wrk "$WARMUP" >/dev/null
 
@@ -130,17 +101,16 @@ echo "|---|---|---|---|---|---|---|"
 total=0
 for r in $(seq 1 "$ROUNDS"); do
   run_wrk "$DURATION" >"$work/round$r.txt"
-  read -r rps p50 p99 errors < <(parse "$work/round$r.txt")
+  read -r rps p50 p99 errors < <(parse_wrk "$work/round$r.txt")
   ratio=n/a
   [ -n "$raw" ] && ratio=$(awk -v a="$rps" -v b="$raw" 'BEGIN {printf "%.2f", a/b}')
   echo "| $r | $rps | $p50 | $p99 | $errors | ${raw:-n/a} | $ratio |"
   total=$((total + rps))
 done
 mean=$((total / ROUNDS))
-rss_kb=$(ps -o rss= -p "$server_pid" | tr -d ' ')
 echo
 [ -n "$raw" ] && echo "raw ES256 verify (ECDSAVerifier.verify, JMH -f 1 -wi 2 -i 3, CPU $SERVER_CPU, before the server):" \
   "$raw ± $raw_err ops/s; mean users GET/s ÷ raw: $(awk -v a="$mean" -v b="$raw" 'BEGIN {printf "%.2f", a/b}')"
-echo "mean users GET/s: $mean over $USERS users; server RSS after load: $((rss_kb / 1024)) MB;" \
+echo "mean users GET/s: $mean over $USERS users; server RSS after load: $(server_rss_mb) MB;" \
   "JVM: $JVM_OPTS; crypto: $(grep -o 'crypto provider: .*' "$work/err.txt" | head -1);" \
   "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

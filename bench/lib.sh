@@ -1,0 +1,52 @@
+# Shared by the load scripts (sourced, not run): tool checks, the pinned server on a fresh
+# embedded store, and reading wrk's output.
+# Expects: JAVA, JVM_OPTS, PORT, SERVER_CPU, LOAD_CPU, CONNECTIONS set by the caller.
+
+require_load_tools() {
+  command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
+  command -v taskset >/dev/null || { echo "taskset is missing (util-linux)" >&2; exit 2; }
+  command -v curl >/dev/null || { echo "curl is missing" >&2; exit 2; }
+}
+
+# A scratch directory removed on exit, with the server (if started) stopped first.
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Starts tollgate serve on CPU $SERVER_CPU over a fresh store in $work/data and sets
+# server_pid, client_id and client_secret (the bootstrapped Default Client Credential).
+start_server() {
+  # shellcheck disable=SC2086
+  taskset -c "$SERVER_CPU" "$JAVA" $JVM_OPTS -jar server/target/tollgate.jar serve \
+    --port "$PORT" --management-port 0 --data-dir "$work/data" >"$work/out.txt" 2>"$work/err.txt" &
+  server_pid=$!
+  for _ in $(seq 1 120); do
+    grep -q "listening on" "$work/out.txt" 2>/dev/null && break
+    sleep 0.5
+  done
+  grep -q "listening on" "$work/out.txt" || { cat "$work/err.txt" >&2; echo "server did not start" >&2; exit 1; }
+  local line
+  line=$(grep "Default Client Credential" "$work/out.txt")
+  client_id=$(sed -E 's/.*client_id=([^ ]+).*/\1/' <<<"$line")
+  client_secret=$(sed -E 's/.*client_secret=([^ ]+).*/\1/' <<<"$line")
+}
+
+# wrk prints latencies like 812.00us / 1.23ms / 2.00s; report milliseconds.
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}'; }
+
+parse_wrk() { # file -> "rps p50 p99 errors"
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$1")
+  p50=$(awk '$1=="50%" {print $2}' "$1" | to_ms)
+  p99=$(awk '$1=="99%" {print $2}' "$1" | to_ms)
+  errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {print}' "$1" | head -1)
+  echo "$rps $p50 $p99 ${errors:-0}"
+}
+
+server_rss_mb() {
+  echo $(( $(ps -o rss= -p "$server_pid" | tr -d ' ') / 1024 ))
+}
