@@ -65,7 +65,7 @@ public final class TollgateServer implements AutoCloseable {
                 app.clock());
 
         HttpRouting.Builder routing = HttpRouting.builder()
-                .any("/t/{tenant}/oauth2/token", metrics.timedToken(token::canonical))
+                .any("/t/{tenant}/oauth2/token", metrics.timedToken("/t/{tenant}/oauth2/token", token::canonical))
                 .any("/t/{tenant}/oauth2/introspect", metrics.timed("/t/{tenant}/oauth2/introspect", introspection::introspect))
                 .any("/t/{tenant}/oauth2/revoke", metrics.timed("/t/{tenant}/oauth2/revoke", revocation::revoke))
                 .route(Method.GET, "/t/{tenant}/oauth2/jwks", metrics.timed("/t/{tenant}/oauth2/jwks", discovery::jwks))
@@ -78,7 +78,7 @@ public final class TollgateServer implements AutoCloseable {
                         metrics.timed("/.well-known/oauth-authorization-server/t/{tenant}", discovery::metadata))
                 .route(Method.GET, "/.well-known/openid-configuration/t/{tenant}",
                         metrics.timed("/.well-known/openid-configuration/t/{tenant}", discovery::metadata))
-                .any("/oauth/token", metrics.timedToken(token::legacyOAuthToken))
+                .any("/oauth/token", metrics.timedToken("/oauth/token", token::legacyOAuthToken))
                 // The users API (reference document 1), checked with the verifier library.
                 .any("/t/{tenant}/api/v1/users", metrics.timed("/t/{tenant}/api/v1/users", users::collection))
                 .any("/t/{tenant}/api/v1/users/{id}", metrics.timed("/t/{tenant}/api/v1/users/{id}", users::item))
@@ -97,8 +97,8 @@ public final class TollgateServer implements AutoCloseable {
                     OAuthResponses.sendError(res, new ErrorObject("server_error", "internal error", 500), "tollgate");
                 });
         for (String path : PAM_TOKEN_PATHS) {
-            routing.any(path, metrics.timedToken(token::pamTokenGeneration));
-            routing.any(path + "/", metrics.timedToken(token::pamTokenGeneration));
+            routing.any(path, metrics.timedToken(path, token::pamTokenGeneration));
+            routing.any(path + "/", metrics.timedToken(path, token::pamTokenGeneration));
         }
         Health health = new Health(app.store(), app.directory());
         HttpRouting.Builder management = HttpRouting.builder()

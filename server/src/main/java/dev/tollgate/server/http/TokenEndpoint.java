@@ -19,6 +19,7 @@ import dev.tollgate.core.token.OAuthErrorCode;
 import dev.tollgate.core.token.PresentedCredentials;
 import dev.tollgate.core.token.TokenRefusal;
 import dev.tollgate.core.token.TokenService;
+import dev.tollgate.server.ops.AccessLog;
 import dev.tollgate.server.ops.Metrics;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -68,6 +69,7 @@ public final class TokenEndpoint {
         String tenant = request.path().pathParameters().first("tenant").orElse("");
         if (!TenantId.isValid(tenant)) {
             metrics.tokenRefusedEarly(null, "unknown_tenant");
+            AccessLog.noteRefusedEarly(request, null, "unknown_tenant");
             OAuthResponses.sendError(response, new ErrorObject(OAuth2Error.INVALID_REQUEST_CODE, "unknown tenant", 404),
                     "tollgate");
             return;
@@ -125,9 +127,11 @@ public final class TokenEndpoint {
             TokenService.Outcome outcome = tokens.issue(
                     new TokenService.Request(tenant, credentials, scopes, resources, queryCredentials));
             metrics.tokenOutcome(tenant, outcome);
+            AccessLog.noteOutcome(request, tenant, outcome);
             render(response, outcome, realm, withJti);
         } catch (HttpFailure failure) {
             metrics.tokenRefusedEarly(tenant, earlyReason(failure));
+            AccessLog.noteRefusedEarly(request, tenant, earlyReason(failure));
             refuse(response, failure.error(), realm);
         }
     }
@@ -180,6 +184,7 @@ public final class TokenEndpoint {
                     new PresentedCredentials(clientId, secret, ClientAuthMethod.CLIENT_SECRET_POST), scopes,
                     List.of(), false));
             metrics.tokenOutcome(tenant, outcome);
+            AccessLog.noteOutcome(request, tenant, outcome);
             if (!outcome.isIssued()) {
                 ErrorObject error = errorObject(outcome.refusal());
                 // The tenant came from the body here, not the path: an unknown one is a bad request, not a 404.
@@ -197,6 +202,7 @@ public final class TokenEndpoint {
             OAuthResponses.sendJson(response, 200, answer.toJSONString(), "no-store");
         } catch (HttpFailure failure) {
             metrics.tokenRefusedEarly(tenant, earlyReason(failure));
+            AccessLog.noteRefusedEarly(request, tenant, earlyReason(failure));
             refuse(response, failure.error(), realm);
         }
     }

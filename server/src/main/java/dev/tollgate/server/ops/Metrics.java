@@ -125,31 +125,47 @@ public final class Metrics implements AutoCloseable {
                 .increment();
     }
 
-    /** Times a token route into the token latency histogram. */
-    public Handler timedToken(Handler handler) {
+    /**
+     * Times a token route into the token latency histogram, and writes its access-log line.
+     *
+     * @param route the route's pattern, for the access log
+     */
+    public Handler timedToken(String route, Handler handler) {
         return (req, res) -> {
             long start = System.nanoTime();
+            Throwable failure = null;
             try {
                 handler.handle(req, res);
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                throw e;
             } finally {
-                tokenRequests.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                long elapsed = System.nanoTime() - start;
+                tokenRequests.record(elapsed, TimeUnit.NANOSECONDS);
+                AccessLog.record(route, req, res.status().code(), failure, elapsed);
             }
         };
     }
 
     /**
      * Times a route into {@code tollgate_http_requests_seconds{route,status}}, where {@code route}
-     * is the pattern (never the request's path) and {@code status} the class, {@code 2xx}..{@code 5xx}.
+     * is the pattern (never the request's path) and {@code status} the class, {@code 2xx}..{@code 5xx};
+     * and writes the request's access-log line from the same measurement.
      */
     public Handler timed(String route, Handler handler) {
         Timer[] byClass = new Timer[6];
         return (req, res) -> {
             long start = System.nanoTime();
             int statusClass = 5;
+            Throwable failure = null;
             try {
                 handler.handle(req, res);
                 statusClass = Math.clamp(res.status().code() / 100, 1, 5);
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                throw e;
             } finally {
+                long elapsed = System.nanoTime() - start;
                 Timer timer = byClass[statusClass];
                 if (timer == null) {
                     // A race registers the same meter twice; Micrometer returns the existing one.
@@ -160,7 +176,8 @@ public final class Metrics implements AutoCloseable {
                             .register(registry);
                     byClass[statusClass] = timer;
                 }
-                timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                timer.record(elapsed, TimeUnit.NANOSECONDS);
+                AccessLog.record(route, req, res.status().code(), failure, elapsed);
             }
         };
     }
