@@ -9,14 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -154,7 +149,7 @@ class TokenClientTest {
         server.delayMillis = 200; // keep the one request in flight while the others arrive
         TokenClient tokens = client();
 
-        List<String> results = concurrently(200, () -> tokens.accessToken(USERS_READ));
+        List<String> results = Concurrently.run(200, () -> tokens.accessToken(USERS_READ));
 
         assertThat(server.tokenRequests).hasValue(1);
         assertThat(results).hasSize(200).containsOnly("token-1");
@@ -168,7 +163,7 @@ class TokenClientTest {
         clock.advance(Duration.ofSeconds(250));
         server.delayMillis = 200;
 
-        List<String> results = concurrently(200, () -> tokens.accessToken(USERS_READ));
+        List<String> results = Concurrently.run(200, () -> tokens.accessToken(USERS_READ));
 
         assertThat(server.tokenRequests).hasValue(2);
         assertThat(results).hasSize(200).containsOnly("token-2");
@@ -210,7 +205,7 @@ class TokenClientTest {
         server.delayMillis = 200;
         TokenClient tokens = client();
 
-        List<String> results = concurrently(50, () -> {
+        List<String> results = Concurrently.run(50, () -> {
             try {
                 return tokens.accessToken(USERS_READ);
             } catch (TokenRequestException e) {
@@ -299,7 +294,7 @@ class TokenClientTest {
         server.rejected.add(revoked);
         server.delayMillis = 200;
 
-        List<String> bodies = concurrently(50, () -> tokens.send(HttpRequest.newBuilder(server.api()).GET(),
+        List<String> bodies = Concurrently.run(50, () -> tokens.send(HttpRequest.newBuilder(server.api()).GET(),
                 HttpResponse.BodyHandlers.ofString(), USERS_READ).body());
 
         assertThat(bodies).containsOnly("hello token-2");
@@ -357,31 +352,5 @@ class TokenClientTest {
     void issuedTokenToStringMasksTheToken() {
         assertThat(IssuedToken.issued("abc.def.ghi", clock.instant(), 300, Duration.ZERO).toString())
                 .doesNotContain("abc.def.ghi");
-    }
-
-    /** Runs {@code n} callers released at once by a start gate; returns what each got. */
-    private static <T> List<T> concurrently(int n, java.util.concurrent.Callable<T> call) throws Exception {
-        CountDownLatch ready = new CountDownLatch(n);
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                futures.add(pool.submit(() -> {
-                    ready.countDown();
-                    start.await();
-                    return call.call();
-                }));
-            }
-            ready.await();
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -12,20 +12,16 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.client.Concurrently;
 import dev.tollgate.client.TokenClient;
 import dev.tollgate.client.TokenRequestException;
 import dev.tollgate.client.TokenScope;
 import dev.tollgate.core.admin.ClientWithSecret;
 import org.junit.jupiter.api.Test;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import java.io.IOException;
-import java.net.Authenticator;
-import java.net.CookieHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,18 +30,11 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,7 +53,7 @@ class ClientLibraryTest {
         try (TestServer server = TestServer.embedded(); CountingHttpClient http = new CountingHttpClient()) {
             TokenClient tokens = tokenClient(server, http, Duration.ofSeconds(60));
 
-            List<String> results = concurrently(200, () -> tokens.accessToken(USERS_READ));
+            List<String> results = Concurrently.run(200, () -> tokens.accessToken(USERS_READ));
 
             assertThat(http.requestsTo(server.tokenEndpoint())).isEqualTo(1);
             assertThat(results).hasSize(200).containsOnly(results.getFirst());
@@ -155,32 +144,6 @@ class ClientLibraryTest {
 
     private static Instant expiry(String token) throws ParseException {
         return SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime().toInstant();
-    }
-
-    /** Runs {@code n} callers released at once by a start gate; returns what each got. */
-    private static <T> List<T> concurrently(int n, java.util.concurrent.Callable<T> call) throws Exception {
-        CountDownLatch ready = new CountDownLatch(n);
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                futures.add(pool.submit(() -> {
-                    ready.countDown();
-                    start.await();
-                    return call.call();
-                }));
-            }
-            ready.await();
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     /**
