@@ -104,6 +104,66 @@ public final class ClientAdministration {
         return rotated;
     }
 
+    /**
+     * Changes a client's settings; null fields of {@code update} stay as they are. When the allowed
+     * scopes change and no default scopes are given, the defaults shrink to those still allowed.
+     *
+     * @throws NotFoundException        when the client is not in the tenant
+     * @throws IllegalArgumentException when a new allowed scope is not defined, or a value is invalid
+     */
+    public ClientCredential update(TenantId tenant, ClientId id, ClientUpdate update) {
+        ClientCredential updated = store.inTransaction(() -> {
+            ClientCredential client = get(tenant, id);
+            ScopeSet allowed = client.allowedScopes();
+            if (update.allowedScopes() != null) {
+                requireDefined(tenant, update.allowedScopes());
+                allowed = update.allowedScopes();
+            }
+            ScopeSet defaults;
+            if (update.defaultScopes() != null) {
+                defaults = update.defaultScopes();
+            } else if (update.allowedScopes() != null) {
+                ScopeSet still = allowed;
+                defaults = ScopeSet.of(client.defaultScopes().asSet().stream().filter(still::contains).toList());
+            } else {
+                defaults = client.defaultScopes();
+            }
+            ClientCredential changed = new ClientCredential(tenant, id,
+                    update.name() == null ? client.name() : update.name(),
+                    allowed, defaults,
+                    update.audiences() == null ? client.audiences() : update.audiences(),
+                    update.authorities() == null ? client.authorities() : update.authorities(),
+                    update.tokenTtl() == null ? client.tokenTtl() : update.tokenTtl(),
+                    client.authMethods(),
+                    update.enabled() == null ? client.enabled() : update.enabled(),
+                    client.builtin(), client.secrets(), client.createdAt(), clock.instant());
+            store.clients().update(changed);
+            return changed;
+        });
+        changes.clientChanged(tenant, id);
+        return updated;
+    }
+
+    /**
+     * Ends a rotation's overlap now: only the newest secret works from here on. A client with one
+     * secret is returned unchanged.
+     */
+    public ClientCredential revokePreviousSecret(TenantId tenant, ClientId id) {
+        ClientCredential updated = store.inTransaction(() -> {
+            ClientCredential client = get(tenant, id);
+            if (client.secrets().size() <= 1) {
+                return client;
+            }
+            // Secrets are kept in issue order, so the newest is the last (createdAt can tie).
+            ClientCredential changed = client.withSecrets(List.of(client.secrets().get(client.secrets().size() - 1)),
+                    clock.instant());
+            store.clients().update(changed);
+            return changed;
+        });
+        changes.clientChanged(tenant, id);
+        return updated;
+    }
+
     public ClientCredential setEnabled(TenantId tenant, ClientId id, boolean enabled) {
         ClientCredential updated = store.inTransaction(() -> {
             ClientCredential client = get(tenant, id).withEnabled(enabled, clock.instant());

@@ -12,6 +12,7 @@ import dev.tollgate.core.tenant.TenantSettings;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -22,6 +23,29 @@ public final class TenantAdministration {
     public static final List<ScopeDefinition> BUILTIN_SCOPES = List.of(
             new ScopeDefinition(new ScopeName("users:read"), "Read the tenant's user directory"),
             new ScopeDefinition(new ScopeName("users:write"), "Create, change and delete users"));
+
+    /**
+     * The admin API's scopes, one per {@link Capability}, defined in every new tenant (a migration
+     * adds the same to tenants created before). No client holds them until an admin grants them.
+     */
+    public static final List<ScopeDefinition> ADMIN_SCOPES = Arrays.stream(Capability.values())
+            .map(c -> new ScopeDefinition(c.scope(), describe(c)))
+            .toList();
+
+    private static String describe(Capability capability) {
+        return switch (capability) {
+            case MANAGE_CLIENT_CREDENTIALS -> "Admin API: manage client credentials";
+            case MANAGE_SCOPES -> "Admin API: define and delete scopes";
+            case MANAGE_USERS -> "Admin API: manage the user directory";
+            case MANAGE_ADMINS -> "Admin API: manage admins and their capabilities";
+            case VIEW_AUDIT -> "Admin API: read the audit log";
+        };
+    }
+
+    /** Whether {@code scope} is one every tenant defines, which cannot be deleted. */
+    public static boolean isBuiltinScope(ScopeName scope) {
+        return BUILTIN_SCOPES.stream().anyMatch(s -> s.name().equals(scope)) || Capability.fromScope(scope).isPresent();
+    }
 
     /** A new tenant and the secrets of its two default credentials, shown once. */
     public record ProvisionedTenant(Tenant tenant, List<ClientWithSecret> clients) {
@@ -40,8 +64,9 @@ public final class TenantAdministration {
     }
 
     /**
-     * Creates a tenant with the built-in scopes, a signing key ring (CURRENT and NEXT) and the two
-     * default credentials, all in one transaction.
+     * Creates a tenant with the built-in scopes (users API and admin API), a signing key ring
+     * (CURRENT and NEXT) and the two default credentials, all in one transaction. The default
+     * credentials get the users API's scopes only: admin scopes are granted explicitly.
      *
      * @throws dev.tollgate.core.store.DuplicateException when the tenant exists
      */
@@ -50,6 +75,9 @@ public final class TenantAdministration {
             Tenant tenant = new Tenant(id, name, settings, clock.instant());
             store.tenants().insert(tenant);
             for (ScopeDefinition scope : BUILTIN_SCOPES) {
+                store.scopes().insert(id, scope);
+            }
+            for (ScopeDefinition scope : ADMIN_SCOPES) {
                 store.scopes().insert(id, scope);
             }
             KeyRotation.initialKeys(id, settings.signingAlgorithm(), clock.instant()).forEach(store.keys()::insert);

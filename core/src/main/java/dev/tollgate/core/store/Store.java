@@ -23,6 +23,13 @@ public interface Store extends AutoCloseable {
 
     RevocationRepository revocations();
 
+    /** Console admins of every tenant. */
+    AdminRepository admins();
+
+    AdminSessionRepository adminSessions();
+
+    AuditRepository audit();
+
     /**
      * Runs {@code work} so that every repository call it makes on this thread commits together or
      * not at all. Nested calls join the outer transaction; an exception that leaves a nested call

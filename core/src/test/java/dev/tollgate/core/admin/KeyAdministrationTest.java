@@ -233,6 +233,21 @@ class KeyAdministrationTest {
             }
 
             @Override
+            public dev.tollgate.core.store.AdminRepository admins() {
+                return delegate.admins();
+            }
+
+            @Override
+            public dev.tollgate.core.store.AdminSessionRepository adminSessions() {
+                return delegate.adminSessions();
+            }
+
+            @Override
+            public dev.tollgate.core.store.AuditRepository audit() {
+                return delegate.audit();
+            }
+
+            @Override
             public <T> T inTransaction(Supplier<T> work) {
                 return delegate.inTransaction(work);
             }

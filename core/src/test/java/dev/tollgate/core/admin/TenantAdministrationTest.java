@@ -19,6 +19,7 @@ import dev.tollgate.core.token.TokenService;
 import dev.tollgate.core.token.TokenVerifier;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,12 +69,33 @@ class TenantAdministrationTest {
     }
 
     @Test
-    void createDefinesUsersReadAndUsersWrite() {
+    void createDefinesTheUsersApiAndAdminApiScopes() {
         node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS);
 
         assertThat(node.scopes.list(TENANT)).containsExactly(
+                new ScopeDefinition(new ScopeName("admin:manage_admins"),
+                        "Admin API: manage admins and their capabilities"),
+                new ScopeDefinition(new ScopeName("admin:manage_client_credentials"),
+                        "Admin API: manage client credentials"),
+                new ScopeDefinition(new ScopeName("admin:manage_scopes"), "Admin API: define and delete scopes"),
+                new ScopeDefinition(new ScopeName("admin:manage_users"), "Admin API: manage the user directory"),
+                new ScopeDefinition(new ScopeName("admin:view_audit"), "Admin API: read the audit log"),
                 new ScopeDefinition(new ScopeName("users:read"), "Read the tenant's user directory"),
                 new ScopeDefinition(new ScopeName("users:write"), "Create, change and delete users"));
+    }
+
+    @Test
+    void adminScopesAreOnePerCapability() {
+        assertThat(TenantAdministration.ADMIN_SCOPES).extracting(ScopeDefinition::name)
+                .containsExactly(Arrays.stream(Capability.values()).map(Capability::scope).toArray(ScopeName[]::new));
+    }
+
+    @Test
+    void isBuiltinScopeForUsersAndAdminScopesOnly() {
+        assertThat(TenantAdministration.isBuiltinScope(new ScopeName("users:read"))).isTrue();
+        assertThat(TenantAdministration.isBuiltinScope(new ScopeName("admin:manage_scopes"))).isTrue();
+        assertThat(TenantAdministration.isBuiltinScope(new ScopeName("orders:read"))).isFalse();
+        assertThat(TenantAdministration.isBuiltinScope(new ScopeName("admin:other"))).isFalse();
     }
 
     @Test

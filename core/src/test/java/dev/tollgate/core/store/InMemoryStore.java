@@ -224,6 +224,18 @@ public final class InMemoryStore implements Store {
 
     private final UserRepository userRepository = new InMemoryUserRepository();
 
+    // Admins and their sessions share this store's lock: deleting an admin ends its sessions in the
+    // same atomic step, as ON DELETE CASCADE does in the database.
+    private final InMemoryAdminRepository adminRepository = new InMemoryAdminRepository(this);
+    private final InMemoryAdminSessionRepository adminSessionRepository =
+            new InMemoryAdminSessionRepository(this, adminRepository);
+
+    {
+        adminRepository.cascadeTo(adminSessionRepository);
+    }
+
+    private final AuditRepository auditRepository = new InMemoryAuditRepository();
+
     private final InstallationRepository installationRepository = new InstallationRepository() {
         @Override
         public Optional<byte[]> find(String name) {
@@ -316,6 +328,21 @@ public final class InMemoryStore implements Store {
     @Override
     public RevocationRepository revocations() {
         return revocationRepository;
+    }
+
+    @Override
+    public AdminRepository admins() {
+        return adminRepository;
+    }
+
+    @Override
+    public AdminSessionRepository adminSessions() {
+        return adminSessionRepository;
+    }
+
+    @Override
+    public AuditRepository audit() {
+        return auditRepository;
     }
 
     @Override

@@ -1,0 +1,522 @@
+package dev.tollgate.core.admin;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.tollgate.core.audit.AuditEvent;
+import dev.tollgate.core.client.ClientCredential;
+import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.client.StoredSecret;
+import dev.tollgate.core.scope.ScopeDefinition;
+import dev.tollgate.core.scope.ScopeName;
+import dev.tollgate.core.store.AuditRepository;
+import dev.tollgate.core.store.DuplicateException;
+import dev.tollgate.core.store.Store;
+import dev.tollgate.core.store.UserRepository;
+import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.core.user.User;
+import dev.tollgate.core.user.UserValidation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Every administrative operation of the admin API and the console, with the same capability
+ * checks for people and programs, and an audit event written in the same transaction as the
+ * change (so nothing acknowledged is lost). Secrets never enter an audit record.
+ *
+ * <p>Every method first checks the actor's tenant: another tenant's objects are
+ * {@link NotFoundException} (404), never {@link ForbiddenException} (403), so a refusal confirms
+ * nothing. Then the capability ({@link ForbiddenException}). Invalid values are
+ * {@link IllegalArgumentException} (400); conflicts with the current state (deleting a default
+ * credential, a scope still granted, the last admin) {@link IllegalStateException} (409);
+ * duplicates {@link dev.tollgate.core.store.DuplicateException} (409).
+ *
+ * <p>Audit actions are the constants below; {@code before} and {@code after} are JSON objects
+ * with snake_case fields (a client's secrets appear as {@code id}, {@code created_at},
+ * {@code expires_at} only).
+ */
+public final class AdminOperations {
+
+    public static final String CLIENT_CREATE = "client.create";
+    public static final String CLIENT_UPDATE = "client.update";
+    /** A {@link ClientUpdate} that changed nothing but the enabled flag. */
+    public static final String CLIENT_ENABLE = "client.enable";
+    public static final String CLIENT_DISABLE = "client.disable";
+    public static final String CLIENT_ROTATE_SECRET = "client.rotate_secret";
+    public static final String CLIENT_REVOKE_PREVIOUS_SECRET = "client.revoke_previous_secret";
+    public static final String CLIENT_DELETE = "client.delete";
+    public static final String SCOPE_CREATE = "scope.create";
+    public static final String SCOPE_UPDATE = "scope.update";
+    public static final String SCOPE_DELETE = "scope.delete";
+    public static final String ADMIN_CREATE = "admin.create";
+    public static final String ADMIN_UPDATE = "admin.update";
+    public static final String ADMIN_DELETE = "admin.delete";
+    public static final String USER_CREATE = "user.create";
+    public static final String USER_DELETE = "user.delete";
+    /** Suggested actions for {@link #record}: an admin's own session events. */
+    public static final String ADMIN_LOGIN = "admin.login";
+    public static final String ADMIN_LOGOUT = "admin.logout";
+    public static final String ADMIN_PASSWORD_CHANGE = "admin.password_change";
+
+    /** The largest page any list returns. */
+    public static final int MAX_LIMIT = 100;
+    /** Bounds the token-issuance chart, which the store answers with one array element per bucket. */
+    public static final int MAX_BUCKETS = 10_000;
+
+    /** Dotted lower-case verbs, as the audit filter's prefix matching expects. */
+    private static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
+
+    private final Store store;
+    private final ClientAdministration clients;
+    private final ScopeAdministration scopes;
+    private final PasswordHasher passwords;
+    private final ChangeListener changes;
+    private final Clock clock;
+
+    public AdminOperations(Store store, ClientAdministration clients, ScopeAdministration scopes,
+                           PasswordHasher passwords, ChangeListener changes, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.clients = Objects.requireNonNull(clients, "clients");
+        this.scopes = Objects.requireNonNull(scopes, "scopes");
+        this.passwords = Objects.requireNonNull(passwords, "passwords");
+        this.changes = Objects.requireNonNull(changes, "changes");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    // Client credentials: MANAGE_CLIENT_CREDENTIALS
+
+    /** @param search case-insensitive substring of the name or client id; null or blank for all */
+    public Page<ClientCredential> listClients(Actor actor, TenantId tenant, String search, int offset, int limit) {
+        authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
+        requirePage(offset, limit);
+        List<ClientCredential> all = clients.list(tenant);
+        if (search != null && !search.isBlank()) {
+            String needle = search.strip().toLowerCase(Locale.ROOT);
+            all = all.stream()
+                    .filter(c -> c.name().toLowerCase(Locale.ROOT).contains(needle)
+                            || c.clientId().value().toLowerCase(Locale.ROOT).contains(needle))
+                    .toList();
+        }
+        int from = Math.min(offset, all.size());
+        int to = (int) Math.min((long) from + limit, all.size());
+        return new Page<>(all.subList(from, to), offset, limit, all.size());
+    }
+
+    public ClientCredential getClient(Actor actor, TenantId tenant, ClientId id) {
+        authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
+        return clients.get(tenant, id);
+    }
+
+    public ClientWithSecret createClient(Actor actor, TenantId tenant, ClientSpec spec) {
+        authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
+        ClientWithSecret created = store.inTransaction(() -> {
+            ClientWithSecret client = clients.create(tenant, spec);
+            audit(actor, CLIENT_CREATE, client.client().clientId(), null, clientJson(client.client()), null);
+            return client;
+        });
+        changes.clientChanged(tenant, created.client().clientId());
+        return created;
+    }
+
+    public ClientCredential updateClient(Actor actor, TenantId tenant, ClientId id, ClientUpdate update) {
+        authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
+        Objects.requireNonNull(update, "update");
+        ClientCredential updated = store.inTransaction(() -> {
+            ClientCredential before = clients.get(tenant, id);
+            ClientCredential after = clients.update(tenant, id, update);
+            String action = CLIENT_UPDATE;
+            if (before.enabled() != after.enabled()
+                    && before.withEnabled(after.enabled(), after.updatedAt()).equals(after)) {
+                action = after.enabled() ? CLIENT_ENABLE : CLIENT_DISABLE;
+            }
+            audit(actor, action, id, clientJson(before), clientJson(after), null);
+            return after;
+        });
+        // Again after the commit: the call inside the transaction fired before it, and a cache may have reloaded.
+        changes.clientChanged(tenant, id);
+        return updated;
+    }
+
+    /** The previous secret keeps working for {@code overlap}; zero ends it now. */
+    public ClientWithSecret rotateSecret(Actor actor, TenantId tenant, ClientId id, Duration overlap) {
+        authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
+        Duration keep = overlap == null ? ClientAdministration.DEFAULT_ROTATION_OVERLAP : overlap;
+        if (keep.isNegative()) {
+            throw new IllegalArgumentException("overlap must not be negative");
+        }
+        ClientWithSecret rotated = store.inTransaction(() -> {
+            ClientCredential before = clients.get(tenant, id);
+            ClientWithSecret after = clients.rotateSecret(tenant, id, keep);
+            audit(actor, CLIENT_ROTATE_SECRET, id, clientJson(before), clientJson(after.client()),
+                    "overlap_seconds=" + keep.toSeconds());
+            return after;
+        });
+        changes.clientChanged(tenant, id);
+        return rotated;
+    }
+
+    /** Ends a rotation's overlap early: only the newest secret works from now on. */
+    public ClientCredential revokePreviousSecret(Actor actor, TenantId tenant, ClientId id) {
+        authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
+        ClientCredential updated = store.inTransaction(() -> {
+            ClientCredential before = clients.get(tenant, id);
+            ClientCredential after = clients.revokePreviousSecret(tenant, id);
+            audit(actor, CLIENT_REVOKE_PREVIOUS_SECRET, id, clientJson(before), clientJson(after), null);
+            return after;
+        });
+        changes.clientChanged(tenant, id);
+        return updated;
+    }
+
+    public void deleteClient(Actor actor, TenantId tenant, ClientId id) {
+        authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
+        store.inTransaction(() -> {
+            ClientCredential before = clients.get(tenant, id);
+            clients.delete(tenant, id);
+            audit(actor, CLIENT_DELETE, id, clientJson(before), null, null);
+        });
+        changes.clientChanged(tenant, id);
+    }
+
+    /**
+     * Tokens issued to a client in {@code buckets} consecutive buckets ending now (the console's
+     * 24-hour chart). Needs MANAGE_CLIENT_CREDENTIALS or VIEW_AUDIT.
+     */
+    public long[] tokenIssuance(Actor actor, TenantId tenant, ClientId id, Duration bucket, int buckets) {
+        authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS, Capability.VIEW_AUDIT);
+        if (bucket == null || bucket.isNegative() || bucket.isZero()) {
+            throw new IllegalArgumentException("bucket must be positive");
+        }
+        if (buckets < 1 || buckets > MAX_BUCKETS) {
+            throw new IllegalArgumentException("buckets must be between 1 and " + MAX_BUCKETS);
+        }
+        clients.get(tenant, id);
+        Instant to = clock.instant();
+        Instant from = to.minus(bucket.multipliedBy(buckets));
+        return store.audit().issuedPerBucket(tenant, id, from, to, bucket);
+    }
+
+    // Scopes: listing needs MANAGE_SCOPES or MANAGE_CLIENT_CREDENTIALS (a client form offers them); changes MANAGE_SCOPES
+
+    public List<ScopeDefinition> listScopes(Actor actor, TenantId tenant) {
+        authorize(actor, tenant, Capability.MANAGE_SCOPES, Capability.MANAGE_CLIENT_CREDENTIALS);
+        return scopes.list(tenant);
+    }
+
+    public ScopeDefinition createScope(Actor actor, TenantId tenant, ScopeDefinition scope) {
+        authorize(actor, tenant, Capability.MANAGE_SCOPES);
+        Objects.requireNonNull(scope, "scope");
+        return store.inTransaction(() -> {
+            ScopeDefinition created = scopes.create(tenant, scope);
+            audit(actor, SCOPE_CREATE, null, created.name().value(), null, scopeJson(created), null);
+            return created;
+        });
+    }
+
+    public ScopeDefinition describeScope(Actor actor, TenantId tenant, ScopeName name, String description) {
+        authorize(actor, tenant, Capability.MANAGE_SCOPES);
+        ScopeDefinition after = new ScopeDefinition(name, description);
+        return store.inTransaction(() -> {
+            ScopeDefinition before = store.scopes().find(tenant, name)
+                    .orElseThrow(() -> new NotFoundException("no scope " + name + " in tenant " + tenant));
+            // The repository has no update; a scope is only its name and description, so replace it.
+            store.scopes().delete(tenant, name);
+            store.scopes().insert(tenant, after);
+            audit(actor, SCOPE_UPDATE, null, name.value(), scopeJson(before), scopeJson(after), null);
+            return after;
+        });
+    }
+
+    /** @throws IllegalStateException when a client still holds the scope, or it is a built-in scope */
+    public void deleteScope(Actor actor, TenantId tenant, ScopeName name) {
+        authorize(actor, tenant, Capability.MANAGE_SCOPES);
+        store.inTransaction(() -> {
+            ScopeDefinition before = store.scopes().find(tenant, name)
+                    .orElseThrow(() -> new NotFoundException("no scope " + name + " in tenant " + tenant));
+            if (TenantAdministration.isBuiltinScope(name)) {
+                throw new IllegalStateException("scope " + name + " is built in and cannot be deleted");
+            }
+            List<String> holders = store.clients().list(tenant).stream()
+                    .filter(c -> c.allowedScopes().contains(name))
+                    .map(ClientCredential::name)
+                    .toList();
+            if (!holders.isEmpty()) {
+                throw new IllegalStateException("scope " + name + " is still allowed for " + holders.size()
+                        + " client(s): " + String.join(", ", holders));
+            }
+            store.scopes().delete(tenant, name);
+            audit(actor, SCOPE_DELETE, null, name.value(), scopeJson(before), null, null);
+        });
+    }
+
+    // Admins: MANAGE_ADMINS
+
+    public List<Admin> listAdmins(Actor actor, TenantId tenant) {
+        authorize(actor, tenant, Capability.MANAGE_ADMINS);
+        return store.admins().list(tenant);
+    }
+
+    public Admin getAdmin(Actor actor, TenantId tenant, String adminId) {
+        authorize(actor, tenant, Capability.MANAGE_ADMINS);
+        return findAdmin(tenant, adminId);
+    }
+
+    /** A new admin with a generated password, to be changed at first login. */
+    public AdminAccounts.AdminWithPassword createAdmin(Actor actor, TenantId tenant, String username, AdminRole role,
+                                                       Set<Capability> capabilities) {
+        authorize(actor, tenant, Capability.MANAGE_ADMINS);
+        if (!Admin.isValidUsername(username)) {
+            throw new IllegalArgumentException("username must be 1-64 characters: letters, digits, '.', '_', '@', '-'");
+        }
+        if (role == null) {
+            throw new IllegalArgumentException("role is required");
+        }
+        String password = PasswordHasher.generatePassword();
+        // Slow on purpose: hashed before the transaction, so no connection waits for it.
+        String hash = passwords.hash(password.toCharArray());
+        Admin created = store.inTransaction(() -> {
+            if (store.tenants().find(tenant).isEmpty()) {
+                throw new NotFoundException("no tenant " + tenant);
+            }
+            // Usernames differing only in case would share a login throttle and confuse people: one of them is enough.
+            boolean taken = store.admins().list(tenant).stream()
+                    .anyMatch(a -> a.username().equalsIgnoreCase(username));
+            if (taken) {
+                throw new DuplicateException("admin " + username + " exists in tenant " + tenant, null);
+            }
+            Instant now = clock.instant();
+            Admin admin = new Admin(UUID.randomUUID().toString(), tenant, username, role,
+                    grantable(role, capabilities), hash, true, null, now, now);
+            store.admins().insert(admin);
+            audit(actor, ADMIN_CREATE, null, admin.id(), null, adminJson(admin), null);
+            return admin;
+        });
+        return new AdminAccounts.AdminWithPassword(created, password);
+    }
+
+    /** @throws IllegalStateException when it would leave the tenant without an admin */
+    public Admin updateAdmin(Actor actor, TenantId tenant, String adminId, AdminRole role,
+                             Set<Capability> capabilities) {
+        authorize(actor, tenant, Capability.MANAGE_ADMINS);
+        if (role == null) {
+            throw new IllegalArgumentException("role is required");
+        }
+        return store.inTransaction(() -> {
+            Admin before = findAdmin(tenant, adminId);
+            if (before.role() == AdminRole.ADMIN && role != AdminRole.ADMIN && isLastAdmin(before)) {
+                throw new IllegalStateException("the tenant must keep at least one admin with role admin");
+            }
+            Admin after = before.withRole(role, grantable(role, capabilities), clock.instant());
+            if (!store.admins().update(after)) {
+                throw new NotFoundException("no admin " + adminId + " in tenant " + tenant);
+            }
+            audit(actor, ADMIN_UPDATE, null, adminId, adminJson(before), adminJson(after), null);
+            return after;
+        });
+    }
+
+    /** Ends the admin's sessions too. @throws IllegalStateException for the last admin, or oneself */
+    public void deleteAdmin(Actor actor, TenantId tenant, String adminId) {
+        authorize(actor, tenant, Capability.MANAGE_ADMINS);
+        store.inTransaction(() -> {
+            Admin before = findAdmin(tenant, adminId);
+            if (actor.kind() == Actor.Kind.ADMIN && actor.id().equals(adminId)) {
+                throw new IllegalStateException("an admin cannot delete themself");
+            }
+            if (before.role() == AdminRole.ADMIN && isLastAdmin(before)) {
+                throw new IllegalStateException("the tenant must keep at least one admin with role admin");
+            }
+            store.adminSessions().deleteForAdmin(tenant, adminId);
+            store.admins().delete(tenant, adminId);
+            audit(actor, ADMIN_DELETE, null, adminId, adminJson(before), null, null);
+        });
+    }
+
+    // Users (the users API's directory): MANAGE_USERS
+
+    public Page<User> listUsers(Actor actor, TenantId tenant, int offset, int limit) {
+        authorize(actor, tenant, Capability.MANAGE_USERS);
+        requirePage(offset, limit);
+        List<User> items = store.users().list(tenant, UserRepository.Filter.ALL, offset, limit);
+        return new Page<>(items, offset, limit, store.users().count(tenant, UserRepository.Filter.ALL));
+    }
+
+    public User createUser(Actor actor, TenantId tenant, String username, String email, String firstName,
+                           String lastName) {
+        authorize(actor, tenant, Capability.MANAGE_USERS);
+        UserValidation check = UserValidation.of(username, email, firstName, lastName);
+        if (!check.isValid()) {
+            throw new IllegalArgumentException("invalid user: " + check.errors().entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("; ")));
+        }
+        return store.inTransaction(() -> {
+            if (store.tenants().find(tenant).isEmpty()) {
+                throw new NotFoundException("no tenant " + tenant);
+            }
+            User user = User.create(tenant, username, email, firstName, lastName, clock.instant());
+            store.users().insert(user);
+            audit(actor, USER_CREATE, null, user.id(), null, userJson(user), null);
+            return user;
+        });
+    }
+
+    public void deleteUser(Actor actor, TenantId tenant, String userId) {
+        authorize(actor, tenant, Capability.MANAGE_USERS);
+        store.inTransaction(() -> {
+            User before = (User.isId(userId) ? store.users().find(tenant, userId) : Optional.<User>empty())
+                    .orElseThrow(() -> new NotFoundException("no user " + userId + " in tenant " + tenant));
+            store.users().delete(tenant, userId);
+            audit(actor, USER_DELETE, null, userId, userJson(before), null, null);
+        });
+    }
+
+    // Audit: VIEW_AUDIT
+
+    /**
+     * A page of the log, newest first. The log is not counted (it can hold millions of rows), so
+     * {@link Page#total()} is exact only on the last page; elsewhere it is
+     * {@code offset + limit + 1}, a lower bound that says "there is more".
+     */
+    public Page<AuditEvent> audit(Actor actor, TenantId tenant, AuditRepository.Filter filter, int offset,
+                                  int limit) {
+        authorize(actor, tenant, Capability.VIEW_AUDIT);
+        requirePage(offset, limit);
+        List<AuditEvent> found = store.audit().query(tenant, filter == null ? AuditRepository.Filter.ALL : filter,
+                offset, limit + 1);
+        boolean more = found.size() > limit;
+        List<AuditEvent> items = more ? found.subList(0, limit) : found;
+        return new Page<>(items, offset, limit, (long) offset + items.size() + (more ? 1 : 0));
+    }
+
+    /**
+     * For an admin's own actions that need no capability (logins, password changes); see
+     * {@link #ADMIN_LOGIN}, {@link #ADMIN_LOGOUT}, {@link #ADMIN_PASSWORD_CHANGE}. The target is the
+     * actor itself.
+     *
+     * @throws IllegalArgumentException when {@code action} is not a dotted lower-case verb
+     */
+    public void record(Actor actor, String action, String detail, Instant at) {
+        Objects.requireNonNull(actor, "actor");
+        if (action == null || !ACTION.matcher(action).matches()) {
+            throw new IllegalArgumentException("action must be a dotted lower-case verb such as admin.login");
+        }
+        AuditEvent event = AuditEvent.of(actor, at == null ? clock.instant() : at, action, null, actor.id(), null,
+                null, detail);
+        store.inTransaction(() -> store.audit().append(List.of(event)));
+    }
+
+    // What an audit record shows of each object: every field but secrets, hashes and TOTP seeds.
+
+    static String clientJson(ClientCredential client) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("client_id", client.clientId().value());
+        json.put("name", client.name());
+        json.put("allowed_scopes", client.allowedScopes().names());
+        json.put("default_scopes", client.defaultScopes().names());
+        json.put("audiences", client.audiences());
+        json.put("authorities", client.authorities());
+        json.put("token_ttl_seconds", client.tokenTtl().toSeconds());
+        json.put("enabled", client.enabled());
+        json.put("builtin", client.isBuiltin());
+        json.put("secrets", client.secrets().stream().map(AdminOperations::secretJson).toList());
+        return JSONObjectUtils.toJSONString(json);
+    }
+
+    private static Map<String, Object> secretJson(StoredSecret secret) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", secret.id());
+        json.put("created_at", secret.createdAt().toString());
+        json.put("expires_at", secret.expiresAt() == null ? null : secret.expiresAt().toString());
+        return json;
+    }
+
+    static String adminJson(Admin admin) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", admin.id());
+        json.put("username", admin.username());
+        json.put("role", admin.role().name().toLowerCase(Locale.ROOT));
+        json.put("capabilities", Arrays.stream(Capability.values())
+                .filter(admin.capabilities()::contains).map(Capability::wireName).toList());
+        json.put("must_change_password", admin.mustChangePassword());
+        json.put("totp_enrolled", admin.totpSecret() != null);
+        return JSONObjectUtils.toJSONString(json);
+    }
+
+    static String scopeJson(ScopeDefinition scope) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", scope.name().value());
+        json.put("description", scope.description());
+        return JSONObjectUtils.toJSONString(json);
+    }
+
+    static String userJson(User user) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", user.id());
+        json.put("username", user.username());
+        json.put("email", user.email());
+        json.put("first_name", user.firstName());
+        json.put("last_name", user.lastName());
+        return JSONObjectUtils.toJSONString(json);
+    }
+
+    private void audit(Actor actor, String action, ClientId client, String before, String after, String detail) {
+        audit(actor, action, client.value(), client.value(), before, after, detail);
+    }
+
+    private void audit(Actor actor, String action, String clientId, String target, String before, String after,
+                       String detail) {
+        store.audit().append(List.of(AuditEvent.of(actor, clock.instant(), action, clientId, target, before, after,
+                detail)));
+    }
+
+    /** Tenant first, so another tenant's objects look absent rather than forbidden; then any one of {@code anyOf}. */
+    private static void authorize(Actor actor, TenantId tenant, Capability... anyOf) {
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(tenant, "tenant");
+        if (!actor.tenant().equals(tenant)) {
+            throw new NotFoundException("no tenant " + tenant);
+        }
+        for (Capability capability : anyOf) {
+            if (actor.may(capability)) {
+                return;
+            }
+        }
+        throw new ForbiddenException("requires the capability " + Arrays.stream(anyOf).map(Capability::wireName)
+                .collect(Collectors.joining(" or ")));
+    }
+
+    private static void requirePage(int offset, int limit) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative");
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
+        }
+    }
+
+    private Admin findAdmin(TenantId tenant, String adminId) {
+        return (adminId == null ? Optional.<Admin>empty() : store.admins().find(tenant, adminId))
+                .orElseThrow(() -> new NotFoundException("no admin " + adminId + " in tenant " + tenant));
+    }
+
+    private boolean isLastAdmin(Admin admin) {
+        return store.admins().list(admin.tenantId()).stream()
+                .noneMatch(a -> a.role() == AdminRole.ADMIN && !a.id().equals(admin.id()));
+    }
+
+    /** An admin holds everything by role, so granted capabilities are kept for additional admins only. */
+    private static Set<Capability> grantable(AdminRole role, Set<Capability> capabilities) {
+        return role == AdminRole.ADMIN || capabilities == null ? Set.of() : capabilities;
+    }
+}

@@ -1,0 +1,11 @@
+package dev.tollgate.core.admin;
+
+import dev.tollgate.core.scope.ScopeSet;
+
+import java.time.Duration;
+import java.util.List;
+
+/** A change to a client's settings; a null field stays as it is. */
+public record ClientUpdate(String name, ScopeSet allowedScopes, ScopeSet defaultScopes, List<String> audiences,
+                           List<String> authorities, Duration tokenTtl, Boolean enabled) {
+}

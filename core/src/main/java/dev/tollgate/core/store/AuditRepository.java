@@ -1,0 +1,37 @@
+package dev.tollgate.core.store;
+
+import dev.tollgate.core.audit.AuditEvent;
+import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.tenant.TenantId;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A tenant's audit log: appended to, queried, pruned by age; never changed. */
+public interface AuditRepository {
+
+    /**
+     * Exact-match filters, null meaning any; {@code from} inclusive, {@code to} exclusive.
+     *
+     * @param actor  an actor id or actor name
+     * @param action an action, or a prefix ending in '.' ({@code client.} matches every client action)
+     */
+    record Filter(String actor, String clientId, String action, Instant from, Instant to) {
+        public static final Filter ALL = new Filter(null, null, null, null, null);
+    }
+
+    /** Writes all events in one batch; ids are assigned by the store. */
+    void append(List<AuditEvent> events);
+
+    /** Newest first (time, then id); {@code offset} and {@code limit} page through that order. */
+    List<AuditEvent> query(TenantId tenant, Filter filter, int offset, int limit);
+
+    /**
+     * Tokens issued to one client from {@code from} (inclusive) to {@code to} (exclusive), counted
+     * per bucket: element i counts [from + i*bucket, from + (i+1)*bucket).
+     */
+    long[] issuedPerBucket(TenantId tenant, ClientId client, Instant from, Instant to, java.time.Duration bucket);
+
+    /** Deletes events older than {@code before}. @return how many */
+    int deleteBefore(Instant before);
+}

@@ -1,0 +1,530 @@
+package dev.tollgate.core.admin;
+
+import dev.tollgate.core.InMemoryInstallation;
+import dev.tollgate.core.abuse.FailureLimiter;
+import dev.tollgate.core.admin.AdminAccounts.Authenticated;
+import dev.tollgate.core.admin.AdminAccounts.LoginResult;
+import dev.tollgate.core.store.InMemoryStore;
+import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.core.tenant.TenantSettings;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AdminAccountsTest {
+
+    private static final TenantId TENANT = TenantId.of("10001");
+    private static final TenantId OTHER = TenantId.of("10002");
+    private static final String PASSWORD = "correct horse battery";
+    private static final String ADDRESS = "192.0.2.10";
+
+    private final InMemoryInstallation node = new InMemoryInstallation();
+    private final InMemoryStore store = node.store;
+    private final PasswordHasher hasher = new PasswordHasher(1000);
+    /** Per address: looser than per account, as one office shares an address. */
+    private final FailureLimiter perAddress = new FailureLimiter(new FailureLimiter.Settings(6, Duration.ofSeconds(1),
+            Duration.ofSeconds(30), 20, Duration.ofMinutes(15), 1000), node.clock);
+    private final AdminAccounts accounts = new AdminAccounts(store, hasher,
+            new FailureLimiter(FailureLimiter.Settings.loginDefaults(), node.clock), perAddress,
+            AdminAccounts.Settings.DEFAULTS, node.clock);
+    private Admin alice;
+
+    @BeforeEach
+    void provision() {
+        node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS);
+        node.tenants.create(OTHER, "Other", TenantSettings.DEFAULTS);
+        alice = addAdmin(TENANT, "alice", null);
+    }
+
+    private Admin addAdmin(TenantId tenant, String username, String totpSecret) {
+        Instant now = node.clock.instant();
+        Admin admin = new Admin(UUID.randomUUID().toString(), tenant, username, AdminRole.ADMIN, null,
+                hasher.hash(PASSWORD.toCharArray()), false, totpSecret, now, now);
+        store.admins().insert(admin);
+        return admin;
+    }
+
+    private LoginResult login(String username, String password) {
+        return accounts.login(TENANT, username, password.toCharArray(), null, ADDRESS, null);
+    }
+
+    private LoginResult.Success loginAlice() {
+        return (LoginResult.Success) login("alice", PASSWORD);
+    }
+
+    private static String currentCode(String secret, Instant now) {
+        return Totp.code(Totp.decodeBase32(secret), now.getEpochSecond() / 30, 6, "HmacSHA1");
+    }
+
+    // bootstrap
+
+    @Test
+    void bootstrapWhenTenantHasNoAdminThenAdminWithAGeneratedPasswordToChange() {
+        TenantId fresh = TenantId.of("10003");
+        node.tenants.create(fresh, "Fresh", TenantSettings.DEFAULTS);
+
+        AdminAccounts.AdminWithPassword created = accounts.bootstrap(fresh).orElseThrow();
+
+        assertThat(created.admin().username()).isEqualTo("admin");
+        assertThat(created.admin().role()).isEqualTo(AdminRole.ADMIN);
+        assertThat(created.admin().mustChangePassword()).isTrue();
+        assertThat(created.admin().totpSecret()).isNull();
+        assertThat(created.password()).hasSizeGreaterThanOrEqualTo(22);
+        assertThat(store.admins().list(fresh)).containsExactly(created.admin());
+        assertThat(created.admin().passwordHash()).doesNotContain(created.password());
+        assertThat(accounts.login(fresh, "admin", created.password().toCharArray(), null, ADDRESS, null))
+                .isInstanceOf(LoginResult.Success.class);
+    }
+
+    @Test
+    void bootstrapWhenTenantHasAnAdminThenEmpty() {
+        assertThat(accounts.bootstrap(TENANT)).isEmpty();
+        assertThat(store.admins().list(TENANT)).containsExactly(alice);
+    }
+
+    @Test
+    void bootstrapWhenTenantUnknownThenNotFound() {
+        assertThatThrownBy(() -> accounts.bootstrap(TenantId.of("99999"))).isInstanceOf(NotFoundException.class);
+    }
+
+    // login
+
+    @Test
+    void loginWhenPasswordRightThenSuccessWithAFreshSessionStoredOnlyAsItsHash() {
+        LoginResult.Success success = loginAlice();
+
+        assertThat(success.authenticated().admin()).isEqualTo(alice);
+        assertThat(success.sessionId()).matches("[A-Za-z0-9_-]{43}");
+        AdminSession session = success.authenticated().session();
+        assertThat(session.idHash()).isEqualTo(AdminAccounts.hashSessionId(success.sessionId()))
+                .isNotEqualTo(success.sessionId());
+        assertThat(session.csrfToken()).matches("[A-Za-z0-9_-]{43}").isNotEqualTo(success.sessionId());
+        assertThat(session.tenantId()).isEqualTo(TENANT);
+        assertThat(session.adminId()).isEqualTo(alice.id());
+        assertThat(session.address()).isEqualTo(ADDRESS);
+        assertThat(session.createdAt()).isEqualTo(node.clock.instant());
+        assertThat(session.lastSeenAt()).isEqualTo(node.clock.instant());
+        assertThat(store.adminSessions().find(session.idHash())).contains(session);
+        assertThat(store.adminSessions().find(success.sessionId())).isEmpty();
+    }
+
+    @Test
+    void loginTwiceThenTwoDifferentSessions() {
+        LoginResult.Success first = loginAlice();
+        LoginResult.Success second = loginAlice();
+
+        assertThat(first.sessionId()).isNotEqualTo(second.sessionId());
+        assertThat(first.authenticated().session().csrfToken())
+                .isNotEqualTo(second.authenticated().session().csrfToken());
+    }
+
+    @Test
+    void loginWhenPasswordWrongThenRefusedAndCounted() {
+        for (int i = 0; i < 4; i++) {
+            assertThat(login("alice", "wrong password")).isInstanceOf(LoginResult.Refused.class);
+        }
+
+        assertThat(login("alice", PASSWORD)).isEqualTo(new LoginResult.Throttled(Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void loginWhenUsernameUnknownThenRefusedAndCounted() {
+        for (int i = 0; i < 4; i++) {
+            assertThat(login("mallory", PASSWORD)).isInstanceOf(LoginResult.Refused.class);
+        }
+
+        assertThat(login("mallory", PASSWORD)).isInstanceOf(LoginResult.Throttled.class);
+    }
+
+    @Test
+    void loginWhenUsernameMalformedThenRefused() {
+        assertThat(login("alice smith", PASSWORD)).isInstanceOf(LoginResult.Refused.class);
+        assertThat(accounts.login(TENANT, null, PASSWORD.toCharArray(), null, ADDRESS, null))
+                .isInstanceOf(LoginResult.Refused.class);
+    }
+
+    @Test
+    void loginWhenPasswordNullThenRefused() {
+        assertThat(accounts.login(TENANT, "alice", null, null, ADDRESS, null)).isInstanceOf(LoginResult.Refused.class);
+    }
+
+    @Test
+    void loginWhenAdminOfAnotherTenantThenRefused() {
+        addAdmin(OTHER, "bob", null);
+
+        assertThat(login("bob", PASSWORD)).isInstanceOf(LoginResult.Refused.class);
+    }
+
+    @Test
+    void loginWhenAccountThrottledThenThrottledEvenWithTheRightPasswordAndNoSessionOpens() {
+        for (int i = 0; i < 10; i++) {
+            login("alice", "wrong password");
+            node.clock.advance(Duration.ofSeconds(30));
+        }
+
+        LoginResult result = accounts.login(TENANT, "alice", PASSWORD.toCharArray(), null, "198.51.100.7", null);
+
+        assertThat(result).isInstanceOf(LoginResult.Throttled.class);
+        assertThat(((LoginResult.Throttled) result).retryAfter()).isEqualTo(Duration.ofMinutes(15).minusSeconds(30));
+    }
+
+    @Test
+    void loginWhenAddressThrottledThenThrottledForEveryAccount() {
+        for (int i = 0; i < 7; i++) {
+            login("user" + i, "wrong password");
+        }
+
+        assertThat(login("alice", PASSWORD)).isEqualTo(new LoginResult.Throttled(Duration.ofSeconds(1)));
+        assertThat(accounts.login(TENANT, "alice", PASSWORD.toCharArray(), null, "198.51.100.7", null))
+                .isInstanceOf(LoginResult.Success.class);
+    }
+
+    @Test
+    void loginCountsFailuresOfUsernamesDifferingOnlyInCaseTogether() {
+        for (int i = 0; i < 4; i++) {
+            accounts.login(TENANT, "ALICE", "wrong".toCharArray(), null, "198.51.100." + i, null);
+        }
+
+        assertThat(login("alice", PASSWORD)).isInstanceOf(LoginResult.Throttled.class);
+    }
+
+    @Test
+    void loginWhenThrottledDelayHasPassedThenAllowedAgain() {
+        for (int i = 0; i < 4; i++) {
+            login("alice", "wrong password");
+        }
+        node.clock.advance(Duration.ofSeconds(1));
+
+        assertThat(login("alice", PASSWORD)).isInstanceOf(LoginResult.Success.class);
+    }
+
+    @Test
+    void loginWhenSuccessfulThenTheAccountsFailuresAreForgotten() {
+        for (int i = 0; i < 3; i++) {
+            login("alice", "wrong password");
+        }
+        loginAlice();
+
+        for (int i = 0; i < 3; i++) {
+            accounts.login(TENANT, "alice", "wrong".toCharArray(), null, "198.51.100.7", null);
+        }
+
+        assertThat(accounts.login(TENANT, "alice", PASSWORD.toCharArray(), null, "198.51.100.7", null))
+                .isInstanceOf(LoginResult.Success.class);
+    }
+
+    @Test
+    void loginWhenTotpEnrolledAndNoCodeThenSecondFactorRequiredAndNotCounted() {
+        addAdmin(TENANT, "carol", Totp.generateSecret());
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(login("carol", PASSWORD)).isInstanceOf(LoginResult.SecondFactorRequired.class);
+            assertThat(accounts.login(TENANT, "carol", PASSWORD.toCharArray(), " ", ADDRESS, null))
+                    .isInstanceOf(LoginResult.SecondFactorRequired.class);
+        }
+    }
+
+    @Test
+    void loginWhenTotpEnrolledAndPasswordWrongThenRefusedNotAskedForTheCode() {
+        addAdmin(TENANT, "carol", Totp.generateSecret());
+
+        assertThat(login("carol", "wrong password")).isInstanceOf(LoginResult.Refused.class);
+    }
+
+    @Test
+    void loginWhenTotpCodeRightThenSuccess() {
+        String secret = Totp.generateSecret();
+        Admin carol = addAdmin(TENANT, "carol", secret);
+
+        LoginResult result = accounts.login(TENANT, "carol", PASSWORD.toCharArray(),
+                currentCode(secret, node.clock.instant()), ADDRESS, null);
+
+        assertThat(result).isInstanceOfSatisfying(LoginResult.Success.class,
+                s -> assertThat(s.authenticated().admin()).isEqualTo(carol));
+    }
+
+    @Test
+    void loginWhenTotpCodeWrongThenRefusedAndCounted() {
+        String secret = Totp.generateSecret();
+        addAdmin(TENANT, "carol", secret);
+        String wrong = currentCode(secret, node.clock.instant().plusSeconds(600));
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(accounts.login(TENANT, "carol", PASSWORD.toCharArray(), wrong, ADDRESS, null))
+                    .isInstanceOf(LoginResult.Refused.class);
+        }
+
+        assertThat(accounts.login(TENANT, "carol", PASSWORD.toCharArray(), currentCode(secret, node.clock.instant()),
+                ADDRESS, null)).isInstanceOf(LoginResult.Throttled.class);
+    }
+
+    @Test
+    void loginWhenTotpCodeAlreadyUsedThenRefused() {
+        // RFC 6238 §5.2: a code is accepted once, even while it is still within the window.
+        String secret = Totp.generateSecret();
+        addAdmin(TENANT, "carol", secret);
+        String code = currentCode(secret, node.clock.instant());
+        accounts.login(TENANT, "carol", PASSWORD.toCharArray(), code, ADDRESS, null);
+
+        assertThat(accounts.login(TENANT, "carol", PASSWORD.toCharArray(), code, ADDRESS, null))
+                .isInstanceOf(LoginResult.Refused.class);
+        node.clock.advance(Duration.ofSeconds(30));
+        assertThat(accounts.login(TENANT, "carol", PASSWORD.toCharArray(), currentCode(secret, node.clock.instant()),
+                ADDRESS, null)).isInstanceOf(LoginResult.Success.class);
+    }
+
+    @Test
+    void loginWithAPreviousSessionIdThenThatSessionEndsAndIsNotReused() {
+        LoginResult.Success before = loginAlice();
+
+        LoginResult.Success after = (LoginResult.Success) accounts.login(TENANT, "alice", PASSWORD.toCharArray(), null,
+                ADDRESS, before.sessionId());
+
+        assertThat(after.sessionId()).isNotEqualTo(before.sessionId());
+        assertThat(accounts.resolve(before.sessionId())).isEmpty();
+        assertThat(accounts.resolve(after.sessionId())).isPresent();
+    }
+
+    @Test
+    void loginWithAPlantedUnknownSessionIdThenANewIdAnyway() {
+        LoginResult.Success success = (LoginResult.Success) accounts.login(TENANT, "alice", PASSWORD.toCharArray(),
+                null, ADDRESS, "planted-by-the-attacker");
+
+        assertThat(success.sessionId()).isNotEqualTo("planted-by-the-attacker");
+        assertThat(accounts.resolve("planted-by-the-attacker")).isEmpty();
+    }
+
+    @Test
+    void loginThenExpiredSessionsArePruned() {
+        LoginResult.Success old = loginAlice();
+        node.clock.advance(Duration.ofHours(13));
+
+        loginAlice();
+
+        assertThat(store.adminSessions().find(old.authenticated().session().idHash())).isEmpty();
+    }
+
+    // resolve
+
+    @Test
+    void resolveWhenSessionLiveThenTheAdminAndSession() {
+        LoginResult.Success success = loginAlice();
+
+        assertThat(accounts.resolve(success.sessionId())).contains(success.authenticated());
+    }
+
+    @Test
+    void resolveWhenSessionIdUnknownOrMalformedThenEmpty() {
+        loginAlice();
+
+        assertThat(accounts.resolve(null)).isEmpty();
+        assertThat(accounts.resolve("")).isEmpty();
+        assertThat(accounts.resolve("no-such-session")).isEmpty();
+        assertThat(accounts.resolve("x".repeat(10_000))).isEmpty();
+    }
+
+    @Test
+    void resolveWhenGivenTheStoredHashInsteadOfTheIdThenEmpty() {
+        LoginResult.Success success = loginAlice();
+
+        assertThat(accounts.resolve(success.authenticated().session().idHash())).isEmpty();
+    }
+
+    @Test
+    void resolveWhenIdleTimeoutPassedThenEmptyAndTheSessionDeleted() {
+        LoginResult.Success success = loginAlice();
+        node.clock.advance(Duration.ofMinutes(30));
+
+        assertThat(accounts.resolve(success.sessionId())).isEmpty();
+        assertThat(store.adminSessions().find(success.authenticated().session().idHash())).isEmpty();
+    }
+
+    @Test
+    void resolveWhenActiveThenTheIdleTimeoutMovesOn() {
+        LoginResult.Success success = loginAlice();
+        for (int i = 0; i < 4; i++) {
+            node.clock.advance(Duration.ofMinutes(20));
+            assertThat(accounts.resolve(success.sessionId())).isPresent();
+        }
+    }
+
+    @Test
+    void resolveWhenAbsoluteTimeoutPassedThenEmptyEvenIfActive() {
+        LoginResult.Success success = loginAlice();
+        for (int i = 0; i < 47; i++) {
+            node.clock.advance(Duration.ofMinutes(15));
+            assertThat(accounts.resolve(success.sessionId())).as("after %d min", (i + 1) * 15).isPresent();
+        }
+        node.clock.advance(Duration.ofMinutes(15));
+
+        assertThat(accounts.resolve(success.sessionId())).isEmpty();
+        assertThat(store.adminSessions().find(success.authenticated().session().idHash())).isEmpty();
+    }
+
+    @Test
+    void resolveRecordsActivityAtMostOncePerMinute() {
+        LoginResult.Success success = loginAlice();
+        String idHash = success.authenticated().session().idHash();
+        Instant login = node.clock.instant();
+
+        node.clock.advance(Duration.ofSeconds(59));
+        accounts.resolve(success.sessionId());
+        assertThat(store.adminSessions().find(idHash).orElseThrow().lastSeenAt()).isEqualTo(login);
+
+        node.clock.advance(Duration.ofSeconds(1));
+        Authenticated resolved = accounts.resolve(success.sessionId()).orElseThrow();
+        assertThat(store.adminSessions().find(idHash).orElseThrow().lastSeenAt()).isEqualTo(node.clock.instant());
+        assertThat(resolved.session().lastSeenAt()).isEqualTo(node.clock.instant());
+    }
+
+    @Test
+    void resolveWhenAdminDeletedThenEmpty() {
+        LoginResult.Success success = loginAlice();
+
+        store.admins().delete(TENANT, alice.id());
+
+        assertThat(accounts.resolve(success.sessionId())).isEmpty();
+    }
+
+    @Test
+    void resolveGivesTheAdminAsStoredNow() {
+        LoginResult.Success success = loginAlice();
+        Admin demoted = alice.withRole(AdminRole.ADDITIONAL_ADMIN, Set.of(Capability.VIEW_AUDIT),
+                node.clock.instant());
+        store.admins().update(demoted);
+
+        assertThat(accounts.resolve(success.sessionId()).orElseThrow().admin().effectiveCapabilities())
+                .containsExactly(Capability.VIEW_AUDIT);
+    }
+
+    // logout
+
+    @Test
+    void logoutEndsTheSession() {
+        LoginResult.Success success = loginAlice();
+
+        accounts.logout(success.sessionId());
+
+        assertThat(accounts.resolve(success.sessionId())).isEmpty();
+    }
+
+    @Test
+    void logoutWhenNoOrUnknownSessionThenNothingHappens() {
+        LoginResult.Success success = loginAlice();
+
+        accounts.logout(null);
+        accounts.logout("");
+        accounts.logout("unknown");
+
+        assertThat(accounts.resolve(success.sessionId())).isPresent();
+    }
+
+    // changePassword
+
+    @Test
+    void changePasswordWhenCurrentRightThenNewPasswordWorksOldDoesNotAndEverySessionIsReplaced() {
+        LoginResult.Success here = loginAlice();
+        LoginResult.Success elsewhere = loginAlice();
+
+        LoginResult.Success renewed = accounts.changePassword(here.authenticated(), PASSWORD.toCharArray(),
+                "a much better passphrase".toCharArray());
+
+        assertThat(accounts.resolve(here.sessionId())).isEmpty();
+        assertThat(accounts.resolve(elsewhere.sessionId())).isEmpty();
+        assertThat(accounts.resolve(renewed.sessionId())).contains(renewed.authenticated());
+        assertThat(renewed.sessionId()).isNotIn(here.sessionId(), elsewhere.sessionId());
+        assertThat(renewed.authenticated().session().address()).isEqualTo(ADDRESS);
+        assertThat(login("alice", PASSWORD)).isInstanceOf(LoginResult.Refused.class);
+        assertThat(login("alice", "a much better passphrase")).isInstanceOf(LoginResult.Success.class);
+    }
+
+    @Test
+    void changePasswordClearsMustChangePassword() {
+        TenantId fresh = TenantId.of("10003");
+        node.tenants.create(fresh, "Fresh", TenantSettings.DEFAULTS);
+        AdminAccounts.AdminWithPassword bootstrapped = accounts.bootstrap(fresh).orElseThrow();
+        LoginResult.Success first = (LoginResult.Success) accounts.login(fresh, "admin",
+                bootstrapped.password().toCharArray(), null, ADDRESS, null);
+
+        LoginResult.Success renewed = accounts.changePassword(first.authenticated(),
+                bootstrapped.password().toCharArray(), "a much better passphrase".toCharArray());
+
+        assertThat(renewed.authenticated().admin().mustChangePassword()).isFalse();
+        assertThat(store.admins().find(fresh, bootstrapped.admin().id()).orElseThrow().mustChangePassword()).isFalse();
+    }
+
+    @Test
+    void changePasswordWhenCurrentWrongThenIllegalArgumentAndNothingChanges() {
+        LoginResult.Success here = loginAlice();
+
+        assertThatThrownBy(() -> accounts.changePassword(here.authenticated(), "wrong password".toCharArray(),
+                "a much better passphrase".toCharArray()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("current password is wrong");
+        assertThat(accounts.resolve(here.sessionId())).isPresent();
+        assertThat(store.admins().find(TENANT, alice.id())).contains(alice);
+    }
+
+    @Test
+    void changePasswordWhenCurrentWrongTooOftenThenRefusedEvenWithTheRightOne() {
+        LoginResult.Success here = loginAlice();
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> accounts.changePassword(here.authenticated(), "wrong password".toCharArray(),
+                    "a much better passphrase".toCharArray())).hasMessage("current password is wrong");
+        }
+
+        assertThatThrownBy(() -> accounts.changePassword(here.authenticated(), PASSWORD.toCharArray(),
+                "a much better passphrase".toCharArray()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("too many wrong passwords");
+    }
+
+    @Test
+    void changePasswordWhenNewShorterThanTwelveThenIllegalArgument() {
+        LoginResult.Success here = loginAlice();
+
+        assertThatThrownBy(() -> accounts.changePassword(here.authenticated(), PASSWORD.toCharArray(),
+                "elevenchars".toCharArray()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("new password must be at least 12 characters");
+    }
+
+    @Test
+    void changePasswordWhenNewEqualsCurrentThenIllegalArgument() {
+        LoginResult.Success here = loginAlice();
+
+        assertThatThrownBy(() -> accounts.changePassword(here.authenticated(), PASSWORD.toCharArray(),
+                PASSWORD.toCharArray()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("new password must differ from the current one");
+    }
+
+    @Test
+    void changePasswordWhenAdminDeletedThenNotFound() {
+        LoginResult.Success here = loginAlice();
+        store.admins().delete(TENANT, alice.id());
+
+        assertThatThrownBy(() -> accounts.changePassword(here.authenticated(), PASSWORD.toCharArray(),
+                "a much better passphrase".toCharArray())).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void hashSessionIdIsBase64UrlOfSha256() {
+        // SHA-256("abc") = ba7816bf 8f01cfea 414140de 5dae2223 b00361a3 96177a9c b410ff61 f20015ad
+        assertThat(AdminAccounts.hashSessionId("abc")).isEqualTo("ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
+    }
+
+    @Test
+    void settingsWhenTimeoutNotPositiveThenRefused() {
+        assertThatThrownBy(() -> new AdminAccounts.Settings(Duration.ZERO, Duration.ofHours(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(Optional.of(AdminAccounts.Settings.DEFAULTS))
+                .contains(new AdminAccounts.Settings(Duration.ofMinutes(30), Duration.ofHours(12)));
+    }
+}

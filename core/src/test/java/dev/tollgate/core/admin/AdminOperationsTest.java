@@ -1,0 +1,964 @@
+package dev.tollgate.core.admin;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.tollgate.core.MutableClock;
+import dev.tollgate.core.audit.AuditEvent;
+import dev.tollgate.core.client.ClientCredential;
+import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.client.SecretHasher;
+import dev.tollgate.core.scope.ScopeDefinition;
+import dev.tollgate.core.scope.ScopeName;
+import dev.tollgate.core.scope.ScopeSet;
+import dev.tollgate.core.store.AdminRepository;
+import dev.tollgate.core.store.AdminSessionRepository;
+import dev.tollgate.core.store.AuditRepository;
+import dev.tollgate.core.store.ClientRepository;
+import dev.tollgate.core.store.DuplicateException;
+import dev.tollgate.core.store.InMemoryStore;
+import dev.tollgate.core.store.InstallationRepository;
+import dev.tollgate.core.store.RevocationRepository;
+import dev.tollgate.core.store.ScopeRepository;
+import dev.tollgate.core.store.SigningKeyRepository;
+import dev.tollgate.core.store.Store;
+import dev.tollgate.core.store.TenantRepository;
+import dev.tollgate.core.store.UserRepository;
+import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.core.tenant.TenantSettings;
+import dev.tollgate.core.user.User;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AdminOperationsTest {
+
+    private static final TenantId TENANT = TenantId.of("10001");
+    private static final TenantId OTHER = TenantId.of("10002");
+    private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
+
+    /**
+     * The in-memory store, counting how deep in {@link Store#inTransaction} each thread is, so a
+     * test can tell what happened inside the change's transaction and what after its commit.
+     */
+    private static final class TrackingStore implements Store {
+        final InMemoryStore delegate = new InMemoryStore();
+        final ThreadLocal<Integer> depth = ThreadLocal.withInitial(() -> 0);
+        final List<Integer> auditDepths = new ArrayList<>();
+        private final AuditRepository audit = new AuditRepository() {
+            @Override
+            public void append(List<AuditEvent> events) {
+                auditDepths.add(depth.get());
+                delegate.audit().append(events);
+            }
+
+            @Override
+            public List<AuditEvent> query(TenantId tenant, Filter filter, int offset, int limit) {
+                return delegate.audit().query(tenant, filter, offset, limit);
+            }
+
+            @Override
+            public long[] issuedPerBucket(TenantId tenant, ClientId client, Instant from, Instant to,
+                                          Duration bucket) {
+                return delegate.audit().issuedPerBucket(tenant, client, from, to, bucket);
+            }
+
+            @Override
+            public int deleteBefore(Instant before) {
+                return delegate.audit().deleteBefore(before);
+            }
+        };
+
+        @Override
+        public TenantRepository tenants() {
+            return delegate.tenants();
+        }
+
+        @Override
+        public ScopeRepository scopes() {
+            return delegate.scopes();
+        }
+
+        @Override
+        public ClientRepository clients() {
+            return delegate.clients();
+        }
+
+        @Override
+        public SigningKeyRepository keys() {
+            return delegate.keys();
+        }
+
+        @Override
+        public InstallationRepository installation() {
+            return delegate.installation();
+        }
+
+        @Override
+        public UserRepository users() {
+            return delegate.users();
+        }
+
+        @Override
+        public RevocationRepository revocations() {
+            return delegate.revocations();
+        }
+
+        @Override
+        public AdminRepository admins() {
+            return delegate.admins();
+        }
+
+        @Override
+        public AdminSessionRepository adminSessions() {
+            return delegate.adminSessions();
+        }
+
+        @Override
+        public AuditRepository audit() {
+            return audit;
+        }
+
+        @Override
+        public <T> T inTransaction(Supplier<T> work) {
+            depth.set(depth.get() + 1);
+            try {
+                return work.get();
+            } finally {
+                depth.set(depth.get() - 1);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "tracking " + delegate.describe();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private record Notice(ClientId client, int depth) {
+    }
+
+    private final MutableClock clock = new MutableClock(START);
+    private final TrackingStore store = new TrackingStore();
+    private final List<Notice> notices = new ArrayList<>();
+    private final ChangeListener listener = new ChangeListener() {
+        @Override
+        public void clientChanged(TenantId tenant, ClientId client) {
+            notices.add(new Notice(client, store.depth.get()));
+        }
+    };
+    private final SecretHasher secretHasher = new SecretHasher(new byte[32]);
+    private final ClientAdministration clients = new ClientAdministration(store, secretHasher, listener, clock);
+    private final TenantAdministration tenants = new TenantAdministration(store, clients, listener, clock);
+    private final PasswordHasher passwords = new PasswordHasher(1000);
+    private final AdminOperations ops = new AdminOperations(store, clients, new ScopeAdministration(store), passwords,
+            listener, clock);
+
+    private final Actor cli = Actor.cli(TENANT);
+    private final Actor outsider = Actor.cli(OTHER);
+    private Admin root;
+    private Actor rootActor;
+
+    @BeforeEach
+    void provision() {
+        tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS);
+        tenants.create(OTHER, "Other", TenantSettings.DEFAULTS);
+        root = new Admin(UUID.randomUUID().toString(), TENANT, "root", AdminRole.ADMIN, null,
+                passwords.hash("correct horse battery".toCharArray()), false, null, START, START);
+        store.admins().insert(root);
+        rootActor = Actor.admin(root, "192.0.2.1");
+        store.auditDepths.clear();
+        notices.clear();
+    }
+
+    private static Actor holding(Capability... capabilities) {
+        return new Actor(TENANT, Actor.Kind.CLIENT, "automation", "Automation",
+                capabilities.length == 0 ? Set.of() : EnumSet.copyOf(Arrays.asList(capabilities)), "198.51.100.7");
+    }
+
+    private static Actor allExcept(Capability... missing) {
+        EnumSet<Capability> held = EnumSet.allOf(Capability.class);
+        held.removeAll(Arrays.asList(missing));
+        return new Actor(TENANT, Actor.Kind.CLIENT, "automation", "Automation", held, null);
+    }
+
+    private List<AuditEvent> auditLog() {
+        return store.audit().query(TENANT, AuditRepository.Filter.ALL, 0, 1000);
+    }
+
+    private AuditEvent lastEvent() {
+        return auditLog().get(0);
+    }
+
+    private static Map<String, Object> json(String text) {
+        try {
+            return JSONObjectUtils.parse(text);
+        } catch (ParseException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private ClientWithSecret createClient(String name) {
+        return ops.createClient(cli, TENANT, ClientSpec.named(name, ScopeSet.of("users:read")));
+    }
+
+    // Tenant and capability checks, in that order
+
+    @Test
+    void everyOperationWhenActorOfAnotherTenantThenNotFoundEvenWithEveryCapability() {
+        ClientId id = createClient("Billing").client().clientId();
+        List<Runnable> calls = List.of(
+                () -> ops.listClients(outsider, TENANT, null, 0, 10),
+                () -> ops.getClient(outsider, TENANT, id),
+                () -> ops.createClient(outsider, TENANT, ClientSpec.named("X", ScopeSet.EMPTY)),
+                () -> ops.updateClient(outsider, TENANT, id, new ClientUpdate("X", null, null, null, null, null, null)),
+                () -> ops.rotateSecret(outsider, TENANT, id, Duration.ZERO),
+                () -> ops.revokePreviousSecret(outsider, TENANT, id),
+                () -> ops.deleteClient(outsider, TENANT, id),
+                () -> ops.tokenIssuance(outsider, TENANT, id, Duration.ofHours(1), 24),
+                () -> ops.listScopes(outsider, TENANT),
+                () -> ops.createScope(outsider, TENANT, new ScopeDefinition(new ScopeName("x"), "")),
+                () -> ops.describeScope(outsider, TENANT, new ScopeName("users:read"), "x"),
+                () -> ops.deleteScope(outsider, TENANT, new ScopeName("users:read")),
+                () -> ops.listAdmins(outsider, TENANT),
+                () -> ops.getAdmin(outsider, TENANT, root.id()),
+                () -> ops.createAdmin(outsider, TENANT, "eve", AdminRole.ADMIN, null),
+                () -> ops.updateAdmin(outsider, TENANT, root.id(), AdminRole.ADMIN, null),
+                () -> ops.deleteAdmin(outsider, TENANT, root.id()),
+                () -> ops.listUsers(outsider, TENANT, 0, 10),
+                () -> ops.createUser(outsider, TENANT, "eve", "eve@example.com", null, null),
+                () -> ops.deleteUser(outsider, TENANT, UUID.randomUUID().toString()),
+                () -> ops.audit(outsider, TENANT, null, 0, 10));
+
+        for (Runnable call : calls) {
+            assertThatThrownBy(call::run).isInstanceOf(NotFoundException.class).hasMessage("no tenant 10001");
+        }
+        assertThat(store.delegate.audit().query(TENANT, AuditRepository.Filter.ALL, 0, 100)).hasSize(1);
+    }
+
+    @Test
+    void everyOperationWhenCapabilityMissingThenForbidden() {
+        ClientId id = createClient("Billing").client().clientId();
+        Actor noClients = allExcept(Capability.MANAGE_CLIENT_CREDENTIALS);
+        Actor noScopes = allExcept(Capability.MANAGE_SCOPES);
+        Actor noAdmins = allExcept(Capability.MANAGE_ADMINS);
+        Actor noUsers = allExcept(Capability.MANAGE_USERS);
+        Actor noAudit = allExcept(Capability.VIEW_AUDIT);
+        List<Runnable> calls = List.of(
+                () -> ops.listClients(noClients, TENANT, null, 0, 10),
+                () -> ops.getClient(noClients, TENANT, id),
+                () -> ops.createClient(noClients, TENANT, ClientSpec.named("X", ScopeSet.EMPTY)),
+                () -> ops.updateClient(noClients, TENANT, id, new ClientUpdate("X", null, null, null, null, null, null)),
+                () -> ops.rotateSecret(noClients, TENANT, id, Duration.ZERO),
+                () -> ops.revokePreviousSecret(noClients, TENANT, id),
+                () -> ops.deleteClient(noClients, TENANT, id),
+                () -> ops.tokenIssuance(holding(Capability.MANAGE_USERS), TENANT, id, Duration.ofHours(1), 24),
+                () -> ops.listScopes(holding(Capability.VIEW_AUDIT), TENANT),
+                () -> ops.createScope(noScopes, TENANT, new ScopeDefinition(new ScopeName("x"), "")),
+                () -> ops.describeScope(noScopes, TENANT, new ScopeName("users:read"), "x"),
+                () -> ops.deleteScope(noScopes, TENANT, new ScopeName("users:read")),
+                () -> ops.listAdmins(noAdmins, TENANT),
+                () -> ops.getAdmin(noAdmins, TENANT, root.id()),
+                () -> ops.createAdmin(noAdmins, TENANT, "eve", AdminRole.ADMIN, null),
+                () -> ops.updateAdmin(noAdmins, TENANT, root.id(), AdminRole.ADMIN, null),
+                () -> ops.deleteAdmin(noAdmins, TENANT, root.id()),
+                () -> ops.listUsers(noUsers, TENANT, 0, 10),
+                () -> ops.createUser(noUsers, TENANT, "eve", "eve@example.com", null, null),
+                () -> ops.deleteUser(noUsers, TENANT, UUID.randomUUID().toString()),
+                () -> ops.audit(noAudit, TENANT, null, 0, 10));
+
+        for (Runnable call : calls) {
+            assertThatThrownBy(call::run).isInstanceOf(ForbiddenException.class).hasMessageStartingWith("requires");
+        }
+        assertThat(auditLog()).hasSize(1);
+    }
+
+    @Test
+    void forbiddenMessageNamesTheCapability() {
+        assertThatThrownBy(() -> ops.listAdmins(holding(Capability.VIEW_AUDIT), TENANT))
+                .hasMessage("requires the capability manage_admins");
+        assertThatThrownBy(() -> ops.listScopes(holding(), TENANT))
+                .hasMessage("requires the capability manage_scopes or manage_client_credentials");
+    }
+
+    @Test
+    void changesAreAuditedInsideTheirTransaction() {
+        ClientId id = createClient("Billing").client().clientId();
+        ops.updateClient(cli, TENANT, id, new ClientUpdate("Billing 2", null, null, null, null, null, null));
+        ops.rotateSecret(cli, TENANT, id, Duration.ofHours(1));
+        ops.revokePreviousSecret(cli, TENANT, id);
+        ops.deleteClient(cli, TENANT, id);
+        ops.createScope(cli, TENANT, new ScopeDefinition(new ScopeName("orders:read"), "Read orders"));
+        ops.describeScope(cli, TENANT, new ScopeName("orders:read"), "Read all orders");
+        ops.deleteScope(cli, TENANT, new ScopeName("orders:read"));
+        Admin eve = ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
+        ops.updateAdmin(cli, TENANT, eve.id(), AdminRole.ADDITIONAL_ADMIN, Set.of(Capability.VIEW_AUDIT));
+        ops.deleteAdmin(cli, TENANT, eve.id());
+        User user = ops.createUser(cli, TENANT, "jdoe", "jdoe@example.com", "Jane", "Doe");
+        ops.deleteUser(cli, TENANT, user.id());
+        ops.record(rootActor, AdminOperations.ADMIN_LOGIN, null, clock.instant());
+
+        assertThat(store.auditDepths).hasSize(14).allSatisfy(depth -> assertThat(depth).isPositive());
+        assertThat(auditLog()).extracting(AuditEvent::action).containsExactlyInAnyOrder(
+                "client.create", "client.update", "client.rotate_secret", "client.revoke_previous_secret",
+                "client.delete", "scope.create", "scope.update", "scope.delete", "admin.create", "admin.update",
+                "admin.delete", "user.create", "user.delete", "admin.login");
+    }
+
+    @Test
+    void clientChangesTellTheListenerAgainAfterTheCommit() {
+        ClientId id = createClient("Billing").client().clientId();
+        ops.updateClient(cli, TENANT, id, new ClientUpdate(null, null, null, null, null, null, false));
+        ops.rotateSecret(cli, TENANT, id, Duration.ofHours(1));
+        ops.revokePreviousSecret(cli, TENANT, id);
+        ops.deleteClient(cli, TENANT, id);
+
+        assertThat(notices).filteredOn(n -> n.depth() == 0).extracting(Notice::client)
+                .containsExactly(id, id, id, id, id);
+    }
+
+    // Clients
+
+    @Test
+    void listClientsPagesInCreationOrderWithTheTotal() {
+        List<ClientId> created = new ArrayList<>(ops.listClients(cli, TENANT, null, 0, 100).items().stream()
+                .map(ClientCredential::clientId).toList());
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            created.add(createClient("Service " + i).client().clientId());
+        }
+
+        Page<ClientCredential> page = ops.listClients(cli, TENANT, null, 2, 3);
+
+        assertThat(page.items()).extracting(ClientCredential::clientId).containsExactlyElementsOf(created.subList(2, 5));
+        assertThat(page.offset()).isEqualTo(2);
+        assertThat(page.limit()).isEqualTo(3);
+        assertThat(page.total()).isEqualTo(7);
+        assertThat(ops.listClients(cli, TENANT, null, 7, 3).items()).isEmpty();
+        assertThat(ops.listClients(cli, TENANT, null, 1000, 3).total()).isEqualTo(7);
+    }
+
+    @Test
+    void listClientsWhenSearchingThenCaseInsensitiveSubstringOfNameOrId() {
+        ClientCredential billing = createClient("Billing Service").client();
+        createClient("Orders");
+
+        assertThat(ops.listClients(cli, TENANT, "bILLing", 0, 100).items()).containsExactly(billing);
+        String idPart = billing.clientId().value().substring(3, 12).toUpperCase();
+        assertThat(ops.listClients(cli, TENANT, idPart, 0, 100).items()).containsExactly(billing);
+        assertThat(ops.listClients(cli, TENANT, "nothing like it", 0, 100).total()).isZero();
+        assertThat(ops.listClients(cli, TENANT, "  ", 0, 100).total()).isEqualTo(4);
+    }
+
+    @Test
+    void listClientsWhenPageOutOfRangeThenIllegalArgument() {
+        assertThatThrownBy(() -> ops.listClients(cli, TENANT, null, -1, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("offset must not be negative");
+        assertThatThrownBy(() -> ops.listClients(cli, TENANT, null, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("limit must be between 1 and 100");
+        assertThatThrownBy(() -> ops.listClients(cli, TENANT, null, 0, 101))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(ops.listClients(cli, TENANT, null, 0, 100).items()).hasSize(2);
+    }
+
+    @Test
+    void getClientReturnsTheStoredClient() {
+        ClientCredential created = createClient("Billing").client();
+
+        assertThat(ops.getClient(cli, TENANT, created.clientId())).isEqualTo(created);
+    }
+
+    @Test
+    void getClientWhenItBelongsToAnotherTenantThenNotFound() {
+        ClientId theirs = ops.createClient(outsider, OTHER, ClientSpec.named("Theirs", ScopeSet.EMPTY)).client()
+                .clientId();
+
+        assertThatThrownBy(() -> ops.getClient(cli, TENANT, theirs)).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void createClientAuditsTheClientWithoutItsSecret() {
+        ClientWithSecret created = ops.createClient(rootActor, TENANT, new ClientSpec("Billing",
+                ScopeSet.of("users:read", "users:write"), ScopeSet.of("users:read"), List.of("https://api.example"),
+                List.of("ROLE_BILLING"), Duration.ofMinutes(10)));
+
+        AuditEvent event = lastEvent();
+        String id = created.client().clientId().value();
+        assertThat(event.action()).isEqualTo("client.create");
+        assertThat(event.clientId()).isEqualTo(id);
+        assertThat(event.target()).isEqualTo(id);
+        assertThat(event.actorKind()).isEqualTo(Actor.Kind.ADMIN);
+        assertThat(event.actorId()).isEqualTo(root.id());
+        assertThat(event.actorName()).isEqualTo("root");
+        assertThat(event.address()).isEqualTo("192.0.2.1");
+        assertThat(event.at()).isEqualTo(START);
+        assertThat(event.before()).isNull();
+        String secretId = created.client().secrets().get(0).id();
+        assertThat(event.after()).isEqualTo("{\"client_id\":\"" + id + "\",\"name\":\"Billing\","
+                + "\"allowed_scopes\":[\"users:read\",\"users:write\"],\"default_scopes\":[\"users:read\"],"
+                + "\"audiences\":[\"https://api.example\"],\"authorities\":[\"ROLE_BILLING\"],"
+                + "\"token_ttl_seconds\":600,\"enabled\":true,\"builtin\":false,"
+                + "\"secrets\":[{\"id\":\"" + secretId + "\",\"created_at\":\"2026-03-01T10:00:00Z\","
+                + "\"expires_at\":null}]}");
+        assertThat(event.after()).doesNotContain(created.secret().reveal())
+                .doesNotContain(created.client().secrets().get(0).hash().value());
+    }
+
+    @Test
+    void createClientWhenScopeUndefinedThenIllegalArgumentAndNothingAudited() {
+        assertThatThrownBy(() -> ops.createClient(cli, TENANT, ClientSpec.named("X", ScopeSet.of("orders:read"))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(auditLog()).isEmpty();
+    }
+
+    @Test
+    void updateClientChangesTheGivenFieldsAndAuditsBeforeAndAfter() {
+        ClientCredential before = createClient("Billing").client();
+        clock.advance(Duration.ofMinutes(1));
+
+        ClientCredential after = ops.updateClient(cli, TENANT, before.clientId(), new ClientUpdate("Billing v2",
+                ScopeSet.of("users:read", "users:write"), null, List.of("https://api.example"), List.of("ROLE_A"),
+                Duration.ofMinutes(5), null));
+
+        assertThat(after.name()).isEqualTo("Billing v2");
+        assertThat(after.allowedScopes()).isEqualTo(ScopeSet.of("users:read", "users:write"));
+        assertThat(after.defaultScopes()).isEqualTo(ScopeSet.of("users:read"));
+        assertThat(after.audiences()).containsExactly("https://api.example");
+        assertThat(after.authorities()).containsExactly("ROLE_A");
+        assertThat(after.tokenTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(after.enabled()).isTrue();
+        assertThat(after.updatedAt()).isEqualTo(clock.instant());
+        assertThat(ops.getClient(cli, TENANT, before.clientId())).isEqualTo(after);
+        AuditEvent event = lastEvent();
+        assertThat(event.action()).isEqualTo("client.update");
+        assertThat(event.clientId()).isEqualTo(before.clientId().value());
+        assertThat(json(event.before())).containsEntry("name", "Billing").containsEntry("token_ttl_seconds", 3600L);
+        assertThat(json(event.after())).containsEntry("name", "Billing v2").containsEntry("token_ttl_seconds", 300L);
+    }
+
+    @Test
+    void updateClientWhenOnlyDisablingThenClientDisableAndWhenEnablingThenClientEnable() {
+        ClientId id = createClient("Billing").client().clientId();
+
+        ops.updateClient(cli, TENANT, id, new ClientUpdate(null, null, null, null, null, null, false));
+        assertThat(lastEvent().action()).isEqualTo("client.disable");
+        assertThat(json(lastEvent().after())).containsEntry("enabled", false);
+
+        ops.updateClient(cli, TENANT, id, new ClientUpdate("Billing", null, null, null, null, null, true));
+        assertThat(lastEvent().action()).isEqualTo("client.enable");
+    }
+
+    @Test
+    void updateClientWhenEnabledChangesWithOtherFieldsThenClientUpdate() {
+        ClientId id = createClient("Billing").client().clientId();
+
+        ops.updateClient(cli, TENANT, id, new ClientUpdate("Renamed", null, null, null, null, null, false));
+
+        assertThat(lastEvent().action()).isEqualTo("client.update");
+    }
+
+    @Test
+    void updateClientWhenUnknownThenNotFound() {
+        assertThatThrownBy(() -> ops.updateClient(cli, TENANT, new ClientId("nope"),
+                new ClientUpdate("X", null, null, null, null, null, null))).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void rotateSecretGivesANewSecretKeepsThePreviousForTheOverlapAndAudits() {
+        ClientWithSecret created = createClient("Billing");
+
+        ClientWithSecret rotated = ops.rotateSecret(cli, TENANT, created.client().clientId(), Duration.ofHours(2));
+
+        assertThat(rotated.secret().reveal()).isNotEqualTo(created.secret().reveal());
+        assertThat(rotated.client().secrets()).hasSize(2);
+        assertThat(rotated.client().secrets().get(0).expiresAt()).isEqualTo(START.plus(Duration.ofHours(2)));
+        AuditEvent event = lastEvent();
+        assertThat(event.action()).isEqualTo("client.rotate_secret");
+        assertThat(event.detail()).isEqualTo("overlap_seconds=7200");
+        assertThat(event.after()).doesNotContain(rotated.secret().reveal());
+        assertThat((List<?>) json(event.after()).get("secrets")).hasSize(2);
+        assertThat((List<?>) json(event.before()).get("secrets")).hasSize(1);
+    }
+
+    @Test
+    void rotateSecretWhenOverlapNegativeThenIllegalArgument() {
+        ClientId id = createClient("Billing").client().clientId();
+
+        assertThatThrownBy(() -> ops.rotateSecret(cli, TENANT, id, Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void rotateSecretWhenOverlapNullThenTheDefaultOverlap() {
+        ClientId id = createClient("Billing").client().clientId();
+
+        ClientWithSecret rotated = ops.rotateSecret(cli, TENANT, id, null);
+
+        assertThat(rotated.client().secrets().get(0).expiresAt())
+                .isEqualTo(START.plus(ClientAdministration.DEFAULT_ROTATION_OVERLAP));
+    }
+
+    @Test
+    void revokePreviousSecretLeavesOnlyTheNewestAndAudits() {
+        ClientWithSecret created = createClient("Billing");
+        ClientWithSecret rotated = ops.rotateSecret(cli, TENANT, created.client().clientId(), Duration.ofHours(2));
+
+        ClientCredential after = ops.revokePreviousSecret(cli, TENANT, created.client().clientId());
+
+        assertThat(after.secrets()).singleElement().satisfies(s -> {
+            assertThat(secretHasher.matches(rotated.secret().reveal(), s.hash())).isTrue();
+            assertThat(s.expiresAt()).isNull();
+        });
+        AuditEvent event = lastEvent();
+        assertThat(event.action()).isEqualTo("client.revoke_previous_secret");
+        assertThat((List<?>) json(event.after()).get("secrets")).hasSize(1);
+    }
+
+    @Test
+    void deleteClientRemovesItAndAuditsWhatItWas() {
+        ClientCredential created = createClient("Billing").client();
+
+        ops.deleteClient(cli, TENANT, created.clientId());
+
+        assertThatThrownBy(() -> ops.getClient(cli, TENANT, created.clientId())).isInstanceOf(NotFoundException.class);
+        AuditEvent event = lastEvent();
+        assertThat(event.action()).isEqualTo("client.delete");
+        assertThat(event.after()).isNull();
+        assertThat(json(event.before())).containsEntry("client_id", created.clientId().value());
+    }
+
+    @Test
+    void deleteClientWhenBuiltinThenIllegalStateAndNothingAudited() {
+        ClientCredential builtin = ops.listClients(cli, TENANT, null, 0, 10).items().get(0);
+
+        assertThatThrownBy(() -> ops.deleteClient(cli, TENANT, builtin.clientId()))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(auditLog()).isEmpty();
+    }
+
+    @Test
+    void tokenIssuanceCountsTokensPerBucketEndingNow() {
+        ClientId id = createClient("Billing").client().clientId();
+        Actor client = new Actor(TENANT, Actor.Kind.CLIENT, id.value(), "Billing", null, null);
+        clock.advance(Duration.ofHours(3));
+        Instant now = clock.instant();
+        store.audit().append(List.of(
+                AuditEvent.of(client, now.minus(Duration.ofMinutes(150)), "token.issued", id.value(), null, null, null,
+                        null),
+                AuditEvent.of(client, now.minus(Duration.ofMinutes(30)), "token.issued", id.value(), null, null, null,
+                        null),
+                AuditEvent.of(client, now.minus(Duration.ofMinutes(20)), "token.issued", id.value(), null, null, null,
+                        null),
+                AuditEvent.of(client, now.minus(Duration.ofMinutes(10)), "token.refused", id.value(), null, null, null,
+                        null)));
+
+        assertThat(ops.tokenIssuance(holding(Capability.VIEW_AUDIT), TENANT, id, Duration.ofHours(1), 3))
+                .containsExactly(1, 0, 2);
+        assertThat(ops.tokenIssuance(holding(Capability.MANAGE_CLIENT_CREDENTIALS), TENANT, id, Duration.ofHours(1), 2))
+                .containsExactly(0, 2);
+    }
+
+    @Test
+    void tokenIssuanceWhenBucketsInvalidThenIllegalArgument() {
+        ClientId id = createClient("Billing").client().clientId();
+
+        assertThatThrownBy(() -> ops.tokenIssuance(cli, TENANT, id, Duration.ZERO, 24))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ops.tokenIssuance(cli, TENANT, id, Duration.ofHours(1), 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ops.tokenIssuance(cli, TENANT, id, Duration.ofHours(1), 10_001))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void tokenIssuanceWhenClientUnknownThenNotFound() {
+        assertThatThrownBy(() -> ops.tokenIssuance(cli, TENANT, new ClientId("nope"), Duration.ofHours(1), 24))
+                .isInstanceOf(NotFoundException.class);
+    }
+
+    // Scopes
+
+    @Test
+    void listScopesWhenClientManagerThenTheTenantsScopes() {
+        assertThat(ops.listScopes(holding(Capability.MANAGE_CLIENT_CREDENTIALS), TENANT))
+                .extracting(s -> s.name().value())
+                .contains("users:read", "users:write", "admin:view_audit");
+        assertThat(ops.listScopes(holding(Capability.MANAGE_SCOPES), TENANT)).hasSize(7);
+    }
+
+    @Test
+    void createScopeDefinesItAndAudits() {
+        ScopeDefinition scope = new ScopeDefinition(new ScopeName("orders:read"), "Read orders");
+
+        assertThat(ops.createScope(cli, TENANT, scope)).isEqualTo(scope);
+
+        assertThat(ops.listScopes(cli, TENANT)).contains(scope);
+        AuditEvent event = lastEvent();
+        assertThat(event.action()).isEqualTo("scope.create");
+        assertThat(event.target()).isEqualTo("orders:read");
+        assertThat(event.clientId()).isNull();
+        assertThat(event.after()).isEqualTo("{\"name\":\"orders:read\",\"description\":\"Read orders\"}");
+    }
+
+    @Test
+    void createScopeWhenDefinedThenDuplicate() {
+        assertThatThrownBy(() -> ops.createScope(cli, TENANT, new ScopeDefinition(new ScopeName("users:read"), "")))
+                .isInstanceOf(DuplicateException.class);
+    }
+
+    @Test
+    void describeScopeChangesTheDescriptionAndAudits() {
+        ScopeDefinition changed = ops.describeScope(cli, TENANT, new ScopeName("users:read"), "Read users");
+
+        assertThat(changed).isEqualTo(new ScopeDefinition(new ScopeName("users:read"), "Read users"));
+        assertThat(ops.listScopes(cli, TENANT)).contains(changed);
+        AuditEvent event = lastEvent();
+        assertThat(event.action()).isEqualTo("scope.update");
+        assertThat(json(event.before())).containsEntry("description", "Read the tenant's user directory");
+        assertThat(json(event.after())).containsEntry("description", "Read users");
+    }
+
+    @Test
+    void describeScopeWhenUndefinedThenNotFound() {
+        assertThatThrownBy(() -> ops.describeScope(cli, TENANT, new ScopeName("orders:read"), "x"))
+                .isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void deleteScopeWhenNoClientHoldsItThenDeletedAndAudited() {
+        ops.createScope(cli, TENANT, new ScopeDefinition(new ScopeName("orders:read"), "Read orders"));
+
+        ops.deleteScope(cli, TENANT, new ScopeName("orders:read"));
+
+        assertThat(ops.listScopes(cli, TENANT)).extracting(s -> s.name().value()).doesNotContain("orders:read");
+        AuditEvent event = lastEvent();
+        assertThat(event.action()).isEqualTo("scope.delete");
+        assertThat(event.after()).isNull();
+        assertThat(json(event.before())).containsEntry("name", "orders:read");
+    }
+
+    @Test
+    void deleteScopeWhenAClientHoldsItThenIllegalState() {
+        ops.createScope(cli, TENANT, new ScopeDefinition(new ScopeName("orders:read"), "Read orders"));
+        ops.createClient(cli, TENANT, ClientSpec.named("Orders", ScopeSet.of("orders:read")));
+
+        assertThatThrownBy(() -> ops.deleteScope(cli, TENANT, new ScopeName("orders:read")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("scope orders:read is still allowed for 1 client(s): Orders");
+    }
+
+    @Test
+    void deleteScopeWhenBuiltinThenIllegalState() {
+        for (String builtin : List.of("users:read", "users:write", "admin:manage_client_credentials",
+                "admin:view_audit")) {
+            assertThatThrownBy(() -> ops.deleteScope(cli, TENANT, new ScopeName(builtin)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("scope " + builtin + " is built in and cannot be deleted");
+        }
+        assertThat(ops.listScopes(cli, TENANT)).hasSize(7);
+    }
+
+    @Test
+    void deleteScopeWhenUndefinedThenNotFound() {
+        assertThatThrownBy(() -> ops.deleteScope(cli, TENANT, new ScopeName("orders:read")))
+                .isInstanceOf(NotFoundException.class);
+    }
+
+    // Admins
+
+    @Test
+    void listAdminsGivesTheTenantsAdminsOnly() {
+        store.admins().insert(new Admin(UUID.randomUUID().toString(), OTHER, "theirs", AdminRole.ADMIN, null,
+                root.passwordHash(), false, null, START, START));
+
+        assertThat(ops.listAdmins(cli, TENANT)).containsExactly(root);
+    }
+
+    @Test
+    void getAdminWhenAnotherTenantsAdminThenNotFound() {
+        Admin theirs = new Admin(UUID.randomUUID().toString(), OTHER, "theirs", AdminRole.ADMIN, null,
+                root.passwordHash(), false, null, START, START);
+        store.admins().insert(theirs);
+
+        assertThat(ops.getAdmin(cli, TENANT, root.id())).isEqualTo(root);
+        assertThatThrownBy(() -> ops.getAdmin(cli, TENANT, theirs.id())).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> ops.getAdmin(cli, TENANT, null)).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void createAdminGivesAGeneratedPasswordToBeChangedAndAuditsWithoutHashOrSecret() {
+        AdminAccounts.AdminWithPassword created = ops.createAdmin(rootActor, TENANT, "eve",
+                AdminRole.ADDITIONAL_ADMIN, Set.of(Capability.VIEW_AUDIT, Capability.MANAGE_USERS));
+
+        Admin eve = created.admin();
+        assertThat(eve.username()).isEqualTo("eve");
+        assertThat(eve.role()).isEqualTo(AdminRole.ADDITIONAL_ADMIN);
+        assertThat(eve.capabilities()).containsExactlyInAnyOrder(Capability.VIEW_AUDIT, Capability.MANAGE_USERS);
+        assertThat(eve.mustChangePassword()).isTrue();
+        assertThat(passwords.verify(created.password().toCharArray(), eve.passwordHash())).isTrue();
+        assertThat(store.admins().find(TENANT, eve.id())).contains(eve);
+        AuditEvent event = lastEvent();
+        assertThat(event.action()).isEqualTo("admin.create");
+        assertThat(event.target()).isEqualTo(eve.id());
+        assertThat(event.after()).isEqualTo("{\"id\":\"" + eve.id() + "\",\"username\":\"eve\","
+                + "\"role\":\"additional_admin\",\"capabilities\":[\"manage_users\",\"view_audit\"],"
+                + "\"must_change_password\":true,\"totp_enrolled\":false}");
+        assertThat(event.after()).doesNotContain(eve.passwordHash()).doesNotContain(created.password());
+    }
+
+    @Test
+    void createAdminWithRoleAdminThenNoGrantedCapabilitiesStored() {
+        Admin eve = ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, Set.of(Capability.VIEW_AUDIT)).admin();
+
+        assertThat(eve.capabilities()).isEmpty();
+        assertThat(eve.effectiveCapabilities()).containsExactlyInAnyOrder(Capability.values());
+    }
+
+    @Test
+    void createAdminWhenUsernameInvalidThenIllegalArgument() {
+        assertThatThrownBy(() -> ops.createAdmin(cli, TENANT, "eve smith", AdminRole.ADMIN, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ops.createAdmin(cli, TENANT, null, AdminRole.ADMIN, null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void createAdminWhenRoleMissingThenIllegalArgument() {
+        assertThatThrownBy(() -> ops.createAdmin(cli, TENANT, "eve", null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("role is required");
+    }
+
+    @Test
+    void createAdminWhenUsernameTakenInAnyCaseThenDuplicate() {
+        assertThatThrownBy(() -> ops.createAdmin(cli, TENANT, "root", AdminRole.ADMIN, null))
+                .isInstanceOf(DuplicateException.class);
+        assertThatThrownBy(() -> ops.createAdmin(cli, TENANT, "ROOT", AdminRole.ADMIN, null))
+                .isInstanceOf(DuplicateException.class);
+        assertThat(ops.createAdmin(outsider, OTHER, "root", AdminRole.ADMIN, null).admin().tenantId())
+                .isEqualTo(OTHER);
+    }
+
+    @Test
+    void updateAdminChangesRoleAndCapabilitiesAndAudits() {
+        Admin eve = ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
+        clock.advance(Duration.ofMinutes(1));
+
+        Admin updated = ops.updateAdmin(cli, TENANT, eve.id(), AdminRole.ADDITIONAL_ADMIN,
+                Set.of(Capability.VIEW_AUDIT));
+
+        assertThat(updated.role()).isEqualTo(AdminRole.ADDITIONAL_ADMIN);
+        assertThat(updated.capabilities()).containsExactly(Capability.VIEW_AUDIT);
+        assertThat(updated.updatedAt()).isEqualTo(clock.instant());
+        assertThat(store.admins().find(TENANT, eve.id())).contains(updated);
+        AuditEvent event = lastEvent();
+        assertThat(event.action()).isEqualTo("admin.update");
+        assertThat(json(event.before())).containsEntry("role", "admin");
+        assertThat(json(event.after())).containsEntry("role", "additional_admin")
+                .containsEntry("capabilities", List.of("view_audit"));
+    }
+
+    @Test
+    void updateAdminWhenItWouldLeaveNoAdminThenIllegalState() {
+        assertThatThrownBy(() -> ops.updateAdmin(cli, TENANT, root.id(), AdminRole.ADDITIONAL_ADMIN,
+                Set.of(Capability.MANAGE_ADMINS)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the tenant must keep at least one admin with role admin");
+        assertThat(store.admins().find(TENANT, root.id())).contains(root);
+    }
+
+    @Test
+    void updateAdminWhenAnotherAdminRemainsThenTheLastButOneMayBeDemoted() {
+        ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null);
+
+        assertThat(ops.updateAdmin(rootActor, TENANT, root.id(), AdminRole.ADDITIONAL_ADMIN, null).role())
+                .isEqualTo(AdminRole.ADDITIONAL_ADMIN);
+    }
+
+    @Test
+    void updateAdminWhenUnknownThenNotFound() {
+        assertThatThrownBy(() -> ops.updateAdmin(cli, TENANT, UUID.randomUUID().toString(), AdminRole.ADMIN, null))
+                .isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void deleteAdminRemovesItEndsItsSessionsAndAudits() {
+        Admin eve = ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
+        store.adminSessions().insert(new AdminSession("hash", TENANT, eve.id(), "csrf", null, START, START));
+
+        ops.deleteAdmin(rootActor, TENANT, eve.id());
+
+        assertThat(store.admins().find(TENANT, eve.id())).isEmpty();
+        assertThat(store.adminSessions().find("hash")).isEmpty();
+        AuditEvent event = lastEvent();
+        assertThat(event.action()).isEqualTo("admin.delete");
+        assertThat(json(event.before())).containsEntry("username", "eve");
+        assertThat(event.after()).isNull();
+    }
+
+    @Test
+    void deleteAdminWhenLastAdminThenIllegalState() {
+        Admin helper = ops.createAdmin(cli, TENANT, "helper", AdminRole.ADDITIONAL_ADMIN,
+                Set.of(Capability.MANAGE_ADMINS)).admin();
+
+        assertThatThrownBy(() -> ops.deleteAdmin(Actor.admin(helper, null), TENANT, root.id()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the tenant must keep at least one admin with role admin");
+    }
+
+    @Test
+    void deleteAdminWhenOneselfThenIllegalState() {
+        ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null);
+
+        assertThatThrownBy(() -> ops.deleteAdmin(rootActor, TENANT, root.id()))
+                .isInstanceOf(IllegalStateException.class).hasMessage("an admin cannot delete themself");
+    }
+
+    @Test
+    void deleteAdminWhenAnotherTenantsAdminThenNotFound() {
+        Admin theirs = ops.createAdmin(outsider, OTHER, "theirs", AdminRole.ADMIN, null).admin();
+
+        assertThatThrownBy(() -> ops.deleteAdmin(cli, TENANT, theirs.id())).isInstanceOf(NotFoundException.class);
+        assertThat(store.admins().find(OTHER, theirs.id())).isPresent();
+    }
+
+    // Users
+
+    @Test
+    void createUserStoresItAndAudits() {
+        User user = ops.createUser(cli, TENANT, "jdoe", "jdoe@example.com", "Jane", null);
+
+        assertThat(store.users().find(TENANT, user.id())).contains(user);
+        assertThat(user.createdAt()).isEqualTo(START);
+        AuditEvent event = lastEvent();
+        assertThat(event.action()).isEqualTo("user.create");
+        assertThat(event.target()).isEqualTo(user.id());
+        assertThat(event.after()).isEqualTo("{\"id\":\"" + user.id() + "\",\"username\":\"jdoe\","
+                + "\"email\":\"jdoe@example.com\",\"first_name\":\"Jane\",\"last_name\":null}");
+    }
+
+    @Test
+    void createUserWhenInvalidThenIllegalArgumentNamingEveryField() {
+        assertThatThrownBy(() -> ops.createUser(cli, TENANT, "", "not-an-email", null, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("username required")
+                .hasMessageContaining("email must be an email address");
+        assertThat(auditLog()).isEmpty();
+    }
+
+    @Test
+    void createUserWhenUsernameTakenThenDuplicate() {
+        ops.createUser(cli, TENANT, "jdoe", "jdoe@example.com", null, null);
+
+        assertThatThrownBy(() -> ops.createUser(cli, TENANT, "jdoe", "other@example.com", null, null))
+                .isInstanceOf(DuplicateException.class);
+    }
+
+    @Test
+    void listUsersPagesWithTheTotal() {
+        List<User> created = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            created.add(ops.createUser(cli, TENANT, "user" + i, "user" + i + "@example.com", null, null));
+        }
+
+        Page<User> page = ops.listUsers(cli, TENANT, 1, 2);
+
+        assertThat(page.items()).containsExactlyElementsOf(created.subList(1, 3));
+        assertThat(page.total()).isEqualTo(5);
+        assertThatThrownBy(() -> ops.listUsers(cli, TENANT, 0, 101)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void deleteUserRemovesItAndAudits() {
+        User user = ops.createUser(cli, TENANT, "jdoe", "jdoe@example.com", null, null);
+
+        ops.deleteUser(cli, TENANT, user.id());
+
+        assertThat(store.users().find(TENANT, user.id())).isEmpty();
+        AuditEvent event = lastEvent();
+        assertThat(event.action()).isEqualTo("user.delete");
+        assertThat(json(event.before())).containsEntry("username", "jdoe");
+    }
+
+    @Test
+    void deleteUserWhenUnknownOrMalformedIdThenNotFound() {
+        assertThatThrownBy(() -> ops.deleteUser(cli, TENANT, UUID.randomUUID().toString()))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> ops.deleteUser(cli, TENANT, "not-a-uuid")).isInstanceOf(NotFoundException.class);
+    }
+
+    // Audit
+
+    @Test
+    void auditPagesNewestFirstAndTotalSaysWhetherThereIsMore() {
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            ops.createScope(cli, TENANT, new ScopeDefinition(new ScopeName("s" + i), ""));
+        }
+        Actor auditor = holding(Capability.VIEW_AUDIT);
+
+        Page<AuditEvent> first = ops.audit(auditor, TENANT, null, 0, 2);
+        Page<AuditEvent> last = ops.audit(auditor, TENANT, AuditRepository.Filter.ALL, 4, 2);
+
+        assertThat(first.items()).extracting(AuditEvent::target).containsExactly("s4", "s3");
+        assertThat(first.total()).isEqualTo(3);
+        assertThat(last.items()).extracting(AuditEvent::target).containsExactly("s0");
+        assertThat(last.total()).isEqualTo(5);
+    }
+
+    @Test
+    void auditWhenFilteredByClientThenThatClientsEventsOnly() {
+        ClientId billing = createClient("Billing").client().clientId();
+        ClientId orders = createClient("Orders").client().clientId();
+        ops.rotateSecret(cli, TENANT, billing, Duration.ZERO);
+
+        Page<AuditEvent> page = ops.audit(cli, TENANT,
+                new AuditRepository.Filter(null, billing.value(), null, null, null), 0, 10);
+
+        assertThat(page.items()).extracting(AuditEvent::action)
+                .containsExactly("client.rotate_secret", "client.create");
+        assertThat(page.items()).extracting(AuditEvent::clientId).doesNotContain(orders.value());
+    }
+
+    // record
+
+    @Test
+    void recordWritesAnAdminsOwnEventWithoutAnyCapability() {
+        Actor viewer = new Actor(TENANT, Actor.Kind.ADMIN, root.id(), "root", Set.of(), "192.0.2.1");
+        Instant at = START.plusSeconds(5);
+
+        ops.record(viewer, AdminOperations.ADMIN_PASSWORD_CHANGE, "via console", at);
+
+        AuditEvent event = lastEvent();
+        assertThat(event.action()).isEqualTo("admin.password_change");
+        assertThat(event.actorId()).isEqualTo(root.id());
+        assertThat(event.target()).isEqualTo(root.id());
+        assertThat(event.detail()).isEqualTo("via console");
+        assertThat(event.at()).isEqualTo(at);
+        assertThat(event.address()).isEqualTo("192.0.2.1");
+    }
+
+    @Test
+    void recordWhenActionMalformedThenIllegalArgument() {
+        for (String action : Arrays.asList(null, "", "login", "Admin.Login", "admin.", "admin login")) {
+            assertThatThrownBy(() -> ops.record(rootActor, action, null, START))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}
