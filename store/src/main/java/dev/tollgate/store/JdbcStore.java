@@ -3,6 +3,9 @@ package dev.tollgate.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
+import dev.tollgate.core.store.AdminRepository;
+import dev.tollgate.core.store.AdminSessionRepository;
+import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.core.store.ClientRepository;
 import dev.tollgate.core.store.InstallationRepository;
 import dev.tollgate.core.store.RevocationRepository;
@@ -50,6 +53,9 @@ public final class JdbcStore implements Store {
     private final InstallationRepository installation;
     private final UserRepository users;
     private final RevocationRepository revocations;
+    private final AdminRepository admins;
+    private final AdminSessionRepository adminSessions;
+    private final AuditRepository audit;
 
     private JdbcStore(String description, HikariDataSource dataSource) {
         this.description = description;
@@ -62,6 +68,9 @@ public final class JdbcStore implements Store {
         this.installation = new JdbcInstallationRepository(db);
         this.users = new JdbcUserRepository(db);
         this.revocations = new JdbcRevocationRepository(db);
+        this.admins = new JdbcAdminRepository(db);
+        this.adminSessions = new JdbcAdminSessionRepository(db);
+        this.audit = new JdbcAuditRepository(db);
     }
 
     /**
@@ -213,6 +222,21 @@ public final class JdbcStore implements Store {
     @Override
     public RevocationRepository revocations() {
         return revocations;
+    }
+
+    @Override
+    public AdminRepository admins() {
+        return admins;
+    }
+
+    @Override
+    public AdminSessionRepository adminSessions() {
+        return adminSessions;
+    }
+
+    @Override
+    public AuditRepository audit() {
+        return audit;
     }
 
     @Override

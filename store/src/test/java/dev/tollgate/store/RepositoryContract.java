@@ -1,5 +1,11 @@
 package dev.tollgate.store;
 
+import dev.tollgate.core.admin.Actor;
+import dev.tollgate.core.admin.Admin;
+import dev.tollgate.core.admin.AdminRole;
+import dev.tollgate.core.admin.AdminSession;
+import dev.tollgate.core.admin.Capability;
+import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.client.ClientCredential;
@@ -16,6 +22,7 @@ import dev.tollgate.core.revocation.RevokedToken;
 import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.scope.ScopeName;
 import dev.tollgate.core.scope.ScopeSet;
+import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.store.StoreException;
@@ -24,6 +31,7 @@ import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
 import dev.tollgate.core.user.User;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,12 +40,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -69,7 +79,7 @@ public abstract class RepositoryContract {
     private static final SecretHasher HASHER = new SecretHasher(new byte[32]);
     private static final List<String> TABLES =
             List.of("client_secrets", "clients", "scopes", "signing_keys", "installation", "users", "revoked_tokens",
-                    "client_token_cutoffs", "tenants");
+                    "client_token_cutoffs", "admin_sessions", "admins", "audit_events", "tenants");
 
     protected Store store;
 
@@ -912,6 +922,598 @@ public abstract class RepositoryContract {
         assertThat(store.revocations().listCutoffs(T0)).containsExactly(cutoff);
     }
 
+    // ---------------------------------------------------------------- admins
+
+    @Test
+    void adminRoundTripsEveryField() {
+        insertTenant(A);
+        Admin additional = new Admin(UUID.randomUUID().toString(), A, "ops.eve@example-1_x", AdminRole.ADDITIONAL_ADMIN,
+                Set.of(Capability.VIEW_AUDIT, Capability.MANAGE_SCOPES), "pbkdf2-sha256$600000$c2FsdA$aGFzaA", true,
+                "JBSWY3DPEHPK3PXP", T0, T0.plusNanos(7));
+        Admin bare = new Admin(UUID.randomUUID().toString(), A, "admin", AdminRole.ADMIN, null, "hash", false, null,
+                T0.plusSeconds(1), T0.plusSeconds(1));
+
+        store.admins().insert(additional);
+        store.admins().insert(bare);
+
+        assertThat(store.admins().find(A, additional.id())).contains(additional);
+        assertThat(store.admins().findByUsername(A, "ops.eve@example-1_x")).contains(additional);
+        assertThat(store.admins().find(A, bare.id())).contains(bare);
+        assertThat(store.admins().find(A, bare.id()).orElseThrow().capabilities()).isEmpty();
+        assertThat(store.admins().find(A, bare.id()).orElseThrow().totpSecret()).isNull();
+        assertThat(store.admins().find(A, UUID.randomUUID().toString())).isEmpty();
+        assertThat(store.admins().findByUsername(A, "nobody")).isEmpty();
+    }
+
+    @Test
+    void adminRoundTripsEveryCapabilityAndEveryRole() {
+        insertTenant(A);
+        Admin all = new Admin(UUID.randomUUID().toString(), A, "all", AdminRole.ADDITIONAL_ADMIN,
+                EnumSet.allOf(Capability.class), "hash", false, null, T0, T0);
+        Admin admin = new Admin(UUID.randomUUID().toString(), A, "admin", AdminRole.ADMIN,
+                Set.of(Capability.MANAGE_USERS), "hash", false, null, T0, T0);
+
+        store.admins().insert(all);
+        store.admins().insert(admin);
+
+        assertThat(store.admins().find(A, all.id())).contains(all);
+        assertThat(store.admins().find(A, admin.id())).contains(admin);
+    }
+
+    @Test
+    void adminInsertWhenUsernameTakenInTheTenantThenDuplicate() {
+        insertTenant(A);
+        Admin first = admin(A, "alice", 0);
+        store.admins().insert(first);
+
+        assertThatThrownBy(() -> store.admins().insert(admin(A, "alice", 1))).isInstanceOf(DuplicateException.class);
+        assertThat(store.admins().list(A)).containsExactly(first);
+    }
+
+    @Test
+    void adminWithTheSameUsernameMayExistInTwoTenants() {
+        insertTenant(A);
+        insertTenant(B);
+        Admin ofA = admin(A, "admin", 0);
+        Admin ofB = admin(B, "admin", 0);
+
+        store.admins().insert(ofA);
+        store.admins().insert(ofB);
+
+        assertThat(store.admins().findByUsername(A, "admin")).contains(ofA);
+        assertThat(store.admins().findByUsername(B, "admin")).contains(ofB);
+    }
+
+    @Test
+    void adminInsertWhenIdTakenInAnotherTenantThenDuplicate() {
+        insertTenant(A);
+        insertTenant(B);
+        Admin ofA = admin(A, "alice", 0);
+        store.admins().insert(ofA);
+        Admin sameId = new Admin(ofA.id(), B, "bob", AdminRole.ADMIN, null, "hash", false, null, T0, T0);
+
+        assertThatThrownBy(() -> store.admins().insert(sameId)).isInstanceOf(DuplicateException.class);
+        assertThat(store.admins().list(B)).isEmpty();
+    }
+
+    @Test
+    void adminInsertForUnknownTenantThenStoreException() {
+        assertThatThrownBy(() -> store.admins().insert(admin(A, "alice", 0)))
+                .isInstanceOf(StoreException.class)
+                .isNotInstanceOf(DuplicateException.class);
+    }
+
+    @Test
+    void adminOfAnotherTenantCannotBeFoundUpdatedOrDeleted() {
+        insertTenant(A);
+        insertTenant(B);
+        Admin ofA = admin(A, "alice", 0);
+        store.admins().insert(ofA);
+        Admin asIfOfB = new Admin(ofA.id(), B, "mallory", AdminRole.ADMIN, null, "other", false, null, T0,
+                T0.plusSeconds(5));
+
+        assertThat(store.admins().find(B, ofA.id())).isEmpty();
+        assertThat(store.admins().findByUsername(B, "alice")).isEmpty();
+        assertThat(store.admins().list(B)).isEmpty();
+        assertThat(store.admins().update(asIfOfB)).isFalse();
+        assertThat(store.admins().delete(B, ofA.id())).isFalse();
+        assertThat(store.admins().find(A, ofA.id())).contains(ofA);
+    }
+
+    @Test
+    void adminListIsOrderedByUsernameInCodePointOrderAndHoldsOnlyThatTenantsAdmins() {
+        insertTenant(A);
+        insertTenant(B);
+        for (String username : List.of("bob", "alice", "Alice", "_x", "1-z", "a.b")) {
+            store.admins().insert(admin(A, username, 0));
+        }
+        store.admins().insert(admin(B, "other", 0));
+
+        assertThat(store.admins().list(A)).extracting(Admin::username)
+                .containsExactly("1-z", "Alice", "_x", "a.b", "alice", "bob");
+        assertThat(store.admins().list(B)).extracting(Admin::username).containsExactly("other");
+    }
+
+    @Test
+    void adminUpdateReplacesEveryFieldButIdTenantAndCreationTime() {
+        insertTenant(A);
+        Admin original = new Admin(UUID.randomUUID().toString(), A, "alice", AdminRole.ADMIN, null, "old-hash", true,
+                "JBSWY3DPEHPK3PXP", T0, T0);
+        store.admins().insert(original);
+        Admin changed = new Admin(original.id(), A, "alice2", AdminRole.ADDITIONAL_ADMIN,
+                Set.of(Capability.MANAGE_USERS), "new-hash", false, null, T0.plusSeconds(99), T0.plusSeconds(5).plusNanos(1));
+
+        assertThat(store.admins().update(changed)).isTrue();
+
+        assertThat(store.admins().find(A, original.id())).contains(new Admin(original.id(), A, "alice2",
+                AdminRole.ADDITIONAL_ADMIN, Set.of(Capability.MANAGE_USERS), "new-hash", false, null, T0,
+                T0.plusSeconds(5).plusNanos(1)));
+        assertThat(store.admins().findByUsername(A, "alice")).isEmpty();
+    }
+
+    @Test
+    void adminUpdateToAnotherAdminsUsernameThenDuplicate() {
+        insertTenant(A);
+        Admin alice = admin(A, "alice", 0);
+        Admin bob = admin(A, "bob", 1);
+        store.admins().insert(alice);
+        store.admins().insert(bob);
+
+        assertThatThrownBy(() -> store.admins().update(new Admin(bob.id(), A, "alice", bob.role(), null, "h", false,
+                null, T0, T0.plusSeconds(9)))).isInstanceOf(DuplicateException.class);
+        assertThat(store.admins().find(A, bob.id())).contains(bob);
+    }
+
+    @Test
+    void adminUpdateOrDeleteWhenMissingThenFalse() {
+        insertTenant(A);
+
+        assertThat(store.admins().update(admin(A, "ghost", 0))).isFalse();
+        assertThat(store.admins().delete(A, UUID.randomUUID().toString())).isFalse();
+        assertThat(store.admins().list(A)).isEmpty();
+    }
+
+    @Test
+    void adminDeleteRemovesOnlyThatAdminAndEndsItsSessions() {
+        insertTenant(A);
+        Admin alice = admin(A, "alice", 0);
+        Admin bob = admin(A, "bob", 0);
+        store.admins().insert(alice);
+        store.admins().insert(bob);
+        store.adminSessions().insert(session(alice, "alice-1", T0, T0));
+        store.adminSessions().insert(session(alice, "alice-2", T0, T0));
+        AdminSession bobs = session(bob, "bob-1", T0, T0);
+        store.adminSessions().insert(bobs);
+
+        assertThat(store.admins().delete(A, alice.id())).isTrue();
+
+        assertThat(store.admins().find(A, alice.id())).isEmpty();
+        assertThat(store.admins().list(A)).containsExactly(bob);
+        assertThat(store.adminSessions().find("alice-1")).isEmpty();
+        assertThat(store.adminSessions().find("alice-2")).isEmpty();
+        assertThat(store.adminSessions().find("bob-1")).contains(bobs);
+        assertThat(store.admins().delete(A, alice.id())).isFalse();
+    }
+
+    // ---------------------------------------------------------------- admin sessions
+
+    @Test
+    void adminSessionRoundTripsEveryField() {
+        insertTenant(A);
+        Admin alice = admin(A, "alice", 0);
+        store.admins().insert(alice);
+        AdminSession full = new AdminSession("47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU", A, alice.id(),
+                "csrf-token-1", "2001:db8::1", T0, T0.plusSeconds(30).plusNanos(1));
+        AdminSession noAddress = new AdminSession("other-hash", A, alice.id(), "csrf-token-2", null, T0.plusNanos(3),
+                T0.plusNanos(3));
+
+        store.adminSessions().insert(full);
+        store.adminSessions().insert(noAddress);
+
+        assertThat(store.adminSessions().find(full.idHash())).contains(full);
+        assertThat(store.adminSessions().find(noAddress.idHash())).contains(noAddress);
+        assertThat(store.adminSessions().find("missing")).isEmpty();
+    }
+
+    @Test
+    void adminSessionInsertWhenIdHashTakenThenDuplicate() {
+        insertTenant(A);
+        Admin alice = admin(A, "alice", 0);
+        store.admins().insert(alice);
+        AdminSession first = session(alice, "same", T0, T0);
+        store.adminSessions().insert(first);
+
+        assertThatThrownBy(() -> store.adminSessions().insert(session(alice, "same", T0.plusSeconds(1), T0)))
+                .isInstanceOf(DuplicateException.class);
+        assertThat(store.adminSessions().find("same")).contains(first);
+    }
+
+    @Test
+    void adminSessionOfUnknownAdminThenStoreException() {
+        insertTenant(A);
+
+        assertThatThrownBy(() -> store.adminSessions().insert(session(admin(A, "ghost", 0), "h", T0, T0)))
+                .isInstanceOf(StoreException.class)
+                .isNotInstanceOf(DuplicateException.class);
+    }
+
+    @Test
+    void adminSessionTouchRecordsActivityAndChangesNothingElse() {
+        insertTenant(A);
+        Admin alice = admin(A, "alice", 0);
+        store.admins().insert(alice);
+        AdminSession session = session(alice, "h", T0, T0);
+        store.adminSessions().insert(session);
+
+        assertThat(store.adminSessions().touch("h", T0.plusSeconds(60).plusNanos(9))).isTrue();
+
+        assertThat(store.adminSessions().find("h")).contains(new AdminSession("h", A, alice.id(),
+                session.csrfToken(), session.address(), T0, T0.plusSeconds(60).plusNanos(9)));
+        assertThat(store.adminSessions().touch("missing", T0)).isFalse();
+    }
+
+    @Test
+    void adminSessionDeleteRemovesOnlyThatSession() {
+        insertTenant(A);
+        Admin alice = admin(A, "alice", 0);
+        store.admins().insert(alice);
+        store.adminSessions().insert(session(alice, "one", T0, T0));
+        store.adminSessions().insert(session(alice, "two", T0, T0));
+
+        assertThat(store.adminSessions().delete("one")).isTrue();
+
+        assertThat(store.adminSessions().find("one")).isEmpty();
+        assertThat(store.adminSessions().find("two")).isPresent();
+        assertThat(store.adminSessions().delete("one")).isFalse();
+    }
+
+    @Test
+    void adminSessionDeleteForAdminEndsEveryOneOfTheirsAndCountsThem() {
+        insertTenant(A);
+        insertTenant(B);
+        Admin alice = admin(A, "alice", 0);
+        Admin bob = admin(A, "bob", 0);
+        store.admins().insert(alice);
+        store.admins().insert(bob);
+        store.adminSessions().insert(session(alice, "alice-1", T0, T0));
+        store.adminSessions().insert(session(alice, "alice-2", T0, T0));
+        store.adminSessions().insert(session(bob, "bob-1", T0, T0));
+
+        assertThat(store.adminSessions().deleteForAdmin(B, alice.id())).isZero();
+        assertThat(store.adminSessions().deleteForAdmin(A, alice.id())).isEqualTo(2);
+
+        assertThat(store.adminSessions().find("alice-1")).isEmpty();
+        assertThat(store.adminSessions().find("alice-2")).isEmpty();
+        assertThat(store.adminSessions().find("bob-1")).isPresent();
+        assertThat(store.adminSessions().deleteForAdmin(A, alice.id())).isZero();
+    }
+
+    @Test
+    void adminSessionDeleteExpiredRemovesSessionsIdleOrCreatedBeforeTheLimits() {
+        insertTenant(A);
+        Admin alice = admin(A, "alice", 0);
+        store.admins().insert(alice);
+        Instant idleBefore = T0.plusSeconds(100);
+        Instant createdBefore = T0.plusSeconds(10);
+        AdminSession idle = session(alice, "idle", T0.plusSeconds(20), idleBefore.minusNanos(1));
+        AdminSession old = session(alice, "old", createdBefore.minusNanos(1), idleBefore.plusSeconds(1));
+        AdminSession atBothLimits = session(alice, "at-limits", createdBefore, idleBefore);
+        AdminSession fresh = session(alice, "fresh", T0.plusSeconds(50), T0.plusSeconds(200));
+        for (AdminSession s : List.of(idle, old, atBothLimits, fresh)) {
+            store.adminSessions().insert(s);
+        }
+
+        assertThat(store.adminSessions().deleteExpired(idleBefore, createdBefore)).isEqualTo(2);
+
+        assertThat(store.adminSessions().find("idle")).isEmpty();
+        assertThat(store.adminSessions().find("old")).isEmpty();
+        assertThat(store.adminSessions().find("at-limits")).contains(atBothLimits);
+        assertThat(store.adminSessions().find("fresh")).contains(fresh);
+        assertThat(store.adminSessions().deleteExpired(idleBefore, createdBefore)).isZero();
+    }
+
+    // ---------------------------------------------------------------- audit log
+
+    @Test
+    void auditEventRoundTripsEveryFieldAndGetsAnId() {
+        AuditEvent full = new AuditEvent(0, A, T0, Actor.Kind.ADMIN, UUID.randomUUID().toString(), "alice",
+                "client.update", "svc-billing", "svc-billing", "203.0.113.7",
+                "{\"name\":\"Billing\",\"secret\":\"***\"}", "{\"name\":\"Billing – ünïcode\"}", "renamed");
+        AuditEvent bare = new AuditEvent(0, A, T0.plusNanos(1), Actor.Kind.CLI, "cli", null, "tenant.create", null,
+                null, null, null, null, null);
+
+        store.audit().append(List.of(full, bare));
+
+        List<AuditEvent> stored = store.audit().query(A, AuditRepository.Filter.ALL, 0, 10);
+        assertThat(stored).hasSize(2);
+        assertThat(stored.get(0).id()).isGreaterThan(stored.get(1).id()).isGreaterThan(0);
+        assertThat(stored.get(0)).isEqualTo(bare.withId(stored.get(0).id()));
+        assertThat(stored.get(1)).isEqualTo(full.withId(stored.get(1).id()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Actor.Kind.class)
+    void auditEventRoundTripsEveryActorKind(Actor.Kind kind) {
+        store.audit().append(List.of(event(A, T0, kind, "id", "name", "some.action", null)));
+
+        assertThat(store.audit().query(A, AuditRepository.Filter.ALL, 0, 10))
+                .singleElement().extracting(AuditEvent::actorKind).isEqualTo(kind);
+    }
+
+    @Test
+    void auditAppendOfNothingWritesNothing() {
+        store.audit().append(List.of());
+
+        assertThat(store.audit().query(A, AuditRepository.Filter.ALL, 0, 10)).isEmpty();
+    }
+
+    @Test
+    void auditEventsNeedNoTenantRowAndOutliveTheirTenant() throws SQLException {
+        insertTenant(A);
+        store.audit().append(List.of(event(A, T0, "tenant.create"), event(B, T0, "tenant.create")));
+
+        try (Connection c = ((JdbcStore) store).dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM tenants");
+        }
+
+        assertThat(store.audit().query(A, AuditRepository.Filter.ALL, 0, 10)).hasSize(1);
+        assertThat(store.audit().query(B, AuditRepository.Filter.ALL, 0, 10)).hasSize(1);
+    }
+
+    @Test
+    void auditAppendCutsOverLongValuesToTheirColumnsRatherThanFailTheBatch() {
+        String longId = "x".repeat(1000);
+        // A supplementary character straddling the limit is dropped whole, never split.
+        String detail = "d".repeat(499) + "\uD83D\uDE00" + "tail";
+        AuditEvent tooLong = new AuditEvent(0, A, T0, Actor.Kind.CLIENT, longId, "n".repeat(1000),
+                "token.refused", longId, "t".repeat(1000), "a".repeat(1000), "{}", "{}", detail);
+        AuditEvent normal = event(A, T0.plusNanos(1), "token.issued");
+
+        store.audit().append(List.of(tooLong, normal));
+
+        List<AuditEvent> stored = store.audit().query(A, AuditRepository.Filter.ALL, 0, 10);
+        assertThat(stored).hasSize(2);
+        AuditEvent cut = stored.get(1);
+        assertThat(cut.actorId()).isEqualTo("x".repeat(128));
+        assertThat(cut.clientId()).isEqualTo("x".repeat(128));
+        assertThat(cut.actorName()).isEqualTo("n".repeat(200));
+        assertThat(cut.target()).isEqualTo("t".repeat(200));
+        assertThat(cut.address()).isEqualTo("a".repeat(64));
+        assertThat(cut.detail()).isEqualTo("d".repeat(499));
+    }
+
+    @Test
+    void auditAppendInsideATransactionCommitsAndRollsBackWithIt() {
+        assertThatThrownBy(() -> store.inTransaction(() -> {
+            insertTenant(A);
+            store.audit().append(List.of(event(A, T0, "client.create")));
+            throw new IllegalStateException("the change failed");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(store.audit().query(A, AuditRepository.Filter.ALL, 0, 10)).isEmpty();
+
+        store.inTransaction(() -> {
+            insertTenant(A);
+            store.audit().append(List.of(event(A, T0, "client.create")));
+        });
+
+        assertThat(store.audit().query(A, AuditRepository.Filter.ALL, 0, 10)).hasSize(1);
+    }
+
+    @Test
+    void auditQueryIsNewestFirstByTimeThenByIdAndHoldsOnlyThatTenantsEvents() {
+        AuditEvent oldest = event(A, T0, "a.first");
+        AuditEvent tieWrittenFirst = event(A, T0.plusNanos(1), "a.tie1");
+        AuditEvent tieWrittenSecond = event(A, T0.plusNanos(1), "a.tie2");
+        AuditEvent newest = event(A, T0.plusSeconds(1), "a.last");
+        store.audit().append(List.of(newest, tieWrittenFirst));
+        store.audit().append(List.of(oldest, tieWrittenSecond, event(B, T0.plusSeconds(5), "b.other")));
+
+        assertThat(store.audit().query(A, AuditRepository.Filter.ALL, 0, 10)).extracting(AuditEvent::action)
+                .containsExactly("a.last", "a.tie2", "a.tie1", "a.first");
+        assertThat(store.audit().query(B, AuditRepository.Filter.ALL, 0, 10)).extracting(AuditEvent::action)
+                .containsExactly("b.other");
+    }
+
+    @Test
+    void auditQueryPagesThroughTheNewestFirstOrder() {
+        List<AuditEvent> events = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            events.add(event(A, T0.plusSeconds(i), "e." + i));
+        }
+        store.audit().append(events);
+
+        assertThat(store.audit().query(A, AuditRepository.Filter.ALL, 0, 10)).extracting(AuditEvent::action)
+                .containsExactly("e.24", "e.23", "e.22", "e.21", "e.20", "e.19", "e.18", "e.17", "e.16", "e.15");
+        assertThat(store.audit().query(A, AuditRepository.Filter.ALL, 20, 10)).extracting(AuditEvent::action)
+                .containsExactly("e.4", "e.3", "e.2", "e.1", "e.0");
+        assertThat(store.audit().query(A, AuditRepository.Filter.ALL, 25, 10)).isEmpty();
+        assertThat(store.audit().query(A, AuditRepository.Filter.ALL, 0, 0)).isEmpty();
+    }
+
+    @Test
+    void auditQueryWithANegativeOffsetOrLimitThenIllegalArgument() {
+        assertThatThrownBy(() -> store.audit().query(A, AuditRepository.Filter.ALL, -1, 10))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.audit().query(A, AuditRepository.Filter.ALL, 0, -1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void auditQueryFiltersByActorIdOrActorName() {
+        store.audit().append(List.of(
+                event(A, T0, Actor.Kind.ADMIN, "id-alice", "alice", "by.alice", null),
+                event(A, T0, Actor.Kind.CLIENT, "svc-1", "Billing", "by.billing", "svc-1"),
+                event(A, T0, Actor.Kind.ADMIN, "id-bob", "bob", "by.bob", null)));
+
+        assertThat(actions(A, filter("id-alice", null, null, null, null))).containsExactly("by.alice");
+        assertThat(actions(A, filter("alice", null, null, null, null))).containsExactly("by.alice");
+        assertThat(actions(A, filter("Billing", null, null, null, null))).containsExactly("by.billing");
+        assertThat(actions(A, filter("billing", null, null, null, null))).isEmpty();
+        assertThat(actions(A, filter("id-", null, null, null, null))).isEmpty();
+    }
+
+    @Test
+    void auditQueryFiltersByClient() {
+        store.audit().append(List.of(
+                event(A, T0, Actor.Kind.CLIENT, "svc-1", "One", "token.issued", "svc-1"),
+                event(A, T0, Actor.Kind.ADMIN, "id-alice", "alice", "client.update", "svc-1"),
+                event(A, T0, Actor.Kind.CLIENT, "svc-2", "Two", "token.other", "svc-2"),
+                event(A, T0, Actor.Kind.ADMIN, "id-alice", "alice", "scope.create", null)));
+
+        assertThat(actions(A, filter(null, "svc-1", null, null, null)))
+                .containsExactlyInAnyOrder("token.issued", "client.update");
+        assertThat(actions(A, filter(null, "svc-", null, null, null))).isEmpty();
+    }
+
+    @Test
+    void auditQueryFiltersByExactAction() {
+        store.audit().append(List.of(event(A, T0, "client.create"), event(A, T0, "client.create.extra"),
+                event(A, T0, "client"), event(A, T0, "client.delete")));
+
+        assertThat(actions(A, filter(null, null, "client.create", null, null))).containsExactly("client.create");
+        assertThat(actions(A, filter(null, null, "client", null, null))).containsExactly("client");
+        assertThat(actions(A, filter(null, null, "client.cre", null, null))).isEmpty();
+    }
+
+    @Test
+    void auditQueryFiltersByActionPrefixWhenTheFilterEndsInADot() {
+        store.audit().append(List.of(event(A, T0, "client.create"), event(A, T0, "client.secret.rotate"),
+                event(A, T0, "client"), event(A, T0, "clients.x"), event(A, T0, "scope.create"),
+                event(A, T0, "a_b.c"), event(A, T0, "axb.c"), event(A, T0, "a%.c"), event(A, T0, "a!.c")));
+
+        assertThat(actions(A, filter(null, null, "client.", null, null)))
+                .containsExactlyInAnyOrder("client.create", "client.secret.rotate");
+        assertThat(actions(A, filter(null, null, "client.secret.", null, null)))
+                .containsExactly("client.secret.rotate");
+        // LIKE's wildcards in a filter are plain characters.
+        assertThat(actions(A, filter(null, null, "a_b.", null, null))).containsExactly("a_b.c");
+        assertThat(actions(A, filter(null, null, "a%.", null, null))).containsExactly("a%.c");
+        assertThat(actions(A, filter(null, null, "a!.", null, null))).containsExactly("a!.c");
+    }
+
+    @Test
+    void auditQueryFiltersByTimeFromInclusiveToExclusive() {
+        store.audit().append(List.of(event(A, T0.minusNanos(1), "before"), event(A, T0, "at-from"),
+                event(A, T0.plusSeconds(10).minusNanos(1), "last-inside"), event(A, T0.plusSeconds(10), "at-to")));
+
+        assertThat(actions(A, filter(null, null, null, T0, T0.plusSeconds(10))))
+                .containsExactly("last-inside", "at-from");
+        assertThat(actions(A, filter(null, null, null, T0, null)))
+                .containsExactly("at-to", "last-inside", "at-from");
+        assertThat(actions(A, filter(null, null, null, null, T0))).containsExactly("before");
+    }
+
+    @Test
+    void auditQueryCombinesEveryFilter() {
+        store.audit().append(List.of(
+                event(A, T0, Actor.Kind.ADMIN, "id-alice", "alice", "client.update", "svc-1"),
+                event(A, T0.plusSeconds(1), Actor.Kind.ADMIN, "id-alice", "alice", "client.update", "svc-1"),
+                event(A, T0.plusSeconds(1), Actor.Kind.ADMIN, "id-bob", "bob", "client.update", "svc-1"),
+                event(A, T0.plusSeconds(1), Actor.Kind.ADMIN, "id-alice", "alice", "client.update", "svc-2"),
+                event(A, T0.plusSeconds(1), Actor.Kind.ADMIN, "id-alice", "alice", "scope.create", "svc-1"),
+                event(B, T0.plusSeconds(1), Actor.Kind.ADMIN, "id-alice", "alice", "client.update", "svc-1")));
+
+        List<AuditEvent> found = store.audit().query(A,
+                filter("alice", "svc-1", "client.", T0.plusNanos(1), T0.plusSeconds(2)), 0, 10);
+
+        assertThat(found).singleElement().satisfies(e -> {
+            assertThat(e.at()).isEqualTo(T0.plusSeconds(1));
+            assertThat(e.actorId()).isEqualTo("id-alice");
+            assertThat(e.clientId()).isEqualTo("svc-1");
+            assertThat(e.tenantId()).isEqualTo(A);
+        });
+    }
+
+    @Test
+    void auditIssuedPerBucketCountsOnlyTheClientsIssuedTokensInRange() {
+        Instant from = T0;
+        Duration minute = Duration.ofMinutes(1);
+        List<AuditEvent> events = new ArrayList<>();
+        events.add(issued(A, "svc-1", from));                                   // bucket 0, at its start
+        events.add(issued(A, "svc-1", from.plus(minute).minusNanos(1)));        // bucket 0, at its end
+        events.add(issued(A, "svc-1", from.plus(minute)));                      // bucket 1
+        events.add(issued(A, "svc-1", from.plus(minute.multipliedBy(4)).plusSeconds(1)));  // bucket 4
+        events.add(issued(A, "svc-1", from.minusNanos(1)));                     // before the range
+        events.add(issued(A, "svc-1", from.plus(minute.multipliedBy(5))));      // at the end: excluded
+        events.add(issued(A, "svc-2", from.plusSeconds(1)));                    // another client
+        events.add(issued(B, "svc-1", from.plusSeconds(1)));                    // another tenant
+        events.add(event(A, from.plusSeconds(1), Actor.Kind.CLIENT, "svc-1", "One", "token.refused", "svc-1"));
+        events.add(event(A, from.plusSeconds(1), Actor.Kind.ADMIN, "id-a", "alice", "client.update", "svc-1"));
+        store.audit().append(events);
+
+        assertThat(store.audit().issuedPerBucket(A, new ClientId("svc-1"), from, from.plus(minute.multipliedBy(5)),
+                minute)).containsExactly(2, 1, 0, 0, 1);
+    }
+
+    @Test
+    void auditIssuedPerBucketEndsWithAPartialBucketCountedOnlyUpToTheRangesEnd() {
+        Duration hour = Duration.ofHours(1);
+        store.audit().append(List.of(issued(A, "svc-1", T0.plus(hour).plusSeconds(10)),
+                issued(A, "svc-1", T0.plus(hour).plusSeconds(40))));
+
+        assertThat(store.audit().issuedPerBucket(A, new ClientId("svc-1"), T0, T0.plus(hour).plusSeconds(30), hour))
+                .containsExactly(0, 1);
+        assertThat(store.audit().issuedPerBucket(A, new ClientId("svc-1"), T0, T0, hour)).isEmpty();
+        assertThat(store.audit().issuedPerBucket(A, new ClientId("nobody"), T0, T0.plus(hour.multipliedBy(3)), hour))
+                .containsExactly(0, 0, 0);
+    }
+
+    @Test
+    void auditIssuedPerBucketWithAnEmptyBucketOrBackwardRangeThenIllegalArgument() {
+        ClientId client = new ClientId("svc-1");
+
+        assertThatThrownBy(() -> store.audit().issuedPerBucket(A, client, T0, T0.plusSeconds(60), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.audit().issuedPerBucket(A, client, T0.plusSeconds(60), T0, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.audit().issuedPerBucket(A, client, T0, T0.plus(Duration.ofDays(365)),
+                Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void auditDeleteBeforeRemovesOnlyOlderEventsOfEveryTenant() {
+        store.audit().append(List.of(event(A, T0.minusNanos(1), "old"), event(B, T0.minusSeconds(99), "old"),
+                event(A, T0, "kept"), event(B, T0.plusSeconds(1), "kept")));
+
+        assertThat(store.audit().deleteBefore(T0)).isEqualTo(2);
+
+        assertThat(actions(A, AuditRepository.Filter.ALL)).containsExactly("kept");
+        assertThat(actions(B, AuditRepository.Filter.ALL)).containsExactly("kept");
+        assertThat(store.audit().deleteBefore(T0)).isZero();
+    }
+
+    // ---------------------------------------------------------------- migrations
+
+    @Test
+    void migrationV4DefinesTheAdminScopesInEveryExistingTenant() throws SQLException {
+        store.close();
+        StoreConfig config = config();
+        Flyway.configure().dataSource(config.connectionUrl(), config.connectionUser(), config.connectionPassword())
+                .cleanDisabled(false).load().clean();
+        Flyway.configure().dataSource(config.connectionUrl(), config.connectionUser(), config.connectionPassword())
+                .locations("classpath:db/migration").target("3").load().migrate();
+        try (Connection c = DriverManager.getConnection(config.connectionUrl(), config.connectionUser(),
+                config.connectionPassword()); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO tenants (id, name, signing_algorithm, allow_query_credentials, created_at_ns)"
+                    + " VALUES ('tenant-a', 'A', 'ES256', FALSE, 0), ('tenant-b', 'B', 'ES256', FALSE, 0)");
+            s.executeUpdate("INSERT INTO scopes (tenant_id, name, description)"
+                    + " VALUES ('tenant-b', 'admin:view_audit', 'defined before V4')");
+        }
+
+        store = JdbcStore.open(config);
+
+        List<ScopeDefinition> expected = List.of(
+                new ScopeDefinition(Capability.MANAGE_ADMINS.scope(), "Admin API: manage admins and their capabilities"),
+                new ScopeDefinition(Capability.MANAGE_CLIENT_CREDENTIALS.scope(), "Admin API: manage client credentials"),
+                new ScopeDefinition(Capability.MANAGE_SCOPES.scope(), "Admin API: define and delete scopes"),
+                new ScopeDefinition(Capability.MANAGE_USERS.scope(), "Admin API: manage the user directory"),
+                new ScopeDefinition(Capability.VIEW_AUDIT.scope(), "Admin API: read the audit log"));
+        assertThat(store.scopes().list(A)).containsExactlyElementsOf(expected);
+        assertThat(store.scopes().list(B)).hasSize(5)
+                .contains(new ScopeDefinition(Capability.VIEW_AUDIT.scope(), "defined before V4"));
+    }
+
     // ---------------------------------------------------------------- transactions
 
     @Test
@@ -1126,6 +1728,38 @@ public abstract class RepositoryContract {
                 List.of("https://api.example.com"), List.of("ROLE_USER"), Duration.ofSeconds(600),
                 Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC, ClientAuthMethod.CLIENT_SECRET_POST), true, null,
                 secrets, createdAt, createdAt.plusSeconds(1));
+    }
+
+    protected static Admin admin(TenantId tenant, String username, int second) {
+        return new Admin(UUID.randomUUID().toString(), tenant, username, AdminRole.ADMIN, null, "hash-" + username,
+                false, null, T0.plusSeconds(second), T0.plusSeconds(second));
+    }
+
+    protected static AdminSession session(Admin admin, String idHash, Instant createdAt, Instant lastSeenAt) {
+        return new AdminSession(idHash, admin.tenantId(), admin.id(), "csrf-" + idHash, "192.0.2.1", createdAt,
+                lastSeenAt);
+    }
+
+    protected static AuditEvent event(TenantId tenant, Instant at, String action) {
+        return event(tenant, at, Actor.Kind.CLI, "cli", "cli", action, null);
+    }
+
+    protected static AuditEvent event(TenantId tenant, Instant at, Actor.Kind kind, String actorId, String actorName,
+                                      String action, String clientId) {
+        return new AuditEvent(0, tenant, at, kind, actorId, actorName, action, clientId, null, null, null, null, null);
+    }
+
+    private static AuditEvent issued(TenantId tenant, String clientId, Instant at) {
+        return event(tenant, at, Actor.Kind.CLIENT, clientId, "Client " + clientId, "token.issued", clientId);
+    }
+
+    private static AuditRepository.Filter filter(String actor, String clientId, String action, Instant from,
+                                                 Instant to) {
+        return new AuditRepository.Filter(actor, clientId, action, from, to);
+    }
+
+    private List<String> actions(TenantId tenant, AuditRepository.Filter filter) {
+        return store.audit().query(tenant, filter, 0, 100).stream().map(AuditEvent::action).toList();
     }
 
     private static ClientCredential builtin(TenantId tenant, String id, BuiltinClient kind) {

@@ -1,0 +1,228 @@
+package dev.tollgate.store;
+
+import dev.tollgate.core.admin.Actor;
+import dev.tollgate.core.audit.AuditEvent;
+import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.store.AuditRepository;
+import dev.tollgate.core.store.StoreException;
+import dev.tollgate.core.tenant.TenantId;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The audit log in {@code audit_events}. Appends are one JDBC batch, so a group of token events
+ * costs one round trip and one commit.
+ */
+final class JdbcAuditRepository implements AuditRepository {
+
+    private static final String COLUMNS = "tenant_id, at_ns, actor_kind, actor_id, actor_name, action, client_id,"
+            + " target, address, before_json, after_json, detail";
+
+    /** The issued-tokens chart allocates its buckets before counting; this bounds that array. */
+    static final int MAX_BUCKETS = 100_000;
+
+    // The lengths of V4's bounded columns.
+    private static final int ID_LENGTH = 128;
+    private static final int NAME_LENGTH = 200;
+    private static final int ACTION_LENGTH = 64;
+    private static final int ADDRESS_LENGTH = 64;
+    private static final int DETAIL_LENGTH = 500;
+
+    private final Database db;
+
+    JdbcAuditRepository(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public void append(List<AuditEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        db.atomically("append " + events.size() + " audit events", c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO audit_events (" + COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (AuditEvent e : events) {
+                    // Over-long values are cut, not refused: one event too long for its column
+                    // (an unknown client id someone sent, say) would otherwise fail the whole
+                    // batch, and with it the events of every other caller grouped into it.
+                    s.setString(1, e.tenantId().value());
+                    Database.setInstant(s, 2, e.at());
+                    s.setString(3, e.actorKind().name());
+                    s.setString(4, cut(e.actorId(), ID_LENGTH));
+                    Database.setNullableString(s, 5, cut(e.actorName(), NAME_LENGTH));
+                    s.setString(6, cut(e.action(), ACTION_LENGTH));
+                    Database.setNullableString(s, 7, cut(e.clientId(), ID_LENGTH));
+                    Database.setNullableString(s, 8, cut(e.target(), NAME_LENGTH));
+                    Database.setNullableString(s, 9, cut(e.address(), ADDRESS_LENGTH));
+                    Database.setNullableString(s, 10, e.before());
+                    Database.setNullableString(s, 11, e.after());
+                    Database.setNullableString(s, 12, cut(e.detail(), DETAIL_LENGTH));
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<AuditEvent> query(TenantId tenant, Filter filter, int offset, int limit) {
+        if (offset < 0 || limit < 0) {
+            throw new IllegalArgumentException("offset and limit must not be negative");
+        }
+        return db.read("query audit log of tenant " + tenant, c -> {
+            try (PreparedStatement s = filtered(c, tenant, filter, limit, offset);
+                 ResultSet rows = s.executeQuery()) {
+                List<AuditEvent> events = new ArrayList<>();
+                while (rows.next()) {
+                    events.add(map(rows));
+                }
+                return List.copyOf(events);
+            }
+        });
+    }
+
+    private static PreparedStatement filtered(Connection c, TenantId tenant, Filter filter, int limit, int offset)
+            throws SQLException {
+        List<Object> values = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT id, " + COLUMNS + " FROM audit_events WHERE tenant_id = ?");
+        values.add(tenant.value());
+        if (filter.actor() != null) {
+            sql.append(" AND (actor_id = ? OR actor_name = ?)");
+            values.add(filter.actor());
+            values.add(filter.actor());
+        }
+        if (filter.clientId() != null) {
+            sql.append(" AND client_id = ?");
+            values.add(filter.clientId());
+        }
+        if (filter.action() != null) {
+            if (filter.action().endsWith(".")) {
+                // '!' rather than backslash as the escape: one character both databases read the same.
+                sql.append(" AND action LIKE ? ESCAPE '!'");
+                values.add(filter.action().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            } else {
+                sql.append(" AND action = ?");
+                values.add(filter.action());
+            }
+        }
+        if (filter.from() != null) {
+            sql.append(" AND at_ns >= ?");
+            values.add(Database.nanos(filter.from()));
+        }
+        if (filter.to() != null) {
+            sql.append(" AND at_ns < ?");
+            values.add(Database.nanos(filter.to()));
+        }
+        // LIMIT/OFFSET: both H2 and PostgreSQL take this form.
+        sql.append(" ORDER BY at_ns DESC, id DESC LIMIT ? OFFSET ?");
+        values.add(limit);
+        values.add(offset);
+        PreparedStatement s = c.prepareStatement(sql.toString());
+        try {
+            for (int i = 0; i < values.size(); i++) {
+                switch (values.get(i)) {
+                    case String v -> s.setString(i + 1, v);
+                    case Long v -> s.setLong(i + 1, v);
+                    case Integer v -> s.setInt(i + 1, v);
+                    default -> throw new IllegalStateException("unexpected parameter " + values.get(i));
+                }
+            }
+            return s;
+        } catch (SQLException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public long[] issuedPerBucket(TenantId tenant, ClientId client, Instant from, Instant to, Duration bucket) {
+        if (bucket.isNegative() || bucket.isZero()) {
+            throw new IllegalArgumentException("bucket must be positive");
+        }
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("to must not be before from");
+        }
+        long fromNs = Database.nanos(from);
+        long toNs = Database.nanos(to);
+        long count;
+        long bucketNs;
+        try {
+            bucketNs = bucket.toNanos();
+            count = Math.ceilDiv(Math.subtractExact(toNs, fromNs), bucketNs);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("range or bucket too long to count in nanoseconds", e);
+        }
+        if (count > MAX_BUCKETS) {
+            throw new IllegalArgumentException("at most " + MAX_BUCKETS + " buckets, asked for " + count);
+        }
+        long[] counts = new long[(int) count];
+        if (count == 0) {
+            return counts;
+        }
+        return db.read("count tokens issued to client " + client, c -> {
+            // Bucketed in the database: a busy client's month is millions of rows, its chart a few hundred.
+            // at_ns >= from, so the integer division is a floor on both databases.
+            try (PreparedStatement s = c.prepareStatement("SELECT slot, COUNT(*) AS n FROM ("
+                    + "SELECT (at_ns - CAST(? AS BIGINT)) / CAST(? AS BIGINT) AS slot FROM audit_events"
+                    + " WHERE tenant_id = ? AND client_id = ? AND action = 'token.issued' AND at_ns >= ? AND at_ns < ?"
+                    + ") issued GROUP BY slot")) {
+                s.setLong(1, fromNs);
+                s.setLong(2, bucketNs);
+                s.setString(3, tenant.value());
+                s.setString(4, client.value());
+                s.setLong(5, fromNs);
+                s.setLong(6, toNs);
+                try (ResultSet rows = s.executeQuery()) {
+                    while (rows.next()) {
+                        counts[(int) rows.getLong("slot")] = rows.getLong("n");
+                    }
+                }
+            }
+            return counts;
+        });
+    }
+
+    @Override
+    public int deleteBefore(Instant before) {
+        return db.write("delete audit events before " + before, c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM audit_events WHERE at_ns < ?")) {
+                Database.setInstant(s, 1, before);
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * At most {@code max} UTF-16 units, never half a surrogate pair: within the column on H2, which
+     * counts units, and on PostgreSQL, which counts code points (never more than units).
+     */
+    static String cut(String value, int max) {
+        if (value == null || value.length() <= max) {
+            return value;
+        }
+        int end = Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max;
+        return value.substring(0, end);
+    }
+
+    private static AuditEvent map(ResultSet rows) throws SQLException {
+        long id = rows.getLong("id");
+        try {
+            return new AuditEvent(id, TenantId.of(rows.getString("tenant_id")), Database.getInstant(rows, "at_ns"),
+                    Actor.Kind.valueOf(rows.getString("actor_kind")), rows.getString("actor_id"),
+                    rows.getString("actor_name"), rows.getString("action"), rows.getString("client_id"),
+                    rows.getString("target"), rows.getString("address"), rows.getString("before_json"),
+                    rows.getString("after_json"), rows.getString("detail"));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new StoreException("audit event " + id + " is stored in a form this version can't read", e);
+        }
+    }
+}
