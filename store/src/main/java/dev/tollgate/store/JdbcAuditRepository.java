@@ -90,10 +90,32 @@ final class JdbcAuditRepository implements AuditRepository {
         });
     }
 
+    @Override
+    public long count(TenantId tenant, Filter filter) {
+        return db.read("count audit log of tenant " + tenant, c -> {
+            List<Object> values = new ArrayList<>();
+            String sql = "SELECT COUNT(*) FROM audit_events" + where(tenant, filter, values);
+            try (PreparedStatement s = prepare(c, sql, values); ResultSet rows = s.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        });
+    }
+
     private static PreparedStatement filtered(Connection c, TenantId tenant, Filter filter, int limit, int offset)
             throws SQLException {
         List<Object> values = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT id, " + COLUMNS + " FROM audit_events WHERE tenant_id = ?");
+        // LIMIT/OFFSET: both H2 and PostgreSQL take this form.
+        String sql = "SELECT id, " + COLUMNS + " FROM audit_events" + where(tenant, filter, values)
+                + " ORDER BY at_ns DESC, id DESC LIMIT ? OFFSET ?";
+        values.add(limit);
+        values.add(offset);
+        return prepare(c, sql, values);
+    }
+
+    /** The one WHERE clause of {@link #query} and {@link #count}, so a page and its total always agree. */
+    private static String where(TenantId tenant, Filter filter, List<Object> values) {
+        StringBuilder sql = new StringBuilder(" WHERE tenant_id = ?");
         values.add(tenant.value());
         if (filter.actor() != null) {
             sql.append(" AND (actor_id = ? OR actor_name = ?)");
@@ -122,11 +144,11 @@ final class JdbcAuditRepository implements AuditRepository {
             sql.append(" AND at_ns < ?");
             values.add(Database.nanos(filter.to()));
         }
-        // LIMIT/OFFSET: both H2 and PostgreSQL take this form.
-        sql.append(" ORDER BY at_ns DESC, id DESC LIMIT ? OFFSET ?");
-        values.add(limit);
-        values.add(offset);
-        PreparedStatement s = c.prepareStatement(sql.toString());
+        return sql.toString();
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, List<Object> values) throws SQLException {
+        PreparedStatement s = c.prepareStatement(sql);
         try {
             for (int i = 0; i < values.size(); i++) {
                 switch (values.get(i)) {

@@ -1426,6 +1426,47 @@ public abstract class RepositoryContract {
     }
 
     @Test
+    void auditCountCountsEveryMatchingEventOfThatTenantOnly() {
+        List<AuditEvent> events = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            events.add(event(A, T0.plusSeconds(i), "e." + i));
+        }
+        events.add(event(B, T0, "b.other"));
+        store.audit().append(events);
+
+        assertThat(store.audit().count(A, AuditRepository.Filter.ALL)).isEqualTo(25);
+        assertThat(store.audit().count(B, AuditRepository.Filter.ALL)).isEqualTo(1);
+        assertThat(store.audit().count(TenantId.of("tenant-c"), AuditRepository.Filter.ALL)).isZero();
+    }
+
+    @Test
+    void auditCountAppliesTheSameFiltersAsQuery() {
+        store.audit().append(List.of(
+                event(A, T0, Actor.Kind.ADMIN, "id-alice", "alice", "client.update", "svc-1"),
+                event(A, T0.plusSeconds(1), Actor.Kind.ADMIN, "id-alice", "alice", "client.update", "svc-1"),
+                event(A, T0.plusSeconds(1), Actor.Kind.ADMIN, "id-bob", "bob", "client.update", "svc-1"),
+                event(A, T0.plusSeconds(1), Actor.Kind.ADMIN, "id-alice", "alice", "client.update", "svc-2"),
+                event(A, T0.plusSeconds(1), Actor.Kind.ADMIN, "id-alice", "alice", "scope.create", null),
+                event(A, T0.plusSeconds(2), Actor.Kind.ADMIN, "id-alice", "alice", "a_b.c", null),
+                event(A, T0.plusSeconds(2), Actor.Kind.ADMIN, "id-alice", "alice", "axb.c", null),
+                event(B, T0.plusSeconds(1), Actor.Kind.ADMIN, "id-alice", "alice", "client.update", "svc-1")));
+
+        for (AuditRepository.Filter f : List.of(AuditRepository.Filter.ALL,
+                filter("alice", null, null, null, null), filter("id-bob", null, null, null, null),
+                filter(null, "svc-1", null, null, null), filter(null, null, "client.", null, null),
+                filter(null, null, "client.update", null, null), filter(null, null, "a_b.", null, null),
+                filter(null, null, null, T0.plusNanos(1), T0.plusSeconds(2)),
+                filter("alice", "svc-1", "client.", T0.plusNanos(1), T0.plusSeconds(2)),
+                filter("nobody", null, null, null, null))) {
+            assertThat(store.audit().count(A, f)).as("%s", f)
+                    .isEqualTo(store.audit().query(A, f, 0, 100).size());
+        }
+        assertThat(store.audit().count(A, filter("alice", "svc-1", "client.", T0.plusNanos(1), T0.plusSeconds(2))))
+                .isEqualTo(1);
+        assertThat(store.audit().count(A, filter(null, null, "a_b.", null, null))).isEqualTo(1);
+    }
+
+    @Test
     void auditIssuedPerBucketCountsOnlyTheClientsIssuedTokensInRange() {
         Instant from = T0;
         Duration minute = Duration.ofMinutes(1);

@@ -3,6 +3,7 @@ package dev.tollgate.core.admin;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tollgate.core.abuse.FailureLimiter;
+import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.tenant.TenantId;
@@ -16,17 +17,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Console login and sessions: password (and optional TOTP) checks slowed per account and per
  * address, server-side sessions with idle and absolute timeouts, a fresh session id at every login
- * (so a fixed id planted before login is worth nothing), and a CSRF token per session.
+ * (so a fixed id planted before login is worth nothing), and a CSRF token per session. Every
+ * sign-in is audited here, accepted ({@code admin.login}) or not ({@code admin.login_failed}), as
+ * is an admin's own second factor ({@code admin.totp_enroll}, {@code admin.totp_disable}).
  *
  * <pre>{@code
  * switch (accounts.login(tenant, username, password, totp, address, cookieOrNull)) {
@@ -89,6 +94,22 @@ public final class AdminAccounts {
     private static final int TOKEN_BYTES = 32;
     /** A cookie longer than this is not one of ours; refused before hashing. */
     private static final int MAX_SESSION_ID_LENGTH = 128;
+    /** An attempted username as the audit log shows it: as long as a valid one can be. */
+    static final int MAX_AUDITED_USERNAME = 64;
+    /**
+     * A throttled sign-in is audited once per blocked account or address in this time. Each one
+     * costs a database write, and throttled requests are the ones an attacker can send without
+     * limit; the first of a burst says what happened, the rest would only fill the log.
+     */
+    static final Duration THROTTLE_AUDIT_INTERVAL = Duration.ofMinutes(1);
+    /** RFC 4226 §4 R6: a shared secret of at least 128 bits; more than 512 is no TOTP secret anyone made. */
+    private static final int MIN_TOTP_SECRET_BYTES = 16;
+    private static final int MAX_TOTP_SECRET_BYTES = 64;
+
+    // The detail of an admin.login_failed event.
+    static final String WRONG_CREDENTIALS = "wrong_credentials";
+    static final String SECOND_FACTOR_WRONG = "second_factor_wrong";
+    static final String THROTTLED = "throttled";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -102,6 +123,8 @@ public final class AdminAccounts {
     private final AtomicReference<String> dummyHash = new AtomicReference<>();
     /** RFC 6238 §5.2: the last TOTP step accepted per admin, so a code seen once is not accepted again. */
     private final Cache<String, Long> usedTotpSteps;
+    /** Blocked limiter keys whose throttled sign-in was audited within {@link #THROTTLE_AUDIT_INTERVAL}. */
+    private final Cache<String, Boolean> auditedThrottles;
     private final AtomicReference<Instant> nextPrune = new AtomicReference<>(Instant.MIN);
 
     public AdminAccounts(Store store, PasswordHasher hasher, FailureLimiter perAccount, FailureLimiter perAddress,
@@ -116,10 +139,12 @@ public final class AdminAccounts {
         this.usedTotpSteps = Caffeine.newBuilder()
                 .maximumSize(100_000)
                 .expireAfterWrite(Duration.ofSeconds(Totp.STEP_SECONDS * (2L * Totp.WINDOW + 2)))
-                .ticker(() -> {
-                    Instant now = clock.instant();
-                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-                })
+                .ticker(() -> nanos(clock))
+                .build();
+        this.auditedThrottles = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(THROTTLE_AUDIT_INTERVAL)
+                .ticker(() -> nanos(clock))
                 .build();
     }
 
@@ -164,38 +189,45 @@ public final class AdminAccounts {
         if (!account.allowed() || !origin.allowed()) {
             Duration wait = account.retryAfter().compareTo(origin.retryAfter()) >= 0
                     ? account.retryAfter() : origin.retryAfter();
+            String blocked = account.allowed() ? "address/" + addressKey : "account/" + accountKey;
+            if (auditedThrottles.asMap().putIfAbsent(blocked, Boolean.TRUE) == null) {
+                auditFailure(tenant, username, known(tenant, username), address, THROTTLED);
+            }
             return new LoginResult.Throttled(wait);
         }
         Instant now = clock.instant();
         pruneOccasionally(now);
 
-        Optional<Admin> found = Admin.isValidUsername(username)
-                ? store.admins().findByUsername(tenant, username) : Optional.empty();
+        Optional<Admin> found = known(tenant, username);
         if (found.isEmpty()) {
             // The same work as for a known username, so response time does not tell which usernames exist.
             hasher.verify(password, dummyHash());
-            return refuse(accountKey, addressKey);
+            return refuse(tenant, username, found, address, accountKey, addressKey, WRONG_CREDENTIALS);
         }
         Admin admin = found.get();
         if (!hasher.verify(password, admin.passwordHash())) {
-            return refuse(accountKey, addressKey);
+            return refuse(tenant, username, found, address, accountKey, addressKey, WRONG_CREDENTIALS);
         }
         if (admin.totpSecret() != null) {
             if (totpCode == null || totpCode.isBlank()) {
                 return new LoginResult.SecondFactorRequired();
             }
-            if (!acceptTotp(admin, totpCode, now)) {
-                return refuse(accountKey, addressKey);
+            if (!acceptTotp(admin.id(), admin.totpSecret(), totpCode, now)) {
+                return refuse(tenant, username, found, address, accountKey, addressKey, SECOND_FACTOR_WRONG);
             }
         }
         perAccount.recordSuccess(accountKey);
         String sessionId = newToken();
+        // The record commits with the session: no session exists that the log does not show.
         AdminSession session = store.inTransaction(() -> {
             if (previousSessionId != null && !previousSessionId.isBlank()
                     && previousSessionId.length() <= MAX_SESSION_ID_LENGTH) {
                 store.adminSessions().delete(hashSessionId(previousSessionId));
             }
-            return openSession(admin, sessionId, address, now);
+            AdminSession opened = openSession(admin, sessionId, address, now);
+            store.audit().append(List.of(AuditEvent.of(Actor.admin(admin, address), now,
+                    AdminOperations.ADMIN_LOGIN, null, admin.id(), null, null, null)));
+            return opened;
         });
         return new LoginResult.Success(new Authenticated(admin, session), sessionId);
     }
@@ -246,18 +278,8 @@ public final class AdminAccounts {
      * @throws NotFoundException        when the admin no longer exists
      */
     public LoginResult.Success changePassword(Authenticated who, char[] currentPassword, char[] newPassword) {
-        Admin stored = store.admins().find(who.admin().tenantId(), who.admin().id())
-                .orElseThrow(() -> new NotFoundException("no admin " + who.admin().id()));
-        String accountKey = accountKey(stored.tenantId(), stored.username());
-        FailureLimiter.Decision decision = perAccount.check(accountKey);
-        if (!decision.allowed()) {
-            throw new IllegalArgumentException("too many wrong passwords: try again in "
-                    + Math.max(1, decision.retryAfter().toSeconds()) + " s");
-        }
-        if (!hasher.verify(currentPassword, stored.passwordHash())) {
-            perAccount.recordFailure(accountKey);
-            throw new IllegalArgumentException("current password is wrong");
-        }
+        Admin stored = current(who);
+        String accountKey = checkPassword(stored, currentPassword);
         if (!PasswordHasher.isAcceptable(newPassword)) {
             throw new IllegalArgumentException("new password must be at least " + PasswordHasher.MIN_LENGTH
                     + " characters");
@@ -281,6 +303,66 @@ public final class AdminAccounts {
         return new LoginResult.Success(renewed, sessionId);
     }
 
+    /** A new RFC 6238 secret (base32) to show the admin for {@link #enrollTotp}; nothing is stored yet. */
+    public String beginTotpEnrollment() {
+        return Totp.generateSecret();
+    }
+
+    /**
+     * Enrols the admin's own second factor: {@code code} must be right for {@code secret} now, which
+     * shows their authenticator app holds the same secret. Sign-ins ask for a code from then on. The
+     * code is spent: it will not also open a session (RFC 6238 §5.2).
+     *
+     * @param secret what {@link #beginTotpEnrollment} gave, in any case and spacing
+     * @throws IllegalArgumentException when the secret is not base32 of 128 to 512 bits, or the code is wrong
+     * @throws IllegalStateException    when a second factor is enrolled already: disabled first, with the password
+     * @throws NotFoundException        when the admin no longer exists
+     */
+    public Admin enrollTotp(Authenticated who, String secret, String code) {
+        String canonical = canonicalTotpSecret(secret);
+        Instant now = clock.instant();
+        return store.inTransaction(() -> {
+            Admin before = current(who);
+            if (before.totpSecret() != null) {
+                throw new IllegalStateException("a second factor is enrolled already; disable it first");
+            }
+            if (!acceptTotp(before.id(), canonical, code, now)) {
+                throw new IllegalArgumentException("the code is wrong: check the secret and the time on your device");
+            }
+            Admin after = before.withTotpSecret(canonical, now);
+            update(after);
+            audit(Actor.admin(after, who.session().address()), AdminOperations.ADMIN_TOTP_ENROLL, before, after, now);
+            return after;
+        });
+    }
+
+    /**
+     * Removes the admin's own second factor after checking their password, so a session left open
+     * cannot take it away. Wrong passwords count as login failures, as in {@link #changePassword}.
+     *
+     * @throws IllegalArgumentException when the password is wrong
+     * @throws IllegalStateException    when no second factor is enrolled
+     * @throws NotFoundException        when the admin no longer exists
+     */
+    public Admin disableTotp(Authenticated who, char[] currentPassword) {
+        Admin stored = current(who);
+        if (stored.totpSecret() == null) {
+            throw new IllegalStateException("no second factor is enrolled");
+        }
+        perAccount.recordSuccess(checkPassword(stored, currentPassword));
+        Instant now = clock.instant();
+        return store.inTransaction(() -> {
+            Admin before = current(who);
+            if (before.totpSecret() == null) {
+                throw new IllegalStateException("no second factor is enrolled");
+            }
+            Admin after = before.withTotpSecret(null, now);
+            update(after);
+            audit(Actor.admin(after, who.session().address()), AdminOperations.ADMIN_TOTP_DISABLE, before, after, now);
+            return after;
+        });
+    }
+
     /** base64url (no padding) of SHA-256 of the cookie value: what {@link AdminSession#idHash()} holds. */
     public static String hashSessionId(String sessionId) {
         try {
@@ -296,19 +378,120 @@ public final class AdminAccounts {
         return tenant.value() + "/" + (username == null ? "" : username.toLowerCase(Locale.ROOT));
     }
 
-    private LoginResult refuse(String accountKey, String addressKey) {
+    /**
+     * An attempted username as the audit log may show it: characters that are not printable
+     * (controls, line breaks, bidirectional overrides, lone surrogates) become U+FFFD, and at most
+     * {@link #MAX_AUDITED_USERNAME} UTF-16 units are kept, never half a pair. Anything may be typed
+     * into a login form, and the log must not be made to show something else.
+     */
+    static String printableUsername(String attempted) {
+        if (attempted == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(Math.min(attempted.length(), MAX_AUDITED_USERNAME));
+        for (int i = 0; i < attempted.length(); ) {
+            int c = attempted.codePointAt(i);
+            i += Character.charCount(c);
+            int shown = isPrintable(c) ? c : '\uFFFD';
+            if (out.length() + Character.charCount(shown) > MAX_AUDITED_USERNAME) {
+                break;
+            }
+            out.appendCodePoint(shown);
+        }
+        return out.toString();
+    }
+
+    private static boolean isPrintable(int c) {
+        return switch (Character.getType(c)) {
+            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED,
+                 Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> false;
+            default -> true;
+        };
+    }
+
+    private Optional<Admin> known(TenantId tenant, String username) {
+        return Admin.isValidUsername(username) ? store.admins().findByUsername(tenant, username) : Optional.empty();
+    }
+
+    private LoginResult refuse(TenantId tenant, String username, Optional<Admin> found, String address,
+                               String accountKey, String addressKey, String reason) {
         perAccount.recordFailure(accountKey);
         perAddress.recordFailure(addressKey);
+        auditFailure(tenant, username, found, address, reason);
         return new LoginResult.Refused();
     }
 
-    private boolean acceptTotp(Admin admin, String code, Instant now) {
-        OptionalLong step = Totp.matchingStep(admin.totpSecret(), code, now);
+    /**
+     * An {@code admin.login_failed} event, in a transaction of its own: the actor is the admin the
+     * username names, or the username itself when it names nobody. Never the password.
+     */
+    private void auditFailure(TenantId tenant, String username, Optional<Admin> found, String address,
+                              String reason) {
+        String name = printableUsername(username);
+        Actor actor = new Actor(tenant, Actor.Kind.ADMIN, found.map(Admin::id).orElse(name), name, Set.of(), address);
+        AuditEvent event = AuditEvent.of(actor, clock.instant(), AdminOperations.ADMIN_LOGIN_FAILED, null,
+                found.map(Admin::id).orElse(null), null, null, reason);
+        store.inTransaction(() -> store.audit().append(List.of(event)));
+    }
+
+    private void audit(Actor actor, String action, Admin before, Admin after, Instant at) {
+        store.audit().append(List.of(AuditEvent.of(actor, at, action, null, after.id(),
+                AdminOperations.adminJson(before), AdminOperations.adminJson(after), null)));
+    }
+
+    /** The admin behind a session as stored now. */
+    private Admin current(Authenticated who) {
+        return store.admins().find(who.admin().tenantId(), who.admin().id())
+                .orElseThrow(() -> new NotFoundException("no admin " + who.admin().id()));
+    }
+
+    private void update(Admin admin) {
+        if (!store.admins().update(admin)) {
+            throw new NotFoundException("no admin " + admin.id());
+        }
+    }
+
+    /**
+     * The admin's password, asked again before a change to their own account; failures count
+     * against the account, so a stolen session cannot be used to guess the password quickly.
+     *
+     * @return the account's limiter key
+     */
+    private String checkPassword(Admin stored, char[] password) {
+        String accountKey = accountKey(stored.tenantId(), stored.username());
+        FailureLimiter.Decision decision = perAccount.check(accountKey);
+        if (!decision.allowed()) {
+            throw new IllegalArgumentException("too many wrong passwords: try again in "
+                    + Math.max(1, decision.retryAfter().toSeconds()) + " s");
+        }
+        if (!hasher.verify(password, stored.passwordHash())) {
+            perAccount.recordFailure(accountKey);
+            throw new IllegalArgumentException("current password is wrong");
+        }
+        return accountKey;
+    }
+
+    private static String canonicalTotpSecret(String secret) {
+        byte[] key;
+        try {
+            key = secret == null ? new byte[0] : Totp.decodeBase32(secret);
+        } catch (IllegalArgumentException e) {
+            key = new byte[0];
+        }
+        if (key.length < MIN_TOTP_SECRET_BYTES || key.length > MAX_TOTP_SECRET_BYTES) {
+            throw new IllegalArgumentException("the secret must be base32 of " + MIN_TOTP_SECRET_BYTES * 8 + " to "
+                    + MAX_TOTP_SECRET_BYTES * 8 + " bits");
+        }
+        return Totp.encodeBase32(key);
+    }
+
+    private boolean acceptTotp(String adminId, String secret, String code, Instant now) {
+        OptionalLong step = Totp.matchingStep(secret, code, now);
         if (step.isEmpty()) {
             return false;
         }
         boolean[] fresh = {false};
-        usedTotpSteps.asMap().compute(admin.id(), (id, last) -> {
+        usedTotpSteps.asMap().compute(adminId, (id, last) -> {
             if (last != null && last >= step.getAsLong()) {
                 return last;
             }
@@ -345,6 +528,11 @@ public final class AdminAccounts {
             dummyHash.compareAndSet(null, hash);
         }
         return hash;
+    }
+
+    private static long nanos(Clock clock) {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     private static String newToken() {

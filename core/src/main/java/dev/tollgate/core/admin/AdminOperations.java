@@ -7,6 +7,7 @@ import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.client.StoredSecret;
 import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.scope.ScopeName;
+import dev.tollgate.core.scope.ScopeSet;
 import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.Store;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,8 +66,14 @@ public final class AdminOperations {
     public static final String ADMIN_DELETE = "admin.delete";
     public static final String USER_CREATE = "user.create";
     public static final String USER_DELETE = "user.delete";
-    /** Suggested actions for {@link #record}: an admin's own session events. */
+    /** Another admin's second factor removed, so they can enrol a new one (a lost phone). */
+    public static final String ADMIN_TOTP_RESET = "admin.totp_reset";
+    /** Written by {@link AdminAccounts}: sign-ins, accepted and refused, and an admin's own second factor. */
     public static final String ADMIN_LOGIN = "admin.login";
+    public static final String ADMIN_LOGIN_FAILED = "admin.login_failed";
+    public static final String ADMIN_TOTP_ENROLL = "admin.totp_enroll";
+    public static final String ADMIN_TOTP_DISABLE = "admin.totp_disable";
+    /** Suggested actions for {@link #record}: an admin's own session events. */
     public static final String ADMIN_LOGOUT = "admin.logout";
     public static final String ADMIN_PASSWORD_CHANGE = "admin.password_change";
 
@@ -120,6 +128,7 @@ public final class AdminOperations {
 
     public ClientWithSecret createClient(Actor actor, TenantId tenant, ClientSpec spec) {
         authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
+        requireHeld(actor, spec.allowedScopes(), ScopeSet.EMPTY);
         ClientWithSecret created = store.inTransaction(() -> {
             ClientWithSecret client = clients.create(tenant, spec);
             audit(actor, CLIENT_CREATE, client.client().clientId(), null, clientJson(client.client()), null);
@@ -134,6 +143,9 @@ public final class AdminOperations {
         Objects.requireNonNull(update, "update");
         ClientCredential updated = store.inTransaction(() -> {
             ClientCredential before = clients.get(tenant, id);
+            if (update.allowedScopes() != null) {
+                requireHeld(actor, update.allowedScopes(), before.allowedScopes());
+            }
             ClientCredential after = clients.update(tenant, id, update);
             String action = CLIENT_UPDATE;
             if (before.enabled() != after.enabled()
@@ -282,6 +294,7 @@ public final class AdminOperations {
         if (role == null) {
             throw new IllegalArgumentException("role is required");
         }
+        requireGrantable(actor, role, capabilities);
         String password = PasswordHasher.generatePassword();
         // Slow on purpose: hashed before the transaction, so no connection waits for it.
         String hash = passwords.hash(password.toCharArray());
@@ -312,6 +325,7 @@ public final class AdminOperations {
         if (role == null) {
             throw new IllegalArgumentException("role is required");
         }
+        requireGrantable(actor, role, capabilities);
         return store.inTransaction(() -> {
             Admin before = findAdmin(tenant, adminId);
             if (before.role() == AdminRole.ADMIN && role != AdminRole.ADMIN && isLastAdmin(before)) {
@@ -340,6 +354,33 @@ public final class AdminOperations {
             store.adminSessions().deleteForAdmin(tenant, adminId);
             store.admins().delete(tenant, adminId);
             audit(actor, ADMIN_DELETE, null, adminId, adminJson(before), null, null);
+        });
+    }
+
+    /**
+     * Removes another admin's second factor, so they sign in with their password alone until they
+     * enrol a new one. Their own they disable with their password ({@link AdminAccounts#disableTotp}).
+     *
+     * @throws IllegalStateException for oneself, or an admin with no second factor
+     */
+    public Admin resetTotp(Actor actor, TenantId tenant, String adminId) {
+        authorize(actor, tenant, Capability.MANAGE_ADMINS);
+        return store.inTransaction(() -> {
+            Admin before = findAdmin(tenant, adminId);
+            if (actor.kind() == Actor.Kind.ADMIN && actor.id().equals(adminId)) {
+                // A session alone must not strip its own admin's second factor: that asks for the password.
+                throw new IllegalStateException("an admin disables their own second factor from their account, "
+                        + "with their password");
+            }
+            if (before.totpSecret() == null) {
+                throw new IllegalStateException("admin " + before.username() + " has no second factor");
+            }
+            Admin after = before.withTotpSecret(null, clock.instant());
+            if (!store.admins().update(after)) {
+                throw new NotFoundException("no admin " + adminId + " in tenant " + tenant);
+            }
+            audit(actor, ADMIN_TOTP_RESET, null, adminId, adminJson(before), adminJson(after), null);
+            return after;
         });
     }
 
@@ -383,25 +424,18 @@ public final class AdminOperations {
 
     // Audit: VIEW_AUDIT
 
-    /**
-     * A page of the log, newest first. The log is not counted (it can hold millions of rows), so
-     * {@link Page#total()} is exact only on the last page; elsewhere it is
-     * {@code offset + limit + 1}, a lower bound that says "there is more".
-     */
+    /** A page of the log, newest first, with the number of events the filter matches. */
     public Page<AuditEvent> audit(Actor actor, TenantId tenant, AuditRepository.Filter filter, int offset,
                                   int limit) {
         authorize(actor, tenant, Capability.VIEW_AUDIT);
         requirePage(offset, limit);
-        List<AuditEvent> found = store.audit().query(tenant, filter == null ? AuditRepository.Filter.ALL : filter,
-                offset, limit + 1);
-        boolean more = found.size() > limit;
-        List<AuditEvent> items = more ? found.subList(0, limit) : found;
-        return new Page<>(items, offset, limit, (long) offset + items.size() + (more ? 1 : 0));
+        AuditRepository.Filter f = filter == null ? AuditRepository.Filter.ALL : filter;
+        return new Page<>(store.audit().query(tenant, f, offset, limit), offset, limit, store.audit().count(tenant, f));
     }
 
     /**
-     * For an admin's own actions that need no capability (logins, password changes); see
-     * {@link #ADMIN_LOGIN}, {@link #ADMIN_LOGOUT}, {@link #ADMIN_PASSWORD_CHANGE}. The target is the
+     * For an admin's own actions that need no capability (logouts, password changes); see
+     * {@link #ADMIN_LOGOUT}, {@link #ADMIN_PASSWORD_CHANGE}. The target is the
      * actor itself.
      *
      * @throws IllegalArgumentException when {@code action} is not a dotted lower-case verb
@@ -414,6 +448,33 @@ public final class AdminOperations {
         AuditEvent event = AuditEvent.of(actor, at == null ? clock.instant() : at, action, null, actor.id(), null,
                 null, detail);
         store.inTransaction(() -> store.audit().append(List.of(event)));
+    }
+
+    /**
+     * An admin scope on a client is a capability for whoever holds its secret: granting one the
+     * actor does not hold would let {@code manage_client_credentials} mint itself
+     * {@code manage_admins}. Scopes the client already had may stay.
+     */
+    private static void requireHeld(Actor actor, ScopeSet requested, ScopeSet already) {
+        for (ScopeName scope : requested) {
+            Optional<Capability> capability = Capability.fromScope(scope);
+            if (capability.isPresent() && !already.contains(scope) && !actor.may(capability.get())) {
+                throw new ForbiddenException("granting " + scope + " needs the capability "
+                        + capability.get().wireName() + " yourself");
+            }
+        }
+    }
+
+    /** Capabilities are handed on, never created: no one grants more than they hold. */
+    private static void requireGrantable(Actor actor, AdminRole role, Set<Capability> capabilities) {
+        Set<Capability> granted = role == AdminRole.ADMIN ? EnumSet.allOf(Capability.class)
+                : capabilities == null ? Set.of() : capabilities;
+        for (Capability capability : granted) {
+            if (!actor.may(capability)) {
+                throw new ForbiddenException("granting " + capability.wireName() + (role == AdminRole.ADMIN
+                        ? " (role admin holds every capability)" : "") + " needs that capability yourself");
+            }
+        }
     }
 
     // What an audit record shows of each object: every field but secrets, hashes and TOTP seeds.

@@ -26,6 +26,9 @@ public interface AuditRepository {
     /** Newest first (time, then id); {@code offset} and {@code limit} page through that order. */
     List<AuditEvent> query(TenantId tenant, Filter filter, int offset, int limit);
 
+    /** How many events {@link #query} would page through with the same filter. */
+    long count(TenantId tenant, Filter filter);
+
     /**
      * Tokens issued to one client from {@code from} (inclusive) to {@code to} (exclusive), counted
      * per bucket: element i counts [from + i*bucket, from + (i+1)*bucket).

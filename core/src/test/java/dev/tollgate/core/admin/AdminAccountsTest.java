@@ -4,6 +4,8 @@ import dev.tollgate.core.InMemoryInstallation;
 import dev.tollgate.core.abuse.FailureLimiter;
 import dev.tollgate.core.admin.AdminAccounts.Authenticated;
 import dev.tollgate.core.admin.AdminAccounts.LoginResult;
+import dev.tollgate.core.audit.AuditEvent;
+import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.core.store.InMemoryStore;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -62,6 +65,22 @@ class AdminAccountsTest {
 
     private static String currentCode(String secret, Instant now) {
         return Totp.code(Totp.decodeBase32(secret), now.getEpochSecond() / 30, 6, "HmacSHA1");
+    }
+
+    /** The tenant's audit log, newest first. */
+    private List<AuditEvent> auditLog() {
+        return store.audit().query(TENANT, AuditRepository.Filter.ALL, 0, 1000);
+    }
+
+    private List<AuditEvent> audited(String action) {
+        return auditLog().stream().filter(e -> e.action().equals(action)).toList();
+    }
+
+    /** Every text field of an event, to show what it does not contain. */
+    private static String everything(AuditEvent e) {
+        return String.join("|", String.valueOf(e.actorId()), String.valueOf(e.actorName()), e.action(),
+                String.valueOf(e.clientId()), String.valueOf(e.target()), String.valueOf(e.address()),
+                String.valueOf(e.before()), String.valueOf(e.after()), String.valueOf(e.detail()));
     }
 
     // bootstrap
@@ -310,6 +329,321 @@ class AdminAccountsTest {
         loginAlice();
 
         assertThat(store.adminSessions().find(old.authenticated().session().idHash())).isEmpty();
+    }
+
+    // login: the audit log
+
+    @Test
+    void loginWhenSuccessfulThenAuditedAsTheAdminInTheSessionsTransaction() {
+        loginAlice();
+
+        assertThat(auditLog()).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("admin.login");
+            assertThat(e.actorKind()).isEqualTo(Actor.Kind.ADMIN);
+            assertThat(e.actorId()).isEqualTo(alice.id());
+            assertThat(e.actorName()).isEqualTo("alice");
+            assertThat(e.target()).isEqualTo(alice.id());
+            assertThat(e.address()).isEqualTo(ADDRESS);
+            assertThat(e.at()).isEqualTo(node.clock.instant());
+            assertThat(everything(e)).doesNotContain(PASSWORD);
+        });
+    }
+
+    @Test
+    void loginWhenPasswordWrongThenAuditedAsFailedWithTheAdminsIdAndNeverThePassword() {
+        login("alice", "wrong password 123");
+
+        assertThat(auditLog()).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("admin.login_failed");
+            assertThat(e.actorKind()).isEqualTo(Actor.Kind.ADMIN);
+            assertThat(e.actorId()).isEqualTo(alice.id());
+            assertThat(e.actorName()).isEqualTo("alice");
+            assertThat(e.address()).isEqualTo(ADDRESS);
+            assertThat(e.detail()).isEqualTo("wrong_credentials");
+            assertThat(everything(e)).doesNotContain("wrong password 123");
+        });
+    }
+
+    @Test
+    void loginWhenUsernameUnknownThenAuditedWithTheAttemptedUsernameAsActor() {
+        login("mallory", PASSWORD);
+
+        assertThat(auditLog()).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("admin.login_failed");
+            assertThat(e.actorId()).isEqualTo("mallory");
+            assertThat(e.actorName()).isEqualTo("mallory");
+            assertThat(e.target()).isNull();
+            assertThat(e.detail()).isEqualTo("wrong_credentials");
+            assertThat(everything(e)).doesNotContain(PASSWORD);
+        });
+    }
+
+    @Test
+    void loginWhenAdminOfAnotherTenantThenAuditedInThisTenantWithoutTheirId() {
+        Admin bob = addAdmin(OTHER, "bob", null);
+
+        login("bob", PASSWORD);
+
+        assertThat(audited("admin.login_failed")).singleElement()
+                .satisfies(e -> assertThat(e.actorId()).isEqualTo("bob").isNotEqualTo(bob.id()));
+        assertThat(store.audit().query(OTHER, AuditRepository.Filter.ALL, 0, 10)).isEmpty();
+    }
+
+    @Test
+    void loginWhenUsernameUnprintableThenAuditedPrintable() {
+        String attempted = "eve\n2026-01-01 admin.login ok\u202Eevil\u0000\uD800";
+
+        login(attempted, PASSWORD);
+
+        AuditEvent event = audited("admin.login_failed").getFirst();
+        assertThat(event.actorName()).isEqualTo("eve\uFFFD2026-01-01 admin.login ok\uFFFDevil\uFFFD\uFFFD");
+        assertThat(event.actorId()).isEqualTo(event.actorName());
+    }
+
+    @Test
+    void loginWhenUsernameLongThenAuditedCutTo64AndNeverHalfAPair() {
+        login("x".repeat(10_000), PASSWORD);
+        login("y".repeat(63) + "\uD83D\uDE00", PASSWORD);
+        accounts.login(TENANT, null, PASSWORD.toCharArray(), null, ADDRESS, null);
+
+        assertThat(audited("admin.login_failed")).extracting(AuditEvent::actorName)
+                .containsExactly("", "y".repeat(63), "x".repeat(64));
+    }
+
+    @Test
+    void loginWhenTotpCodeWrongThenAuditedSecondFactorWrong() {
+        String secret = Totp.generateSecret();
+        Admin carol = addAdmin(TENANT, "carol", secret);
+        String wrong = currentCode(secret, node.clock.instant().plusSeconds(600));
+
+        accounts.login(TENANT, "carol", PASSWORD.toCharArray(), wrong, ADDRESS, null);
+
+        assertThat(auditLog()).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("admin.login_failed");
+            assertThat(e.actorId()).isEqualTo(carol.id());
+            assertThat(e.detail()).isEqualTo("second_factor_wrong");
+            assertThat(everything(e)).doesNotContain(wrong).doesNotContain(secret).doesNotContain(PASSWORD);
+        });
+    }
+
+    @Test
+    void loginWhenSecondFactorMissingThenNothingAudited() {
+        addAdmin(TENANT, "carol", Totp.generateSecret());
+
+        login("carol", PASSWORD);
+
+        assertThat(auditLog()).isEmpty();
+    }
+
+    @Test
+    void loginWhenThrottledThenAuditedOncePerIntervalForTheBlockedAccount() {
+        for (int i = 0; i < 4; i++) {
+            login("alice", "wrong password");
+        }
+        assertThat(audited("admin.login_failed")).extracting(AuditEvent::detail).containsOnly("wrong_credentials")
+                .hasSize(4);
+
+        assertThat(login("alice", PASSWORD)).isInstanceOf(LoginResult.Throttled.class);
+        assertThat(login("alice", PASSWORD)).isInstanceOf(LoginResult.Throttled.class);
+
+        List<AuditEvent> throttled = auditLog().stream().filter(e -> "throttled".equals(e.detail())).toList();
+        assertThat(throttled).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("admin.login_failed");
+            assertThat(e.actorId()).isEqualTo(alice.id());
+            assertThat(e.actorName()).isEqualTo("alice");
+            assertThat(e.address()).isEqualTo(ADDRESS);
+            assertThat(everything(e)).doesNotContain(PASSWORD);
+        });
+    }
+
+    @Test
+    void loginWhenThrottledAgainAfterTheIntervalThenAuditedAgain() {
+        for (int i = 0; i < 10; i++) {
+            login("alice", "wrong password");
+            node.clock.advance(Duration.ofSeconds(30));
+        }
+        long before = auditLog().stream().filter(e -> "throttled".equals(e.detail())).count();
+
+        login("alice", PASSWORD);
+        login("alice", PASSWORD);
+        node.clock.advance(AdminAccounts.THROTTLE_AUDIT_INTERVAL);
+        assertThat(login("alice", PASSWORD)).isInstanceOf(LoginResult.Throttled.class);
+
+        assertThat(auditLog().stream().filter(e -> "throttled".equals(e.detail())).count()).isEqualTo(before + 2);
+    }
+
+    @Test
+    void loginWhenAddressThrottledThenOneAuditedEventHoweverManyUsernamesAreTried() {
+        for (int i = 0; i < 7; i++) {
+            login("user" + i, "wrong password");
+        }
+        int before = auditLog().size();
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(login("guess" + i, "wrong password")).isInstanceOf(LoginResult.Throttled.class);
+        }
+
+        assertThat(auditLog()).hasSize(before + 1);
+        assertThat(auditLog().getFirst().detail()).isEqualTo("throttled");
+    }
+
+    @Test
+    void printableUsernameKeepsPrintableTextAndReplacesTheRest() {
+        assertThat(AdminAccounts.printableUsername(null)).isEmpty();
+        assertThat(AdminAccounts.printableUsername("Zoë Müller @ acme")).isEqualTo("Zoë Müller @ acme");
+        assertThat(AdminAccounts.printableUsername("a\tb\r\nc\u2028d\u200Ee")).isEqualTo(
+                "a\uFFFDb\uFFFD\uFFFDc\uFFFDd\uFFFDe");
+        assertThat(AdminAccounts.printableUsername("\uD83D\uDE00".repeat(40))).hasSize(64);
+    }
+
+    // TOTP enrollment
+
+    @Test
+    void beginTotpEnrollmentGivesAFreshSecretAndStoresNothing() {
+        String first = accounts.beginTotpEnrollment();
+        String second = accounts.beginTotpEnrollment();
+
+        assertThat(first).matches("[A-Z2-7]{32}").isNotEqualTo(second);
+        assertThat(store.admins().find(TENANT, alice.id())).contains(alice);
+        assertThat(auditLog()).isEmpty();
+    }
+
+    @Test
+    void enrollTotpWhenCodeRightThenStoredAuditedAndSignInAsksForTheCode() {
+        LoginResult.Success session = loginAlice();
+        String secret = accounts.beginTotpEnrollment();
+
+        Admin enrolled = accounts.enrollTotp(session.authenticated(), secret,
+                currentCode(secret, node.clock.instant()));
+
+        assertThat(enrolled.totpSecret()).isEqualTo(secret);
+        assertThat(enrolled.updatedAt()).isEqualTo(node.clock.instant());
+        assertThat(store.admins().find(TENANT, alice.id())).contains(enrolled);
+        AuditEvent event = auditLog().getFirst();
+        assertThat(event.action()).isEqualTo("admin.totp_enroll");
+        assertThat(event.actorId()).isEqualTo(alice.id());
+        assertThat(event.target()).isEqualTo(alice.id());
+        assertThat(event.address()).isEqualTo(ADDRESS);
+        assertThat(event.before()).contains("\"totp_enrolled\":false");
+        assertThat(event.after()).contains("\"totp_enrolled\":true");
+        assertThat(everything(event)).doesNotContain(secret);
+        assertThat(login("alice", PASSWORD)).isInstanceOf(LoginResult.SecondFactorRequired.class);
+    }
+
+    @Test
+    void enrollTotpSpendsTheCodeSoItCannotAlsoSignIn() {
+        // RFC 6238 §5.2: the code typed to enrol was seen once; a second use is a replay.
+        LoginResult.Success session = loginAlice();
+        String secret = accounts.beginTotpEnrollment();
+        String code = currentCode(secret, node.clock.instant());
+        accounts.enrollTotp(session.authenticated(), secret, code);
+
+        assertThat(accounts.login(TENANT, "alice", PASSWORD.toCharArray(), code, ADDRESS, null))
+                .isInstanceOf(LoginResult.Refused.class);
+        node.clock.advance(Duration.ofSeconds(30));
+        assertThat(accounts.login(TENANT, "alice", PASSWORD.toCharArray(), currentCode(secret, node.clock.instant()),
+                ADDRESS, null)).isInstanceOf(LoginResult.Success.class);
+    }
+
+    @Test
+    void enrollTotpAcceptsTheSecretAsShownInGroupsAndLowerCaseAndStoresItCanonical() {
+        LoginResult.Success session = loginAlice();
+        String secret = accounts.beginTotpEnrollment();
+        String grouped = String.join(" ", secret.toLowerCase(java.util.Locale.ROOT).split("(?<=\\G.{4})"));
+
+        Admin enrolled = accounts.enrollTotp(session.authenticated(), grouped, currentCode(secret,
+                node.clock.instant()));
+
+        assertThat(enrolled.totpSecret()).isEqualTo(secret);
+    }
+
+    @Test
+    void enrollTotpWhenCodeWrongThenIllegalArgumentAndNothingStored() {
+        LoginResult.Success session = loginAlice();
+        String secret = accounts.beginTotpEnrollment();
+        int before = auditLog().size();
+
+        for (String wrong : java.util.Arrays.asList(currentCode(secret, node.clock.instant().plusSeconds(600)),
+                "", null, "12345", "abcdef")) {
+            assertThatThrownBy(() -> accounts.enrollTotp(session.authenticated(), secret, wrong))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("the code is wrong");
+        }
+        assertThat(store.admins().find(TENANT, alice.id())).contains(alice);
+        assertThat(auditLog()).hasSize(before);
+    }
+
+    @Test
+    void enrollTotpWhenSecretMalformedOrWeakThenIllegalArgument() {
+        LoginResult.Success session = loginAlice();
+        String weak = Totp.encodeBase32(new byte[15]);
+
+        for (String secret : java.util.Arrays.asList(null, "", "not base32 !", weak, "A".repeat(200))) {
+            assertThatThrownBy(() -> accounts.enrollTotp(session.authenticated(), secret, "123456"))
+                    .as(String.valueOf(secret))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the secret must be base32 of 128 to 512 bits");
+        }
+        assertThat(store.admins().find(TENANT, alice.id())).contains(alice);
+    }
+
+    @Test
+    void enrollTotpWhenEnrolledAlreadyThenIllegalStateAndTheFirstSecretStays() {
+        String first = Totp.generateSecret();
+        Admin carol = addAdmin(TENANT, "carol", first);
+        LoginResult.Success session = (LoginResult.Success) accounts.login(TENANT, "carol", PASSWORD.toCharArray(),
+                currentCode(first, node.clock.instant()), ADDRESS, null);
+        String second = accounts.beginTotpEnrollment();
+
+        assertThatThrownBy(() -> accounts.enrollTotp(session.authenticated(), second,
+                currentCode(second, node.clock.instant())))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(store.admins().find(TENANT, carol.id()).orElseThrow().totpSecret()).isEqualTo(first);
+    }
+
+    @Test
+    void disableTotpWhenPasswordRightThenRemovedAuditedAndSignInNeedsNoCode() {
+        String secret = Totp.generateSecret();
+        Admin carol = addAdmin(TENANT, "carol", secret);
+        LoginResult.Success session = (LoginResult.Success) accounts.login(TENANT, "carol", PASSWORD.toCharArray(),
+                currentCode(secret, node.clock.instant()), ADDRESS, null);
+
+        Admin disabled = accounts.disableTotp(session.authenticated(), PASSWORD.toCharArray());
+
+        assertThat(disabled.totpSecret()).isNull();
+        assertThat(store.admins().find(TENANT, carol.id())).contains(disabled);
+        AuditEvent event = auditLog().getFirst();
+        assertThat(event.action()).isEqualTo("admin.totp_disable");
+        assertThat(event.actorId()).isEqualTo(carol.id());
+        assertThat(event.before()).contains("\"totp_enrolled\":true");
+        assertThat(event.after()).contains("\"totp_enrolled\":false");
+        assertThat(everything(event)).doesNotContain(secret).doesNotContain(PASSWORD);
+        assertThat(login("carol", PASSWORD)).isInstanceOf(LoginResult.Success.class);
+    }
+
+    @Test
+    void disableTotpWhenPasswordWrongThenIllegalArgumentCountedAndNothingChanges() {
+        String secret = Totp.generateSecret();
+        Admin carol = addAdmin(TENANT, "carol", secret);
+        LoginResult.Success session = (LoginResult.Success) accounts.login(TENANT, "carol", PASSWORD.toCharArray(),
+                currentCode(secret, node.clock.instant()), ADDRESS, null);
+
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> accounts.disableTotp(session.authenticated(), "wrong password".toCharArray()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("current password is wrong");
+        }
+        assertThatThrownBy(() -> accounts.disableTotp(session.authenticated(), PASSWORD.toCharArray()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("too many wrong passwords");
+
+        assertThat(store.admins().find(TENANT, carol.id())).contains(carol);
+        assertThat(audited("admin.totp_disable")).isEmpty();
+    }
+
+    @Test
+    void disableTotpWhenNoneEnrolledThenIllegalState() {
+        LoginResult.Success session = loginAlice();
+
+        assertThatThrownBy(() -> accounts.disableTotp(session.authenticated(), PASSWORD.toCharArray()))
+                .isInstanceOf(IllegalStateException.class).hasMessage("no second factor is enrolled");
     }
 
     // resolve

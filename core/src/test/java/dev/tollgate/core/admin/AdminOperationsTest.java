@@ -70,6 +70,11 @@ class AdminOperationsTest {
             }
 
             @Override
+            public long count(TenantId tenant, Filter filter) {
+                return delegate.audit().count(tenant, filter);
+            }
+
+            @Override
             public long[] issuedPerBucket(TenantId tenant, ClientId client, Instant from, Instant to,
                                           Duration bucket) {
                 return delegate.audit().issuedPerBucket(tenant, client, from, to, bucket);
@@ -241,6 +246,7 @@ class AdminOperationsTest {
                 () -> ops.createAdmin(outsider, TENANT, "eve", AdminRole.ADMIN, null),
                 () -> ops.updateAdmin(outsider, TENANT, root.id(), AdminRole.ADMIN, null),
                 () -> ops.deleteAdmin(outsider, TENANT, root.id()),
+                () -> ops.resetTotp(outsider, TENANT, root.id()),
                 () -> ops.listUsers(outsider, TENANT, 0, 10),
                 () -> ops.createUser(outsider, TENANT, "eve", "eve@example.com", null, null),
                 () -> ops.deleteUser(outsider, TENANT, UUID.randomUUID().toString()),
@@ -278,6 +284,7 @@ class AdminOperationsTest {
                 () -> ops.createAdmin(noAdmins, TENANT, "eve", AdminRole.ADMIN, null),
                 () -> ops.updateAdmin(noAdmins, TENANT, root.id(), AdminRole.ADMIN, null),
                 () -> ops.deleteAdmin(noAdmins, TENANT, root.id()),
+                () -> ops.resetTotp(noAdmins, TENANT, root.id()),
                 () -> ops.listUsers(noUsers, TENANT, 0, 10),
                 () -> ops.createUser(noUsers, TENANT, "eve", "eve@example.com", null, null),
                 () -> ops.deleteUser(noUsers, TENANT, UUID.randomUUID().toString()),
@@ -837,6 +844,54 @@ class AdminOperationsTest {
         assertThat(store.admins().find(OTHER, theirs.id())).isPresent();
     }
 
+    @Test
+    void resetTotpRemovesAnotherAdminsSecondFactorAndAuditsWithoutTheSecret() {
+        String secret = Totp.generateSecret();
+        Admin eve = ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
+        store.admins().update(eve.withTotpSecret(secret, START));
+        clock.advance(Duration.ofMinutes(1));
+
+        Admin reset = ops.resetTotp(rootActor, TENANT, eve.id());
+
+        assertThat(reset.totpSecret()).isNull();
+        assertThat(reset.updatedAt()).isEqualTo(clock.instant());
+        assertThat(store.admins().find(TENANT, eve.id())).contains(reset);
+        AuditEvent event = lastEvent();
+        assertThat(event.action()).isEqualTo("admin.totp_reset");
+        assertThat(event.actorId()).isEqualTo(root.id());
+        assertThat(event.target()).isEqualTo(eve.id());
+        assertThat(json(event.before())).containsEntry("totp_enrolled", true);
+        assertThat(json(event.after())).containsEntry("totp_enrolled", false);
+        assertThat(event.before() + event.after()).doesNotContain(secret);
+    }
+
+    @Test
+    void resetTotpWhenOneselfThenIllegalStateAndTheSecondFactorStays() {
+        Admin enrolled = root.withTotpSecret(Totp.generateSecret(), START);
+        store.admins().update(enrolled);
+
+        assertThatThrownBy(() -> ops.resetTotp(rootActor, TENANT, root.id()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("with their password");
+        assertThat(store.admins().find(TENANT, root.id())).contains(enrolled);
+    }
+
+    @Test
+    void resetTotpWhenNoneEnrolledThenIllegalState() {
+        Admin eve = ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
+
+        assertThatThrownBy(() -> ops.resetTotp(rootActor, TENANT, eve.id()))
+                .isInstanceOf(IllegalStateException.class).hasMessage("admin eve has no second factor");
+    }
+
+    @Test
+    void resetTotpWhenAnotherTenantsAdminThenNotFound() {
+        Admin theirs = ops.createAdmin(outsider, OTHER, "theirs", AdminRole.ADMIN, null).admin();
+        store.admins().update(theirs.withTotpSecret(Totp.generateSecret(), START));
+
+        assertThatThrownBy(() -> ops.resetTotp(cli, TENANT, theirs.id())).isInstanceOf(NotFoundException.class);
+        assertThat(store.admins().find(OTHER, theirs.id()).orElseThrow().totpSecret()).isNotNull();
+    }
+
     // Users
 
     @Test
@@ -906,7 +961,7 @@ class AdminOperationsTest {
     // Audit
 
     @Test
-    void auditPagesNewestFirstAndTotalSaysWhetherThereIsMore() {
+    void auditPagesNewestFirstWithTheExactTotalOnEveryPage() {
         for (int i = 0; i < 5; i++) {
             clock.advance(Duration.ofSeconds(1));
             ops.createScope(cli, TENANT, new ScopeDefinition(new ScopeName("s" + i), ""));
@@ -915,11 +970,28 @@ class AdminOperationsTest {
 
         Page<AuditEvent> first = ops.audit(auditor, TENANT, null, 0, 2);
         Page<AuditEvent> last = ops.audit(auditor, TENANT, AuditRepository.Filter.ALL, 4, 2);
+        Page<AuditEvent> past = ops.audit(auditor, TENANT, AuditRepository.Filter.ALL, 10, 2);
 
         assertThat(first.items()).extracting(AuditEvent::target).containsExactly("s4", "s3");
-        assertThat(first.total()).isEqualTo(3);
+        assertThat(first.total()).isEqualTo(5);
         assertThat(last.items()).extracting(AuditEvent::target).containsExactly("s0");
         assertThat(last.total()).isEqualTo(5);
+        assertThat(past.items()).isEmpty();
+        assertThat(past.total()).isEqualTo(5);
+    }
+
+    @Test
+    void auditTotalCountsOnlyWhatTheFilterMatches() {
+        for (int i = 0; i < 3; i++) {
+            ops.createScope(cli, TENANT, new ScopeDefinition(new ScopeName("s" + i), ""));
+        }
+        createClient("Billing");
+
+        Page<AuditEvent> page = ops.audit(cli, TENANT, new AuditRepository.Filter(null, null, "scope.", null, null),
+                0, 2);
+
+        assertThat(page.items()).hasSize(2);
+        assertThat(page.total()).isEqualTo(3);
     }
 
     @Test

@@ -66,6 +66,11 @@ class AuditWriterTest {
         }
 
         @Override
+        public long count(TenantId tenant, Filter filter) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public long[] issuedPerBucket(TenantId tenant, ClientId client, Instant from, Instant to, Duration bucket) {
             throw new UnsupportedOperationException();
         }

@@ -50,6 +50,11 @@ final class InMemoryAuditRepository implements AuditRepository {
     }
 
     @Override
+    public synchronized long count(TenantId tenant, Filter filter) {
+        return events.stream().filter(e -> e.tenantId().equals(tenant) && matches(e, filter)).count();
+    }
+
+    @Override
     public synchronized long[] issuedPerBucket(TenantId tenant, ClientId client, Instant from, Instant to,
                                                Duration bucket) {
         long[] counts = new long[bucketCount(from, to, bucket)];
