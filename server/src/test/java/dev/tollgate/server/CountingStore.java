@@ -1,5 +1,8 @@
 package dev.tollgate.server;
 
+import dev.tollgate.core.store.AdminRepository;
+import dev.tollgate.core.store.AdminSessionRepository;
+import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.core.store.ClientRepository;
 import dev.tollgate.core.store.InstallationRepository;
 import dev.tollgate.core.store.RevocationRepository;
@@ -34,6 +37,9 @@ final class CountingStore implements Store {
     private final InstallationRepository installation;
     private final UserRepository users;
     private final RevocationRepository revocations;
+    private final AdminRepository admins;
+    private final AdminSessionRepository adminSessions;
+    private final AuditRepository audit;
     private volatile boolean down;
 
     CountingStore(Store delegate) {
@@ -45,6 +51,9 @@ final class CountingStore implements Store {
         this.installation = counting(InstallationRepository.class, "installation", delegate.installation());
         this.users = counting(UserRepository.class, "users", delegate.users());
         this.revocations = counting(RevocationRepository.class, "revocations", delegate.revocations());
+        this.admins = counting(AdminRepository.class, "admins", delegate.admins());
+        this.adminSessions = counting(AdminSessionRepository.class, "adminSessions", delegate.adminSessions());
+        this.audit = counting(AuditRepository.class, "audit", delegate.audit());
     }
 
     /** While down, every repository call and transaction throws {@link StoreException}. */
@@ -121,6 +130,21 @@ final class CountingStore implements Store {
     @Override
     public RevocationRepository revocations() {
         return revocations;
+    }
+
+    @Override
+    public AdminRepository admins() {
+        return admins;
+    }
+
+    @Override
+    public AdminSessionRepository adminSessions() {
+        return adminSessions;
+    }
+
+    @Override
+    public AuditRepository audit() {
+        return audit;
     }
 
     @Override

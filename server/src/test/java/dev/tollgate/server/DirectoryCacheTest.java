@@ -97,14 +97,16 @@ class DirectoryCacheTest {
 
         assertThat(issue(client).indicatesSuccess()).isTrue();
         // The first request looks up what it needs once.
-        assertThat(store.counts()).isEqualTo(Map.of("tenants.find", 1, "clients.find", 1, "keys.list", 1));
+        assertThat(reads(store.counts())).isEqualTo(Map.of("tenants.find", 1, "clients.find", 1, "keys.list", 1));
+        // The one write: the token.issued audit event, group-committed.
+        assertThat(store.counts()).containsEntry("audit.append", 1);
         store.resetCounts();
 
         for (int i = 0; i < 50; i++) {
             assertThat(issue(client).indicatesSuccess()).isTrue();
         }
 
-        assertThat(store.counts()).isEmpty();
+        assertThat(reads(store.counts())).isEmpty();
     }
 
     @Test
@@ -119,7 +121,8 @@ class DirectoryCacheTest {
             TokenResponse response = issue(client);
             assertThat(response.indicatesSuccess()).as("token %d while the store is down", i).isTrue();
         }
-        assertThat(store.counts()).isEmpty();
+        // Only the audit tried (and failed) to write: an outage costs the audit of these tokens, not the tokens.
+        assertThat(reads(store.counts())).isEmpty();
         // A client not seen before needs the store, and does not get a token while it is down.
         HttpResponse<String> unknown = post(tokenEndpoint(TENANT), microservice.client().clientId().value(),
                 microservice.secret().reveal());
@@ -293,5 +296,12 @@ class DirectoryCacheTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Store calls other than the token audit's writes, which every issued token makes by design. */
+    private static Map<String, Integer> reads(Map<String, Integer> counts) {
+        Map<String, Integer> reads = new java.util.TreeMap<>(counts);
+        reads.keySet().removeIf(name -> name.startsWith("audit."));
+        return reads;
     }
 }

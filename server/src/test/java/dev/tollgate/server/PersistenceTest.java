@@ -5,6 +5,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientWithSecret;
+import dev.tollgate.core.admin.TenantAdministration;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.key.KeyState;
 import dev.tollgate.core.key.SigningKey;
@@ -125,7 +126,7 @@ class PersistenceTest {
         assertThat(server.app().tenants().list()).hasSize(tenants.size());
         assertThat(server.app().clients().list(TENANT)).isEqualTo(clients);
         assertThat(server.app().keys().list(TENANT)).isEqualTo(keys);
-        assertThat(server.app().scopes().list(TENANT)).hasSize(2);
+        assertThat(server.app().scopes().list(TENANT)).hasSize(TenantAdministration.BUILTIN_SCOPES.size() + TenantAdministration.ADMIN_SCOPES.size());
         // The secrets printed at the first start still work: the secret-hashing key was kept too.
         for (ClientWithSecret builtin : List.of(server.defaultClient(), server.microserviceClient())) {
             assertThat(springDecoder(server.issuer() + "/api").decode(NimbusClient.accessToken(server.tokenEndpoint(),

@@ -6,6 +6,10 @@ import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.tollgate.core.cache.Directory;
+import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.revocation.Revocations;
+import dev.tollgate.verifier.Principal;
+import java.time.Instant;
 import dev.tollgate.verifier.RevocationCheck;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.tenant.TenantId;
@@ -24,10 +28,10 @@ import java.util.function.Function;
  * come from this process's {@link Directory} instead of over HTTP: the same keys the JWKS
  * endpoint publishes, without a request to ourselves.
  */
-final class TenantVerifiers {
+public final class TenantVerifiers {
 
     /** The built-in APIs' audience for a tenant; see {@code TokenPolicy.defaultAudience}. */
-    static String audience(String issuer) {
+    public static String audience(String issuer) {
         return issuer + "/api";
     }
 
@@ -50,15 +54,26 @@ final class TenantVerifiers {
     private final RevocationCheck revocations;
     private final ConcurrentHashMap<Key, TokenVerifier> verifiers = new ConcurrentHashMap<>();
 
-    TenantVerifiers(Directory directory, Function<TenantId, String> issuers, Clock clock, RevocationCheck revocations) {
+    public TenantVerifiers(Directory directory, Function<TenantId, String> issuers, Clock clock,
+                           Revocations revocations) {
         this.directory = directory;
         this.issuers = issuers;
         this.clock = clock;
-        this.revocations = revocations;
+        this.revocations = principal -> isRevoked(revocations, principal);
+    }
+
+    /** RFC 7009 revocations, by jti or client-wide; kept in memory by {@link Revocations}, so no store call. */
+    private static boolean isRevoked(Revocations revocations, Principal principal) {
+        TenantId tenant = TenantId.of(principal.tenant());
+        if (!ClientId.isValid(principal.clientId()) || !(principal.claims().get("iat") instanceof Number iat)) {
+            return true;
+        }
+        return revocations.isRevoked(tenant, new ClientId(principal.clientId()), principal.jti(),
+                Instant.ofEpochSecond(iat.longValue()));
     }
 
     /** The tenant's verifier; empty when no such tenant exists. */
-    Optional<TokenVerifier> forTenant(TenantId tenant) {
+    public Optional<TokenVerifier> forTenant(TenantId tenant) {
         if (directory.tenant(tenant).isEmpty()) {
             return Optional.empty();
         }

@@ -11,12 +11,13 @@ import dev.tollgate.core.store.UserRepository;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.user.User;
 import dev.tollgate.core.user.UserValidation;
-import dev.tollgate.server.http.HttpFailure;
-import dev.tollgate.server.http.RequestBody;
 import dev.tollgate.verifier.Principal;
 import dev.tollgate.verifier.Reason;
 import dev.tollgate.verifier.TokenVerifier;
 import dev.tollgate.verifier.Verification;
+import dev.tollgate.server.api.JsonApi.Refusal;
+
+import static dev.tollgate.server.api.JsonApi.*;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -78,7 +79,7 @@ public final class UsersEndpoint {
 
     public UsersEndpoint(Directory directory, UserRepository users, Revocations revocations,
                          Function<TenantId, String> issuers, Clock clock) {
-        this.verifiers = new TenantVerifiers(directory, issuers, clock, this::isRevoked);
+        this.verifiers = new TenantVerifiers(directory, issuers, clock, revocations);
         this.directory = directory;
         this.users = users;
         this.revocations = revocations;
@@ -126,13 +127,13 @@ public final class UsersEndpoint {
     public void pam(ServerRequest request, ServerResponse response) {
         handle(request, response, Set.of(Method.GET, Method.POST), () -> {
             Method method = request.prologue().method();
-            String token = bearerToken(request);
+            String token = bearerToken(request, REALM);
             String scope = method == Method.GET ? READ : WRITE;
             // The unverified customer_id only chooses which tenant's verifier checks the token; the
             // verifier then pins that tenant, so a forged customer_id fails the signature or issuer check.
             TenantId tenant = claimedTenant(token)
                     .orElseThrow(() -> unauthorized(new Verification.Invalid(Reason.MALFORMED,
-                            "token names no tenant of this server", Set.of(scope))));
+                            "token names no tenant of this server", Set.of(scope)), REALM));
             authorize(token, tenant, scope);
             if (method == Method.GET) {
                 list(request, response, tenant);
@@ -184,7 +185,7 @@ public final class UsersEndpoint {
     }
 
     private void create(ServerRequest request, ServerResponse response, TenantId tenant) {
-        Map<String, Object> json = jsonBody(request, Set.of("application/json"));
+        Map<String, Object> json = jsonBody(request, Set.of("application/json"), MAX_BODY_BYTES);
         Map<String, String> fields = new LinkedHashMap<>();
         Map<String, String> values = strings(json, fields);
         User user = validated(fields, values, v -> User.create(tenant, v.get(UserValidation.USERNAME),
@@ -202,7 +203,7 @@ public final class UsersEndpoint {
     /** PUT replaces every field (an absent name becomes null); PATCH (RFC 7396) changes the fields given. */
     private void update(ServerRequest request, ServerResponse response, User existing, boolean patch) {
         Map<String, Object> json = jsonBody(request, patch
-                ? Set.of("application/json", "application/merge-patch+json") : Set.of("application/json"));
+                ? Set.of("application/json", "application/merge-patch+json") : Set.of("application/json"), MAX_BODY_BYTES);
         Map<String, String> fields = new LinkedHashMap<>();
         Map<String, String> values = strings(json, fields);
         if (patch) {
@@ -234,7 +235,7 @@ public final class UsersEndpoint {
     // ---------------------------------------------------------------- authorization
 
     private TenantId authorizeInPathTenant(ServerRequest request, String scope) {
-        String token = bearerToken(request);
+        String token = bearerToken(request, REALM);
         String raw = request.path().pathParameters().first("tenant").orElse("");
         if (!TenantId.isValid(raw) || directory.tenant(TenantId.of(raw)).isEmpty()) {
             throw new Refusal(404, "not_found", "unknown tenant", null, null);
@@ -252,54 +253,10 @@ public final class UsersEndpoint {
     private void authorize(String token, TenantId tenant, String scope) {
         TokenVerifier verifier = verifiers.forTenant(tenant)
                 .orElseThrow(() -> unauthorized(new Verification.Invalid(Reason.MALFORMED,
-                        "token names no tenant of this server", Set.of(scope))));
+                        "token names no tenant of this server", Set.of(scope)), REALM));
         if (verifier.verify(token, Set.of(scope)) instanceof Verification.Invalid invalid) {
-            throw unauthorized(invalid);
+            throw unauthorized(invalid, REALM);
         }
-    }
-
-    /** RFC 7009 revocations, by jti or client-wide; kept in memory by {@link Revocations}, so no store call. */
-    private boolean isRevoked(Principal principal) {
-        TenantId tenant = TenantId.of(principal.tenant());
-        if (!ClientId.isValid(principal.clientId()) || !(principal.claims().get("iat") instanceof Number iat)) {
-            return true;
-        }
-        return revocations.isRevoked(tenant, new ClientId(principal.clientId()), principal.jti(),
-                Instant.ofEpochSecond(iat.longValue()));
-    }
-
-    /**
-     * RFC 6750 §2.1, and the reference's {@code Authorize} header. §2: a client uses one method
-     * only, so two different tokens are an invalid_request rather than a guess at which one counts.
-     */
-    private static String bearerToken(ServerRequest request) {
-        List<String> authorization = request.headers().values(HeaderNames.AUTHORIZATION);
-        List<String> authorize = request.headers().values(AUTHORIZE);
-        if (authorization.size() > 1 || authorize.size() > 1) {
-            throw invalidRequest("more than one Authorization or Authorize header");
-        }
-        String fromAuthorization = authorization.isEmpty() ? null : bearerValue(authorization.get(0));
-        String fromAuthorize = authorize.isEmpty() ? null : bearerValue(authorize.get(0));
-        if (fromAuthorization != null && fromAuthorize != null && !fromAuthorization.equals(fromAuthorize)) {
-            throw invalidRequest("Authorization and Authorize carry different tokens");
-        }
-        String token = fromAuthorization != null ? fromAuthorization : fromAuthorize;
-        if (token == null) {
-            // RFC 6750 §3.1: no authentication information, so no error code; just the challenge.
-            throw new Refusal(401, null, "a bearer token is required (Authorization: Bearer <token>)",
-                    "Bearer realm=\"" + REALM + "\"", null);
-        }
-        return token;
-    }
-
-    /** The token of a {@code Bearer} credential (scheme case-insensitive, RFC 7235 §2.1); null for other schemes. */
-    private static String bearerValue(String header) {
-        String value = header.strip();
-        if (value.length() < 7 || !value.substring(0, 7).equalsIgnoreCase("Bearer ")) {
-            return null;
-        }
-        String token = value.substring(7).strip();
-        return token.isEmpty() ? null : token;
     }
 
     private Optional<TenantId> claimedTenant(String token) {
@@ -312,49 +269,6 @@ public final class UsersEndpoint {
             // Not a JWT: no tenant to choose.
         }
         return Optional.empty();
-    }
-
-    private static Refusal unauthorized(Verification.Invalid invalid) {
-        Reason reason = invalid.reason();
-        String error = reason.error() != null ? reason.error() : "temporarily_unavailable";
-        return new Refusal(reason.httpStatus(), error, invalid.description(), invalid.wwwAuthenticate(REALM), null);
-    }
-
-    private static Refusal invalidRequest(String description) {
-        // RFC 6750 §3.1: invalid_request is 400, and the challenge says so.
-        return new Refusal(400, "invalid_request", description,
-                "Bearer realm=\"" + REALM + "\", error=\"invalid_request\", error_description=\"" + description + "\"",
-                null);
-    }
-
-    // ---------------------------------------------------------------- request bodies
-
-    private static Map<String, Object> jsonBody(ServerRequest request, Set<String> mediaTypes) {
-        String contentType = request.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
-        String[] parts = contentType.toLowerCase(Locale.ROOT).split(";");
-        boolean utf8 = true;
-        for (int i = 1; i < parts.length; i++) {
-            String[] parameter = parts[i].strip().split("=", 2);
-            if (parameter[0].strip().equals("charset")
-                    && (parameter.length < 2 || !parameter[1].strip().replace("\"", "").equals("utf-8"))) {
-                utf8 = false;
-            }
-        }
-        if (!mediaTypes.contains(parts[0].strip()) || !utf8) {
-            throw new Refusal(415, "invalid_request", "Content-Type must be " + String.join(" or ", mediaTypes)
-                    + " (UTF-8)", null, null);
-        }
-        String body;
-        try {
-            body = RequestBody.read(request, MAX_BODY_BYTES);
-        } catch (HttpFailure e) {
-            throw new Refusal(e.error().getHTTPStatusCode(), "invalid_request", e.error().getDescription(), null, null);
-        }
-        try {
-            return JSONObjectUtils.parse(body);
-        } catch (ParseException e) {
-            throw new Refusal(400, "invalid_request", "body is not a JSON object", null, null);
-        }
     }
 
     /**
@@ -391,50 +305,6 @@ public final class UsersEndpoint {
         return build.apply(values);
     }
 
-    private static Map<String, String> singleValued(ServerRequest request) {
-        Map<String, String> query = new LinkedHashMap<>();
-        for (String name : request.query().names()) {
-            List<String> values = request.query().all(name);
-            if (values.size() > 1) {
-                throw invalidFields("invalid query parameters", Map.of(printable(name), "repeated"));
-            }
-            query.put(name, values.isEmpty() ? "" : values.get(0));
-        }
-        return query;
-    }
-
-    private static int number(Map<String, String> query, String name, int absent, int min, int max,
-                              Map<String, String> fields) {
-        String raw = query.get(name);
-        if (raw == null) {
-            return absent;
-        }
-        try {
-            int value = Integer.parseInt(raw);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        fields.put(name, "must be a whole number from " + min + (max == Integer.MAX_VALUE ? " up" : " to " + max));
-        return absent;
-    }
-
-    /** A client-chosen name echoed back: only printable ASCII, and not too much of it. */
-    private static String printable(String name) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < name.length() && out.length() < 64; i++) {
-            char c = name.charAt(i);
-            out.append(c >= 0x20 && c <= 0x7E ? c : '?');
-        }
-        return out.toString();
-    }
-
-    private static Refusal invalidFields(String description, Map<String, String> fields) {
-        return new Refusal(400, "invalid_request", description, null, fields);
-    }
-
     private static Refusal usernameTaken() {
         return new Refusal(409, "conflict", "username is already taken in this tenant", null,
                 Map.of(UserValidation.USERNAME, "already taken"));
@@ -452,61 +322,5 @@ public final class UsersEndpoint {
         json.put("created_at", user.createdAt().toString());
         json.put("updated_at", user.updatedAt().toString());
         return json;
-    }
-
-    private static void sendJson(ServerResponse response, int status, Map<String, Object> body) {
-        response.status(Status.create(status));
-        response.header(HeaderNames.CONTENT_TYPE, JSON);
-        // Users are personal data: no shared cache keeps them (RFC 9111 §5.2.2.5).
-        response.header(HeaderNames.CACHE_CONTROL, "no-store");
-        response.send(JSONValue.toJSONString(body).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private interface Work {
-        void run();
-    }
-
-    private static void handle(ServerRequest request, ServerResponse response, Set<Method> allowed, Work work) {
-        if (!allowed.contains(request.prologue().method())) {
-            response.header(HeaderNames.ALLOW, String.join(", ", allowed.stream().map(Method::text).sorted().toList()));
-            sendJson(response, 405, error("invalid_request", "method not allowed", null));
-            return;
-        }
-        try {
-            work.run();
-        } catch (Refusal refusal) {
-            if (refusal.challenge != null) {
-                response.header(HeaderNames.WWW_AUTHENTICATE, refusal.challenge);
-            }
-            sendJson(response, refusal.status, error(refusal.error, refusal.getMessage(), refusal.fields));
-        }
-    }
-
-    private static Map<String, Object> error(String code, String description, Map<String, String> fields) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        if (code != null) {
-            body.put("error", code);
-        }
-        body.put("error_description", description);
-        if (fields != null) {
-            body.put("fields", new LinkedHashMap<>(fields));
-        }
-        return body;
-    }
-
-    /** A request answered with an error; thrown out of the operation to {@link #handle}. */
-    private static final class Refusal extends RuntimeException {
-        final int status;
-        final String error;
-        final String challenge;
-        final Map<String, String> fields;
-
-        Refusal(int status, String error, String description, String challenge, Map<String, String> fields) {
-            super(description, null, false, false);
-            this.status = status;
-            this.error = error;
-            this.challenge = challenge;
-            this.fields = fields;
-        }
     }
 }

@@ -1,7 +1,9 @@
 package dev.tollgate.server.cli;
 
 import dev.tollgate.core.admin.ClientAdministration;
+import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.ClientSpec;
+import dev.tollgate.core.admin.ClientUpdate;
 import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
@@ -62,7 +64,7 @@ final class ClientCommand {
         @Override
         void run(Tollgate app, PrintWriter out) {
             ScopeSet scopeSet = ScopeSet.of(scopes.toArray(String[]::new));
-            ClientWithSecret created = app.clients().create(TenantId.of(tenant), new ClientSpec(name, scopeSet, null,
+            ClientWithSecret created = app.adminOperations().createClient(Actor.cli(TenantId.of(tenant)), TenantId.of(tenant), new ClientSpec(name, scopeSet, null,
                     audiences, authorities, ttl == null ? null : Duration.ofSeconds(ttl)));
             print(out, created.client());
             out.println("client_secret: " + created.secret().reveal() + "   (shown only now)");
@@ -100,7 +102,7 @@ final class ClientCommand {
 
         @Override
         void run(Tollgate app, PrintWriter out) {
-            ClientWithSecret rotated = app.clients().rotateSecret(tenant(), clientId(), overlap);
+            ClientWithSecret rotated = app.adminOperations().rotateSecret(Actor.cli(tenant()), tenant(), clientId(), overlap);
             print(out, rotated.client());
             out.println("client_secret: " + rotated.secret().reveal() + "   (shown only now)");
         }
@@ -110,7 +112,8 @@ final class ClientCommand {
     static final class Disable extends OneClient {
         @Override
         void run(Tollgate app, PrintWriter out) {
-            print(out, app.clients().setEnabled(tenant(), clientId(), false));
+            print(out, app.adminOperations().updateClient(Actor.cli(tenant()), tenant(), clientId(),
+                    new ClientUpdate(null, null, null, null, null, null, false)));
         }
     }
 
@@ -118,7 +121,8 @@ final class ClientCommand {
     static final class Enable extends OneClient {
         @Override
         void run(Tollgate app, PrintWriter out) {
-            print(out, app.clients().setEnabled(tenant(), clientId(), true));
+            print(out, app.adminOperations().updateClient(Actor.cli(tenant()), tenant(), clientId(),
+                    new ClientUpdate(null, null, null, null, null, null, true)));
         }
     }
 
@@ -127,7 +131,7 @@ final class ClientCommand {
     static final class Delete extends OneClient {
         @Override
         void run(Tollgate app, PrintWriter out) {
-            app.clients().delete(tenant(), clientId());
+            app.adminOperations().deleteClient(Actor.cli(tenant()), tenant(), clientId());
             out.println("deleted " + clientId);
         }
     }

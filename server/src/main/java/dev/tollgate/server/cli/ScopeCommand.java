@@ -1,5 +1,6 @@
 package dev.tollgate.server.cli;
 
+import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.scope.ScopeName;
 import dev.tollgate.core.tenant.TenantId;
@@ -26,7 +27,8 @@ final class ScopeCommand {
 
         @Override
         void run(Tollgate app, PrintWriter out) {
-            app.scopes().create(TenantId.of(tenant), new ScopeDefinition(new ScopeName(name), description));
+            app.adminOperations().createScope(Actor.cli(TenantId.of(tenant)), TenantId.of(tenant),
+                    new ScopeDefinition(new ScopeName(name), description));
             out.println("created scope " + name);
         }
     }
