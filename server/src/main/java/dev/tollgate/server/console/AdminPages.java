@@ -1,0 +1,126 @@
+package dev.tollgate.server.console;
+
+import dev.tollgate.core.admin.Admin;
+import dev.tollgate.core.admin.AdminAccounts.AdminWithPassword;
+import dev.tollgate.core.admin.AdminOperations;
+import dev.tollgate.core.admin.AdminRole;
+import dev.tollgate.core.admin.Capability;
+import io.helidon.http.Status;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Settings → Admins: who may sign in to this tenant's console, and with which capabilities. */
+final class AdminPages {
+
+    private final AdminOperations operations;
+    private final Views views;
+
+    AdminPages(AdminOperations operations, Views views) {
+        this.operations = operations;
+        this.views = views;
+    }
+
+    void list(Visit visit) {
+        render(visit, Status.OK_200, "", AdminRole.ADDITIONAL_ADMIN, Set.of(), null);
+    }
+
+    private void render(Visit visit, Status status, String username, AdminRole role, Set<Capability> capabilities,
+                        String error) {
+        List<Admin> admins = operations.listAdmins(visit.actor, visit.tenant());
+        views.send(visit.response, status, "admins", visit.frame("Admins", Frame.Section.ADMINS).withError(error),
+                "admins", admins, "self", visit.who.admin().id(), "username", username, "role", role,
+                "capabilities", capabilities, "allCapabilities", List.of(Capability.values()));
+    }
+
+    void create(Visit visit) {
+        String username = visit.form.value("username").strip();
+        AdminRole role = AdminRole.ADDITIONAL_ADMIN;
+        Set<Capability> capabilities = Set.of();
+        AdminWithPassword created;
+        try {
+            role = role(visit.form.value("role"));
+            capabilities = capabilities(visit.form.values("capability"));
+            if (!Admin.isValidUsername(username)) {
+                throw new IllegalArgumentException(
+                        "A username is 1-64 characters: letters, digits, '.', '_', '@' or '-'.");
+            }
+            created = operations.createAdmin(visit.actor, visit.tenant(), username, role, capabilities);
+        } catch (RuntimeException e) {
+            Failure failure = Failure.of(e);
+            render(visit, failure.status(), username, role, capabilities, failure.message());
+            return;
+        }
+        // Shown once, in this response; the admin must replace it at first sign-in.
+        views.send(visit.response, Status.CREATED_201, "adminCreated",
+                visit.frame("Admin created", Frame.Section.ADMINS),
+                "admin", created.admin(), "password", created.password());
+    }
+
+    void detail(Visit visit) {
+        renderDetail(visit, Status.OK_200, null);
+    }
+
+    private void renderDetail(Visit visit, Status status, String error) {
+        Admin admin = operations.getAdmin(visit.actor, visit.tenant(), visit.path("id"));
+        views.send(visit.response, status, "admin",
+                visit.frame(admin.username(), Frame.Section.ADMINS).withError(error),
+                "admin", admin, "self", visit.who.admin().id().equals(admin.id()),
+                "allCapabilities", List.of(Capability.values()));
+    }
+
+    void update(Visit visit) {
+        String id = visit.path("id");
+        try {
+            operations.updateAdmin(visit.actor, visit.tenant(), id, role(visit.form.value("role")),
+                    capabilities(visit.form.values("capability")));
+        } catch (RuntimeException e) {
+            Failure failure = Failure.of(e);
+            renderDetail(visit, failure.status(), failure.message());
+            return;
+        }
+        Views.redirect(visit.response, "/console/admins/" + id + "?done=admin-updated");
+    }
+
+    void delete(Visit visit) {
+        String id = visit.path("id");
+        try {
+            operations.deleteAdmin(visit.actor, visit.tenant(), id);
+        } catch (RuntimeException e) {
+            Failure failure = Failure.of(e);
+            renderDetail(visit, failure.status(), failure.message());
+            return;
+        }
+        Views.redirect(visit.response, "/console/admins?done=admin-deleted");
+    }
+
+    void resetTotp(Visit visit) {
+        String id = visit.path("id");
+        try {
+            operations.resetTotp(visit.actor, visit.tenant(), id);
+        } catch (RuntimeException e) {
+            Failure failure = Failure.of(e);
+            renderDetail(visit, failure.status(), failure.message());
+            return;
+        }
+        Views.redirect(visit.response, "/console/admins/" + id + "?done=totp-reset");
+    }
+
+    private static AdminRole role(String value) {
+        return switch (value) {
+            case "admin" -> AdminRole.ADMIN;
+            case "additional_admin" -> AdminRole.ADDITIONAL_ADMIN;
+            default -> throw new IllegalArgumentException("Choose a role.");
+        };
+    }
+
+    private static Set<Capability> capabilities(List<String> values) {
+        Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
+        for (String value : values) {
+            capabilities.add(Capability.fromWireName(value)
+                    .orElseThrow(() -> new IllegalArgumentException("Unknown capability: " + value)));
+        }
+        return capabilities;
+    }
+}

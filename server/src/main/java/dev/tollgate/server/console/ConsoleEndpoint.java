@@ -1,0 +1,482 @@
+package dev.tollgate.server.console;
+
+import dev.tollgate.core.admin.Admin;
+import dev.tollgate.core.admin.AdminAccounts;
+import dev.tollgate.core.admin.AdminAccounts.Authenticated;
+import dev.tollgate.core.admin.AdminAccounts.LoginResult;
+import dev.tollgate.core.admin.AdminOperations;
+import dev.tollgate.core.admin.Capability;
+import dev.tollgate.core.admin.ForbiddenException;
+import dev.tollgate.core.admin.NotFoundException;
+import dev.tollgate.core.store.DuplicateException;
+import dev.tollgate.core.store.StoreException;
+import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.server.admin.SessionCookie;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The web console at {@code /console}: server-rendered pages (jte, every value escaped) over the
+ * same policy as the admin API, {@link AdminAccounts} for sessions and {@link AdminOperations} for
+ * every change, so people get exactly the capability checks and audit records programs get.
+ *
+ * <pre>
+ * GET  /console                          → the first page the admin may use, or the login form
+ * GET  /console/login, POST /console/login, POST /console/logout
+ * GET  /console/password, POST /console/password      (forced after a generated password)
+ * GET  /console/account/totp, POST /console/account/totp (enrol), POST /console/account/totp/disable
+ * GET  /console/clients?q=&amp;page=         list;  GET /console/clients/new  form;  POST the same  create
+ * GET  /console/clients/{id}             details and 24-hour chart;  POST …/scopes …/settings …/rotate
+ *                                        …/end-previous …/enabled;  GET|POST …/delete (confirmation)
+ * GET  /console/scopes, POST /console/scopes, POST /console/scopes/describe, POST /console/scopes/delete
+ * GET  /console/admins, POST /console/admins, GET|POST /console/admins/{id}, POST /console/admins/{id}/delete,
+ *                                        POST /console/admins/{id}/reset-totp
+ * GET  /console/users?page=, POST /console/users, POST /console/users/{id}/delete
+ * GET  /console/audit?actor=&amp;client=&amp;action=&amp;from=&amp;to=&amp;page=
+ * GET  /console/static/console.css, /console/static/console.js
+ * </pre>
+ *
+ * <p>Defences, each on every request: a strict CSP (no inline script or style, nothing from
+ * elsewhere), framing and sniffing forbidden, nothing cached. Every POST must come from this
+ * origin ({@code Origin}, {@code Sec-Fetch-Site}) and, once signed in, carry the session's CSRF
+ * token (the cookie's {@code SameSite=Strict} is the second line, not the only one); forms are
+ * capped at 64 KiB. A refused POST is refused before anything is read from the store or changed.
+ */
+public final class ConsoleEndpoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleEndpoint.class);
+
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    static final String LOGIN = "/console/login";
+    static final String PASSWORD = "/console/password";
+
+    private static final HeaderName CONTENT_SECURITY_POLICY = HeaderNames.create("Content-Security-Policy");
+    private static final HeaderName CONTENT_TYPE_OPTIONS = HeaderNames.create("X-Content-Type-Options");
+    private static final HeaderName REFERRER_POLICY = HeaderNames.create("Referrer-Policy");
+    private static final HeaderName FRAME_OPTIONS = HeaderNames.create("X-Frame-Options");
+    private static final HeaderName SEC_FETCH_SITE = HeaderNames.create("Sec-Fetch-Site");
+
+    private static final String REFUSED_LOGIN = "Sign-in failed. Check the tenant, username, password and code.";
+
+    private final AdminAccounts accounts;
+    private final AdminOperations operations;
+    private final TenantId defaultTenant;
+    private final Clock clock;
+    private final boolean secureCookies;
+    private final Views views = new Views();
+    private final ClientPages clients;
+    private final ScopePages scopes;
+    private final AdminPages admins;
+    private final UserPages users;
+    private final AuditPages audit;
+    private final TotpPages totp;
+    private final byte[] css = resource("console.css");
+    private final byte[] js = resource("console.js");
+
+    /** @param secureCookies mark the session cookie {@code Secure}: the console is served over TLS */
+    public ConsoleEndpoint(AdminAccounts accounts, AdminOperations operations, TenantId defaultTenant, Clock clock,
+                           boolean secureCookies) {
+        this.accounts = accounts;
+        this.operations = operations;
+        this.defaultTenant = defaultTenant;
+        this.clock = clock;
+        this.secureCookies = secureCookies;
+        this.clients = new ClientPages(operations, views, clock);
+        this.scopes = new ScopePages(operations, views);
+        this.admins = new AdminPages(operations, views);
+        this.users = new UserPages(operations, views);
+        this.audit = new AuditPages(operations, views);
+        this.totp = new TotpPages(accounts, views);
+    }
+
+    public void register(HttpRouting.Builder routing) {
+        routing.get("/console", open(this::root))
+                .get("/console/", open(this::root))
+                .get("/console/static/console.css", open((req, res) -> asset(res, css, "text/css; charset=utf-8")))
+                .get("/console/static/console.js",
+                        open((req, res) -> asset(res, js, "text/javascript; charset=utf-8")))
+                .get(LOGIN, open(this::loginForm))
+                .post(LOGIN, open(this::login))
+                .post("/console/logout", action(this::logout, true))
+                .get(PASSWORD, page(this::passwordForm, true))
+                .post(PASSWORD, action(this::changePassword, true))
+                .get(TotpPages.PATH, page(totp::show))
+                .post(TotpPages.PATH, action(totp::enroll))
+                .post(TotpPages.PATH + "/disable", action(totp::disable))
+
+                .get("/console/clients", page(clients::list))
+                .get("/console/clients/new", page(clients::newForm))
+                .post("/console/clients/new", action(clients::create))
+                .get("/console/clients/{id}", page(clients::detail))
+                .post("/console/clients/{id}/scopes", action(clients::editScopes))
+                .post("/console/clients/{id}/settings", action(clients::editSettings))
+                .post("/console/clients/{id}/rotate", action(clients::rotate))
+                .post("/console/clients/{id}/end-previous", action(clients::endPrevious))
+                .post("/console/clients/{id}/enabled", action(clients::setEnabled))
+                .get("/console/clients/{id}/delete", page(clients::confirmDelete))
+                .post("/console/clients/{id}/delete", action(clients::delete))
+
+                .get("/console/scopes", page(scopes::list))
+                .post("/console/scopes", action(scopes::create))
+                .post("/console/scopes/describe", action(scopes::describe))
+                .post("/console/scopes/delete", action(scopes::delete))
+
+                .get("/console/admins", page(admins::list))
+                .post("/console/admins", action(admins::create))
+                .get("/console/admins/{id}", page(admins::detail))
+                .post("/console/admins/{id}", action(admins::update))
+                .post("/console/admins/{id}/delete", action(admins::delete))
+                .post("/console/admins/{id}/reset-totp", action(admins::resetTotp))
+
+                .get("/console/users", page(users::list))
+                .post("/console/users", action(users::create))
+                .post("/console/users/{id}/delete", action(users::delete))
+
+                .get("/console/audit", page(audit::list))
+                // Anything else under /console, any method: a console 404, with the console's headers.
+                .any("/console/*", open(this::notFound));
+    }
+
+    // ------------------------------------------------------------------ sign-in and account
+
+    private void root(ServerRequest req, ServerResponse res) {
+        Optional<Authenticated> who = SessionCookie.read(req).flatMap(accounts::resolve);
+        Views.redirect(res, who.map(w -> home(w.admin())).orElse(LOGIN));
+    }
+
+    private void loginForm(ServerRequest req, ServerResponse res) {
+        if (SessionCookie.read(req).flatMap(accounts::resolve).isPresent()) {
+            Views.redirect(res, "/console");
+            return;
+        }
+        loginPage(res, Status.OK_200, defaultTenant.value(), "", false, null);
+    }
+
+    private void login(ServerRequest req, ServerResponse res) {
+        if (crossSite(req)) {
+            refuseCrossSite(res, Frame.anonymous("Sign in"));
+            return;
+        }
+        Form form;
+        try {
+            form = Form.read(req);
+        } catch (Form.Refused e) {
+            views.error(res, e.status, Frame.anonymous("Sign in"), "Not accepted", e.getMessage());
+            return;
+        }
+        String tenant = form.value("tenant").strip();
+        String username = form.value("username").strip();
+        String code = form.value("code").strip();
+        char[] password = form.value("password").toCharArray();
+        if (!TenantId.isValid(tenant)) {
+            loginPage(res, Status.FORBIDDEN_403, tenant, username, false, REFUSED_LOGIN);
+            return;
+        }
+        LoginResult result;
+        try {
+            result = accounts.login(TenantId.of(tenant), username, password, code.isEmpty() ? null : code,
+                    SessionCookie.remoteAddress(req), SessionCookie.read(req).orElse(null));
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+        switch (result) {
+            case LoginResult.Success success -> {
+                // A new id for the new session: whatever cookie came with the form is ended, not promoted.
+                SessionCookie.set(res, success.sessionId(), secureCookies);
+                Admin admin = success.authenticated().admin();
+                Views.redirect(res, admin.mustChangePassword() ? PASSWORD : home(admin));
+            }
+            case LoginResult.Refused refused ->
+                    loginPage(res, Status.FORBIDDEN_403, tenant, username, false, REFUSED_LOGIN);
+            case LoginResult.SecondFactorRequired required ->
+                    loginPage(res, Status.OK_200, tenant, username, true,
+                            "Enter the code from your authenticator app, with your password again.");
+            case LoginResult.Throttled throttled -> {
+                long seconds = Math.max(1, throttled.retryAfter().toSeconds()
+                        + (throttled.retryAfter().toNanosPart() > 0 ? 1 : 0));
+                res.header(HeaderNames.RETRY_AFTER, Long.toString(seconds));
+                views.error(res, Status.TOO_MANY_REQUESTS_429, Frame.anonymous("Too many attempts"),
+                        "Too many attempts", "Too many failed sign-ins for this account or address. Try again in "
+                                + seconds + (seconds == 1 ? " second." : " seconds."));
+            }
+        }
+    }
+
+    private void loginPage(ServerResponse res, Status status, String tenant, String username, boolean needCode,
+                           String error) {
+        views.send(res, status, "login", Frame.anonymous("Sign in").withError(error),
+                "tenant", tenant, "username", username, "needCode", needCode);
+    }
+
+    private void logout(Visit visit) {
+        operations.record(visit.actor, AdminOperations.ADMIN_LOGOUT, "console", clock.instant());
+        accounts.logout(visit.sessionId);
+        SessionCookie.clear(visit.response, secureCookies);
+        Views.redirect(visit.response, LOGIN);
+    }
+
+    private void passwordForm(Visit visit) {
+        views.send(visit.response, Status.OK_200, "password", visit.frame("Change password", Frame.Section.ACCOUNT));
+    }
+
+    private void changePassword(Visit visit) {
+        char[] current = visit.form.value("current").toCharArray();
+        char[] next = visit.form.value("password").toCharArray();
+        char[] repeated = visit.form.value("confirm").toCharArray();
+        try {
+            if (!Arrays.equals(next, repeated)) {
+                throw new IllegalArgumentException("The new passwords do not match.");
+            }
+            LoginResult.Success success = accounts.changePassword(visit.who, current, next);
+            // The policy ended this session and opened a new one: the browser follows.
+            SessionCookie.set(visit.response, success.sessionId(), secureCookies);
+            operations.record(visit.actor, AdminOperations.ADMIN_PASSWORD_CHANGE, "console", clock.instant());
+            Views.redirect(visit.response, home(success.authenticated().admin()) + "?done=password");
+        } catch (IllegalArgumentException e) {
+            Failure failure = Failure.of(e);
+            views.send(visit.response, failure.status(),
+                    "password", visit.frame("Change password", Frame.Section.ACCOUNT).withError(failure.message()));
+        } finally {
+            Arrays.fill(current, '\0');
+            Arrays.fill(next, '\0');
+            Arrays.fill(repeated, '\0');
+        }
+    }
+
+    /** Where an admin lands: the first section their capabilities open. */
+    static String home(Admin admin) {
+        var capabilities = admin.effectiveCapabilities();
+        if (capabilities.contains(Capability.MANAGE_CLIENT_CREDENTIALS) || capabilities.isEmpty()) {
+            return "/console/clients";
+        }
+        if (capabilities.contains(Capability.MANAGE_SCOPES)) {
+            return "/console/scopes";
+        }
+        if (capabilities.contains(Capability.MANAGE_USERS)) {
+            return "/console/users";
+        }
+        if (capabilities.contains(Capability.MANAGE_ADMINS)) {
+            return "/console/admins";
+        }
+        return "/console/audit";
+    }
+
+    private void notFound(ServerRequest req, ServerResponse res) {
+        Frame frame = SessionCookie.read(req).flatMap(accounts::resolve)
+                .map(who -> new Visit(req, res, who, null, SessionCookie.remoteAddress(req), null)
+                        .frame("Not found", Frame.Section.NONE))
+                .orElse(Frame.anonymous("Not found"));
+        views.error(res, Status.NOT_FOUND_404, frame, "Not found", "There is no console page at this address.");
+    }
+
+    // ------------------------------------------------------------------ the wrappers every route goes through
+
+    @FunctionalInterface
+    interface Page {
+        void handle(Visit visit) throws Exception;
+    }
+
+    private Handler open(Handler handler) {
+        return (req, res) -> {
+            secure(res);
+            try {
+                handler.handle(req, res);
+            } catch (Exception e) {
+                fail(res, Frame.anonymous("Error"), e);
+            }
+        };
+    }
+
+    private Handler page(Page page) {
+        return page(page, false);
+    }
+
+    /** A GET for a signed-in admin; {@code whileForced}: reachable before a forced password change. */
+    private Handler page(Page page, boolean whileForced) {
+        return open((req, res) -> {
+            Optional<Visit> visit = visit(req, res, null);
+            if (visit.isPresent() && allowed(visit.get(), whileForced)) {
+                run(page, visit.get());
+            }
+        });
+    }
+
+    private Handler action(Page page) {
+        return action(page, false);
+    }
+
+    /**
+     * A POST for a signed-in admin: same origin, a readable form within the limit, a session, and
+     * that session's CSRF token, checked in that order before the handler runs.
+     */
+    private Handler action(Page page, boolean whileForced) {
+        return open((req, res) -> {
+            if (crossSite(req)) {
+                refuseCrossSite(res, Frame.anonymous("Not accepted"));
+                return;
+            }
+            Form form;
+            try {
+                form = Form.read(req);
+            } catch (Form.Refused e) {
+                views.error(res, e.status, Frame.anonymous("Not accepted"), "Not accepted", e.getMessage());
+                return;
+            }
+            Optional<Visit> found = visit(req, res, form);
+            if (found.isEmpty()) {
+                return;
+            }
+            Visit visit = found.get();
+            byte[] sent = form.value("csrf").getBytes(StandardCharsets.UTF_8);
+            byte[] expected = visit.who.session().csrfToken().getBytes(StandardCharsets.UTF_8);
+            if (!MessageDigest.isEqual(sent, expected)) {
+                views.error(res, Status.FORBIDDEN_403, visit.frame("Not accepted", Frame.Section.NONE),
+                        "Not accepted", "The form's security token is missing or out of date. "
+                                + "Nothing was changed; reload the page and try again.");
+                return;
+            }
+            if (allowed(visit, whileForced)) {
+                run(page, visit);
+            }
+        });
+    }
+
+    /** The signed-in admin behind the request's cookie; otherwise redirects to the login page. */
+    private Optional<Visit> visit(ServerRequest req, ServerResponse res, Form form) {
+        Optional<String> sessionId = SessionCookie.read(req);
+        Optional<Authenticated> who = sessionId.flatMap(accounts::resolve);
+        if (who.isEmpty()) {
+            if (sessionId.isPresent()) {
+                SessionCookie.clear(res, secureCookies);
+            }
+            Views.redirect(res, LOGIN);
+            return Optional.empty();
+        }
+        return Optional.of(new Visit(req, res, who.get(), sessionId.get(), SessionCookie.remoteAddress(req), form));
+    }
+
+    private boolean allowed(Visit visit, boolean whileForced) {
+        if (visit.who.admin().mustChangePassword() && !whileForced) {
+            Views.redirect(visit.response, PASSWORD);
+            return false;
+        }
+        return true;
+    }
+
+    private void run(Page page, Visit visit) {
+        try {
+            page.handle(visit);
+        } catch (Exception e) {
+            fail(visit.response, visit.frame("Error", Frame.Section.NONE), e);
+        }
+    }
+
+    /** What the handler didn't answer itself: said in the console's words, never a stack trace. */
+    private void fail(ServerResponse res, Frame frame, Exception e) {
+        if (res.isSent()) {
+            LOG.warn("console failure after the response was sent", e);
+            return;
+        }
+        switch (e) {
+            case NotFoundException nf -> views.error(res, Status.NOT_FOUND_404, frame, "Not found",
+                    "Nothing was found at this address.");
+            case ForbiddenException fe -> views.error(res, Status.FORBIDDEN_403, frame, "Not allowed",
+                    "Your account does not hold the capability this page needs.");
+            case DuplicateException de -> views.error(res, Status.CONFLICT_409, frame, "Conflict",
+                    Failure.of(de).message());
+            case StoreException se -> {
+                LOG.warn("store unavailable: {}", se.getMessage());
+                res.header(HeaderNames.RETRY_AFTER, "5");
+                views.error(res, Status.SERVICE_UNAVAILABLE_503, frame, "Temporarily unavailable",
+                        "The store is unavailable. Try again in a few seconds.");
+            }
+            case IllegalArgumentException iae -> views.error(res, Status.BAD_REQUEST_400, frame, "Not accepted",
+                    Failure.of(iae).message());
+            case IllegalStateException ise -> views.error(res, Status.CONFLICT_409, frame, "Conflict",
+                    Failure.of(ise).message());
+            default -> {
+                LOG.error("console failure", e);
+                views.error(res, Status.INTERNAL_SERVER_ERROR_500, frame, "Something went wrong",
+                        "The console could not complete this request.");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ same-origin checks and headers
+
+    /**
+     * A POST that a browser says came from elsewhere. Browsers send {@code Sec-Fetch-Site} (Fetch
+     * Metadata), which only they can set: anything but {@code same-origin} is refused, including
+     * {@code same-site}, since another port on the same host is the same site. {@code Origin} must
+     * be this origin; it is {@code null} on every form POST of a page whose referrer policy is
+     * {@code no-referrer} (Fetch §3.2, "append a request Origin header"), as the console's own pages
+     * are, so {@code null} counts only when Fetch Metadata vouches for the request. Requests with
+     * neither header (scripts, curl) are left to the CSRF token.
+     */
+    private boolean crossSite(ServerRequest req) {
+        Optional<String> site = req.headers().first(SEC_FETCH_SITE).map(s -> s.strip().toLowerCase(Locale.ROOT));
+        if (site.isPresent() && !site.get().equals("same-origin") && !site.get().equals("none")) {
+            return true;
+        }
+        Optional<String> origin = req.headers().first(HeaderNames.ORIGIN).map(String::strip);
+        if (origin.isEmpty()) {
+            return false;
+        }
+        if (origin.get().equals("null")) {
+            return !site.map("same-origin"::equals).orElse(false);
+        }
+        Optional<String> host = req.headers().first(HeaderNames.HOST);
+        if (host.isEmpty()) {
+            return true;
+        }
+        String scheme = req.isSecure() || secureCookies ? "https://" : "http://";
+        return !origin.get().toLowerCase(Locale.ROOT).equals(scheme + host.get().strip().toLowerCase(Locale.ROOT));
+    }
+
+    private void refuseCrossSite(ServerResponse res, Frame frame) {
+        views.error(res, Status.FORBIDDEN_403, frame, "Not accepted",
+                "This form was sent from another site. Nothing was changed.");
+    }
+
+    static void secure(ServerResponse res) {
+        res.header(CONTENT_SECURITY_POLICY, CSP);
+        res.header(CONTENT_TYPE_OPTIONS, "nosniff");
+        res.header(REFERRER_POLICY, "no-referrer");
+        res.header(FRAME_OPTIONS, "DENY");
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    }
+
+    private static void asset(ServerResponse res, byte[] content, String contentType) {
+        res.header(HeaderNames.CONTENT_TYPE, contentType);
+        res.send(content);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = ConsoleEndpoint.class.getResourceAsStream("/console/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("console resource missing from the classpath: " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tollgate.server.console;
+
+import dev.tollgate.core.admin.Capability;
+
+import java.util.Set;
+
+/**
+ * What the shared layout needs to draw a page: its title, the navigation the admin may use, the
+ * session's CSRF token for the forms, and a notice or error to show above the content.
+ *
+ * @param username null when nobody is signed in (login and error pages)
+ * @param csrf     the session's CSRF token; null when nobody is signed in
+ * @param forced   the admin must change their password before anything else, so no navigation
+ */
+public record Frame(String title, Section section, String username, String csrf, Set<Capability> capabilities,
+                    boolean forced, String notice, String error) {
+
+    public enum Section { NONE, CLIENTS, SCOPES, ADMINS, USERS, AUDIT, ACCOUNT, SECOND_FACTOR }
+
+    public Frame {
+        capabilities = capabilities == null ? Set.of() : Set.copyOf(capabilities);
+    }
+
+    static Frame anonymous(String title) {
+        return new Frame(title, Section.NONE, null, null, Set.of(), false, null, null);
+    }
+
+    public boolean signedIn() {
+        return username != null;
+    }
+
+    public boolean may(Capability capability) {
+        return capabilities.contains(capability);
+    }
+
+    /** Navigation is offered once signed in and past a forced password change. */
+    public boolean navigation() {
+        return signedIn() && !forced;
+    }
+
+    public boolean active(Section candidate) {
+        return section == candidate;
+    }
+
+    public Frame withError(String message) {
+        return new Frame(title, section, username, csrf, capabilities, forced, notice, message);
+    }
+
+    public Frame withNotice(String message) {
+        return new Frame(title, section, username, csrf, capabilities, forced, message, error);
+    }
+}

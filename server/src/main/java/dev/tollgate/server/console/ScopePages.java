@@ -1,0 +1,81 @@
+package dev.tollgate.server.console;
+
+import dev.tollgate.core.admin.AdminOperations;
+import dev.tollgate.core.admin.NotFoundException;
+import dev.tollgate.core.scope.ScopeDefinition;
+import dev.tollgate.core.scope.ScopeName;
+import io.helidon.http.Status;
+
+/**
+ * Settings → Scopes: the tenant's scopes with their descriptions. Scope names may hold '/' or ':'
+ * (URLs, {@code admin:…}), so they travel in form fields, not in paths.
+ */
+final class ScopePages {
+
+    private final AdminOperations operations;
+    private final Views views;
+
+    ScopePages(AdminOperations operations, Views views) {
+        this.operations = operations;
+        this.views = views;
+    }
+
+    void list(Visit visit) {
+        render(visit, Status.OK_200, "", "", null);
+    }
+
+    private void render(Visit visit, Status status, String name, String description, String error) {
+        views.send(visit.response, status, "scopes", visit.frame("Scopes", Frame.Section.SCOPES).withError(error),
+                "scopes", operations.listScopes(visit.actor, visit.tenant()), "name", name,
+                "description", description);
+    }
+
+    void create(Visit visit) {
+        String name = visit.form.value("name").strip();
+        String description = visit.form.value("description");
+        try {
+            if (!ScopeName.isValid(name)) {
+                throw new IllegalArgumentException("A scope name is 1-" + ScopeName.MAX_LENGTH
+                        + " printable characters without spaces, quotes or backslashes.");
+            }
+            operations.createScope(visit.actor, visit.tenant(), new ScopeDefinition(new ScopeName(name), description));
+        } catch (RuntimeException e) {
+            Failure failure = Failure.of(e);
+            render(visit, failure.status(), name, description, failure.message());
+            return;
+        }
+        Views.redirect(visit.response, "/console/scopes?done=scope-created");
+    }
+
+    void describe(Visit visit) {
+        ScopeName name = name(visit);
+        try {
+            operations.describeScope(visit.actor, visit.tenant(), name, visit.form.value("description"));
+        } catch (RuntimeException e) {
+            Failure failure = Failure.of(e);
+            render(visit, failure.status(), "", "", failure.message());
+            return;
+        }
+        Views.redirect(visit.response, "/console/scopes?done=scope-described");
+    }
+
+    void delete(Visit visit) {
+        ScopeName name = name(visit);
+        try {
+            operations.deleteScope(visit.actor, visit.tenant(), name);
+        } catch (RuntimeException e) {
+            Failure failure = Failure.of(e);
+            render(visit, failure.status(), "", "", failure.message());
+            return;
+        }
+        Views.redirect(visit.response, "/console/scopes?done=scope-deleted");
+    }
+
+    private static ScopeName name(Visit visit) {
+        String value = visit.form.value("name");
+        if (!ScopeName.isValid(value)) {
+            throw new NotFoundException("no such scope");
+        }
+        return new ScopeName(value);
+    }
+}
