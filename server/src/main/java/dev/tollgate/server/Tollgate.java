@@ -1,6 +1,11 @@
 package dev.tollgate.server;
 
+import dev.tollgate.core.abuse.FailureLimiter;
+import dev.tollgate.core.admin.AdminAccounts;
+import dev.tollgate.core.admin.AdminOperations;
 import dev.tollgate.core.admin.ChangeListener;
+import dev.tollgate.core.admin.PasswordHasher;
+import dev.tollgate.core.audit.AuditWriter;
 import dev.tollgate.core.admin.ClientAdministration;
 import dev.tollgate.core.admin.KeyAdministration;
 import dev.tollgate.core.admin.ScopeAdministration;
@@ -19,6 +24,12 @@ import dev.tollgate.core.token.TokenService;
 import dev.tollgate.store.JdbcStore;
 
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Function;
@@ -42,7 +53,13 @@ public final class Tollgate implements AutoCloseable {
     private final ScopeAdministration scopes;
     private final Revocations revocations;
     private final TokenIntrospector introspector;
+    private final AdminAccounts adminAccounts;
+    private final AdminOperations adminOperations;
+    private final AuditWriter tokenAudit;
     private volatile Function<TenantId, String> issuers;
+    private ScheduledExecutorService auditPruning;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Tollgate.class);
 
     public Tollgate(Store store, Clock clock, Function<TenantId, String> issuers) {
         this(store, clock, issuers, Directory::withDefaults);
@@ -54,6 +71,12 @@ public final class Tollgate implements AutoCloseable {
      */
     public Tollgate(Store store, Clock clock, Function<TenantId, String> issuers,
                     Function<Store, Directory> directories) {
+        this(store, clock, issuers, directories, AdminAccounts.Settings.DEFAULTS);
+    }
+
+    /** @param sessions the console's session timeouts */
+    public Tollgate(Store store, Clock clock, Function<TenantId, String> issuers,
+                    Function<Store, Directory> directories, AdminAccounts.Settings sessions) {
         this.store = store;
         this.clock = clock;
         this.issuers = issuers;
@@ -68,12 +91,23 @@ public final class Tollgate implements AutoCloseable {
         this.tokens = new TokenService(directory, new ClientAuthenticator(hasher), t -> this.issuers.apply(t), clock);
         this.revocations = new Revocations(store, clock);
         this.introspector = new TokenIntrospector(directory, revocations, clock);
+        PasswordHasher passwords = new PasswordHasher();
+        this.adminAccounts = new AdminAccounts(store, passwords,
+                new FailureLimiter(FailureLimiter.loginDefaults(), clock),
+                new FailureLimiter(FailureLimiter.loginDefaults(), clock),
+                sessions, clock);
+        this.adminOperations = new AdminOperations(store, clients, scopes, passwords, invalidate, clock);
+        this.tokenAudit = new AuditWriter(store.audit(), TOKEN_AUDIT_BATCH);
     }
+
+    /** Events per group commit of the token audit: large enough that the store sees few writes under load. */
+    private static final int TOKEN_AUDIT_BATCH = 512;
 
     public static Tollgate open(ServerConfig config, Clock clock) {
         Store store = JdbcStore.open(config.store());
         try {
-            return new Tollgate(store, clock, issuersFor(config.publicUrl()));
+            return new Tollgate(store, clock, issuersFor(config.publicUrl()), Directory::withDefaults,
+                    config.sessions());
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -83,6 +117,28 @@ public final class Tollgate implements AutoCloseable {
     public static Function<TenantId, String> issuersFor(String publicUrl) {
         String base = publicUrl == null ? "http://localhost:" + ServerConfig.DEFAULT_PORT : publicUrl;
         return tenant -> base + "/t/" + tenant.value();
+    }
+
+    /**
+     * Deletes audit events older than {@code retention} a minute after start, then hourly, on a daemon thread.
+     * Idempotent: a second call changes nothing.
+     */
+    synchronized void startAuditPruning(Duration retention) {
+        if (auditPruning != null) {
+            return;
+        }
+        auditPruning = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("tollgate-audit-pruning").factory());
+        auditPruning.scheduleWithFixedDelay(() -> {
+            try {
+                int deleted = store.audit().deleteBefore(clock.instant().minus(retention));
+                if (deleted > 0) {
+                    LOG.info("audit: deleted {} events older than {}", deleted, retention);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("audit pruning failed, retrying in an hour: {}", e.getMessage());
+            }
+        }, 1, 60, TimeUnit.MINUTES);
     }
 
     /** Once the listener knows its port, issuers follow the address actually bound. */
@@ -155,13 +211,34 @@ public final class Tollgate implements AutoCloseable {
         return introspector;
     }
 
+    /** Console logins and sessions. */
+    public AdminAccounts adminAccounts() {
+        return adminAccounts;
+    }
+
+    /** The admin API's and console's operations, capability-checked and audited. */
+    public AdminOperations adminOperations() {
+        return adminOperations;
+    }
+
+    /** Token issued/refused events, group-committed. */
+    public AuditWriter tokenAudit() {
+        return tokenAudit;
+    }
+
     public Function<TenantId, String> issuers() {
         return issuers;
     }
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (auditPruning != null) {
+                auditPruning.shutdownNow();
+            }
+        }
         revocations.close();
+        tokenAudit.close();
         store.close();
     }
 }

@@ -2,7 +2,10 @@ package dev.tollgate.server;
 
 import dev.tollgate.core.tenant.TenantId;
 import com.nimbusds.oauth2.sdk.ErrorObject;
+import dev.tollgate.server.admin.AdminApiEndpoint;
+import dev.tollgate.server.api.TenantVerifiers;
 import dev.tollgate.server.api.UsersEndpoint;
+import dev.tollgate.server.ops.TokenAudit;
 import dev.tollgate.server.http.DiscoveryEndpoints;
 import dev.tollgate.server.http.IntrospectionEndpoint;
 import dev.tollgate.server.http.OAuthResponses;
@@ -12,7 +15,12 @@ import dev.tollgate.core.store.StoreException;
 import dev.tollgate.server.ops.Health;
 import dev.tollgate.server.ops.Metrics;
 import dev.tollgate.store.JdbcStore;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http1.Http1Config;
+import dev.tollgate.server.config.HttpLimits;
+import dev.tollgate.server.config.TlsConfig;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -20,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /** Tollgate behind Helidon SE's WebServer: one virtual thread per request, no framework. */
@@ -34,6 +43,11 @@ public final class TollgateServer implements AutoCloseable {
 
     /** The listener for metrics and health: kept off the public port, where scrapers and probes have no business. */
     static final String MANAGEMENT_SOCKET = "management";
+
+    /** With TLS, an optional plain-HTTP listener whose only answer is a redirect to HTTPS. */
+    static final String REDIRECT_SOCKET = "https-redirect";
+
+    private static final HeaderName STRICT_TRANSPORT_SECURITY = HeaderNames.create("Strict-Transport-Security");
 
     private final Tollgate app;
     private final WebServer server;
@@ -52,17 +66,24 @@ public final class TollgateServer implements AutoCloseable {
         // Routing reads the issuer function lazily, so it can be fixed after the port is known.
         Function<TenantId, String> issuers = t -> app.issuers().apply(t);
         Metrics metrics = metrics(app);
+        // Brute-force limits, one guard for the three endpoints a client authenticates at, so a guess
+        // counts the same wherever it is made. Configuration: pass other Settings here.
+        var guard = new dev.tollgate.core.abuse.ClientAuthenticationGuard(
+                config.bruteForce(), app.clock());
         TokenEndpoint token = new TokenEndpoint(app.tokens(), issuers, config.defaultTenant(), config.maxBodyBytes(),
-                metrics);
+                metrics, new TokenAudit(app.tokenAudit(), app.clock()), guard);
         DiscoveryEndpoints discovery = new DiscoveryEndpoints(app.directory(), app.store(), issuers, app.clock());
         IntrospectionEndpoint introspection = new IntrospectionEndpoint(app.tokens(), app.introspector(), issuers,
-                config.maxBodyBytes());
+                guard, metrics, config.maxBodyBytes());
         RevocationEndpoint revocation = new RevocationEndpoint(app.tokens(), app.introspector(), app.revocations(),
-                issuers, config.maxBodyBytes());
+                issuers, guard, metrics, config.maxBodyBytes());
         // Every revocation in the store is known before the first request is served.
         app.revocations().startRefreshing();
         UsersEndpoint users = new UsersEndpoint(app.directory(), app.store().users(), app.revocations(), issuers,
                 app.clock());
+        AdminApiEndpoint adminApi = new AdminApiEndpoint(app.adminAccounts(), app.adminOperations(),
+                new TenantVerifiers(app.directory(), issuers, app.clock(), app.revocations()), app.directory(),
+                config.tls() != null);
 
         HttpRouting.Builder routing = HttpRouting.builder()
                 .any("/t/{tenant}/oauth2/token", metrics.timedToken("/t/{tenant}/oauth2/token", token::canonical))
@@ -96,6 +117,8 @@ public final class TollgateServer implements AutoCloseable {
                     LOG.error("unexpected failure on {} {}", req.prologue().method(), req.path().path(), e);
                     OAuthResponses.sendError(res, new ErrorObject("server_error", "internal error", 500), "tollgate");
                 });
+        adminApi.register(routing);
+        new dev.tollgate.server.console.ConsoleEndpoint(app.adminAccounts(), app.adminOperations(), config.defaultTenant(), app.clock(), config.tls() != null).register(routing);
         for (String path : PAM_TOKEN_PATHS) {
             routing.any(path, metrics.timedToken(path, token::pamTokenGeneration));
             routing.any(path + "/", metrics.timedToken(path, token::pamTokenGeneration));
@@ -109,32 +132,84 @@ public final class TollgateServer implements AutoCloseable {
                 .route(Method.GET, "/health/live", health::live)
                 .route(Method.GET, "/health/ready", health::ready);
 
+        String scheme = config.scheme();
         if (config.publicUrl() == null && config.port() != 0) {
             // Known before the listener opens, so no token is minted with a placeholder issuer.
-            app.useIssuers(Tollgate.issuersFor("http://" + hostForUrl(config.host()) + ":" + config.port()));
+            app.useIssuers(Tollgate.issuersFor(scheme + "://" + hostForUrl(config.host()) + ":" + config.port()));
         }
-        WebServer server = WebServer.builder()
+        HttpLimits limits = config.limits();
+        TlsConfig tls = config.tls();
+        if (tls != null && !tls.hstsMaxAge().isZero()) {
+            // RFC 6797 §7.1: only over a secure transport; browsers then refuse plain HTTP for max-age.
+            String hsts = "max-age=" + tls.hstsMaxAge().toSeconds();
+            routing.addFilter((chain, req, res) -> {
+                res.header(STRICT_TRANSPORT_SECURITY, hsts);
+                chain.proceed();
+            });
+        }
+        WebServerConfig.Builder builder = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 // A safety net above the endpoints' own limit, which answers with an OAuth error body.
                 .maxPayloadSize(4L * 1024 * 1024)
-                .idleConnectionTimeout(Duration.ofMinutes(2))
-                .shutdownGracePeriod(Duration.ofSeconds(10))
+                .idleConnectionTimeout(limits.idleTimeout())
+                .shutdownGracePeriod(limits.shutdownGrace())
+                .idleConnectionPeriod(idleCheckPeriod(limits))
+                .maxTcpConnections(limits.maxConnections())
+                .addProtocol(Http1Config.builder()
+                        .maxHeadersSize(limits.maxHeaderBytes())
+                        .maxPrologueLength(limits.maxRequestLineBytes())
+                        .build())
                 .routing(routing)
                 .putSocket(MANAGEMENT_SOCKET, socket -> socket
                         .host(config.host())
-                        .port(config.managementPort()))
-                .routing(MANAGEMENT_SOCKET, management)
-                .build()
-                .start();
+                        .port(config.managementPort())
+                        .idleConnectionTimeout(limits.idleTimeout())
+                        .idleConnectionPeriod(idleCheckPeriod(limits)))
+                .routing(MANAGEMENT_SOCKET, management);
+        AtomicInteger httpsPort = new AtomicInteger(config.port());
+        if (tls != null) {
+            builder.tls(TlsMaterial.serverTls(tls));
+            if (tls.redirectPort() != 0) {
+                builder.putSocket(REDIRECT_SOCKET, socket -> socket
+                                .host(config.host())
+                                .port(tls.redirectPort())
+                                .idleConnectionTimeout(limits.idleTimeout())
+                                .idleConnectionPeriod(idleCheckPeriod(limits)))
+                        .routing(REDIRECT_SOCKET, HttpRouting.builder().any(new HttpsRedirect(config, httpsPort::get)));
+            }
+        }
+        WebServer server = builder.build().start();
+        // Helidon logs a listener that cannot bind and carries on with port -1; Tollgate refuses to.
+        if (!server.isRunning() || server.port() < 0 || server.port(MANAGEMENT_SOCKET) < 0
+                || (tls != null && tls.redirectPort() != 0 && server.port(REDIRECT_SOCKET) < 0)) {
+            server.stop();
+            throw new IllegalStateException("cannot listen on " + config.host() + " port " + config.port()
+                    + " (management port " + config.managementPort()
+                    + (tls != null && tls.redirectPort() != 0 ? ", redirect port " + tls.redirectPort() : "")
+                    + "): address in use or not available");
+        }
+        httpsPort.set(server.port());
         String baseUrl = config.publicUrl() != null ? config.publicUrl()
-                : "http://" + hostForUrl(config.host()) + ":" + server.port();
+                : scheme + "://" + hostForUrl(config.host()) + ":" + server.port();
         if (config.publicUrl() == null) {
             app.useIssuers(Tollgate.issuersFor(baseUrl));
         }
-        LOG.info("listening on {} (store: {}); metrics and health on port {}", baseUrl, app.store().describe(),
-                server.port(MANAGEMENT_SOCKET));
+        app.startAuditPruning(config.auditRetention());
+        LOG.info("listening on {} (store: {}); metrics and health on port {}{}", baseUrl, app.store().describe(),
+                server.port(MANAGEMENT_SOCKET), tls != null && tls.redirectPort() != 0
+                        ? "; plain HTTP on port " + server.port(REDIRECT_SOCKET) + " redirects to HTTPS" : "");
         return new TollgateServer(app, server, baseUrl, metrics);
+    }
+
+    /**
+     * Helidon looks for idle connections every period (2 minutes by default), so a timeout shorter
+     * than that would be honoured late; checking at a tenth of the timeout keeps it within 10%.
+     */
+    private static Duration idleCheckPeriod(HttpLimits limits) {
+        Duration tenth = limits.idleTimeout().dividedBy(10);
+        return tenth.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100)
+                : tenth.compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : tenth;
     }
 
     private static Metrics metrics(Tollgate app) {
@@ -164,6 +239,11 @@ public final class TollgateServer implements AutoCloseable {
 
     public String baseUrl() {
         return baseUrl;
+    }
+
+    /** The plain-HTTP port that redirects to HTTPS, or -1 when there is none. */
+    public int redirectPort() {
+        return server.hasTls() && server.port(REDIRECT_SOCKET) > 0 ? server.port(REDIRECT_SOCKET) : -1;
     }
 
     /** The port serving {@code /metrics}, {@code /health/live} and {@code /health/ready}. */

@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
                 TenantCommand.class,
                 ClientCommand.class,
                 ScopeCommand.class,
+                AdminCommand.class,
+                ConfigCommand.class,
                 KeysCommand.class,
                 TokenCommand.class,
         })

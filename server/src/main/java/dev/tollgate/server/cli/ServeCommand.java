@@ -2,13 +2,21 @@ package dev.tollgate.server.cli;
 
 import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
-import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.ServerConfig;
 import dev.tollgate.server.Tollgate;
 import dev.tollgate.server.TollgateServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import dev.tollgate.core.store.StoreException;
+import dev.tollgate.server.config.ConfigException;
+import dev.tollgate.server.config.ConfigKey;
+import dev.tollgate.server.config.ConfigLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.util.Map;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -17,58 +25,113 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the server. The first start creates the default tenant and prints its secrets once.")
+        description = "Run the server. The first start creates the default tenant and prints its secrets once.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {
+                "143:stopped by SIGTERM (130: SIGINT) after finishing in-flight requests and flushing the audit",
+                "2:the configuration is invalid (the message names the key)",
+                "3:the store could not be opened or migrated",
+                "4:a listener could not be opened (port in use, TLS key or certificate unusable)",
+                "1:any other failure"})
 final class ServeCommand implements Callable<Integer> {
+
+    static final int EXIT_CONFIG = 2;
+    static final int EXIT_STORE = 3;
+    static final int EXIT_LISTENER = 4;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @Mixin
     StoreOptions store;
 
-    @Option(names = "--host", defaultValue = "${env:TOLLGATE_HOST:-127.0.0.1}",
-            description = "Address to listen on (env TOLLGATE_HOST, default 127.0.0.1).")
+    @Option(names = "--host", description = "Address to listen on (key host, env TOLLGATE_HOST, default 127.0.0.1).")
     String host;
 
-    @Option(names = "--port", defaultValue = "${env:TOLLGATE_PORT:-8080}",
-            description = "Port to listen on; 0 picks a free one (env TOLLGATE_PORT, default 8080).")
-    int port;
+    @Option(names = "--port", description = "Port to listen on; 0 picks a free one (key port, env TOLLGATE_PORT, default 8080).")
+    String port;
 
-    @Option(names = "--public-url", defaultValue = "${env:TOLLGATE_PUBLIC_URL}",
-            description = "Base URL clients reach the server at; issuers are <public-url>/t/<tenant> (env TOLLGATE_PUBLIC_URL).")
+    @Option(names = "--public-url",
+            description = "Base URL clients reach the server at; issuers are <public-url>/t/<tenant> (key public-url, env TOLLGATE_PUBLIC_URL).")
     String publicUrl;
 
-    @Option(names = "--tenant", defaultValue = "${env:TOLLGATE_DEFAULT_TENANT:-10001}",
-            description = "Tenant created on first start and served by /oauth/token (env TOLLGATE_DEFAULT_TENANT, default 10001).")
+    @Option(names = "--tenant",
+            description = "Tenant created on first start and served by /oauth/token (key default-tenant, env TOLLGATE_DEFAULT_TENANT, default 10001).")
     String tenant;
 
-    @Option(names = "--management-port", defaultValue = "${env:TOLLGATE_MANAGEMENT_PORT:-9090}",
-            description = "Port for /metrics and /health/* on the same host; 0 picks a free one "
-                    + "(env TOLLGATE_MANAGEMENT_PORT, default 9090).")
-    int managementPort;
+    @Option(names = "--management-port",
+            description = "Port for /metrics and /health/* on the same host; 0 picks a free one (key management-port, env TOLLGATE_MANAGEMENT_PORT, default 9090).")
+    String managementPort;
 
-    @Option(names = "--max-body-bytes", defaultValue = "65536", description = "Largest accepted request body.")
-    int maxBodyBytes;
+    @Option(names = "--max-body-bytes", description = "Largest accepted request body (key limits.max-body-bytes, default 65536).")
+    String maxBodyBytes;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The configuration from file, environment and flags; validated, with every problem named. */
+    ConfigLoader.Loaded configuration() {
+        Map<ConfigKey, String> flags = ConfigOptions.flags();
+        store.addFlags(flags);
+        flags.put(ConfigKey.HOST, host);
+        flags.put(ConfigKey.PORT, port);
+        flags.put(ConfigKey.PUBLIC_URL, publicUrl);
+        flags.put(ConfigKey.DEFAULT_TENANT, tenant);
+        flags.put(ConfigKey.MANAGEMENT_PORT, managementPort);
+        flags.put(ConfigKey.MAX_BODY_BYTES, maxBodyBytes);
+        return store.config.load(flags);
+    }
 
     @Override
     public Integer call() throws InterruptedException {
-        ServerConfig config = new ServerConfig(host, port, publicUrl, store.toStoreConfig(), TenantId.of(tenant),
-                maxBodyBytes, managementPort);
-        Tollgate app = Tollgate.open(config, Clock.systemUTC());
+        ConfigLoader.Loaded loaded;
+        try {
+            loaded = configuration();
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            spec.commandLine().getErr().flush();
+            return EXIT_CONFIG;
+        }
+        loaded.log().apply();
+        ServerConfig config = loaded.server();
+        Tollgate app;
+        try {
+            app = Tollgate.open(config, Clock.systemUTC());
+        } catch (StoreException | IllegalStateException e) {
+            LOG.error("cannot open the store ({}): {}", config.store().describe(), e.getMessage());
+            return EXIT_STORE;
+        }
         TollgateServer server;
         try {
             PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
             app.bootstrap(config.defaultTenant()).ifPresent(created -> printSecretsOnce(out, created));
+            if (app.directory().tenant(config.defaultTenant()).isPresent()) {
+                app.adminAccounts().bootstrap(config.defaultTenant()).ifPresent(admin -> out.println(
+                        "Console admin '" + admin.admin().username() + "' created with password " + admin.password()
+                                + " (shown only now; it must be changed at first login)."));
+                out.flush();
+            }
             server = TollgateServer.start(app, config);
+        } catch (StoreException e) {
+            app.close();
+            LOG.error("the store failed during start: {}", e.getMessage());
+            return EXIT_STORE;
         } catch (RuntimeException e) {
             app.close();
-            throw e;
+            LOG.error("cannot open a listener: {}", e.getMessage(), e);
+            return EXIT_LISTENER;
         }
         System.out.println("Tollgate listening on " + server.baseUrl() + "  token endpoint: "
                 + server.baseUrl() + "/t/" + config.defaultTenant() + "/oauth2/token"
                 + "  metrics and health: port " + server.managementPort());
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM: stop accepting, let in-flight requests finish (timeouts.shutdown-grace), then
+        // flush the token audit's last batch and close the store.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping: finishing in-flight requests");
             server.close();
             app.close();
+            LOG.info("stopped");
             stopped.countDown();
         }, "tollgate-shutdown"));
         stopped.await();

@@ -1,33 +1,44 @@
 package dev.tollgate.server.cli;
 
+import dev.tollgate.server.config.ConfigKey;
 import dev.tollgate.store.StoreConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
+import java.util.Map;
 
-/** Where the store is: the embedded one under a data directory, or PostgreSQL by JDBC URL. */
+/**
+ * Where the store is: the embedded one under a data directory, or PostgreSQL by JDBC URL. The
+ * flags override the configuration file and the environment ({@code data-dir}, {@code jdbc-url},
+ * {@code jdbc-user}, {@code jdbc-password}, {@code jdbc-pool-size}).
+ */
 public final class StoreOptions {
 
-    @Option(names = "--data-dir", defaultValue = "${env:TOLLGATE_DATA_DIR:-data}",
-            description = "Directory of the embedded store (env TOLLGATE_DATA_DIR, default ./data).")
-    Path dataDir;
+    @Mixin
+    ConfigOptions config;
 
-    @Option(names = "--jdbc-url", defaultValue = "${env:TOLLGATE_JDBC_URL}",
-            description = "PostgreSQL JDBC URL; when set, the embedded store is not used (env TOLLGATE_JDBC_URL).")
+    @Option(names = "--data-dir", description = "Directory of the embedded store (key data-dir, env TOLLGATE_DATA_DIR, default ./data).")
+    String dataDir;
+
+    @Option(names = "--jdbc-url", description = "PostgreSQL JDBC URL; when set, the embedded store is not used (key jdbc-url, env TOLLGATE_JDBC_URL).")
     String jdbcUrl;
 
-    @Option(names = "--jdbc-user", defaultValue = "${env:TOLLGATE_JDBC_USER}",
-            description = "PostgreSQL user (env TOLLGATE_JDBC_USER).")
+    @Option(names = "--jdbc-user", description = "PostgreSQL user (key jdbc-user, env TOLLGATE_JDBC_USER).")
     String jdbcUser;
 
-    @Option(names = "--jdbc-password", defaultValue = "${env:TOLLGATE_JDBC_PASSWORD}",
-            description = "PostgreSQL password; prefer the environment variable TOLLGATE_JDBC_PASSWORD.")
+    @Option(names = "--jdbc-password", description = "PostgreSQL password; prefer the environment variable TOLLGATE_JDBC_PASSWORD.")
     String jdbcPassword;
 
+    void addFlags(Map<ConfigKey, String> flags) {
+        flags.put(ConfigKey.DATA_DIR, dataDir);
+        flags.put(ConfigKey.JDBC_URL, jdbcUrl);
+        flags.put(ConfigKey.JDBC_USER, jdbcUser);
+        flags.put(ConfigKey.JDBC_PASSWORD, jdbcPassword);
+    }
+
     public StoreConfig toStoreConfig() {
-        if (jdbcUrl != null && !jdbcUrl.isBlank()) {
-            return StoreConfig.jdbc(jdbcUrl, jdbcUser, jdbcPassword);
-        }
-        return StoreConfig.embedded(dataDir);
+        Map<ConfigKey, String> flags = ConfigOptions.flags();
+        addFlags(flags);
+        return config.load(flags).server().store();
     }
 }

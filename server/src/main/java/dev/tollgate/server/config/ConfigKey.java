@@ -1,0 +1,112 @@
+package dev.tollgate.server.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every setting Tollgate reads, with its default and what it means. The configuration file uses
+ * {@link #key()}; the environment overrides it with {@link #envName()}; {@code serve}'s flags
+ * override both. docs/CONFIGURATION.md lists exactly these (a test keeps the two in step).
+ */
+public enum ConfigKey {
+    HOST("host", "127.0.0.1", "Address the public listener binds to (0.0.0.0 for every interface)."),
+    PORT("port", "8080", "Port of the public listener; 0 picks a free one."),
+    PUBLIC_URL("public-url", "", "Base URL clients reach the server at; issuers are <public-url>/t/<tenant>. "
+            + "Empty: http(s)://<host>:<port> as bound."),
+    DEFAULT_TENANT("default-tenant", "10001", "Tenant created on first start and served by the routes that name none."),
+    MANAGEMENT_PORT("management-port", "9090", "Port for /metrics and /health/* (same host); 0 picks a free one."),
+
+    DATA_DIR("data-dir", "data", "Directory of the embedded store (ignored when jdbc-url is set)."),
+    JDBC_URL("jdbc-url", "", "PostgreSQL JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/tollgate; empty: embedded store."),
+    JDBC_USER("jdbc-user", "", "PostgreSQL user."),
+    JDBC_PASSWORD("jdbc-password", "", "PostgreSQL password. Prefer the environment variable to the file.", true),
+    JDBC_POOL_SIZE("jdbc-pool-size", "10", "Most connections the store's pool opens (1-1000)."),
+
+    MAX_BODY_BYTES("limits.max-body-bytes", "65536", "Largest request body the endpoints read (1024-1048576); "
+            + "larger ones are refused with 413 and the endpoint's error body."),
+    MAX_HEADER_BYTES("limits.max-header-bytes", "16384", "Largest total size of a request's headers (1024-1048576)."),
+    MAX_REQUEST_LINE_BYTES("limits.max-request-line-bytes", "4096", "Longest request line: method, path and query (256-65536)."),
+    IDLE_TIMEOUT("timeouts.idle-connection", "2m", "How long a connection may sit idle, between requests or before "
+            + "a request line is complete, before it is closed."),
+    MAX_CONNECTIONS("limits.max-connections", "10000", "Most connections the public listener holds open at once; "
+            + "further ones wait in the kernel's backlog."),
+    SHUTDOWN_GRACE("timeouts.shutdown-grace", "10s", "On SIGTERM, how long in-flight requests get to finish "
+            + "before the listener closes."),
+
+    TLS_CERTIFICATE("tls.certificate", "", "PEM file with the server certificate chain; with tls.private-key, "
+            + "the public listener speaks HTTPS only."),
+    TLS_PRIVATE_KEY("tls.private-key", "", "PEM file with the certificate's private key (PKCS#8)."),
+    TLS_KEYSTORE("tls.keystore", "", "PKCS#12 file with key and certificate chain; an alternative to the two PEM files."),
+    TLS_KEYSTORE_PASSWORD("tls.keystore-password", "", "Password of the PKCS#12 file.", true),
+    TLS_REDIRECT_PORT("tls.http-redirect-port", "", "When set with TLS on, a plain-HTTP listener on this port "
+            + "answers every request with a 308 redirect to HTTPS. Empty: no plain-HTTP listener."),
+    TLS_HSTS_MAX_AGE("tls.hsts-max-age", "365d", "Strict-Transport-Security max-age sent on HTTPS responses; 0 sends none."),
+
+    ABUSE_ADDRESS_FREE_FAILURES("abuse.address.free-failures", "100", "Failed client authentications from one "
+            + "source address (any client id) answered normally before the address is slowed."),
+    ABUSE_ADDRESS_REFUSE_AFTER("abuse.address.refuse-after", "300", "Failures after which an address is refused "
+            + "(429) for abuse.window, without checking its secrets."),
+    ABUSE_CLIENT_FREE_FAILURES("abuse.client.free-failures", "20", "Failed authentications for one client id "
+            + "(from any address) before it is slowed; addresses where that client authenticated in the last "
+            + "24 h are exempt."),
+    ABUSE_CLIENT_REFUSE_AFTER("abuse.client.refuse-after", "200", "Failures after which a client id is refused "
+            + "from unknown addresses for abuse.window."),
+    ABUSE_MAX_DELAY("abuse.max-delay", "60s", "Longest Retry-After while slowed (the delay doubles from 1 s)."),
+    ABUSE_WINDOW("abuse.window", "15m", "How long failures are remembered, and how long a refusal lasts."),
+
+    SESSION_IDLE_TIMEOUT("console.session-idle-timeout", "30m", "A console session ends after this long without a request."),
+    SESSION_ABSOLUTE_TIMEOUT("console.session-absolute-timeout", "12h", "A console session ends this long after login, "
+            + "however active."),
+
+    AUDIT_RETENTION("audit.retention", "90d", "Audit events older than this are deleted (hourly)."),
+
+    LOG_FORMAT("log.format", "json", "json (one JSON object per line) or text."),
+    LOG_LEVEL("log.level", "INFO", "Level of the application log: TRACE, DEBUG, INFO, WARN, ERROR or OFF."),
+    ACCESS_LOG_LEVEL("log.access-level", "OFF", "Level of the tollgate.access logger: INFO writes one line per "
+            + "request, OFF none.");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+    private final boolean secret;
+
+    ConfigKey(String key, String defaultValue, String description) {
+        this(key, defaultValue, description, false);
+    }
+
+    ConfigKey(String key, String defaultValue, String description, boolean secret) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+        this.secret = secret;
+    }
+
+    /** The name in the configuration file, e.g. {@code limits.max-body-bytes}. */
+    public String key() {
+        return key;
+    }
+
+    /** The default as written in the file; empty means unset. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Values never printed by {@code config check}. */
+    public boolean isSecret() {
+        return secret;
+    }
+
+    /** The environment variable that overrides the key: {@code TOLLGATE_} and the key in upper snake case. */
+    public String envName() {
+        return "TOLLGATE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public static Optional<ConfigKey> byKey(String key) {
+        return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+    }
+}

@@ -1,0 +1,341 @@
+package dev.tollgate.server;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The jar's lifecycle as an operator sees it (issue 5, points 1 and 7): a bad configuration stops
+ * it at once with exit code 2 and the key named; SIGTERM lets the request in flight finish, refuses
+ * new connections, flushes the audit and exits 143; a port in use exits 4. The jar is the shaded one
+ * {@code mvn verify} just built (system property {@code tollgate.jar}), run with {@code java -jar}.
+ */
+class LifecycleIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Pattern LISTENING = Pattern.compile("Tollgate listening on http://127\\.0\\.0\\.1:(\\d+)\\b.*");
+    private static final Pattern DEFAULT_CLIENT = Pattern.compile(
+            "\\s*Default Client Credential\\s+client_id=(\\S+) client_secret=(\\S+)\\s*");
+
+    private Path workDir;
+    private Path jar;
+    private String java;
+    private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
+
+    private record Served(Process process, int port, String clientId, String secret, StringBuffer stdout,
+                          StringBuffer stderr) {
+    }
+
+    private record Result(int exitCode, String out, String err, Duration took) {
+    }
+
+    @BeforeEach
+    void prepare() throws IOException {
+        String jarProperty = System.getProperty("tollgate.jar");
+        assertThat(jarProperty).as("system property tollgate.jar (set by the failsafe configuration)").isNotBlank();
+        jar = Path.of(jarProperty).toAbsolutePath();
+        assertThat(jar).as("the shaded jar; run 'mvn verify', which packages it first").isRegularFile();
+        java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        workDir = Files.createTempDirectory("tollgate-lifecycle");
+    }
+
+    @AfterEach
+    void cleanUp() throws IOException {
+        synchronized (processes) {
+            for (Process p : processes) {
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                    try {
+                        p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        }
+        try (Stream<Path> files = Files.walk(workDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
+    void aBadConfigurationFileStopsServeAtOnceWithExitCodeTwoAndTheKeysNamed() throws Exception {
+        Path config = Files.writeString(workDir.resolve("bad.properties"), """
+                port = eighty
+                log.level = LOUD
+                timeouts.shutdown-grace = soon
+                """);
+
+        Result serve = run(java, "-jar", jar.toString(), "serve", "--config", config.toString());
+
+        assertThat(serve.exitCode()).as("exit code; stderr:%n%s", serve.err()).isEqualTo(2);
+        assertThat(serve.err()).contains("invalid configuration")
+                .contains("port (file " + config + ")")
+                .contains("log.level (file " + config + ")")
+                .contains("timeouts.shutdown-grace (file " + config + ")");
+        assertThat(serve.out()).doesNotContain("Tollgate listening");
+        assertThat(serve.took()).as("fails fast, before opening the store").isLessThan(Duration.ofSeconds(15));
+        assertThat(workDir.resolve("data")).as("no store was created").doesNotExist();
+    }
+
+    @Test
+    void aBadEnvironmentVariableStopsServeWithExitCodeTwoAndTheVariableNamed() throws Exception {
+        Result serve = run(Map.of("TOLLGATE_TIMEOUTS_IDLE_CONNECTION", "forever"), java, "-jar", jar.toString(), "serve");
+
+        assertThat(serve.exitCode()).as("exit code; stderr:%n%s", serve.err()).isEqualTo(2);
+        assertThat(serve.err()).contains("timeouts.idle-connection (environment variable TOLLGATE_TIMEOUTS_IDLE_CONNECTION)");
+    }
+
+    @Test
+    void sigtermLetsTheTokenRequestInFlightFinishRefusesNewConnectionsFlushesTheAuditAndExits143() throws Exception {
+        Path data = workDir.resolve("data");
+        Served served = serve(Map.of("TOLLGATE_TIMEOUTS_SHUTDOWN_GRACE", "10s"), "--data-dir", data.toString());
+
+        String body = "grant_type=client_credentials&scope=users%3Aread";
+        byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+        int split = 20;
+        String basic = Base64.getEncoder().encodeToString((served.clientId() + ":" + served.secret())
+                .getBytes(StandardCharsets.UTF_8));
+        String jti;
+        try (Socket inFlight = new Socket("127.0.0.1", served.port())) {
+            inFlight.setSoTimeout((int) WAIT.toMillis());
+            OutputStream out = inFlight.getOutputStream();
+            out.write(("POST /t/10001/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1:" + served.port() + "\r\n"
+                    + "Authorization: Basic " + basic + "\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\n"
+                    + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes, 0, split);
+            out.flush();
+            Thread.sleep(300); // the server has the headers and waits for the rest of the body
+
+            served.process().destroy(); // SIGTERM on Linux
+
+            // The listener closes at once: new connections are refused while the request above is still open.
+            awaitRefused(served.port(), Duration.ofSeconds(5));
+            assertThat(served.process().isAlive()).as("still finishing the request in flight").isTrue();
+
+            out.write(bytes, split, bytes.length - split);
+            out.flush();
+            String response = readResponse(inFlight.getInputStream());
+            assertThat(response).as(response).startsWith("HTTP/1.1 200");
+            String json = response.substring(response.indexOf("\r\n\r\n") + 4);
+            Map<String, Object> token = JSONObjectUtils.parse(json);
+            assertThat(token).containsEntry("token_type", "Bearer").containsEntry("scope", "users:read");
+            jti = (String) JSONObjectUtils.parse(new String(Base64.getUrlDecoder().decode(
+                    ((String) token.get("access_token")).split("\\.")[1]), StandardCharsets.UTF_8)).get("jti");
+            assertThat(jti).isNotBlank();
+        }
+
+        assertThat(served.process().waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
+        assertThat(served.process().exitValue()).as("exit code; stderr:%n%s", served.stderr()).isEqualTo(143);
+        assertRefused(served.port());
+
+        // The token's audit event was flushed before the process exited: it is in the store on disk.
+        String url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("tollgate") + ";ACCESS_MODE_DATA=r";
+        try (Connection db = DriverManager.getConnection(url, "sa", "");
+             PreparedStatement query = db.prepareStatement(
+                     "SELECT COUNT(*) FROM audit_events WHERE action = 'token.issued' AND target = ?")) {
+            query.setString(1, jti);
+            try (ResultSet rows = query.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getInt(1)).as("token.issued for jti %s", jti).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aPortAlreadyInUseStopsServeWithExitCodeFour() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+
+            Result serve = run(Duration.ofSeconds(20), Map.of(), java, "-jar", jar.toString(), "serve", "--port",
+                    String.valueOf(taken.getLocalPort()),
+                    "--management-port", "0", "--data-dir", workDir.resolve("data").toString());
+
+            assertThat(serve.exitCode()).as("exit code; stdout:%n%s%nstderr:%n%s", serve.out(), serve.err()).isEqualTo(4);
+            assertThat(serve.out()).doesNotContain("Tollgate listening");
+            assertThat(serve.err()).as("the reason is logged").containsIgnoringCase("listener")
+                    .containsIgnoringCase("in use");
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Served serve(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "serve", "--port", "0",
+                "--management-port", "0"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        clearTollgateEnvironment(builder.environment());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        processes.add(process);
+        process.getOutputStream().close();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        StringBuffer stdout = new StringBuffer();
+        StringBuffer stderr = new StringBuffer();
+        drain(process.getInputStream(), line -> {
+            stdout.append(line).append('\n');
+            lines.add(line);
+        }, "serve-stdout");
+        drain(process.getErrorStream(), line -> stderr.append(line).append('\n'), "serve-stderr");
+
+        String clientId = null;
+        String secret = null;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                fail("no listening line within %s; stdout:%n%s%nstderr:%n%s", WAIT, stdout, stderr);
+            }
+            String line = lines.poll(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                if (!process.isAlive() && lines.isEmpty()) {
+                    fail("serve exited with %d before listening; stdout:%n%s%nstderr:%n%s", process.exitValue(), stdout,
+                            stderr);
+                }
+                continue;
+            }
+            Matcher client = DEFAULT_CLIENT.matcher(line);
+            if (client.matches()) {
+                clientId = client.group(1);
+                secret = client.group(2);
+            }
+            Matcher m = LISTENING.matcher(line);
+            if (m.matches()) {
+                assertThat(clientId).as("the default client in:%n%s", stdout).isNotNull();
+                return new Served(process, Integer.parseInt(m.group(1)), clientId, secret, stdout, stderr);
+            }
+        }
+    }
+
+    private static void awaitRefused(int port, Duration atMost) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            } catch (ConnectException e) {
+                return;
+            } catch (IOException e) {
+                // a timeout or reset: not yet a clean refusal, try again
+            }
+            Thread.sleep(50);
+        }
+        fail("port %d still accepted connections %s after SIGTERM", port, atMost);
+    }
+
+    private static void assertRefused(int port) {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            fail("port %d accepted a connection after the server stopped", port);
+        } catch (ConnectException expected) {
+            // refused
+        } catch (IOException e) {
+            fail("expected a refused connection, got %s", e.toString());
+        }
+    }
+
+    /** One HTTP/1.1 response with a Content-Length, as text. */
+    private static String readResponse(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        byte[] terminator = {'\r', '\n', '\r', '\n'};
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                return head.toString(StandardCharsets.ISO_8859_1);
+            }
+            head.write(b);
+            matched = b == terminator[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        String headText = head.toString(StandardCharsets.ISO_8859_1);
+        Matcher length = Pattern.compile("(?im)^content-length:\\s*(\\d+)\\s*$").matcher(headText);
+        byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : in.readAllBytes();
+        return headText + new String(body, StandardCharsets.UTF_8);
+    }
+
+    private Result run(String... command) throws IOException, InterruptedException {
+        return run(WAIT, Map.of(), command);
+    }
+
+    private Result run(Map<String, String> env, String... command) throws IOException, InterruptedException {
+        return run(WAIT, env, command);
+    }
+
+    private Result run(Duration wait, Map<String, String> env, String... command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(workDir, "run", ".out");
+        Path err = Files.createTempFile(workDir, "run", ".err");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        clearTollgateEnvironment(builder.environment());
+        builder.environment().putAll(env);
+        long started = System.nanoTime();
+        Process process = builder.start();
+        processes.add(process);
+        process.getOutputStream().close();
+        if (!process.waitFor(wait.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail("%s did not finish within %s; stdout:%n%s%nstderr:%n%s", String.join(" ", command), wait,
+                    Files.readString(out), Files.readString(err));
+        }
+        return new Result(process.exitValue(), Files.readString(out), Files.readString(err),
+                Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** The developer's own TOLLGATE_* settings (a JDBC URL, a port) must not leak into the test. */
+    private static void clearTollgateEnvironment(Map<String, String> environment) {
+        environment.keySet().removeIf(name -> name.startsWith("TOLLGATE_"));
+    }
+
+    private static void drain(InputStream stream, java.util.function.Consumer<String> sink, String name) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    sink.accept(line);
+                }
+            } catch (IOException e) {
+                // The process went away; what it printed until then is already in the sink.
+            }
+        }, name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+}

@@ -1,0 +1,522 @@
+package dev.tollgate.server.config;
+
+import dev.tollgate.core.admin.AdminAccounts;
+import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.server.ServerConfig;
+import dev.tollgate.server.config.ConfigLoader.Loaded;
+import dev.tollgate.server.config.ConfigLoader.Source;
+import dev.tollgate.store.StoreConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * The configuration loader (issue 5, point 1): defaults, the file &lt; environment &lt; flag
+ * order, and a message for every bad value that names its key and where the value came from,
+ * all problems at once.
+ */
+class ConfigLoaderTest {
+
+    private static final Map<String, String> NO_ENV = Map.of();
+    private static final Map<ConfigKey, String> NO_FLAGS = Map.of();
+
+    @TempDir
+    Path dir;
+
+    // ---------------------------------------------------------------- defaults and precedence
+
+    @Test
+    void withNoFileNoEnvironmentAndNoFlagsEveryKeyHasItsDocumentedDefault() {
+        Loaded loaded = ConfigLoader.load(null, NO_ENV, NO_FLAGS);
+        ServerConfig server = loaded.server();
+
+        assertThat(server.host()).isEqualTo("127.0.0.1");
+        assertThat(server.port()).isEqualTo(8080);
+        assertThat(server.publicUrl()).isNull();
+        assertThat(server.defaultTenant()).isEqualTo(TenantId.of("10001"));
+        assertThat(server.managementPort()).isEqualTo(9090);
+        assertThat(server.store()).isEqualTo(StoreConfig.embedded(Path.of("data")).withPoolSize(10));
+        assertThat(server.maxBodyBytes()).isEqualTo(65536);
+        assertThat(server.limits()).isEqualTo(HttpLimits.DEFAULTS);
+        assertThat(server.limits()).isEqualTo(new HttpLimits(16384, 4096, Duration.ofMinutes(2),
+                10_000, Duration.ofSeconds(10)));
+        assertThat(server.tls()).isNull();
+        assertThat(server.scheme()).isEqualTo("http");
+        assertThat(server.sessions()).isEqualTo(AdminAccounts.Settings.DEFAULTS);
+        assertThat(server.sessions()).isEqualTo(new AdminAccounts.Settings(Duration.ofMinutes(30), Duration.ofHours(12)));
+        assertThat(server.auditRetention()).isEqualTo(Duration.ofDays(90));
+        assertThat(loaded.log()).isEqualTo(new ConfigLoader.LogSettings("json", "INFO", "OFF"));
+
+        for (ConfigKey key : ConfigKey.values()) {
+            assertThat(loaded.values()).as(key.key()).containsEntry(key, key.defaultValue());
+            assertThat(loaded.sources()).as(key.key()).containsEntry(key, Source.DEFAULT);
+        }
+    }
+
+    @Test
+    void theFileOverridesDefaultsTheEnvironmentOverridesTheFileAndAFlagOverridesBoth() throws IOException {
+        Path file = write("""
+                # a comment
+                port = 1111
+                management-port = 1112
+                timeouts.idle-connection = 5s
+                log.level = debug
+                """);
+        Map<String, String> env = Map.of(
+                "TOLLGATE_PORT", "2222",
+                "TOLLGATE_MANAGEMENT_PORT", "2223",
+                "TOLLGATE_LIMITS_MAX_BODY_BYTES", "2048",
+                "UNRELATED", "x");
+        Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
+        flags.put(ConfigKey.PORT, "3333");
+        flags.put(ConfigKey.HOST, null); // a flag not given
+
+        Loaded loaded = ConfigLoader.load(file, env, flags);
+
+        // flag > env > file > default
+        assertThat(loaded.server().port()).isEqualTo(3333);
+        assertThat(loaded.sources()).containsEntry(ConfigKey.PORT, Source.FLAG);
+        // env > file
+        assertThat(loaded.server().managementPort()).isEqualTo(2223);
+        assertThat(loaded.sources()).containsEntry(ConfigKey.MANAGEMENT_PORT, Source.ENVIRONMENT);
+        // env > default
+        assertThat(loaded.server().maxBodyBytes()).isEqualTo(2048);
+        assertThat(loaded.sources()).containsEntry(ConfigKey.MAX_BODY_BYTES, Source.ENVIRONMENT);
+        // file > default
+        assertThat(loaded.server().limits().idleTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(loaded.sources()).containsEntry(ConfigKey.IDLE_TIMEOUT, Source.FILE);
+        assertThat(loaded.log().level()).isEqualTo("DEBUG");
+        // a null flag is no flag
+        assertThat(loaded.server().host()).isEqualTo("127.0.0.1");
+        assertThat(loaded.sources()).containsEntry(ConfigKey.HOST, Source.DEFAULT);
+    }
+
+    @Test
+    void durationsAcceptTheShortFormsIsoAndZero() {
+        assertThat(ConfigLoader.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(ConfigLoader.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(ConfigLoader.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(ConfigLoader.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(ConfigLoader.parseDuration("7d")).isEqualTo(Duration.ofDays(7));
+        assertThat(ConfigLoader.parseDuration("PT30S")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(ConfigLoader.parseDuration("0")).isEqualTo(Duration.ZERO);
+        assertThat(ConfigLoader.parseDuration("30")).isNull();
+        assertThat(ConfigLoader.parseDuration("thirty seconds")).isNull();
+        assertThat(ConfigLoader.parseDuration("-5s")).isNull();
+    }
+
+    // ---------------------------------------------------------------- each bad value names key and source
+
+    @Test
+    void aNonNumericPortInTheFileIsReportedWithItsKeyAndTheFile() throws IOException {
+        Path file = write("port = eighty\n");
+
+        List<String> problems = problems(file, NO_ENV, NO_FLAGS);
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("port (file " + file + "): ")
+                .contains("whole number")
+                .contains("'eighty'");
+    }
+
+    @Test
+    void anOutOfRangeNumberFromAFlagIsReportedWithItsKeyAndTheFlag() {
+        List<String> problems = problems(null, NO_ENV, Map.of(ConfigKey.MAX_BODY_BYTES, "99999999"));
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("limits.max-body-bytes (command-line flag --limits.max-body-bytes): ")
+                .contains("1024 to 1048576")
+                .contains("'99999999'");
+    }
+
+    @Test
+    void aBadDurationInTheEnvironmentIsReportedWithItsKeyAndTheVariable() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_TIMEOUTS_IDLE_CONNECTION", "30 seconds"), NO_FLAGS);
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("timeouts.idle-connection (environment variable TOLLGATE_TIMEOUTS_IDLE_CONNECTION): ")
+                .contains("duration")
+                .contains("'30 seconds'");
+    }
+
+    @Test
+    void aDurationBelowTheMinimumIsReportedWithItsKey() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_TIMEOUTS_IDLE_CONNECTION", "10ms"), NO_FLAGS);
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("timeouts.idle-connection (environment variable TOLLGATE_TIMEOUTS_IDLE_CONNECTION): ")
+                .contains("at least");
+    }
+
+    @Test
+    void anUnknownKeyInTheFileIsReportedWithADidYouMeanSuggestion() throws IOException {
+        Path file = write("limits.max-body-byte = 2048\nprot = 8081\n");
+
+        List<String> problems = problems(file, NO_ENV, NO_FLAGS);
+
+        assertThat(problems).containsExactlyInAnyOrder(
+                "limits.max-body-byte (file " + file + "): unknown key; did you mean limits.max-body-bytes?",
+                "prot (file " + file + "): unknown key; did you mean port?");
+    }
+
+    @Test
+    void anUnknownKeyFarFromEveryKnownOneSendsTheReaderToTheDocumentation() throws IOException {
+        Path file = write("completely.unrelated.setting = 1\n");
+
+        assertThat(problems(file, NO_ENV, NO_FLAGS)).singleElement().asString()
+                .startsWith("completely.unrelated.setting (file " + file + "): unknown key")
+                .doesNotContain("did you mean")
+                .contains("docs/CONFIGURATION.md");
+    }
+
+    @Test
+    void aTlsCertificateThatIsNotThereIsReportedWithItsKeyAndSource() throws IOException {
+        Path key = Files.writeString(dir.resolve("server.key"), "not really a key");
+        Path missing = dir.resolve("no-such-cert.pem");
+        Path file = write("tls.certificate = " + missing + "\ntls.private-key = " + key + "\n");
+
+        List<String> problems = problems(file, NO_ENV, NO_FLAGS);
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("tls.certificate (file " + file + "): ")
+                .contains("no readable file")
+                .contains(missing.toString());
+    }
+
+    @Test
+    void aTlsKeystoreThatIsADirectoryIsReportedWithItsKeyAndSource() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_TLS_KEYSTORE", dir.toString()), NO_FLAGS);
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("tls.keystore (environment variable TOLLGATE_TLS_KEYSTORE): ")
+                .contains("no readable file");
+    }
+
+    @Test
+    void aCertificateWithoutItsPrivateKeyIsReportedNamingTheMissingKeyAndWhereTheOtherCameFrom() throws IOException {
+        Path cert = Files.writeString(dir.resolve("server.pem"), "not really a certificate");
+        Path file = write("tls.certificate = " + cert + "\n");
+
+        List<String> problems = problems(file, NO_ENV, NO_FLAGS);
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("tls.private-key")
+                .contains("tls.certificate")
+                .contains("file " + file);
+    }
+
+    @Test
+    void aPrivateKeyWithoutItsCertificateIsReportedNamingTheMissingKey() throws IOException {
+        Path key = Files.writeString(dir.resolve("server.key"), "not really a key");
+
+        List<String> problems = problems(null, NO_ENV, Map.of(ConfigKey.TLS_PRIVATE_KEY, key.toString()));
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("tls.certificate")
+                .contains("tls.private-key")
+                .contains("command-line flag --tls.private-key");
+    }
+
+    @Test
+    void pemFilesAndAKeystoreTogetherAreReportedAsConflicting() throws IOException {
+        Path cert = Files.writeString(dir.resolve("server.pem"), "x");
+        Path key = Files.writeString(dir.resolve("server.key"), "x");
+        Path p12 = Files.writeString(dir.resolve("server.p12"), "x");
+        Path file = write("tls.certificate = " + cert + "\ntls.private-key = " + key + "\ntls.keystore = " + p12 + "\n");
+
+        assertThat(problems(file, NO_ENV, NO_FLAGS)).singleElement().asString()
+                .startsWith("tls.keystore")
+                .contains("not both");
+    }
+
+    @Test
+    void aRedirectPortWithoutTlsIsReportedWithItsKeyAndSource() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_TLS_HTTP_REDIRECT_PORT", "8081"), NO_FLAGS);
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("tls.http-redirect-port (environment variable TOLLGATE_TLS_HTTP_REDIRECT_PORT): ")
+                .contains("needs TLS")
+                .contains("'8081'");
+    }
+
+    @Test
+    void aSessionIdleTimeoutLongerThanTheAbsoluteOneIsReportedWithItsKeyAndSource() throws IOException {
+        Path file = write("console.session-idle-timeout = 2h\nconsole.session-absolute-timeout = 1h\n");
+
+        List<String> problems = problems(file, NO_ENV, NO_FLAGS);
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("console.session-idle-timeout (file " + file + "): ")
+                .contains("console.session-absolute-timeout")
+                .contains("'2h'");
+    }
+
+    @Test
+    void aManagementPortEqualToThePublicPortIsReportedWithItsKeyAndSource() throws IOException {
+        Path file = write("port = 8085\nmanagement-port = 8085\n");
+
+        List<String> problems = problems(file, NO_ENV, NO_FLAGS);
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("management-port")
+                .contains("port")
+                .contains("file " + file);
+    }
+
+    @Test
+    void aBadLogLevelIsReportedWithItsKeyTheSourceAndTheAllowedLevels() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_LOG_LEVEL", "VERBOSE"), NO_FLAGS);
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("log.level (environment variable TOLLGATE_LOG_LEVEL): ")
+                .contains("TRACE, DEBUG, INFO, WARN, ERROR, OFF")
+                .contains("'VERBOSE'");
+    }
+
+    @Test
+    void aBadTenantAndABadPublicUrlAreEachReportedWithTheirKey() {
+        Map<ConfigKey, String> flags = Map.of(ConfigKey.DEFAULT_TENANT, "not a tenant!", ConfigKey.PUBLIC_URL,
+                "ftp://example.com/x?y");
+
+        List<String> problems = problems(null, NO_ENV, flags);
+
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("default-tenant (command-line flag --default-tenant): "));
+        // public-url is checked by ServerConfig, after the per-key checks have passed
+        assertThat(problems(null, NO_ENV, Map.of(ConfigKey.PUBLIC_URL, "ftp://example.com/x?y")))
+                .singleElement().asString().startsWith("public-url").contains("command-line flag --public-url");
+    }
+
+    @Test
+    void aFileThatCannotBeReadIsReportedWithItsPath() {
+        Path missing = dir.resolve("missing.properties");
+
+        List<String> problems = problems(missing, NO_ENV, NO_FLAGS);
+
+        assertThat(problems).singleElement().asString().contains(missing.toString()).contains("cannot be read");
+    }
+
+    // ---------------------------------------------------------------- all at once
+
+    @Test
+    void everyProblemInOneConfigurationIsReportedTogether() throws IOException {
+        Path file = write("""
+                port = eighty
+                timeouts.idle-connection = forever
+                limits.max-header-bytes = 12
+                log.format = xml
+                tls.http-redirect-port = 8443
+                console.session-idle-timeout = 13h
+                limts.max-body-bytes = 4096
+                """);
+        Map<String, String> env = Map.of("TOLLGATE_LOG_LEVEL", "LOUD", "TOLLGATE_AUDIT_RETENTION", "1h");
+        Map<ConfigKey, String> flags = Map.of(ConfigKey.JDBC_POOL_SIZE, "0");
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, env, flags));
+
+        assertThat(e).isNotNull();
+        List<String> problems = e.problems();
+        List<String> expectedKeys = List.of("port", "timeouts.idle-connection", "limits.max-header-bytes", "log.format",
+                "tls.http-redirect-port", "console.session-idle-timeout", "limts.max-body-bytes", "log.level",
+                "audit.retention", "jdbc-pool-size");
+        assertThat(problems).hasSize(expectedKeys.size());
+        for (String key : expectedKeys) {
+            assertThat(problems).as("a problem for %s", key).anySatisfy(p -> assertThat(p).startsWith(key + " ("));
+            assertThat(e.getMessage()).contains(key);
+        }
+    }
+
+    @Test
+    void aRecordLevelConflictIsReportedAlongsideThePerKeyProblems() throws IOException {
+        // management-port == port is only known once both are parsed; it must not hide behind, or be hidden by,
+        // another key's problem: one run of 'config check' shows everything.
+        Path file = write("port = 8085\nmanagement-port = 8085\nlog.level = LOUD\n");
+
+        List<String> problems = problems(file, NO_ENV, NO_FLAGS);
+
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("log.level ("));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("management-port"));
+    }
+
+    // ---------------------------------------------------------------- secrets and environment names
+
+    @Test
+    void describeMasksSecretsAndShowsEveryOtherValueWithItsSource() throws IOException {
+        Path p12 = Files.writeString(dir.resolve("server.p12"), "x");
+        Path file = write("jdbc-password = hunter2-in-the-file\nport = 8443\n");
+        Map<String, String> env = Map.of("TOLLGATE_TLS_KEYSTORE_PASSWORD", "s3cret-keystore-pass",
+                "TOLLGATE_TLS_KEYSTORE", p12.toString());
+
+        Map<String, String> described = ConfigLoader.describe(ConfigLoader.load(file, env, NO_FLAGS));
+
+        assertThat(described.keySet()).containsExactlyElementsOf(
+                Arrays.stream(ConfigKey.values()).map(ConfigKey::key).toList());
+        assertThat(described.get("jdbc-password")).isEqualTo("********  (file)");
+        assertThat(described.get("tls.keystore-password")).isEqualTo("********  (environment)");
+        assertThat(described.get("tls.keystore")).isEqualTo(p12 + "  (environment)");
+        assertThat(described.get("port")).isEqualTo("8443  (file)");
+        assertThat(described.get("host")).isEqualTo("127.0.0.1  (default)");
+        assertThat(described.toString()).doesNotContain("hunter2").doesNotContain("s3cret");
+    }
+
+    @Test
+    void describeShowsAnUnsetSecretAsEmptyRatherThanAsMasked() {
+        Map<String, String> described = ConfigLoader.describe(ConfigLoader.load(null, NO_ENV, NO_FLAGS));
+
+        assertThat(described.get("jdbc-password")).isEqualTo("  (default)");
+    }
+
+    @Test
+    void onlyPasswordsAreSecret() {
+        assertThat(Arrays.stream(ConfigKey.values()).filter(ConfigKey::isSecret))
+                .containsExactlyInAnyOrder(ConfigKey.JDBC_PASSWORD, ConfigKey.TLS_KEYSTORE_PASSWORD);
+    }
+
+    @Test
+    void everyEnvironmentVariableIsTollgateAndTheKeyInUpperSnakeCaseAndUnique() {
+        Set<String> seen = new HashSet<>();
+        for (ConfigKey key : ConfigKey.values()) {
+            String expected = "TOLLGATE_" + key.key().toUpperCase(Locale.ROOT).replaceAll("[.-]", "_");
+            assertThat(key.envName()).as(key.key()).isEqualTo(expected).matches("TOLLGATE_[A-Z0-9]+(_[A-Z0-9]+)*");
+            assertThat(seen.add(key.envName())).as("unique: %s", key.envName()).isTrue();
+            assertThat(ConfigKey.byKey(key.key())).contains(key);
+        }
+        assertThat(ConfigKey.MAX_BODY_BYTES.envName()).isEqualTo("TOLLGATE_LIMITS_MAX_BODY_BYTES");
+        assertThat(ConfigKey.IDLE_TIMEOUT.envName()).isEqualTo("TOLLGATE_TIMEOUTS_IDLE_CONNECTION");
+        assertThat(ConfigKey.TLS_REDIRECT_PORT.envName()).isEqualTo("TOLLGATE_TLS_HTTP_REDIRECT_PORT");
+    }
+
+    @Test
+    void everyKeyCanBeSetThroughItsEnvironmentVariable() {
+        // Each key's default, given through the environment instead, is read from there.
+        Map<String, String> env = Arrays.stream(ConfigKey.values())
+                .filter(k -> !k.defaultValue().isEmpty())
+                .collect(Collectors.toMap(ConfigKey::envName, ConfigKey::defaultValue));
+
+        Loaded loaded = ConfigLoader.load(null, env, NO_FLAGS);
+
+        for (ConfigKey key : ConfigKey.values()) {
+            assertThat(loaded.sources().get(key)).as(key.key())
+                    .isEqualTo(key.defaultValue().isEmpty() ? Source.DEFAULT : Source.ENVIRONMENT);
+        }
+    }
+
+    @Test
+    void everyDefaultIsItselfAValidValue() {
+        // Defaults given explicitly in a file load exactly as the built-in ones do.
+        StringBuilder text = new StringBuilder();
+        for (ConfigKey key : ConfigKey.values()) {
+            text.append(key.key()).append(" = ").append(key.defaultValue()).append('\n');
+        }
+        Path file;
+        try {
+            file = write(text.toString());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+
+        assertThat(ConfigLoader.load(file, NO_ENV, NO_FLAGS).server())
+                .isEqualTo(ConfigLoader.load(null, NO_ENV, NO_FLAGS).server());
+    }
+
+    // ---------------------------------------------------------------- docs/CONFIGURATION.md
+
+    private static final Pattern BACKTICKED = Pattern.compile("`([^`]*)`");
+
+    @Test
+    void theConfigurationDocumentListsEveryKeyWithItsEnvironmentVariableAndDefault() throws IOException {
+        // Tests run in the server module; the document is at the repository root.
+        Path doc = Path.of("..").toAbsolutePath().normalize().resolve("docs/CONFIGURATION.md");
+        assertThat(doc).as("docs/CONFIGURATION.md (issue 5, point 1)").isRegularFile();
+        List<String> rows = Files.readAllLines(doc, StandardCharsets.UTF_8).stream()
+                .map(String::strip)
+                .filter(line -> line.startsWith("|"))
+                .toList();
+
+        Set<String> documented = new HashSet<>();
+        for (ConfigKey key : ConfigKey.values()) {
+            List<String> matching = rows.stream().filter(row -> firstCell(row).equals("`" + key.key() + "`")).toList();
+            assertThat(matching).as("one table row whose first cell is `%s`", key.key()).hasSize(1);
+            String row = matching.get(0);
+            assertThat(backticked(row)).as("row of %s: %s", key.key(), row).contains(key.envName());
+            if (!key.defaultValue().isEmpty()) {
+                assertThat(backticked(row)).as("default of %s in: %s", key.key(), row).contains(key.defaultValue());
+            }
+            documented.add(key.key());
+        }
+        // And nothing documented that the loader doesn't know: every row naming a TOLLGATE_ variable is a key.
+        for (String row : rows) {
+            if (backticked(row).stream().anyMatch(t -> t.startsWith("TOLLGATE_") && !t.equals("TOLLGATE_CONFIG"))) {
+                String first = firstCell(row).replace("`", "");
+                assertThat(ConfigKey.byKey(first)).as("documented key %s is one ConfigKey knows", first).isPresent();
+            }
+        }
+        assertThat(documented).hasSize(ConfigKey.values().length);
+    }
+
+    private static String firstCell(String row) {
+        String[] cells = row.split("(?<!\\\\)\\|");
+        return cells.length > 1 ? cells[1].strip() : "";
+    }
+
+    private static List<String> backticked(String row) {
+        Matcher m = BACKTICKED.matcher(row);
+        List<String> out = new java.util.ArrayList<>();
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Path write(String properties) throws IOException {
+        Path file = Files.createTempFile(dir, "tollgate", ".properties");
+        Files.writeString(file, properties, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    @Test
+    void bruteForceLimitsComeFromTheirKeys() {
+        Loaded loaded = ConfigLoader.load(null, Map.of("TOLLGATE_ABUSE_ADDRESS_FREE_FAILURES", "7",
+                "TOLLGATE_ABUSE_CLIENT_REFUSE_AFTER", "50", "TOLLGATE_ABUSE_WINDOW", "5m"), NO_FLAGS);
+
+        assertThat(loaded.server().bruteForce().perAddress().freeFailures()).isEqualTo(7);
+        assertThat(loaded.server().bruteForce().perClientId().refuseAfter()).isEqualTo(50);
+        assertThat(loaded.server().bruteForce().perClientId().window()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(loaded.server().bruteForce().perAddress().window()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void bruteForceRefusalBeforeTheFreeFailuresAreUsedUpIsAProblemNamingTheKey() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_ABUSE_CLIENT_FREE_FAILURES", "30",
+                "TOLLGATE_ABUSE_CLIENT_REFUSE_AFTER", "30"), NO_FLAGS);
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("abuse.client.refuse-after (environment variable TOLLGATE_ABUSE_CLIENT_REFUSE_AFTER): ")
+                .contains("greater than abuse.client.free-failures");
+    }
+
+    private static List<String> problems(Path file, Map<String, String> env, Map<ConfigKey, String> flags) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, env, flags));
+        assertThat(e).as("a ConfigException").isNotNull();
+        return e.problems();
+    }
+}
