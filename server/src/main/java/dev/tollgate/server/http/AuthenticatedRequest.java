@@ -3,15 +3,20 @@ package dev.tollgate.server.http;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.util.URLUtils;
+import dev.tollgate.core.abuse.ClientAuthenticationGuard;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.core.token.PresentedCredentials;
 import dev.tollgate.core.token.TokenService;
+import dev.tollgate.server.admin.SessionCookie;
+import dev.tollgate.server.ops.Metrics;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,8 +27,13 @@ record AuthenticatedRequest(TenantId tenant, ClientCredential client, Map<String
 
     private static final String FORM = "application/x-www-form-urlencoded";
 
-    /** @throws HttpFailure with the RFC 6749 §5.2 error to answer (401 invalid_client when authentication failed) */
+    /**
+     * @param endpoint the metrics tag of the calling endpoint: {@code introspect} or {@code revoke}
+     * @throws HttpFailure with the RFC 6749 §5.2 error to answer (401 invalid_client when authentication
+     *                     failed, 429 when the brute-force limits refused to try)
+     */
     static AuthenticatedRequest read(ServerRequest request, ServerResponse response, TokenService tokens,
+                                     ClientAuthenticationGuard guard, Metrics metrics, String endpoint,
                                      int maxBodyBytes) throws HttpFailure {
         TenantId tenant = tenant(request);
         if (request.prologue().method() != Method.POST) {
@@ -45,12 +55,42 @@ record AuthenticatedRequest(TenantId tenant, ClientCredential client, Map<String
         }
         TokenEndpoint.requireWellFormedPercentEncoding(body);
         Map<String, List<String>> params = TokenEndpoint.single(URLUtils.parseParameters(body));
-        TokenService.Authentication authentication = tokens.authenticate(tenant,
-                ClientCredentialsParser.parse(request, params), false);
+        PresentedCredentials presented = ClientCredentialsParser.parse(request, params);
+        ClientAuthenticationGuard.Attempt attempt = guard.check(SessionCookie.remoteAddress(request), tenant,
+                presented.clientId());
+        if (!attempt.allowed()) {
+            metrics.clientAuthenticationThrottled(endpoint, limitTag(attempt));
+            throw new HttpFailure(throttled(response, attempt));
+        }
+        TokenService.Authentication authentication = tokens.authenticate(tenant, presented, false);
+        guard.recordOutcome(attempt, authentication.refusal(), authentication.client());
         if (!authentication.isAuthenticated()) {
             throw new HttpFailure(TokenEndpoint.errorObject(authentication.refusal()));
         }
         return new AuthenticatedRequest(tenant, authentication.client(), params);
+    }
+
+    /**
+     * The answer to an attempt the brute-force limits refused, for every endpoint a client
+     * authenticates at: {@code 429} (RFC 6585 §4) with {@code Retry-After} in seconds (RFC 9110
+     * §10.2.3), and an RFC 6749 §5.2 error body. RFC 6749 has no token-endpoint error for "too
+     * many attempts": {@code invalid_client} would claim the secret was checked and wrong,
+     * {@code invalid_request} that the request was malformed, and RFC 8628 §3.5's
+     * {@code slow_down} belongs to device-code polling (its "add 5 s to the interval" means
+     * nothing here). {@code temporarily_unavailable} is OAuth's code for "the server can't serve
+     * this right now" (RFC 6749 §4.1.2.1, extension codes per §8.5); this server already uses it
+     * with 503 for a store outage, so clients need only one retryable code. The status and
+     * Retry-After carry the rest. The description names no limit, so it tells nothing about ids.
+     */
+    static ErrorObject throttled(ServerResponse response, ClientAuthenticationGuard.Attempt attempt) {
+        response.header(HeaderNames.RETRY_AFTER, Long.toString(attempt.retryAfterSeconds()));
+        return new ErrorObject("temporarily_unavailable",
+                "too many failed client authentications; retry after the delay in Retry-After", 429);
+    }
+
+    /** The guard's limit as a metrics tag value: {@code address}, {@code client_id}, {@code client_at_address}. */
+    static String limitTag(ClientAuthenticationGuard.Attempt attempt) {
+        return attempt.refusedBy().name().toLowerCase(Locale.ROOT);
     }
 
     /** The tenant of the path, checked for shape only (the authentication finds out whether it exists). */

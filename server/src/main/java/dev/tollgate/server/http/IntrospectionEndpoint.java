@@ -10,10 +10,12 @@ import com.nimbusds.oauth2.sdk.id.JWTID;
 import com.nimbusds.oauth2.sdk.id.Subject;
 import com.nimbusds.oauth2.sdk.token.AccessTokenType;
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.tollgate.core.abuse.ClientAuthenticationGuard;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.token.TokenIntrospector;
 import dev.tollgate.core.token.TokenIntrospector.ActiveToken;
 import dev.tollgate.core.token.TokenService;
+import dev.tollgate.server.ops.Metrics;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -33,13 +35,18 @@ public final class IntrospectionEndpoint {
     private final TokenService tokens;
     private final TokenIntrospector introspector;
     private final Function<TenantId, String> issuers;
+    private final ClientAuthenticationGuard guard;
+    private final Metrics metrics;
     private final int maxBodyBytes;
 
     public IntrospectionEndpoint(TokenService tokens, TokenIntrospector introspector,
-                                 Function<TenantId, String> issuers, int maxBodyBytes) {
+                                 Function<TenantId, String> issuers, ClientAuthenticationGuard guard,
+                                 Metrics metrics, int maxBodyBytes) {
         this.tokens = tokens;
         this.introspector = introspector;
         this.issuers = issuers;
+        this.guard = guard;
+        this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -47,7 +54,8 @@ public final class IntrospectionEndpoint {
         String realm = "tollgate";
         try {
             realm = issuers.apply(AuthenticatedRequest.tenant(request));
-            AuthenticatedRequest authenticated = AuthenticatedRequest.read(request, response, tokens, maxBodyBytes);
+            AuthenticatedRequest authenticated = AuthenticatedRequest.read(request, response, tokens, guard, metrics,
+                    "introspect", maxBodyBytes);
             Optional<ActiveToken> active = introspector.inspect(authenticated.tenant(), authenticated.token());
             HTTPResponse answer = active.map(IntrospectionEndpoint::describe)
                     .orElseGet(() -> new TokenIntrospectionSuccessResponse.Builder(false).build())

@@ -2,10 +2,12 @@ package dev.tollgate.server.http;
 
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import dev.tollgate.core.revocation.Revocations;
+import dev.tollgate.core.abuse.ClientAuthenticationGuard;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.token.TokenIntrospector;
 import dev.tollgate.core.token.TokenIntrospector.ActiveToken;
 import dev.tollgate.core.token.TokenService;
+import dev.tollgate.server.ops.Metrics;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.slf4j.Logger;
@@ -28,14 +30,19 @@ public final class RevocationEndpoint {
     private final TokenIntrospector introspector;
     private final Revocations revocations;
     private final Function<TenantId, String> issuers;
+    private final ClientAuthenticationGuard guard;
+    private final Metrics metrics;
     private final int maxBodyBytes;
 
     public RevocationEndpoint(TokenService tokens, TokenIntrospector introspector, Revocations revocations,
-                              Function<TenantId, String> issuers, int maxBodyBytes) {
+                              Function<TenantId, String> issuers,
+                              ClientAuthenticationGuard guard, Metrics metrics, int maxBodyBytes) {
         this.tokens = tokens;
         this.introspector = introspector;
         this.revocations = revocations;
         this.issuers = issuers;
+        this.guard = guard;
+        this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -43,7 +50,8 @@ public final class RevocationEndpoint {
         String realm = "tollgate";
         try {
             realm = issuers.apply(AuthenticatedRequest.tenant(request));
-            AuthenticatedRequest authenticated = AuthenticatedRequest.read(request, response, tokens, maxBodyBytes);
+            AuthenticatedRequest authenticated = AuthenticatedRequest.read(request, response, tokens, guard, metrics,
+                    "revoke", maxBodyBytes);
             Optional<ActiveToken> active = introspector.inspect(authenticated.tenant(), authenticated.token());
             if (active.isPresent() && active.get().clientId().equals(authenticated.client().clientId())) {
                 ActiveToken token = active.get();

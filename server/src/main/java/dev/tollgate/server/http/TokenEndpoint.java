@@ -11,6 +11,7 @@ import com.nimbusds.oauth2.sdk.token.Tokens;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import com.nimbusds.oauth2.sdk.util.ResourceUtils;
 import com.nimbusds.oauth2.sdk.util.URLUtils;
+import dev.tollgate.core.abuse.ClientAuthenticationGuard;
 import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.scope.ScopeSet;
 import dev.tollgate.core.tenant.TenantId;
@@ -19,8 +20,10 @@ import dev.tollgate.core.token.OAuthErrorCode;
 import dev.tollgate.core.token.PresentedCredentials;
 import dev.tollgate.core.token.TokenRefusal;
 import dev.tollgate.core.token.TokenService;
+import dev.tollgate.server.admin.SessionCookie;
 import dev.tollgate.server.ops.AccessLog;
 import dev.tollgate.server.ops.Metrics;
+import dev.tollgate.server.ops.TokenAudit;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
@@ -48,17 +51,23 @@ public final class TokenEndpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenEndpoint.class);
     private static final String FORM = "application/x-www-form-urlencoded";
+    /** The refusal reason, in metrics and the access log, of a request the brute-force limits refused. */
+    static final String THROTTLED = "throttled";
 
     private final TokenService tokens;
     private final Function<TenantId, String> issuers;
     private final TenantId defaultTenant;
     private final int maxBodyBytes;
     private final Metrics metrics;
+    private final TokenAudit audit;
+    private final ClientAuthenticationGuard guard;
 
     public TokenEndpoint(TokenService tokens, Function<TenantId, String> issuers, TenantId defaultTenant,
-                         int maxBodyBytes, Metrics metrics) {
+                         int maxBodyBytes, Metrics metrics, TokenAudit audit, ClientAuthenticationGuard guard) {
         this.tokens = tokens;
+        this.guard = guard;
         this.metrics = metrics;
+        this.audit = audit;
         this.issuers = issuers;
         this.defaultTenant = defaultTenant;
         this.maxBodyBytes = maxBodyBytes;
@@ -124,10 +133,18 @@ public final class TokenEndpoint {
             PresentedCredentials credentials = ClientCredentialsParser.parse(request, merged);
             ScopeSet scopes = requestedScopes(first(merged, "scope"));
             List<String> resources = resources(merged.get("resource"));
+            ClientAuthenticationGuard.Attempt attempt = guard.check(SessionCookie.remoteAddress(request), tenant,
+                    credentials.clientId());
+            if (!attempt.allowed()) {
+                throttled(request, response, tenant, attempt, realm);
+                return;
+            }
             TokenService.Outcome outcome = tokens.issue(
                     new TokenService.Request(tenant, credentials, scopes, resources, queryCredentials));
+            guard.recordOutcome(attempt, outcome.refusal(), outcome.client());
             metrics.tokenOutcome(tenant, outcome);
             AccessLog.noteOutcome(request, tenant, outcome);
+            audit.record(request, tenant, credentials.clientId(), outcome);
             render(response, outcome, realm, withJti);
         } catch (HttpFailure failure) {
             metrics.tokenRefusedEarly(tenant, earlyReason(failure));
@@ -180,11 +197,19 @@ public final class TokenEndpoint {
                 throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE, "missing client_id or client_secret", 401);
             }
             ScopeSet scopes = requestedScopes(jsonString(json, "scope"));
+            ClientAuthenticationGuard.Attempt attempt = guard.check(SessionCookie.remoteAddress(request), tenant,
+                    clientId);
+            if (!attempt.allowed()) {
+                throttled(request, response, tenant, attempt, realm);
+                return;
+            }
             TokenService.Outcome outcome = tokens.issue(new TokenService.Request(tenant,
                     new PresentedCredentials(clientId, secret, ClientAuthMethod.CLIENT_SECRET_POST), scopes,
                     List.of(), false));
+            guard.recordOutcome(attempt, outcome.refusal(), outcome.client());
             metrics.tokenOutcome(tenant, outcome);
             AccessLog.noteOutcome(request, tenant, outcome);
+            audit.record(request, tenant, clientId, outcome);
             if (!outcome.isIssued()) {
                 ErrorObject error = errorObject(outcome.refusal());
                 // The tenant came from the body here, not the path: an unknown one is a bad request, not a 404.
@@ -205,6 +230,19 @@ public final class TokenEndpoint {
             AccessLog.noteRefusedEarly(request, tenant, earlyReason(failure));
             refuse(response, failure.error(), realm);
         }
+    }
+
+    /**
+     * The brute-force limits refused before the policy: no secret hashed, no audit event (an
+     * attacker's refused guesses must not cost a store write each), counted and logged as
+     * {@value #THROTTLED}. The answer is {@link AuthenticatedRequest#throttled}'s 429.
+     */
+    private void throttled(ServerRequest request, ServerResponse response, TenantId tenant,
+                           ClientAuthenticationGuard.Attempt attempt, String realm) {
+        metrics.tokenRefusedEarly(tenant, THROTTLED);
+        metrics.clientAuthenticationThrottled("token", AuthenticatedRequest.limitTag(attempt));
+        AccessLog.noteRefusedEarly(request, tenant, THROTTLED);
+        refuse(response, AuthenticatedRequest.throttled(response, attempt), realm);
     }
 
     private void render(ServerResponse response, TokenService.Outcome outcome, String realm, boolean withJti) {

@@ -50,6 +50,7 @@ public final class Metrics implements AutoCloseable {
     // sorting a Tags object and looking the meter up on every request.
     private final Map<IssuedKey, Counter> issued = new ConcurrentHashMap<>();
     private final Map<RefusedKey, Counter> refused = new ConcurrentHashMap<>();
+    private final Map<String, Counter> throttled = new ConcurrentHashMap<>();
     private final Timer tokenRequests;
 
     /** @param tenantExists answers from the directory's cache, which remembers unknown ids too */
@@ -103,6 +104,24 @@ public final class Metrics implements AutoCloseable {
     public void tokenRefusedEarly(TenantId tenant, String reason) {
         String tenantTag = tenant != null && exists(tenant) ? tenant.value() : UNKNOWN;
         refused(tenantTag, reason, UNKNOWN);
+    }
+
+    /**
+     * A client authentication refused by the brute-force guard before its secret was checked
+     * ({@code 429}). Token requests are also counted in {@code tollgate_tokens_refused_total} with
+     * reason {@code throttled}; this counter adds introspection and revocation, and which limit fired.
+     *
+     * @param endpoint {@code token}, {@code introspect} or {@code revoke}
+     * @param limit    the guard's limit in lower case: {@code address}, {@code client_id}, {@code client_at_address}
+     */
+    public void clientAuthenticationThrottled(String endpoint, String limit) {
+        throttled.computeIfAbsent(endpoint + '|' + limit,
+                key -> Counter.builder("tollgate.client.authentication.throttled")
+                        .description("Client authentications refused by the brute-force limits before the secret was checked")
+                        .tag("endpoint", endpoint)
+                        .tag("limit", limit)
+                        .register(registry))
+                .increment();
     }
 
     private boolean exists(TenantId tenant) {
