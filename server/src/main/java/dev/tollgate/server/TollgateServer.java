@@ -4,6 +4,7 @@ import dev.tollgate.core.tenant.TenantId;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import dev.tollgate.server.admin.AdminApiEndpoint;
 import dev.tollgate.server.api.TenantVerifiers;
+import dev.tollgate.server.console.ConsoleEndpoint;
 import dev.tollgate.server.api.UsersEndpoint;
 import dev.tollgate.server.ops.TokenAudit;
 import dev.tollgate.server.http.DiscoveryEndpoints;
@@ -117,8 +118,10 @@ public final class TollgateServer implements AutoCloseable {
                     LOG.error("unexpected failure on {} {}", req.prologue().method(), req.path().path(), e);
                     OAuthResponses.sendError(res, new ErrorObject("server_error", "internal error", 500), "tollgate");
                 });
-        adminApi.register(routing);
-        new dev.tollgate.server.console.ConsoleEndpoint(app.adminAccounts(), app.adminOperations(), config.defaultTenant(), app.clock(), config.tls() != null).register(routing);
+        adminApi.register(routing, metrics::timed);
+        // The console counts as one route for metrics: its paths carry ids, which would add series.
+        new ConsoleEndpoint(app.adminAccounts(), app.adminOperations(), config.defaultTenant(), app.clock(),
+                config.tls() != null).register(routing, handler -> metrics.timed("/console", handler));
         for (String path : PAM_TOKEN_PATHS) {
             routing.any(path, metrics.timedToken(path, token::pamTokenGeneration));
             routing.any(path + "/", metrics.timedToken(path, token::pamTokenGeneration));

@@ -34,6 +34,7 @@ import dev.tollgate.verifier.TokenVerifier;
 import dev.tollgate.verifier.Verification;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -55,6 +56,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import static dev.tollgate.server.api.JsonApi.invalidFields;
@@ -83,6 +85,8 @@ import static dev.tollgate.server.api.JsonApi.sendNoContent;
 public final class AdminApiEndpoint {
 
     static final String REALM = "admin-api";
+    /** Where the versioned API lives; every route below is relative to it. */
+    public static final String BASE = "/t/{tenant}/admin/api/v1";
     static final String CSRF_HEADER = "X-CSRF-Token";
     static final int MAX_BODY_BYTES = 64 * 1024;
     static final int DEFAULT_PAGE_SIZE = 20;
@@ -110,25 +114,41 @@ public final class AdminApiEndpoint {
     }
 
     public void register(HttpRouting.Builder routing) {
-        String base = "/t/{tenant}/admin/api/v1";
-        routing.route(Method.GET, "/admin/api/openapi.json", this::openApi)
-                .route(Method.GET, "/t/{tenant}/admin/api/openapi.json", this::openApi)
-                .any(base + "/login", this::login)
-                .any(base + "/logout", this::logout)
-                .any(base + "/password", this::password)
-                .any(base + "/clients", this::clients)
-                .any(base + "/clients/{id}", this::client)
-                .any(base + "/clients/{id}/rotate-secret", this::rotateSecret)
-                .any(base + "/clients/{id}/revoke-previous-secret", this::revokePreviousSecret)
-                .any(base + "/clients/{id}/issuance", this::issuance)
-                .any(base + "/scopes", this::scopes)
-                .any(base + "/scopes/{name}", this::scope)
-                .any(base + "/admins", this::admins)
-                .any(base + "/admins/{id}", this::admin)
-                .any(base + "/audit", this::audit)
-                // Anything else below the API (an id holding an encoded '/', a path too long) answers
-                // in the API's words rather than the web server's plain-text 404.
-                .any("/t/{tenant}/admin/api/{+rest}", this::unknownPath);
+        register(routing, (route, handler) -> handler);
+    }
+
+    /** @param timed wraps each route's handler, e.g. in a request timer labelled with the route pattern */
+    public void register(HttpRouting.Builder routing, BiFunction<String, Handler, Handler> timed) {
+        routing.route(Method.GET, "/admin/api/openapi.json", timed.apply("/admin/api/openapi.json", this::openApi))
+                .route(Method.GET, "/t/{tenant}/admin/api/openapi.json",
+                        timed.apply("/t/{tenant}/admin/api/openapi.json", this::openApi));
+        routes().forEach((path, handler) -> routing.any(BASE + path, timed.apply(BASE + path, handler)));
+        // Anything else below the API (an id holding an encoded '/', a path too long) answers in
+        // the API's words rather than the web server's plain-text 404.
+        routing.any("/t/{tenant}/admin/api/{+rest}", timed.apply("/t/{tenant}/admin/api/{+rest}", this::unknownPath));
+    }
+
+    /** The route templates below {@link #BASE}, as the OpenAPI document's {@code paths} name them. */
+    public java.util.Set<String> routeTemplates() {
+        return routes().keySet();
+    }
+
+    private Map<String, Handler> routes() {
+        Map<String, Handler> routes = new LinkedHashMap<>();
+        routes.put("/login", this::login);
+        routes.put("/logout", this::logout);
+        routes.put("/password", this::password);
+        routes.put("/clients", this::clients);
+        routes.put("/clients/{id}", this::client);
+        routes.put("/clients/{id}/rotate-secret", this::rotateSecret);
+        routes.put("/clients/{id}/revoke-previous-secret", this::revokePreviousSecret);
+        routes.put("/clients/{id}/issuance", this::issuance);
+        routes.put("/scopes", this::scopes);
+        routes.put("/scopes/{name}", this::scope);
+        routes.put("/admins", this::admins);
+        routes.put("/admins/{id}", this::admin);
+        routes.put("/audit", this::audit);
+        return routes;
     }
 
     private void unknownPath(ServerRequest request, ServerResponse response) {

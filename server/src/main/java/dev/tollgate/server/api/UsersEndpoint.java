@@ -1,37 +1,28 @@
 package dev.tollgate.server.api;
 
 import com.nimbusds.jwt.JWTParser;
-import com.nimbusds.oauth2.sdk.ParseException;
-import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import dev.tollgate.core.cache.Directory;
-import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.revocation.Revocations;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.UserRepository;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.user.User;
 import dev.tollgate.core.user.UserValidation;
-import dev.tollgate.verifier.Principal;
 import dev.tollgate.verifier.Reason;
 import dev.tollgate.verifier.TokenVerifier;
 import dev.tollgate.verifier.Verification;
 import dev.tollgate.server.api.JsonApi.Refusal;
 
 import static dev.tollgate.server.api.JsonApi.*;
-import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import net.minidev.json.JSONValue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -65,8 +56,6 @@ public final class UsersEndpoint {
     static final int DEFAULT_PAGE_SIZE = 20;
     static final int MAX_PAGE_SIZE = 100;
 
-    private static final HeaderName AUTHORIZE = HeaderNames.create("Authorize");
-    private static final String JSON = "application/json;charset=UTF-8";
     private static final Set<String> WRITABLE = Set.of(UserValidation.USERNAME, UserValidation.EMAIL,
             UserValidation.FIRST_NAME, UserValidation.LAST_NAME);
     private static final Set<String> LIST_PARAMETERS = Set.of("username", "email", "page", "size", "offset", "limit");
@@ -74,7 +63,6 @@ public final class UsersEndpoint {
     private final TenantVerifiers verifiers;
     private final Directory directory;
     private final UserRepository users;
-    private final Revocations revocations;
     private final Clock clock;
 
     public UsersEndpoint(Directory directory, UserRepository users, Revocations revocations,
@@ -82,7 +70,6 @@ public final class UsersEndpoint {
         this.verifiers = new TenantVerifiers(directory, issuers, clock, revocations);
         this.directory = directory;
         this.users = users;
-        this.revocations = revocations;
         this.clock = clock;
     }
 

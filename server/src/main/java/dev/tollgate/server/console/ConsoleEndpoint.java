@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The web console at {@code /console}: server-rendered pages (jte, every value escaped) over the
@@ -92,6 +93,8 @@ public final class ConsoleEndpoint {
     private final byte[] js = resource("console.js");
 
     /** @param secureCookies mark the session cookie {@code Secure}: the console is served over TLS */
+    private UnaryOperator<Handler> timed = UnaryOperator.identity();
+
     public ConsoleEndpoint(AdminAccounts accounts, AdminOperations operations, TenantId defaultTenant, Clock clock,
                            boolean secureCookies) {
         this.accounts = accounts;
@@ -108,6 +111,15 @@ public final class ConsoleEndpoint {
     }
 
     public void register(HttpRouting.Builder routing) {
+        register(routing, UnaryOperator.identity());
+    }
+
+    /**
+     * @param timed wraps every console handler, e.g. in a request timer; the console is one route
+     *              for metrics ({@code /console}), so paths with ids add no series
+     */
+    public void register(HttpRouting.Builder routing, UnaryOperator<Handler> timed) {
+        this.timed = timed;
         routing.get("/console", open(this::root))
                 .get("/console/", open(this::root))
                 .get("/console/static/console.css", open((req, res) -> asset(res, css, "text/css; charset=utf-8")))
@@ -295,14 +307,14 @@ public final class ConsoleEndpoint {
     }
 
     private Handler open(Handler handler) {
-        return (req, res) -> {
+        return timed.apply((req, res) -> {
             secure(res);
             try {
                 handler.handle(req, res);
             } catch (Exception e) {
                 fail(res, Frame.anonymous("Error"), e);
             }
-        };
+        });
     }
 
     private Handler page(Page page) {

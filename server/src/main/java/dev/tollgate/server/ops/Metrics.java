@@ -189,7 +189,7 @@ public final class Metrics implements AutoCloseable {
                 if (timer == null) {
                     // A race registers the same meter twice; Micrometer returns the existing one.
                     timer = Timer.builder("tollgate.http.requests")
-                            .description("Requests to the JWKS, discovery, introspection, revocation and users routes")
+                            .description("Requests to the JWKS, discovery, introspection, revocation, users, admin API and console routes")
                             .tag("route", route)
                             .tag("status", statusClass + "xx")
                             .register(registry);
