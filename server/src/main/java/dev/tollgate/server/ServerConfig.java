@@ -5,6 +5,7 @@ import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.config.HttpLimits;
 import dev.tollgate.server.config.TlsConfig;
+import dev.tollgate.server.ops.TokenAudit;
 import dev.tollgate.store.StoreConfig;
 
 import java.time.Duration;
@@ -20,11 +21,12 @@ import java.util.Objects;
  * @param tls            HTTPS on the public listener; null for plain HTTP
  * @param auditRetention how long audit events are kept
  * @param bruteForce     limits on failed client authentication (per address, per client id)
+ * @param tokenAudit     whether token responses wait for their audit event's commit
  */
 public record ServerConfig(String host, int port, String publicUrl, StoreConfig store, TenantId defaultTenant,
                            int maxBodyBytes, int managementPort, HttpLimits limits, TlsConfig tls,
                            AdminAccounts.Settings sessions, Duration auditRetention,
-                           ClientAuthenticationGuard.Settings bruteForce) {
+                           ClientAuthenticationGuard.Settings bruteForce, TokenAudit.Mode tokenAudit) {
 
     public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
 
@@ -40,6 +42,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(auditRetention, "auditRetention");
         Objects.requireNonNull(bruteForce, "bruteForce");
+        Objects.requireNonNull(tokenAudit, "tokenAudit");
         if (auditRetention.compareTo(Duration.ofDays(1)) < 0) {
             throw new IllegalArgumentException("audit.retention: must be at least 1d, was " + auditRetention);
         }
@@ -74,7 +77,8 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
     public ServerConfig(String host, int port, String publicUrl, StoreConfig store, TenantId defaultTenant,
                         int maxBodyBytes, int managementPort) {
         this(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, HttpLimits.DEFAULTS, null,
-                AdminAccounts.Settings.DEFAULTS, DEFAULT_AUDIT_RETENTION, ClientAuthenticationGuard.Settings.DEFAULTS);
+                AdminAccounts.Settings.DEFAULTS, DEFAULT_AUDIT_RETENTION, ClientAuthenticationGuard.Settings.DEFAULTS,
+                TokenAudit.Mode.COMMITTED);
     }
 
     public static ServerConfig embedded(int port) {
@@ -84,17 +88,17 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
 
     public ServerConfig withStore(StoreConfig newStore) {
         return new ServerConfig(host, port, publicUrl, newStore, defaultTenant, maxBodyBytes, managementPort, limits,
-                tls, sessions, auditRetention, bruteForce);
+                tls, sessions, auditRetention, bruteForce, tokenAudit);
     }
 
     public ServerConfig withTls(TlsConfig newTls) {
         return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, limits,
-                newTls, sessions, auditRetention, bruteForce);
+                newTls, sessions, auditRetention, bruteForce, tokenAudit);
     }
 
     public ServerConfig withLimits(HttpLimits newLimits) {
         return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, newLimits,
-                tls, sessions, auditRetention, bruteForce);
+                tls, sessions, auditRetention, bruteForce, tokenAudit);
     }
 
     /** The scheme clients use: https when this server terminates TLS. */

@@ -72,7 +72,7 @@ public final class TollgateServer implements AutoCloseable {
         var guard = new dev.tollgate.core.abuse.ClientAuthenticationGuard(
                 config.bruteForce(), app.clock());
         TokenEndpoint token = new TokenEndpoint(app.tokens(), issuers, config.defaultTenant(), config.maxBodyBytes(),
-                metrics, new TokenAudit(app.tokenAudit(), app.clock()), guard);
+                metrics, new TokenAudit(app.tokenAudit(), app.clock(), config.tokenAudit()), guard);
         DiscoveryEndpoints discovery = new DiscoveryEndpoints(app.directory(), app.store(), issuers, app.clock());
         IntrospectionEndpoint introspection = new IntrospectionEndpoint(app.tokens(), app.introspector(), issuers,
                 guard, metrics, config.maxBodyBytes());

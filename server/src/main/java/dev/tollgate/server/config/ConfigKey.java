@@ -60,6 +60,9 @@ public enum ConfigKey {
             + "however active."),
 
     AUDIT_RETENTION("audit.retention", "90d", "Audit events older than this are deleted (hourly)."),
+    AUDIT_TOKEN_EVENTS("audit.token-events", "committed", "Token issued/refused events: committed (each token "
+            + "response waits until its event is in the store, group-committed) or off (admin changes are "
+            + "audited either way; see docs/BENCHMARKS.md for what the token events cost)."),
 
     LOG_FORMAT("log.format", "json", "json (one JSON object per line) or text."),
     LOG_LEVEL("log.level", "INFO", "Level of the application log: TRACE, DEBUG, INFO, WARN, ERROR or OFF."),

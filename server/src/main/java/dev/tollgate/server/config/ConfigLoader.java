@@ -5,6 +5,7 @@ import dev.tollgate.core.abuse.FailureLimiter;
 import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.ServerConfig;
+import dev.tollgate.server.ops.TokenAudit;
 import dev.tollgate.store.StoreConfig;
 
 import java.io.IOException;
@@ -191,6 +192,8 @@ public final class ConfigLoader {
         }
         Duration retention = duration(ConfigKey.AUDIT_RETENTION, Duration.ofDays(1));
         ClientAuthenticationGuard.Settings guard = guard();
+        TokenAudit.Mode tokenAudit = TokenAudit.Mode.valueOf(
+                oneOf(ConfigKey.AUDIT_TOKEN_EVENTS, List.of("committed", "off")).toUpperCase(Locale.ROOT));
         String format = oneOf(ConfigKey.LOG_FORMAT, List.of("json", "text"));
         String level = oneOf(ConfigKey.LOG_LEVEL, LEVELS);
         String accessLevel = oneOf(ConfigKey.ACCESS_LOG_LEVEL, LEVELS);
@@ -200,7 +203,7 @@ public final class ConfigLoader {
             try {
                 server = new ServerConfig(host, port, publicUrl, store, tenant, maxBody, managementPort,
                         new HttpLimits(maxHeader, maxLine, idle, maxConnections, grace), tls,
-                        new AdminAccounts.Settings(sessionIdle, sessionAbsolute), retention, guard);
+                        new AdminAccounts.Settings(sessionIdle, sessionAbsolute), retention, guard, tokenAudit);
             } catch (IllegalArgumentException e) {
                 // The records' own checks name their key first ("management-port: must differ ...").
                 problems.add(e.getMessage());

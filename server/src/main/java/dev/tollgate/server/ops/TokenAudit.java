@@ -22,20 +22,37 @@ import java.time.Clock;
  */
 public final class TokenAudit {
 
+    /** How a token event reaches the store (key {@code audit.token-events}). */
+    public enum Mode {
+        /** The response waits for the batch its event went out in: nothing answered is unrecorded. */
+        COMMITTED,
+        /** No token events: admin changes are still audited. */
+        OFF
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(TokenAudit.class);
     /** Longest client id recorded for a refusal: the presented id is the caller's text, not ours. */
     private static final int MAX_PRESENTED_ID = 128;
 
     private final AuditWriter writer;
     private final Clock clock;
+    private final Mode mode;
 
     public TokenAudit(AuditWriter writer, Clock clock) {
+        this(writer, clock, Mode.COMMITTED);
+    }
+
+    public TokenAudit(AuditWriter writer, Clock clock, Mode mode) {
         this.writer = writer;
         this.clock = clock;
+        this.mode = mode;
     }
 
     /** @param presentedClientId the client id the request named, if any (may be unknown to the tenant) */
     public void record(ServerRequest request, TenantId tenant, String presentedClientId, TokenService.Outcome outcome) {
+        if (mode == Mode.OFF) {
+            return;
+        }
         TokenRefusal refusal = outcome.refusal();
         if (refusal != null && refusal.reason() == TokenRefusal.Reason.UNKNOWN_TENANT) {
             return;

@@ -514,6 +514,16 @@ class ConfigLoaderTest {
                 .contains("greater than abuse.client.free-failures");
     }
 
+    @Test
+    void tokenEventsAreCommittedBeforeTheAnswerUnlessSwitchedOff() {
+        assertThat(ConfigLoader.load(null, Map.of(), NO_FLAGS).server().tokenAudit())
+                .isEqualTo(dev.tollgate.server.ops.TokenAudit.Mode.COMMITTED);
+        assertThat(ConfigLoader.load(null, Map.of("TOLLGATE_AUDIT_TOKEN_EVENTS", "off"), NO_FLAGS).server().tokenAudit())
+                .isEqualTo(dev.tollgate.server.ops.TokenAudit.Mode.OFF);
+        assertThat(problems(null, Map.of("TOLLGATE_AUDIT_TOKEN_EVENTS", "sometimes"), NO_FLAGS)).singleElement()
+                .asString().startsWith("audit.token-events (environment variable TOLLGATE_AUDIT_TOKEN_EVENTS): ");
+    }
+
     private static List<String> problems(Path file, Map<String, String> env, Map<ConfigKey, String> flags) {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, env, flags));
         assertThat(e).as("a ConfigException").isNotNull();
