@@ -28,7 +28,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * their events written when the lock comes to them. While one caller writes, the next batch
  * gathers, so the batch size follows the load without any timer, and no hand-off to another
  * thread sits on the token path (a dedicated writer thread cost the token endpoint about 15% of its
- * throughput on one core, bench/token-audit.sh, against a store that wrote nothing).
+ * throughput on one core, bench/token-audit.sh, against a store that wrote nothing). The writing
+ * caller is usually a virtual thread inside JDBC; since JDK 24 (JEP 491) a driver's
+ * {@code synchronized} blocks no longer pin its carrier, and on JDK 21 one carrier is held per
+ * write in progress, of which there is at most one.
  *
  * <pre>{@code
  * try (AuditWriter audit = new AuditWriter(store.audit(), 500)) {
