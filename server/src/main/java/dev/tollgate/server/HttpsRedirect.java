@@ -38,6 +38,8 @@ final class HttpsRedirect implements Handler {
         }
         String query = request.query().rawValue();
         response.status(Status.PERMANENT_REDIRECT_308);
+        // Built from the request's Host when no public URL is set: no shared cache may keep it for others.
+        response.header(HeaderNames.CACHE_CONTROL, "no-store");
         response.header(HeaderNames.LOCATION, base + request.path().rawPath() + (query.isEmpty() ? "" : "?" + query));
         response.send();
     }

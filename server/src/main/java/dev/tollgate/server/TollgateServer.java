@@ -54,8 +54,10 @@ public final class TollgateServer implements AutoCloseable {
     private final WebServer server;
     private final String baseUrl;
     private final Metrics metrics;
+    private final RequestDeadline deadline;
 
-    private TollgateServer(Tollgate app, WebServer server, String baseUrl, Metrics metrics) {
+    private TollgateServer(Tollgate app, WebServer server, String baseUrl, Metrics metrics, RequestDeadline deadline) {
+        this.deadline = deadline;
         this.app = app;
         this.server = server;
         this.baseUrl = baseUrl;
@@ -84,7 +86,7 @@ public final class TollgateServer implements AutoCloseable {
                 app.clock());
         AdminApiEndpoint adminApi = new AdminApiEndpoint(app.adminAccounts(), app.adminOperations(),
                 new TenantVerifiers(app.directory(), issuers, app.clock(), app.revocations()), app.directory(),
-                config.tls() != null);
+                servedOverHttps(config));
 
         HttpRouting.Builder routing = HttpRouting.builder()
                 .any("/t/{tenant}/oauth2/token", metrics.timedToken("/t/{tenant}/oauth2/token", token::canonical))
@@ -121,7 +123,7 @@ public final class TollgateServer implements AutoCloseable {
         adminApi.register(routing, metrics::timed);
         // The console counts as one route for metrics: its paths carry ids, which would add series.
         new ConsoleEndpoint(app.adminAccounts(), app.adminOperations(), config.defaultTenant(), app.clock(),
-                config.tls() != null).register(routing, handler -> metrics.timed("/console", handler));
+                servedOverHttps(config)).register(routing, handler -> metrics.timed("/console", handler));
         for (String path : PAM_TOKEN_PATHS) {
             routing.any(path, metrics.timedToken(path, token::pamTokenGeneration));
             routing.any(path + "/", metrics.timedToken(path, token::pamTokenGeneration));
@@ -141,6 +143,7 @@ public final class TollgateServer implements AutoCloseable {
             app.useIssuers(Tollgate.issuersFor(scheme + "://" + hostForUrl(config.host()) + ":" + config.port()));
         }
         HttpLimits limits = config.limits();
+        RequestDeadline deadline = new RequestDeadline(limits.requestTimeout());
         TlsConfig tls = config.tls();
         if (tls != null && !tls.hstsMaxAge().isZero()) {
             // RFC 6797 §7.1: only over a secure transport; browsers then refuse plain HTTP for max-age.
@@ -162,6 +165,8 @@ public final class TollgateServer implements AutoCloseable {
                 .addProtocol(Http1Config.builder()
                         .maxHeadersSize(limits.maxHeaderBytes())
                         .maxPrologueLength(limits.maxRequestLineBytes())
+                        .addReceiveListener(deadline.receiving())
+                        .addSendListener(deadline.sending())
                         .build())
                 .routing(routing)
                 .putSocket(MANAGEMENT_SOCKET, socket -> socket
@@ -182,11 +187,18 @@ public final class TollgateServer implements AutoCloseable {
                         .routing(REDIRECT_SOCKET, HttpRouting.builder().any(new HttpsRedirect(config, httpsPort::get)));
             }
         }
-        WebServer server = builder.build().start();
+        WebServer server;
+        try {
+            server = builder.build().start();
+        } catch (RuntimeException e) {
+            deadline.close();
+            throw e;
+        }
         // Helidon logs a listener that cannot bind and carries on with port -1; Tollgate refuses to.
         if (!server.isRunning() || server.port() < 0 || server.port(MANAGEMENT_SOCKET) < 0
                 || (tls != null && tls.redirectPort() != 0 && server.port(REDIRECT_SOCKET) < 0)) {
             server.stop();
+            deadline.close();
             throw new IllegalStateException("cannot listen on " + config.host() + " port " + config.port()
                     + " (management port " + config.managementPort()
                     + (tls != null && tls.redirectPort() != 0 ? ", redirect port " + tls.redirectPort() : "")
@@ -202,7 +214,15 @@ public final class TollgateServer implements AutoCloseable {
         LOG.info("listening on {} (store: {}); metrics and health on port {}{}", baseUrl, app.store().describe(),
                 server.port(MANAGEMENT_SOCKET), tls != null && tls.redirectPort() != 0
                         ? "; plain HTTP on port " + server.port(REDIRECT_SOCKET) + " redirects to HTTPS" : "");
-        return new TollgateServer(app, server, baseUrl, metrics);
+        return new TollgateServer(app, server, baseUrl, metrics, deadline);
+    }
+
+    /**
+     * Whether browsers reach us over HTTPS: our own TLS, or a proxy in front that terminates it (the
+     * public URL says https). Then the session cookie is Secure and same-origin means https.
+     */
+    private static boolean servedOverHttps(ServerConfig config) {
+        return config.tls() != null || (config.publicUrl() != null && config.publicUrl().startsWith("https://"));
     }
 
     /**
@@ -261,6 +281,7 @@ public final class TollgateServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        deadline.close();
         metrics.close();
     }
 }

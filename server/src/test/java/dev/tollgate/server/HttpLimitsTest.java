@@ -49,6 +49,7 @@ class HttpLimitsTest {
     private static final int MAX_BODY_BYTES = 1024;
     private static final int MAX_CONNECTIONS = 64;
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
     /** How long past a timeout the server may take to act on it. */
     private static final Duration MARGIN = Duration.ofSeconds(2);
 
@@ -63,7 +64,7 @@ class HttpLimitsTest {
     static void start() {
         ServerConfig config = new ServerConfig("127.0.0.1", 0, null, StoreConfig.embedded(dir), TENANT, MAX_BODY_BYTES, 0)
                 .withLimits(new HttpLimits(MAX_HEADER_BYTES, MAX_REQUEST_LINE_BYTES, IDLE_TIMEOUT, MAX_CONNECTIONS,
-                        Duration.ZERO));
+                        REQUEST_TIMEOUT, Duration.ZERO));
         app = Tollgate.open(config, Clock.systemUTC());
         ProvisionedTenant created = app.bootstrap(TENANT).orElseThrow();
         client = created.clients().stream().filter(c -> c.client().builtin() == BuiltinClient.DEFAULT)
@@ -192,6 +193,46 @@ class HttpLimitsTest {
                     // Helidon counts idleness in whole check periods from the connection's last
                     // activity, so it may close a little before the full timeout, never at once.
                     .isGreaterThanOrEqualTo(IDLE_TIMEOUT.dividedBy(2));
+        }
+    }
+
+    @Test
+    void aClientThatTricklesItsHeadersIsDisconnectedAfterTheRequestTimeout() throws Exception {
+        try (Socket socket = socket()) {
+            long started = System.nanoTime();
+            send(socket, "POST /t/10001/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            boolean closed = false;
+            // Slow loris: one more header line every 300 ms, never the blank line that ends them.
+            for (int i = 0; i < 20 && !closed; i++) {
+                Thread.sleep(300);
+                try {
+                    send(socket, "X-Slow-" + i + ": 1\r\n");
+                } catch (IOException e) {
+                    closed = true;
+                }
+                if (!closed) {
+                    closed = awaitClose(socket, Duration.ofMillis(1));
+                }
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(closed).as("the server dropped the trickling request").isTrue();
+            assertThat(elapsed).isLessThanOrEqualTo(REQUEST_TIMEOUT.plus(MARGIN));
+        }
+    }
+
+    @Test
+    void aClientThatStopsHalfWayThroughItsBodyIsDisconnectedAfterTheRequestTimeout() throws Exception {
+        try (Socket socket = socket()) {
+            send(socket, "POST /t/10001/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=");
+            long started = System.nanoTime();
+
+            boolean closed = awaitClose(socket, REQUEST_TIMEOUT.plus(MARGIN).plusSeconds(1));
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(closed).isTrue();
+            assertThat(elapsed).isLessThanOrEqualTo(REQUEST_TIMEOUT.plus(MARGIN));
         }
     }
 

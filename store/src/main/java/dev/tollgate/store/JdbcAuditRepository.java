@@ -49,6 +49,8 @@ final class JdbcAuditRepository implements AuditRepository {
         db.atomically("append " + events.size() + " audit events", c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO audit_events (" + COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                // Token requests wait on this write: a store that hangs must fail it, not hold them all.
+                s.setQueryTimeout(APPEND_TIMEOUT_SECONDS);
                 for (AuditEvent e : events) {
                     // Over-long values are cut, not refused: one event too long for its column
                     // (an unknown client id someone sent, say) would otherwise fail the whole
@@ -72,6 +74,8 @@ final class JdbcAuditRepository implements AuditRepository {
             return null;
         });
     }
+
+    private static final int APPEND_TIMEOUT_SECONDS = 5;
 
     @Override
     public List<AuditEvent> query(TenantId tenant, Filter filter, int offset, int limit) {

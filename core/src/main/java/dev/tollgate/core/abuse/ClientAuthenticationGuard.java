@@ -307,7 +307,7 @@ public final class ClientAuthenticationGuard {
      * What counts as one source: an IPv4 address, or the /64 of an IPv6 address (RFC 4291 §2.5.4:
      * the low 64 bits are the interface id, which one host can change at will, RFC 8981).
      */
-    static String sourceKey(String address) {
+    public static String sourceKey(String address) {
         if (address == null || address.indexOf(':') < 0) {
             return address == null ? "" : address;
         }

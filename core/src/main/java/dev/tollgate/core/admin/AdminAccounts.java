@@ -182,7 +182,9 @@ public final class AdminAccounts {
     public LoginResult login(TenantId tenant, String username, char[] password, String totpCode, String address,
                              String previousSessionId) {
         String accountKey = accountKey(tenant, username);
-        String addressKey = address == null ? "" : address;
+        // One source is an IPv4 address or an IPv6 /64, as for client authentication: a host
+        // owns its whole /64 and could otherwise hash a password per address.
+        String addressKey = dev.tollgate.core.abuse.ClientAuthenticationGuard.sourceKey(address);
         // Checked before the password, so a throttled guess costs no hashing and reveals nothing.
         FailureLimiter.Decision account = perAccount.check(accountKey);
         FailureLimiter.Decision origin = perAddress.check(addressKey);

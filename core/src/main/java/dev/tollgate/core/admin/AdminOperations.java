@@ -143,6 +143,7 @@ public final class AdminOperations {
         Objects.requireNonNull(update, "update");
         ClientCredential updated = store.inTransaction(() -> {
             ClientCredential before = clients.get(tenant, id);
+            requireOutranks(actor, before);
             if (update.allowedScopes() != null) {
                 requireHeld(actor, update.allowedScopes(), before.allowedScopes());
             }
@@ -169,6 +170,7 @@ public final class AdminOperations {
         }
         ClientWithSecret rotated = store.inTransaction(() -> {
             ClientCredential before = clients.get(tenant, id);
+            requireOutranks(actor, before);
             ClientWithSecret after = clients.rotateSecret(tenant, id, keep);
             audit(actor, CLIENT_ROTATE_SECRET, id, clientJson(before), clientJson(after.client()),
                     "overlap_seconds=" + keep.toSeconds());
@@ -183,6 +185,7 @@ public final class AdminOperations {
         authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
         ClientCredential updated = store.inTransaction(() -> {
             ClientCredential before = clients.get(tenant, id);
+            requireOutranks(actor, before);
             ClientCredential after = clients.revokePreviousSecret(tenant, id);
             audit(actor, CLIENT_REVOKE_PREVIOUS_SECRET, id, clientJson(before), clientJson(after), null);
             return after;
@@ -195,6 +198,7 @@ public final class AdminOperations {
         authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
         store.inTransaction(() -> {
             ClientCredential before = clients.get(tenant, id);
+            requireOutranks(actor, before);
             clients.delete(tenant, id);
             audit(actor, CLIENT_DELETE, id, clientJson(before), null, null);
         });
@@ -264,8 +268,9 @@ public final class AdminOperations {
                     .map(ClientCredential::name)
                     .toList();
             if (!holders.isEmpty()) {
+                // The count only: a scope manager need not learn the names of clients it may not see.
                 throw new IllegalStateException("scope " + name + " is still allowed for " + holders.size()
-                        + " client(s): " + String.join(", ", holders));
+                        + " client(s); remove it from them first");
             }
             store.scopes().delete(tenant, name);
             audit(actor, SCOPE_DELETE, null, name.value(), scopeJson(before), null, null);
@@ -328,6 +333,7 @@ public final class AdminOperations {
         requireGrantable(actor, role, capabilities);
         return store.inTransaction(() -> {
             Admin before = findAdmin(tenant, adminId);
+            requireOutranks(actor, before);
             if (before.role() == AdminRole.ADMIN && role != AdminRole.ADMIN && isLastAdmin(before)) {
                 throw new IllegalStateException("the tenant must keep at least one admin with role admin");
             }
@@ -345,6 +351,7 @@ public final class AdminOperations {
         authorize(actor, tenant, Capability.MANAGE_ADMINS);
         store.inTransaction(() -> {
             Admin before = findAdmin(tenant, adminId);
+            requireOutranks(actor, before);
             if (actor.kind() == Actor.Kind.ADMIN && actor.id().equals(adminId)) {
                 throw new IllegalStateException("an admin cannot delete themself");
             }
@@ -367,6 +374,7 @@ public final class AdminOperations {
         authorize(actor, tenant, Capability.MANAGE_ADMINS);
         return store.inTransaction(() -> {
             Admin before = findAdmin(tenant, adminId);
+            requireOutranks(actor, before);
             if (actor.kind() == Actor.Kind.ADMIN && actor.id().equals(adminId)) {
                 // A session alone must not strip its own admin's second factor: that asks for the password.
                 throw new IllegalStateException("an admin disables their own second factor from their account, "
@@ -461,6 +469,31 @@ public final class AdminOperations {
             if (capability.isPresent() && !already.contains(scope) && !actor.may(capability.get())) {
                 throw new ForbiddenException("granting " + scope + " needs the capability "
                         + capability.get().wireName() + " yourself");
+            }
+        }
+    }
+
+    /**
+     * A client holding admin scopes is those capabilities for whoever holds its secret: rotating,
+     * changing, enabling or deleting it needs every one of them, or a credentials manager could
+     * rotate an all-powerful client's secret and read the new one.
+     */
+    private static void requireOutranks(Actor actor, ClientCredential target) {
+        for (ScopeName scope : target.allowedScopes()) {
+            Optional<Capability> capability = Capability.fromScope(scope);
+            if (capability.isPresent() && !actor.may(capability.get())) {
+                throw new ForbiddenException("this client holds " + scope + "; changing it needs the capability "
+                        + capability.get().wireName() + " yourself");
+            }
+        }
+    }
+
+    /** An admin manager acts only on admins who hold nothing it lacks: no demoting or deleting a superior. */
+    private static void requireOutranks(Actor actor, Admin target) {
+        for (Capability capability : target.effectiveCapabilities()) {
+            if (!actor.may(capability)) {
+                throw new ForbiddenException("admin " + target.username() + " holds " + capability.wireName()
+                        + "; changing them needs that capability yourself");
             }
         }
     }

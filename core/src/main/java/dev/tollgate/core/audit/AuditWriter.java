@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -45,6 +46,10 @@ public final class AuditWriter implements AutoCloseable {
     private record Pending(List<AuditEvent> events, CompletableFuture<Void> written) {
     }
 
+    /** How long a caller waits for the writer ahead of it before giving up on its event being written in time. */
+    static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(5);
+
+    private final java.time.Duration lockWait;
     private final AuditRepository repository;
     private final int maxBatch;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -59,6 +64,11 @@ public final class AuditWriter implements AutoCloseable {
     private boolean closed;
 
     public AuditWriter(AuditRepository repository, int maxBatch) {
+        this(repository, maxBatch, LOCK_WAIT);
+    }
+
+    AuditWriter(AuditRepository repository, int maxBatch, java.time.Duration lockWait) {
+        this.lockWait = Objects.requireNonNull(lockWait, "lockWait");
         this.repository = Objects.requireNonNull(repository, "repository");
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1");
@@ -95,13 +105,32 @@ public final class AuditWriter implements AutoCloseable {
             closing.readLock().unlock();
         }
         // Not interruptible: the event may already be in the store, and the caller must learn whether it is.
-        writing.lock();
+        // Bounded, though: a store that hangs must not hold every token request with it.
+        boolean locked = false;
         try {
-            while (!pending.written().isDone()) {
+            long deadline = System.nanoTime() + lockWait.toNanos();
+            while (!locked && !pending.written().isDone()) {
+                try {
+                    locked = writing.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (!locked && System.nanoTime() >= deadline) {
+                    break;
+                }
+            }
+            while (locked && !pending.written().isDone()) {
                 writeOneBatch();
             }
         } finally {
-            writing.unlock();
+            if (locked) {
+                writing.unlock();
+            }
+        }
+        if (!pending.written().isDone()) {
+            // Still queued: whoever writes next takes it; this caller stops waiting.
+            throw new StoreException("audit events not written within " + lockWait.toMillis()
+                    + " ms: the store is not answering", null);
         }
         try {
             pending.written().join();

@@ -667,7 +667,7 @@ class AdminOperationsTest {
 
         assertThatThrownBy(() -> ops.deleteScope(cli, TENANT, new ScopeName("orders:read")))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("scope orders:read is still allowed for 1 client(s): Orders");
+                .hasMessage("scope orders:read is still allowed for 1 client(s); remove it from them first");
     }
 
     @Test
@@ -820,12 +820,19 @@ class AdminOperationsTest {
 
     @Test
     void deleteAdminWhenLastAdminThenIllegalState() {
+        assertThatThrownBy(() -> ops.deleteAdmin(cli, TENANT, root.id()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the tenant must keep at least one admin with role admin");
+    }
+
+    @Test
+    void deleteAdminWhenTheTargetHoldsMoreThanTheActorThenForbidden() {
         Admin helper = ops.createAdmin(cli, TENANT, "helper", AdminRole.ADDITIONAL_ADMIN,
                 Set.of(Capability.MANAGE_ADMINS)).admin();
 
         assertThatThrownBy(() -> ops.deleteAdmin(Actor.admin(helper, null), TENANT, root.id()))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("the tenant must keep at least one admin with role admin");
+                .isInstanceOf(ForbiddenException.class);
+        assertThat(store.admins().find(TENANT, root.id())).isPresent();
     }
 
     @Test

@@ -113,6 +113,26 @@ class AuditWriterTest {
     }
 
     @Test
+    void appendWhileTheWriterAheadHangsThenGivesUpWithStoreExceptionAndTheEventIsStillWrittenLater() throws Exception {
+        AuditWriter writer = new AuditWriter(repository, 100, Duration.ofMillis(200));
+        writers.add(writer);
+        repository.hold = new CountDownLatch(1);
+        Thread first = Thread.ofVirtual().start(() -> writer.append(event("first")));
+        repository.firstCallStarted.await();
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> writer.append(event("second")))
+                .isInstanceOf(StoreException.class).hasMessageContaining("not answering");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+
+        repository.hold.countDown();
+        first.join();
+        // Still queued when its caller gave up: the next writer takes it; nothing is dropped.
+        writer.append(event("third"));
+        assertThat(repository.written).containsExactlyInAnyOrder("first", "second", "third");
+    }
+
+    @Test
     void appendReturnsOnceTheEventIsWritten() {
         AuditWriter writer = writer(100);
 

@@ -183,6 +183,7 @@ public final class ConfigLoader {
         int maxLine = integer(ConfigKey.MAX_REQUEST_LINE_BYTES, 256, 65536);
         Duration idle = duration(ConfigKey.IDLE_TIMEOUT, Duration.ofSeconds(1));
         int maxConnections = integer(ConfigKey.MAX_CONNECTIONS, 1, 1_000_000);
+        Duration requestTimeout = duration(ConfigKey.REQUEST_TIMEOUT, Duration.ofSeconds(1));
         Duration grace = duration(ConfigKey.SHUTDOWN_GRACE, Duration.ZERO);
         TlsConfig tls = tls();
         Duration sessionIdle = duration(ConfigKey.SESSION_IDLE_TIMEOUT, Duration.ofMinutes(1));
@@ -202,7 +203,7 @@ public final class ConfigLoader {
         if (problems.isEmpty()) {
             try {
                 server = new ServerConfig(host, port, publicUrl, store, tenant, maxBody, managementPort,
-                        new HttpLimits(maxHeader, maxLine, idle, maxConnections, grace), tls,
+                        new HttpLimits(maxHeader, maxLine, idle, maxConnections, requestTimeout, grace), tls,
                         new AdminAccounts.Settings(sessionIdle, sessionAbsolute), retention, guard, tokenAudit);
             } catch (IllegalArgumentException e) {
                 // The records' own checks name their key first ("management-port: must differ ...").

@@ -255,6 +255,40 @@ class AdminApiAuthorizationMatrixTest {
         assertThat(f.snapshot(TENANT)).isEqualTo(before);
     }
 
+    /** Rotating an admin-scoped client's secret would hand its capabilities to the caller. */
+    @Test
+    void credentialManagerCannotRotateChangeOrDeleteAClientHoldingAdminScopesItLacks() {
+        Session clientsOnly = session(EnumSet.of(Capability.MANAGE_CLIENT_CREDENTIALS));
+        Bearer program = token(EnumSet.of(Capability.MANAGE_CLIENT_CREDENTIALS));
+        String powerful = f.server.app().clients().create(TENANT, dev.tollgate.core.admin.ClientSpec.named("automation",
+                dev.tollgate.core.scope.ScopeSet.of("admin:manage_admins"))).client().clientId().value();
+        Snapshot before = f.snapshot(TENANT);
+
+        for (Caller caller : List.of(clientsOnly, program)) {
+            f.call("POST", f.api(TENANT) + "/clients/" + powerful + "/rotate-secret", caller, "{}")
+                    .assertError(403, "forbidden");
+            f.call("PATCH", f.api(TENANT) + "/clients/" + powerful, caller, "{\"enabled\":false}")
+                    .assertError(403, "forbidden");
+            f.call("POST", f.api(TENANT) + "/clients/" + powerful + "/revoke-previous-secret", caller, null)
+                    .assertError(403, "forbidden");
+            f.call("DELETE", f.api(TENANT) + "/clients/" + powerful, caller, null).assertError(403, "forbidden");
+        }
+        assertThat(f.snapshot(TENANT)).isEqualTo(before);
+    }
+
+    /** An admin manager cannot demote, delete or strip the second factor of an admin holding more. */
+    @Test
+    void adminManagerCannotActOnAdminsWhoOutrankIt() {
+        Session adminsOnly = session(EnumSet.of(Capability.MANAGE_ADMINS));
+        String superior = f.seedAdmin(TENANT, "superior." + SEQ.incrementAndGet(), AdminRole.ADMIN, Set.of()).id();
+        Snapshot before = f.snapshot(TENANT);
+
+        f.call("PATCH", f.api(TENANT) + "/admins/" + superior, adminsOnly,
+                "{\"role\":\"additional_admin\",\"capabilities\":[]}").assertError(403, "forbidden");
+        f.call("DELETE", f.api(TENANT) + "/admins/" + superior, adminsOnly, null).assertError(403, "forbidden");
+        assertThat(f.snapshot(TENANT)).isEqualTo(before);
+    }
+
     // ---------------------------------------------------------------- callers
 
     private static Caller caller(Operation op, Principal principal) {
@@ -406,7 +440,9 @@ class AdminApiAuthorizationMatrixTest {
     }
 
     private static Admin freshAdmin() {
+        // Holds only manage_admins, which every caller allowed to change admins holds too: acting on
+        // an admin who holds more than oneself is refused (adminManagerCannotActOnAdminsWhoOutrankIt).
         return f.seedAdmin(TENANT, "target." + SEQ.incrementAndGet(), AdminRole.ADDITIONAL_ADMIN,
-                Set.of(Capability.VIEW_AUDIT));
+                Set.of(Capability.MANAGE_ADMINS));
     }
 }
