@@ -35,6 +35,28 @@ start_server() {
   client_secret=$(sed -E 's/.*client_secret=([^ ]+).*/\1/' <<<"$line")
 }
 
+# start_server, then the wrk script for client-credentials token requests as that client in
+# $work/token.lua, and token_url set to the token endpoint of tenant 10001.
+start_token_server() {
+  start_server
+  local basic
+  basic=$(printf '%s:%s' "$client_id" "$client_secret" | base64 -w0)
+  cat >"$work/token.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "grant_type=client_credentials"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Authorization"] = "Basic $basic"
+LUA
+  token_url="http://127.0.0.1:$PORT/t/10001/oauth2/token"
+}
+
+# wrk on CPU $LOAD_CPU with $CONNECTIONS connections, latency percentiles on.
+pinned_wrk() { # seconds url [script]
+  local args=(-t1 -c"$CONNECTIONS" -d"$1"s --latency)
+  [ -n "${3:-}" ] && args+=(-s "$3")
+  taskset -c "$LOAD_CPU" wrk "${args[@]}" "$2"
+}
+
 # wrk prints latencies like 812.00us / 1.23ms / 2.00s; report milliseconds.
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}'; }
 

@@ -38,28 +38,13 @@ if [ "${NO_BUILD:-}" != 1 ]; then
 fi
 [ -f bench/target/benchmarks.jar ] || { echo "bench/target/benchmarks.jar is missing: build without NO_BUILD=1" >&2; exit 2; }
 
-start_server
-basic=$(printf '%s:%s' "$client_id" "$client_secret" | base64 -w0)
-
-cat >"$work/token.lua" <<LUA
-wrk.method = "POST"
-wrk.body = "grant_type=client_credentials"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Authorization"] = "Basic $basic"
-LUA
-token_url="http://127.0.0.1:$PORT/t/10001/oauth2/token"
+start_token_server
 
 # Sanity: one real token, and a wrong secret from the attacker's address is refused as it should be.
 curl -sf -u "$client_id:$client_secret" -d grant_type=client_credentials "$token_url" | grep -q access_token
 status=$(curl -s -o /dev/null -w '%{http_code}' --interface "$ATTACK_SOURCE" -u "made-up-sanity:x" \
   -d grant_type=client_credentials "$token_url")
 [ "$status" = 401 ] || { echo "a request from $ATTACK_SOURCE got $status, expected 401" >&2; exit 1; }
-
-run_wrk() { # seconds url [script]
-  local args=(-t1 -c"$CONNECTIONS" -d"$1"s --latency)
-  [ -n "${3:-}" ] && args+=(-s "$3")
-  taskset -c "$LOAD_CPU" wrk "${args[@]}" "$2"
-}
 
 attack_id() { # round -> the client id the attacker guesses secrets for; * = a new made-up id per request
   if [ "$ATTACK_CLIENT" = same ]; then echo "$client_id"; else echo "made-up-$1-$RANDOM-*"; fi
@@ -74,19 +59,19 @@ flood() { # seconds client-id
 }
 
 echo "# warm-up ${WARMUP}s (tokens, quiet)" >&2
-run_wrk "$WARMUP" "$token_url" "$work/token.lua" >/dev/null
+pinned_wrk "$WARMUP" "$token_url" "$work/token.lua" >/dev/null
 
 echo "| round | phase | tokens/s | p50 ms | p99 ms | non-2xx | attacker req/s | attacker 401 | attacker 429 | attacker 5xx | attacker other / I/O errors | attack p99 ÷ quiet p99 |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for r in $(seq 1 "$ROUNDS"); do
-  run_wrk "$DURATION" "$token_url" "$work/token.lua" >"$work/quiet$r.txt"
+  pinned_wrk "$DURATION" "$token_url" "$work/token.lua" >"$work/quiet$r.txt"
   read -r qrps qp50 qp99 qerr < <(parse_wrk "$work/quiet$r.txt")
   echo "| $r | quiet | $qrps | $qp50 | $qp99 | $qerr | | | | | | |"
 
   flood "$((DURATION + 3))" "$(attack_id "$r")" >"$work/flood$r.txt" 2>"$work/flood$r.err" &
   flood_pid=$!
   sleep 2
-  run_wrk "$DURATION" "$token_url" "$work/token.lua" >"$work/attack$r.txt"
+  pinned_wrk "$DURATION" "$token_url" "$work/token.lua" >"$work/attack$r.txt"
   wait "$flood_pid" || { cat "$work/flood$r.err" >&2; echo "attacker failed" >&2; exit 1; }
   read -r arps ap50 ap99 aerr < <(parse_wrk "$work/attack$r.txt")
   line=$(cat "$work/flood$r.txt")

@@ -27,36 +27,22 @@ if [ "${NO_BUILD:-}" != 1 ]; then
   ./mvnw -q -pl server -am package -DskipTests
 fi
 
-start_server
-basic=$(printf '%s:%s' "$client_id" "$client_secret" | base64 -w0)
-
-cat >"$work/token.lua" <<LUA
-wrk.method = "POST"
-wrk.body = "grant_type=client_credentials"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Authorization"] = "Basic $basic"
-LUA
-token_url="http://127.0.0.1:$PORT/t/10001/oauth2/token"
+start_token_server
 jwks_url="http://127.0.0.1:$PORT/t/10001/oauth2/jwks"
 
 # Sanity: one real token before measuring anything.
 curl -sf -u "$client_id:$client_secret" -d grant_type=client_credentials "$token_url" | grep -q access_token
 
-run_wrk() { # seconds url [script]
-  local args=(-t1 -c"$CONNECTIONS" -d"$1"s --latency)
-  [ -n "${3:-}" ] && args+=(-s "$3")
-  taskset -c "$LOAD_CPU" wrk "${args[@]}" "$2"
-}
 echo "# warm-up ${WARMUP}s (tokens)" >&2
-run_wrk "$WARMUP" "$token_url" "$work/token.lua" >/dev/null
+pinned_wrk "$WARMUP" "$token_url" "$work/token.lua" >/dev/null
 
 echo "| round | tokens/s | p50 ms | p99 ms | non-2xx | JWKS GET/s (baseline) | tokens/s ÷ JWKS/s |"
 echo "|---|---|---|---|---|---|---|"
 total=0
 for r in $(seq 1 "$ROUNDS"); do
-  run_wrk "$DURATION" "$token_url" "$work/token.lua" >"$work/round$r.txt"
+  pinned_wrk "$DURATION" "$token_url" "$work/token.lua" >"$work/round$r.txt"
   read -r rps p50 p99 errors < <(parse_wrk "$work/round$r.txt")
-  run_wrk "$((DURATION / 2))" "$jwks_url" >"$work/jwks$r.txt"
+  pinned_wrk "$((DURATION / 2))" "$jwks_url" >"$work/jwks$r.txt"
   read -r jrps _ _ _ < <(parse_wrk "$work/jwks$r.txt")
   ratio=$(awk -v a="$rps" -v b="$jrps" 'BEGIN {printf "%.2f", a/b}')
   echo "| $r | $rps | $p50 | $p99 | $errors | $jrps | $ratio |"

@@ -8,11 +8,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,19 +25,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,8 +56,6 @@ class ImageTarIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Pattern LISTENING = Pattern.compile(
             "Tollgate listening on (http://127\\.0\\.0\\.1:(\\d+))\\b.*metrics and health: port (\\d+)\\s*");
-    private static final Pattern DEFAULT_CLIENT = Pattern.compile(
-            "\\s*Default Client Credential\\s+client_id=(\\S+) client_secret=(\\S+)\\s*");
 
     /**
      * Runs in a new mount namespace, so that nothing mounted here outlives the process or shows
@@ -131,9 +121,7 @@ class ImageTarIT {
         }
         if (workDir != null) {
             // Mounts lived in the process's own namespace and went with it: nothing here is mounted.
-            try (Stream<Path> files = Files.walk(workDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            ServerProcess.deleteTree(workDir);
         }
     }
 
@@ -204,16 +192,11 @@ class ImageTarIT {
         }
         builder.environment().put("TOLLGATE_HOST", "127.0.0.1");
         builder.environment().put("PATH", path);
-        Process process = builder.start();
-        processes.add(process);
-        process.getOutputStream().close();
-        BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
-        StringBuffer stderr = new StringBuffer();
-        drain(process.getInputStream(), stdout::add, "image-stdout");
-        drain(process.getErrorStream(), line -> stderr.append(line).append('\n'), "image-stderr");
+        ServerProcess served = ServerProcess.start(builder, "image", processes);
+        Process process = served.process();
+        StringBuffer stderr = served.stderr();
 
-        List<String> lines = new ArrayList<>();
-        Matcher listening = awaitListening(process, stdout, lines, stderr);
+        Matcher listening = served.awaitLine(LISTENING, WAIT, "the image's entrypoint");
         String baseUrl = listening.group(1);
         int managementPort = Integer.parseInt(listening.group(3));
 
@@ -223,18 +206,9 @@ class ImageTarIT {
         assertThat(stderr).as("the image holds what ACCP's native library needs, and a writable /tmp")
                 .contains("crypto provider: AmazonCorrettoCryptoProvider");
 
-        String clientId = null;
-        String secret = null;
-        for (String line : lines) {
-            Matcher m = DEFAULT_CLIENT.matcher(line);
-            if (m.matches()) {
-                clientId = m.group(1);
-                secret = m.group(2);
-            }
-        }
-        assertThat(clientId).as("client_id of the Default Client Credential in:%n%s", lines).isNotNull();
+        ServerProcess.Credentials client = served.defaultClient();
         String basic = Base64.getEncoder()
-                .encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+                .encodeToString((client.clientId() + ":" + client.secret()).getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/t/10001/oauth2/token"))
                         .timeout(WAIT)
                         .header("Authorization", "Basic " + basic)
@@ -393,30 +367,6 @@ class ImageTarIT {
         return (Map<String, Object>) value;
     }
 
-    private static Matcher awaitListening(Process process, BlockingQueue<String> stdout, List<String> lines,
-                                          StringBuffer stderr) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                fail("no listening line within %s; stdout:%n%s%nstderr:%n%s", WAIT, lines, stderr);
-            }
-            String line = stdout.poll(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
-            if (line == null) {
-                if (!process.isAlive() && stdout.isEmpty()) {
-                    fail("the image's entrypoint exited with %d before listening; stdout:%n%s%nstderr:%n%s",
-                            process.exitValue(), lines, stderr);
-                }
-                continue;
-            }
-            lines.add(line);
-            Matcher m = LISTENING.matcher(line);
-            if (m.matches()) {
-                return m;
-            }
-        }
-    }
-
     private static HttpResponse<String> awaitReady(HttpClient http, int managementPort, StringBuffer stderr)
             throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/health/ready"))
@@ -466,20 +416,5 @@ class ImageTarIT {
             process.destroyForcibly();
             tree.forEach(ProcessHandle::destroyForcibly);
         }
-    }
-
-    private static void drain(InputStream stream, Consumer<String> sink, String name) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    sink.accept(line);
-                }
-            } catch (IOException e) {
-                // The process went away; what it printed until then is already in the sink.
-            }
-        }, name);
-        reader.setDaemon(true);
-        reader.start();
     }
 }

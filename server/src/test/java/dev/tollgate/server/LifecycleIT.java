@@ -1,15 +1,14 @@
 package dev.tollgate.server;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.tollgate.server.ServerProcess.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -27,15 +26,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -49,50 +44,25 @@ import static org.assertj.core.api.Assertions.fail;
 class LifecycleIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Pattern LISTENING = Pattern.compile("Tollgate listening on http://127\\.0\\.0\\.1:(\\d+)\\b.*");
-    private static final Pattern DEFAULT_CLIENT = Pattern.compile(
-            "\\s*Default Client Credential\\s+client_id=(\\S+) client_secret=(\\S+)\\s*");
 
-    private Path workDir;
-    private Path jar;
-    private String java;
+    private final Path jar = ServerProcess.shadedJar();
+    private final String java = ServerProcess.java();
     private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
+    private Path workDir;
 
     private record Served(Process process, int port, String clientId, String secret, StringBuffer stdout,
                           StringBuffer stderr) {
     }
 
-    private record Result(int exitCode, String out, String err, Duration took) {
-    }
-
     @BeforeEach
     void prepare() throws IOException {
-        String jarProperty = System.getProperty("tollgate.jar");
-        assertThat(jarProperty).as("system property tollgate.jar (set by the failsafe configuration)").isNotBlank();
-        jar = Path.of(jarProperty).toAbsolutePath();
-        assertThat(jar).as("the shaded jar; run 'mvn verify', which packages it first").isRegularFile();
-        java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         workDir = Files.createTempDirectory("tollgate-lifecycle");
     }
 
     @AfterEach
     void cleanUp() throws IOException {
-        synchronized (processes) {
-            for (Process p : processes) {
-                if (p.isAlive()) {
-                    p.destroyForcibly();
-                    try {
-                        p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-        }
-        try (Stream<Path> files = Files.walk(workDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        ServerProcess.killAll(processes, WAIT);
+        ServerProcess.deleteTree(workDir);
     }
 
     @Test
@@ -203,47 +173,13 @@ class LifecycleIT {
                 "--management-port", "0"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
-        clearTollgateEnvironment(builder.environment());
+        ServerProcess.clearTollgateEnvironment(builder.environment());
         builder.environment().putAll(env);
-        Process process = builder.start();
-        processes.add(process);
-        process.getOutputStream().close();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        StringBuffer stdout = new StringBuffer();
-        StringBuffer stderr = new StringBuffer();
-        drain(process.getInputStream(), line -> {
-            stdout.append(line).append('\n');
-            lines.add(line);
-        }, "serve-stdout");
-        drain(process.getErrorStream(), line -> stderr.append(line).append('\n'), "serve-stderr");
-
-        String clientId = null;
-        String secret = null;
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                fail("no listening line within %s; stdout:%n%s%nstderr:%n%s", WAIT, stdout, stderr);
-            }
-            String line = lines.poll(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
-            if (line == null) {
-                if (!process.isAlive() && lines.isEmpty()) {
-                    fail("serve exited with %d before listening; stdout:%n%s%nstderr:%n%s", process.exitValue(), stdout,
-                            stderr);
-                }
-                continue;
-            }
-            Matcher client = DEFAULT_CLIENT.matcher(line);
-            if (client.matches()) {
-                clientId = client.group(1);
-                secret = client.group(2);
-            }
-            Matcher m = LISTENING.matcher(line);
-            if (m.matches()) {
-                assertThat(clientId).as("the default client in:%n%s", stdout).isNotNull();
-                return new Served(process, Integer.parseInt(m.group(1)), clientId, secret, stdout, stderr);
-            }
-        }
+        ServerProcess served = ServerProcess.start(builder, "serve", processes);
+        Matcher listening = served.awaitLine(ServerProcess.LISTENING, WAIT, "serve");
+        ServerProcess.Credentials client = served.defaultClient();
+        return new Served(served.process(), Integer.parseInt(listening.group(2)), client.clientId(), client.secret(),
+                served.stdout(), served.stderr());
     }
 
     private static void awaitRefused(int port, Duration atMost) throws InterruptedException {
@@ -300,42 +236,6 @@ class LifecycleIT {
     }
 
     private Result run(Duration wait, Map<String, String> env, String... command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(workDir, "run", ".out");
-        Path err = Files.createTempFile(workDir, "run", ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        clearTollgateEnvironment(builder.environment());
-        builder.environment().putAll(env);
-        long started = System.nanoTime();
-        Process process = builder.start();
-        processes.add(process);
-        process.getOutputStream().close();
-        if (!process.waitFor(wait.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail("%s did not finish within %s; stdout:%n%s%nstderr:%n%s", String.join(" ", command), wait,
-                    Files.readString(out), Files.readString(err));
-        }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err),
-                Duration.ofNanos(System.nanoTime() - started));
-    }
-
-    /** The developer's own TOLLGATE_* settings (a JDBC URL, a port) must not leak into the test. */
-    private static void clearTollgateEnvironment(Map<String, String> environment) {
-        environment.keySet().removeIf(name -> name.startsWith("TOLLGATE_"));
-    }
-
-    private static void drain(InputStream stream, java.util.function.Consumer<String> sink, String name) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    sink.accept(line);
-                }
-            } catch (IOException e) {
-                // The process went away; what it printed until then is already in the sink.
-            }
-        }, name);
-        reader.setDaemon(true);
-        reader.start();
+        return ServerProcess.run(workDir, wait, env, processes, command);
     }
 }

@@ -1,18 +1,10 @@
 package dev.tollgate.server;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import dev.tollgate.core.tenant.TenantId;
-import net.logstash.logback.encoder.LogstashEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -21,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,12 +29,12 @@ class LogRedactionTest {
     private static final String WRONG_SECRET = "wrong-secret-never-logged-7f3a9c";
 
     private TestServer server;
-    private JsonCapture capture;
+    private CapturedLogs capture;
 
     @BeforeEach
     void start() {
         server = TestServer.embedded();
-        capture = JsonCapture.everythingAtTrace();
+        capture = CapturedLogs.everythingAtTrace();
     }
 
     @AfterEach
@@ -147,75 +138,5 @@ class LogRedactionTest {
     private static String issued(HttpResponse<String> response) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSONObjectUtils.parse(response.body()).get("access_token").toString();
-    }
-
-    /** Every event from every logger at TRACE, encoded to the bytes the production JSON appender writes. */
-    private static final class JsonCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
-        private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        private final LogstashEncoder encoder = new LogstashEncoder();
-        private final List<String> lines = new ArrayList<>();
-        private final List<String> access = new ArrayList<>();
-        private final Map<Logger, Level> savedLevels = new LinkedHashMap<>();
-        private final java.util.logging.Level savedJulLevel = java.util.logging.Logger.getLogger("").getLevel();
-        private final boolean bridgeWasInstalled = SLF4JBridgeHandler.isInstalled();
-
-        static JsonCapture everythingAtTrace() {
-            JsonCapture capture = new JsonCapture();
-            capture.begin();
-            return capture;
-        }
-
-        private void begin() {
-            encoder.setContext(context);
-            encoder.start();
-            setContext(context);
-            start();
-            for (Logger logger : context.getLoggerList()) {
-                if (logger.getLevel() != null) {
-                    savedLevels.put(logger, logger.getLevel());
-                    logger.setLevel(Level.TRACE);
-                }
-            }
-            context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(this);
-            if (!bridgeWasInstalled) {
-                SLF4JBridgeHandler.install();
-            }
-            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.ALL);
-        }
-
-        @Override
-        protected synchronized void append(ILoggingEvent event) {
-            String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
-            lines.add(line);
-            if (event.getLoggerName().equals("tollgate.access")) {
-                access.add(line);
-            }
-            notifyAll();
-        }
-
-        synchronized List<String> lines() {
-            return List.copyOf(lines);
-        }
-
-        /** The access line is written after the answer is sent, so it may trail the response a little. */
-        synchronized List<String> awaitAccessLines(int expected) throws InterruptedException {
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (access.size() < expected && System.nanoTime() < deadline) {
-                wait(100);
-            }
-            return List.copyOf(access);
-        }
-
-        @Override
-        public void close() {
-            java.util.logging.Logger.getLogger("").setLevel(savedJulLevel);
-            if (!bridgeWasInstalled) {
-                SLF4JBridgeHandler.uninstall();
-            }
-            context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(this);
-            stop();
-            encoder.stop();
-            savedLevels.forEach(Logger::setLevel);
-        }
     }
 }

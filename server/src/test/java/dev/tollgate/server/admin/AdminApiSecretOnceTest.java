@@ -1,25 +1,18 @@
 package dev.tollgate.server.admin;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.AdminRole;
 import dev.tollgate.core.store.Store;
+import dev.tollgate.server.CapturedLogs;
 import dev.tollgate.server.TestServer;
 import dev.tollgate.server.admin.AdminApiFixture.Response;
 import dev.tollgate.server.admin.AdminApiFixture.Session;
-import net.logstash.logback.encoder.LogstashEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import javax.sql.DataSource;
 import java.lang.reflect.Method;
@@ -55,13 +48,13 @@ class AdminApiSecretOnceTest {
     @Parameter
     TestServer.Kind kind;
 
-    private LogCapture logs;
+    private CapturedLogs logs;
     private AdminApiFixture f;
 
     @BeforeEach
     void start() {
         // Before the server starts, so whatever it logs from the first line on is captured.
-        logs = LogCapture.everythingAtTrace();
+        logs = CapturedLogs.everythingAtTrace();
         f = new AdminApiFixture(TestServer.start(kind));
     }
 
@@ -244,60 +237,5 @@ class AdminApiSecretOnceTest {
             return clob.getSubString(1, (int) clob.length());
         }
         return String.valueOf(value);
-    }
-
-    /** Every event of every logger at TRACE (java.util.logging bridged too), encoded by the production JSON encoder. */
-    static final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
-        private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        private final LogstashEncoder encoder = new LogstashEncoder();
-        private final List<String> lines = new ArrayList<>();
-        private final Map<Logger, Level> savedLevels = new LinkedHashMap<>();
-        private final java.util.logging.Level savedJulLevel = java.util.logging.Logger.getLogger("").getLevel();
-        private final boolean bridgeWasInstalled = SLF4JBridgeHandler.isInstalled();
-
-        static LogCapture everythingAtTrace() {
-            LogCapture capture = new LogCapture();
-            capture.begin();
-            return capture;
-        }
-
-        private void begin() {
-            encoder.setContext(context);
-            encoder.start();
-            setContext(context);
-            start();
-            for (Logger logger : context.getLoggerList()) {
-                if (logger.getLevel() != null) {
-                    savedLevels.put(logger, logger.getLevel());
-                    logger.setLevel(Level.TRACE);
-                }
-            }
-            context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(this);
-            if (!bridgeWasInstalled) {
-                SLF4JBridgeHandler.install();
-            }
-            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.ALL);
-        }
-
-        @Override
-        protected synchronized void append(ILoggingEvent event) {
-            lines.add(new String(encoder.encode(event), StandardCharsets.UTF_8));
-        }
-
-        synchronized List<String> lines() {
-            return List.copyOf(lines);
-        }
-
-        @Override
-        public void close() {
-            java.util.logging.Logger.getLogger("").setLevel(savedJulLevel);
-            if (!bridgeWasInstalled) {
-                SLF4JBridgeHandler.uninstall();
-            }
-            context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(this);
-            stop();
-            encoder.stop();
-            savedLevels.forEach(Logger::setLevel);
-        }
     }
 }
