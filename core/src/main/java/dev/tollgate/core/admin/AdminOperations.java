@@ -4,7 +4,6 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
-import dev.tollgate.core.client.StoredSecret;
 import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.scope.ScopeName;
 import dev.tollgate.core.scope.ScopeSet;
@@ -513,27 +512,12 @@ public final class AdminOperations {
     // What an audit record shows of each object: every field but secrets, hashes and TOTP seeds.
 
     static String clientJson(ClientCredential client) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("client_id", client.clientId().value());
-        json.put("name", client.name());
-        json.put("allowed_scopes", client.allowedScopes().names());
-        json.put("default_scopes", client.defaultScopes().names());
-        json.put("audiences", client.audiences());
-        json.put("authorities", client.authorities());
-        json.put("token_ttl_seconds", client.tokenTtl().toSeconds());
-        json.put("enabled", client.enabled());
+        Map<String, Object> json = AdminViews.clientSettings(client);
         json.put("builtin", client.isBuiltin());
-        json.put("secrets", client.secrets().stream().map(AdminOperations::secretJson).toList());
+        json.put("secrets", AdminViews.secrets(client));
         return JSONObjectUtils.toJSONString(json);
     }
 
-    private static Map<String, Object> secretJson(StoredSecret secret) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", secret.id());
-        json.put("created_at", secret.createdAt().toString());
-        json.put("expires_at", secret.expiresAt() == null ? null : secret.expiresAt().toString());
-        return json;
-    }
 
     static String adminJson(Admin admin) {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -548,20 +532,11 @@ public final class AdminOperations {
     }
 
     static String scopeJson(ScopeDefinition scope) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("name", scope.name().value());
-        json.put("description", scope.description());
-        return JSONObjectUtils.toJSONString(json);
+        return JSONObjectUtils.toJSONString(AdminViews.scope(scope));
     }
 
     static String userJson(User user) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", user.id());
-        json.put("username", user.username());
-        json.put("email", user.email());
-        json.put("first_name", user.firstName());
-        json.put("last_name", user.lastName());
-        return JSONObjectUtils.toJSONString(json);
+        return JSONObjectUtils.toJSONString(AdminViews.userFields(user));
     }
 
     private void audit(Actor actor, String action, ClientId client, String before, String after, String detail) {

@@ -7,6 +7,7 @@ import dev.tollgate.core.admin.AdminAccounts.Authenticated;
 import dev.tollgate.core.admin.AdminAccounts.LoginResult;
 import dev.tollgate.core.admin.AdminOperations;
 import dev.tollgate.core.admin.AdminRole;
+import dev.tollgate.core.admin.AdminViews;
 import dev.tollgate.core.admin.Capability;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientUpdate;
@@ -18,7 +19,6 @@ import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.cache.Directory;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
-import dev.tollgate.core.client.StoredSecret;
 import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.scope.ScopeName;
 import dev.tollgate.core.scope.ScopeSet;
@@ -29,7 +29,6 @@ import dev.tollgate.server.api.JsonApi;
 import dev.tollgate.server.api.JsonApi.Refusal;
 import dev.tollgate.server.api.TenantVerifiers;
 import dev.tollgate.verifier.Principal;
-import dev.tollgate.verifier.Reason;
 import dev.tollgate.verifier.TokenVerifier;
 import dev.tollgate.verifier.Verification;
 import io.helidon.http.HeaderNames;
@@ -822,25 +821,9 @@ public final class AdminApiEndpoint {
 
     /** A client as the API shows it: every setting, the secrets' ids and windows, never a secret or hash. */
     static Map<String, Object> clientJson(ClientCredential client) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("client_id", client.clientId().value());
-        json.put("name", client.name());
-        json.put("allowed_scopes", client.allowedScopes().names());
-        json.put("default_scopes", client.defaultScopes().names());
-        json.put("audiences", client.audiences());
-        json.put("authorities", client.authorities());
-        json.put("token_ttl_seconds", client.tokenTtl().toSeconds());
-        json.put("enabled", client.enabled());
+        Map<String, Object> json = AdminViews.clientSettings(client);
         json.put("default_credential", client.isBuiltin());
-        List<Map<String, Object>> secrets = new ArrayList<>();
-        for (StoredSecret secret : client.secrets()) {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("id", secret.id());
-            s.put("created_at", secret.createdAt().toString());
-            s.put("expires_at", secret.expiresAt() == null ? null : secret.expiresAt().toString());
-            secrets.add(s);
-        }
-        json.put("secrets", secrets);
+        json.put("secrets", AdminViews.secrets(client));
         json.put("created_at", client.createdAt().toString());
         json.put("updated_at", client.updatedAt().toString());
         return json;
@@ -854,10 +837,7 @@ public final class AdminApiEndpoint {
     }
 
     static Map<String, Object> scopeJson(ScopeDefinition scope) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("name", scope.name().value());
-        json.put("description", scope.description());
-        return json;
+        return AdminViews.scope(scope);
     }
 
     static Map<String, Object> adminJson(Admin admin) {

@@ -1,6 +1,7 @@
 package dev.tollgate.server.api;
 
 import com.nimbusds.jwt.JWTParser;
+import dev.tollgate.core.admin.AdminViews;
 import dev.tollgate.core.cache.Directory;
 import dev.tollgate.core.revocation.Revocations;
 import dev.tollgate.core.store.DuplicateException;
@@ -300,12 +301,7 @@ public final class UsersEndpoint {
     // ---------------------------------------------------------------- responses
 
     static Map<String, Object> toJson(User user) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", user.id());
-        json.put("username", user.username());
-        json.put("email", user.email());
-        json.put("first_name", user.firstName());
-        json.put("last_name", user.lastName());
+        Map<String, Object> json = AdminViews.userFields(user);
         json.put("created_at", user.createdAt().toString());
         json.put("updated_at", user.updatedAt().toString());
         return json;

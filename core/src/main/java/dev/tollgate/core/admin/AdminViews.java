@@ -1,0 +1,67 @@
+package dev.tollgate.core.admin;
+
+import dev.tollgate.core.client.ClientCredential;
+import dev.tollgate.core.client.StoredSecret;
+import dev.tollgate.core.scope.ScopeDefinition;
+import dev.tollgate.core.user.User;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parts of an administered object that the admin API and the audit log both show, built in
+ * one place so the two can never disagree about what is masked: a client's settings and its
+ * secrets' ids and windows (never a secret or hash), a scope, a user's fields. Each call returns a
+ * new mutable map in a stable order, to which a caller adds what only it shows.
+ */
+public final class AdminViews {
+
+    private AdminViews() {
+    }
+
+    /** A client's settings, {@code client_id} to {@code enabled}. */
+    public static Map<String, Object> clientSettings(ClientCredential client) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("client_id", client.clientId().value());
+        json.put("name", client.name());
+        json.put("allowed_scopes", client.allowedScopes().names());
+        json.put("default_scopes", client.defaultScopes().names());
+        json.put("audiences", client.audiences());
+        json.put("authorities", client.authorities());
+        json.put("token_ttl_seconds", client.tokenTtl().toSeconds());
+        json.put("enabled", client.enabled());
+        return json;
+    }
+
+    /** A client's secrets as ids and validity windows. */
+    public static List<Map<String, Object>> secrets(ClientCredential client) {
+        return client.secrets().stream().map(AdminViews::secret).toList();
+    }
+
+    private static Map<String, Object> secret(StoredSecret secret) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", secret.id());
+        json.put("created_at", secret.createdAt().toString());
+        json.put("expires_at", secret.expiresAt() == null ? null : secret.expiresAt().toString());
+        return json;
+    }
+
+    public static Map<String, Object> scope(ScopeDefinition scope) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", scope.name().value());
+        json.put("description", scope.description());
+        return json;
+    }
+
+    /** A user's fields, {@code id} to {@code last_name}. */
+    public static Map<String, Object> userFields(User user) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", user.id());
+        json.put("username", user.username());
+        json.put("email", user.email());
+        json.put("first_name", user.firstName());
+        json.put("last_name", user.lastName());
+        return json;
+    }
+}
