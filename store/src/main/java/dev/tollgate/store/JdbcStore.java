@@ -16,6 +16,8 @@ import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.store.TenantRepository;
 import dev.tollgate.core.store.UserRepository;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,26 +95,47 @@ public final class JdbcStore implements Store {
         try {
             dataSource = new HikariDataSource(hikariConfig(config));
         } catch (RuntimeException e) {
-            throw new StoreException("cannot open " + description, e);
+            throw new StoreException("cannot open " + description + ": " + StoreFailure.explain(e), e);
         }
         try {
-            MigrateResult migration = Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
+                    .load();
+            refuseNewerSchema(flyway);
+            MigrateResult migration = flyway.migrate();
             String product = product(dataSource);
             LOG.info("Opened {} ({}, schema version {}{})", description, product,
                     migration.targetSchemaVersion != null ? migration.targetSchemaVersion : migration.initialSchemaVersion,
                     migration.migrationsExecuted > 0 ? ", migrations applied now: " + migration.migrationsExecuted : "");
+        } catch (StoreException e) {
+            dataSource.close();
+            throw e;
         } catch (RuntimeException e) {
             dataSource.close();
-            throw new StoreException("cannot migrate " + description, e);
+            throw new StoreException("cannot migrate " + description + ": " + StoreFailure.explain(e), e);
         }
         if (config.isEmbedded()) {
             restrictDataFiles(config.dataDirectory());
         }
         return new JdbcStore(description, dataSource);
+    }
+
+    /**
+     * Flyway ignores applied migrations it does not know ("future" ones) by default, so an older
+     * Tollgate would run on a schema a newer one changed, with queries that no longer fit it.
+     */
+    private static void refuseNewerSchema(Flyway flyway) {
+        MigrationInfo[] applied = flyway.info().applied();
+        MigrationInfo newest = applied.length == 0 ? null : applied[applied.length - 1];
+        if (newest != null && newest.getState() == MigrationState.FUTURE_SUCCESS) {
+            MigrationInfo[] known = flyway.info().all();
+            String ours = java.util.Arrays.stream(known).filter(m -> m.getState() != MigrationState.FUTURE_SUCCESS
+                    && m.getVersion() != null).map(m -> m.getVersion().getVersion()).reduce((a, b) -> b).orElse("none");
+            throw new StoreException("the schema is at version " + newest.getVersion().getVersion()
+                    + ", newer than this Tollgate knows (" + ours + "): a newer Tollgate migrated it;"
+                    + " run that version, or restore a backup made before the upgrade");
+        }
     }
 
     /**
@@ -152,6 +175,15 @@ public final class JdbcStore implements Store {
         hikari.setConnectionTimeout(2_000);
         if (config.isPostgres()) {
             hikari.addDataSourceProperty("ApplicationName", "tollgate");
+            // Hikari calls the driver directly, so its connection timeout does not bound the driver's
+            // login: a server that accepts and never answers held the start forever. The driver's own
+            // limits, in seconds, do (StoreOpenFailureTest), unless the URL sets them.
+            if (!config.jdbcUrl().contains("loginTimeout")) {
+                hikari.addDataSourceProperty("loginTimeout", "2");
+            }
+            if (!config.jdbcUrl().contains("connectTimeout")) {
+                hikari.addDataSourceProperty("connectTimeout", "2");
+            }
             // Keep row values (PostgreSQL's "Detail: Key (...)=(...)") out of exception messages,
             // which end up in logs, unless the URL asks for them.
             if (!config.jdbcUrl().contains("logServerErrorDetail")) {
