@@ -132,10 +132,10 @@ public final class FailureLimiter {
         failures.invalidate(key);
     }
 
-    /** Keys remembered now, after pending evictions; for tests of the bound. */
+    /** Keys remembered now, after pending evictions, counted exactly (see ClientAuthenticationGuard#knownPairs). */
     long size() {
         failures.cleanUp();
-        return failures.estimatedSize();
+        return failures.asMap().keySet().stream().count();
     }
 
     /** The delay after {@code count} failures, count > freeFailures: base, 2 base, 4 base, ... up to max. */

@@ -12,6 +12,7 @@ import dev.tollgate.core.token.TokenRefusal.Reason;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import static dev.tollgate.core.client.ClientCredentialBuilder.aClient;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -335,6 +336,22 @@ class ClientAuthenticationGuardTest {
         assertThat(guard.knownPairs()).isOne();
         clock.advance(Duration.ofSeconds(1));
         assertThat(guard.knownPairs()).isZero();
+    }
+
+    @Test
+    void knownPairsWhenTheMemoryEndsThenZeroWhateverTheClockStartedAt() {
+        // Caffeine sweeps expired entries in buckets over an hour wide for a 24 h expiry; the count
+        // must not depend on where the start time falls in a bucket (this was flaky with the wall clock).
+        for (int start = 0; start < 200; start++) {
+            MutableClock startedAt = new MutableClock(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(start * 433L));
+            ClientAuthenticationGuard fresh = new ClientAuthenticationGuard(Settings.DEFAULTS, startedAt);
+            fresh.recordOutcome(fresh.check(DEPLOYMENT, TENANT, CLIENT), null, aClient().id(CLIENT).build());
+
+            startedAt.advance(Duration.ofHours(24).minusSeconds(1));
+            assertThat(fresh.knownPairs()).as("start %d, a second before the end", start).isOne();
+            startedAt.advance(Duration.ofSeconds(1));
+            assertThat(fresh.knownPairs()).as("start %d, at the end", start).isZero();
+        }
     }
 
     @Test

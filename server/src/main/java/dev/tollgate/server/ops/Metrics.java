@@ -7,6 +7,7 @@ import dev.tollgate.core.token.TokenRefusal;
 import dev.tollgate.core.token.TokenService;
 import dev.tollgate.store.JdbcStore;
 import io.helidon.webserver.http.Handler;
+import dev.tollgate.core.store.StoreException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
@@ -150,20 +151,7 @@ public final class Metrics implements AutoCloseable {
      * @param route the route's pattern, for the access log
      */
     public Handler timedToken(String route, Handler handler) {
-        return (req, res) -> {
-            long start = System.nanoTime();
-            Throwable failure = null;
-            try {
-                handler.handle(req, res);
-            } catch (RuntimeException | Error e) {
-                failure = e;
-                throw e;
-            } finally {
-                long elapsed = System.nanoTime() - start;
-                tokenRequests.record(elapsed, TimeUnit.NANOSECONDS);
-                AccessLog.record(route, req, res.status().code(), failure, elapsed);
-            }
-        };
+        return measured(route, handler, (status, nanos) -> tokenRequests.record(nanos, TimeUnit.NANOSECONDS));
     }
 
     /**
@@ -173,30 +161,61 @@ public final class Metrics implements AutoCloseable {
      */
     public Handler timed(String route, Handler handler) {
         Timer[] byClass = new Timer[6];
+        return measured(route, handler, (status, nanos) -> {
+            int statusClass = Math.clamp(status / 100, 1, 5);
+            Timer timer = byClass[statusClass];
+            if (timer == null) {
+                // A race registers the same meter twice; Micrometer returns the existing one.
+                timer = Timer.builder("tollgate.http.requests")
+                        .description("Requests to the JWKS, discovery, introspection, revocation, users, admin API and console routes")
+                        .tag("route", route)
+                        .tag("status", statusClass + "xx")
+                        .register(registry);
+                byClass[statusClass] = timer;
+            }
+            timer.record(nanos, TimeUnit.NANOSECONDS);
+        });
+    }
+
+    /** What a route records about one request: its final status and how long it took. */
+    @FunctionalInterface
+    private interface Measurement {
+        void record(int status, long nanos);
+    }
+
+    /**
+     * Runs {@code handler} and records it once. The measurement is taken just before the answer is
+     * sent, not after it: a client that holds its answer must find the request in the next scrape
+     * (recording after the send raced with that scrape). A handler that throws is recorded as the
+     * 500 or 503 the error handler will answer.
+     */
+    private static Handler measured(String route, Handler handler, Measurement measurement) {
         return (req, res) -> {
             long start = System.nanoTime();
-            int statusClass = 5;
+            boolean[] recorded = {false}; // touched only by this request's thread
+            res.beforeSend(() -> {
+                if (!recorded[0]) {
+                    recorded[0] = true;
+                    long elapsed = System.nanoTime() - start;
+                    int status = res.status().code();
+                    measurement.record(status, elapsed);
+                    AccessLog.record(route, req, status, null, elapsed);
+                }
+            });
             Throwable failure = null;
             try {
                 handler.handle(req, res);
-                statusClass = Math.clamp(res.status().code() / 100, 1, 5);
             } catch (RuntimeException | Error e) {
                 failure = e;
                 throw e;
             } finally {
-                long elapsed = System.nanoTime() - start;
-                Timer timer = byClass[statusClass];
-                if (timer == null) {
-                    // A race registers the same meter twice; Micrometer returns the existing one.
-                    timer = Timer.builder("tollgate.http.requests")
-                            .description("Requests to the JWKS, discovery, introspection, revocation, users, admin API and console routes")
-                            .tag("route", route)
-                            .tag("status", statusClass + "xx")
-                            .register(registry);
-                    byClass[statusClass] = timer;
+                if (!recorded[0]) {
+                    recorded[0] = true;
+                    long elapsed = System.nanoTime() - start;
+                    int status = failure == null ? res.status().code() : failure instanceof StoreException ? 503 : 500;
+                    measurement.record(status, elapsed);
+                    AccessLog.record(route, req, status, failure, elapsed);
                 }
-                timer.record(elapsed, TimeUnit.NANOSECONDS);
-                AccessLog.record(route, req, res.status().code(), failure, elapsed);
             }
         };
     }
