@@ -11,6 +11,7 @@ import dev.tollgate.server.http.DiscoveryEndpoints;
 import dev.tollgate.server.http.IntrospectionEndpoint;
 import dev.tollgate.server.http.OAuthResponses;
 import dev.tollgate.server.http.RevocationEndpoint;
+import dev.tollgate.server.http.StartPage;
 import dev.tollgate.server.http.TokenEndpoint;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.server.ops.Health;
@@ -82,6 +83,7 @@ public final class TollgateServer implements AutoCloseable {
                 issuers, guard, metrics, config.maxBodyBytes());
         // Every revocation in the store is known before the first request is served.
         app.revocations().startRefreshing();
+        StartPage start = new StartPage(config.defaultTenant(), issuers, TollgateVersion.current());
         UsersEndpoint users = new UsersEndpoint(app.directory(), app.store().users(), app.revocations(), issuers,
                 app.clock());
         AdminApiEndpoint adminApi = new AdminApiEndpoint(app.adminAccounts(), app.adminOperations(),
@@ -108,6 +110,8 @@ public final class TollgateServer implements AutoCloseable {
                 .any("/t/{tenant}/api/v1/users/{id}", metrics.timed("/t/{tenant}/api/v1/users/{id}", users::item))
                 .any("/pam/apps/users/user", metrics.timed("/pam/apps/users/user", users::pam))
                 .any("/pam/apps/users/user/", metrics.timed("/pam/apps/users/user", users::pam))
+                .route(Method.GET, "/", metrics.timed("/", start::page))
+                .route(Method.GET, "/docs/{name}", metrics.timed("/docs/{name}", start::doc))
                 // A store outage while a client isn't cached yet: retryable, and said in OAuth's words.
                 .error(StoreException.class, (req, res, e) -> {
                     LOG.warn("store unavailable: {}", e.getMessage());

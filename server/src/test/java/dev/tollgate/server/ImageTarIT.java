@@ -55,7 +55,7 @@ class ImageTarIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Pattern LISTENING = Pattern.compile(
-            "Tollgate listening on (http://127\\.0\\.0\\.1:(\\d+))\\b.*metrics and health: port (\\d+)\\s*");
+            "Tollgate \\S+ listening on (http://127\\.0\\.0\\.1:(\\d+))\\b.*metrics and health: port (\\d+)\\s*");
 
     /**
      * Runs in a new mount namespace, so that nothing mounted here outlives the process or shows

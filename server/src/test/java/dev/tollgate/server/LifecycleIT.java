@@ -80,7 +80,7 @@ class LifecycleIT {
                 .contains("port (file " + config + ")")
                 .contains("log.level (file " + config + ")")
                 .contains("timeouts.shutdown-grace (file " + config + ")");
-        assertThat(serve.out()).doesNotContain("Tollgate listening");
+        assertThat(serve.out()).doesNotContain(" listening on ");
         assertThat(serve.took()).as("fails fast, before opening the store").isLessThan(Duration.ofSeconds(15));
         assertThat(workDir.resolve("data")).as("no store was created").doesNotExist();
     }
@@ -160,10 +160,39 @@ class LifecycleIT {
                     "--management-port", "0", "--data-dir", workDir.resolve("data").toString());
 
             assertThat(serve.exitCode()).as("exit code; stdout:%n%s%nstderr:%n%s", serve.out(), serve.err()).isEqualTo(4);
-            assertThat(serve.out()).doesNotContain("Tollgate listening");
+            assertThat(serve.out()).doesNotContain(" listening on ");
             assertThat(serve.err()).as("the reason is logged").containsIgnoringCase("listener")
                     .containsIgnoringCase("in use");
+            // The one-time secrets belong to a start that serves: none printed, none used up.
+            assertThat(serve.out()).doesNotContain("client_secret").doesNotContain("password");
         }
+
+        // serve() asserts that the Default Client Credential's secret was printed.
+        Served next = serve(Map.of(), "--data-dir", workDir.resolve("data").toString());
+        assertThat(next.stdout().toString()).as("the next start prints the secrets, once")
+                .contains("Console admin 'admin' created with password ");
+    }
+
+    @Test
+    void aStoreThatCannotBeReachedStopsServeWithExitCodeThreeAndTheCauseInEveryLogFormat() throws Exception {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        for (String format : List.of("json", "text")) {
+            Result serve = run(Duration.ofSeconds(30), Map.of("TOLLGATE_LOG_FORMAT", format), java, "-jar",
+                    jar.toString(), "serve", "--port", "0", "--management-port", "0",
+                    "--jdbc-url", "jdbc:postgresql://127.0.0.1:" + closedPort + "/tollgate", "--jdbc-user", "tollgate");
+
+            assertThat(serve.exitCode()).as("exit code; stderr:%n%s", serve.err()).isEqualTo(3);
+            assertThat(serve.err()).as("%s log", format).contains("cannot open the store")
+                    .contains("127.0.0.1:" + closedPort).contains("connection refused");
+            assertThat(serve.out()).doesNotContain("client_secret");
+        }
+        Result cli = run(Duration.ofSeconds(30), Map.of(), java, "-jar", jar.toString(), "client", "list",
+                "--tenant", "10001", "--jdbc-url", "jdbc:postgresql://127.0.0.1:" + closedPort + "/tollgate");
+        assertThat(cli.exitCode()).isNotZero();
+        assertThat(cli.err()).contains("connection refused");
     }
 
     // ---------------------------------------------------------------- helpers

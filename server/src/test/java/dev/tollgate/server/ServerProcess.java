@@ -35,7 +35,7 @@ final class ServerProcess {
     static final Pattern DEFAULT_CLIENT = Pattern.compile(
             "\\s*Default Client Credential\\s+client_id=(\\S+) client_secret=(\\S+)\\s*");
     /** The jar's listening line: group 1 the base URL, group 2 the port. */
-    static final Pattern LISTENING = Pattern.compile("Tollgate listening on (http://127\\.0\\.0\\.1:(\\d+))\\b.*");
+    static final Pattern LISTENING = Pattern.compile("Tollgate \\S+ listening on (http://127\\.0\\.0\\.1:(\\d+))\\b.*");
 
     /** The bootstrapped client's id and secret, as printed. */
     record Credentials(String clientId, String secret) {

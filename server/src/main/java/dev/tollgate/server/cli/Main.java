@@ -1,5 +1,6 @@
 package dev.tollgate.server.cli;
 
+import dev.tollgate.server.ops.LogOutput;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +21,9 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        LogOutput.flush();
+        System.exit(code);
     }
 
     public static int run(String... args) {
@@ -29,6 +32,8 @@ public final class Main implements Runnable {
                 && System.getenv("TOLLGATE_LOG_LEVEL") == null) {
             System.setProperty("TOLLGATE_LOG_LEVEL", "WARN");
         }
+        // Before the first logger exists: logback.xml picks its appender from this property.
+        System.setProperty("TOLLGATE_LOG_FORMAT", LogOutput.resolve(System.getenv("TOLLGATE_LOG_FORMAT")));
         // Helidon logs through java.util.logging; send it where our own logs go.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();

@@ -5,6 +5,8 @@ import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
 import dev.tollgate.server.ServerConfig;
 import dev.tollgate.server.Tollgate;
 import dev.tollgate.server.TollgateServer;
+import dev.tollgate.server.TollgateVersion;
+import dev.tollgate.server.ops.LogOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -97,33 +99,48 @@ final class ServeCommand implements Callable<Integer> {
         try {
             app = Tollgate.open(config, Clock.systemUTC());
         } catch (StoreException | IllegalStateException e) {
-            LOG.error("cannot open the store ({}): {}", config.store().describe(), e.getMessage());
+            // The message names the store and the cause (no such role, connection refused, ...).
+            LOG.error("cannot open the store: {}", e.getMessage());
+            LogOutput.flush();
             return EXIT_STORE;
         }
+        // The listeners open before the bootstrap so that secrets are printed only by a start that
+        // then serves: a port in use must not use up the one-time secrets of a first start.
         TollgateServer server;
         try {
-            PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+            server = TollgateServer.start(app, config);
+        } catch (StoreException e) {
+            app.close();
+            LOG.error("the store failed during start: {}", e.getMessage());
+            LogOutput.flush();
+            return EXIT_STORE;
+        } catch (RuntimeException e) {
+            app.close();
+            LOG.error("cannot open a listener: {}", e.getMessage(), e);
+            LogOutput.flush();
+            return EXIT_LISTENER;
+        }
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        try {
             app.bootstrap(config.defaultTenant()).ifPresent(created -> printSecretsOnce(out, created));
             if (app.directory().tenant(config.defaultTenant()).isPresent()) {
                 app.adminAccounts().bootstrap(config.defaultTenant()).ifPresent(admin -> out.println(
                         "Console admin '" + admin.admin().username() + "' created with password " + admin.password()
                                 + " (shown only now; it must be changed at first login)."));
-                out.flush();
             }
-            server = TollgateServer.start(app, config);
         } catch (StoreException e) {
+            server.close();
             app.close();
             LOG.error("the store failed during start: {}", e.getMessage());
+            LogOutput.flush();
             return EXIT_STORE;
-        } catch (RuntimeException e) {
-            app.close();
-            LOG.error("cannot open a listener: {}", e.getMessage(), e);
-            return EXIT_LISTENER;
         }
-        System.out.println("Tollgate listening on " + server.baseUrl() + "  token endpoint: "
-                + server.baseUrl() + "/t/" + config.defaultTenant() + "/oauth2/token"
+        String base = server.baseUrl();
+        out.println("Tollgate " + TollgateVersion.current() + " listening on " + base + "  token endpoint: "
+                + base + "/t/" + config.defaultTenant() + "/oauth2/token"
                 + "  metrics and health: port " + server.managementPort());
-        System.out.flush();
+        out.println("Console: " + base + "/console   Start page with the metadata, keys and docs: " + base + "/");
+        out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM: stop accepting, let in-flight requests finish (timeouts.shutdown-grace), then
         // flush the token audit's last batch and close the store.

@@ -66,7 +66,7 @@ public enum ConfigKey {
             + "response waits until its event is in the store, group-committed) or off (admin changes are "
             + "audited either way; see docs/BENCHMARKS.md for what the token events cost)."),
 
-    LOG_FORMAT("log.format", "json", "json (one JSON object per line) or text."),
+    LOG_FORMAT("log.format", "auto", "auto (text when stderr is a terminal, json otherwise), json (one JSON object per line) or text."),
     LOG_LEVEL("log.level", "INFO", "Level of the application log: TRACE, DEBUG, INFO, WARN, ERROR or OFF."),
     ACCESS_LOG_LEVEL("log.access-level", "OFF", "Level of the tollgate.access logger: INFO writes one line per "
             + "request, OFF none.");

@@ -51,7 +51,7 @@ public final class ConfigLoader {
          * was read, it is configured again so the file's values take effect.
          */
         public void apply() {
-            System.setProperty("TOLLGATE_LOG_FORMAT", format);
+            System.setProperty("TOLLGATE_LOG_FORMAT", dev.tollgate.server.ops.LogOutput.resolve(format));
             System.setProperty("TOLLGATE_LOG_LEVEL", level);
             System.setProperty("TOLLGATE_ACCESS_LOG_LEVEL", accessLevel);
             if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
@@ -195,7 +195,7 @@ public final class ConfigLoader {
         ClientAuthenticationGuard.Settings guard = guard();
         TokenAudit.Mode tokenAudit = TokenAudit.Mode.valueOf(
                 oneOf(ConfigKey.AUDIT_TOKEN_EVENTS, List.of("committed", "off")).toUpperCase(Locale.ROOT));
-        String format = oneOf(ConfigKey.LOG_FORMAT, List.of("json", "text"));
+        String format = oneOf(ConfigKey.LOG_FORMAT, List.of("auto", "json", "text"));
         String level = oneOf(ConfigKey.LOG_LEVEL, LEVELS);
         String accessLevel = oneOf(ConfigKey.ACCESS_LOG_LEVEL, LEVELS);
 
