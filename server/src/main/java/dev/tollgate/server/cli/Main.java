@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
                         + " --scopes users:read,users:write --scopes orders:read.",
                 "",
                 "--tenant defaults to the default tenant (key default-tenant, env TOLLGATE_DEFAULT_TENANT, 10001)."
-                        + " Every command reads --config FILE (env TOLLGATE_CONFIG) and the TOLLGATE_* environment;"
+                        + " The commands read --config FILE (env TOLLGATE_CONFIG) and the TOLLGATE_* environment;"
                         + " docs/CONFIGURATION.md lists the keys.",
                 "",
                 "Examples:",
