@@ -3,15 +3,12 @@ package dev.tollgate.server;
 import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.revocation.ClientTokenCutoff;
-import dev.tollgate.server.cli.Main;
+import dev.tollgate.server.cli.Cli;
 import dev.tollgate.store.JdbcStore;
 import dev.tollgate.store.StoreConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,8 +31,8 @@ class RevokeTokensCommandTest {
         }
         Instant before = Instant.now();
 
-        int exit = run("client", "revoke-tokens", "--data-dir", dataDir.toString(), "--tenant", TENANT.value(),
-                "--client-id", client.client().clientId().value());
+        int exit = Cli.run("client", "revoke-tokens", "--data-dir", dataDir.toString(), "--tenant", TENANT.value(),
+                "--client-id", client.client().clientId().value()).exitCode();
 
         assertThat(exit).isZero();
         try (Tollgate app = open()) {
@@ -51,8 +48,8 @@ class RevokeTokensCommandTest {
             app.bootstrap(TENANT);
         }
 
-        int exit = run("client", "revoke-tokens", "--data-dir", dataDir.toString(), "--tenant", TENANT.value(),
-                "--client-id", new ClientId("no-such-client").value());
+        int exit = Cli.run("client", "revoke-tokens", "--data-dir", dataDir.toString(), "--tenant", TENANT.value(),
+                "--client-id", new ClientId("no-such-client").value()).exitCode();
 
         assertThat(exit).isNotZero();
         try (Tollgate app = open()) {
@@ -62,18 +59,5 @@ class RevokeTokensCommandTest {
 
     private Tollgate open() {
         return new Tollgate(JdbcStore.open(StoreConfig.embedded(dataDir)), Clock.systemUTC(), Tollgate.issuersFor(null));
-    }
-
-    private static synchronized int run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        try {
-            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            return Main.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 }

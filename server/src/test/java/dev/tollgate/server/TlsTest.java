@@ -80,29 +80,14 @@ class TlsTest {
 
     @BeforeAll
     static void certificatesAndServer() throws Exception {
-        caPem = dir.resolve("ca.pem");
-        serverPem = dir.resolve("server.pem");
-        serverKey = dir.resolve("server.key");
+        TestCa ca = TestCa.create(dir);
+        caPem = ca.caPem();
+        serverPem = ca.serverPem();
+        serverKey = ca.serverKey();
         otherKey = dir.resolve("other.key");
         p12 = dir.resolve("server.p12");
         p12Unnamed = dir.resolve("unnamed.p12");
-        Path caKey = dir.resolve("ca.key");
-        Path csr = dir.resolve("server.csr");
-        Path ext = Files.writeString(dir.resolve("ext.cnf"), """
-                subjectAltName=IP:127.0.0.1
-                basicConstraints=CA:FALSE
-                keyUsage=critical,digitalSignature
-                extendedKeyUsage=serverAuth
-                """);
-        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", caKey.toString());
-        openssl("req", "-x509", "-new", "-key", caKey.toString(), "-sha256", "-days", "2", "-subj", "/CN=Tollgate Test CA",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-                "-out", caPem.toString());
-        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", serverKey.toString());
         openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", otherKey.toString());
-        openssl("req", "-new", "-key", serverKey.toString(), "-subj", "/CN=127.0.0.1", "-out", csr.toString());
-        openssl("x509", "-req", "-in", csr.toString(), "-CA", caPem.toString(), "-CAkey", caKey.toString(),
-                "-CAcreateserial", "-days", "2", "-sha256", "-extfile", ext.toString(), "-out", serverPem.toString());
         openssl("pkcs12", "-export", "-inkey", serverKey.toString(), "-in", serverPem.toString(), "-certfile",
                 caPem.toString(), "-name", "tollgate", "-passout", "pass:" + KEYSTORE_PASSWORD, "-out", p12.toString());
         // Without -name, Java's PKCS12 KeyStore calls the entry "1".
@@ -389,11 +374,7 @@ class TlsTest {
     }
 
     private static void openssl(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add("openssl");
-        command.addAll(List.of(args));
-        Result result = run(command, null);
-        assertThat(result.exitCode()).as("%s%n%s", command, result.err()).isZero();
+        TestCa.openssl(args);
     }
 
     private static Result curl(String... args) throws Exception {

@@ -6,17 +6,13 @@ import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
-import dev.tollgate.server.cli.Main;
+import dev.tollgate.server.cli.Cli;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,9 +31,6 @@ class TokenCommandTest {
         server.close();
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
     @ParameterizedTest
     @EnumSource(SigningAlgorithm.class)
     void tokenFromTheTokenCommandThenTokenVerifyAcceptsIt(SigningAlgorithm algorithm) {
@@ -47,13 +40,13 @@ class TokenCommandTest {
         ClientWithSecret client = created.clients().stream()
                 .filter(c -> c.client().builtin() == BuiltinClient.DEFAULT).findFirst().orElseThrow();
 
-        Run token = run("token", "--server", server.baseUrl(), "--tenant", tenant.value(),
+        Cli.Run token = Cli.run("token", "--server", server.baseUrl(), "--tenant", tenant.value(),
                 "--client-id", client.client().clientId().value(), "--client-secret", client.secret().reveal());
         assertThat(token.exitCode()).as(token.err()).isZero();
         String accessToken = token.out().strip();
         assertThat(accessToken).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
 
-        Run verify = run("token", "verify", "--server", server.baseUrl(), "--tenant", tenant.value(), accessToken);
+        Cli.Run verify = Cli.run("token", "verify", "--server", server.baseUrl(), "--tenant", tenant.value(), accessToken);
 
         assertThat(verify.exitCode()).as(verify.err()).isZero();
         assertThat(verify.out()).contains(client.client().clientId().value())
@@ -68,7 +61,7 @@ class TokenCommandTest {
         char last = parts[2].charAt(0);
         String tampered = parts[0] + "." + parts[1] + "." + (last == 'A' ? 'B' : 'A') + parts[2].substring(1);
 
-        Run verify = run("token", "verify", "--server", server.baseUrl(), tampered);
+        Cli.Run verify = Cli.run("token", "verify", "--server", server.baseUrl(), tampered);
 
         assertThat(verify.exitCode()).isEqualTo(1);
         assertThat(verify.err()).startsWith("invalid token:");
@@ -81,34 +74,18 @@ class TokenCommandTest {
         String accessToken = NimbusClient.accessToken(server.tokenEndpoint(), NimbusClient.basic(server.defaultClient()),
                 null);
 
-        Run verify = run("token", "verify", "--server", server.baseUrl(), "--tenant", other.value(), accessToken);
+        Cli.Run verify = Cli.run("token", "verify", "--server", server.baseUrl(), "--tenant", other.value(), accessToken);
 
         assertThat(verify.exitCode()).isEqualTo(1);
     }
 
     @Test
     void tokenCommandWithAWrongSecretThenExitsOneWithTheOAuthError() {
-        Run token = run("token", "--server", server.baseUrl(),
+        Cli.Run token = Cli.run("token", "--server", server.baseUrl(),
                 "--client-id", server.defaultClient().client().clientId().value(), "--client-secret", "wrong");
 
         assertThat(token.exitCode()).isEqualTo(1);
         assertThat(token.err()).startsWith("error: invalid_client");
         assertThat(token.out()).isEmpty();
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-            int exit = Main.run(List.of(args).toArray(String[]::new));
-            return new Run(exit, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 }

@@ -65,6 +65,8 @@ public final class AdminOperations {
     public static final String ADMIN_DELETE = "admin.delete";
     public static final String USER_CREATE = "user.create";
     public static final String USER_DELETE = "user.delete";
+    /** Another admin's password replaced by a generated one, to be changed at their next login. */
+    public static final String ADMIN_PASSWORD_RESET = "admin.password_reset";
     /** Another admin's second factor removed, so they can enrol a new one (a lost phone). */
     public static final String ADMIN_TOTP_RESET = "admin.totp_reset";
     /** Written by {@link AdminAccounts}: sign-ins, accepted and refused, and an admin's own second factor. */
@@ -361,6 +363,38 @@ public final class AdminOperations {
             store.admins().delete(tenant, adminId);
             audit(actor, ADMIN_DELETE, null, adminId, adminJson(before), null, null);
         });
+    }
+
+    /**
+     * Gives another admin a generated password, to be changed at their next login, and ends their
+     * sessions: whoever knew or guessed the old one is out. Their second factor, if any, stays.
+     * Their own password an admin changes from their account, with the current one
+     * ({@link AdminAccounts#changePassword}).
+     *
+     * @throws IllegalStateException for oneself
+     */
+    public AdminAccounts.AdminWithPassword resetPassword(Actor actor, TenantId tenant, String adminId) {
+        authorize(actor, tenant, Capability.MANAGE_ADMINS);
+        String password = PasswordHasher.generatePassword();
+        // Slow on purpose: hashed before the transaction, so no connection waits for it.
+        String hash = passwords.hash(password.toCharArray());
+        Admin reset = store.inTransaction(() -> {
+            Admin before = findAdmin(tenant, adminId);
+            requireOutranks(actor, before);
+            if (actor.kind() == Actor.Kind.ADMIN && actor.id().equals(adminId)) {
+                // A session alone must not replace its own admin's password: that asks for the current one.
+                throw new IllegalStateException("an admin changes their own password from their account, "
+                        + "with the current one");
+            }
+            Admin after = before.withPassword(hash, true, clock.instant());
+            if (!store.admins().update(after)) {
+                throw new NotFoundException("no admin " + adminId + " in tenant " + tenant);
+            }
+            store.adminSessions().deleteForAdmin(tenant, adminId);
+            audit(actor, ADMIN_PASSWORD_RESET, null, adminId, adminJson(before), adminJson(after), null);
+            return after;
+        });
+        return new AdminAccounts.AdminWithPassword(reset, password);
     }
 
     /**

@@ -247,6 +247,7 @@ class AdminOperationsTest {
                 () -> ops.updateAdmin(outsider, TENANT, root.id(), AdminRole.ADMIN, null),
                 () -> ops.deleteAdmin(outsider, TENANT, root.id()),
                 () -> ops.resetTotp(outsider, TENANT, root.id()),
+                () -> ops.resetPassword(outsider, TENANT, root.id()),
                 () -> ops.listUsers(outsider, TENANT, 0, 10),
                 () -> ops.createUser(outsider, TENANT, "eve", "eve@example.com", null, null),
                 () -> ops.deleteUser(outsider, TENANT, UUID.randomUUID().toString()),
@@ -285,6 +286,7 @@ class AdminOperationsTest {
                 () -> ops.updateAdmin(noAdmins, TENANT, root.id(), AdminRole.ADMIN, null),
                 () -> ops.deleteAdmin(noAdmins, TENANT, root.id()),
                 () -> ops.resetTotp(noAdmins, TENANT, root.id()),
+                () -> ops.resetPassword(noAdmins, TENANT, root.id()),
                 () -> ops.listUsers(noUsers, TENANT, 0, 10),
                 () -> ops.createUser(noUsers, TENANT, "eve", "eve@example.com", null, null),
                 () -> ops.deleteUser(noUsers, TENANT, UUID.randomUUID().toString()),
@@ -316,16 +318,17 @@ class AdminOperationsTest {
         ops.deleteScope(cli, TENANT, new ScopeName("orders:read"));
         Admin eve = ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
         ops.updateAdmin(cli, TENANT, eve.id(), AdminRole.ADDITIONAL_ADMIN, Set.of(Capability.VIEW_AUDIT));
+        ops.resetPassword(cli, TENANT, eve.id());
         ops.deleteAdmin(cli, TENANT, eve.id());
         User user = ops.createUser(cli, TENANT, "jdoe", "jdoe@example.com", "Jane", "Doe");
         ops.deleteUser(cli, TENANT, user.id());
         ops.record(rootActor, AdminOperations.ADMIN_LOGIN, null, clock.instant());
 
-        assertThat(store.auditDepths).hasSize(14).allSatisfy(depth -> assertThat(depth).isPositive());
+        assertThat(store.auditDepths).hasSize(15).allSatisfy(depth -> assertThat(depth).isPositive());
         assertThat(auditLog()).extracting(AuditEvent::action).containsExactlyInAnyOrder(
                 "client.create", "client.update", "client.rotate_secret", "client.revoke_previous_secret",
                 "client.delete", "scope.create", "scope.update", "scope.delete", "admin.create", "admin.update",
-                "admin.delete", "user.create", "user.delete", "admin.login");
+                "admin.password_reset", "admin.delete", "user.create", "user.delete", "admin.login");
     }
 
     @Test
@@ -897,6 +900,57 @@ class AdminOperationsTest {
 
         assertThatThrownBy(() -> ops.resetTotp(cli, TENANT, theirs.id())).isInstanceOf(NotFoundException.class);
         assertThat(store.admins().find(OTHER, theirs.id()).orElseThrow().totpSecret()).isNotNull();
+    }
+
+    @Test
+    void resetPasswordGivesAOneTimePasswordEndsTheSessionsAndAuditsWithoutHashOrPassword() {
+        Admin eve = ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
+        Admin settled = eve.withPassword(passwords.hash("eve's own password".toCharArray()), false, START);
+        store.admins().update(settled);
+        store.adminSessions().insert(new AdminSession("hash", TENANT, eve.id(), "csrf", null, START, START));
+        clock.advance(Duration.ofMinutes(1));
+
+        AdminAccounts.AdminWithPassword reset = ops.resetPassword(rootActor, TENANT, eve.id());
+
+        Admin stored = store.admins().find(TENANT, eve.id()).orElseThrow();
+        assertThat(stored).isEqualTo(reset.admin());
+        assertThat(stored.mustChangePassword()).isTrue();
+        assertThat(stored.updatedAt()).isEqualTo(clock.instant());
+        assertThat(passwords.verify(reset.password().toCharArray(), stored.passwordHash())).isTrue();
+        assertThat(passwords.verify("eve's own password".toCharArray(), stored.passwordHash())).isFalse();
+        assertThat(store.adminSessions().find("hash")).isEmpty();
+        AuditEvent event = lastEvent();
+        assertThat(event.action()).isEqualTo("admin.password_reset");
+        assertThat(event.actorId()).isEqualTo(root.id());
+        assertThat(event.target()).isEqualTo(eve.id());
+        assertThat(json(event.before())).containsEntry("must_change_password", false);
+        assertThat(json(event.after())).containsEntry("must_change_password", true);
+        assertThat(event.before() + event.after()).doesNotContain(reset.password()).doesNotContain(stored.passwordHash());
+    }
+
+    @Test
+    void resetPasswordWhenOneselfThenIllegalStateAndThePasswordStays() {
+        assertThatThrownBy(() -> ops.resetPassword(rootActor, TENANT, root.id()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("with the current one");
+        assertThat(store.admins().find(TENANT, root.id())).contains(root);
+    }
+
+    @Test
+    void resetPasswordWhenTheTargetHoldsMoreThanTheActorThenForbidden() {
+        Admin helper = ops.createAdmin(cli, TENANT, "helper", AdminRole.ADDITIONAL_ADMIN,
+                Set.of(Capability.MANAGE_ADMINS)).admin();
+
+        assertThatThrownBy(() -> ops.resetPassword(Actor.admin(helper, null), TENANT, root.id()))
+                .isInstanceOf(ForbiddenException.class);
+        assertThat(store.admins().find(TENANT, root.id())).contains(root);
+    }
+
+    @Test
+    void resetPasswordWhenAnotherTenantsAdminThenNotFound() {
+        Admin theirs = ops.createAdmin(outsider, OTHER, "theirs", AdminRole.ADMIN, null).admin();
+
+        assertThatThrownBy(() -> ops.resetPassword(cli, TENANT, theirs.id())).isInstanceOf(NotFoundException.class);
+        assertThat(store.admins().find(OTHER, theirs.id())).contains(theirs);
     }
 
     // Users

@@ -9,10 +9,10 @@ import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.revocation.ClientTokenCutoff;
 import dev.tollgate.core.scope.ScopeSet;
-import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.Tollgate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -21,20 +21,14 @@ import java.util.List;
 
 @Command(name = "client", mixinStandardHelpOptions = true, description = "Manage client credentials.",
         subcommands = {ClientCommand.Create.class, ClientCommand.ListClients.class, ClientCommand.Show.class,
-                ClientCommand.RotateSecret.class, ClientCommand.Disable.class, ClientCommand.Enable.class,
-                ClientCommand.Delete.class, ClientCommand.RevokeTokens.class})
+                ClientCommand.Update.class, ClientCommand.RotateSecret.class, ClientCommand.Disable.class,
+                ClientCommand.Enable.class, ClientCommand.Delete.class, ClientCommand.RevokeTokens.class})
 final class ClientCommand {
 
-    abstract static class OneClient extends StoreCommand {
-        @Option(names = "--tenant", required = true)
-        String tenant;
-
-        @Option(names = "--client-id", required = true)
+    abstract static class OneClient extends StoreCommand.InTenant {
+        @Option(names = "--client-id", paramLabel = "ID", required = true,
+                description = "The client's client_id (./tollgate client list shows them).")
         String clientId;
-
-        TenantId tenant() {
-            return TenantId.of(tenant);
-        }
 
         ClientId clientId() {
             return new ClientId(clientId);
@@ -42,46 +36,47 @@ final class ClientCommand {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a client credential; prints its secret once.")
-    static final class Create extends StoreCommand {
-        @Option(names = "--tenant", required = true)
-        String tenant;
-
-        @Option(names = "--name", required = true)
+    static final class Create extends StoreCommand.InTenant {
+        @Option(names = "--name", paramLabel = "NAME", required = true,
+                description = "Display name: shown in the console and list, and in its tokens as client_name.")
         String name;
 
-        @Option(names = "--scopes", split = ",", description = "Allowed (and default) scopes, comma-separated.")
+        @Option(names = {"--scopes", "--scope"}, paramLabel = "SCOPE", split = ListValues.SPLIT,
+                description = "Allowed scopes, which are also its default scopes; each must be defined in the tenant"
+                        + " (./tollgate scope list).")
         List<String> scopes = List.of();
 
-        @Option(names = "--audience", description = "Allowed audience; repeat for several.")
+        @Option(names = {"--audiences", "--audience"}, paramLabel = "AUDIENCE", split = ListValues.SPLIT,
+                description = "Allowed audiences (aud); without any, its tokens carry the tenant's default audience.")
         List<String> audiences = List.of();
 
-        @Option(names = "--authorities", split = ",", description = "Authorities copied into tokens, comma-separated.")
+        @Option(names = {"--authorities", "--authority"}, paramLabel = "AUTHORITY", split = ListValues.SPLIT,
+                description = "Authorities (roles) copied into its tokens.")
         List<String> authorities = List.of();
 
-        @Option(names = "--ttl", description = "Token lifetime in seconds (default 3600).")
+        @Option(names = "--ttl", paramLabel = "SECONDS", description = "Token lifetime in seconds (default 3600).")
         Long ttl;
 
         @Override
         void run(Tollgate app, PrintWriter out) {
-            ScopeSet scopeSet = ScopeSet.of(scopes.toArray(String[]::new));
-            ClientWithSecret created = app.adminOperations().createClient(Actor.cli(TenantId.of(tenant)), TenantId.of(tenant), new ClientSpec(name, scopeSet, null,
-                    audiences, authorities, ttl == null ? null : Duration.ofSeconds(ttl)));
+            ClientWithSecret created = app.adminOperations().createClient(Actor.cli(tenant()), tenant(),
+                    new ClientSpec(name, ScopeSet.of(ListValues.of(scopes).toArray(String[]::new)), null, ListValues.of(audiences),
+                            ListValues.of(authorities), ttl == null ? null : Duration.ofSeconds(ttl)));
             print(out, created.client());
             out.println("client_secret: " + created.secret().reveal() + "   (shown only now)");
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List a tenant's client credentials.")
-    static final class ListClients extends StoreCommand {
-        @Option(names = "--tenant", required = true)
-        String tenant;
-
+    static final class ListClients extends StoreCommand.InTenant {
         @Override
         void run(Tollgate app, PrintWriter out) {
-            for (ClientCredential c : app.clients().list(TenantId.of(tenant))) {
-                out.printf("%-36s %-8s %-32s %s%n", c.clientId(), c.enabled() ? "enabled" : "disabled", c.name(),
-                        c.allowedScopes());
+            Table table = new Table("CLIENT_ID", "STATE", "SCOPES", "NAME");
+            for (ClientCredential c : app.clients().list(tenant())) {
+                table.row(c.clientId(), c.enabled() ? "enabled" : "disabled",
+                        String.join(ListValues.SPLIT, c.allowedScopes().names()), c.name());
             }
+            table.print(out, "No clients in tenant " + tenant() + ".");
         }
     }
 
@@ -93,10 +88,59 @@ final class ClientCommand {
         }
     }
 
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = "Change a client's name, scopes, audiences, authorities or token lifetime; what is not given"
+                    + " stays as it is. Lists replace the current ones.")
+    static final class Update extends OneClient {
+        @Option(names = "--name", paramLabel = "NAME", description = "New display name.")
+        String name;
+
+        @Option(names = {"--scopes", "--scope"}, paramLabel = "SCOPE", split = ListValues.SPLIT,
+                description = "Allowed scopes (--scopes= for none). Default scopes follow: a client whose defaults"
+                        + " were all its scopes keeps that shape; narrower defaults lose what is no longer allowed.")
+        List<String> scopes;
+
+        @Option(names = {"--audiences", "--audience"}, paramLabel = "AUDIENCE", split = ListValues.SPLIT,
+                description = "Allowed audiences (--audiences= for none: the tenant's default audience).")
+        List<String> audiences;
+
+        @Option(names = {"--authorities", "--authority"}, paramLabel = "AUTHORITY", split = ListValues.SPLIT,
+                description = "Authorities copied into its tokens (--authorities= for none).")
+        List<String> authorities;
+
+        @Option(names = "--ttl", paramLabel = "SECONDS", description = "Token lifetime in seconds.")
+        Long ttl;
+
+        @Override
+        void check() {
+            if (name == null && scopes == null && audiences == null && authorities == null && ttl == null) {
+                throw new ParameterException(spec.commandLine(),
+                        "nothing to change: give --name, --scopes, --audiences, --authorities or --ttl");
+            }
+        }
+
+        @Override
+        void run(Tollgate app, PrintWriter out) {
+            ScopeSet allowed = null;
+            ScopeSet defaults = null;
+            if (scopes != null) {
+                allowed = ScopeSet.of(ListValues.of(scopes).toArray(String[]::new));
+                // As the console's scope form: defaults that were all the scopes stay all of them.
+                ClientCredential before = app.adminOperations().getClient(Actor.cli(tenant()), tenant(), clientId());
+                ScopeSet still = allowed;
+                defaults = before.defaultScopes().equals(before.allowedScopes()) ? allowed
+                        : ScopeSet.of(before.defaultScopes().asSet().stream().filter(still::contains).toList());
+            }
+            print(out, app.adminOperations().updateClient(Actor.cli(tenant()), tenant(), clientId(),
+                    new ClientUpdate(name, allowed, defaults, ListValues.of(audiences), ListValues.of(authorities),
+                            ttl == null ? null : Duration.ofSeconds(ttl), null)));
+        }
+    }
+
     @Command(name = "rotate-secret", mixinStandardHelpOptions = true,
             description = "Issue a new secret; the previous one keeps working during the overlap.")
     static final class RotateSecret extends OneClient {
-        @Option(names = "--overlap", defaultValue = "PT24H",
+        @Option(names = "--overlap", paramLabel = "DURATION", defaultValue = "PT24H",
                 description = "How long the previous secret keeps working, ISO-8601 (default PT24H; PT0S ends it now).")
         Duration overlap = ClientAdministration.DEFAULT_ROTATION_OVERLAP;
 

@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public final class ConfigOptions {
 
-    @Option(names = "--config", defaultValue = "${env:TOLLGATE_CONFIG}",
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:TOLLGATE_CONFIG}",
             description = "Configuration file (Java properties; keys in docs/CONFIGURATION.md). Env TOLLGATE_CONFIG.")
     Path file;
 

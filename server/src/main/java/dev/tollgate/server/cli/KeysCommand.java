@@ -4,7 +4,6 @@ import dev.tollgate.core.key.SigningKey;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.Tollgate;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -15,31 +14,26 @@ final class KeysCommand {
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
             description = "NEXT starts signing, CURRENT retires (published until its tokens expire), a new NEXT is published.")
-    static final class Rotate extends StoreCommand {
-        @Option(names = "--tenant", required = true)
-        String tenant;
-
+    static final class Rotate extends StoreCommand.InTenant {
         @Override
         void run(Tollgate app, PrintWriter out) {
-            print(out, app.keys().rotate(TenantId.of(tenant)));
+            print(out, tenant(), app.keys().rotate(tenant()));
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List signing keys (public facts only).")
-    static final class ListKeys extends StoreCommand {
-        @Option(names = "--tenant", required = true)
-        String tenant;
-
+    static final class ListKeys extends StoreCommand.InTenant {
         @Override
         void run(Tollgate app, PrintWriter out) {
-            print(out, app.keys().list(TenantId.of(tenant)));
+            print(out, tenant(), app.keys().list(tenant()));
         }
     }
 
-    static void print(PrintWriter out, List<SigningKey> keys) {
+    static void print(PrintWriter out, TenantId tenant, List<SigningKey> keys) {
+        Table table = new Table("KID", "ALGORITHM", "STATE", "CREATED", "PUBLISHED_UNTIL");
         for (SigningKey k : keys) {
-            out.printf("%-36s %-6s %-8s created %s%s%n", k.kid(), k.algorithm(), k.state(), k.createdAt(),
-                    k.publishUntil() == null ? "" : "  published until " + k.publishUntil());
+            table.row(k.kid(), k.algorithm(), k.state(), k.createdAt(), k.publishUntil());
         }
+        table.print(out, "No signing keys in tenant " + tenant + ".");
     }
 }

@@ -4,9 +4,12 @@ import dev.tollgate.server.ops.LogOutput;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code tollgate}: the server and everything an operator scripts, in one jar. */
-@Command(name = "tollgate", mixinStandardHelpOptions = true, version = "tollgate 0.1.0",
+@Command(name = "tollgate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "OAuth 2.0 authorization server for machine-to-machine API access.",
         subcommands = {
                 ServeCommand.class,
@@ -17,6 +20,26 @@ import picocli.CommandLine.Command;
                 ConfigCommand.class,
                 KeysCommand.class,
                 TokenCommand.class,
+                HelpCommand.class,
+                VersionCommand.class,
+        },
+        // One element per paragraph: picocli wraps each at the usage width.
+        footer = {
+                "",
+                "Options that take several values (" + ListValues.OPTIONS + "; the singular names"
+                        + " work too) take them comma-separated, repeated, or both:"
+                        + " --scopes users:read,users:write --scopes orders:read.",
+                "",
+                "--tenant defaults to the default tenant (key default-tenant, env TOLLGATE_DEFAULT_TENANT, 10001)."
+                        + " The commands read --config FILE (env TOLLGATE_CONFIG) and the TOLLGATE_* environment;"
+                        + " docs/CONFIGURATION.md lists the keys.",
+                "",
+                "Examples:",
+                "  ./tollgate serve",
+                "  ./tollgate client create --name reporting --scopes users:read",
+                "  ./tollgate token --client-id ID --scopes users:read",
+                "  ./tollgate help client",
+                "  ./tollgate client update --help",
         })
 public final class Main implements Runnable {
 
@@ -37,16 +60,31 @@ public final class Main implements Runnable {
         // Helidon logs through java.util.logging; send it where our own logs go.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        return new CommandLine(new Main())
+        return commandLine().execute(args);
+    }
+
+    /** Every command, as {@link #run} executes them; tests walk its specification. */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
                     return 1;
-                })
-                .execute(args);
+                });
+        giveVersion(commandLine);
+        return commandLine;
     }
+
+    /** {@code -V} on a subcommand prints the same version as on the top-level command, not an empty line. */
+    private static void giveVersion(CommandLine command) {
+        command.getCommandSpec().versionProvider(new VersionProvider());
+        command.getSubcommands().values().forEach(Main::giveVersion);
+    }
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.server.cli;
 
+import dev.tollgate.core.admin.AdminAccounts.AdminWithPassword;
 import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
 import dev.tollgate.server.ServerConfig;
@@ -46,25 +47,26 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
-    @Option(names = "--host", description = "Address to listen on (key host, env TOLLGATE_HOST, default 127.0.0.1).")
+    @Option(names = "--host", paramLabel = "HOST", description = "Address to listen on (key host, env TOLLGATE_HOST, default 127.0.0.1).")
     String host;
 
-    @Option(names = "--port", description = "Port to listen on; 0 picks a free one (key port, env TOLLGATE_PORT, default 8080).")
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on; 0 picks a free one (key port, env TOLLGATE_PORT, default 8080).")
     String port;
 
-    @Option(names = "--public-url",
+    @Option(names = "--public-url", paramLabel = "URL",
             description = "Base URL clients reach the server at; issuers are <public-url>/t/<tenant> (key public-url, env TOLLGATE_PUBLIC_URL).")
     String publicUrl;
 
-    @Option(names = "--tenant",
-            description = "Tenant created on first start and served by /oauth/token (key default-tenant, env TOLLGATE_DEFAULT_TENANT, default 10001).")
+    @Option(names = "--tenant", paramLabel = "ID",
+            description = "The default tenant: created on first start, served by the routes that name none such as /oauth/token,"
+                    + " and the one other commands use without --tenant (key default-tenant, env TOLLGATE_DEFAULT_TENANT, default 10001).")
     String tenant;
 
-    @Option(names = "--management-port",
+    @Option(names = "--management-port", paramLabel = "PORT",
             description = "Port for /metrics and /health/* on the same host; 0 picks a free one (key management-port, env TOLLGATE_MANAGEMENT_PORT, default 9090).")
     String managementPort;
 
-    @Option(names = "--max-body-bytes", description = "Largest accepted request body (key limits.max-body-bytes, default 65536).")
+    @Option(names = "--max-body-bytes", paramLabel = "BYTES", description = "Largest accepted request body (key limits.max-body-bytes, default 65536).")
     String maxBodyBytes;
 
     @Spec
@@ -124,9 +126,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             app.bootstrap(config.defaultTenant()).ifPresent(created -> printSecretsOnce(out, created));
             if (app.directory().tenant(config.defaultTenant()).isPresent()) {
-                app.adminAccounts().bootstrap(config.defaultTenant()).ifPresent(admin -> out.println(
-                        "Console admin '" + admin.admin().username() + "' created with password " + admin.password()
-                                + " (shown only now; it must be changed at first login)."));
+                app.adminAccounts().bootstrap(config.defaultTenant()).ifPresent(admin -> printAdminPasswordOnce(out, admin));
             }
         } catch (StoreException e) {
             server.close();
@@ -153,6 +153,13 @@ final class ServeCommand implements Callable<Integer> {
         }, "tollgate-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** Like the client secrets: standard output, once. */
+    static void printAdminPasswordOnce(PrintWriter out, AdminWithPassword admin) {
+        out.println("Console admin '" + admin.admin().username() + "' created with password " + admin.password()
+                + " (shown only now; it must be changed at first login).");
+        out.flush();
     }
 
     /** Secrets go to standard output, never to the log: they are for the person at the terminal, once. */

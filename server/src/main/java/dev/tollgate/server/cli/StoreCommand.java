@@ -1,5 +1,7 @@
 package dev.tollgate.server.cli;
 
+import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.server.ServerConfig;
 import dev.tollgate.server.Tollgate;
 import dev.tollgate.store.JdbcStore;
 import picocli.CommandLine.Mixin;
@@ -19,9 +21,14 @@ abstract class StoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The configuration this run read: file, environment and the store flags. */
+    ServerConfig config;
+
     @Override
     public final Integer call() {
-        try (Tollgate app = new Tollgate(JdbcStore.open(store.toStoreConfig()), Clock.systemUTC(),
+        check();
+        config = store.load().server();
+        try (Tollgate app = new Tollgate(JdbcStore.open(config.store()), Clock.systemUTC(),
                 Tollgate.issuersFor(null))) {
             run(app, spec.commandLine().getOut());
             spec.commandLine().getOut().flush();
@@ -29,5 +36,20 @@ abstract class StoreCommand implements Callable<Integer> {
         }
     }
 
+    /** Refuses what the options alone show to be wrong, before the store is opened. */
+    void check() {
+    }
+
     abstract void run(Tollgate app, PrintWriter out);
+
+    /** A command on one tenant's objects: {@code --tenant}, or the configured default tenant. */
+    abstract static class InTenant extends StoreCommand {
+
+        @Mixin
+        TenantOption tenantOption;
+
+        TenantId tenant() {
+            return tenantOption.orElse(() -> config.defaultTenant());
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.tollgate.server.cli;
 
 import dev.tollgate.server.config.ConfigKey;
+import dev.tollgate.server.config.ConfigLoader;
 import dev.tollgate.store.StoreConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,16 +18,16 @@ public final class StoreOptions {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--data-dir", description = "Directory of the embedded store (key data-dir, env TOLLGATE_DATA_DIR, default ./data).")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory of the embedded store (key data-dir, env TOLLGATE_DATA_DIR, default ./data).")
     String dataDir;
 
-    @Option(names = "--jdbc-url", description = "PostgreSQL JDBC URL; when set, the embedded store is not used (key jdbc-url, env TOLLGATE_JDBC_URL).")
+    @Option(names = "--jdbc-url", paramLabel = "URL", description = "PostgreSQL JDBC URL; when set, the embedded store is not used (key jdbc-url, env TOLLGATE_JDBC_URL).")
     String jdbcUrl;
 
-    @Option(names = "--jdbc-user", description = "PostgreSQL user (key jdbc-user, env TOLLGATE_JDBC_USER).")
+    @Option(names = "--jdbc-user", paramLabel = "USER", description = "PostgreSQL user (key jdbc-user, env TOLLGATE_JDBC_USER).")
     String jdbcUser;
 
-    @Option(names = "--jdbc-password", description = "PostgreSQL password; prefer the environment variable TOLLGATE_JDBC_PASSWORD.")
+    @Option(names = "--jdbc-password", paramLabel = "PASSWORD", description = "PostgreSQL password; prefer the environment variable TOLLGATE_JDBC_PASSWORD.")
     String jdbcPassword;
 
     void addFlags(Map<ConfigKey, String> flags) {
@@ -37,8 +38,13 @@ public final class StoreOptions {
     }
 
     public StoreConfig toStoreConfig() {
+        return load().server().store();
+    }
+
+    /** File, environment and these flags, validated. */
+    ConfigLoader.Loaded load() {
         Map<ConfigKey, String> flags = ConfigOptions.flags();
         addFlags(flags);
-        return config.load(flags).server().store();
+        return config.load(flags);
     }
 }

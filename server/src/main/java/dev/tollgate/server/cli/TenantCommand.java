@@ -1,5 +1,9 @@
 package dev.tollgate.server.cli;
 
+import dev.tollgate.core.admin.Actor;
+import dev.tollgate.core.admin.AdminAccounts;
+import dev.tollgate.core.admin.AdminAccounts.AdminWithPassword;
+import dev.tollgate.core.admin.AdminRole;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
@@ -15,22 +19,30 @@ import java.io.PrintWriter;
 final class TenantCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create a tenant with its scopes, keys and two default credentials; prints their secrets once.")
+            description = "Create a tenant with its scopes, keys, two default credentials and first console admin;"
+                    + " prints the secrets and the admin's password once.")
     static final class Create extends StoreCommand {
-        @Option(names = "--tenant", required = true, description = "Tenant id, e.g. 10002.")
+        @Option(names = "--tenant", paramLabel = "ID", required = true,
+                description = "Id of the new tenant: letters, digits, '-' and '_', e.g. 10002.")
         String tenant;
 
-        @Option(names = "--name", description = "Display name.")
+        @Option(names = "--name", paramLabel = "NAME", description = "Display name (default: none).")
         String name;
 
-        @Option(names = "--algorithm", defaultValue = "ES256", description = "Signing algorithm: ES256, RS256, PS256 or EdDSA.")
+        @Option(names = "--algorithm", paramLabel = "ALG", defaultValue = "ES256",
+                description = "Signing algorithm: ES256, RS256, PS256 or EdDSA (default: ${DEFAULT-VALUE}).")
         String algorithm;
 
         @Override
         void run(Tollgate app, PrintWriter out) {
-            var created = app.tenants().create(TenantId.of(tenant), name,
+            TenantId id = TenantId.of(tenant);
+            var created = app.tenants().create(id, name,
                     TenantSettings.DEFAULTS.withSigningAlgorithm(SigningAlgorithm.parse(algorithm)));
             ServeCommand.printSecretsOnce(out, created);
+            // As serve does for the default tenant, but through the audited operation: the log shows cli made it.
+            AdminWithPassword admin = app.adminOperations().createAdmin(Actor.cli(id), id,
+                    AdminAccounts.BOOTSTRAP_USERNAME, AdminRole.ADMIN, java.util.Set.of());
+            ServeCommand.printAdminPasswordOnce(out, admin);
         }
     }
 
@@ -38,31 +50,33 @@ final class TenantCommand {
     static final class ListTenants extends StoreCommand {
         @Override
         void run(Tollgate app, PrintWriter out) {
+            Table table = new Table("TENANT", "ALGORITHM", "QUERY_CREDENTIALS", "NAME");
             for (Tenant t : app.tenants().list()) {
-                out.printf("%-16s %-8s allow-query-credentials=%s  %s%n", t.id(), t.settings().signingAlgorithm(),
-                        t.settings().allowQueryCredentials(), t.name());
+                table.row(t.id(), t.settings().signingAlgorithm(),
+                        t.settings().allowQueryCredentials() ? "allowed" : "refused", t.name());
             }
+            table.print(out, "No tenants yet: ./tollgate serve creates the default tenant at its first start,"
+                    + " ./tollgate tenant create --tenant ID creates one.");
         }
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true, description = "Change a tenant's settings.")
-    static final class Set extends StoreCommand {
-        @Option(names = "--tenant", required = true)
-        String tenant;
-
-        @Option(names = "--" + TenantSettings.ALLOW_QUERY_CREDENTIALS, arity = "1",
+    static final class Set extends StoreCommand.InTenant {
+        @Option(names = "--" + TenantSettings.ALLOW_QUERY_CREDENTIALS, paramLabel = "true|false", arity = "1",
                 description = "Accept client credentials in the URL query string (RFC 6749 §2.3.1 forbids it; off by default).")
         Boolean allowQueryCredentials;
 
-        @Option(names = "--algorithm", description = "Algorithm of keys generated from now on (takes effect over two rotations).")
+        @Option(names = "--algorithm", paramLabel = "ALG",
+                description = "Algorithm of keys generated from now on (takes effect over two rotations).")
         String algorithm;
 
-        @Option(names = "--default-audience", description = "aud of tokens for clients without allowed audiences.")
+        @Option(names = "--default-audience", paramLabel = "AUDIENCE",
+                description = "aud of tokens for clients without allowed audiences.")
         String defaultAudience;
 
         @Override
         void run(Tollgate app, PrintWriter out) {
-            Tenant updated = app.tenants().updateSettings(TenantId.of(tenant), settings -> {
+            Tenant updated = app.tenants().updateSettings(tenant(), settings -> {
                 TenantSettings s = settings;
                 if (allowQueryCredentials != null) {
                     s = s.withAllowQueryCredentials(allowQueryCredentials);

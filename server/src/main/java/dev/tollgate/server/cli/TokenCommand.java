@@ -10,9 +10,11 @@ import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -21,16 +23,22 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenErrorResponse;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import dev.tollgate.core.key.SigningAlgorithm;
+import dev.tollgate.core.tenant.TenantId;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,39 +61,53 @@ final class TokenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--server", defaultValue = "${env:TOLLGATE_URL:-http://127.0.0.1:8080}",
-            description = "Server base URL (env TOLLGATE_URL).")
-    String server;
+    @Mixin
+    ServerOptions server;
 
-    @Option(names = "--tenant", defaultValue = "10001")
-    String tenant;
+    @Mixin
+    TenantOption tenantOption;
+
+    @Mixin
+    ConfigOptions config;
 
     // Not required at parse time: picocli would then demand them for "token verify" too.
-    @Option(names = "--client-id", description = "Required.")
+    @Option(names = "--client-id", paramLabel = "ID", description = "client_id of the client asking (required).")
     String clientId;
 
-    @Option(names = "--client-secret", defaultValue = "${env:TOLLGATE_CLIENT_SECRET}",
-            description = "Prefer the environment variable TOLLGATE_CLIENT_SECRET: arguments show up in process lists.")
+    @Option(names = "--client-secret", paramLabel = "SECRET", defaultValue = "${env:TOLLGATE_CLIENT_SECRET}",
+            description = "Its secret (required); prefer the environment variable TOLLGATE_CLIENT_SECRET:"
+                    + " arguments show up in process lists.")
     String clientSecret;
 
-    @Option(names = "--scope", description = "Space-separated scopes; default: the client's default scopes.")
-    String scope;
+    @Option(names = {"--scopes", "--scope"}, paramLabel = "SCOPE", split = ListValues.SPLIT,
+            description = "Scopes to ask for (default: the client's default scopes).")
+    List<String> scopes;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         if (clientId == null || clientSecret == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            throw new ParameterException(spec.commandLine(),
                     "--client-id and --client-secret (or TOLLGATE_CLIENT_SECRET) are required");
         }
-        URI endpoint = URI.create(trim(server) + "/t/" + tenant + "/oauth2/token");
+        List<String> asked = ListValues.of(scopes);
+        URI endpoint = URI.create(server.tenantUrl(tenant(tenantOption, config)) + "/oauth2/token");
         TokenRequest request = new TokenRequest(endpoint,
                 new ClientSecretBasic(new ClientID(clientId), new Secret(clientSecret)),
-                new ClientCredentialsGrant(), scope == null ? null : Scope.parse(scope));
-        TokenResponse response = TokenResponse.parse(request.toHTTPRequest().send());
+                new ClientCredentialsGrant(), asked == null || asked.isEmpty() ? null
+                        : new Scope(asked.toArray(String[]::new)));
+        HTTPResponse answer = server.send(request.toHTTPRequest());
+        TokenResponse response;
+        try {
+            response = TokenResponse.parse(answer);
+        } catch (ParseException e) {
+            throw new IllegalStateException(endpoint + " answered HTTP " + answer.getStatusCode()
+                    + ", not a token response: " + e.getMessage(), e);
+        }
         if (!response.indicatesSuccess()) {
-            TokenErrorResponse error = response.toErrorResponse();
-            spec.commandLine().getErr().println("error: " + error.getErrorObject().getCode() + ": "
-                    + error.getErrorObject().getDescription());
+            ErrorObject error = response.toErrorResponse().getErrorObject();
+            spec.commandLine().getErr().println(error.getCode() == null
+                    ? "error: " + endpoint + " answered HTTP " + answer.getStatusCode() + ", not an OAuth error"
+                    : "error: " + error.getCode() + ": " + error.getDescription());
             return 1;
         }
         AccessTokenResponse ok = response.toSuccessResponse();
@@ -94,34 +116,39 @@ final class TokenCommand implements Callable<Integer> {
         return 0;
     }
 
-    static String trim(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    /** {@code --tenant}, else the default tenant of the configuration (read only then). */
+    static TenantId tenant(TenantOption option, ConfigOptions config) {
+        return option.orElse(() -> config.load(ConfigOptions.flags()).server().defaultTenant());
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Verify an access token against the server's JWKS (signature, typ at+jwt, issuer, expiry) and print its claims.")
+            description = "Verify an access token against the server's JWKS (signature, typ at+jwt, issuer, expiry);"
+                    + " prints valid and its claims, or why not (exit code 1).")
     static final class Verify implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--server", defaultValue = "${env:TOLLGATE_URL:-http://127.0.0.1:8080}")
-        String server;
+        @Mixin
+        ServerOptions server;
 
-        @Option(names = "--tenant", defaultValue = "10001")
-        String tenant;
+        @Mixin
+        TenantOption tenantOption;
 
-        @Option(names = "--issuer", description = "Expected issuer; default <server>/t/<tenant>.")
+        @Mixin
+        ConfigOptions config;
+
+        @Option(names = "--issuer", paramLabel = "URL", description = "Expected issuer (default: <server>/t/<tenant>).")
         String issuer;
 
-        @Parameters(index = "0", description = "The access token.")
+        @Parameters(index = "0", paramLabel = "TOKEN", description = "The access token.")
         String token;
 
         @Override
-        public Integer call() throws Exception {
-            String base = trim(server) + "/t/" + tenant;
+        public Integer call() {
+            String base = server.tenantUrl(tenant(tenantOption, config));
             String expectedIssuer = issuer != null ? issuer : base;
-            JWKSource<SecurityContext> keys = JWKSourceBuilder.create(URI.create(base + "/oauth2/jwks").toURL()).build();
+            JWKSource<SecurityContext> keys = new ImmutableJWKSet<>(jwks(URI.create(base + "/oauth2/jwks")));
             Set<JWSAlgorithm> algorithms = new HashSet<>();
             Arrays.stream(SigningAlgorithm.values()).forEach(a -> algorithms.add(a.jwsAlgorithm()));
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
@@ -133,12 +160,26 @@ final class TokenCommand implements Callable<Integer> {
                     Set.of("sub", "exp", "iat", "jti", "client_id", "aud")));
             try {
                 JWTClaimsSet claims = processor.process(token, null);
+                spec.commandLine().getOut().println("valid");
                 spec.commandLine().getOut().println(claims.toString());
                 spec.commandLine().getOut().flush();
                 return 0;
-            } catch (Exception e) {
+            } catch (java.text.ParseException | BadJOSEException | JOSEException e) {
                 spec.commandLine().getErr().println("invalid token: " + e.getMessage());
                 return 1;
+            }
+        }
+
+        /** Fetched once: a one-shot check has no use for the caching and refreshing of a JWKSource. */
+        private JWKSet jwks(URI uri) {
+            HTTPResponse answer = server.send(new HTTPRequest(HTTPRequest.Method.GET, uri));
+            if (answer.getStatusCode() != 200) {
+                throw new IllegalStateException(uri + " answered HTTP " + answer.getStatusCode() + ", not a JWK set");
+            }
+            try {
+                return JWKSet.parse(answer.getBody());
+            } catch (java.text.ParseException e) {
+                throw new IllegalStateException(uri + " did not answer a JWK set: " + e.getMessage(), e);
             }
         }
     }

@@ -14,7 +14,7 @@ public enum ConfigKey {
     PORT("port", "8080", "Port of the public listener; 0 picks a free one."),
     PUBLIC_URL("public-url", "", "Base URL clients reach the server at; issuers are <public-url>/t/<tenant>. "
             + "Empty: http(s)://<host>:<port> as bound."),
-    DEFAULT_TENANT("default-tenant", "10001", "Tenant created on first start and served by the routes that name none."),
+    DEFAULT_TENANT("default-tenant", "10001", "Tenant created on first start, served by the routes that name none, and used by the commands given no --tenant."),
     MANAGEMENT_PORT("management-port", "9090", "Port for /metrics and /health/* (same host); 0 picks a free one."),
 
     DATA_DIR("data-dir", "data", "Directory of the embedded store (ignored when jdbc-url is set)."),

@@ -4,10 +4,7 @@ import dev.tollgate.server.config.ConfigKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,9 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * without starting, through the same entry point as the jar's {@code main}.
  */
 class ConfigCheckCommandTest {
-
-    private record Run(int exitCode, String out, String err) {
-    }
 
     @TempDir
     Path dir;
@@ -38,7 +32,7 @@ class ConfigCheckCommandTest {
                 data-dir = %s
                 """.formatted(dir.resolve("data")));
 
-        Run run = run("config", "check", "--config", file.toString());
+        Cli.Run run = Cli.run("config", "check", "--config", file.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("configuration is valid").contains(file.toString());
@@ -70,7 +64,7 @@ class ConfigCheckCommandTest {
                 jdbc-password = hunter2-do-not-print
                 """);
 
-        Run run = run("config", "check", "--config", file.toString());
+        Cli.Run run = Cli.run("config", "check", "--config", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.out()).doesNotContain("configuration is valid");
@@ -86,7 +80,7 @@ class ConfigCheckCommandTest {
     void checkWithAFileThatIsNotThereExitsTwoAndNamesTheFile() {
         Path missing = dir.resolve("nope.properties");
 
-        Run run = run("config", "check", "--config", missing.toString());
+        Cli.Run run = Cli.run("config", "check", "--config", missing.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains(missing.toString());
@@ -96,7 +90,7 @@ class ConfigCheckCommandTest {
     void checkTakesTheStoreFlagsOverTheFile() throws IOException {
         Path file = Files.writeString(dir.resolve("store.properties"), "data-dir = /from/the/file\n");
 
-        Run run = run("config", "check", "--config", file.toString(), "--data-dir", dir.resolve("flag").toString(),
+        Cli.Run run = Cli.run("config", "check", "--config", file.toString(), "--data-dir", dir.resolve("flag").toString(),
                 "--jdbc-password", "flag-secret-do-not-print");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -107,7 +101,7 @@ class ConfigCheckCommandTest {
 
     @Test
     void keysPrintsAMarkdownRowPerKeyWithItsEnvironmentVariableAndDefault() {
-        Run run = run("config", "keys");
+        Cli.Run run = Cli.run("config", "keys");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<String> rows = run.out().lines().filter(l -> l.startsWith("| `")).toList();
@@ -124,21 +118,5 @@ class ConfigCheckCommandTest {
     private static String line(String out, String key) {
         Pattern p = Pattern.compile("^  " + Pattern.quote(key) + " +\\S.*$|^  " + Pattern.quote(key) + " +$");
         return out.lines().filter(l -> p.matcher(l).matches()).findFirst().orElse(null);
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Run(exit, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 }

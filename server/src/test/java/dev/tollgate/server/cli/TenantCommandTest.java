@@ -1,0 +1,45 @@
+package dev.tollgate.server.cli;
+
+import dev.tollgate.core.admin.AdminAccounts;
+import dev.tollgate.core.admin.AdminAccounts.LoginResult;
+import dev.tollgate.core.audit.AuditEvent;
+import dev.tollgate.core.tenant.TenantId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code tenant create}: everything a tenant needs, the console's first admin included. */
+class TenantCommandTest {
+
+    private static final TenantId TENANT = TenantId.of("20002");
+    /** The same sentence as serve's for the default tenant. */
+    private static final Pattern ADMIN_PASSWORD = Pattern.compile(
+            "Console admin 'admin' created with password (\\S+) \\(shown only now; it must be changed at first login\\)\\.");
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void tenantCreatePrintsTheClientSecretsAndTheFirstAdminsOneTimePassword() {
+        DataDir store = new DataDir(directory.resolve("data"));
+
+        Cli.Run created = store.run("tenant", "create", "--tenant", TENANT.value(), "--name", "Acme");
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).contains("Created tenant 20002.").contains("client_secret=");
+        Matcher printed = ADMIN_PASSWORD.matcher(created.out());
+        assertThat(printed.find()).as(created.out()).isTrue();
+        LoginResult login = store.with(app -> app.adminAccounts().login(TENANT, AdminAccounts.BOOTSTRAP_USERNAME,
+                printed.group(1).toCharArray(), null, "127.0.0.1", null));
+        assertThat(login).isInstanceOfSatisfying(LoginResult.Success.class,
+                ok -> assertThat(ok.authenticated().admin().mustChangePassword()).isTrue());
+        AuditEvent event = store.audit(TENANT).stream().filter(e -> e.action().equals("admin.create"))
+                .findFirst().orElseThrow();
+        assertThat(event.actorId()).isEqualTo("cli");
+    }
+}
