@@ -25,6 +25,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
 import java.util.concurrent.Callable;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -142,15 +144,36 @@ final class ServeCommand implements Callable<Integer> {
         out.println("Console: " + base + "/console   Start page with the metadata, keys and docs: " + base + "/");
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
-        // SIGTERM: stop accepting, let in-flight requests finish (timeouts.shutdown-grace), then
-        // flush the token audit's last batch and close the store.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping: finishing in-flight requests");
-            server.close();
-            app.close();
-            LOG.info("stopped");
-            stopped.countDown();
-        }, "tollgate-shutdown"));
+        AtomicBoolean stopping = new AtomicBoolean();
+        // Stop accepting, let in-flight requests finish (timeouts.shutdown-grace), then flush the
+        // token audit's last batch and close the store.
+        Runnable stop = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                LOG.info("stopping: finishing in-flight requests");
+                server.close();
+                app.close();
+                LOG.info("stopped");
+                stopped.countDown();
+            }
+        };
+        // SIGTERM and SIGINT run the stop before the JVM's shutdown begins, then exit 143 / 130 as a
+        // signalled process would. From a shutdown hook it raced with H2's own hook, which closed the
+        // database under requests still finishing (LifecycleIT, under load); H2 can't have that hook
+        // off while AUTO_SERVER is on.
+        for (String name : new String[]{"TERM", "INT"}) {
+            int code = name.equals("TERM") ? 143 : 130;
+            try {
+                Signal.handle(new Signal(name), signal -> Thread.ofPlatform().name("tollgate-stop").start(() -> {
+                    stop.run();
+                    LogOutput.flush();
+                    System.exit(code);
+                }));
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                LOG.debug("no handler for SIG{} here; the shutdown hook stops the server", name);
+            }
+        }
+        // Any other way out (System.exit elsewhere, a signal without a handler) still stops cleanly.
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "tollgate-shutdown"));
         stopped.await();
         return 0;
     }
