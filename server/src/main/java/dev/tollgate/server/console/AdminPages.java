@@ -9,17 +9,26 @@ import io.helidon.http.Status;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-/** Settings → Admins: who may sign in to this tenant's console, and with which capabilities. */
+/**
+ * Settings → Admins: who may sign in to this tenant's console, and with which capabilities. A new
+ * admin's generated password is shown on the page the create form redirects to, to its first GET only.
+ */
 final class AdminPages {
+
+    private static final String PASSWORD = "password";
 
     private final AdminOperations operations;
     private final Views views;
+    private final ShownOnce shownOnce;
 
-    AdminPages(AdminOperations operations, Views views) {
+    AdminPages(AdminOperations operations, Views views, ShownOnce shownOnce) {
         this.operations = operations;
         this.views = views;
+        this.shownOnce = shownOnce;
     }
 
     void list(Visit visit) {
@@ -52,10 +61,23 @@ final class AdminPages {
             render(visit, failure.status(), username, role, capabilities, failure.message());
             return;
         }
-        // Shown once, in this response; the admin must replace it at first sign-in.
-        views.send(visit.response, Status.CREATED_201, "adminCreated",
-                visit.frame("Admin created", Frame.Section.ADMINS),
-                "admin", created.admin(), "password", created.password());
+        String path = createdHref(created.admin().id());
+        shownOnce.hand(visit.response, visit.sessionId, path, Map.of(PASSWORD, created.password()));
+        Views.redirect(visit.response, path);
+    }
+
+    /** The generated password, to the first GET after the redirect; the admin must replace it at first sign-in. */
+    void created(Visit visit) {
+        Admin admin = operations.getAdmin(visit.actor, visit.tenant(), visit.path("id"));
+        Optional<String> password = shownOnce.take(visit.request, visit.response, visit.sessionId,
+                createdHref(admin.id())).map(fields -> fields.get(PASSWORD));
+        views.send(visit.response, password.isPresent() ? Status.OK_200 : Status.GONE_410, "adminCreated",
+                visit.frame(password.isPresent() ? "Admin created" : "Password already shown", Frame.Section.ADMINS),
+                "admin", admin, "password", password.orElse(null));
+    }
+
+    static String createdHref(String adminId) {
+        return "/console/admins/" + adminId + "/created";
     }
 
     void detail(Visit visit) {

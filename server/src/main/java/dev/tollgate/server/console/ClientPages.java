@@ -12,6 +12,7 @@ import dev.tollgate.core.client.StoredSecret;
 import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.scope.ScopeName;
 import dev.tollgate.core.scope.ScopeSet;
+import dev.tollgate.core.tenant.TenantId;
 import io.helidon.http.Status;
 
 import java.time.Clock;
@@ -22,10 +23,16 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
-/** Settings → Client Credentials: the list, the create form, the secret shown once, and one client's page. */
+/**
+ * Settings → Client Credentials: the list, the create form, the secret shown once, and one client's page.
+ * Creating and rotating answer with a redirect to the secret's page, which shows the secret to the
+ * first GET only ({@link ShownOnce}): a reload neither makes another client nor shows the secret again.
+ */
 final class ClientPages {
 
     static final int PAGE_SIZE = 20;
@@ -36,14 +43,23 @@ final class ClientPages {
 
     private static final long MAX_OVERLAP_SECONDS = Duration.ofDays(365).toSeconds();
 
+    private static final String SECRET = "secret";
+    private static final String ROTATED = "rotated";
+
     private final AdminOperations operations;
     private final Views views;
     private final Clock clock;
+    private final ShownOnce shownOnce;
+    private final Function<TenantId, String> issuers;
 
-    ClientPages(AdminOperations operations, Views views, Clock clock) {
+    /** @param issuers each tenant's issuer URL, whose token endpoint the secret's page names */
+    ClientPages(AdminOperations operations, Views views, Clock clock, ShownOnce shownOnce,
+                Function<TenantId, String> issuers) {
         this.operations = operations;
         this.views = views;
         this.clock = clock;
+        this.shownOnce = shownOnce;
+        this.issuers = issuers;
     }
 
     void list(Visit visit) {
@@ -74,11 +90,40 @@ final class ClientPages {
             renderNew(visit, failure.status(), form, failure.message());
             return;
         }
-        // Rendered in the POST's own response, never behind a redirect: no URL ever leads back to the secret.
-        views.send(visit.response, Status.CREATED_201, "secret",
-                visit.frame("Client credential created", Frame.Section.CLIENTS),
-                "client", created.client(), "secret", created.secret().reveal(), "rotated", false,
-                "previousUntil", null);
+        handOver(visit, created, false);
+    }
+
+    /** The secret goes to the next GET of its page, sealed to this session; the POST answers with the redirect. */
+    private void handOver(Visit visit, ClientWithSecret client, boolean rotated) {
+        String path = secretHref(client.client().clientId());
+        shownOnce.hand(visit.response, visit.sessionId, path,
+                Map.of(SECRET, client.secret().reveal(), ROTATED, Boolean.toString(rotated)));
+        Views.redirect(visit.response, path);
+    }
+
+    /** The secret just made or rotated, to the first GET after the redirect; afterwards only that it was shown. */
+    void secret(Visit visit) {
+        ClientId id = clientId(visit);
+        ClientCredential client = operations.getClient(visit.actor, visit.tenant(), id);
+        Optional<Map<String, String>> once = shownOnce.take(visit.request, visit.response, visit.sessionId,
+                secretHref(id));
+        String tokenEndpoint = issuers.apply(visit.tenant()) + "/oauth2/token";
+        if (once.isEmpty()) {
+            views.send(visit.response, Status.GONE_410, "secret",
+                    visit.frame("Secret already shown", Frame.Section.CLIENTS),
+                    "client", client, "secret", null, "rotated", false, "previousUntil", null,
+                    "tokenEndpoint", tokenEndpoint);
+            return;
+        }
+        boolean rotated = Boolean.parseBoolean(once.get().get(ROTATED));
+        Instant now = clock.instant();
+        Instant previousUntil = rotated ? client.secrets().stream()
+                .map(StoredSecret::expiresAt).filter(t -> t != null && t.isAfter(now))
+                .max(Instant::compareTo).orElse(null) : null;
+        views.send(visit.response, Status.OK_200, "secret",
+                visit.frame(rotated ? "Secret rotated" : "Client credential created", Frame.Section.CLIENTS),
+                "client", client, "secret", once.get().get(SECRET), "rotated", rotated,
+                "previousUntil", previousUntil, "tokenEndpoint", tokenEndpoint);
     }
 
     private void renderNew(Visit visit, Status status, ClientForm form, String error) {
@@ -151,12 +196,7 @@ final class ClientPages {
             renderDetail(visit, failure.status(), failure.message());
             return;
         }
-        Instant previousUntil = rotated.client().secrets().stream()
-                .map(StoredSecret::expiresAt).filter(t -> t != null).max(Instant::compareTo).orElse(null);
-        views.send(visit.response, Status.OK_200, "secret",
-                visit.frame("Secret rotated", Frame.Section.CLIENTS),
-                "client", rotated.client(), "secret", rotated.secret().reveal(), "rotated", true,
-                "previousUntil", previousUntil);
+        handOver(visit, rotated, true);
     }
 
     void endPrevious(Visit visit) {
@@ -219,6 +259,10 @@ final class ClientPages {
 
     static String href(ClientId id) {
         return "/console/clients/" + id.value();
+    }
+
+    static String secretHref(ClientId id) {
+        return href(id) + "/secret";
     }
 
     private static ScopeSet scopes(Collection<String> names) {

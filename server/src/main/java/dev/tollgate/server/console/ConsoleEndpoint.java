@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -46,9 +47,11 @@ import java.util.function.UnaryOperator;
  * GET  /console/clients?q=&amp;page=         list;  GET /console/clients/new  form;  POST the same  create
  * GET  /console/clients/{id}             details and 24-hour chart;  POST …/scopes …/settings …/rotate
  *                                        …/end-previous …/enabled;  GET|POST …/delete (confirmation)
+ * GET  /console/clients/{id}/secret      the secret just created or rotated, shown to the first GET only
  * GET  /console/scopes, POST /console/scopes, POST /console/scopes/describe, POST /console/scopes/delete
  * GET  /console/admins, POST /console/admins, GET|POST /console/admins/{id}, POST /console/admins/{id}/delete,
  *                                        POST /console/admins/{id}/reset-totp
+ * GET  /console/admins/{id}/created      a new admin's generated password, shown to the first GET only
  * GET  /console/users?page=, POST /console/users, POST /console/users/{id}/delete
  * GET  /console/audit?actor=&amp;client=&amp;action=&amp;from=&amp;to=&amp;page=
  * GET  /console/static/console.css, /console/static/console.js
@@ -59,6 +62,9 @@ import java.util.function.UnaryOperator;
  * origin ({@code Origin}, {@code Sec-Fetch-Site}) and, once signed in, carry the session's CSRF
  * token (the cookie's {@code SameSite=Strict} is the second line, not the only one); forms are
  * capped at 64 KiB. A refused POST is refused before anything is read from the store or changed.
+ *
+ * <p>Every accepted POST answers {@code 303 See Other} (post/redirect/get), so reloading the page
+ * it leads to repeats nothing; a refused one shows its form again with the values sent.
  */
 public final class ConsoleEndpoint {
 
@@ -92,19 +98,24 @@ public final class ConsoleEndpoint {
     private final byte[] css = resource("console.css");
     private final byte[] js = resource("console.js");
 
-    /** @param secureCookies mark the session cookie {@code Secure}: the console is served over TLS */
     private UnaryOperator<Handler> timed = UnaryOperator.identity();
 
-    public ConsoleEndpoint(AdminAccounts accounts, AdminOperations operations, TenantId defaultTenant, Clock clock,
-                           boolean secureCookies) {
+    /**
+     * @param issuers       each tenant's issuer URL (its token endpoint is shown beside a new secret); asked on
+     *                      every use, since the server learns its own address only once it listens
+     * @param secureCookies mark the console's cookies {@code Secure}: the console is served over TLS
+     */
+    public ConsoleEndpoint(AdminAccounts accounts, AdminOperations operations, TenantId defaultTenant,
+                           Function<TenantId, String> issuers, Clock clock, boolean secureCookies) {
         this.accounts = accounts;
         this.operations = operations;
         this.defaultTenant = defaultTenant;
         this.clock = clock;
         this.secureCookies = secureCookies;
-        this.clients = new ClientPages(operations, views, clock);
+        ShownOnce shownOnce = new ShownOnce(clock, secureCookies);
+        this.clients = new ClientPages(operations, views, clock, shownOnce, issuers);
         this.scopes = new ScopePages(operations, views);
-        this.admins = new AdminPages(operations, views);
+        this.admins = new AdminPages(operations, views, shownOnce);
         this.users = new UserPages(operations, views);
         this.audit = new AuditPages(operations, views);
         this.totp = new TotpPages(accounts, views);
@@ -138,6 +149,7 @@ public final class ConsoleEndpoint {
                 .get("/console/clients/new", page(clients::newForm))
                 .post("/console/clients/new", action(clients::create))
                 .get("/console/clients/{id}", page(clients::detail))
+                .get("/console/clients/{id}/secret", page(clients::secret))
                 .post("/console/clients/{id}/scopes", action(clients::editScopes))
                 .post("/console/clients/{id}/settings", action(clients::editSettings))
                 .post("/console/clients/{id}/rotate", action(clients::rotate))
@@ -154,6 +166,7 @@ public final class ConsoleEndpoint {
                 .get("/console/admins", page(admins::list))
                 .post("/console/admins", action(admins::create))
                 .get("/console/admins/{id}", page(admins::detail))
+                .get("/console/admins/{id}/created", page(admins::created))
                 .post("/console/admins/{id}", action(admins::update))
                 .post("/console/admins/{id}/delete", action(admins::delete))
                 .post("/console/admins/{id}/reset-totp", action(admins::resetTotp))
