@@ -10,6 +10,7 @@ import dev.tollgate.core.admin.ForbiddenException;
 import dev.tollgate.core.admin.NotFoundException;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.StoreException;
+import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.admin.SessionCookie;
 import io.helidon.http.HeaderName;
@@ -86,6 +87,7 @@ public final class ConsoleEndpoint {
     private final AdminAccounts accounts;
     private final AdminOperations operations;
     private final TenantId defaultTenant;
+    private final Function<TenantId, Optional<Tenant>> tenants;
     private final Clock clock;
     private final boolean secureCookies;
     private final Views views = new Views();
@@ -101,15 +103,18 @@ public final class ConsoleEndpoint {
     private UnaryOperator<Handler> timed = UnaryOperator.identity();
 
     /**
+     * @param tenants       finds a tenant, for the name in the top bar (a cached lookup: it runs on every page)
      * @param issuers       each tenant's issuer URL (its token endpoint is shown beside a new secret); asked on
      *                      every use, since the server learns its own address only once it listens
      * @param secureCookies mark the console's cookies {@code Secure}: the console is served over TLS
      */
     public ConsoleEndpoint(AdminAccounts accounts, AdminOperations operations, TenantId defaultTenant,
-                           Function<TenantId, String> issuers, Clock clock, boolean secureCookies) {
+                           Function<TenantId, Optional<Tenant>> tenants, Function<TenantId, String> issuers,
+                           Clock clock, boolean secureCookies) {
         this.accounts = accounts;
         this.operations = operations;
         this.defaultTenant = defaultTenant;
+        this.tenants = tenants;
         this.clock = clock;
         this.secureCookies = secureCookies;
         ShownOnce shownOnce = new ShownOnce(clock, secureCookies);
@@ -306,8 +311,8 @@ public final class ConsoleEndpoint {
 
     private void notFound(ServerRequest req, ServerResponse res) {
         Frame frame = SessionCookie.read(req).flatMap(accounts::resolve)
-                .map(who -> new Visit(req, res, who, null, SessionCookie.remoteAddress(req), null)
-                        .frame("Not found", Frame.Section.NONE))
+                .map(who -> new Visit(req, res, who, null, SessionCookie.remoteAddress(req), null,
+                        tenantName(who)).frame("Not found", Frame.Section.NONE))
                 .orElse(Frame.anonymous("Not found"));
         views.error(res, Status.NOT_FOUND_404, frame, "Not found", "There is no console page at this address.");
     }
@@ -395,7 +400,12 @@ public final class ConsoleEndpoint {
             Views.redirect(res, LOGIN);
             return Optional.empty();
         }
-        return Optional.of(new Visit(req, res, who.get(), sessionId.get(), SessionCookie.remoteAddress(req), form));
+        return Optional.of(new Visit(req, res, who.get(), sessionId.get(), SessionCookie.remoteAddress(req), form,
+                tenantName(who.get())));
+    }
+
+    private String tenantName(Authenticated who) {
+        return tenants.apply(who.admin().tenantId()).map(Tenant::name).orElse(null);
     }
 
     private boolean allowed(Visit visit, boolean whileForced) {

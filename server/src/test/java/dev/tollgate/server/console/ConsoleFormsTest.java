@@ -223,6 +223,27 @@ class ConsoleFormsTest {
         assertThat(userDeleted.headers().firstValue("Location")).contains("/console/users?done=user-deleted");
     }
 
+    // ---------------------------------------------------------------- the top bar
+
+    @Test
+    void topBarWhenSignedInThenNamesTheTenant() {
+        Document page = console.page("/console/clients");
+        assertThat(page.getElementById("topbar-tenant").text()).isEqualTo("Tenant " + TestServer.TENANT.value());
+
+        dev.tollgate.core.tenant.TenantId acme = dev.tollgate.core.tenant.TenantId.of("30001");
+        server.app().tenants().create(acme, "Acme Corp", dev.tollgate.core.tenant.TenantSettings.DEFAULTS);
+        String generated = server.app().adminAccounts().bootstrap(acme).orElseThrow().password();
+        try (ConsoleHttp other = new ConsoleHttp(server)) {
+            other.login(acme.value(), "admin", generated);
+            Document forced = other.page("/console/password");
+            assertThat(forced.getElementById("topbar-tenant").text()).isEqualTo("Tenant 30001 · Acme Corp");
+            assertThat(forced.getElementById("tenant-id").text()).isEqualTo("30001");
+        }
+        try (ConsoleHttp anonymous = new ConsoleHttp(server)) {
+            assertThat(anonymous.page("/console/login").getElementById("tenant-id")).isNull();
+        }
+    }
+
     private static ClientCredential builtin() {
         return server.app().adminOperations().listClients(Actor.cli(TestServer.TENANT), TestServer.TENANT, null, 0,
                 100).items().stream().filter(ClientCredential::isBuiltin).findFirst().orElseThrow();

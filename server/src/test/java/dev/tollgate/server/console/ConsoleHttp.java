@@ -94,7 +94,11 @@ final class ConsoleHttp implements AutoCloseable {
 
     /** Signs in; keeps the new session cookie and returns where the console sent the browser. */
     String login(String username, String password) {
-        HttpResponse<String> response = post("/console/login", "tenant", TestServer.TENANT.value(),
+        return login(TestServer.TENANT.value(), username, password);
+    }
+
+    String login(String tenant, String username, String password) {
+        HttpResponse<String> response = post("/console/login", "tenant", tenant,
                 "username", username, "password", password);
         assertThat(response.statusCode()).as("login of %s: %s", username, response.body()).isEqualTo(303);
         session = sessionCookie(response).orElseThrow();
