@@ -223,6 +223,37 @@ class ConsoleFormsTest {
         assertThat(userDeleted.headers().firstValue("Location")).contains("/console/users?done=user-deleted");
     }
 
+    // ---------------------------------------------------------------- built-in scopes
+
+    @Test
+    void scopesPageWhenAScopeIsBuiltInThenOffersNoDeleteAndTheServerStillRefusesIt() {
+        assertThat(console.post("/console/scopes", "csrf", console.csrf(), "name", "orders:read",
+                "description", "Read orders").statusCode()).isEqualTo(303);
+        Document scopes = console.page("/console/scopes");
+
+        for (String builtin : List.of("users:read", "users:write", "admin:manage_client_credentials",
+                "admin:view_audit")) {
+            org.jsoup.nodes.Element row = scopeRow(scopes, builtin);
+            assertThat(row.select("form[action=/console/scopes/delete]")).as(builtin).isEmpty();
+            assertThat(row.select(".badge").text()).as(builtin).isEqualTo("built in");
+            // Still describable.
+            assertThat(row.select("form[action=/console/scopes/describe]")).as(builtin).hasSize(1);
+        }
+        assertThat(scopeRow(scopes, "orders:read").select("form[action=/console/scopes/delete]")).hasSize(1);
+
+        HttpResponse<String> refused = console.post("/console/scopes/delete", "csrf", console.csrf(),
+                "name", "users:read");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(Jsoup.parse(refused.body()).getElementById("error").text()).contains("built in");
+        assertThat(server.app().adminOperations().listScopes(Actor.cli(TestServer.TENANT), TestServer.TENANT)
+                .stream().map(s -> s.name().value())).contains("users:read");
+    }
+
+    private static org.jsoup.nodes.Element scopeRow(Document page, String scope) {
+        return page.select("#scopes tbody tr").stream()
+                .filter(tr -> tr.select("td code").text().equals(scope)).findFirst().orElseThrow();
+    }
+
     // ---------------------------------------------------------------- the top bar
 
     @Test
