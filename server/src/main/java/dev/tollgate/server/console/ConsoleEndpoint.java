@@ -8,6 +8,7 @@ import dev.tollgate.core.admin.AdminOperations;
 import dev.tollgate.core.admin.Capability;
 import dev.tollgate.core.admin.ForbiddenException;
 import dev.tollgate.core.admin.NotFoundException;
+import dev.tollgate.core.admin.PasswordHasher;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.tenant.Tenant;
@@ -264,7 +265,11 @@ public final class ConsoleEndpoint {
     }
 
     private void passwordForm(Visit visit) {
-        views.send(visit.response, Status.OK_200, "password", visit.frame("Change password", Frame.Section.ACCOUNT));
+        passwordPage(visit, Status.OK_200, visit.frame("Change password", Frame.Section.ACCOUNT));
+    }
+
+    private void passwordPage(Visit visit, Status status, Frame frame) {
+        views.send(visit.response, status, "password", frame, "minLength", PasswordHasher.MIN_LENGTH);
     }
 
     private void changePassword(Visit visit) {
@@ -272,8 +277,25 @@ public final class ConsoleEndpoint {
         char[] next = visit.form.value("password").toCharArray();
         char[] repeated = visit.form.value("confirm").toCharArray();
         try {
+            // Every rule the form can see for itself, at once; the current password is checked by the
+            // policy (and counted against the login throttle) only when the new one is acceptable.
+            FieldErrors errors = new FieldErrors();
+            if (current.length == 0) {
+                errors.add("current", "Enter your current password.");
+            }
+            if (!PasswordHasher.isAcceptable(next)) {
+                errors.add("password", "The new password needs at least " + PasswordHasher.MIN_LENGTH
+                        + " characters.");
+            } else if (Arrays.equals(current, next)) {
+                errors.add("password", "The new password must differ from the current one.");
+            }
             if (!Arrays.equals(next, repeated)) {
-                throw new IllegalArgumentException("The new passwords do not match.");
+                errors.add("confirm", "The two new passwords do not match.");
+            }
+            if (!errors.isEmpty()) {
+                passwordPage(visit, Status.BAD_REQUEST_400,
+                        visit.frame("Change password", Frame.Section.ACCOUNT).withFields(errors));
+                return;
             }
             LoginResult.Success success = accounts.changePassword(visit.who, current, next);
             // The policy ended this session and opened a new one: the browser follows.
@@ -282,8 +304,8 @@ public final class ConsoleEndpoint {
             Views.redirect(visit.response, home(success.authenticated().admin()) + "?done=password");
         } catch (IllegalArgumentException e) {
             Failure failure = Failure.of(e);
-            views.send(visit.response, failure.status(),
-                    "password", visit.frame("Change password", Frame.Section.ACCOUNT).withError(failure.message()));
+            passwordPage(visit, failure.status(),
+                    visit.frame("Change password", Frame.Section.ACCOUNT).withError(failure.message()));
         } finally {
             Arrays.fill(current, '\0');
             Arrays.fill(next, '\0');

@@ -44,7 +44,8 @@ final class Visit {
         String name = tenantName == null || tenantName.equals(id) || tenantName.equals("Tenant " + id) ? null
                 : tenantName;
         return new Frame(title, section, id, name, who.admin().username(), who.session().csrfToken(),
-                who.admin().effectiveCapabilities(), who.admin().mustChangePassword(), notice().orElse(null), null);
+                who.admin().effectiveCapabilities(), who.admin().mustChangePassword(), notice().orElse(null), null,
+                null);
     }
 
     /** A query parameter, "" when absent. */

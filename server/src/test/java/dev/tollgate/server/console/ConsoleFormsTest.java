@@ -223,6 +223,128 @@ class ConsoleFormsTest {
         assertThat(userDeleted.headers().firstValue("Location")).contains("/console/users?done=user-deleted");
     }
 
+    // ---------------------------------------------------------------- all form errors at once
+
+    @Test
+    void clientFormWhenThreeFieldsAreWrongThenShowsThreeMessagesAndKeepsTheValues() {
+        long before = clientCount();
+        String name = "n".repeat(201);
+        HttpResponse<String> refused = console.post("/console/clients/new", "csrf", console.csrf(),
+                "name", name, "scope", "users:read", "audiences", "https://api.example\nbüro", "lifetime", "30");
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        Document page = Jsoup.parse(refused.body());
+        assertThat(page.select(".field-error")).hasSize(3);
+        assertThat(page.getElementById("name-error").text()).contains("at most 200 characters");
+        assertThat(page.getElementById("audiences-error").text()).contains("büro").doesNotContain("api.example");
+        assertThat(page.getElementById("lifetime-error").text()).contains("60 to 86400");
+        assertThat(page.getElementById("error").text()).isEqualTo("3 fields need changing: see the message under each.");
+        // The values sent, kept.
+        assertThat(page.getElementById("name").attr("value")).isEqualTo(name);
+        assertThat(page.getElementById("audiences").wholeText()).isEqualTo("https://api.example\nbüro");
+        assertThat(page.getElementById("lifetime").attr("value")).isEqualTo("30");
+        assertThat(page.select("input[name=scope][value=users:read]").hasAttr("checked")).isTrue();
+        assertThat(page.getElementById("name").attr("aria-invalid")).isEqualTo("true");
+        assertThat(page.getElementById("name").attr("aria-describedby")).isEqualTo("name-error");
+        assertThat(clientCount()).isEqualTo(before);
+    }
+
+    @Test
+    void clientSettingsWhenThreeFieldsAreWrongThenShowsThreeMessagesAndChangesNothing() {
+        ClientCredential client = builtin();
+        String path = "/console/clients/" + client.clientId().value();
+        HttpResponse<String> refused = console.post(path + "/settings", "csrf", console.csrf(),
+                "name", "  ", "audiences", "ok bäd", "lifetime", "ten minutes");
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        Document page = Jsoup.parse(refused.body());
+        assertThat(page.select(".field-error").eachText()).containsExactly("Enter a name.",
+                "Each audience is 1-512 printable ASCII characters; not: bäd.",
+                "Token lifetime is a whole number of seconds from 60 to 86400.");
+        assertThat(page.getElementById("lifetime").attr("value")).isEqualTo("ten minutes");
+        assertThat(server.app().adminOperations().getClient(Actor.cli(TestServer.TENANT), TestServer.TENANT,
+                client.clientId())).isEqualTo(client);
+    }
+
+    @Test
+    void userFormWhenThreeFieldsAreWrongThenShowsThreeMessagesAndKeepsTheValues() {
+        String last = "x".repeat(101);
+        HttpResponse<String> refused = console.post("/console/users", "csrf", console.csrf(),
+                "username", "no spaces allowed", "email", "not-an-address", "first_name", "Jane", "last_name", last);
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        Document page = Jsoup.parse(refused.body());
+        assertThat(page.select(".field-error")).hasSize(3);
+        assertThat(page.getElementById("user-username-error").text()).startsWith("Username must be");
+        assertThat(page.getElementById("user-email-error").text()).startsWith("Email must be an email address");
+        assertThat(page.getElementById("user-last-name-error").text()).isEqualTo("Last name must be at most 100 characters.");
+        assertThat(page.getElementById("user-first-name-error")).isNull();
+        assertThat(page.getElementById("user-username").attr("value")).isEqualTo("no spaces allowed");
+        assertThat(page.getElementById("user-email").attr("value")).isEqualTo("not-an-address");
+        assertThat(page.getElementById("user-first-name").attr("value")).isEqualTo("Jane");
+        assertThat(page.getElementById("user-last-name").attr("value")).isEqualTo(last);
+    }
+
+    @Test
+    void adminFormWhenThreeFieldsAreWrongThenShowsThreeMessagesAndKeepsTheValues() {
+        HttpResponse<String> refused = console.post("/console/admins", "csrf", console.csrf(),
+                "username", "not valid!", "role", "superuser", "capability", "view_audit", "capability", "fly");
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        Document page = Jsoup.parse(refused.body());
+        assertThat(page.select(".field-error").eachText()).containsExactly(
+                "A username is 1-64 characters: letters, digits, '.', '_', '@' or '-'.", "Choose a role.",
+                "Unknown capability: fly.");
+        assertThat(page.getElementById("admin-username").attr("value")).isEqualTo("not valid!");
+        assertThat(page.select("input[name=capability][value=view_audit]").hasAttr("checked")).isTrue();
+        assertThat(server.app().store().admins().findByUsername(TestServer.TENANT, "not valid!")).isEmpty();
+    }
+
+    @Test
+    void scopeFormWhenBothFieldsAreWrongThenShowsBothMessagesAndKeepsTheValues() {
+        String description = "d".repeat(501);
+        HttpResponse<String> refused = console.post("/console/scopes", "csrf", console.csrf(),
+                "name", "has space", "description", description);
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        Document page = Jsoup.parse(refused.body());
+        assertThat(page.select(".field-error")).hasSize(2);
+        assertThat(page.getElementById("scope-name-error")).isNotNull();
+        assertThat(page.getElementById("scope-description-error").text()).contains("at most 500 characters");
+        assertThat(page.getElementById("scope-name").attr("value")).isEqualTo("has space");
+        assertThat(page.getElementById("scope-description").attr("value")).isEqualTo(description);
+    }
+
+    @Test
+    void passwordFormWhenThreeFieldsAreWrongThenShowsThreeMessagesAndChangesNothing() {
+        try (ConsoleHttp admin = new ConsoleHttp(server)) {
+            admin.login("admin", PASSWORD);
+            HttpResponse<String> refused = admin.post("/console/password", "csrf", admin.csrf(),
+                    "current", "", "password", "short", "confirm", "different");
+
+            assertThat(refused.statusCode()).isEqualTo(400);
+            Document page = Jsoup.parse(refused.body());
+            assertThat(page.select(".field-error").eachText()).containsExactly("Enter your current password.",
+                    "The new password needs at least 12 characters.", "The two new passwords do not match.");
+            // Passwords are never sent back.
+            assertThat(page.select("input[type=password]").eachAttr("value")).allMatch(String::isEmpty);
+            assertThat(refused.body()).doesNotContain("different");
+            assertThat(admin.login("admin", PASSWORD)).isEqualTo("/console/clients");
+        }
+    }
+
+    @Test
+    void passwordFormsWhenOpenedThenStateTheRuleBeforeItIsBroken() {
+        Document password = console.page("/console/password");
+        assertThat(password.getElementById("password-rule").text()).startsWith("At least 12 characters");
+        assertThat(password.getElementById("new-password").attr("minlength")).isEqualTo("12");
+        assertThat(password.getElementById("new-password").attr("aria-describedby")).isEqualTo("password-rule");
+        assertThat(password.select(".field-error")).isEmpty();
+
+        Document admins = console.page("/console/admins");
+        assertThat(admins.getElementById("password-rule").text()).contains("at least 12 characters");
+    }
+
     // ---------------------------------------------------------------- built-in scopes
 
     @Test
