@@ -1,7 +1,12 @@
 // Tollgate console: the little script the pages need. Loaded from 'self' only (the CSP allows no
-// inline script), and the pages work without it except for the copy buttons.
+// inline script), and the pages work without it except for the copy buttons and the narrow
+// screen's Menu button (without the script the menu is simply always open).
 (function () {
   'use strict';
+
+  // On narrow screens the navigation folds behind a Menu button, which needs this script: the
+  // stylesheet folds it only on pages this class marks as scripted. Without it the menu stays open.
+  document.documentElement.classList.add('js');
 
   function showState(button, text, className) {
     var label = button.getAttribute('data-label') || button.textContent;
@@ -51,11 +56,26 @@
     }
   }
 
+  function toggleNavigation(button) {
+    var nav = document.getElementById(button.getAttribute('aria-controls'));
+    if (!nav) {
+      return;
+    }
+    var open = button.getAttribute('aria-expanded') !== 'true';
+    button.setAttribute('aria-expanded', open ? 'true' : 'false');
+    nav.classList.toggle('open', open);
+  }
+
   document.addEventListener('click', function (event) {
     var button = event.target.closest('button[data-copy]');
     if (button) {
       event.preventDefault();
       copy(button);
+      return;
+    }
+    var toggle = event.target.closest('button.nav-toggle');
+    if (toggle) {
+      toggleNavigation(toggle);
     }
   });
 

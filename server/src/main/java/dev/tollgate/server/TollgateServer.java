@@ -126,8 +126,9 @@ public final class TollgateServer implements AutoCloseable {
                 });
         adminApi.register(routing, metrics::timed);
         // The console counts as one route for metrics: its paths carry ids, which would add series.
-        new ConsoleEndpoint(app.adminAccounts(), app.adminOperations(), config.defaultTenant(), app.clock(),
-                servedOverHttps(config)).register(routing, handler -> metrics.timed("/console", handler));
+        new ConsoleEndpoint(app.adminAccounts(), app.adminOperations(), config.defaultTenant(),
+                app.directory()::tenant, tenant -> app.issuers().apply(tenant), app.clock(), servedOverHttps(config))
+                .register(routing, handler -> metrics.timed("/console", handler));
         for (String path : PAM_TOKEN_PATHS) {
             routing.any(path, metrics.timedToken(path, token::pamTokenGeneration));
             routing.any(path + "/", metrics.timedToken(path, token::pamTokenGeneration));

@@ -19,7 +19,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -472,6 +474,32 @@ public final class AdminOperations {
         requirePage(offset, limit);
         AuditRepository.Filter f = filter == null ? AuditRepository.Filter.ALL : filter;
         return new Page<>(store.audit().query(tenant, f, offset, limit), offset, limit, store.audit().count(tenant, f));
+    }
+
+    /**
+     * The current names of those of {@code ids} that are a client (its name) or an admin (their
+     * username) of the tenant, so the audit log can show a name beside each id it recorded; ids of
+     * neither (deleted, or never one) are left out. Needs VIEW_AUDIT only: the log already names
+     * the clients and admins it records, and reading it must not need the power to manage them.
+     */
+    public Map<String, String> auditNames(Actor actor, TenantId tenant, Collection<String> ids) {
+        authorize(actor, tenant, Capability.VIEW_AUDIT);
+        Set<String> wanted = ids == null ? Set.of() : Set.copyOf(ids);
+        Map<String, String> names = new HashMap<>();
+        if (wanted.isEmpty()) {
+            return names;
+        }
+        for (ClientCredential client : clients.list(tenant)) {
+            if (wanted.contains(client.clientId().value())) {
+                names.put(client.clientId().value(), client.name());
+            }
+        }
+        for (Admin admin : store.admins().list(tenant)) {
+            if (wanted.contains(admin.id())) {
+                names.put(admin.id(), admin.username());
+            }
+        }
+        return names;
     }
 
     /**

@@ -251,7 +251,8 @@ class AdminOperationsTest {
                 () -> ops.listUsers(outsider, TENANT, 0, 10),
                 () -> ops.createUser(outsider, TENANT, "eve", "eve@example.com", null, null),
                 () -> ops.deleteUser(outsider, TENANT, UUID.randomUUID().toString()),
-                () -> ops.audit(outsider, TENANT, null, 0, 10));
+                () -> ops.audit(outsider, TENANT, null, 0, 10),
+                () -> ops.auditNames(outsider, TENANT, List.of(root.id())));
 
         for (Runnable call : calls) {
             assertThatThrownBy(call::run).isInstanceOf(NotFoundException.class).hasMessage("no tenant 10001");
@@ -290,7 +291,8 @@ class AdminOperationsTest {
                 () -> ops.listUsers(noUsers, TENANT, 0, 10),
                 () -> ops.createUser(noUsers, TENANT, "eve", "eve@example.com", null, null),
                 () -> ops.deleteUser(noUsers, TENANT, UUID.randomUUID().toString()),
-                () -> ops.audit(noAudit, TENANT, null, 0, 10));
+                () -> ops.audit(noAudit, TENANT, null, 0, 10),
+                () -> ops.auditNames(noAudit, TENANT, List.of(root.id())));
 
         for (Runnable call : calls) {
             assertThatThrownBy(call::run).isInstanceOf(ForbiddenException.class).hasMessageStartingWith("requires");
@@ -1020,6 +1022,22 @@ class AdminOperationsTest {
     }
 
     // Audit
+
+    @Test
+    void auditNamesWhenAskedForIdsThenTheCurrentNamesOfThoseThatAreClientsOrAdmins() {
+        ClientId billing = createClient("Billing").client().clientId();
+        ClientId other = createClient("Other").client().clientId();
+        ops.updateClient(cli, TENANT, billing, new ClientUpdate("Billing renamed", null, null, null, null, null, null));
+        ClientId theirs = ops.listClients(Actor.cli(OTHER), OTHER, null, 0, 10).items().getFirst().clientId();
+
+        Map<String, String> names = ops.auditNames(holding(Capability.VIEW_AUDIT), TENANT,
+                List.of(billing.value(), root.id(), theirs.value(), "no-such-id"));
+
+        assertThat(names).containsExactlyInAnyOrderEntriesOf(Map.of(billing.value(), "Billing renamed",
+                root.id(), "root"));
+        assertThat(names).doesNotContainKey(other.value());
+        assertThat(ops.auditNames(holding(Capability.VIEW_AUDIT), TENANT, List.of())).isEmpty();
+    }
 
     @Test
     void auditPagesNewestFirstWithTheExactTotalOnEveryPage() {

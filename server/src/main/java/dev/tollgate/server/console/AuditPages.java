@@ -12,7 +12,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
-/** The audit log: who did what, when, from where, with before and after; filtered and paged, newest first. */
+/**
+ * The audit log: who did what, when, from where, with before and after as a diff and names beside
+ * the ids; filtered and paged, newest first.
+ */
 final class AuditPages {
 
     static final int PAGE_SIZE = 50;
@@ -42,8 +45,10 @@ final class AuditPages {
         }
         Page<AuditEvent> page = filter == null ? new Page<>(List.of(), 0, PAGE_SIZE, 0)
                 : operations.audit(visit.actor, visit.tenant(), filter, (number - 1) * PAGE_SIZE, PAGE_SIZE);
+        List<AuditRow> rows = AuditRow.of(page.items(),
+                operations.auditNames(visit.actor, visit.tenant(), AuditRow.ids(page.items())));
         views.send(visit.response, status, "audit", visit.frame("Audit log", Frame.Section.AUDIT).withError(error),
-                "page", page, "query", query,
+                "page", page, "rows", rows, "query", query,
                 "paging", Paging.of(page, number, "/console/audit", query.parameters()));
     }
 

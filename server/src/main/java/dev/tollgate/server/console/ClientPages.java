@@ -10,22 +10,28 @@ import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.client.StoredSecret;
 import dev.tollgate.core.scope.ScopeDefinition;
-import dev.tollgate.core.scope.ScopeName;
 import dev.tollgate.core.scope.ScopeSet;
+import dev.tollgate.core.tenant.TenantId;
 import io.helidon.http.Status;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
-/** Settings → Client Credentials: the list, the create form, the secret shown once, and one client's page. */
+/**
+ * Settings → Client Credentials: the list, the create form, the secret shown once, and one client's page.
+ * Creating and rotating answer with a redirect to the secret's page, which shows the secret to the
+ * first GET only ({@link ShownOnce}): a reload neither makes another client nor shows the secret again.
+ */
 final class ClientPages {
 
     static final int PAGE_SIZE = 20;
@@ -36,14 +42,23 @@ final class ClientPages {
 
     private static final long MAX_OVERLAP_SECONDS = Duration.ofDays(365).toSeconds();
 
+    private static final String SECRET = "secret";
+    private static final String ROTATED = "rotated";
+
     private final AdminOperations operations;
     private final Views views;
     private final Clock clock;
+    private final ShownOnce shownOnce;
+    private final Function<TenantId, String> issuers;
 
-    ClientPages(AdminOperations operations, Views views, Clock clock) {
+    /** @param issuers each tenant's issuer URL, whose token endpoint the secret's page names */
+    ClientPages(AdminOperations operations, Views views, Clock clock, ShownOnce shownOnce,
+                Function<TenantId, String> issuers) {
         this.operations = operations;
         this.views = views;
         this.clock = clock;
+        this.shownOnce = shownOnce;
+        this.issuers = issuers;
     }
 
     void list(Visit visit) {
@@ -58,35 +73,73 @@ final class ClientPages {
     }
 
     void newForm(Visit visit) {
-        renderNew(visit, Status.OK_200, ClientForm.empty(), null);
+        renderNew(visit, Status.OK_200, ClientForm.empty(), operations.listScopes(visit.actor, visit.tenant()),
+                new FieldErrors(), null);
     }
 
     void create(Visit visit) {
         ClientForm form = ClientForm.from(visit.form);
-        ClientWithSecret created;
-        try {
-            ClientSpec spec = new ClientSpec(form.name(), scopes(form.scopes()), null,
-                    ClientForm.split(form.audiences()), null,
-                    Duration.ofSeconds(seconds(form.lifetime(), "Token lifetime", 0, Duration.ofDays(1).toSeconds())));
-            created = operations.createClient(visit.actor, visit.tenant(), spec);
-        } catch (RuntimeException e) {
-            Failure failure = Failure.of(e);
-            renderNew(visit, failure.status(), form, failure.message());
+        List<ScopeDefinition> defined = operations.listScopes(visit.actor, visit.tenant());
+        FieldErrors errors = new FieldErrors();
+        String name = form.checkedName(errors);
+        ScopeSet scopes = form.checkedScopes(names(defined), errors);
+        List<String> audiences = form.checkedAudiences(errors);
+        Duration lifetime = form.checkedLifetime(errors);
+        if (!errors.isEmpty()) {
+            renderNew(visit, Status.BAD_REQUEST_400, form, defined, errors, null);
             return;
         }
-        // Rendered in the POST's own response, never behind a redirect: no URL ever leads back to the secret.
-        views.send(visit.response, Status.CREATED_201, "secret",
-                visit.frame("Client credential created", Frame.Section.CLIENTS),
-                "client", created.client(), "secret", created.secret().reveal(), "rotated", false,
-                "previousUntil", null);
+        ClientWithSecret created;
+        try {
+            created = operations.createClient(visit.actor, visit.tenant(),
+                    new ClientSpec(name, scopes, null, audiences, null, lifetime));
+        } catch (RuntimeException e) {
+            Failure failure = Failure.of(e);
+            renderNew(visit, failure.status(), form, defined, new FieldErrors(), failure.message());
+            return;
+        }
+        handOver(visit, created, false);
     }
 
-    private void renderNew(Visit visit, Status status, ClientForm form, String error) {
-        List<ScopeChoice> choices = choices(operations.listScopes(visit.actor, visit.tenant()), List.of(),
-                form.scopes());
+    private void renderNew(Visit visit, Status status, ClientForm form, List<ScopeDefinition> defined,
+                           FieldErrors errors, String error) {
+        List<ScopeChoice> choices = choices(defined, List.of(), form.scopes());
         views.send(visit.response, status, "clientNew",
-                visit.frame("New client credential", Frame.Section.CLIENTS).withError(error),
+                visit.frame("New client credential", Frame.Section.CLIENTS).withError(error).withFields(errors),
                 "form", form, "scopes", choices);
+    }
+
+    /** The secret goes to the next GET of its page, sealed to this session; the POST answers with the redirect. */
+    private void handOver(Visit visit, ClientWithSecret client, boolean rotated) {
+        String path = secretHref(client.client().clientId());
+        shownOnce.hand(visit.response, visit.sessionId, path,
+                Map.of(SECRET, client.secret().reveal(), ROTATED, Boolean.toString(rotated)));
+        Views.redirect(visit.response, path);
+    }
+
+    /** The secret just made or rotated, to the first GET after the redirect; afterwards only that it was shown. */
+    void secret(Visit visit) {
+        ClientId id = clientId(visit);
+        ClientCredential client = operations.getClient(visit.actor, visit.tenant(), id);
+        Optional<Map<String, String>> once = shownOnce.take(visit.request, visit.response, visit.sessionId,
+                secretHref(id));
+        String tokenEndpoint = issuers.apply(visit.tenant()) + "/oauth2/token";
+        if (once.isEmpty()) {
+            views.send(visit.response, Status.GONE_410, "secret",
+                    visit.frame("Secret already shown", Frame.Section.CLIENTS),
+                    "client", client, "secret", null, "rotated", false, "previousUntil", null,
+                    "tokenEndpoint", tokenEndpoint);
+            return;
+        }
+        boolean rotated = Boolean.parseBoolean(once.get().get(ROTATED));
+        Instant now = clock.instant();
+        Instant previousUntil = rotated ? client.secrets().stream()
+                .map(StoredSecret::expiresAt).filter(t -> t != null && t.isAfter(now))
+                .max(Instant::compareTo).orElse(null) : null;
+        views.send(visit.response, Status.OK_200, "secret",
+                visit.frame(rotated ? "Secret rotated" : "Client credential created", Frame.Section.CLIENTS),
+                "client", client, "secret", once.get().get(SECRET), "rotated", rotated,
+                "previousUntil", previousUntil, "tokenEndpoint", tokenEndpoint);
     }
 
     void detail(Visit visit) {
@@ -94,23 +147,39 @@ final class ClientPages {
     }
 
     private void renderDetail(Visit visit, Status status, String error) {
+        renderDetail(visit, status, error, null, new FieldErrors());
+    }
+
+    /** @param settings the settings form as sent, shown again with {@code errors}; null shows the client's own */
+    private void renderDetail(Visit visit, Status status, String error, ClientForm settings, FieldErrors errors) {
         ClientId id = clientId(visit);
         ClientCredential client = operations.getClient(visit.actor, visit.tenant(), id);
         List<ScopeChoice> choices = choices(operations.listScopes(visit.actor, visit.tenant()),
                 client.allowedScopes().names(), Set.copyOf(client.allowedScopes().names()));
         long[] counts = operations.tokenIssuance(visit.actor, visit.tenant(), id, BUCKET, BUCKETS);
         Instant now = clock.instant();
+        String overlap = visit.form == null || visit.form.value("overlap").isEmpty()
+                ? Long.toString(DEFAULT_OVERLAP.toSeconds()) : visit.form.value("overlap");
         views.send(visit.response, status, "client",
-                visit.frame(client.name(), Frame.Section.CLIENTS).withError(error),
+                visit.frame(client.name(), Frame.Section.CLIENTS).withError(error).withFields(errors),
                 "client", client, "scopes", choices, "chart", IssuanceChart.of(counts, now, BUCKET), "now", now,
-                "overlap", DEFAULT_OVERLAP.toSeconds());
+                "overlap", overlap, "settings", settings == null ? ClientForm.of(client) : settings);
     }
 
     void editScopes(Visit visit) {
         ClientId id = clientId(visit);
         try {
             ClientCredential client = operations.getClient(visit.actor, visit.tenant(), id);
-            ScopeSet allowed = scopes(visit.form.values("scope"));
+            // Scopes it holds that are no longer defined may stay ticked; only new ones must be defined.
+            Set<String> offered = new HashSet<>(names(operations.listScopes(visit.actor, visit.tenant())));
+            offered.addAll(client.allowedScopes().names());
+            FieldErrors errors = new FieldErrors();
+            ScopeSet allowed = new ClientForm("", Set.copyOf(visit.form.values("scope")), "", "")
+                    .checkedScopes(offered, errors);
+            if (!errors.isEmpty()) {
+                renderDetail(visit, Status.BAD_REQUEST_400, null, null, errors);
+                return;
+            }
             // A client whose defaults were all its scopes keeps that shape; narrower defaults stay
             // narrower, minus what is no longer allowed.
             ScopeSet defaults = client.defaultScopes().equals(client.allowedScopes()) ? allowed
@@ -127,14 +196,22 @@ final class ClientPages {
 
     void editSettings(Visit visit) {
         ClientId id = clientId(visit);
+        ClientForm form = new ClientForm(visit.form.value("name"), Set.of(), visit.form.value("audiences"),
+                visit.form.value("lifetime"));
+        FieldErrors errors = new FieldErrors();
+        String name = form.checkedName(errors);
+        List<String> audiences = form.checkedAudiences(errors);
+        Duration lifetime = form.checkedLifetime(errors);
+        if (!errors.isEmpty()) {
+            renderDetail(visit, Status.BAD_REQUEST_400, null, form, errors);
+            return;
+        }
         try {
-            operations.updateClient(visit.actor, visit.tenant(), id, new ClientUpdate(visit.form.value("name"),
-                    null, null, ClientForm.split(visit.form.value("audiences")), null,
-                    Duration.ofSeconds(seconds(visit.form.value("lifetime"), "Token lifetime", 0,
-                            Duration.ofDays(1).toSeconds())), null));
+            operations.updateClient(visit.actor, visit.tenant(), id,
+                    new ClientUpdate(name, null, null, audiences, null, lifetime, null));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            renderDetail(visit, failure.status(), failure.message());
+            renderDetail(visit, failure.status(), failure.message(), form, new FieldErrors());
             return;
         }
         Views.redirect(visit.response, href(id) + "?done=client-settings");
@@ -142,21 +219,22 @@ final class ClientPages {
 
     void rotate(Visit visit) {
         ClientId id = clientId(visit);
+        FieldErrors errors = new FieldErrors();
+        Optional<Long> overlap = ClientForm.seconds(visit.form.value("overlap"), "overlap", "The overlap", 0,
+                MAX_OVERLAP_SECONDS, errors);
+        if (overlap.isEmpty()) {
+            renderDetail(visit, Status.BAD_REQUEST_400, null, null, errors);
+            return;
+        }
         ClientWithSecret rotated;
         try {
-            long overlap = seconds(visit.form.value("overlap"), "Overlap", 0, MAX_OVERLAP_SECONDS);
-            rotated = operations.rotateSecret(visit.actor, visit.tenant(), id, Duration.ofSeconds(overlap));
+            rotated = operations.rotateSecret(visit.actor, visit.tenant(), id, Duration.ofSeconds(overlap.get()));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
             renderDetail(visit, failure.status(), failure.message());
             return;
         }
-        Instant previousUntil = rotated.client().secrets().stream()
-                .map(StoredSecret::expiresAt).filter(t -> t != null).max(Instant::compareTo).orElse(null);
-        views.send(visit.response, Status.OK_200, "secret",
-                visit.frame("Secret rotated", Frame.Section.CLIENTS),
-                "client", rotated.client(), "secret", rotated.secret().reveal(), "rotated", true,
-                "previousUntil", previousUntil);
+        handOver(visit, rotated, true);
     }
 
     void endPrevious(Visit visit) {
@@ -221,15 +299,12 @@ final class ClientPages {
         return "/console/clients/" + id.value();
     }
 
-    private static ScopeSet scopes(Collection<String> names) {
-        List<ScopeName> parsed = new ArrayList<>();
-        for (String name : names) {
-            if (!ScopeName.isValid(name)) {
-                throw new IllegalArgumentException("Not a scope name: " + name);
-            }
-            parsed.add(new ScopeName(name));
-        }
-        return ScopeSet.of(parsed);
+    static String secretHref(ClientId id) {
+        return href(id) + "/secret";
+    }
+
+    private static Set<String> names(List<ScopeDefinition> scopes) {
+        return scopes.stream().map(scope -> scope.name().value()).collect(Collectors.toSet());
     }
 
     /** The tenant's scopes plus any the client holds that are no longer defined, ticked as given. */
@@ -244,19 +319,5 @@ final class ClientPages {
         return all.entrySet().stream()
                 .map(e -> new ScopeChoice(e.getKey(), e.getValue(), ticked.contains(e.getKey())))
                 .toList();
-    }
-
-    /** A whole number of seconds from a form field, within bounds. */
-    static long seconds(String value, String what, long min, long max) {
-        long seconds;
-        try {
-            seconds = Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a whole number of seconds.");
-        }
-        if (seconds < min || seconds > max) {
-            throw new IllegalArgumentException(what + " must be between " + min + " and " + max + " seconds.");
-        }
-        return seconds;
     }
 }

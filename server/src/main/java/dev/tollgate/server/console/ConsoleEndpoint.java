@@ -8,8 +8,10 @@ import dev.tollgate.core.admin.AdminOperations;
 import dev.tollgate.core.admin.Capability;
 import dev.tollgate.core.admin.ForbiddenException;
 import dev.tollgate.core.admin.NotFoundException;
+import dev.tollgate.core.admin.PasswordHasher;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.StoreException;
+import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.admin.SessionCookie;
 import io.helidon.http.HeaderName;
@@ -31,6 +33,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -46,9 +49,11 @@ import java.util.function.UnaryOperator;
  * GET  /console/clients?q=&amp;page=         list;  GET /console/clients/new  form;  POST the same  create
  * GET  /console/clients/{id}             details and 24-hour chart;  POST …/scopes …/settings …/rotate
  *                                        …/end-previous …/enabled;  GET|POST …/delete (confirmation)
+ * GET  /console/clients/{id}/secret      the secret just created or rotated, shown to the first GET only
  * GET  /console/scopes, POST /console/scopes, POST /console/scopes/describe, POST /console/scopes/delete
  * GET  /console/admins, POST /console/admins, GET|POST /console/admins/{id}, POST /console/admins/{id}/delete,
  *                                        POST /console/admins/{id}/reset-totp
+ * GET  /console/admins/{id}/created      a new admin's generated password, shown to the first GET only
  * GET  /console/users?page=, POST /console/users, POST /console/users/{id}/delete
  * GET  /console/audit?actor=&amp;client=&amp;action=&amp;from=&amp;to=&amp;page=
  * GET  /console/static/console.css, /console/static/console.js
@@ -59,6 +64,9 @@ import java.util.function.UnaryOperator;
  * origin ({@code Origin}, {@code Sec-Fetch-Site}) and, once signed in, carry the session's CSRF
  * token (the cookie's {@code SameSite=Strict} is the second line, not the only one); forms are
  * capped at 64 KiB. A refused POST is refused before anything is read from the store or changed.
+ *
+ * <p>Every accepted POST answers {@code 303 See Other} (post/redirect/get), so reloading the page
+ * it leads to repeats nothing; a refused one shows its form again with the values sent.
  */
 public final class ConsoleEndpoint {
 
@@ -80,6 +88,7 @@ public final class ConsoleEndpoint {
     private final AdminAccounts accounts;
     private final AdminOperations operations;
     private final TenantId defaultTenant;
+    private final Function<TenantId, Optional<Tenant>> tenants;
     private final Clock clock;
     private final boolean secureCookies;
     private final Views views = new Views();
@@ -92,19 +101,27 @@ public final class ConsoleEndpoint {
     private final byte[] css = resource("console.css");
     private final byte[] js = resource("console.js");
 
-    /** @param secureCookies mark the session cookie {@code Secure}: the console is served over TLS */
     private UnaryOperator<Handler> timed = UnaryOperator.identity();
 
-    public ConsoleEndpoint(AdminAccounts accounts, AdminOperations operations, TenantId defaultTenant, Clock clock,
-                           boolean secureCookies) {
+    /**
+     * @param tenants       finds a tenant, for the name in the top bar (a cached lookup: it runs on every page)
+     * @param issuers       each tenant's issuer URL (its token endpoint is shown beside a new secret); asked on
+     *                      every use, since the server learns its own address only once it listens
+     * @param secureCookies mark the console's cookies {@code Secure}: the console is served over TLS
+     */
+    public ConsoleEndpoint(AdminAccounts accounts, AdminOperations operations, TenantId defaultTenant,
+                           Function<TenantId, Optional<Tenant>> tenants, Function<TenantId, String> issuers,
+                           Clock clock, boolean secureCookies) {
         this.accounts = accounts;
         this.operations = operations;
         this.defaultTenant = defaultTenant;
+        this.tenants = tenants;
         this.clock = clock;
         this.secureCookies = secureCookies;
-        this.clients = new ClientPages(operations, views, clock);
+        ShownOnce shownOnce = new ShownOnce(clock, secureCookies);
+        this.clients = new ClientPages(operations, views, clock, shownOnce, issuers);
         this.scopes = new ScopePages(operations, views);
-        this.admins = new AdminPages(operations, views);
+        this.admins = new AdminPages(operations, views, shownOnce);
         this.users = new UserPages(operations, views);
         this.audit = new AuditPages(operations, views);
         this.totp = new TotpPages(accounts, views);
@@ -138,6 +155,7 @@ public final class ConsoleEndpoint {
                 .get("/console/clients/new", page(clients::newForm))
                 .post("/console/clients/new", action(clients::create))
                 .get("/console/clients/{id}", page(clients::detail))
+                .get("/console/clients/{id}/secret", page(clients::secret))
                 .post("/console/clients/{id}/scopes", action(clients::editScopes))
                 .post("/console/clients/{id}/settings", action(clients::editSettings))
                 .post("/console/clients/{id}/rotate", action(clients::rotate))
@@ -154,6 +172,7 @@ public final class ConsoleEndpoint {
                 .get("/console/admins", page(admins::list))
                 .post("/console/admins", action(admins::create))
                 .get("/console/admins/{id}", page(admins::detail))
+                .get("/console/admins/{id}/created", page(admins::created))
                 .post("/console/admins/{id}", action(admins::update))
                 .post("/console/admins/{id}/delete", action(admins::delete))
                 .post("/console/admins/{id}/reset-totp", action(admins::resetTotp))
@@ -246,7 +265,11 @@ public final class ConsoleEndpoint {
     }
 
     private void passwordForm(Visit visit) {
-        views.send(visit.response, Status.OK_200, "password", visit.frame("Change password", Frame.Section.ACCOUNT));
+        passwordPage(visit, Status.OK_200, visit.frame("Change password", Frame.Section.ACCOUNT));
+    }
+
+    private void passwordPage(Visit visit, Status status, Frame frame) {
+        views.send(visit.response, status, "password", frame, "minLength", PasswordHasher.MIN_LENGTH);
     }
 
     private void changePassword(Visit visit) {
@@ -254,8 +277,25 @@ public final class ConsoleEndpoint {
         char[] next = visit.form.value("password").toCharArray();
         char[] repeated = visit.form.value("confirm").toCharArray();
         try {
+            // Every rule the form can see for itself, at once; the current password is checked by the
+            // policy (and counted against the login throttle) only when the new one is acceptable.
+            FieldErrors errors = new FieldErrors();
+            if (current.length == 0) {
+                errors.add("current", "Enter your current password.");
+            }
+            if (!PasswordHasher.isAcceptable(next)) {
+                errors.add("password", "The new password needs at least " + PasswordHasher.MIN_LENGTH
+                        + " characters.");
+            } else if (Arrays.equals(current, next)) {
+                errors.add("password", "The new password must differ from the current one.");
+            }
             if (!Arrays.equals(next, repeated)) {
-                throw new IllegalArgumentException("The new passwords do not match.");
+                errors.add("confirm", "The two new passwords do not match.");
+            }
+            if (!errors.isEmpty()) {
+                passwordPage(visit, Status.BAD_REQUEST_400,
+                        visit.frame("Change password", Frame.Section.ACCOUNT).withFields(errors));
+                return;
             }
             LoginResult.Success success = accounts.changePassword(visit.who, current, next);
             // The policy ended this session and opened a new one: the browser follows.
@@ -264,8 +304,8 @@ public final class ConsoleEndpoint {
             Views.redirect(visit.response, home(success.authenticated().admin()) + "?done=password");
         } catch (IllegalArgumentException e) {
             Failure failure = Failure.of(e);
-            views.send(visit.response, failure.status(),
-                    "password", visit.frame("Change password", Frame.Section.ACCOUNT).withError(failure.message()));
+            passwordPage(visit, failure.status(),
+                    visit.frame("Change password", Frame.Section.ACCOUNT).withError(failure.message()));
         } finally {
             Arrays.fill(current, '\0');
             Arrays.fill(next, '\0');
@@ -293,8 +333,8 @@ public final class ConsoleEndpoint {
 
     private void notFound(ServerRequest req, ServerResponse res) {
         Frame frame = SessionCookie.read(req).flatMap(accounts::resolve)
-                .map(who -> new Visit(req, res, who, null, SessionCookie.remoteAddress(req), null)
-                        .frame("Not found", Frame.Section.NONE))
+                .map(who -> new Visit(req, res, who, null, SessionCookie.remoteAddress(req), null,
+                        tenantName(who)).frame("Not found", Frame.Section.NONE))
                 .orElse(Frame.anonymous("Not found"));
         views.error(res, Status.NOT_FOUND_404, frame, "Not found", "There is no console page at this address.");
     }
@@ -382,7 +422,12 @@ public final class ConsoleEndpoint {
             Views.redirect(res, LOGIN);
             return Optional.empty();
         }
-        return Optional.of(new Visit(req, res, who.get(), sessionId.get(), SessionCookie.remoteAddress(req), form));
+        return Optional.of(new Visit(req, res, who.get(), sessionId.get(), SessionCookie.remoteAddress(req), form,
+                tenantName(who.get())));
+    }
+
+    private String tenantName(Authenticated who) {
+        return tenants.apply(who.admin().tenantId()).map(Tenant::name).orElse(null);
     }
 
     private boolean allowed(Visit visit, boolean whileForced) {

@@ -21,11 +21,13 @@ final class ScopePages {
     }
 
     void list(Visit visit) {
-        render(visit, Status.OK_200, "", "", null);
+        render(visit, Status.OK_200, "", "", null, new FieldErrors());
     }
 
-    private void render(Visit visit, Status status, String name, String description, String error) {
-        views.send(visit.response, status, "scopes", visit.frame("Scopes", Frame.Section.SCOPES).withError(error),
+    private void render(Visit visit, Status status, String name, String description, String error,
+                        FieldErrors errors) {
+        views.send(visit.response, status, "scopes",
+                visit.frame("Scopes", Frame.Section.SCOPES).withError(error).withFields(errors),
                 "scopes", operations.listScopes(visit.actor, visit.tenant()), "name", name,
                 "description", description);
     }
@@ -33,15 +35,24 @@ final class ScopePages {
     void create(Visit visit) {
         String name = visit.form.value("name").strip();
         String description = visit.form.value("description");
+        FieldErrors errors = new FieldErrors();
+        if (!ScopeName.isValid(name)) {
+            errors.add("name", "A scope name is 1-" + ScopeName.MAX_LENGTH
+                    + " printable ASCII characters without spaces, quotes or backslashes.");
+        }
+        if (description.strip().length() > ScopeDefinition.MAX_DESCRIPTION_LENGTH) {
+            errors.add("description", "A description is at most " + ScopeDefinition.MAX_DESCRIPTION_LENGTH
+                    + " characters.");
+        }
+        if (!errors.isEmpty()) {
+            render(visit, Status.BAD_REQUEST_400, name, description, null, errors);
+            return;
+        }
         try {
-            if (!ScopeName.isValid(name)) {
-                throw new IllegalArgumentException("A scope name is 1-" + ScopeName.MAX_LENGTH
-                        + " printable characters without spaces, quotes or backslashes.");
-            }
             operations.createScope(visit.actor, visit.tenant(), new ScopeDefinition(new ScopeName(name), description));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            render(visit, failure.status(), name, description, failure.message());
+            render(visit, failure.status(), name, description, failure.message(), new FieldErrors());
             return;
         }
         Views.redirect(visit.response, "/console/scopes?done=scope-created");
@@ -53,7 +64,7 @@ final class ScopePages {
             operations.describeScope(visit.actor, visit.tenant(), name, visit.form.value("description"));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            render(visit, failure.status(), "", "", failure.message());
+            render(visit, failure.status(), "", "", failure.message(), new FieldErrors());
             return;
         }
         Views.redirect(visit.response, "/console/scopes?done=scope-described");
@@ -65,7 +76,7 @@ final class ScopePages {
             operations.deleteScope(visit.actor, visit.tenant(), name);
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            render(visit, failure.status(), "", "", failure.message());
+            render(visit, failure.status(), "", "", failure.message(), new FieldErrors());
             return;
         }
         Views.redirect(visit.response, "/console/scopes?done=scope-deleted");

@@ -8,9 +8,10 @@ import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
- * Account → Second factor: the signed-in admin's own TOTP. Enrolling shows a new secret (as text
- * and as the {@code otpauth://} URI an app imports; no QR code) and asks for a code from the app
- * to prove it holds the same secret; turning it off asks for the password.
+ * Account → Second factor: the signed-in admin's own TOTP. Enrolling shows a new secret (as a QR
+ * code of the {@code otpauth://} URI an app scans, drawn here as inline SVG, and as text for typing
+ * or importing) and asks for a code from the app to prove it holds the same secret; turning it off
+ * asks for the password.
  *
  * <p>The secret is not stored until the code is right: it travels to the confirming POST in a
  * hidden field, beside the CSRF token, on a page that is never cached.
@@ -66,12 +67,14 @@ final class TotpPages {
     private void render(Visit visit, Status status, String secret, String error) {
         boolean enrolled = visit.who.admin().totpSecret() != null;
         String username = visit.who.admin().username();
+        String uri = enrolled ? null : Totp.provisioningUri("Tollgate " + visit.tenant().value(), username, secret);
         views.send(visit.response, status, "totp",
                 visit.frame("Second factor", Frame.Section.SECOND_FACTOR).withError(error),
                 "enrolled", enrolled,
                 "secret", enrolled ? null : secret,
                 "groupedSecret", enrolled ? null : grouped(secret),
-                "uri", enrolled ? null : Totp.provisioningUri("Tollgate " + visit.tenant().value(), username, secret));
+                "uri", uri,
+                "qr", enrolled ? null : QrSvg.of(uri));
     }
 
     /** {@code ABCD EFGH …}: easier to read aloud and retype, and authenticator apps ignore the spaces. */

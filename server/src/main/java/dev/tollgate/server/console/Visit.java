@@ -20,15 +20,18 @@ final class Visit {
     final String sessionId;
     final Actor actor;
     final Form form;
+    private final String tenantName;
 
+    /** @param tenantName the tenant's name as the top bar shows it; null when unknown */
     Visit(ServerRequest request, ServerResponse response, Authenticated who, String sessionId, String address,
-          Form form) {
+          Form form, String tenantName) {
         this.request = request;
         this.response = response;
         this.who = who;
         this.sessionId = sessionId;
         this.actor = Actor.admin(who.admin(), address);
         this.form = form;
+        this.tenantName = tenantName;
     }
 
     TenantId tenant() {
@@ -36,8 +39,13 @@ final class Visit {
     }
 
     Frame frame(String title, Frame.Section section) {
-        return new Frame(title, section, who.admin().username(), who.session().csrfToken(),
-                who.admin().effectiveCapabilities(), who.admin().mustChangePassword(), notice().orElse(null), null);
+        String id = tenant().value();
+        // A tenant's default name is "Tenant <id>": the id alone says as much.
+        String name = tenantName == null || tenantName.equals(id) || tenantName.equals("Tenant " + id) ? null
+                : tenantName;
+        return new Frame(title, section, id, name, who.admin().username(), who.session().csrfToken(),
+                who.admin().effectiveCapabilities(), who.admin().mustChangePassword(), notice().orElse(null), null,
+                null);
     }
 
     /** A query parameter, "" when absent. */

@@ -13,19 +13,22 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A console visitor over plain HTTP: keeps the session cookie itself (so tests can plant, keep or
- * drop it), follows no redirects, and sends same-origin headers the way a browser would unless
- * told otherwise.
+ * drop it), and the shown-once cookies as a browser would (by path, dropped when cleared); follows
+ * no redirects, and sends same-origin headers the way a browser would unless told otherwise.
  */
 final class ConsoleHttp implements AutoCloseable {
 
     static final String COOKIE = "tollgate_session";
+    static final String ONCE = "tollgate_once";
 
     private final TestServer server;
     private final HttpClient http = HttpClient.newBuilder()
@@ -33,6 +36,8 @@ final class ConsoleHttp implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     String session;
+    /** Shown-once cookies by their {@code Path}. */
+    final Map<String, String> once = new LinkedHashMap<>();
 
     ConsoleHttp(TestServer server) {
         this.server = server;
@@ -69,6 +74,12 @@ final class ConsoleHttp implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** GETs where a 303 answer points. */
+    HttpResponse<String> follow(HttpResponse<String> redirect) {
+        assertThat(redirect.statusCode()).as(redirect.body()).isEqualTo(303);
+        return get(redirect.headers().firstValue("Location").orElseThrow());
+    }
+
     /** GET that must answer 200, parsed. */
     Document page(String path) {
         HttpResponse<String> response = get(path);
@@ -83,7 +94,11 @@ final class ConsoleHttp implements AutoCloseable {
 
     /** Signs in; keeps the new session cookie and returns where the console sent the browser. */
     String login(String username, String password) {
-        HttpResponse<String> response = post("/console/login", "tenant", TestServer.TENANT.value(),
+        return login(TestServer.TENANT.value(), username, password);
+    }
+
+    String login(String tenant, String username, String password) {
+        HttpResponse<String> response = post("/console/login", "tenant", tenant,
                 "username", username, "password", password);
         assertThat(response.statusCode()).as("login of %s: %s", username, response.body()).isEqualTo(303);
         session = sessionCookie(response).orElseThrow();
@@ -119,15 +134,53 @@ final class ConsoleHttp implements AutoCloseable {
 
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(origin() + path));
+        List<String> cookies = new ArrayList<>();
         if (session != null) {
-            builder.header("Cookie", COOKIE + "=" + session);
+            cookies.add(COOKIE + "=" + session);
+        }
+        String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        // RFC 6265 §5.1.4 path-match: the same path, or one below it.
+        once.forEach((cookiePath, value) -> {
+            if (bare.equals(cookiePath) || bare.startsWith(cookiePath.endsWith("/") ? cookiePath : cookiePath + "/")) {
+                cookies.add(ONCE + "=" + value);
+            }
+        });
+        if (!cookies.isEmpty()) {
+            builder.header("Cookie", String.join("; ", cookies));
         }
         return builder;
     }
 
+    /** Keeps or drops the shown-once cookies a response sets, as a browser's cookie jar would. */
+    private void remember(HttpResponse<String> response) {
+        for (String header : response.headers().allValues("Set-Cookie")) {
+            if (!header.startsWith(ONCE + "=")) {
+                continue;
+            }
+            String value = header.substring(ONCE.length() + 1, header.indexOf(';'));
+            String path = "/";
+            boolean cleared = false;
+            for (String attribute : header.split(";")) {
+                String a = attribute.strip();
+                if (a.startsWith("Path=")) {
+                    path = a.substring("Path=".length());
+                } else if (a.equals("Max-Age=0")) {
+                    cleared = true;
+                }
+            }
+            if (cleared || value.isEmpty()) {
+                once.remove(path);
+            } else {
+                once.put(path, value);
+            }
+        }
+    }
+
     private HttpResponse<String> send(HttpRequest request) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            remember(response);
+            return response;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

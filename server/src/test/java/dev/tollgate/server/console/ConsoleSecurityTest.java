@@ -106,11 +106,11 @@ class ConsoleSecurityTest {
         long before = clientCount();
         HttpResponse<String> response = console.post("/console/clients/new", List.of("Origin", console.origin(),
                 "Sec-Fetch-Site", "same-origin"), "csrf", console.csrf(), "name", "accepted", "lifetime", "3600");
-        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(response.statusCode()).isEqualTo(303);
         // What a browser sends from a page with "Referrer-Policy: no-referrer": Origin null, vouched for by Fetch Metadata.
         HttpResponse<String> noReferrer = console.post("/console/clients/new", List.of("Origin", "null",
                 "Sec-Fetch-Site", "same-origin"), "csrf", console.csrf(), "name", "accepted", "lifetime", "3600");
-        assertThat(noReferrer.statusCode()).isEqualTo(201);
+        assertThat(noReferrer.statusCode()).isEqualTo(303);
         assertThat(clientCount()).isEqualTo(before + 2);
     }
 
@@ -134,9 +134,9 @@ class ConsoleSecurityTest {
     @Test
     void clientNamesWithMarkupAreShownAsText() {
         for (String name : List.of(SCRIPT, IMG)) {
-            HttpResponse<String> created = console.post("/console/clients/new", "csrf", console.csrf(), "name", name,
-                    "lifetime", "3600");
-            assertThat(created.statusCode()).isEqualTo(201);
+            HttpResponse<String> created = console.follow(console.post("/console/clients/new", "csrf",
+                    console.csrf(), "name", name, "lifetime", "3600"));
+            assertThat(created.statusCode()).isEqualTo(200);
             assertShownAsText(created.body(), name);
             String id = Jsoup.parse(created.body()).getElementById("client-id").text();
 
@@ -211,7 +211,7 @@ class ConsoleSecurityTest {
                 "/console/clients/new", "/console/clients/" + id, "/console/clients/" + id + "/delete",
                 "/console/scopes", "/console/admins", "/console/users", "/console/audit", "/console/password",
                 "/console/account/totp", "/console/login", "/console/static/console.css", "/console/static/console.js",
-                "/console/no-such-page", "/console/clients/no-such-client");
+                "/console/no-such-page", "/console/clients/no-such-client", "/console/clients/" + id + "/secret");
         for (String path : paths) {
             assertSecurityHeaders(console.get(path), "GET " + path);
         }
@@ -455,7 +455,7 @@ class ConsoleSecurityTest {
         // Just under the limit is still a form.
         String fits = ConsoleHttp.form("csrf", console.csrf(), "name", "fits", "lifetime", "3600",
                 "padding", "x".repeat(60 * 1024));
-        assertThat(console.postRaw("/console/clients/new", fits).statusCode()).isEqualTo(201);
+        assertThat(console.postRaw("/console/clients/new", fits).statusCode()).isEqualTo(303);
         assertThat(clientCount()).isEqualTo(before + 1);
     }
 
@@ -463,9 +463,9 @@ class ConsoleSecurityTest {
 
     @Test
     void secretIsShownOnceAndOnNoLaterPage() {
-        HttpResponse<String> created = console.post("/console/clients/new", "csrf", console.csrf(),
-                "name", "shown once", "scope", "users:read", "lifetime", "3600");
-        assertThat(created.statusCode()).isEqualTo(201);
+        HttpResponse<String> created = console.follow(console.post("/console/clients/new", "csrf", console.csrf(),
+                "name", "shown once", "scope", "users:read", "lifetime", "3600"));
+        assertThat(created.statusCode()).isEqualTo(200);
         Document page = Jsoup.parse(created.body());
         String id = page.getElementById("client-id").text();
         String secret = page.getElementById("client-secret").text();
@@ -473,12 +473,13 @@ class ConsoleSecurityTest {
         assertThat(page.getElementById("secret-warning").text()).contains("shown only this once");
 
         for (String path : List.of("/console/clients/" + id, "/console/clients", "/console/clients?q=shown",
-                "/console/audit", "/console/audit?client=" + id, "/console/clients/" + id + "/delete")) {
+                "/console/audit", "/console/audit?client=" + id, "/console/clients/" + id + "/delete",
+                "/console/clients/" + id + "/secret")) {
             assertThat(console.get(path).body()).as(path).doesNotContain(secret);
         }
 
-        HttpResponse<String> rotated = console.post("/console/clients/" + id + "/rotate", "csrf", console.csrf(),
-                "overlap", "0");
+        HttpResponse<String> rotated = console.follow(console.post("/console/clients/" + id + "/rotate", "csrf",
+                console.csrf(), "overlap", "0"));
         assertThat(rotated.statusCode()).isEqualTo(200);
         String second = Jsoup.parse(rotated.body()).getElementById("client-secret").text();
         assertThat(second).isNotEqualTo(secret);

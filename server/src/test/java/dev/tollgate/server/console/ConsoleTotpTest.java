@@ -116,6 +116,32 @@ class ConsoleTotpTest {
     }
 
     @Test
+    void enrolmentPageWhenNotEnrolledThenShowsAQrCodeOfTheSetupUriDrawnOnTheServer() {
+        try (ConsoleHttp probe = signedIn("qr.probe@example", AdminRole.ADMIN, Set.of())) {
+            HttpResponse<String> response = probe.get("/console/account/totp");
+            Document offer = Jsoup.parse(response.body());
+            String uri = offer.getElementById("totp-uri").text();
+            org.jsoup.nodes.Element svg = offer.getElementById("totp-qr");
+
+            // An independent decoder reads the path the page serves as exactly the setup URI.
+            String[] viewBox = svg.attr("viewBox").split(" ");
+            int size = Integer.parseInt(viewBox[2]);
+            assertThat(viewBox).containsExactly("0", "0", viewBox[2], viewBox[2]);
+            String path = svg.select("path").attr("d");
+            assertThat(QrDecoding.decode(QrDecoding.draw(size, path))).isEqualTo(uri);
+
+            // Inline SVG with numbers only: no text of the URI (nor the username in it), no image, no script, no style.
+            assertThat(path).matches("[Mhvz0-9 -]+");
+            assertThat(svg.select("*").eachText().toString()).doesNotContain("qr.probe").doesNotContain("otpauth");
+            assertThat(svg.outerHtml()).doesNotContain("qr.probe").doesNotContain("otpauth").doesNotContain("href");
+            assertThat(svg.select("*").stream().map(org.jsoup.nodes.Element::tagName))
+                    .containsOnly("svg", "title", "rect", "path");
+            assertThat(offer.select("img, [style], style")).isEmpty();
+            assertThat(response.headers().firstValue("Content-Security-Policy")).contains(ConsoleEndpoint.CSP);
+        }
+    }
+
+    @Test
     void turningItOffNeedsThePassword() throws Exception {
         try (ConsoleHttp bob = signedIn("bob", AdminRole.ADMIN, Set.of())) {
             String secret = enrol(bob);
