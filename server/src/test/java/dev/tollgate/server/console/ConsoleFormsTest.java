@@ -379,6 +379,16 @@ class ConsoleFormsTest {
     // ---------------------------------------------------------------- the top bar
 
     @Test
+    void everyPageWhenOpenedThenItsFooterNamesTheRunningVersion() {
+        assertThat(console.page("/console/clients").getElementById("version").text())
+                .isEqualTo("Tollgate " + System.getProperty("tollgate.version"));
+        try (ConsoleHttp anonymous = new ConsoleHttp(server)) {
+            assertThat(anonymous.page("/console/login").getElementById("version").text())
+                    .isEqualTo("Tollgate " + System.getProperty("tollgate.version"));
+        }
+    }
+
+    @Test
     void topBarWhenSignedInThenNamesTheTenant() {
         Document page = console.page("/console/clients");
         assertThat(page.getElementById("topbar-tenant").text()).isEqualTo("Tenant " + TestServer.TENANT.value());
