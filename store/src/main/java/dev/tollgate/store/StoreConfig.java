@@ -92,10 +92,7 @@ public record StoreConfig(Path dataDirectory, String jdbcUrl, String user, Strin
             return jdbcUrl;
         }
         Path file = dataDirectory.toAbsolutePath().normalize().resolve(EMBEDDED_DATABASE_NAME);
-        // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook closed the database while ours was still
-        // letting in-flight requests finish, which then failed with 503 (LifecycleIT, under load).
-        // The pool's close at the end of our shutdown closes the database.
-        return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
+        return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE";
     }
 
     /** The user the pool connects as. */

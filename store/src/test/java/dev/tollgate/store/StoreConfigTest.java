@@ -23,7 +23,7 @@ class StoreConfigTest {
         StoreConfig config = StoreConfig.embedded(Path.of("some", "..", "dir"));
 
         assertThat(config.connectionUrl()).isEqualTo(
-                "jdbc:h2:file:" + Path.of("dir").toAbsolutePath() + "/tollgate;AUTO_SERVER=TRUE;DB_CLOSE_ON_EXIT=FALSE");
+                "jdbc:h2:file:" + Path.of("dir").toAbsolutePath() + "/tollgate;AUTO_SERVER=TRUE");
         assertThat(config.isPostgres()).isFalse();
     }
 
