@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 import java.util.concurrent.Callable;
 
@@ -145,6 +146,7 @@ final class ServeCommand implements Callable<Integer> {
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
+        AtomicInteger exitCode = new AtomicInteger();
         // Stop accepting, let in-flight requests finish (timeouts.shutdown-grace), then flush the
         // token audit's last batch and close the store.
         Runnable stop = () -> {
@@ -163,10 +165,11 @@ final class ServeCommand implements Callable<Integer> {
         for (String name : new String[]{"TERM", "INT"}) {
             int code = name.equals("TERM") ? 143 : 130;
             try {
+                // The stop runs on its own thread (a signal handler must return); main then returns
+                // the code, so Main's one System.exit is the only one and the log is flushed first.
                 Signal.handle(new Signal(name), signal -> Thread.ofPlatform().name("tollgate-stop").start(() -> {
+                    exitCode.compareAndSet(0, code);
                     stop.run();
-                    LogOutput.flush();
-                    System.exit(code);
                 }));
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
                 LOG.debug("no handler for SIG{} here; the shutdown hook stops the server", name);
@@ -175,7 +178,7 @@ final class ServeCommand implements Callable<Integer> {
         // Any other way out (System.exit elsewhere, a signal without a handler) still stops cleanly.
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "tollgate-shutdown"));
         stopped.await();
-        return 0;
+        return exitCode.get();
     }
 
     /** Like the client secrets: standard output, once. */
