@@ -40,9 +40,10 @@ final class JwksKeys {
         this.clock = clock;
     }
 
-    static JwksKeys fetched(URI jwksUri, Duration cacheTtl, Duration refreshRateLimit, Clock clock) {
-        DefaultResourceRetriever retriever = new DefaultResourceRetriever(
-                JWKSourceBuilder.DEFAULT_HTTP_CONNECT_TIMEOUT, JWKSourceBuilder.DEFAULT_HTTP_READ_TIMEOUT,
+    static JwksKeys fetched(URI jwksUri, Duration cacheTtl, Duration refreshRateLimit, Duration fetchTimeout,
+                            Clock clock) {
+        int timeout = (int) fetchTimeout.toMillis();
+        DefaultResourceRetriever retriever = new DefaultResourceRetriever(timeout, timeout,
                 JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT);
         try {
             return cached(new URLBasedJWKSetSource<>(jwksUri.toURL(), retriever), cacheTtl, refreshRateLimit, clock);

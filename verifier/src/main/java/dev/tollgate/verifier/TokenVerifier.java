@@ -351,6 +351,9 @@ public final class TokenVerifier {
         private JWKSetSource<SecurityContext> jwkSetSource;
         private Duration jwksCacheTtl = Duration.ofMillis(JWKSourceBuilder.DEFAULT_CACHE_TIME_TO_LIVE);
         private Duration jwksRefreshRateLimit = Duration.ofMillis(JWKSourceBuilder.DEFAULT_RATE_LIMIT_MIN_INTERVAL);
+        // Nimbus's 500 ms refused the first fetch of an API that was busy starting up (and failed
+        // JwksRefreshTest on a loaded machine); 2 s still bounds a request that needs the keys.
+        private Duration jwksFetchTimeout = Duration.ofSeconds(2);
         private RevocationCheck revocationCheck;
 
         private Builder() {
@@ -422,6 +425,12 @@ public final class TokenVerifier {
             return this;
         }
 
+        /** Connect and read timeout of each JWKS fetch from {@link #jwksUri}; default 2 seconds. */
+        public Builder jwksFetchTimeout(Duration timeout) {
+            this.jwksFetchTimeout = timeout;
+            return this;
+        }
+
         /** Optional: also refuse tokens this check reports revoked ({@link Reason#REVOKED}). */
         public Builder revocationCheck(RevocationCheck check) {
             this.revocationCheck = check;
@@ -444,6 +453,8 @@ public final class TokenVerifier {
             int sources = (jwksUri != null ? 1 : 0) + (jwkSet != null ? 1 : 0) + (jwkSetSource != null ? 1 : 0);
             require(sources == 1, "jwksUri, jwkSet, jwkSetSource: exactly one is required");
             require(jwksCacheTtl != null && jwksCacheTtl.isPositive(), "jwksCacheTtl: must be positive");
+            require(jwksFetchTimeout != null && jwksFetchTimeout.isPositive()
+                    && jwksFetchTimeout.toMillis() <= Integer.MAX_VALUE, "jwksFetchTimeout: must be positive");
             require(jwksRefreshRateLimit != null && jwksRefreshRateLimit.isPositive(),
                     "jwksRefreshRateLimit: must be positive");
             require(jwksRefreshRateLimit.compareTo(jwksCacheTtl) <= 0, "jwksRefreshRateLimit: longer than jwksCacheTtl");
@@ -455,7 +466,7 @@ public final class TokenVerifier {
             } else {
                 require(jwksUri.getScheme() != null && jwksUri.getScheme().matches("https?"),
                         "jwksUri: must be http or https");
-                keys = JwksKeys.fetched(jwksUri, jwksCacheTtl, jwksRefreshRateLimit, clock);
+                keys = JwksKeys.fetched(jwksUri, jwksCacheTtl, jwksRefreshRateLimit, jwksFetchTimeout, clock);
             }
             return new TokenVerifier(this, keys);
         }

@@ -56,6 +56,9 @@ class JwksRefreshTest {
                 .clock(clock)
                 .jwksUri(URI.create("http://127.0.0.1:" + issuer.getAddress().getPort() + "/oauth2/jwks"))
                 .jwksRefreshRateLimit(RATE_LIMIT)
+                // A loaded CI machine may take a while to answer the first fetch; these tests count
+                // fetches, they do not time them.
+                .jwksFetchTimeout(Duration.ofSeconds(20))
                 .build();
     }
 
