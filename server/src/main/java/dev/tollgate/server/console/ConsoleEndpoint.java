@@ -92,9 +92,9 @@ public final class ConsoleEndpoint {
     private final byte[] css = resource("console.css");
     private final byte[] js = resource("console.js");
 
-    /** @param secureCookies mark the session cookie {@code Secure}: the console is served over TLS */
     private UnaryOperator<Handler> timed = UnaryOperator.identity();
 
+    /** @param secureCookies mark the session cookie {@code Secure}: the console is served over TLS */
     public ConsoleEndpoint(AdminAccounts accounts, AdminOperations operations, TenantId defaultTenant, Clock clock,
                            boolean secureCookies) {
         this.accounts = accounts;
