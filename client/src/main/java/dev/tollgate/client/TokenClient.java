@@ -66,9 +66,20 @@ import java.util.concurrent.ExecutionException;
  *       that waited on it.</li>
  *   <li>Thread-safe; one instance per token endpoint and client is meant to be shared.</li>
  *   <li>The secret and the tokens are never logged, and {@link #toString()} masks the secret.</li>
+ *   <li>{@link #close()} releases the {@code HttpClient} it made (its selector thread and
+ *       connections); one given to {@link Builder#httpClient} stays open, its owner's to close.</li>
  * </ul>
+ *
+ * <pre>{@code
+ * try (TokenClient tokens = TokenClient.builder()
+ *         .tokenEndpoint(URI.create("https://auth.example.com/t/10001/oauth2/token"))
+ *         .clientId(id).clientSecret(secret)
+ *         .build()) {
+ *     String token = tokens.accessToken(TokenScope.of(Set.of("users:read")));
+ * }
+ * }</pre>
  */
-public final class TokenClient {
+public final class TokenClient implements AutoCloseable {
 
     private final URI tokenEndpoint;
     private final String clientId;
@@ -77,6 +88,8 @@ public final class TokenClient {
     private final Duration requestTimeout;
     private final Clock clock;
     private final HttpClient httpClient;
+    /** True when this client made {@link #httpClient} and so must close it. */
+    private final boolean ownsHttpClient;
 
     // A completed future holds the cached token; an incomplete one is the request in flight that
     // later callers wait on. A failed future is removed before it completes, so it is never served
@@ -90,7 +103,25 @@ public final class TokenClient {
         this.renewBefore = builder.renewBefore;
         this.requestTimeout = builder.requestTimeout;
         this.clock = builder.clock;
-        this.httpClient = builder.httpClient != null ? builder.httpClient : HttpClient.newHttpClient();
+        this.ownsHttpClient = builder.httpClient == null;
+        this.httpClient = ownsHttpClient ? HttpClient.newHttpClient() : builder.httpClient;
+    }
+
+    /**
+     * Closes the {@code HttpClient} this client made (HttpClient is AutoCloseable since JDK 21):
+     * waits for requests in flight, then ends its selector thread. One passed to
+     * {@link Builder#httpClient} is left open. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (ownsHttpClient) {
+            httpClient.close();
+        }
+    }
+
+    /** For tests: the HttpClient in use. */
+    HttpClient httpClient() {
+        return httpClient;
     }
 
     /** A builder; {@code tokenEndpoint}, {@code clientId} and {@code clientSecret} are required. */

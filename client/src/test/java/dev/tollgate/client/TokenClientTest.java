@@ -353,4 +353,26 @@ class TokenClientTest {
         assertThat(IssuedToken.issued("abc.def.ghi", clock.instant(), 300, Duration.ZERO).toString())
                 .doesNotContain("abc.def.ghi");
     }
+
+    @Test
+    void closeWhenTheClientMadeItsHttpClientThenThatHttpClientIsTerminated() throws Exception {
+        TokenClient tokens = TokenClient.builder()
+                .tokenEndpoint(server.tokenEndpoint())
+                .clientId("client-1").clientSecret("secret")
+                .build();
+        tokens.accessToken(USERS_READ);
+
+        tokens.close();
+
+        assertThat(tokens.httpClient().awaitTermination(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void closeWhenGivenAnHttpClientThenItStaysOpen() {
+        try (TokenClient tokens = client()) {
+            tokens.accessToken(USERS_READ);
+        }
+
+        assertThat(http.isTerminated()).isFalse();
+    }
 }

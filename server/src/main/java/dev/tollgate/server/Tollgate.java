@@ -15,6 +15,7 @@ import dev.tollgate.core.cache.DirectoryInvalidation;
 import dev.tollgate.core.client.SecretHasher;
 import dev.tollgate.core.key.CryptoProviders;
 import dev.tollgate.core.revocation.Revocations;
+import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
@@ -155,7 +156,14 @@ public final class Tollgate implements AutoCloseable {
         if (!store.tenants().list().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(tenants.create(tenant, "Tenant " + tenant.value(), TenantSettings.DEFAULTS));
+        try {
+            return Optional.of(tenants.create(tenant, "Tenant " + tenant.value(), TenantSettings.DEFAULTS));
+        } catch (DuplicateException lostTheRace) {
+            // Another node started on the same empty store a moment ago and provisioned it: the check
+            // above can't see a tenant until that node commits, so the losing insert is the only sign.
+            // Its whole transaction rolled back; this start is now like any later one.
+            return Optional.empty();
+        }
     }
 
     private static byte[] hashingKey(Store store) {

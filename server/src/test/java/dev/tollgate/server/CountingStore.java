@@ -40,7 +40,7 @@ final class CountingStore implements Store {
     private final AdminRepository admins;
     private final AdminSessionRepository adminSessions;
     private final AuditRepository audit;
-    private volatile boolean down;
+    private volatile Supplier<? extends RuntimeException> failure;
 
     CountingStore(Store delegate) {
         this.delegate = delegate;
@@ -58,7 +58,12 @@ final class CountingStore implements Store {
 
     /** While down, every repository call and transaction throws {@link StoreException}. */
     void setDown(boolean isDown) {
-        this.down = isDown;
+        this.failure = isDown ? () -> new StoreException("store is down (test)") : null;
+    }
+
+    /** While set, every repository call and transaction throws what {@code failure} makes; null to stop. */
+    void failWith(Supplier<? extends RuntimeException> failure) {
+        this.failure = failure;
     }
 
     void resetCounts() {
@@ -92,8 +97,9 @@ final class CountingStore implements Store {
     }
 
     private void failIfDown() {
-        if (down) {
-            throw new StoreException("store is down (test)");
+        Supplier<? extends RuntimeException> f = failure;
+        if (f != null) {
+            throw f.get();
         }
     }
 

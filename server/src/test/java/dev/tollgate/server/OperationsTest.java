@@ -5,7 +5,9 @@ import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
 import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.cache.Directory;
+import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.store.JdbcStore;
+import dev.tollgate.store.PostgresTestDatabase;
 import dev.tollgate.store.StoreConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,7 @@ class OperationsTest {
     private TestServer server;
     private Tollgate app;
     private TollgateServer countingServer;
+    private PostgresTestDatabase database;
 
     @AfterEach
     void stop() {
@@ -49,6 +52,9 @@ class OperationsTest {
         }
         if (app != null) {
             app.close();
+        }
+        if (database != null) {
+            database.close();
         }
     }
 
@@ -176,6 +182,40 @@ class OperationsTest {
         HttpResponse<String> back = management(port, "/health/ready");
         assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
         assertThat(back.body()).contains("\"status\":\"UP\"");
+    }
+
+    @Test
+    void tokenRequestWhenTheStoreReportsADuplicateThenNotAnsweredAsStoreUnavailable() {
+        database = PostgresTestDatabase.create();
+        StoreConfig storeConfig = database.storeConfig();
+        CountingStore store = new CountingStore(JdbcStore.open(storeConfig));
+        app = new Tollgate(store, MutableClock.startingNow(), Tollgate.issuersFor(null), Directory::withDefaults);
+        ClientWithSecret client = app.bootstrap(TENANT).orElseThrow().clients().getFirst();
+        countingServer = TollgateServer.start(app, new ServerConfig("127.0.0.1", 0, null, storeConfig, TENANT,
+                ServerConfig.DEFAULT_MAX_BODY_BYTES, 0));
+
+        // Not cached yet, so the token path asks the store, which answers with a conflict.
+        store.failWith(() -> new DuplicateException("cannot insert: it already exists", null));
+        String body = "grant_type=client_credentials&client_id="
+                + URLEncoder.encode(client.client().clientId().value(), StandardCharsets.UTF_8)
+                + "&client_secret=" + URLEncoder.encode(client.secret().reveal(), StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(countingServer.baseUrl() + "/t/" + TENANT.value()
+                        + "/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> response;
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+
+        // A duplicate is a conflict, not an outage: 503 would tell the client to retry the same thing.
+        assertThat(response.statusCode()).as(response.body()).isNotEqualTo(503);
+        assertThat(response.body()).doesNotContain("store is unavailable");
     }
 
     private HttpResponse<String> token(String clientId, String secret) {

@@ -209,7 +209,7 @@ final class Database {
      * older 23001), a {@link StoreException} for everything else. The driver's message stays in the
      * cause: PostgreSQL's can quote row values.
      */
-    static StoreException translate(String what, SQLException e) {
+    static RuntimeException translate(String what, SQLException e) {
         if (isUniqueViolation(e)) {
             return new DuplicateException("cannot " + what + ": it already exists", e);
         }

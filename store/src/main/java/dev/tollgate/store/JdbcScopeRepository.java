@@ -37,9 +37,18 @@ final class JdbcScopeRepository implements ScopeRepository {
 
     @Override
     public Optional<ScopeDefinition> find(TenantId tenant, ScopeName name) {
+        return find(tenant, name, "");
+    }
+
+    @Override
+    public Optional<ScopeDefinition> findForUpdate(TenantId tenant, ScopeName name) {
+        return find(tenant, name, " FOR UPDATE");
+    }
+
+    private Optional<ScopeDefinition> find(TenantId tenant, ScopeName name, String lock) {
         return db.read("find scope " + name + " of tenant " + tenant, c -> {
             try (PreparedStatement s = c.prepareStatement(
-                    "SELECT name, description FROM scopes WHERE tenant_id = ? AND name = ?")) {
+                    "SELECT name, description FROM scopes WHERE tenant_id = ? AND name = ?" + lock)) {
                 s.setString(1, tenant.value());
                 s.setString(2, name.value());
                 try (ResultSet rows = s.executeQuery()) {

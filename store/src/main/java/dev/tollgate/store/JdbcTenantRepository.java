@@ -54,6 +54,18 @@ final class JdbcTenantRepository implements TenantRepository {
     }
 
     @Override
+    public boolean lock(TenantId id) {
+        return db.read("lock tenant " + id, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM tenants WHERE id = ? FOR UPDATE")) {
+                s.setString(1, id.value());
+                try (ResultSet rows = s.executeQuery()) {
+                    return rows.next();
+                }
+            }
+        });
+    }
+
+    @Override
     public List<Tenant> list() {
         List<Tenant> tenants = db.read("list tenants", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM tenants");

@@ -1,6 +1,25 @@
 package dev.tollgate.store;
 
 import dev.tollgate.core.admin.Actor;
+import dev.tollgate.core.admin.AdminOperations;
+import dev.tollgate.core.admin.ChangeListener;
+import dev.tollgate.core.admin.ClientAdministration;
+import dev.tollgate.core.admin.ClientSpec;
+import dev.tollgate.core.admin.ClientUpdate;
+import dev.tollgate.core.admin.PasswordHasher;
+import dev.tollgate.core.admin.ScopeAdministration;
+import dev.tollgate.core.store.AdminRepository;
+import dev.tollgate.core.store.ClientRepository;
+import dev.tollgate.core.store.ScopeRepository;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeoutException;
 import dev.tollgate.core.admin.Admin;
 import dev.tollgate.core.admin.AdminRole;
 import dev.tollgate.core.admin.AdminSession;
@@ -1841,6 +1860,182 @@ public abstract class RepositoryContract {
              var rows = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
             rows.next();
             return rows.getLong(1);
+        }
+    }
+
+
+    // ---------------------------------------------------------------- rules over several rows, under concurrency
+
+    /*
+     * Each race holds both callers between their check and their write (a barrier before the write), so
+     * without a lock both pass the check and both write. With the lock the second caller waits for the
+     * first before it checks, never reaches the barrier in time, and the first goes on after a short wait.
+     */
+
+    @Test
+    void deleteAndDemoteTheLastTwoAdminsAtOnceThenOneIsRefusedAndAnAdminWithRoleAdminRemains() throws Exception {
+        insertTenant(A);
+        Admin first = admin(A, "first", 1);
+        Admin second = admin(A, "second", 2);
+        store.admins().insert(first);
+        store.admins().insert(second);
+        PausingStore paused = PausingStore.beforeWrites(store);
+        AdminOperations operations = operations(paused.store());
+
+        List<Object> outcomes = race(List.of(
+                () -> outcome(() -> operations.deleteAdmin(Actor.cli(A), A, first.id())),
+                () -> outcome(() -> operations.updateAdmin(Actor.cli(A), A, second.id(), AdminRole.ADDITIONAL_ADMIN,
+                        Set.of(Capability.VIEW_AUDIT)))));
+
+        assertThat(outcomes).filteredOn(o -> o instanceof IllegalStateException).hasSize(1);
+        assertThat(store.admins().list(A)).filteredOn(a -> a.role() == AdminRole.ADMIN).hasSize(1);
+    }
+
+    @Test
+    void createAdminsWhoseUsernamesDifferOnlyInCaseAtOnceThenOneIsRefused() throws Exception {
+        insertTenant(A);
+        PausingStore paused = PausingStore.beforeWrites(store);
+        AdminOperations operations = operations(paused.store());
+
+        List<Object> outcomes = race(List.of(
+                () -> outcome(() -> operations.createAdmin(Actor.cli(A), A, "Alice", AdminRole.ADMIN, null)),
+                () -> outcome(() -> operations.createAdmin(Actor.cli(A), A, "alice", AdminRole.ADMIN, null))));
+
+        assertThat(outcomes).filteredOn(o -> o instanceof DuplicateException).hasSize(1);
+        assertThat(store.admins().list(A)).hasSize(1);
+    }
+
+    @Test
+    void deleteAScopeWhileAClientIsGrantedItThenNoClientHoldsAnUndefinedScope() throws Exception {
+        insertTenant(A);
+        ScopeName scope = new ScopeName("reports.read");
+        store.scopes().insert(A, new ScopeDefinition(scope, "Reports"));
+        PausingStore paused = PausingStore.beforeWrites(store);
+        paused.armed = false;
+        AdminOperations operations = operations(paused.store());
+        ClientCredential client = operations.createClient(Actor.cli(A), A,
+                ClientSpec.named("reporting", ScopeSet.EMPTY)).client();
+        paused.armed = true;
+
+        List<Object> outcomes = race(List.of(
+                () -> outcome(() -> operations.deleteScope(Actor.cli(A), A, scope)),
+                () -> outcome(() -> operations.updateClient(Actor.cli(A), A, client.clientId(),
+                        new ClientUpdate(null, ScopeSet.of(List.of(scope)), null, null, null, null, null)))));
+
+        assertThat(outcomes).filteredOn(o -> o instanceof RuntimeException).hasSize(1);
+        boolean defined = store.scopes().find(A, scope).isPresent();
+        boolean granted = store.clients().find(A, client.clientId()).orElseThrow().allowedScopes().contains(scope);
+        assertThat(granted && !defined).as("granted %s, defined %s", granted, defined).isFalse();
+    }
+
+    @Test
+    void patchTheRoleAndTheCapabilitiesOfOneAdminAtOnceThenNeitherChangeIsLost() throws Exception {
+        insertTenant(A);
+        store.admins().insert(admin(A, "keeper", 1));
+        Admin target = new Admin(UUID.randomUUID().toString(), A, "target", AdminRole.ADDITIONAL_ADMIN,
+                Set.of(Capability.VIEW_AUDIT), "hash-target", false, null, T0, T0);
+        store.admins().insert(target);
+        PausingStore paused = PausingStore.beforeWrites(store);
+        // The capabilities patch writes last, so without a lock it writes back the role it read.
+        paused.lateThread = "patch-capabilities";
+        AdminOperations operations = operations(paused.store());
+
+        race(List.of(
+                () -> {
+                    Thread.currentThread().setName("patch-capabilities");
+                    return outcome(() -> operations.patchAdmin(Actor.cli(A), A, target.id(), null,
+                            Set.of(Capability.MANAGE_SCOPES)));
+                },
+                () -> outcome(() -> operations.patchAdmin(Actor.cli(A), A, target.id(), AdminRole.ADMIN, null))));
+
+        assertThat(store.admins().find(A, target.id()).orElseThrow().role()).isEqualTo(AdminRole.ADMIN);
+    }
+
+    private static AdminOperations operations(Store store) {
+        Clock clock = Clock.systemUTC();
+        return new AdminOperations(store, new ClientAdministration(store, HASHER, ChangeListener.NONE, clock),
+                new ScopeAdministration(store), new PasswordHasher(), ChangeListener.NONE, clock);
+    }
+
+    /** What a call returned, or the exception it threw, so a race's outcomes can be counted. */
+    private static Object outcome(Callable<?> call) {
+        try {
+            Object result = call.call();
+            return result == null ? "done" : result;
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
+    private static Object outcome(Runnable call) {
+        return outcome(() -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /**
+     * The store seen through a pause before every admin, scope and client write: callers meet at a
+     * barrier there (or give up on it after a second, when a lock keeps the other caller away).
+     */
+    static final class PausingStore {
+        private static final Set<String> WRITES = Set.of("insert", "update", "delete");
+        private final Store store;
+        private final CyclicBarrier barrier = new CyclicBarrier(2);
+        volatile boolean armed = true;
+        volatile String lateThread;
+
+        private PausingStore(Store delegate) {
+            Map<String, Object> repositories = new HashMap<>();
+            repositories.put("admins", pausing(AdminRepository.class, delegate.admins()));
+            repositories.put("scopes", pausing(ScopeRepository.class, delegate.scopes()));
+            repositories.put("clients", pausing(ClientRepository.class, delegate.clients()));
+            this.store = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[]{Store.class},
+                    (proxy, method, args) -> {
+                        Object repository = repositories.get(method.getName());
+                        if (repository != null && method.getParameterCount() == 0) {
+                            return repository;
+                        }
+                        return invoke(method, delegate, args);
+                    });
+        }
+
+        static PausingStore beforeWrites(Store delegate) {
+            PausingStore paused = new PausingStore(delegate);
+            return paused;
+        }
+
+        Store store() {
+            return store;
+        }
+
+        private <T> T pausing(Class<T> type, T target) {
+            return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type},
+                    (proxy, method, args) -> {
+                        if (armed && WRITES.contains(method.getName())) {
+                            pause();
+                        }
+                        return invoke(method, target, args);
+                    }));
+        }
+
+        private void pause() throws InterruptedException {
+            try {
+                barrier.await(1, TimeUnit.SECONDS);
+            } catch (BrokenBarrierException | TimeoutException e) {
+                // The other caller is held by a lock: go on alone.
+            }
+            if (Thread.currentThread().getName().equals(lateThread)) {
+                Thread.sleep(300);
+            }
+        }
+
+        private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+            try {
+                return method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
         }
     }
 

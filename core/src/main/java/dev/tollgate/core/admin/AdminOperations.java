@@ -261,7 +261,8 @@ public final class AdminOperations {
     public void deleteScope(Actor actor, TenantId tenant, ScopeName name) {
         authorize(actor, tenant, Capability.MANAGE_SCOPES);
         store.inTransaction(() -> {
-            ScopeDefinition before = store.scopes().find(tenant, name)
+            // Locked, so a client being granted the scope meanwhile is either seen below or waits and fails.
+            ScopeDefinition before = store.scopes().findForUpdate(tenant, name)
                     .orElseThrow(() -> new NotFoundException("no scope " + name + " in tenant " + tenant));
             if (TenantAdministration.isBuiltinScope(name)) {
                 throw new IllegalStateException("scope " + name + " is built in and cannot be deleted");
@@ -307,7 +308,8 @@ public final class AdminOperations {
         // Slow on purpose: hashed before the transaction, so no connection waits for it.
         String hash = passwords.hash(password.toCharArray());
         Admin created = store.inTransaction(() -> {
-            if (store.tenants().find(tenant).isEmpty()) {
+            // Locked, so a concurrent create of the same name in another case waits and then sees it.
+            if (!store.tenants().lock(tenant)) {
                 throw new NotFoundException("no tenant " + tenant);
             }
             // Usernames differing only in case would share a login throttle and confuse people: one of them is enough.
@@ -335,6 +337,7 @@ public final class AdminOperations {
         }
         requireGrantable(actor, role, capabilities);
         return store.inTransaction(() -> {
+            lockAdmins(tenant);
             Admin before = findAdmin(tenant, adminId);
             requireOutranks(actor, before);
             if (before.role() == AdminRole.ADMIN && role != AdminRole.ADMIN && isLastAdmin(before)) {
@@ -349,10 +352,29 @@ public final class AdminOperations {
         });
     }
 
+    /**
+     * A merge patch: a null {@code role} or {@code capabilities} keeps the admin's current one. Read
+     * and written in one transaction, so two patches of different fields both take effect.
+     *
+     * @throws IllegalStateException when it would leave the tenant without an admin
+     */
+    public Admin patchAdmin(Actor actor, TenantId tenant, String adminId, AdminRole role,
+                            Set<Capability> capabilities) {
+        authorize(actor, tenant, Capability.MANAGE_ADMINS);
+        return store.inTransaction(() -> {
+            // updateAdmin's transaction joins this one and takes the lock again, which it already holds.
+            lockAdmins(tenant);
+            Admin current = findAdmin(tenant, adminId);
+            return updateAdmin(actor, tenant, adminId, role == null ? current.role() : role,
+                    capabilities == null ? current.capabilities() : capabilities);
+        });
+    }
+
     /** Ends the admin's sessions too. @throws IllegalStateException for the last admin, or oneself */
     public void deleteAdmin(Actor actor, TenantId tenant, String adminId) {
         authorize(actor, tenant, Capability.MANAGE_ADMINS);
         store.inTransaction(() -> {
+            lockAdmins(tenant);
             Admin before = findAdmin(tenant, adminId);
             requireOutranks(actor, before);
             if (actor.kind() == Actor.Kind.ADMIN && actor.id().equals(adminId)) {
@@ -639,6 +661,17 @@ public final class AdminOperations {
     private Admin findAdmin(TenantId tenant, String adminId) {
         return (adminId == null ? Optional.<Admin>empty() : store.admins().find(tenant, adminId))
                 .orElseThrow(() -> new NotFoundException("no admin " + adminId + " in tenant " + tenant));
+    }
+
+    /**
+     * Admin changes of one tenant run one after another: each checks a rule over all the tenant's
+     * admins (at least one with role admin) and then writes, which two transactions under READ
+     * COMMITTED could otherwise both pass. Admin changes are rare, so waiting costs nothing.
+     */
+    private void lockAdmins(TenantId tenant) {
+        if (!store.tenants().lock(tenant)) {
+            throw new NotFoundException("no tenant " + tenant);
+        }
     }
 
     private boolean isLastAdmin(Admin admin) {

@@ -206,7 +206,8 @@ public final class ClientAdministration {
 
     private void requireDefined(TenantId tenant, ScopeSet scopes) {
         for (ScopeName scope : scopes) {
-            if (store.scopes().find(tenant, scope).isEmpty()) {
+            // Locked until the grant commits, so the scope can't be deleted in between (see deleteScope).
+            if (store.scopes().findForUpdate(tenant, scope).isEmpty()) {
                 throw new IllegalArgumentException("scope " + scope + " is not defined in tenant " + tenant);
             }
         }

@@ -106,6 +106,10 @@ public final class AuditWriter implements AutoCloseable {
         }
         // Not interruptible: the event may already be in the store, and the caller must learn whether it is.
         // Bounded, though: a store that hangs must not hold every token request with it.
+        // The interrupt is set aside for the wait and the write, and given back afterwards: left set, it
+        // made every tryLock throw at once, so an interrupted caller spun until the deadline and then
+        // blamed a healthy store (and a JDBC driver may abandon a statement on it).
+        boolean interrupted = Thread.interrupted();
         boolean locked = false;
         try {
             long deadline = System.nanoTime() + lockWait.toNanos();
@@ -113,7 +117,7 @@ public final class AuditWriter implements AutoCloseable {
                 try {
                     locked = writing.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    interrupted = true;
                 }
                 if (!locked && System.nanoTime() >= deadline) {
                     break;
@@ -125,6 +129,9 @@ public final class AuditWriter implements AutoCloseable {
         } finally {
             if (locked) {
                 writing.unlock();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
         if (!pending.written().isDone()) {

@@ -14,6 +14,13 @@ public interface ScopeRepository {
 
     Optional<ScopeDefinition> find(TenantId tenant, ScopeName name);
 
+    /**
+     * {@link #find}, locking the scope's row until the surrounding {@link Store#inTransaction} ends:
+     * deleting a scope and granting it to a client both take it, so a scope can't be deleted while a
+     * client is being granted it (each checks, then writes).
+     */
+    Optional<ScopeDefinition> findForUpdate(TenantId tenant, ScopeName name);
+
     /** Ordered by name. */
     List<ScopeDefinition> list(TenantId tenant);
 

@@ -18,4 +18,15 @@ public interface TenantRepository {
 
     /** Replaces name and settings. @return false when no such tenant */
     boolean update(Tenant tenant);
+
+    /**
+     * Locks the tenant's row until the surrounding {@link Store#inTransaction} ends. Changes that
+     * check a rule over several of the tenant's rows and then write (at least one admin with role
+     * admin, usernames unique regardless of case, an admin's read-modify-write) take it first: under
+     * READ COMMITTED two such checks would otherwise both pass and both commit. A second caller waits
+     * for the first to commit and then reads what it wrote.
+     *
+     * @return false when no such tenant
+     */
+    boolean lock(TenantId id);
 }

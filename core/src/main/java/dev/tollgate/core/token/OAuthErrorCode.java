@@ -1,15 +1,13 @@
 package dev.tollgate.core.token;
 
 /**
- * The token endpoint's error codes (RFC 6749 §5.2, RFC 8707 §2). The policy speaks in these;
- * the protocol layer maps them to Nimbus error objects and HTTP status codes.
+ * The error codes the token policy refuses with (RFC 6749 §5.2, RFC 8707 §2); the protocol layer
+ * maps them to Nimbus error objects and HTTP status codes. Codes only the protocol layer decides
+ * (unsupported_grant_type, a malformed request) are Nimbus's {@code OAuth2Error} there, not here.
  */
 public enum OAuthErrorCode {
     INVALID_REQUEST("invalid_request"),
     INVALID_CLIENT("invalid_client"),
-    INVALID_GRANT("invalid_grant"),
-    UNAUTHORIZED_CLIENT("unauthorized_client"),
-    UNSUPPORTED_GRANT_TYPE("unsupported_grant_type"),
     INVALID_SCOPE("invalid_scope"),
     INVALID_TARGET("invalid_target"),
     /** Not a §5.2 code, but the one OAuth uses (RFC 6749 §4.1.2.1) when the server can't serve right now. */

@@ -12,14 +12,12 @@ import java.util.Objects;
 public record TokenRefusal(OAuthErrorCode error, String description, Reason reason) {
 
     public enum Reason {
-        MALFORMED_REQUEST,
         UNKNOWN_TENANT,
         UNKNOWN_CLIENT,
         WRONG_SECRET,
         CLIENT_DISABLED,
         AUTH_METHOD_NOT_ALLOWED,
         QUERY_CREDENTIALS_DISABLED,
-        UNSUPPORTED_GRANT_TYPE,
         SCOPE_NOT_ALLOWED,
         NO_DEFAULT_SCOPE,
         AUDIENCE_NOT_ALLOWED,

@@ -133,6 +133,33 @@ class AuditWriterTest {
     }
 
     @Test
+    void appendFromAnInterruptedThreadThenWrittenPromptlyAndTheInterruptIsKept() throws Exception {
+        AuditWriter writer = writer(100);
+        AtomicInteger stillInterrupted = new AtomicInteger(-1);
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        long[] took = new long[1];
+
+        Thread caller = Thread.ofPlatform().start(() -> {
+            Thread.currentThread().interrupt();
+            long started = System.nanoTime();
+            try {
+                writer.append(event("interrupted"));
+            } catch (Throwable t) {
+                failures.add(t);
+            }
+            took[0] = System.nanoTime() - started;
+            stillInterrupted.set(Thread.currentThread().isInterrupted() ? 1 : 0);
+        });
+        caller.join();
+
+        // The store is healthy: an interrupt is the caller's business, not a reason to report the store down.
+        assertThat(failures).isEmpty();
+        assertThat(Duration.ofNanos(took[0])).isLessThan(Duration.ofSeconds(1));
+        assertThat(repository.written).containsExactly("interrupted");
+        assertThat(stillInterrupted.get()).isEqualTo(1);
+    }
+
+    @Test
     void appendReturnsOnceTheEventIsWritten() {
         AuditWriter writer = writer(100);
 

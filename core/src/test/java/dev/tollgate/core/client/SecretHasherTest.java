@@ -1,6 +1,7 @@
 package dev.tollgate.core.client;
 
 import org.junit.jupiter.api.Test;
+import java.nio.charset.StandardCharsets;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -110,10 +111,33 @@ class SecretHasherTest {
     }
 
     @Test
-    void burnAcceptsNullAndAnySecret() {
-        hasher.burn(null);
-        hasher.burn("");
-        hasher.burn(ClientSecret.generate().reveal());
+    void burnDoesTheWorkOfARealComparisonOfTheSameSecret() {
+        List<Integer> macs = new ArrayList<>();
+        SecretHasher observed = new SecretHasher(new byte[32], macs::add);
+        ClientSecret secret = ClientSecret.generate();
+        SecretHash stored = observed.hash(ClientSecret.generate());
+        String presented = secret.reveal();
+
+        macs.clear();
+        observed.matches(presented, stored);
+        List<Integer> comparison = List.copyOf(macs);
+        macs.clear();
+        observed.burn(presented);
+
+        // An unknown client id must cost what a wrong secret costs: the same MACs over the same input.
+        assertThat(comparison).containsExactly(presented.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(macs).isEqualTo(comparison);
+    }
+
+    @Test
+    void burnWhenNothingPresentedThenStillOneMac() {
+        List<Integer> macs = new ArrayList<>();
+        SecretHasher observed = new SecretHasher(new byte[32], macs::add);
+
+        observed.burn(null);
+        observed.burn("");
+
+        assertThat(macs).containsExactly(0, 0);
     }
 
     @Test

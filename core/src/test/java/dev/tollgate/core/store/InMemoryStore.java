@@ -64,6 +64,12 @@ public final class InMemoryStore implements Store {
         }
 
         @Override
+        public boolean lock(TenantId id) {
+            // Every call is synchronized on the store: there is nothing to interleave with.
+            return find(id).isPresent();
+        }
+
+        @Override
         public List<Tenant> list() {
             synchronized (InMemoryStore.this) {
                 return List.copyOf(tenants.values());
@@ -95,6 +101,11 @@ public final class InMemoryStore implements Store {
             synchronized (InMemoryStore.this) {
                 return Optional.ofNullable(scopes.getOrDefault(tenant, new TreeMap<>()).get(name));
             }
+        }
+
+        @Override
+        public Optional<ScopeDefinition> findForUpdate(TenantId tenant, ScopeName name) {
+            return find(tenant, name);
         }
 
         @Override

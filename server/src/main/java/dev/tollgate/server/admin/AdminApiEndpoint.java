@@ -482,10 +482,7 @@ public final class AdminApiEndpoint {
                 if (!fields.isEmpty()) {
                     throw invalidFields("invalid fields: " + String.join(", ", fields.keySet()), fields);
                 }
-                Admin current = guarded(() -> operations.getAdmin(actor, tenant, id));
-                Admin updated = guarded(() -> operations.updateAdmin(actor, tenant, id,
-                        role == null ? current.role() : role,
-                        capabilities == null ? current.capabilities() : capabilities));
+                Admin updated = guarded(() -> operations.patchAdmin(actor, tenant, id, role, capabilities));
                 sendJson(response, 200, adminJson(updated));
             }
         });

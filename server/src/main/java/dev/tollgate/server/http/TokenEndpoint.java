@@ -128,8 +128,9 @@ public final class TokenEndpoint {
                 throw new HttpFailure(OAuth2Error.UNSUPPORTED_GRANT_TYPE_CODE,
                         "only the client_credentials grant is supported", 400);
             }
-            // Nimbus parses each part of the message with its own class; composing them here (rather
-            // than TokenRequest.parse over a re-serialised request) parses the Basic header once.
+            // Nimbus parses each part of the message with its own class; composing them here avoids
+            // TokenRequest.parse over a re-serialised request. (ClientCredentialsParser decodes the Basic
+            // header a second time itself, to look the client id up exactly as sent.)
             PresentedCredentials credentials = ClientCredentialsParser.parse(request, merged);
             ScopeSet scopes = requestedScopes(first(merged, "scope"));
             List<String> resources = resources(merged.get("resource"));
