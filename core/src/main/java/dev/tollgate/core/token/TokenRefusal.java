@@ -23,7 +23,9 @@ public record TokenRefusal(OAuthErrorCode error, String description, Reason reas
         SCOPE_NOT_ALLOWED,
         NO_DEFAULT_SCOPE,
         AUDIENCE_NOT_ALLOWED,
-        SIGNING_UNAVAILABLE
+        SIGNING_UNAVAILABLE,
+        /** The brute-force limits refused to check the secret (the server's 429, before the policy). */
+        THROTTLED
     }
 
     public TokenRefusal {
