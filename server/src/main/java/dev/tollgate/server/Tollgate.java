@@ -26,6 +26,7 @@ import dev.tollgate.store.JdbcStore;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +58,10 @@ public final class Tollgate implements AutoCloseable {
     private final AdminAccounts adminAccounts;
     private final AdminOperations adminOperations;
     private final AuditWriter tokenAudit;
+    /** Until {@link #sealIssuers}, what the CLI mints with; written once more at most, before serving. */
     private volatile Function<TenantId, String> issuers;
+    private boolean issuersSealed;
+    private volatile CountDownLatch sealing;
     private ScheduledExecutorService auditPruning;
 
     private static final Logger LOG = LoggerFactory.getLogger(Tollgate.class);
@@ -89,7 +93,7 @@ public final class Tollgate implements AutoCloseable {
         this.tenants = new TenantAdministration(store, clients, invalidate, clock);
         this.keys = new KeyAdministration(store, invalidate, clock);
         this.scopes = new ScopeAdministration(store);
-        this.tokens = new TokenService(directory, new ClientAuthenticator(hasher), t -> this.issuers.apply(t), clock);
+        this.tokens = new TokenService(directory, new ClientAuthenticator(hasher), t -> currentIssuers().apply(t), clock);
         this.revocations = new Revocations(store, clock);
         this.introspector = new TokenIntrospector(directory, revocations, clock);
         PasswordHasher passwords = new PasswordHasher();
@@ -142,9 +146,56 @@ public final class Tollgate implements AutoCloseable {
         }, 1, 60, TimeUnit.MINUTES);
     }
 
-    /** Once the listener knows its port, issuers follow the address actually bound. */
-    void useIssuers(Function<TenantId, String> newIssuers) {
-        this.issuers = newIssuers;
+    /**
+     * Fixes the issuers for good, before the first token request is served ({@link TollgateServer}
+     * seals them before the listener opens, or, with port 0, before it lets a request through).
+     * Sealed once: a token's issuer never changes under a running server.
+     */
+    synchronized void sealIssuers(Function<TenantId, String> finalIssuers) {
+        if (issuersSealed) {
+            throw new IllegalStateException("issuers are already sealed");
+        }
+        this.issuers = finalIssuers;
+        this.issuersSealed = true;
+        releaseIssuers();
+    }
+
+    /**
+     * Makes every use of the issuers wait until {@link #sealIssuers}: for a listener bound to port 0,
+     * whose issuers name the port the system picked, between its binding and the seal.
+     */
+    synchronized void holdIssuersUntilSealed() {
+        if (!issuersSealed) {
+            sealing = new CountDownLatch(1);
+        }
+    }
+
+    /** Lets waiting uses through: after the seal, or when the listener failed to start. */
+    synchronized void releaseIssuers() {
+        CountDownLatch latch = sealing;
+        sealing = null;
+        if (latch != null) {
+            latch.countDown();
+        }
+    }
+
+    /** The issuers, once sealed if a listener is waiting for its port; one extra volatile read otherwise. */
+    private Function<TenantId, String> currentIssuers() {
+        CountDownLatch latch = sealing;
+        if (latch != null) {
+            boolean interrupted = false;
+            while (latch.getCount() > 0) {
+                try {
+                    latch.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return issuers;
     }
 
     /**
@@ -235,7 +286,7 @@ public final class Tollgate implements AutoCloseable {
     }
 
     public Function<TenantId, String> issuers() {
-        return issuers;
+        return currentIssuers();
     }
 
     @Override

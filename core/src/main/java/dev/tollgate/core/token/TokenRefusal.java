@@ -21,7 +21,13 @@ public record TokenRefusal(OAuthErrorCode error, String description, Reason reas
         SCOPE_NOT_ALLOWED,
         NO_DEFAULT_SCOPE,
         AUDIENCE_NOT_ALLOWED,
-        SIGNING_UNAVAILABLE
+        SIGNING_UNAVAILABLE,
+        /** The request's shape was wrong before any policy applied (RFC 6749 §5.2 invalid_request). */
+        MALFORMED_REQUEST,
+        /** A grant type other than client_credentials (RFC 6749 §5.2 unsupported_grant_type). */
+        UNSUPPORTED_GRANT_TYPE,
+        /** The brute-force limits refused to check the secret (the server's 429, before the policy). */
+        THROTTLED
     }
 
     public TokenRefusal {

@@ -1,5 +1,9 @@
 package dev.tollgate.server.admin;
 
+import dev.tollgate.server.http.SameOrigin;
+import dev.tollgate.server.http.RetryAfter;
+import dev.tollgate.server.http.RemoteAddress;
+import dev.tollgate.server.http.PathTenant;
 import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.Admin;
 import dev.tollgate.core.admin.AdminAccounts;
@@ -177,7 +181,7 @@ public final class AdminApiEndpoint {
                 throw invalidFields("invalid fields: " + String.join(", ", fields.keySet()), fields);
             }
             LoginResult result = accounts.login(tenant, username, password.toCharArray(), totp,
-                    SessionCookie.remoteAddress(request), SessionCookie.read(request).orElse(null));
+                    RemoteAddress.of(request), SessionCookie.read(request).orElse(null));
             switch (result) {
                 case LoginResult.Success success -> {
                     // AdminAccounts audited the sign-in, accepted or refused.
@@ -185,7 +189,7 @@ public final class AdminApiEndpoint {
                     sendJson(response, 200, sessionJson(success.authenticated()));
                 }
                 case LoginResult.Throttled throttled -> {
-                    response.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, throttled.retryAfter().toSeconds())));
+                    RetryAfter.set(response, throttled.retryAfter());
                     throw new Refusal(429, "too_many_attempts", "too many failed logins; retry later", null, null);
                 }
                 case LoginResult.SecondFactorRequired required ->
@@ -201,7 +205,7 @@ public final class AdminApiEndpoint {
             TenantId tenant = pathTenant(request);
             Authenticated who = session(request, tenant, true, false);
             accounts.logout(SessionCookie.read(request).orElseThrow());
-            operations.record(Actor.admin(who.admin(), SessionCookie.remoteAddress(request)), "admin.logout", null,
+            operations.record(Actor.admin(who.admin(), RemoteAddress.of(request)), "admin.logout", null,
                     null);
             SessionCookie.clear(response, secureCookies);
             sendNoContent(response);
@@ -223,7 +227,7 @@ public final class AdminApiEndpoint {
             }
             LoginResult.Success renewed = guarded(() -> accounts.changePassword(who, current.toCharArray(),
                     next.toCharArray()));
-            operations.record(Actor.admin(renewed.authenticated().admin(), SessionCookie.remoteAddress(request)),
+            operations.record(Actor.admin(renewed.authenticated().admin(), RemoteAddress.of(request)),
                     "admin.password_change", null, null);
             SessionCookie.set(response, renewed.sessionId(), secureCookies);
             sendJson(response, 200, sessionJson(renewed.authenticated()));
@@ -514,11 +518,11 @@ public final class AdminApiEndpoint {
     // ---------------------------------------------------------------- who is asking
 
     private TenantId pathTenant(ServerRequest request) {
-        String raw = request.path().pathParameters().first("tenant").orElse("");
-        if (!TenantId.isValid(raw) || directory.tenant(TenantId.of(raw)).isEmpty()) {
+        TenantId tenant = PathTenant.of(request);
+        if (tenant == null || directory.tenant(tenant).isEmpty()) {
             throw notFound("unknown tenant");
         }
-        return TenantId.of(raw);
+        return tenant;
     }
 
     /** The caller as an {@link Actor}: a bearer token if one is sent, else the session cookie. */
@@ -528,7 +532,7 @@ public final class AdminApiEndpoint {
         }
         boolean changes = request.prologue().method() != Method.GET;
         Authenticated who = session(request, tenant, changes, true);
-        return Actor.admin(who.admin(), SessionCookie.remoteAddress(request));
+        return Actor.admin(who.admin(), RemoteAddress.of(request));
     }
 
     private Actor tokenActor(ServerRequest request, TenantId tenant) {
@@ -555,7 +559,7 @@ public final class AdminApiEndpoint {
             }
         }
         return new Actor(tenant, Actor.Kind.CLIENT, principal.clientId(), principal.clientId(), capabilities,
-                SessionCookie.remoteAddress(request));
+                RemoteAddress.of(request));
     }
 
     /**
@@ -595,17 +599,15 @@ public final class AdminApiEndpoint {
      * Browsers send {@code Origin} (and {@code Sec-Fetch-Site}) with cross-origin requests; a
      * request another site composed is refused before it can use an ambient session.
      */
-    private static void requireSameOrigin(ServerRequest request) {
+    private void requireSameOrigin(ServerRequest request) {
         String site = request.headers().first(HeaderNames.create("Sec-Fetch-Site")).orElse("");
         if (site.equalsIgnoreCase("cross-site") || site.equalsIgnoreCase("same-site")) {
             throw new Refusal(403, "csrf", "cross-site request refused", null, null);
         }
         Optional<String> origin = request.headers().first(HeaderNames.ORIGIN);
         if (origin.isPresent()) {
-            String host = request.headers().first(HeaderNames.HOST).orElse("");
-            String value = origin.get();
-            int scheme = value.indexOf("://");
-            if (scheme < 0 || !value.substring(scheme + 3).equalsIgnoreCase(host)) {
+            if (!SameOrigin.matches(origin.get(), request.headers().first(HeaderNames.HOST).orElse(null),
+                    request.isSecure() || secureCookies)) {
                 throw new Refusal(403, "csrf", "cross-origin request refused", null, null);
             }
         }

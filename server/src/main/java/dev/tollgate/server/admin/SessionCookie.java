@@ -5,8 +5,6 @@ import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.Optional;
 
 /**
@@ -48,15 +46,6 @@ public final class SessionCookie {
     public static void clear(ServerResponse response, boolean secure) {
         response.header(HeaderValues.create(HeaderNames.SET_COOKIE, NAME
                 + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")));
-    }
-
-    /** The peer's IP address as text, for audit records and per-address limits. */
-    public static String remoteAddress(ServerRequest request) {
-        SocketAddress address = request.remotePeer().address();
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
-        }
-        return String.valueOf(address);
     }
 
     private static boolean isIdChar(int c) {

@@ -1,5 +1,7 @@
 package dev.tollgate.server.api;
 
+import dev.tollgate.server.http.RequestContentType;
+import dev.tollgate.server.http.PrintableEcho;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import dev.tollgate.server.http.HttpFailure;
@@ -159,17 +161,7 @@ public final class JsonApi {
     // ---------------------------------------------------------------- request bodies and queries
 
     public static Map<String, Object> jsonBody(ServerRequest request, Set<String> mediaTypes, int maxBytes) {
-        String contentType = request.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
-        String[] parts = contentType.toLowerCase(Locale.ROOT).split(";");
-        boolean utf8 = true;
-        for (int i = 1; i < parts.length; i++) {
-            String[] parameter = parts[i].strip().split("=", 2);
-            if (parameter[0].strip().equals("charset")
-                    && (parameter.length < 2 || !parameter[1].strip().replace("\"", "").equals("utf-8"))) {
-                utf8 = false;
-            }
-        }
-        if (!mediaTypes.contains(parts[0].strip()) || !utf8) {
+        if (!RequestContentType.isAny(request, mediaTypes)) {
             throw new Refusal(415, "invalid_request", "Content-Type must be " + String.join(" or ", mediaTypes)
                     + " (UTF-8)", null, null);
         }
@@ -218,12 +210,7 @@ public final class JsonApi {
 
     /** A client-chosen name echoed back: only printable ASCII, and not too much of it. */
     public static String printable(String name) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < name.length() && out.length() < 64; i++) {
-            char c = name.charAt(i);
-            out.append(c >= 0x20 && c <= 0x7E ? c : '?');
-        }
-        return out.toString();
+        return PrintableEcho.of(name, 64);
     }
 
     public static Refusal invalidFields(String description, Map<String, String> fields) {

@@ -1,5 +1,6 @@
 package dev.tollgate.server.api;
 
+import dev.tollgate.server.http.PathTenant;
 import com.nimbusds.jwt.JWTParser;
 import dev.tollgate.core.admin.AdminViews;
 import dev.tollgate.core.cache.Directory;
@@ -224,11 +225,10 @@ public final class UsersEndpoint {
 
     private TenantId authorizeInPathTenant(ServerRequest request, String scope) {
         String token = bearerToken(request, REALM);
-        String raw = request.path().pathParameters().first("tenant").orElse("");
-        if (!TenantId.isValid(raw) || directory.tenant(TenantId.of(raw)).isEmpty()) {
+        TenantId tenant = PathTenant.of(request);
+        if (tenant == null || directory.tenant(tenant).isEmpty()) {
             throw new Refusal(404, "not_found", "unknown tenant", null, null);
         }
-        TenantId tenant = TenantId.of(raw);
         authorize(token, tenant, scope);
         return tenant;
     }

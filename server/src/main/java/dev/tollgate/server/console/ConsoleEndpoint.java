@@ -1,5 +1,8 @@
 package dev.tollgate.server.console;
 
+import dev.tollgate.server.http.SameOrigin;
+import dev.tollgate.server.http.RetryAfter;
+import dev.tollgate.server.http.RemoteAddress;
 import dev.tollgate.core.admin.Admin;
 import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.AdminAccounts.Authenticated;
@@ -224,7 +227,7 @@ public final class ConsoleEndpoint {
         LoginResult result;
         try {
             result = accounts.login(TenantId.of(tenant), username, password, code.isEmpty() ? null : code,
-                    SessionCookie.remoteAddress(req), SessionCookie.read(req).orElse(null));
+                    RemoteAddress.of(req), SessionCookie.read(req).orElse(null));
         } finally {
             Arrays.fill(password, '\0');
         }
@@ -241,9 +244,8 @@ public final class ConsoleEndpoint {
                     loginPage(res, Status.OK_200, tenant, username, true,
                             "Enter the code from your authenticator app, with your password again.");
             case LoginResult.Throttled throttled -> {
-                long seconds = Math.max(1, throttled.retryAfter().toSeconds()
-                        + (throttled.retryAfter().toNanosPart() > 0 ? 1 : 0));
-                res.header(HeaderNames.RETRY_AFTER, Long.toString(seconds));
+                long seconds = RetryAfter.seconds(throttled.retryAfter());
+                RetryAfter.set(res, throttled.retryAfter());
                 views.error(res, Status.TOO_MANY_REQUESTS_429, Frame.anonymous("Too many attempts"),
                         "Too many attempts", "Too many failed sign-ins for this account or address. Try again in "
                                 + seconds + (seconds == 1 ? " second." : " seconds."));
@@ -333,7 +335,7 @@ public final class ConsoleEndpoint {
 
     private void notFound(ServerRequest req, ServerResponse res) {
         Frame frame = SessionCookie.read(req).flatMap(accounts::resolve)
-                .map(who -> new Visit(req, res, who, null, SessionCookie.remoteAddress(req), null,
+                .map(who -> new Visit(req, res, who, null, RemoteAddress.of(req), null,
                         tenantName(who)).frame("Not found", Frame.Section.NONE))
                 .orElse(Frame.anonymous("Not found"));
         views.error(res, Status.NOT_FOUND_404, frame, "Not found", "There is no console page at this address.");
@@ -422,7 +424,7 @@ public final class ConsoleEndpoint {
             Views.redirect(res, LOGIN);
             return Optional.empty();
         }
-        return Optional.of(new Visit(req, res, who.get(), sessionId.get(), SessionCookie.remoteAddress(req), form,
+        return Optional.of(new Visit(req, res, who.get(), sessionId.get(), RemoteAddress.of(req), form,
                 tenantName(who.get())));
     }
 
@@ -461,7 +463,7 @@ public final class ConsoleEndpoint {
                     Failure.of(de).message());
             case StoreException se -> {
                 LOG.warn("store unavailable: {}", se.getMessage());
-                res.header(HeaderNames.RETRY_AFTER, "5");
+                RetryAfter.set(res, java.time.Duration.ofSeconds(5));
                 views.error(res, Status.SERVICE_UNAVAILABLE_503, frame, "Temporarily unavailable",
                         "The store is unavailable. Try again in a few seconds.");
             }
@@ -504,8 +506,7 @@ public final class ConsoleEndpoint {
         if (host.isEmpty()) {
             return true;
         }
-        String scheme = req.isSecure() || secureCookies ? "https://" : "http://";
-        return !origin.get().toLowerCase(Locale.ROOT).equals(scheme + host.get().strip().toLowerCase(Locale.ROOT));
+        return !SameOrigin.matches(origin.get(), host.get(), req.isSecure() || secureCookies);
     }
 
     private void refuseCrossSite(ServerResponse res, Frame frame) {

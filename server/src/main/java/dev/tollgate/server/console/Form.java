@@ -1,5 +1,6 @@
 package dev.tollgate.server.console;
 
+import dev.tollgate.server.http.RequestContentType;
 import dev.tollgate.server.http.HttpFailure;
 import dev.tollgate.server.http.RequestBody;
 import io.helidon.http.HeaderNames;
@@ -39,8 +40,7 @@ final class Form {
 
     static Form read(ServerRequest request) throws Refused {
         var contentType = request.headers().value(HeaderNames.CONTENT_TYPE);
-        if (contentType.isPresent() && !contentType.get().strip().toLowerCase(java.util.Locale.ROOT)
-                .startsWith(URLENCODED)) {
+        if (contentType.isPresent() && !RequestContentType.is(request, URLENCODED)) {
             throw new Refused(Status.UNSUPPORTED_MEDIA_TYPE_415, "Forms must be sent as " + URLENCODED + ".");
         }
         String body;

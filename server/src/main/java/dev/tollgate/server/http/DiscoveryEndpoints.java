@@ -87,9 +87,9 @@ public final class DiscoveryEndpoints {
     }
 
     private Optional<TenantId> knownTenant(ServerRequest request, ServerResponse response) {
-        String raw = request.path().pathParameters().first("tenant").orElse("");
-        if (TenantId.isValid(raw) && directory.tenant(TenantId.of(raw)).isPresent()) {
-            return Optional.of(TenantId.of(raw));
+        TenantId tenant = PathTenant.of(request);
+        if (tenant != null && directory.tenant(tenant).isPresent()) {
+            return Optional.of(tenant);
         }
         OAuthResponses.sendError(response, new ErrorObject(OAuth2Error.INVALID_REQUEST_CODE, "unknown tenant", 404),
                 "tollgate");

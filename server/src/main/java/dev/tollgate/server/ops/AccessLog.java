@@ -2,14 +2,15 @@ package dev.tollgate.server.ops;
 
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.core.token.TokenRefusal;
 import dev.tollgate.core.token.TokenService;
+import dev.tollgate.server.http.PathTenant;
 import io.helidon.webserver.http.ServerRequest;
 import net.logstash.logback.marker.Markers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -37,13 +38,13 @@ public final class AccessLog {
     /** Tells the access log how the policy decided a token request. */
     public static void noteOutcome(ServerRequest request, TenantId tenant, TokenService.Outcome outcome) {
         String client = outcome.client() != null ? outcome.client().clientId().value() : null;
-        String result = outcome.isIssued() ? "issued" : outcome.refusal().reason().name().toLowerCase(Locale.ROOT);
+        String result = outcome.isIssued() ? "issued" : Metrics.tag(outcome.refusal().reason());
         request.context().register(new TokenNote(tenant.value(), client, result));
     }
 
     /** Tells the access log a token request was refused before the policy; the tenant may be null. */
-    public static void noteRefusedEarly(ServerRequest request, TenantId tenant, String reason) {
-        request.context().register(new TokenNote(tenant != null ? tenant.value() : null, null, reason));
+    public static void noteRefusedEarly(ServerRequest request, TenantId tenant, TokenRefusal.Reason reason) {
+        request.context().register(new TokenNote(tenant != null ? tenant.value() : null, null, Metrics.tag(reason)));
     }
 
     /**
@@ -58,9 +59,8 @@ public final class AccessLog {
             status = failure instanceof StoreException ? 503 : 500;
         }
         TokenNote note = request.context().get(TokenNote.class).orElse(null);
-        String tenant = request.path().pathParameters().first("tenant")
-                .filter(TenantId::isValid)
-                .orElse(note != null ? note.tenant() : null);
+        TenantId pathTenant = PathTenant.of(request);
+        String tenant = pathTenant != null ? pathTenant.value() : note != null ? note.tenant() : null;
         Map<String, Object> fields = new LinkedHashMap<>(16);
         fields.put("method", request.prologue().method().text());
         fields.put("route", route);

@@ -95,16 +95,24 @@ public final class Metrics implements AutoCloseable {
         TokenRefusal.Reason reason = outcome.refusal().reason();
         String tenantTag = reason == TokenRefusal.Reason.UNKNOWN_TENANT ? UNKNOWN : tenant.value();
         String client = outcome.client() != null ? outcome.client().clientId().value() : UNKNOWN;
-        refused(tenantTag, reason.name().toLowerCase(Locale.ROOT), client);
+        refused(tenantTag, tag(reason), client);
+    }
+
+    private static final String[] REASON_TAGS = java.util.Arrays.stream(TokenRefusal.Reason.values())
+            .map(r -> r.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+
+    /** A refusal reason as metrics and the access log write it: {@code wrong_secret}, {@code throttled}. */
+    public static String tag(TokenRefusal.Reason reason) {
+        return REASON_TAGS[reason.ordinal()];
     }
 
     /**
      * A request refused before it reached the policy (malformed, wrong grant type); the tenant
      * may be unparseable or made up.
      */
-    public void tokenRefusedEarly(TenantId tenant, String reason) {
+    public void tokenRefusedEarly(TenantId tenant, TokenRefusal.Reason reason) {
         String tenantTag = tenant != null && exists(tenant) ? tenant.value() : UNKNOWN;
-        refused(tenantTag, reason, UNKNOWN);
+        refused(tenantTag, tag(reason), UNKNOWN);
     }
 
     /**

@@ -8,7 +8,8 @@ import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.token.TokenRefusal;
 import dev.tollgate.core.token.TokenService;
-import dev.tollgate.server.admin.SessionCookie;
+import dev.tollgate.server.http.PrintableEcho;
+import dev.tollgate.server.http.RemoteAddress;
 import io.helidon.webserver.http.ServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +61,7 @@ public final class TokenAudit {
         ClientCredential client = outcome.client();
         String clientId = client != null ? client.clientId().value() : printable(presentedClientId);
         Actor actor = new Actor(tenant, Actor.Kind.CLIENT, clientId, client != null ? client.name() : clientId, null,
-                SessionCookie.remoteAddress(request));
+                RemoteAddress.of(request));
         AuditEvent event = outcome.isIssued()
                 ? AuditEvent.of(actor, clock.instant(), "token.issued", clientId, outcome.token().jti(), null, null,
                         "scope=" + outcome.token().scopes().toSpaceDelimited())
@@ -77,14 +78,6 @@ public final class TokenAudit {
     }
 
     private static String printable(String value) {
-        if (value == null || value.isEmpty()) {
-            return "(none)";
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < value.length() && out.length() < MAX_PRESENTED_ID; i++) {
-            char c = value.charAt(i);
-            out.append(c > 0x20 && c < 0x7F ? c : '?');
-        }
-        return out.toString();
+        return value == null || value.isEmpty() ? "(none)" : PrintableEcho.word(value, MAX_PRESENTED_ID);
     }
 }

@@ -1,0 +1,113 @@
+package dev.tollgate.server;
+
+import dev.tollgate.server.config.HttpLimits;
+import dev.tollgate.server.config.TlsConfig;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+
+import java.time.Duration;
+import java.util.function.IntSupplier;
+
+/**
+ * The listeners, apart from what they serve: the public one (host, port, TLS, limits), the
+ * management one (metrics and health, kept off the public port where scrapers and probes have no
+ * business), and with TLS an optional plain-HTTP one whose only answer is a redirect to HTTPS.
+ */
+final class Listeners {
+
+    static final String MANAGEMENT_SOCKET = "management";
+    static final String REDIRECT_SOCKET = "https-redirect";
+
+    private static final HeaderName STRICT_TRANSPORT_SECURITY = HeaderNames.create("Strict-Transport-Security");
+
+    private Listeners() {
+    }
+
+    /** RFC 6797 §7.1: only over a secure transport; browsers then refuse plain HTTP for max-age. */
+    static void addHsts(HttpRouting.Builder routing, TlsConfig tls) {
+        if (tls != null && !tls.hstsMaxAge().isZero()) {
+            String hsts = "max-age=" + tls.hstsMaxAge().toSeconds();
+            routing.addFilter((chain, req, res) -> {
+                res.header(STRICT_TRANSPORT_SECURITY, hsts);
+                chain.proceed();
+            });
+        }
+    }
+
+    /** @param httpsPort the public port once bound, for the redirect listener's answers */
+    static WebServerConfig.Builder configure(ServerConfig config, RequestDeadline deadline, HttpRouting.Builder routing,
+                                             HttpRouting.Builder management, IntSupplier httpsPort) {
+        HttpLimits limits = config.limits();
+        TlsConfig tls = config.tls();
+        WebServerConfig.Builder builder = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                // A safety net above the endpoints' own limit, which answers with an OAuth error body.
+                .maxPayloadSize(4L * 1024 * 1024)
+                .idleConnectionTimeout(limits.idleTimeout())
+                .shutdownGracePeriod(limits.shutdownGrace())
+                .idleConnectionPeriod(idleCheckPeriod(limits))
+                .maxTcpConnections(limits.maxConnections())
+                .addProtocol(Http1Config.builder()
+                        .maxHeadersSize(limits.maxHeaderBytes())
+                        .maxPrologueLength(limits.maxRequestLineBytes())
+                        .addReceiveListener(deadline.receiving())
+                        .addSendListener(deadline.sending())
+                        .build())
+                .routing(routing)
+                .putSocket(MANAGEMENT_SOCKET, socket -> socket
+                        .host(config.host())
+                        .port(config.managementPort())
+                        .idleConnectionTimeout(limits.idleTimeout())
+                        .idleConnectionPeriod(idleCheckPeriod(limits)))
+                .routing(MANAGEMENT_SOCKET, management);
+        if (tls != null) {
+            builder.tls(TlsMaterial.serverTls(tls));
+            if (tls.redirectPort() != 0) {
+                builder.putSocket(REDIRECT_SOCKET, socket -> socket
+                                .host(config.host())
+                                .port(tls.redirectPort())
+                                .idleConnectionTimeout(limits.idleTimeout())
+                                .idleConnectionPeriod(idleCheckPeriod(limits)))
+                        .routing(REDIRECT_SOCKET, HttpRouting.builder().any(new HttpsRedirect(config, httpsPort)));
+            }
+        }
+        return builder;
+    }
+
+    /** Helidon logs a listener that cannot bind and carries on with port -1; Tollgate refuses to. */
+    static void requireBound(WebServer server, ServerConfig config) {
+        TlsConfig tls = config.tls();
+        boolean redirect = tls != null && tls.redirectPort() != 0;
+        if (!server.isRunning() || server.port() < 0 || server.port(MANAGEMENT_SOCKET) < 0
+                || (redirect && server.port(REDIRECT_SOCKET) < 0)) {
+            server.stop();
+            throw new IllegalStateException("cannot listen on " + config.host() + " port " + config.port()
+                    + " (management port " + config.managementPort()
+                    + (redirect ? ", redirect port " + tls.redirectPort() : "")
+                    + "): address in use or not available");
+        }
+    }
+
+    /**
+     * Helidon looks for idle connections every period (2 minutes by default), so a timeout shorter
+     * than that would be honoured late; checking at a tenth of the timeout keeps it within 10%.
+     */
+    private static Duration idleCheckPeriod(HttpLimits limits) {
+        Duration tenth = limits.idleTimeout().dividedBy(10);
+        return tenth.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100)
+                : tenth.compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : tenth;
+    }
+
+    /** The host as it goes into a URL: a wildcard address becomes localhost, an IPv6 literal gets brackets. */
+    static String hostForUrl(String host) {
+        return switch (host) {
+            case "0.0.0.0", "::", "" -> "localhost";
+            default -> host.contains(":") ? "[" + host + "]" : host;
+        };
+    }
+}

@@ -1,0 +1,92 @@
+package dev.tollgate.server.http;
+
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import dev.tollgate.core.abuse.ClientAuthenticationGuard;
+import dev.tollgate.core.token.PresentedCredentials;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The client-authentication step of every endpoint a client calls with its own credentials: token,
+ * introspection (RFC 7662 §2.1) and revocation (RFC 7009 §2.1). It asks each registered
+ * {@link ClientAuthenticationMethod} whether the request uses it; exactly one must (RFC 6749 §2.3).
+ * The secret itself is checked by the policy ({@code TokenService}), behind the brute-force guard.
+ */
+final class ClientAuthentication {
+
+    /**
+     * The methods a client may use, in the order they are asked: a new one (private_key_jwt,
+     * workload federation, mTLS) is one more entry here. Basic comes first, so a malformed
+     * {@code Authorization} header is reported as such before anything in the body.
+     */
+    static final List<ClientAuthenticationMethod> METHODS = List.of(
+            new ClientSecretBasicMethod(),
+            new ClientSecretPostMethod(),
+            new ClientAssertionMethod());
+
+    private ClientAuthentication() {
+    }
+
+    /** The credentials of the one method the request uses. */
+    static PresentedCredentials credentials(ServerRequest request, FormParameters params) throws HttpFailure {
+        List<String> authorizations = request.headers().values(HeaderNames.AUTHORIZATION);
+        if (authorizations.size() > 1) {
+            throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "more than one Authorization header", 400);
+        }
+        String authorization = authorizations.isEmpty() ? null : authorizations.get(0);
+        PresentedCredentials found = null;
+        ClientAuthenticationMethod foundBy = null;
+        for (int i = 0; i < METHODS.size(); i++) {
+            ClientAuthenticationMethod method = METHODS.get(i);
+            PresentedCredentials credentials = method.read(authorization, params);
+            if (credentials == null) {
+                continue;
+            }
+            if (found != null) {
+                // RFC 6749 §2.3: one authentication method per request; §5.2 names this invalid_request.
+                throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "client authenticated with both "
+                        + foundBy.description() + " and " + method.description() + "; use one method", 400);
+            }
+            found = credentials;
+            foundBy = method;
+        }
+        if (found == null || found.clientId() == null) {
+            throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE, "client authentication is required", 401);
+        }
+        // RFC 6749 §3.2.1 lets a client repeat its id in the body, not name another one.
+        String bodyClientId = params.first("client_id");
+        if (bodyClientId != null && !bodyClientId.equals(found.clientId())) {
+            throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE,
+                    "client_id differs from the client id in HTTP Basic authorization", 400);
+        }
+        return found;
+    }
+
+    /**
+     * The answer to an attempt the brute-force limits refused, for every endpoint a client
+     * authenticates at: {@code 429} (RFC 6585 §4) with {@code Retry-After} in seconds (RFC 9110
+     * §10.2.3), and an RFC 6749 §5.2 error body. RFC 6749 has no token-endpoint error for "too
+     * many attempts": {@code invalid_client} would claim the secret was checked and wrong,
+     * {@code invalid_request} that the request was malformed, and RFC 8628 §3.5's
+     * {@code slow_down} belongs to device-code polling (its "add 5 s to the interval" means
+     * nothing here). {@code temporarily_unavailable} is OAuth's code for "the server can't serve
+     * this right now" (RFC 6749 §4.1.2.1, extension codes per §8.5); this server already uses it
+     * with 503 for a store outage, so clients need only one retryable code. The status and
+     * Retry-After carry the rest. The description names no limit, so it tells nothing about ids.
+     */
+    static ErrorObject throttled(ServerResponse response, ClientAuthenticationGuard.Attempt attempt) {
+        RetryAfter.set(response, attempt.retryAfter());
+        return new ErrorObject("temporarily_unavailable",
+                "too many failed client authentications; retry after the delay in Retry-After", 429);
+    }
+
+    /** The guard's limit as a metrics tag value: {@code address}, {@code client_id}, {@code client_at_address}. */
+    static String limitTag(ClientAuthenticationGuard.Attempt attempt) {
+        return attempt.refusedBy().name().toLowerCase(Locale.ROOT);
+    }
+}

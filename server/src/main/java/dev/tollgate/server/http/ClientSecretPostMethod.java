@@ -1,0 +1,24 @@
+package dev.tollgate.server.http;
+
+import dev.tollgate.core.client.ClientAuthMethod;
+import dev.tollgate.core.token.PresentedCredentials;
+
+/** RFC 6749 §2.3.1 {@code client_secret_post}: {@code client_id} and {@code client_secret} in the form body. */
+final class ClientSecretPostMethod implements ClientAuthenticationMethod {
+
+    @Override
+    public PresentedCredentials read(String authorization, FormParameters params) throws HttpFailure {
+        if (!params.contains("client_secret")) {
+            return null;
+        }
+        // The id as sent, not as Nimbus would trim it (see ClientSecretBasicMethod); without one,
+        // ClientAuthentication refuses the request once it knows no other method was used too.
+        return new PresentedCredentials(params.first("client_id"), params.first("client_secret"),
+                ClientAuthMethod.CLIENT_SECRET_POST);
+    }
+
+    @Override
+    public String description() {
+        return "client_secret";
+    }
+}
