@@ -75,10 +75,10 @@ public final class TollgateServer implements AutoCloseable {
         app.revocations().startRefreshing();
         StartPage start = new StartPage(config.defaultTenant(), issuers, TollgateVersion.current());
         UsersEndpoint users = new UsersEndpoint(app.directory(), app.store().users(), app.revocations(), issuers,
-                app.clock());
+                app.clock(), config.maxBodyBytes());
         AdminApiEndpoint adminApi = new AdminApiEndpoint(app.adminAccounts(), app.adminOperations(),
                 new TenantVerifiers(app.directory(), issuers, app.clock(), app.revocations()), app.directory(),
-                servedOverHttps(config));
+                servedOverHttps(config), config.maxBodyBytes());
         HttpRouting.Builder routing = HttpRouting.builder();
         String scheme = config.scheme();
         // The issuer a token is minted with must never change once a request is served. With a
@@ -97,7 +97,7 @@ public final class TollgateServer implements AutoCloseable {
         Routes.register(routing, Routes.table(token, introspection, revocation, discovery, users, start), metrics,
                 adminApi, new ConsoleEndpoint(app.adminAccounts(), app.adminOperations(), config.defaultTenant(),
                         app.directory()::tenant, tenant -> app.issuers().apply(tenant), app.clock(),
-                        servedOverHttps(config)));
+                        servedOverHttps(config), config.maxBodyBytes()));
         Health health = new Health(app.store(), app.directory());
         HttpRouting.Builder management = HttpRouting.builder()
                 .route(Method.GET, "/metrics", (req, res) -> {

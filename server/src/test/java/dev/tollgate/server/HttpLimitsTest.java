@@ -143,6 +143,31 @@ class HttpLimitsTest {
     }
 
     @Test
+    void usersApiAndConsoleFormsOverTheConfiguredLimitGet413WhereTheDefaultWouldHaveReadThem() throws Exception {
+        // 2 KiB: over limits.max-body-bytes here (1 KiB), far under the 64 KiB these routes hard-coded before.
+        String padding = "x".repeat(MAX_BODY_BYTES * 2);
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<String> token = http.send(tokenRequest("grant_type=client_credentials&scope=users%3Awrite"),
+                    HttpResponse.BodyHandlers.ofString());
+            String accessToken = (String) JSONObjectUtils.parse(token.body()).get("access_token");
+            HttpResponse<String> user = http.send(HttpRequest.newBuilder(uri("/t/10001/api/v1/users"))
+                    .header("Authorization", "Bearer " + accessToken)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + padding + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> login = http.send(HttpRequest.newBuilder(uri("/console/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Origin", "http://127.0.0.1:" + server.port())
+                    .POST(HttpRequest.BodyPublishers.ofString("tenant=10001&username=admin&password=" + padding)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(user.statusCode()).as(user.body()).isEqualTo(413);
+            assertThat(login.statusCode()).as(login.body()).isEqualTo(413);
+            assertThat(app.store().users().list(dev.tollgate.core.tenant.TenantId.of("10001"), new dev.tollgate.core.store.UserRepository.Filter(null, null), 0, 10)).isEmpty();
+        }
+    }
+
+    @Test
     void aTokenRequestBodyOverTheLimitGets413WithAnOAuthErrorBody() throws Exception {
         String oversized = "grant_type=client_credentials&scope=" + "s".repeat(MAX_BODY_BYTES * 2);
         try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {

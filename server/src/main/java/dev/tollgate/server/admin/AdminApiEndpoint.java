@@ -91,7 +91,8 @@ public final class AdminApiEndpoint {
     /** Where the versioned API lives; every route below is relative to it. */
     public static final String BASE = "/t/{tenant}/admin/api/v1";
     static final String CSRF_HEADER = "X-CSRF-Token";
-    static final int MAX_BODY_BYTES = 64 * 1024;
+    /** limits.max-body-bytes: the largest JSON body read. */
+    private final int maxBodyBytes;
     static final int DEFAULT_PAGE_SIZE = 20;
     static final int MAX_PAGE_SIZE = 100;
 
@@ -108,7 +109,8 @@ public final class AdminApiEndpoint {
     private final boolean secureCookies;
 
     public AdminApiEndpoint(AdminAccounts accounts, AdminOperations operations, TenantVerifiers verifiers,
-                            Directory directory, boolean secureCookies) {
+                            Directory directory, boolean secureCookies, int maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
         this.accounts = accounts;
         this.operations = operations;
         this.verifiers = verifiers;
@@ -632,16 +634,16 @@ public final class AdminApiEndpoint {
 
     // ---------------------------------------------------------------- request values
 
-    private static Map<String, Object> body(ServerRequest request) {
+    private Map<String, Object> body(ServerRequest request) {
         return body(request, Set.of("application/json"));
     }
 
-    private static Map<String, Object> body(ServerRequest request, Set<String> mediaTypes) {
-        return JsonApi.jsonBody(request, mediaTypes, MAX_BODY_BYTES);
+    private Map<String, Object> body(ServerRequest request, Set<String> mediaTypes) {
+        return JsonApi.jsonBody(request, mediaTypes, maxBodyBytes);
     }
 
     /** Rotation takes an optional body: none means the default overlap. */
-    private static Map<String, Object> optionalBody(ServerRequest request) {
+    private Map<String, Object> optionalBody(ServerRequest request) {
         boolean none = request.headers().contentLength().orElse(-1) == 0
                 || (request.headers().contentLength().isEmpty()
                 && !request.headers().contains(HeaderNames.TRANSFER_ENCODING));

@@ -54,7 +54,6 @@ public final class UsersEndpoint {
     static final String READ = "users:read";
     static final String WRITE = "users:write";
     static final String REALM = "users-api";
-    static final int MAX_BODY_BYTES = 64 * 1024;
     static final int DEFAULT_PAGE_SIZE = 20;
     static final int MAX_PAGE_SIZE = 100;
 
@@ -67,8 +66,12 @@ public final class UsersEndpoint {
     private final UserRepository users;
     private final Clock clock;
 
+    /** limits.max-body-bytes: the largest JSON body read. */
+    private final int maxBodyBytes;
+
     public UsersEndpoint(Directory directory, UserRepository users, Revocations revocations,
-                         Function<TenantId, String> issuers, Clock clock) {
+                         Function<TenantId, String> issuers, Clock clock, int maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
         this.verifiers = new TenantVerifiers(directory, issuers, clock, revocations);
         this.directory = directory;
         this.users = users;
@@ -174,7 +177,7 @@ public final class UsersEndpoint {
     }
 
     private void create(ServerRequest request, ServerResponse response, TenantId tenant) {
-        Map<String, Object> json = jsonBody(request, Set.of("application/json"), MAX_BODY_BYTES);
+        Map<String, Object> json = jsonBody(request, Set.of("application/json"), maxBodyBytes);
         Map<String, String> fields = new LinkedHashMap<>();
         Map<String, String> values = strings(json, fields);
         User user = validated(fields, values, v -> User.create(tenant, v.get(UserValidation.USERNAME),
@@ -192,7 +195,7 @@ public final class UsersEndpoint {
     /** PUT replaces every field (an absent name becomes null); PATCH (RFC 7396) changes the fields given. */
     private void update(ServerRequest request, ServerResponse response, User existing, boolean patch) {
         Map<String, Object> json = jsonBody(request, patch
-                ? Set.of("application/json", "application/merge-patch+json") : Set.of("application/json"), MAX_BODY_BYTES);
+                ? Set.of("application/json", "application/merge-patch+json") : Set.of("application/json"), maxBodyBytes);
         Map<String, String> fields = new LinkedHashMap<>();
         Map<String, String> values = strings(json, fields);
         if (patch) {

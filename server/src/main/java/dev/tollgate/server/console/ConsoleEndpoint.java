@@ -111,10 +111,15 @@ public final class ConsoleEndpoint {
      * @param issuers       each tenant's issuer URL (its token endpoint is shown beside a new secret); asked on
      *                      every use, since the server learns its own address only once it listens
      * @param secureCookies mark the console's cookies {@code Secure}: the console is served over TLS
+     * @param maxBodyBytes  limits.max-body-bytes
      */
+    /** limits.max-body-bytes: the largest form read. */
+    private final int maxBodyBytes;
+
     public ConsoleEndpoint(AdminAccounts accounts, AdminOperations operations, TenantId defaultTenant,
                            Function<TenantId, Optional<Tenant>> tenants, Function<TenantId, String> issuers,
-                           Clock clock, boolean secureCookies) {
+                           Clock clock, boolean secureCookies, int maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
         this.accounts = accounts;
         this.operations = operations;
         this.defaultTenant = defaultTenant;
@@ -211,7 +216,7 @@ public final class ConsoleEndpoint {
         }
         Form form;
         try {
-            form = Form.read(req);
+            form = Form.read(req, maxBodyBytes);
         } catch (Form.Refused e) {
             views.error(res, e.status, Frame.anonymous("Sign in"), "Not accepted", e.getMessage());
             return;
@@ -389,7 +394,7 @@ public final class ConsoleEndpoint {
             }
             Form form;
             try {
-                form = Form.read(req);
+                form = Form.read(req, maxBodyBytes);
             } catch (Form.Refused e) {
                 views.error(res, e.status, Frame.anonymous("Not accepted"), "Not accepted", e.getMessage());
                 return;

@@ -17,9 +17,6 @@ import java.util.Map;
 /** A posted HTML form ({@code application/x-www-form-urlencoded}), read within the console's size limit. */
 final class Form {
 
-    /** Generous for any console form, small enough that a hostile body costs nothing. */
-    static final int MAX_BYTES = 64 * 1024;
-
     private static final String URLENCODED = "application/x-www-form-urlencoded";
 
     private final Map<String, List<String>> values;
@@ -38,18 +35,19 @@ final class Form {
         }
     }
 
-    static Form read(ServerRequest request) throws Refused {
+    /** @param maxBytes limits.max-body-bytes: larger forms are refused with 413 */
+    static Form read(ServerRequest request, int maxBytes) throws Refused {
         var contentType = request.headers().value(HeaderNames.CONTENT_TYPE);
         if (contentType.isPresent() && !RequestContentType.is(request, URLENCODED)) {
             throw new Refused(Status.UNSUPPORTED_MEDIA_TYPE_415, "Forms must be sent as " + URLENCODED + ".");
         }
         String body;
         try {
-            body = RequestBody.read(request, MAX_BYTES);
+            body = RequestBody.read(request, maxBytes);
         } catch (HttpFailure e) {
             if (e.error().getHTTPStatusCode() == Status.REQUEST_ENTITY_TOO_LARGE_413.code()) {
                 throw new Refused(Status.REQUEST_ENTITY_TOO_LARGE_413,
-                        "The form is larger than " + MAX_BYTES / 1024 + " KiB; nothing was changed.");
+                        "The form is larger than " + maxBytes / 1024 + " KiB; nothing was changed.");
             }
             throw new Refused(Status.BAD_REQUEST_400, "The form could not be read; nothing was changed.");
         }

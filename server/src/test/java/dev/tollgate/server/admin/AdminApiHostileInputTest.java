@@ -458,7 +458,7 @@ class AdminApiHostileInputTest {
     @Test
     void bodyOver64KiBThen413AndNothingChanged() {
         Snapshot before = f.snapshot(TENANT);
-        byte[] body = ("{\"name\":\"" + "x".repeat(AdminApiEndpoint.MAX_BODY_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ("{\"name\":\"" + "x".repeat(dev.tollgate.server.ServerConfig.DEFAULT_MAX_BODY_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
 
         Response declared = f.send(HttpRequest.newBuilder(URI.create(api() + "/clients"))
                 .header("Cookie", SessionCookie.NAME + "=" + admin.cookie())

@@ -199,7 +199,7 @@ class AdminApiInteropTest {
     /** The route templates {@link AdminApiEndpoint#register} registers below {@code /t/{tenant}/admin/api/v1}. */
     private static Set<String> registeredRoutes() {
         // The endpoint's own table: the routes it registers, without starting anything.
-        Set<String> routes = new TreeSet<>(new AdminApiEndpoint(null, null, null, null, false).routeTemplates());
+        Set<String> routes = new TreeSet<>(new AdminApiEndpoint(null, null, null, null, false, 0).routeTemplates());
         assertThat(routes).hasSizeGreaterThanOrEqualTo(13);
         return routes;
     }
