@@ -5,6 +5,8 @@ import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,21 +23,29 @@ public final class SessionCookie {
 
     /** The session id the request carries, if any; the first cookie of that name wins. */
     public static Optional<String> read(ServerRequest request) {
+        List<String> values = values(request, NAME);
+        if (values.isEmpty()) {
+            return Optional.empty();
+        }
+        String value = values.get(0);
+        // Ids are base64url; anything else was not issued by us.
+        return !value.isEmpty() && value.length() <= 128 && value.chars().allMatch(SessionCookie::isIdChar)
+                ? Optional.of(value) : Optional.empty();
+    }
+
+    /** Every value of the cookie {@code name} the request carries, in the order sent (RFC 6265 §5.4). */
+    public static List<String> values(ServerRequest request, String name) {
+        List<String> found = new ArrayList<>(1);
         for (String header : request.headers().values(HeaderNames.COOKIE)) {
             for (String part : header.split(";")) {
                 String pair = part.strip();
                 int eq = pair.indexOf('=');
-                if (eq > 0 && pair.substring(0, eq).equals(NAME)) {
-                    String value = pair.substring(eq + 1);
-                    // Ids are base64url; anything else was not issued by us.
-                    if (!value.isEmpty() && value.length() <= 128 && value.chars().allMatch(SessionCookie::isIdChar)) {
-                        return Optional.of(value);
-                    }
-                    return Optional.empty();
+                if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                    found.add(pair.substring(eq + 1));
                 }
             }
         }
-        return Optional.empty();
+        return found;
     }
 
     public static void set(ServerResponse response, String sessionId, boolean secure) {

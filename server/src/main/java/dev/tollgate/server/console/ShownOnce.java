@@ -1,6 +1,7 @@
 package dev.tollgate.server.console;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.tollgate.server.admin.SessionCookie;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.ServerRequest;
@@ -16,7 +17,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -160,19 +160,8 @@ final class ShownOnce {
 
     /** Every value of our cookie the request carries (one per matching path, in principle). */
     private static List<String> cookies(ServerRequest request) {
-        List<String> found = new ArrayList<>();
-        for (String header : request.headers().values(HeaderNames.COOKIE)) {
-            for (String part : header.split(";")) {
-                String pair = part.strip();
-                int eq = pair.indexOf('=');
-                if (eq > 0 && pair.substring(0, eq).equals(COOKIE)) {
-                    String value = pair.substring(eq + 1);
-                    if (!value.isEmpty() && value.length() <= MAX_COOKIE_CHARS) {
-                        found.add(value);
-                    }
-                }
-            }
-        }
-        return found;
+        return SessionCookie.values(request, COOKIE).stream()
+                .filter(value -> !value.isEmpty() && value.length() <= MAX_COOKIE_CHARS)
+                .toList();
     }
 }
