@@ -152,7 +152,7 @@ public final class AdminAccounts {
      * Creates the tenant's first admin, username {@code admin}, with a generated password that
      * must be changed at first login; empty when the tenant already has an admin.
      *
-     * @throws NotFoundException when the tenant does not exist
+     * @throws AdminFailure.NotFound when the tenant does not exist
      */
     public Optional<AdminWithPassword> bootstrap(TenantId tenant) {
         String password = PasswordHasher.generatePassword();
@@ -161,7 +161,7 @@ public final class AdminAccounts {
         try {
             return store.inTransaction(() -> {
                 if (store.tenants().find(tenant).isEmpty()) {
-                    throw new NotFoundException("no tenant " + tenant);
+                    throw new AdminFailure.NotFound("no tenant " + tenant);
                 }
                 if (!store.admins().list(tenant).isEmpty()) {
                     return Optional.<AdminWithPassword>empty();
@@ -277,7 +277,7 @@ public final class AdminAccounts {
      * failures of the account, so a stolen session cannot be used to guess the password quickly.
      *
      * @throws IllegalArgumentException when the current password is wrong or the new one is too weak
-     * @throws NotFoundException        when the admin no longer exists
+     * @throws AdminFailure.NotFound        when the admin no longer exists
      */
     public LoginResult.Success changePassword(Authenticated who, char[] currentPassword, char[] newPassword) {
         Admin stored = current(who);
@@ -296,7 +296,7 @@ public final class AdminAccounts {
         Authenticated renewed = store.inTransaction(() -> {
             Admin updated = stored.withPassword(newHash, false, now);
             if (!store.admins().update(updated)) {
-                throw new NotFoundException("no admin " + stored.id());
+                throw new AdminFailure.NotFound("no admin " + stored.id());
             }
             // Every session ends, this one too: a session opened with the old password is worth nothing now.
             store.adminSessions().deleteForAdmin(updated.tenantId(), updated.id());
@@ -318,7 +318,7 @@ public final class AdminAccounts {
      * @param secret what {@link #beginTotpEnrollment} gave, in any case and spacing
      * @throws IllegalArgumentException when the secret is not base32 of 128 to 512 bits, or the code is wrong
      * @throws IllegalStateException    when a second factor is enrolled already: disabled first, with the password
-     * @throws NotFoundException        when the admin no longer exists
+     * @throws AdminFailure.NotFound        when the admin no longer exists
      */
     public Admin enrollTotp(Authenticated who, String secret, String code) {
         String canonical = canonicalTotpSecret(secret);
@@ -344,7 +344,7 @@ public final class AdminAccounts {
      *
      * @throws IllegalArgumentException when the password is wrong
      * @throws IllegalStateException    when no second factor is enrolled
-     * @throws NotFoundException        when the admin no longer exists
+     * @throws AdminFailure.NotFound        when the admin no longer exists
      */
     public Admin disableTotp(Authenticated who, char[] currentPassword) {
         Admin stored = current(who);
@@ -444,12 +444,12 @@ public final class AdminAccounts {
     /** The admin behind a session as stored now. */
     private Admin current(Authenticated who) {
         return store.admins().find(who.admin().tenantId(), who.admin().id())
-                .orElseThrow(() -> new NotFoundException("no admin " + who.admin().id()));
+                .orElseThrow(() -> new AdminFailure.NotFound("no admin " + who.admin().id()));
     }
 
     private void update(Admin admin) {
         if (!store.admins().update(admin)) {
-            throw new NotFoundException("no admin " + admin.id());
+            throw new AdminFailure.NotFound("no admin " + admin.id());
         }
     }
 

@@ -39,8 +39,8 @@ import java.util.stream.Collectors;
  * change (so nothing acknowledged is lost). Secrets never enter an audit record.
  *
  * <p>Every method first checks the actor's tenant: another tenant's objects are
- * {@link NotFoundException} (404), never {@link ForbiddenException} (403), so a refusal confirms
- * nothing. Then the capability ({@link ForbiddenException}). Invalid values are
+ * {@link AdminFailure.NotFound} (404), never {@link AdminFailure.Forbidden} (403), so a refusal confirms
+ * nothing. Then the capability ({@link AdminFailure.Forbidden}). Invalid values are
  * {@link IllegalArgumentException} (400); conflicts with the current state (deleting a default
  * credential, a scope still granted, the last admin) {@link IllegalStateException} (409);
  * duplicates {@link dev.tollgate.core.store.DuplicateException} (409).
@@ -248,7 +248,7 @@ public final class AdminOperations {
         ScopeDefinition after = new ScopeDefinition(name, description);
         return store.inTransaction(() -> {
             ScopeDefinition before = store.scopes().find(tenant, name)
-                    .orElseThrow(() -> new NotFoundException("no scope " + name + " in tenant " + tenant));
+                    .orElseThrow(() -> new AdminFailure.NotFound("no scope " + name + " in tenant " + tenant));
             // The repository has no update; a scope is only its name and description, so replace it.
             store.scopes().delete(tenant, name);
             store.scopes().insert(tenant, after);
@@ -263,7 +263,7 @@ public final class AdminOperations {
         store.inTransaction(() -> {
             // Locked, so a client being granted the scope meanwhile is either seen below or waits and fails.
             ScopeDefinition before = store.scopes().findForUpdate(tenant, name)
-                    .orElseThrow(() -> new NotFoundException("no scope " + name + " in tenant " + tenant));
+                    .orElseThrow(() -> new AdminFailure.NotFound("no scope " + name + " in tenant " + tenant));
             if (TenantAdministration.isBuiltinScope(name)) {
                 throw new IllegalStateException("scope " + name + " is built in and cannot be deleted");
             }
@@ -310,7 +310,7 @@ public final class AdminOperations {
         Admin created = store.inTransaction(() -> {
             // Locked, so a concurrent create of the same name in another case waits and then sees it.
             if (!store.tenants().lock(tenant)) {
-                throw new NotFoundException("no tenant " + tenant);
+                throw new AdminFailure.NotFound("no tenant " + tenant);
             }
             // Usernames differing only in case would share a login throttle and confuse people: one of them is enough.
             boolean taken = store.admins().list(tenant).stream()
@@ -345,7 +345,7 @@ public final class AdminOperations {
             }
             Admin after = before.withRole(role, grantable(role, capabilities), clock.instant());
             if (!store.admins().update(after)) {
-                throw new NotFoundException("no admin " + adminId + " in tenant " + tenant);
+                throw new AdminFailure.NotFound("no admin " + adminId + " in tenant " + tenant);
             }
             audit(actor, ADMIN_UPDATE, null, adminId, adminJson(before), adminJson(after), null);
             return after;
@@ -412,7 +412,7 @@ public final class AdminOperations {
             }
             Admin after = before.withPassword(hash, true, clock.instant());
             if (!store.admins().update(after)) {
-                throw new NotFoundException("no admin " + adminId + " in tenant " + tenant);
+                throw new AdminFailure.NotFound("no admin " + adminId + " in tenant " + tenant);
             }
             store.adminSessions().deleteForAdmin(tenant, adminId);
             audit(actor, ADMIN_PASSWORD_RESET, null, adminId, adminJson(before), adminJson(after), null);
@@ -442,7 +442,7 @@ public final class AdminOperations {
             }
             Admin after = before.withTotpSecret(null, clock.instant());
             if (!store.admins().update(after)) {
-                throw new NotFoundException("no admin " + adminId + " in tenant " + tenant);
+                throw new AdminFailure.NotFound("no admin " + adminId + " in tenant " + tenant);
             }
             audit(actor, ADMIN_TOTP_RESET, null, adminId, adminJson(before), adminJson(after), null);
             return after;
@@ -468,7 +468,7 @@ public final class AdminOperations {
         }
         return store.inTransaction(() -> {
             if (store.tenants().find(tenant).isEmpty()) {
-                throw new NotFoundException("no tenant " + tenant);
+                throw new AdminFailure.NotFound("no tenant " + tenant);
             }
             User user = User.create(tenant, username, email, firstName, lastName, clock.instant());
             store.users().insert(user);
@@ -481,7 +481,7 @@ public final class AdminOperations {
         authorize(actor, tenant, Capability.MANAGE_USERS);
         store.inTransaction(() -> {
             User before = (User.isId(userId) ? store.users().find(tenant, userId) : Optional.<User>empty())
-                    .orElseThrow(() -> new NotFoundException("no user " + userId + " in tenant " + tenant));
+                    .orElseThrow(() -> new AdminFailure.NotFound("no user " + userId + " in tenant " + tenant));
             store.users().delete(tenant, userId);
             audit(actor, USER_DELETE, null, userId, userJson(before), null, null);
         });
@@ -550,7 +550,7 @@ public final class AdminOperations {
         for (ScopeName scope : requested) {
             Optional<Capability> capability = Capability.fromScope(scope);
             if (capability.isPresent() && !already.contains(scope) && !actor.may(capability.get())) {
-                throw new ForbiddenException("granting " + scope + " needs the capability "
+                throw new AdminFailure.Forbidden(null, "granting " + scope + " needs the capability "
                         + capability.get().wireName() + " yourself");
             }
         }
@@ -565,7 +565,7 @@ public final class AdminOperations {
         for (ScopeName scope : target.allowedScopes()) {
             Optional<Capability> capability = Capability.fromScope(scope);
             if (capability.isPresent() && !actor.may(capability.get())) {
-                throw new ForbiddenException("this client holds " + scope + "; changing it needs the capability "
+                throw new AdminFailure.Forbidden(null, "this client holds " + scope + "; changing it needs the capability "
                         + capability.get().wireName() + " yourself");
             }
         }
@@ -575,7 +575,7 @@ public final class AdminOperations {
     private static void requireOutranks(Actor actor, Admin target) {
         for (Capability capability : target.effectiveCapabilities()) {
             if (!actor.may(capability)) {
-                throw new ForbiddenException("admin " + target.username() + " holds " + capability.wireName()
+                throw new AdminFailure.Forbidden(null, "admin " + target.username() + " holds " + capability.wireName()
                         + "; changing them needs that capability yourself");
             }
         }
@@ -587,7 +587,7 @@ public final class AdminOperations {
                 : capabilities == null ? Set.of() : capabilities;
         for (Capability capability : granted) {
             if (!actor.may(capability)) {
-                throw new ForbiddenException("granting " + capability.wireName() + (role == AdminRole.ADMIN
+                throw new AdminFailure.Forbidden(null, "granting " + capability.wireName() + (role == AdminRole.ADMIN
                         ? " (role admin holds every capability)" : "") + " needs that capability yourself");
             }
         }
@@ -638,14 +638,14 @@ public final class AdminOperations {
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(tenant, "tenant");
         if (!actor.tenant().equals(tenant)) {
-            throw new NotFoundException("no tenant " + tenant);
+            throw new AdminFailure.NotFound("no tenant " + tenant);
         }
         for (Capability capability : anyOf) {
             if (actor.may(capability)) {
                 return;
             }
         }
-        throw new ForbiddenException("requires the capability " + Arrays.stream(anyOf).map(Capability::wireName)
+        throw new AdminFailure.Forbidden(null, "requires the capability " + Arrays.stream(anyOf).map(Capability::wireName)
                 .collect(Collectors.joining(" or ")));
     }
 
@@ -660,7 +660,7 @@ public final class AdminOperations {
 
     private Admin findAdmin(TenantId tenant, String adminId) {
         return (adminId == null ? Optional.<Admin>empty() : store.admins().find(tenant, adminId))
-                .orElseThrow(() -> new NotFoundException("no admin " + adminId + " in tenant " + tenant));
+                .orElseThrow(() -> new AdminFailure.NotFound("no admin " + adminId + " in tenant " + tenant));
     }
 
     /**
@@ -670,7 +670,7 @@ public final class AdminOperations {
      */
     private void lockAdmins(TenantId tenant) {
         if (!store.tenants().lock(tenant)) {
-            throw new NotFoundException("no tenant " + tenant);
+            throw new AdminFailure.NotFound("no tenant " + tenant);
         }
     }
 

@@ -7,12 +7,13 @@ import dev.tollgate.core.user.User;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The parts of an administered object that the admin API and the audit log both show, built in
  * one place so the two can never disagree about what is masked: a client's settings and its
- * secrets' ids and windows (never a secret or hash), a scope, a user's fields. Each call returns a
+ * secrets' ids and windows (never a secret or hash), a scope, an admin, a user's fields. Each call returns a
  * new mutable map in a stable order, to which a caller adds what only it shows.
  */
 public final class AdminViews {
@@ -51,6 +52,21 @@ public final class AdminViews {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", scope.name().value());
         json.put("description", scope.description());
+        return json;
+    }
+
+    /**
+     * An admin: identity, role, what they may do (every capability for role admin), and whether a
+     * new password or second factor is pending; never a hash or a TOTP seed.
+     */
+    public static Map<String, Object> admin(Admin admin) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", admin.id());
+        json.put("username", admin.username());
+        json.put("role", admin.role().name().toLowerCase(Locale.ROOT));
+        json.put("capabilities", admin.effectiveCapabilities().stream().map(Capability::wireName).sorted().toList());
+        json.put("must_change_password", admin.mustChangePassword());
+        json.put("totp_enrolled", admin.totpSecret() != null);
         return json;
     }
 

@@ -42,7 +42,7 @@ public final class ClientAdministration {
     }
 
     /**
-     * @throws NotFoundException        when the tenant does not exist
+     * @throws AdminFailure.NotFound        when the tenant does not exist
      * @throws IllegalArgumentException when a scope is not defined in the tenant, or a value is invalid
      */
     public ClientWithSecret create(TenantId tenant, ClientSpec spec) {
@@ -68,7 +68,7 @@ public final class ClientAdministration {
 
     public ClientCredential get(TenantId tenant, ClientId id) {
         return store.clients().find(tenant, id)
-                .orElseThrow(() -> new NotFoundException("no client " + id + " in tenant " + tenant));
+                .orElseThrow(() -> new AdminFailure.NotFound("no client " + id + " in tenant " + tenant));
     }
 
     public List<ClientCredential> list(TenantId tenant) {
@@ -108,7 +108,7 @@ public final class ClientAdministration {
      * Changes a client's settings; null fields of {@code update} stay as they are. When the allowed
      * scopes change and no default scopes are given, the defaults shrink to those still allowed.
      *
-     * @throws NotFoundException        when the client is not in the tenant
+     * @throws AdminFailure.NotFound        when the client is not in the tenant
      * @throws IllegalArgumentException when a new allowed scope is not defined, or a value is invalid
      */
     public ClientCredential update(TenantId tenant, ClientId id, ClientUpdate update) {
@@ -200,7 +200,7 @@ public final class ClientAdministration {
 
     private void requireTenant(TenantId tenant) {
         if (store.tenants().find(tenant).isEmpty()) {
-            throw new NotFoundException("no tenant " + tenant);
+            throw new AdminFailure.NotFound("no tenant " + tenant);
         }
     }
 

@@ -50,6 +50,6 @@ public final class KeyAdministration {
     }
 
     private Tenant requireTenant(TenantId tenant) {
-        return store.tenants().find(tenant).orElseThrow(() -> new NotFoundException("no tenant " + tenant));
+        return store.tenants().find(tenant).orElseThrow(() -> new AdminFailure.NotFound("no tenant " + tenant));
     }
 }

@@ -31,7 +31,7 @@ public final class ScopeAdministration {
 
     private void requireTenant(TenantId tenant) {
         if (store.tenants().find(tenant).isEmpty()) {
-            throw new NotFoundException("no tenant " + tenant);
+            throw new AdminFailure.NotFound("no tenant " + tenant);
         }
     }
 }

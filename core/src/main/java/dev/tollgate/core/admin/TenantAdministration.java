@@ -94,7 +94,7 @@ public final class TenantAdministration {
     }
 
     public Tenant get(TenantId id) {
-        return store.tenants().find(id).orElseThrow(() -> new NotFoundException("no tenant " + id));
+        return store.tenants().find(id).orElseThrow(() -> new AdminFailure.NotFound("no tenant " + id));
     }
 
     public List<Tenant> list() {

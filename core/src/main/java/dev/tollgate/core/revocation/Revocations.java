@@ -1,6 +1,6 @@
 package dev.tollgate.core.revocation;
 
-import dev.tollgate.core.admin.NotFoundException;
+import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.tenant.TenantId;
@@ -52,11 +52,11 @@ public final class Revocations implements AutoCloseable {
      * Revokes every token issued to the client until now (an administrative action).
      *
      * @return the cutoff: tokens with an {@code iat} before its {@code notBefore} are revoked
-     * @throws NotFoundException when the tenant has no such client
+     * @throws AdminFailure.NotFound when the tenant has no such client
      */
     public ClientTokenCutoff revokeAllTokens(TenantId tenant, ClientId client) {
         if (store.clients().find(tenant, client).isEmpty()) {
-            throw new NotFoundException("no client " + client + " in tenant " + tenant);
+            throw new AdminFailure.NotFound("no client " + client + " in tenant " + tenant);
         }
         ClientTokenCutoff cutoff = ClientTokenCutoff.revokedAt(tenant, client, clock.instant());
         store.revocations().upsert(cutoff);

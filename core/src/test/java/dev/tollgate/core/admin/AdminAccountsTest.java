@@ -111,7 +111,7 @@ class AdminAccountsTest {
 
     @Test
     void bootstrapWhenTenantUnknownThenNotFound() {
-        assertThatThrownBy(() -> accounts.bootstrap(TenantId.of("99999"))).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> accounts.bootstrap(TenantId.of("99999"))).isInstanceOf(AdminFailure.NotFound.class);
     }
 
     // login
@@ -845,7 +845,7 @@ class AdminAccountsTest {
         store.admins().delete(TENANT, alice.id());
 
         assertThatThrownBy(() -> accounts.changePassword(here.authenticated(), PASSWORD.toCharArray(),
-                "a much better passphrase".toCharArray())).isInstanceOf(NotFoundException.class);
+                "a much better passphrase".toCharArray())).isInstanceOf(AdminFailure.NotFound.class);
     }
 
     @Test

@@ -255,7 +255,7 @@ class AdminOperationsTest {
                 () -> ops.auditNames(outsider, TENANT, List.of(root.id())));
 
         for (Runnable call : calls) {
-            assertThatThrownBy(call::run).isInstanceOf(NotFoundException.class).hasMessage("no tenant 10001");
+            assertThatThrownBy(call::run).isInstanceOf(AdminFailure.NotFound.class).hasMessage("no tenant 10001");
         }
         assertThat(store.delegate.audit().query(TENANT, AuditRepository.Filter.ALL, 0, 100)).hasSize(1);
     }
@@ -295,7 +295,7 @@ class AdminOperationsTest {
                 () -> ops.auditNames(noAudit, TENANT, List.of(root.id())));
 
         for (Runnable call : calls) {
-            assertThatThrownBy(call::run).isInstanceOf(ForbiddenException.class).hasMessageStartingWith("requires");
+            assertThatThrownBy(call::run).isInstanceOf(AdminFailure.Forbidden.class).hasMessageStartingWith("requires");
         }
         assertThat(auditLog()).hasSize(1);
     }
@@ -401,7 +401,7 @@ class AdminOperationsTest {
         ClientId theirs = ops.createClient(outsider, OTHER, ClientSpec.named("Theirs", ScopeSet.EMPTY)).client()
                 .clientId();
 
-        assertThatThrownBy(() -> ops.getClient(cli, TENANT, theirs)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> ops.getClient(cli, TENANT, theirs)).isInstanceOf(AdminFailure.NotFound.class);
     }
 
     @Test
@@ -488,7 +488,7 @@ class AdminOperationsTest {
     @Test
     void updateClientWhenUnknownThenNotFound() {
         assertThatThrownBy(() -> ops.updateClient(cli, TENANT, new ClientId("nope"),
-                new ClientUpdate("X", null, null, null, null, null, null))).isInstanceOf(NotFoundException.class);
+                new ClientUpdate("X", null, null, null, null, null, null))).isInstanceOf(AdminFailure.NotFound.class);
     }
 
     @Test
@@ -548,7 +548,7 @@ class AdminOperationsTest {
 
         ops.deleteClient(cli, TENANT, created.clientId());
 
-        assertThatThrownBy(() -> ops.getClient(cli, TENANT, created.clientId())).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> ops.getClient(cli, TENANT, created.clientId())).isInstanceOf(AdminFailure.NotFound.class);
         AuditEvent event = lastEvent();
         assertThat(event.action()).isEqualTo("client.delete");
         assertThat(event.after()).isNull();
@@ -601,7 +601,7 @@ class AdminOperationsTest {
     @Test
     void tokenIssuanceWhenClientUnknownThenNotFound() {
         assertThatThrownBy(() -> ops.tokenIssuance(cli, TENANT, new ClientId("nope"), Duration.ofHours(1), 24))
-                .isInstanceOf(NotFoundException.class);
+                .isInstanceOf(AdminFailure.NotFound.class);
     }
 
     // Scopes
@@ -649,7 +649,7 @@ class AdminOperationsTest {
     @Test
     void describeScopeWhenUndefinedThenNotFound() {
         assertThatThrownBy(() -> ops.describeScope(cli, TENANT, new ScopeName("orders:read"), "x"))
-                .isInstanceOf(NotFoundException.class);
+                .isInstanceOf(AdminFailure.NotFound.class);
     }
 
     @Test
@@ -689,7 +689,7 @@ class AdminOperationsTest {
     @Test
     void deleteScopeWhenUndefinedThenNotFound() {
         assertThatThrownBy(() -> ops.deleteScope(cli, TENANT, new ScopeName("orders:read")))
-                .isInstanceOf(NotFoundException.class);
+                .isInstanceOf(AdminFailure.NotFound.class);
     }
 
     // Admins
@@ -709,8 +709,8 @@ class AdminOperationsTest {
         store.admins().insert(theirs);
 
         assertThat(ops.getAdmin(cli, TENANT, root.id())).isEqualTo(root);
-        assertThatThrownBy(() -> ops.getAdmin(cli, TENANT, theirs.id())).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> ops.getAdmin(cli, TENANT, null)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> ops.getAdmin(cli, TENANT, theirs.id())).isInstanceOf(AdminFailure.NotFound.class);
+        assertThatThrownBy(() -> ops.getAdmin(cli, TENANT, null)).isInstanceOf(AdminFailure.NotFound.class);
     }
 
     @Test
@@ -805,7 +805,7 @@ class AdminOperationsTest {
     @Test
     void updateAdminWhenUnknownThenNotFound() {
         assertThatThrownBy(() -> ops.updateAdmin(cli, TENANT, UUID.randomUUID().toString(), AdminRole.ADMIN, null))
-                .isInstanceOf(NotFoundException.class);
+                .isInstanceOf(AdminFailure.NotFound.class);
     }
 
     @Test
@@ -836,7 +836,7 @@ class AdminOperationsTest {
                 Set.of(Capability.MANAGE_ADMINS)).admin();
 
         assertThatThrownBy(() -> ops.deleteAdmin(Actor.admin(helper, null), TENANT, root.id()))
-                .isInstanceOf(ForbiddenException.class);
+                .isInstanceOf(AdminFailure.Forbidden.class);
         assertThat(store.admins().find(TENANT, root.id())).isPresent();
     }
 
@@ -852,7 +852,7 @@ class AdminOperationsTest {
     void deleteAdminWhenAnotherTenantsAdminThenNotFound() {
         Admin theirs = ops.createAdmin(outsider, OTHER, "theirs", AdminRole.ADMIN, null).admin();
 
-        assertThatThrownBy(() -> ops.deleteAdmin(cli, TENANT, theirs.id())).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> ops.deleteAdmin(cli, TENANT, theirs.id())).isInstanceOf(AdminFailure.NotFound.class);
         assertThat(store.admins().find(OTHER, theirs.id())).isPresent();
     }
 
@@ -900,7 +900,7 @@ class AdminOperationsTest {
         Admin theirs = ops.createAdmin(outsider, OTHER, "theirs", AdminRole.ADMIN, null).admin();
         store.admins().update(theirs.withTotpSecret(Totp.generateSecret(), START));
 
-        assertThatThrownBy(() -> ops.resetTotp(cli, TENANT, theirs.id())).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> ops.resetTotp(cli, TENANT, theirs.id())).isInstanceOf(AdminFailure.NotFound.class);
         assertThat(store.admins().find(OTHER, theirs.id()).orElseThrow().totpSecret()).isNotNull();
     }
 
@@ -943,7 +943,7 @@ class AdminOperationsTest {
                 Set.of(Capability.MANAGE_ADMINS)).admin();
 
         assertThatThrownBy(() -> ops.resetPassword(Actor.admin(helper, null), TENANT, root.id()))
-                .isInstanceOf(ForbiddenException.class);
+                .isInstanceOf(AdminFailure.Forbidden.class);
         assertThat(store.admins().find(TENANT, root.id())).contains(root);
     }
 
@@ -951,7 +951,7 @@ class AdminOperationsTest {
     void resetPasswordWhenAnotherTenantsAdminThenNotFound() {
         Admin theirs = ops.createAdmin(outsider, OTHER, "theirs", AdminRole.ADMIN, null).admin();
 
-        assertThatThrownBy(() -> ops.resetPassword(cli, TENANT, theirs.id())).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> ops.resetPassword(cli, TENANT, theirs.id())).isInstanceOf(AdminFailure.NotFound.class);
         assertThat(store.admins().find(OTHER, theirs.id())).contains(theirs);
     }
 
@@ -1017,8 +1017,8 @@ class AdminOperationsTest {
     @Test
     void deleteUserWhenUnknownOrMalformedIdThenNotFound() {
         assertThatThrownBy(() -> ops.deleteUser(cli, TENANT, UUID.randomUUID().toString()))
-                .isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> ops.deleteUser(cli, TENANT, "not-a-uuid")).isInstanceOf(NotFoundException.class);
+                .isInstanceOf(AdminFailure.NotFound.class);
+        assertThatThrownBy(() -> ops.deleteUser(cli, TENANT, "not-a-uuid")).isInstanceOf(AdminFailure.NotFound.class);
     }
 
     // Audit

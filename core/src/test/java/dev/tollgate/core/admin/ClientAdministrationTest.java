@@ -65,7 +65,7 @@ class ClientAdministrationTest {
     @Test
     void createWhenTenantUnknownThenNotFound() {
         assertThatThrownBy(() -> node.clients.create(TenantId.of("99999"), ClientSpec.named("X", ScopeSet.EMPTY)))
-                .isInstanceOf(NotFoundException.class).hasMessage("no tenant 99999");
+                .isInstanceOf(AdminFailure.NotFound.class).hasMessage("no tenant 99999");
     }
 
     @Test
@@ -82,7 +82,7 @@ class ClientAdministrationTest {
         node.tenants.create(TenantId.of("10002"), "Other", TenantSettings.DEFAULTS);
 
         assertThatThrownBy(() -> node.clients.get(TenantId.of("10002"), custom.client().clientId()))
-                .isInstanceOf(NotFoundException.class)
+                .isInstanceOf(AdminFailure.NotFound.class)
                 .hasMessage("no client " + custom.client().clientId() + " in tenant 10002");
     }
 
@@ -174,7 +174,7 @@ class ClientAdministrationTest {
     @Test
     void rotateSecretWhenClientUnknownThenNotFound() {
         assertThatThrownBy(() -> node.clients.rotateSecret(TENANT, new ClientId("nobody"), Duration.ZERO))
-                .isInstanceOf(NotFoundException.class).hasMessage("no client nobody in tenant 10001");
+                .isInstanceOf(AdminFailure.NotFound.class).hasMessage("no client nobody in tenant 10001");
     }
 
     @Test
@@ -237,7 +237,7 @@ class ClientAdministrationTest {
 
         assertThat(issue(custom.secret().reveal()).refusal()).isEqualTo(TokenRefusal.invalidClient(Reason.UNKNOWN_CLIENT));
         assertThatThrownBy(() -> node.clients.get(TENANT, custom.client().clientId()))
-                .isInstanceOf(NotFoundException.class);
+                .isInstanceOf(AdminFailure.NotFound.class);
     }
 
     @Test

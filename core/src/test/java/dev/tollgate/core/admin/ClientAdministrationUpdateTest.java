@@ -113,7 +113,7 @@ class ClientAdministrationUpdateTest {
     @Test
     void updateWhenClientUnknownThenNotFound() {
         assertThatThrownBy(() -> node.clients.update(TENANT, new ClientId("nope"),
-                new ClientUpdate("X", null, null, null, null, null, null))).isInstanceOf(NotFoundException.class);
+                new ClientUpdate("X", null, null, null, null, null, null))).isInstanceOf(AdminFailure.NotFound.class);
     }
 
     @Test
@@ -140,6 +140,6 @@ class ClientAdministrationUpdateTest {
     @Test
     void revokePreviousSecretWhenClientUnknownThenNotFound() {
         assertThatThrownBy(() -> node.clients.revokePreviousSecret(TENANT, new ClientId("nope")))
-                .isInstanceOf(NotFoundException.class);
+                .isInstanceOf(AdminFailure.NotFound.class);
     }
 }

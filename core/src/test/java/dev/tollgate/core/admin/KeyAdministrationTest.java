@@ -142,7 +142,7 @@ class KeyAdministrationTest {
     @Test
     void rotateWhenTenantUnknownThenNotFound() {
         assertThatThrownBy(() -> node.keys.rotate(TenantId.of("99999")))
-                .isInstanceOf(NotFoundException.class).hasMessage("no tenant 99999");
+                .isInstanceOf(AdminFailure.NotFound.class).hasMessage("no tenant 99999");
     }
 
     @Test

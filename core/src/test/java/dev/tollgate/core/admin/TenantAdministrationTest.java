@@ -141,7 +141,7 @@ class TenantAdministrationTest {
 
     @Test
     void getWhenTenantUnknownThenNotFound() {
-        assertThatThrownBy(() -> node.tenants.get(TENANT)).isInstanceOf(NotFoundException.class)
+        assertThatThrownBy(() -> node.tenants.get(TENANT)).isInstanceOf(AdminFailure.NotFound.class)
                 .hasMessage("no tenant 10001");
     }
 
@@ -170,7 +170,7 @@ class TenantAdministrationTest {
 
     @Test
     void updateSettingsWhenTenantUnknownThenNotFound() {
-        assertThatThrownBy(() -> node.tenants.updateSettings(TENANT, s -> s)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> node.tenants.updateSettings(TENANT, s -> s)).isInstanceOf(AdminFailure.NotFound.class);
     }
 
     @Test
@@ -184,7 +184,7 @@ class TenantAdministrationTest {
     @Test
     void scopeAdministrationWhenTenantUnknownThenNotFound() {
         assertThatThrownBy(() -> node.scopes.create(TENANT, new ScopeDefinition(new ScopeName("a"), "")))
-                .isInstanceOf(NotFoundException.class).hasMessage("no tenant 10001");
-        assertThatThrownBy(() -> node.scopes.list(TENANT)).isInstanceOf(NotFoundException.class);
+                .isInstanceOf(AdminFailure.NotFound.class).hasMessage("no tenant 10001");
+        assertThatThrownBy(() -> node.scopes.list(TENANT)).isInstanceOf(AdminFailure.NotFound.class);
     }
 }

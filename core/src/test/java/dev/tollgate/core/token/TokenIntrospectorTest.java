@@ -9,7 +9,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tollgate.core.InMemoryInstallation;
 import dev.tollgate.core.admin.ClientWithSecret;
-import dev.tollgate.core.admin.NotFoundException;
+import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.key.SigningKeyRing;
 import dev.tollgate.core.revocation.ClientTokenCutoff;
@@ -105,9 +105,9 @@ class TokenIntrospectorTest {
     @Test
     void clientWideRevocationOfAnUnknownClientThenNotFound() {
         assertThatThrownBy(() -> node.revocations.revokeAllTokens(TENANT, new ClientId("no-such-client")))
-                .isInstanceOf(NotFoundException.class);
+                .isInstanceOf(AdminFailure.NotFound.class);
         assertThatThrownBy(() -> node.revocations.revokeAllTokens(OTHER, client.client().clientId()))
-                .isInstanceOf(NotFoundException.class);
+                .isInstanceOf(AdminFailure.NotFound.class);
     }
 
     @Test

@@ -16,8 +16,7 @@ import dev.tollgate.core.admin.Capability;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientUpdate;
 import dev.tollgate.core.admin.ClientWithSecret;
-import dev.tollgate.core.admin.ForbiddenException;
-import dev.tollgate.core.admin.NotFoundException;
+import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.admin.Page;
 import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.cache.Directory;
@@ -619,9 +618,9 @@ public final class AdminApiEndpoint {
     private static <T> T guarded(Supplier<T> call) {
         try {
             return call.get();
-        } catch (NotFoundException e) {
+        } catch (AdminFailure.NotFound e) {
             throw notFound(e.getMessage());
-        } catch (ForbiddenException e) {
+        } catch (AdminFailure.Forbidden e) {
             throw new Refusal(403, "forbidden", e.getMessage(), null, null);
         } catch (DuplicateException e) {
             throw new Refusal(409, "conflict", "already exists", null, null);

@@ -5,7 +5,7 @@ import dev.tollgate.core.admin.Admin;
 import dev.tollgate.core.admin.AdminAccounts.AdminWithPassword;
 import dev.tollgate.core.admin.AdminRole;
 import dev.tollgate.core.admin.Capability;
-import dev.tollgate.core.admin.NotFoundException;
+import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.server.Tollgate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -109,6 +109,6 @@ final class AdminCommand {
         return app.adminOperations().listAdmins(Actor.cli(command.tenant()), command.tenant()).stream()
                 .filter(a -> a.username().equalsIgnoreCase(username))
                 .findFirst()
-                .orElseThrow(() -> new NotFoundException("no admin " + username + " in tenant " + command.tenant()));
+                .orElseThrow(() -> new AdminFailure.NotFound("no admin " + username + " in tenant " + command.tenant()));
     }
 }

@@ -4,7 +4,7 @@ import dev.tollgate.core.admin.AdminOperations;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientUpdate;
 import dev.tollgate.core.admin.ClientWithSecret;
-import dev.tollgate.core.admin.NotFoundException;
+import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.admin.Page;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
@@ -290,7 +290,7 @@ final class ClientPages {
     private static ClientId clientId(Visit visit) {
         String value = visit.path("id");
         if (!ClientId.isValid(value)) {
-            throw new NotFoundException("no such client");
+            throw new AdminFailure.NotFound("no such client");
         }
         return new ClientId(value);
     }

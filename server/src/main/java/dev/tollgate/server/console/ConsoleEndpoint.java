@@ -9,8 +9,7 @@ import dev.tollgate.core.admin.AdminAccounts.Authenticated;
 import dev.tollgate.core.admin.AdminAccounts.LoginResult;
 import dev.tollgate.core.admin.AdminOperations;
 import dev.tollgate.core.admin.Capability;
-import dev.tollgate.core.admin.ForbiddenException;
-import dev.tollgate.core.admin.NotFoundException;
+import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.admin.PasswordHasher;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.StoreException;
@@ -460,9 +459,9 @@ public final class ConsoleEndpoint {
             return;
         }
         switch (e) {
-            case NotFoundException nf -> views.error(res, Status.NOT_FOUND_404, frame, "Not found",
+            case AdminFailure.NotFound nf -> views.error(res, Status.NOT_FOUND_404, frame, "Not found",
                     "Nothing was found at this address.");
-            case ForbiddenException fe -> views.error(res, Status.FORBIDDEN_403, frame, "Not allowed",
+            case AdminFailure.Forbidden fe -> views.error(res, Status.FORBIDDEN_403, frame, "Not allowed",
                     "Your account does not hold the capability this page needs.");
             case DuplicateException de -> views.error(res, Status.CONFLICT_409, frame, "Conflict",
                     Failure.of(de).message());

@@ -1,7 +1,7 @@
 package dev.tollgate.server.console;
 
 import dev.tollgate.core.admin.AdminOperations;
-import dev.tollgate.core.admin.NotFoundException;
+import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.scope.ScopeName;
 import io.helidon.http.Status;
@@ -85,7 +85,7 @@ final class ScopePages {
     private static ScopeName name(Visit visit) {
         String value = visit.form.value("name");
         if (!ScopeName.isValid(value)) {
-            throw new NotFoundException("no such scope");
+            throw new AdminFailure.NotFound("no such scope");
         }
         return new ScopeName(value);
     }

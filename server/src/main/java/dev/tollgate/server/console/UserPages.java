@@ -1,7 +1,7 @@
 package dev.tollgate.server.console;
 
 import dev.tollgate.core.admin.AdminOperations;
-import dev.tollgate.core.admin.NotFoundException;
+import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.admin.Page;
 import dev.tollgate.core.user.User;
 import dev.tollgate.core.user.UserValidation;
@@ -72,7 +72,7 @@ final class UserPages {
     void delete(Visit visit) {
         String id = visit.path("id");
         if (!User.isId(id)) {
-            throw new NotFoundException("no such user");
+            throw new AdminFailure.NotFound("no such user");
         }
         try {
             operations.deleteUser(visit.actor, visit.tenant(), id);
