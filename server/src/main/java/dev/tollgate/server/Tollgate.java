@@ -6,10 +6,9 @@ import dev.tollgate.core.admin.AdminOperations;
 import dev.tollgate.core.admin.ChangeListener;
 import dev.tollgate.core.admin.PasswordHasher;
 import dev.tollgate.core.audit.AuditWriter;
-import dev.tollgate.core.admin.ClientAdministration;
-import dev.tollgate.core.admin.KeyAdministration;
-import dev.tollgate.core.admin.ScopeAdministration;
-import dev.tollgate.core.admin.TenantAdministration;
+import dev.tollgate.core.admin.Actor;
+import dev.tollgate.core.admin.AdminFailure;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.cache.Directory;
 import dev.tollgate.core.cache.DirectoryInvalidation;
 import dev.tollgate.core.client.SecretHasher;
@@ -49,10 +48,6 @@ public final class Tollgate implements AutoCloseable {
     private final Clock clock;
     private final Directory directory;
     private final TokenService tokens;
-    private final TenantAdministration tenants;
-    private final ClientAdministration clients;
-    private final KeyAdministration keys;
-    private final ScopeAdministration scopes;
     private final Revocations revocations;
     private final TokenIntrospector introspector;
     private final AdminAccounts adminAccounts;
@@ -89,10 +84,6 @@ public final class Tollgate implements AutoCloseable {
         SecretHasher hasher = new SecretHasher(hashingKey(store));
         this.directory = directories.apply(store);
         ChangeListener invalidate = new DirectoryInvalidation(directory);
-        this.clients = new ClientAdministration(store, hasher, invalidate, clock);
-        this.tenants = new TenantAdministration(store, clients, invalidate, clock);
-        this.keys = new KeyAdministration(store, invalidate, clock);
-        this.scopes = new ScopeAdministration(store);
         this.tokens = new TokenService(directory, new ClientAuthenticator(hasher), t -> currentIssuers().apply(t), clock);
         this.revocations = new Revocations(store, clock);
         this.introspector = new TokenIntrospector(directory, revocations, clock);
@@ -101,7 +92,7 @@ public final class Tollgate implements AutoCloseable {
                 new FailureLimiter(FailureLimiter.loginDefaults(), clock),
                 new FailureLimiter(FailureLimiter.loginDefaults(), clock),
                 sessions, clock);
-        this.adminOperations = new AdminOperations(store, clients, scopes, passwords, invalidate, clock);
+        this.adminOperations = new AdminOperations(store, hasher, passwords, revocations, invalidate, clock);
         this.tokenAudit = new AuditWriter(store.audit(), TOKEN_AUDIT_BATCH);
     }
 
@@ -203,13 +194,14 @@ public final class Tollgate implements AutoCloseable {
      *
      * @return the new tenant with its secrets (to print once), or empty on every later start
      */
-    public Optional<TenantAdministration.ProvisionedTenant> bootstrap(TenantId tenant) {
+    public Optional<ProvisionedTenant> bootstrap(TenantId tenant) {
         if (!store.tenants().list().isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(tenants.create(tenant, "Tenant " + tenant.value(), TenantSettings.DEFAULTS));
-        } catch (DuplicateException lostTheRace) {
+            return Optional.of(adminOperations.tenants().create(Actor.system(tenant), tenant,
+                    "Tenant " + tenant.value(), TenantSettings.DEFAULTS));
+        } catch (AdminFailure.Conflict lostTheRace) {
             // Another node started on the same empty store a moment ago and provisioned it: the check
             // above can't see a tenant until that node commits, so the losing insert is the only sign.
             // Its whole transaction rolled back; this start is now like any later one.
@@ -241,22 +233,6 @@ public final class Tollgate implements AutoCloseable {
         return tokens;
     }
 
-    public TenantAdministration tenants() {
-        return tenants;
-    }
-
-    public ClientAdministration clients() {
-        return clients;
-    }
-
-    public KeyAdministration keys() {
-        return keys;
-    }
-
-    public ScopeAdministration scopes() {
-        return scopes;
-    }
-
     /**
      * Revoked tokens and client-wide revocations, checked in memory: what the built-in APIs and
      * introspection ask before accepting a token ({@link Revocations#isRevoked}).
@@ -275,7 +251,7 @@ public final class Tollgate implements AutoCloseable {
         return adminAccounts;
     }
 
-    /** The admin API's and console's operations, capability-checked and audited. */
+    /** Every change to a tenant's state, capability-checked and audited: for the admin API, console, CLI and users API. */
     public AdminOperations adminOperations() {
         return adminOperations;
     }

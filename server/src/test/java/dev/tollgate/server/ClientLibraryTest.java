@@ -118,7 +118,7 @@ class ClientLibraryTest {
             String token = tokens.accessToken(USERS_READ);
             api.revoke(token);
             ClientWithSecret client = server.defaultClient();
-            server.app().clients().setEnabled(TestServer.TENANT, client.client().clientId(), false);
+            Administration.of(server.app()).clients.setEnabled(TestServer.TENANT, client.client().clientId(), false);
 
             TokenRequestException thrown = catchThrowableOfType(TokenRequestException.class,
                     () -> tokens.send(HttpRequest.newBuilder(api.uri()).GET(),

@@ -5,7 +5,7 @@ import dev.tollgate.core.MutableClock;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import dev.tollgate.core.admin.ClientWithSecret;
-import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.cache.Directory;
 import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.client.ClientCredential;
@@ -136,11 +136,11 @@ class DirectoryCacheTest {
         start(NO_REFRESH_DURING_TEST);
         assertThat(issue(client).indicatesSuccess()).isTrue();
 
-        app.clients().setEnabled(TENANT, client.client().clientId(), false);
+        Administration.of(app).clients.setEnabled(TENANT, client.client().clientId(), false);
 
         assertRefusedAsInvalidClient(issue(client));
 
-        app.clients().setEnabled(TENANT, client.client().clientId(), true);
+        Administration.of(app).clients.setEnabled(TENANT, client.client().clientId(), true);
 
         assertThat(issue(client).indicatesSuccess()).isTrue();
     }
@@ -150,7 +150,7 @@ class DirectoryCacheTest {
         start(NO_REFRESH_DURING_TEST);
         assertThat(issue(client).indicatesSuccess()).isTrue();
 
-        ClientWithSecret rotated = app.clients().rotateSecret(TENANT, client.client().clientId(), Duration.ZERO);
+        ClientWithSecret rotated = Administration.of(app).clients.rotateSecret(TENANT, client.client().clientId(), Duration.ZERO);
 
         assertRefusedAsInvalidClient(issue(client));
         assertThat(issue(rotated).indicatesSuccess()).isTrue();
@@ -161,7 +161,7 @@ class DirectoryCacheTest {
         start(NO_REFRESH_DURING_TEST);
         assertThat(issue(client).indicatesSuccess()).isTrue();
 
-        ClientWithSecret rotated = app.clients().rotateSecret(TENANT, client.client().clientId(), Duration.ofHours(1));
+        ClientWithSecret rotated = Administration.of(app).clients.rotateSecret(TENANT, client.client().clientId(), Duration.ofHours(1));
 
         assertThat(issue(client).indicatesSuccess()).isTrue();
         assertThat(issue(rotated).indicatesSuccess()).isTrue();
@@ -177,7 +177,7 @@ class DirectoryCacheTest {
         String before = token(client);
         String next = kidInState(KeyState.NEXT);
 
-        app.keys().rotate(TENANT);
+        Administration.of(app).keys.rotate(TENANT);
 
         assertThat(kidOf(token(client))).isEqualTo(next).isNotEqualTo(kidOf(before));
     }
@@ -187,7 +187,7 @@ class DirectoryCacheTest {
         start(NO_REFRESH_DURING_TEST);
         assertThat(audienceOf(token(client))).containsExactly(server.baseUrl() + "/t/10001/api");
 
-        app.tenants().updateSettings(TENANT, s -> s.withDefaultAudience("https://changed.example.test"));
+        Administration.of(app).tenants.updateSettings(TENANT, s -> s.withDefaultAudience("https://changed.example.test"));
 
         assertThat(audienceOf(token(client))).containsExactly("https://changed.example.test");
     }
@@ -200,7 +200,7 @@ class DirectoryCacheTest {
                 client.secret().reveal());
         assertThat(before.statusCode()).isBetween(400, 499);
 
-        ProvisionedTenant created = app.tenants().create(later, "Created later", TenantSettings.DEFAULTS);
+        ProvisionedTenant created = Administration.of(app).tenants.create(later, "Created later", TenantSettings.DEFAULTS);
 
         ClientWithSecret itsClient = builtin(created, BuiltinClient.DEFAULT);
         HttpResponse<String> after = post(tokenEndpoint(later), itsClient.client().clientId().value(),

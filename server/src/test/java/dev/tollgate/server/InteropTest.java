@@ -22,7 +22,7 @@ import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientWithSecret;
-import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.scope.ScopeSet;
@@ -123,7 +123,7 @@ class InteropTest {
 
     @Test
     void resourceOfAnAllowedAudienceThenSpringAcceptsTheTokenForThatAudience() {
-        ClientWithSecret client = server.app().clients().create(TestServer.TENANT, new ClientSpec("interop-api-client",
+        ClientWithSecret client = Administration.of(server.app()).clients.create(TestServer.TENANT, new ClientSpec("interop-api-client",
                 ScopeSet.of("users:read"), null, List.of(API_AUDIENCE), null, null));
 
         String token = NimbusClient.accessToken(server.tokenEndpoint(), NimbusClient.basic(client), "users:read",
@@ -140,7 +140,7 @@ class InteropTest {
 
     @Test
     void clientWithAnAllowedAudienceAndNoResourceThenTheTokenIsForItsAudience() {
-        ClientWithSecret client = server.app().clients().create(TestServer.TENANT, new ClientSpec("interop-api-default",
+        ClientWithSecret client = Administration.of(server.app()).clients.create(TestServer.TENANT, new ClientSpec("interop-api-default",
                 ScopeSet.of("users:read"), null, List.of(API_AUDIENCE), null, null));
 
         String token = NimbusClient.accessToken(server.tokenEndpoint(), NimbusClient.post(client), null);
@@ -151,7 +151,7 @@ class InteropTest {
 
     @Test
     void resourceThatIsNotAnAllowedAudienceThenInvalidTarget() {
-        ClientWithSecret client = server.app().clients().create(TestServer.TENANT, new ClientSpec("interop-api-narrow",
+        ClientWithSecret client = Administration.of(server.app()).clients.create(TestServer.TENANT, new ClientSpec("interop-api-narrow",
                 ScopeSet.of("users:read"), null, List.of(API_AUDIENCE), null, null));
 
         TokenResponse response = NimbusClient.request(server.tokenEndpoint(), NimbusClient.basic(client), null,
@@ -359,7 +359,7 @@ class InteropTest {
             case PS256 -> "20003";
             case EdDSA -> "20004";
         });
-        ProvisionedTenant created = server.app().tenants().create(id, "Interop " + algorithm,
+        ProvisionedTenant created = Administration.of(server.app()).tenants.create(id, "Interop " + algorithm,
                 TenantSettings.DEFAULTS.withSigningAlgorithm(algorithm));
         ClientWithSecret defaultClient = created.clients().stream()
                 .filter(c -> c.client().builtin() == BuiltinClient.DEFAULT).findFirst().orElseThrow();

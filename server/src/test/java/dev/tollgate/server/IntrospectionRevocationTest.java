@@ -14,7 +14,7 @@ import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.oauth2.sdk.token.TypelessAccessToken;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tollgate.core.admin.ClientWithSecret;
-import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -208,7 +208,7 @@ class IntrospectionRevocationTest {
     @Test
     void introspectionOfAnotherTenantsTokenThenInactiveAndItsOwnTenantSaysActive() {
         TenantId otherTenant = TenantId.of("20002");
-        ProvisionedTenant other = server.app().tenants().create(otherTenant, "Other", TenantSettings.DEFAULTS);
+        ProvisionedTenant other = Administration.of(server.app()).tenants.create(otherTenant, "Other", TenantSettings.DEFAULTS);
         ClientWithSecret otherClient = other.clients().get(0);
         String foreign = NimbusClient.accessToken(URI.create(server.baseUrl() + "/t/20002/oauth2/token"),
                 NimbusClient.basic(otherClient), null);

@@ -57,7 +57,7 @@ class KeyRotationTest {
         assertThat(before.decode(token).getSubject()).isEqualTo(clientId());
         server.clock().advance(Duration.ofMinutes(10));
 
-        server.app().keys().rotate(TENANT);
+        Administration.of(server.app()).keys.rotate(TENANT);
 
         assertThat(before.decode(token).getSubject()).isEqualTo(clientId());
         // A resource server that first sees the JWKS after the rotation accepts it too.
@@ -71,7 +71,7 @@ class KeyRotationTest {
         String next = kidInState(KeyState.NEXT);
         assertThat(kidOf(before)).isEqualTo(current);
 
-        server.app().keys().rotate(TENANT);
+        Administration.of(server.app()).keys.rotate(TENANT);
         String after = token();
 
         assertThat(kidOf(after)).isEqualTo(next).isNotEqualTo(current);
@@ -84,7 +84,7 @@ class KeyRotationTest {
         String formerNext = kidInState(KeyState.NEXT);
         assertThat(jwksKids()).containsExactlyInAnyOrder(formerCurrent, formerNext);
 
-        server.app().keys().rotate(TENANT);
+        Administration.of(server.app()).keys.rotate(TENANT);
 
         Map<String, KeyState> states = keyStates();
         assertThat(states).hasSize(3)
@@ -106,7 +106,7 @@ class KeyRotationTest {
         server.clock().advance(Duration.ofMinutes(10));
         Instant rotatedAt = server.clock().instant();
 
-        server.app().keys().rotate(TENANT);
+        Administration.of(server.app()).keys.rotate(TENANT);
 
         Instant publishUntil = retired().publishUntil();
         // The longest lifetime any token can have, plus the allowance for verifiers with skewed clocks.
@@ -127,11 +127,11 @@ class KeyRotationTest {
     /** Not the longest of today's clients: one deleted or shortened since may have tokens out that the key signed. */
     @Test
     void retiredKeyThenPublishedForTheLongestLifetimeAnyTokenCanHaveWhateverTheClientsHaveNow() {
-        ClientWithSecret shortLived = server.app().clients().create(TENANT, new ClientSpec("short-lived",
+        ClientWithSecret shortLived = Administration.of(server.app()).clients.create(TENANT, new ClientSpec("short-lived",
                 ScopeSet.of("users:read"), null, null, null, ClientCredential.MIN_TOKEN_TTL));
         Instant rotatedAt = server.clock().instant();
 
-        server.app().keys().rotate(TENANT);
+        Administration.of(server.app()).keys.rotate(TENANT);
 
         assertThat(shortLived.client().tokenTtl()).isLessThan(ClientCredential.DEFAULT_TOKEN_TTL);
         assertThat(retired().publishUntil())
@@ -140,11 +140,11 @@ class KeyRotationTest {
 
     @Test
     void rotationAfterTheRetiredKeyExpiredThenTheRetiredKeyIsDeleted() {
-        server.app().keys().rotate(TENANT);
+        Administration.of(server.app()).keys.rotate(TENANT);
         SigningKey firstRetired = retired();
         server.clock().set(firstRetired.publishUntil().plusSeconds(1));
 
-        server.app().keys().rotate(TENANT);
+        Administration.of(server.app()).keys.rotate(TENANT);
 
         assertThat(keyStates()).hasSize(3).doesNotContainKey(firstRetired.kid());
         assertThat(jwksKids()).hasSize(3).doesNotContain(firstRetired.kid());
@@ -170,7 +170,7 @@ class KeyRotationTest {
         decoder.decode(token());
         assertThat(fetches).hasValue(1);
 
-        server.app().keys().rotate(TENANT);
+        Administration.of(server.app()).keys.rotate(TENANT);
         String signedByFormerNext = token();
 
         assertThat(decoder.decode(signedByFormerNext).getSubject()).isEqualTo(clientId());
@@ -195,18 +195,18 @@ class KeyRotationTest {
     }
 
     private Map<String, KeyState> keyStates() {
-        return server.app().keys().list(TENANT).stream()
+        return Administration.of(server.app()).keys.list(TENANT).stream()
                 .collect(Collectors.toMap(SigningKey::kid, SigningKey::state));
     }
 
     private String kidInState(KeyState state) {
-        List<SigningKey> keys = server.app().keys().list(TENANT).stream().filter(k -> k.state() == state).toList();
+        List<SigningKey> keys = Administration.of(server.app()).keys.list(TENANT).stream().filter(k -> k.state() == state).toList();
         assertThat(keys).as("keys in state " + state).hasSize(1);
         return keys.get(0).kid();
     }
 
     private SigningKey retired() {
-        List<SigningKey> keys = server.app().keys().list(TENANT).stream()
+        List<SigningKey> keys = Administration.of(server.app()).keys.list(TENANT).stream()
                 .filter(k -> k.state() == KeyState.RETIRED).toList();
         assertThat(keys).as("retired keys").hasSize(1);
         return keys.get(0);

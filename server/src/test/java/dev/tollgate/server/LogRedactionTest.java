@@ -73,7 +73,7 @@ class LogRedactionTest {
         assertThat(send(HttpRequest.newBuilder(query).POST(HttpRequest.BodyPublishers.noBody())).statusCode())
                 .isNotEqualTo(200);
         requests++;
-        server.app().tenants().updateSettings(TenantId.of("10001"), s -> s.withAllowQueryCredentials(true));
+        Administration.of(server.app()).tenants.updateSettings(TenantId.of("10001"), s -> s.withAllowQueryCredentials(true));
         String queryToken = issued(send(HttpRequest.newBuilder(query).POST(HttpRequest.BodyPublishers.noBody())));
         requests++;
 

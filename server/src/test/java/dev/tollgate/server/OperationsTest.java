@@ -2,7 +2,7 @@ package dev.tollgate.server;
 
 import dev.tollgate.core.MutableClock;
 import dev.tollgate.core.admin.ClientWithSecret;
-import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.cache.Directory;
 import dev.tollgate.core.store.DuplicateException;

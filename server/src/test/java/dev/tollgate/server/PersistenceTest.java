@@ -5,7 +5,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientWithSecret;
-import dev.tollgate.core.admin.TenantAdministration;
+import dev.tollgate.core.admin.BuiltinScopes;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.key.KeyState;
 import dev.tollgate.core.key.SigningKey;
@@ -53,13 +53,13 @@ class PersistenceTest {
 
     @Test
     void clientCreatedBeforeRestartThenStillThereAndItsSecretStillWorks() {
-        ClientWithSecret created = server.app().clients().create(TENANT, new ClientSpec("persisted-client",
+        ClientWithSecret created = Administration.of(server.app()).clients.create(TENANT, new ClientSpec("persisted-client",
                 ScopeSet.of("users:read", "users:write"), ScopeSet.of("users:read"), List.of(API_AUDIENCE),
                 List.of("ROLE_REPORTER"), Duration.ofMinutes(10)));
 
         server.restart();
 
-        ClientCredential loaded = server.app().clients().get(TENANT, created.client().clientId());
+        ClientCredential loaded = Administration.of(server.app()).clients.get(TENANT, created.client().clientId());
         assertThat(loaded).isEqualTo(created.client());
         Jwt jwt = springDecoder(API_AUDIENCE).decode(
                 NimbusClient.accessToken(server.tokenEndpoint(), NimbusClient.basic(created), null));
@@ -71,12 +71,12 @@ class PersistenceTest {
 
     @Test
     void tenantSettingChangedBeforeRestartThenStillChanged() {
-        Tenant changed = server.app().tenants().updateSettings(TENANT,
+        Tenant changed = Administration.of(server.app()).tenants.updateSettings(TENANT,
                 s -> s.withAllowQueryCredentials(true).withDefaultAudience(API_AUDIENCE));
 
         server.restart();
 
-        TenantSettings settings = server.app().tenants().get(TENANT).settings();
+        TenantSettings settings = Administration.of(server.app()).tenants.get(TENANT).settings();
         assertThat(settings).isEqualTo(changed.settings());
         assertThat(settings.allowQueryCredentials()).isTrue();
         // Seen over HTTP too: the default audience of the tenant's tokens is the setting.
@@ -87,14 +87,14 @@ class PersistenceTest {
 
     @Test
     void keysRotatedBeforeRestartThenSameKidsStatesAndKeysAfterIt() throws Exception {
-        server.app().keys().rotate(TENANT);
-        List<SigningKey> before = server.app().keys().list(TENANT);
+        Administration.of(server.app()).keys.rotate(TENANT);
+        List<SigningKey> before = Administration.of(server.app()).keys.list(TENANT);
         String oldIssuer = server.issuer();
         String signedBefore = token();
 
         server.restart();
 
-        List<SigningKey> after = server.app().keys().list(TENANT);
+        List<SigningKey> after = Administration.of(server.app()).keys.list(TENANT);
         assertThat(summary(after)).isEqualTo(summary(before));
         assertThat(kidsByState(after).get(KeyState.RETIRED)).isNotNull();
         assertThat(thumbprints(after)).isEqualTo(thumbprints(before));
@@ -115,18 +115,18 @@ class PersistenceTest {
 
     @Test
     void restartThenTheBootstrapCreatesNothingNewAndTheFirstSecretsStillWork() {
-        List<Tenant> tenants = server.app().tenants().list();
-        List<ClientCredential> clients = server.app().clients().list(TENANT);
-        List<SigningKey> keys = server.app().keys().list(TENANT);
+        List<Tenant> tenants = Administration.of(server.app()).tenants.list();
+        List<ClientCredential> clients = Administration.of(server.app()).clients.list(TENANT);
+        List<SigningKey> keys = Administration.of(server.app()).keys.list(TENANT);
 
         server.restart();
 
-        assertThat(server.app().tenants().list()).hasSize(tenants.size()).isEqualTo(tenants);
+        assertThat(Administration.of(server.app()).tenants.list()).hasSize(tenants.size()).isEqualTo(tenants);
         assertThat(server.app().bootstrap(TENANT)).isEmpty();
-        assertThat(server.app().tenants().list()).hasSize(tenants.size());
-        assertThat(server.app().clients().list(TENANT)).isEqualTo(clients);
-        assertThat(server.app().keys().list(TENANT)).isEqualTo(keys);
-        assertThat(server.app().scopes().list(TENANT)).hasSize(TenantAdministration.BUILTIN_SCOPES.size() + TenantAdministration.ADMIN_SCOPES.size());
+        assertThat(Administration.of(server.app()).tenants.list()).hasSize(tenants.size());
+        assertThat(Administration.of(server.app()).clients.list(TENANT)).isEqualTo(clients);
+        assertThat(Administration.of(server.app()).keys.list(TENANT)).isEqualTo(keys);
+        assertThat(Administration.of(server.app()).scopes.list(TENANT)).hasSize(BuiltinScopes.USERS_API.size() + BuiltinScopes.ADMIN_API.size());
         // The secrets printed at the first start still work: the secret-hashing key was kept too.
         for (ClientWithSecret builtin : List.of(server.defaultClient(), server.microserviceClient())) {
             assertThat(springDecoder(server.issuer() + "/api").decode(NimbusClient.accessToken(server.tokenEndpoint(),
@@ -136,19 +136,19 @@ class PersistenceTest {
 
     @Test
     void everyAdministrativeChangeThenAllOfThemSurviveTwoRestarts() {
-        ClientWithSecret created = server.app().clients().create(TENANT,
+        ClientWithSecret created = Administration.of(server.app()).clients.create(TENANT,
                 ClientSpec.named("twice-restarted", ScopeSet.of("users:read")));
-        server.app().tenants().updateSettings(TENANT, s -> s.withAllowQueryCredentials(true));
-        server.app().keys().rotate(TENANT);
-        Map<String, KeyState> keys = summary(server.app().keys().list(TENANT));
+        Administration.of(server.app()).tenants.updateSettings(TENANT, s -> s.withAllowQueryCredentials(true));
+        Administration.of(server.app()).keys.rotate(TENANT);
+        Map<String, KeyState> keys = summary(Administration.of(server.app()).keys.list(TENANT));
 
         server.restart();
         server.restart();
 
-        assertThat(server.app().clients().get(TENANT, created.client().clientId())).isEqualTo(created.client());
-        assertThat(server.app().tenants().get(TENANT).settings().allowQueryCredentials()).isTrue();
-        assertThat(summary(server.app().keys().list(TENANT))).isEqualTo(keys);
-        assertThat(server.app().tenants().list()).hasSize(1);
+        assertThat(Administration.of(server.app()).clients.get(TENANT, created.client().clientId())).isEqualTo(created.client());
+        assertThat(Administration.of(server.app()).tenants.get(TENANT).settings().allowQueryCredentials()).isTrue();
+        assertThat(summary(Administration.of(server.app()).keys.list(TENANT))).isEqualTo(keys);
+        assertThat(Administration.of(server.app()).tenants.list()).hasSize(1);
         NimbusClient.accessToken(server.tokenEndpoint(), NimbusClient.post(created), null);
     }
 

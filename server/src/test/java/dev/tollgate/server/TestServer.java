@@ -3,7 +3,7 @@ package dev.tollgate.server;
 import dev.tollgate.core.MutableClock;
 
 import dev.tollgate.core.admin.ClientWithSecret;
-import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.store.PostgresTestDatabase;

@@ -2,7 +2,7 @@ package dev.tollgate.server;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.tollgate.core.admin.ClientWithSecret;
-import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.config.TlsConfig;

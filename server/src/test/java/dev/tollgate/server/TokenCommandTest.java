@@ -1,7 +1,7 @@
 package dev.tollgate.server;
 
 import dev.tollgate.core.admin.ClientWithSecret;
-import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.tenant.TenantId;
@@ -35,7 +35,7 @@ class TokenCommandTest {
     @EnumSource(SigningAlgorithm.class)
     void tokenFromTheTokenCommandThenTokenVerifyAcceptsIt(SigningAlgorithm algorithm) {
         TenantId tenant = TenantId.of("3000" + algorithm.ordinal());
-        ProvisionedTenant created = server.app().tenants().create(tenant, "CLI " + algorithm,
+        ProvisionedTenant created = Administration.of(server.app()).tenants.create(tenant, "CLI " + algorithm,
                 TenantSettings.DEFAULTS.withSigningAlgorithm(algorithm));
         ClientWithSecret client = created.clients().stream()
                 .filter(c -> c.client().builtin() == BuiltinClient.DEFAULT).findFirst().orElseThrow();
@@ -70,7 +70,7 @@ class TokenCommandTest {
     @Test
     void tokenOfAnotherTenantThenTokenVerifyExitsOne() {
         TenantId other = TenantId.of("30099");
-        server.app().tenants().create(other, "Other", TenantSettings.DEFAULTS);
+        Administration.of(server.app()).tenants.create(other, "Other", TenantSettings.DEFAULTS);
         String accessToken = NimbusClient.accessToken(server.tokenEndpoint(), NimbusClient.basic(server.defaultClient()),
                 null);
 

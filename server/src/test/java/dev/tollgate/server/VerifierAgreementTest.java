@@ -14,7 +14,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientWithSecret;
-import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.key.KeyState;
 import dev.tollgate.core.key.SigningAlgorithm;
@@ -89,7 +89,7 @@ class VerifierAgreementTest {
 
     @Test
     void tokenOfAnotherTenantThenBothReject() {
-        ProvisionedTenant other = server.app().tenants().create(TenantId.of("20002"), "Other",
+        ProvisionedTenant other = Administration.of(server.app()).tenants.create(TenantId.of("20002"), "Other",
                 TenantSettings.DEFAULTS.withSigningAlgorithm(SigningAlgorithm.ES256));
         ClientWithSecret otherClient = other.clients().stream()
                 .filter(c -> c.client().builtin() == BuiltinClient.DEFAULT).findFirst().orElseThrow();
@@ -102,7 +102,7 @@ class VerifierAgreementTest {
 
     @Test
     void tokenForAnotherAudienceThenBothRejectAndBothAcceptItForItsOwn() {
-        ClientWithSecret client = server.app().clients().create(TENANT, new ClientSpec("agreement-api",
+        ClientWithSecret client = Administration.of(server.app()).clients.create(TENANT, new ClientSpec("agreement-api",
                 ScopeSet.of("users:read"), null, List.of(API_AUDIENCE), null, null));
         String token = NimbusClient.accessToken(server.tokenEndpoint(), NimbusClient.basic(client), "users:read",
                 URI.create(API_AUDIENCE));
@@ -153,7 +153,7 @@ class VerifierAgreementTest {
     @Test
     void signedWithARetiredKeyWithinItsGracePeriodThenBothAccept() throws Exception {
         String token = token();
-        server.app().keys().rotate(TENANT);
+        Administration.of(server.app()).keys.rotate(TENANT);
         SigningKey retired = keyInState(KeyState.RETIRED);
         server.clock().set(retired.publishUntil().minusSeconds(3600 + 60));
 
@@ -164,7 +164,7 @@ class VerifierAgreementTest {
     @Test
     void signedWithARetiredKeyPastItsGracePeriodThenBothReject() throws Exception {
         String token = token();
-        server.app().keys().rotate(TENANT);
+        Administration.of(server.app()).keys.rotate(TENANT);
         SigningKey retired = keyInState(KeyState.RETIRED);
         server.clock().set(retired.publishUntil().plusSeconds(1));
 
@@ -236,7 +236,7 @@ class VerifierAgreementTest {
     }
 
     private SigningKey keyInState(KeyState state) {
-        List<SigningKey> keys = server.app().keys().list(TENANT).stream().filter(k -> k.state() == state).toList();
+        List<SigningKey> keys = Administration.of(server.app()).keys.list(TENANT).stream().filter(k -> k.state() == state).toList();
         assertThat(keys).as("keys in state " + state).hasSize(1);
         return keys.get(0);
     }

@@ -3,11 +3,11 @@ package dev.tollgate.store;
 import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.AdminOperations;
 import dev.tollgate.core.admin.ChangeListener;
-import dev.tollgate.core.admin.ClientAdministration;
+import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientUpdate;
 import dev.tollgate.core.admin.PasswordHasher;
-import dev.tollgate.core.admin.ScopeAdministration;
+import dev.tollgate.core.revocation.Revocations;
 import dev.tollgate.core.store.AdminRepository;
 import dev.tollgate.core.store.ClientRepository;
 import dev.tollgate.core.store.ScopeRepository;
@@ -1883,11 +1883,11 @@ public abstract class RepositoryContract {
         AdminOperations operations = operations(paused.store());
 
         List<Object> outcomes = race(List.of(
-                () -> outcome(() -> operations.deleteAdmin(Actor.cli(A), A, first.id())),
-                () -> outcome(() -> operations.updateAdmin(Actor.cli(A), A, second.id(), AdminRole.ADDITIONAL_ADMIN,
+                () -> outcome(() -> operations.administrators().delete(Actor.cli(A), A, first.id())),
+                () -> outcome(() -> operations.administrators().update(Actor.cli(A), A, second.id(), AdminRole.ADDITIONAL_ADMIN,
                         Set.of(Capability.VIEW_AUDIT)))));
 
-        assertThat(outcomes).filteredOn(o -> o instanceof IllegalStateException).hasSize(1);
+        assertThat(outcomes).filteredOn(o -> o instanceof AdminFailure.Conflict).hasSize(1);
         assertThat(store.admins().list(A)).filteredOn(a -> a.role() == AdminRole.ADMIN).hasSize(1);
     }
 
@@ -1898,10 +1898,10 @@ public abstract class RepositoryContract {
         AdminOperations operations = operations(paused.store());
 
         List<Object> outcomes = race(List.of(
-                () -> outcome(() -> operations.createAdmin(Actor.cli(A), A, "Alice", AdminRole.ADMIN, null)),
-                () -> outcome(() -> operations.createAdmin(Actor.cli(A), A, "alice", AdminRole.ADMIN, null))));
+                () -> outcome(() -> operations.administrators().create(Actor.cli(A), A, "Alice", AdminRole.ADMIN, null)),
+                () -> outcome(() -> operations.administrators().create(Actor.cli(A), A, "alice", AdminRole.ADMIN, null))));
 
-        assertThat(outcomes).filteredOn(o -> o instanceof DuplicateException).hasSize(1);
+        assertThat(outcomes).filteredOn(o -> o instanceof AdminFailure.Conflict).hasSize(1);
         assertThat(store.admins().list(A)).hasSize(1);
     }
 
@@ -1913,13 +1913,13 @@ public abstract class RepositoryContract {
         PausingStore paused = PausingStore.beforeWrites(store);
         paused.armed = false;
         AdminOperations operations = operations(paused.store());
-        ClientCredential client = operations.createClient(Actor.cli(A), A,
+        ClientCredential client = operations.clients().create(Actor.cli(A), A,
                 ClientSpec.named("reporting", ScopeSet.EMPTY)).client();
         paused.armed = true;
 
         List<Object> outcomes = race(List.of(
-                () -> outcome(() -> operations.deleteScope(Actor.cli(A), A, scope)),
-                () -> outcome(() -> operations.updateClient(Actor.cli(A), A, client.clientId(),
+                () -> outcome(() -> operations.scopes().delete(Actor.cli(A), A, scope)),
+                () -> outcome(() -> operations.clients().update(Actor.cli(A), A, client.clientId(),
                         new ClientUpdate(null, ScopeSet.of(List.of(scope)), null, null, null, null, null)))));
 
         assertThat(outcomes).filteredOn(o -> o instanceof RuntimeException).hasSize(1);
@@ -1943,18 +1943,18 @@ public abstract class RepositoryContract {
         race(List.of(
                 () -> {
                     Thread.currentThread().setName("patch-capabilities");
-                    return outcome(() -> operations.patchAdmin(Actor.cli(A), A, target.id(), null,
+                    return outcome(() -> operations.administrators().patch(Actor.cli(A), A, target.id(), null,
                             Set.of(Capability.MANAGE_SCOPES)));
                 },
-                () -> outcome(() -> operations.patchAdmin(Actor.cli(A), A, target.id(), AdminRole.ADMIN, null))));
+                () -> outcome(() -> operations.administrators().patch(Actor.cli(A), A, target.id(), AdminRole.ADMIN, null))));
 
         assertThat(store.admins().find(A, target.id()).orElseThrow().role()).isEqualTo(AdminRole.ADMIN);
     }
 
     private static AdminOperations operations(Store store) {
         Clock clock = Clock.systemUTC();
-        return new AdminOperations(store, new ClientAdministration(store, HASHER, ChangeListener.NONE, clock),
-                new ScopeAdministration(store), new PasswordHasher(), ChangeListener.NONE, clock);
+        return new AdminOperations(store, HASHER, new PasswordHasher(), new Revocations(store, clock),
+                ChangeListener.NONE, clock);
     }
 
     /** What a call returned, or the exception it threw, so a race's outcomes can be counted. */

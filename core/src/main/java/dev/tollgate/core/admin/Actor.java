@@ -37,6 +37,11 @@ public record Actor(TenantId tenant, Kind kind, String id, String name, Set<Capa
         return new Actor(tenant, Kind.CLI, "cli", "cli", EnumSet.allOf(Capability.class), null);
     }
 
+    /** Tollgate itself, acting at start (the default tenant created on an empty store). */
+    public static Actor system(TenantId tenant) {
+        return new Actor(tenant, Kind.SYSTEM, "tollgate", "tollgate", EnumSet.allOf(Capability.class), null);
+    }
+
     public boolean may(Capability capability) {
         return capabilities.contains(capability);
     }

@@ -228,7 +228,7 @@ public final class AdminAccounts {
             }
             AdminSession opened = openSession(admin, sessionId, address, now);
             store.audit().append(List.of(AuditEvent.of(Actor.admin(admin, address), now,
-                    AdminOperations.ADMIN_LOGIN, null, admin.id(), null, null, null)));
+                    AuditAction.ADMIN_LOGIN, null, admin.id(), null, null, null)));
             return opened;
         });
         return new LoginResult.Success(new Authenticated(admin, session), sessionId);
@@ -276,18 +276,19 @@ public final class AdminAccounts {
      * theirs and returns a new session in place of this one. Wrong current passwords count as login
      * failures of the account, so a stolen session cannot be used to guess the password quickly.
      *
-     * @throws IllegalArgumentException when the current password is wrong or the new one is too weak
+     * @throws AdminFailure.Invalid   when the current password is wrong or the new one is too weak
+     * @throws AdminFailure.Throttled after too many wrong passwords
      * @throws AdminFailure.NotFound        when the admin no longer exists
      */
     public LoginResult.Success changePassword(Authenticated who, char[] currentPassword, char[] newPassword) {
         Admin stored = current(who);
         String accountKey = checkPassword(stored, currentPassword);
         if (!PasswordHasher.isAcceptable(newPassword)) {
-            throw new IllegalArgumentException("new password must be at least " + PasswordHasher.MIN_LENGTH
+            throw AdminFailure.Invalid.of("new_password", "must be at least " + PasswordHasher.MIN_LENGTH
                     + " characters");
         }
         if (Arrays.equals(currentPassword, newPassword)) {
-            throw new IllegalArgumentException("new password must differ from the current one");
+            throw AdminFailure.Invalid.of("new_password", "must differ from the current one");
         }
         perAccount.recordSuccess(accountKey);
         String newHash = hasher.hash(newPassword);
@@ -316,8 +317,8 @@ public final class AdminAccounts {
      * code is spent: it will not also open a session (RFC 6238 §5.2).
      *
      * @param secret what {@link #beginTotpEnrollment} gave, in any case and spacing
-     * @throws IllegalArgumentException when the secret is not base32 of 128 to 512 bits, or the code is wrong
-     * @throws IllegalStateException    when a second factor is enrolled already: disabled first, with the password
+     * @throws AdminFailure.Invalid  when the secret is not base32 of 128 to 512 bits, or the code is wrong
+     * @throws AdminFailure.Conflict when a second factor is enrolled already: disabled first, with the password
      * @throws AdminFailure.NotFound        when the admin no longer exists
      */
     public Admin enrollTotp(Authenticated who, String secret, String code) {
@@ -326,14 +327,15 @@ public final class AdminAccounts {
         return store.inTransaction(() -> {
             Admin before = current(who);
             if (before.totpSecret() != null) {
-                throw new IllegalStateException("a second factor is enrolled already; disable it first");
+                throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.STATE,
+                        "a second factor is enrolled already; disable it first");
             }
             if (!acceptTotp(before.id(), canonical, code, now)) {
-                throw new IllegalArgumentException("the code is wrong: check the secret and the time on your device");
+                throw AdminFailure.Invalid.of("code", "is wrong: check the secret and the time on your device");
             }
             Admin after = before.withTotpSecret(canonical, now);
             update(after);
-            audit(Actor.admin(after, who.session().address()), AdminOperations.ADMIN_TOTP_ENROLL, before, after, now);
+            audit(Actor.admin(after, who.session().address()), AuditAction.ADMIN_TOTP_ENROLL, before, after, now);
             return after;
         });
     }
@@ -342,25 +344,25 @@ public final class AdminAccounts {
      * Removes the admin's own second factor after checking their password, so a session left open
      * cannot take it away. Wrong passwords count as login failures, as in {@link #changePassword}.
      *
-     * @throws IllegalArgumentException when the password is wrong
-     * @throws IllegalStateException    when no second factor is enrolled
+     * @throws AdminFailure.Invalid  when the password is wrong (Throttled after too many)
+     * @throws AdminFailure.Conflict when no second factor is enrolled
      * @throws AdminFailure.NotFound        when the admin no longer exists
      */
     public Admin disableTotp(Authenticated who, char[] currentPassword) {
         Admin stored = current(who);
         if (stored.totpSecret() == null) {
-            throw new IllegalStateException("no second factor is enrolled");
+            throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.STATE, "no second factor is enrolled");
         }
         perAccount.recordSuccess(checkPassword(stored, currentPassword));
         Instant now = clock.instant();
         return store.inTransaction(() -> {
             Admin before = current(who);
             if (before.totpSecret() == null) {
-                throw new IllegalStateException("no second factor is enrolled");
+                throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.STATE, "no second factor is enrolled");
             }
             Admin after = before.withTotpSecret(null, now);
             update(after);
-            audit(Actor.admin(after, who.session().address()), AdminOperations.ADMIN_TOTP_DISABLE, before, after, now);
+            audit(Actor.admin(after, who.session().address()), AuditAction.ADMIN_TOTP_DISABLE, before, after, now);
             return after;
         });
     }
@@ -431,14 +433,14 @@ public final class AdminAccounts {
                               String reason) {
         String name = printableUsername(username);
         Actor actor = new Actor(tenant, Actor.Kind.ADMIN, found.map(Admin::id).orElse(name), name, Set.of(), address);
-        AuditEvent event = AuditEvent.of(actor, clock.instant(), AdminOperations.ADMIN_LOGIN_FAILED, null,
+        AuditEvent event = AuditEvent.of(actor, clock.instant(), AuditAction.ADMIN_LOGIN_FAILED, null,
                 found.map(Admin::id).orElse(null), null, null, reason);
         store.inTransaction(() -> store.audit().append(List.of(event)));
     }
 
     private void audit(Actor actor, String action, Admin before, Admin after, Instant at) {
         store.audit().append(List.of(AuditEvent.of(actor, at, action, null, after.id(),
-                AdminOperations.adminJson(before), AdminOperations.adminJson(after), null)));
+                AuditTrail.json(before), AuditTrail.json(after), null)));
     }
 
     /** The admin behind a session as stored now. */
@@ -463,12 +465,11 @@ public final class AdminAccounts {
         String accountKey = accountKey(stored.tenantId(), stored.username());
         FailureLimiter.Decision decision = perAccount.check(accountKey);
         if (!decision.allowed()) {
-            throw new IllegalArgumentException("too many wrong passwords: try again in "
-                    + Math.max(1, decision.retryAfter().toSeconds()) + " s");
+            throw new AdminFailure.Throttled(decision.retryAfter(), "too many wrong passwords; try again later");
         }
         if (!hasher.verify(password, stored.passwordHash())) {
             perAccount.recordFailure(accountKey);
-            throw new IllegalArgumentException("current password is wrong");
+            throw AdminFailure.Invalid.of("current_password", "is wrong");
         }
         return accountKey;
     }
@@ -481,7 +482,7 @@ public final class AdminAccounts {
             key = new byte[0];
         }
         if (key.length < MIN_TOTP_SECRET_BYTES || key.length > MAX_TOTP_SECRET_BYTES) {
-            throw new IllegalArgumentException("the secret must be base32 of " + MIN_TOTP_SECRET_BYTES * 8 + " to "
+            throw AdminFailure.Invalid.of("secret", "must be base32 of " + MIN_TOTP_SECRET_BYTES * 8 + " to "
                     + MAX_TOTP_SECRET_BYTES * 8 + " bits");
         }
         return Totp.encodeBase32(key);

@@ -52,7 +52,8 @@ public abstract sealed class AdminFailure extends RuntimeException {
                 if (!text.isEmpty()) {
                     text.append("; ");
                 }
-                text.append(e.getKey().isEmpty() ? e.getValue() : e.getKey() + ": " + e.getValue());
+                // "current_password" + "is wrong" reads as "current password is wrong".
+                text.append(e.getKey().isEmpty() ? e.getValue() : e.getKey().replace('_', ' ') + " " + e.getValue());
             });
             return text.toString();
         }

@@ -24,17 +24,14 @@ import java.util.UUID;
  * Creates and changes client credentials. Secrets are generated here, hashed at once, and handed
  * back exactly once; nothing but the hash is kept.
  */
-public final class ClientAdministration {
-
-    /** How long the previous secret keeps working after a rotation unless the caller says otherwise. */
-    public static final Duration DEFAULT_ROTATION_OVERLAP = Duration.ofHours(24);
+final class ClientAdministration {
 
     private final Store store;
     private final SecretHasher hasher;
     private final ChangeListener changes;
     private final Clock clock;
 
-    public ClientAdministration(Store store, SecretHasher hasher, ChangeListener changes, Clock clock) {
+    ClientAdministration(Store store, SecretHasher hasher, ChangeListener changes, Clock clock) {
         this.store = store;
         this.hasher = hasher;
         this.changes = changes;
@@ -43,7 +40,7 @@ public final class ClientAdministration {
 
     /**
      * @throws AdminFailure.NotFound        when the tenant does not exist
-     * @throws IllegalArgumentException when a scope is not defined in the tenant, or a value is invalid
+     * @throws AdminFailure.Invalid     when a scope is not defined in the tenant, or a value is invalid
      */
     public ClientWithSecret create(TenantId tenant, ClientSpec spec) {
         return store.inTransaction(() -> insert(tenant, spec, null));
@@ -82,7 +79,7 @@ public final class ClientAdministration {
      */
     public ClientWithSecret rotateSecret(TenantId tenant, ClientId id, Duration overlap) {
         if (overlap.isNegative()) {
-            throw new IllegalArgumentException("overlap must not be negative");
+            throw AdminFailure.Invalid.of("overlap_seconds", "must not be negative");
         }
         ClientWithSecret rotated = store.inTransaction(() -> {
             ClientCredential client = get(tenant, id);
@@ -109,7 +106,7 @@ public final class ClientAdministration {
      * scopes change and no default scopes are given, the defaults shrink to those still allowed.
      *
      * @throws AdminFailure.NotFound        when the client is not in the tenant
-     * @throws IllegalArgumentException when a new allowed scope is not defined, or a value is invalid
+     * @throws AdminFailure.Invalid     when a new allowed scope is not defined, or a value is invalid
      */
     public ClientCredential update(TenantId tenant, ClientId id, ClientUpdate update) {
         ClientCredential updated = store.inTransaction(() -> {
@@ -186,12 +183,13 @@ public final class ClientAdministration {
         return updated;
     }
 
-    /** @throws IllegalStateException for the two default credentials, which can be rotated but not deleted */
+    /** @throws AdminFailure.Conflict for the two default credentials, which can be rotated but not deleted */
     public void delete(TenantId tenant, ClientId id) {
         store.inTransaction(() -> {
             ClientCredential client = get(tenant, id);
             if (client.isBuiltin()) {
-                throw new IllegalStateException("'" + client.name() + "' is a default credential: rotate or disable it instead");
+                throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.BUILT_IN,
+                        "'" + client.name() + "' is a default credential: rotate or disable it instead");
             }
             store.clients().delete(tenant, id);
         });
@@ -208,7 +206,7 @@ public final class ClientAdministration {
         for (ScopeName scope : scopes) {
             // Locked until the grant commits, so the scope can't be deleted in between (see deleteScope).
             if (store.scopes().findForUpdate(tenant, scope).isEmpty()) {
-                throw new IllegalArgumentException("scope " + scope + " is not defined in tenant " + tenant);
+                throw AdminFailure.Invalid.of("allowed_scopes", "include " + scope + ", which the tenant does not define");
             }
         }
     }

@@ -12,19 +12,19 @@ import java.time.Duration;
 import java.util.List;
 
 /** Lists and rotates a tenant's signing keys. */
-public final class KeyAdministration {
+final class KeyAdministration {
 
     private final Store store;
     private final ChangeListener changes;
     private final Clock clock;
 
-    public KeyAdministration(Store store, ChangeListener changes, Clock clock) {
+    KeyAdministration(Store store, ChangeListener changes, Clock clock) {
         this.store = store;
         this.changes = changes;
         this.clock = clock;
     }
 
-    public List<SigningKey> list(TenantId tenant) {
+    List<SigningKey> list(TenantId tenant) {
         requireTenant(tenant);
         return store.keys().list(tenant);
     }
@@ -34,19 +34,26 @@ public final class KeyAdministration {
      * ({@link ClientCredential#MAX_TOKEN_TTL}), not the longest of today's clients: a client deleted
      * or shortened since may still have tokens out there that this key signed.
      *
+     * The caller {@link #announce}s it after its transaction commits.
+     *
      * @return the keys after rotation
-     * @throws IllegalStateException when another node rotated at the same moment (nothing changed)
+     * @throws AdminFailure.Conflict when another node rotated at the same moment (nothing changed)
      */
-    public List<SigningKey> rotate(TenantId tenant) {
+    List<SigningKey> rotate(TenantId tenant) {
         Tenant t = requireTenant(tenant);
         Duration longest = ClientCredential.MAX_TOKEN_TTL;
         KeyRotation.Plan plan = KeyRotation.rotate(store.keys().list(tenant), t.settings().signingAlgorithm(),
                 longest, clock.instant());
         if (!store.keys().apply(plan)) {
-            throw new IllegalStateException("keys of tenant " + tenant + " changed during rotation; nothing was changed");
+            throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.CONCURRENT_CHANGE,
+                    "keys of tenant " + tenant + " changed during rotation; nothing was changed");
         }
-        changes.keysChanged(tenant);
         return store.keys().list(tenant);
+    }
+
+    /** Tells this node's caches (and through the store, the others) that the tenant's keys changed. */
+    void announce(TenantId tenant) {
+        changes.keysChanged(tenant);
     }
 
     private Tenant requireTenant(TenantId tenant) {

@@ -7,11 +7,11 @@ import dev.tollgate.core.tenant.TenantId;
 import java.util.List;
 
 /** Defines a tenant's scopes. */
-public final class ScopeAdministration {
+final class ScopeAdministration {
 
     private final Store store;
 
-    public ScopeAdministration(Store store) {
+    ScopeAdministration(Store store) {
         this.store = store;
     }
 

@@ -558,7 +558,7 @@ class AdminAccountsTest {
     }
 
     @Test
-    void enrollTotpWhenCodeWrongThenIllegalArgumentAndNothingStored() {
+    void enrollTotpWhenCodeWrongThenInvalidAndNothingStored() {
         LoginResult.Success session = loginAlice();
         String secret = accounts.beginTotpEnrollment();
         int before = auditLog().size();
@@ -566,28 +566,28 @@ class AdminAccountsTest {
         for (String wrong : java.util.Arrays.asList(currentCode(secret, node.clock.instant().plusSeconds(600)),
                 "", null, "12345", "abcdef")) {
             assertThatThrownBy(() -> accounts.enrollTotp(session.authenticated(), secret, wrong))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("the code is wrong");
+                    .isInstanceOf(AdminFailure.Invalid.class).hasMessageStartingWith("code is wrong");
         }
         assertThat(store.admins().find(TENANT, alice.id())).contains(alice);
         assertThat(auditLog()).hasSize(before);
     }
 
     @Test
-    void enrollTotpWhenSecretMalformedOrWeakThenIllegalArgument() {
+    void enrollTotpWhenSecretMalformedOrWeakThenInvalid() {
         LoginResult.Success session = loginAlice();
         String weak = Totp.encodeBase32(new byte[15]);
 
         for (String secret : java.util.Arrays.asList(null, "", "not base32 !", weak, "A".repeat(200))) {
             assertThatThrownBy(() -> accounts.enrollTotp(session.authenticated(), secret, "123456"))
                     .as(String.valueOf(secret))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("the secret must be base32 of 128 to 512 bits");
+                    .isInstanceOf(AdminFailure.Invalid.class)
+                    .hasMessage("secret must be base32 of 128 to 512 bits");
         }
         assertThat(store.admins().find(TENANT, alice.id())).contains(alice);
     }
 
     @Test
-    void enrollTotpWhenEnrolledAlreadyThenIllegalStateAndTheFirstSecretStays() {
+    void enrollTotpWhenEnrolledAlreadyThenConflictAndTheFirstSecretStays() {
         String first = Totp.generateSecret();
         Admin carol = addAdmin(TENANT, "carol", first);
         LoginResult.Success session = (LoginResult.Success) accounts.login(TENANT, "carol", PASSWORD.toCharArray(),
@@ -596,7 +596,7 @@ class AdminAccountsTest {
 
         assertThatThrownBy(() -> accounts.enrollTotp(session.authenticated(), second,
                 currentCode(second, node.clock.instant())))
-                .isInstanceOf(IllegalStateException.class);
+                .isInstanceOf(AdminFailure.Conflict.class);
         assertThat(store.admins().find(TENANT, carol.id()).orElseThrow().totpSecret()).isEqualTo(first);
     }
 
@@ -621,7 +621,7 @@ class AdminAccountsTest {
     }
 
     @Test
-    void disableTotpWhenPasswordWrongThenIllegalArgumentCountedAndNothingChanges() {
+    void disableTotpWhenPasswordWrongThenInvalidCountedAndNothingChanges() {
         String secret = Totp.generateSecret();
         Admin carol = addAdmin(TENANT, "carol", secret);
         LoginResult.Success session = (LoginResult.Success) accounts.login(TENANT, "carol", PASSWORD.toCharArray(),
@@ -629,21 +629,23 @@ class AdminAccountsTest {
 
         for (int i = 0; i < 4; i++) {
             assertThatThrownBy(() -> accounts.disableTotp(session.authenticated(), "wrong password".toCharArray()))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessage("current password is wrong");
+                    .isInstanceOf(AdminFailure.Invalid.class).hasMessage("current password is wrong");
         }
         assertThatThrownBy(() -> accounts.disableTotp(session.authenticated(), PASSWORD.toCharArray()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("too many wrong passwords");
+                .isInstanceOfSatisfying(AdminFailure.Throttled.class,
+                        throttled -> assertThat(throttled.retryAfter()).isPositive())
+                .hasMessageStartingWith("too many wrong passwords");
 
         assertThat(store.admins().find(TENANT, carol.id())).contains(carol);
         assertThat(audited("admin.totp_disable")).isEmpty();
     }
 
     @Test
-    void disableTotpWhenNoneEnrolledThenIllegalState() {
+    void disableTotpWhenNoneEnrolledThenConflict() {
         LoginResult.Success session = loginAlice();
 
         assertThatThrownBy(() -> accounts.disableTotp(session.authenticated(), PASSWORD.toCharArray()))
-                .isInstanceOf(IllegalStateException.class).hasMessage("no second factor is enrolled");
+                .isInstanceOf(AdminFailure.Conflict.class).hasMessage("no second factor is enrolled");
     }
 
     // resolve
@@ -796,12 +798,12 @@ class AdminAccountsTest {
     }
 
     @Test
-    void changePasswordWhenCurrentWrongThenIllegalArgumentAndNothingChanges() {
+    void changePasswordWhenCurrentWrongThenInvalidAndNothingChanges() {
         LoginResult.Success here = loginAlice();
 
         assertThatThrownBy(() -> accounts.changePassword(here.authenticated(), "wrong password".toCharArray(),
                 "a much better passphrase".toCharArray()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("current password is wrong");
+                .isInstanceOf(AdminFailure.Invalid.class).hasMessage("current password is wrong");
         assertThat(accounts.resolve(here.sessionId())).isPresent();
         assertThat(store.admins().find(TENANT, alice.id())).contains(alice);
     }
@@ -816,26 +818,26 @@ class AdminAccountsTest {
 
         assertThatThrownBy(() -> accounts.changePassword(here.authenticated(), PASSWORD.toCharArray(),
                 "a much better passphrase".toCharArray()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("too many wrong passwords");
+                .isInstanceOf(AdminFailure.Throttled.class).hasMessageStartingWith("too many wrong passwords");
     }
 
     @Test
-    void changePasswordWhenNewShorterThanTwelveThenIllegalArgument() {
+    void changePasswordWhenNewShorterThanTwelveThenInvalid() {
         LoginResult.Success here = loginAlice();
 
         assertThatThrownBy(() -> accounts.changePassword(here.authenticated(), PASSWORD.toCharArray(),
                 "elevenchars".toCharArray()))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(AdminFailure.Invalid.class)
                 .hasMessage("new password must be at least 12 characters");
     }
 
     @Test
-    void changePasswordWhenNewEqualsCurrentThenIllegalArgument() {
+    void changePasswordWhenNewEqualsCurrentThenInvalid() {
         LoginResult.Success here = loginAlice();
 
         assertThatThrownBy(() -> accounts.changePassword(here.authenticated(), PASSWORD.toCharArray(),
                 PASSWORD.toCharArray()))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(AdminFailure.Invalid.class)
                 .hasMessage("new password must differ from the current one");
     }
 

@@ -169,11 +169,11 @@ class AdminOperationsTest {
         }
     };
     private final SecretHasher secretHasher = new SecretHasher(new byte[32]);
-    private final ClientAdministration clients = new ClientAdministration(store, secretHasher, listener, clock);
-    private final TenantAdministration tenants = new TenantAdministration(store, clients, listener, clock);
+    private final TestAdministration.Tenants tenants =
+            new TestAdministration(store, secretHasher, listener, clock).tenants;
     private final PasswordHasher passwords = new PasswordHasher(1000);
-    private final AdminOperations ops = new AdminOperations(store, clients, new ScopeAdministration(store), passwords,
-            listener, clock);
+    private final AdminOperations ops = new AdminOperations(store, secretHasher, passwords,
+            new dev.tollgate.core.revocation.Revocations(store, clock), listener, clock);
 
     private final Actor cli = Actor.cli(TENANT);
     private final Actor outsider = Actor.cli(OTHER);
@@ -220,7 +220,7 @@ class AdminOperationsTest {
     }
 
     private ClientWithSecret createClient(String name) {
-        return ops.createClient(cli, TENANT, ClientSpec.named(name, ScopeSet.of("users:read")));
+        return ops.clients().create(cli, TENANT, ClientSpec.named(name, ScopeSet.of("users:read")));
     }
 
     // Tenant and capability checks, in that order
@@ -229,30 +229,30 @@ class AdminOperationsTest {
     void everyOperationWhenActorOfAnotherTenantThenNotFoundEvenWithEveryCapability() {
         ClientId id = createClient("Billing").client().clientId();
         List<Runnable> calls = List.of(
-                () -> ops.listClients(outsider, TENANT, null, 0, 10),
-                () -> ops.getClient(outsider, TENANT, id),
-                () -> ops.createClient(outsider, TENANT, ClientSpec.named("X", ScopeSet.EMPTY)),
-                () -> ops.updateClient(outsider, TENANT, id, new ClientUpdate("X", null, null, null, null, null, null)),
-                () -> ops.rotateSecret(outsider, TENANT, id, Duration.ZERO),
-                () -> ops.revokePreviousSecret(outsider, TENANT, id),
-                () -> ops.deleteClient(outsider, TENANT, id),
-                () -> ops.tokenIssuance(outsider, TENANT, id, Duration.ofHours(1), 24),
-                () -> ops.listScopes(outsider, TENANT),
-                () -> ops.createScope(outsider, TENANT, new ScopeDefinition(new ScopeName("x"), "")),
-                () -> ops.describeScope(outsider, TENANT, new ScopeName("users:read"), "x"),
-                () -> ops.deleteScope(outsider, TENANT, new ScopeName("users:read")),
-                () -> ops.listAdmins(outsider, TENANT),
-                () -> ops.getAdmin(outsider, TENANT, root.id()),
-                () -> ops.createAdmin(outsider, TENANT, "eve", AdminRole.ADMIN, null),
-                () -> ops.updateAdmin(outsider, TENANT, root.id(), AdminRole.ADMIN, null),
-                () -> ops.deleteAdmin(outsider, TENANT, root.id()),
-                () -> ops.resetTotp(outsider, TENANT, root.id()),
-                () -> ops.resetPassword(outsider, TENANT, root.id()),
-                () -> ops.listUsers(outsider, TENANT, 0, 10),
-                () -> ops.createUser(outsider, TENANT, "eve", "eve@example.com", null, null),
-                () -> ops.deleteUser(outsider, TENANT, UUID.randomUUID().toString()),
-                () -> ops.audit(outsider, TENANT, null, 0, 10),
-                () -> ops.auditNames(outsider, TENANT, List.of(root.id())));
+                () -> ops.clients().list(outsider, TENANT, null, 0, 10),
+                () -> ops.clients().get(outsider, TENANT, id),
+                () -> ops.clients().create(outsider, TENANT, ClientSpec.named("X", ScopeSet.EMPTY)),
+                () -> ops.clients().update(outsider, TENANT, id, new ClientUpdate("X", null, null, null, null, null, null)),
+                () -> ops.clients().rotateSecret(outsider, TENANT, id, Duration.ZERO),
+                () -> ops.clients().revokePreviousSecret(outsider, TENANT, id),
+                () -> ops.clients().delete(outsider, TENANT, id),
+                () -> ops.clients().tokenIssuance(outsider, TENANT, id, Duration.ofHours(1), 24),
+                () -> ops.scopes().list(outsider, TENANT),
+                () -> ops.scopes().create(outsider, TENANT, new ScopeDefinition(new ScopeName("x"), "")),
+                () -> ops.scopes().describe(outsider, TENANT, new ScopeName("users:read"), "x"),
+                () -> ops.scopes().delete(outsider, TENANT, new ScopeName("users:read")),
+                () -> ops.administrators().list(outsider, TENANT),
+                () -> ops.administrators().get(outsider, TENANT, root.id()),
+                () -> ops.administrators().create(outsider, TENANT, "eve", AdminRole.ADMIN, null),
+                () -> ops.administrators().update(outsider, TENANT, root.id(), AdminRole.ADMIN, null),
+                () -> ops.administrators().delete(outsider, TENANT, root.id()),
+                () -> ops.administrators().resetTotp(outsider, TENANT, root.id()),
+                () -> ops.administrators().resetPassword(outsider, TENANT, root.id()),
+                () -> ops.users().list(outsider, TENANT, null, 0, 10),
+                () -> ops.users().create(outsider, TENANT, "eve", "eve@example.com", null, null),
+                () -> ops.users().delete(outsider, TENANT, UUID.randomUUID().toString()),
+                () -> ops.audit().query(outsider, TENANT, null, 0, 10),
+                () -> ops.audit().names(outsider, TENANT, List.of(root.id())));
 
         for (Runnable call : calls) {
             assertThatThrownBy(call::run).isInstanceOf(AdminFailure.NotFound.class).hasMessage("no tenant 10001");
@@ -269,30 +269,30 @@ class AdminOperationsTest {
         Actor noUsers = allExcept(Capability.MANAGE_USERS);
         Actor noAudit = allExcept(Capability.VIEW_AUDIT);
         List<Runnable> calls = List.of(
-                () -> ops.listClients(noClients, TENANT, null, 0, 10),
-                () -> ops.getClient(noClients, TENANT, id),
-                () -> ops.createClient(noClients, TENANT, ClientSpec.named("X", ScopeSet.EMPTY)),
-                () -> ops.updateClient(noClients, TENANT, id, new ClientUpdate("X", null, null, null, null, null, null)),
-                () -> ops.rotateSecret(noClients, TENANT, id, Duration.ZERO),
-                () -> ops.revokePreviousSecret(noClients, TENANT, id),
-                () -> ops.deleteClient(noClients, TENANT, id),
-                () -> ops.tokenIssuance(holding(Capability.MANAGE_USERS), TENANT, id, Duration.ofHours(1), 24),
-                () -> ops.listScopes(holding(Capability.VIEW_AUDIT), TENANT),
-                () -> ops.createScope(noScopes, TENANT, new ScopeDefinition(new ScopeName("x"), "")),
-                () -> ops.describeScope(noScopes, TENANT, new ScopeName("users:read"), "x"),
-                () -> ops.deleteScope(noScopes, TENANT, new ScopeName("users:read")),
-                () -> ops.listAdmins(noAdmins, TENANT),
-                () -> ops.getAdmin(noAdmins, TENANT, root.id()),
-                () -> ops.createAdmin(noAdmins, TENANT, "eve", AdminRole.ADMIN, null),
-                () -> ops.updateAdmin(noAdmins, TENANT, root.id(), AdminRole.ADMIN, null),
-                () -> ops.deleteAdmin(noAdmins, TENANT, root.id()),
-                () -> ops.resetTotp(noAdmins, TENANT, root.id()),
-                () -> ops.resetPassword(noAdmins, TENANT, root.id()),
-                () -> ops.listUsers(noUsers, TENANT, 0, 10),
-                () -> ops.createUser(noUsers, TENANT, "eve", "eve@example.com", null, null),
-                () -> ops.deleteUser(noUsers, TENANT, UUID.randomUUID().toString()),
-                () -> ops.audit(noAudit, TENANT, null, 0, 10),
-                () -> ops.auditNames(noAudit, TENANT, List.of(root.id())));
+                () -> ops.clients().list(noClients, TENANT, null, 0, 10),
+                () -> ops.clients().get(noClients, TENANT, id),
+                () -> ops.clients().create(noClients, TENANT, ClientSpec.named("X", ScopeSet.EMPTY)),
+                () -> ops.clients().update(noClients, TENANT, id, new ClientUpdate("X", null, null, null, null, null, null)),
+                () -> ops.clients().rotateSecret(noClients, TENANT, id, Duration.ZERO),
+                () -> ops.clients().revokePreviousSecret(noClients, TENANT, id),
+                () -> ops.clients().delete(noClients, TENANT, id),
+                () -> ops.clients().tokenIssuance(holding(Capability.MANAGE_USERS), TENANT, id, Duration.ofHours(1), 24),
+                () -> ops.scopes().list(holding(Capability.VIEW_AUDIT), TENANT),
+                () -> ops.scopes().create(noScopes, TENANT, new ScopeDefinition(new ScopeName("x"), "")),
+                () -> ops.scopes().describe(noScopes, TENANT, new ScopeName("users:read"), "x"),
+                () -> ops.scopes().delete(noScopes, TENANT, new ScopeName("users:read")),
+                () -> ops.administrators().list(noAdmins, TENANT),
+                () -> ops.administrators().get(noAdmins, TENANT, root.id()),
+                () -> ops.administrators().create(noAdmins, TENANT, "eve", AdminRole.ADMIN, null),
+                () -> ops.administrators().update(noAdmins, TENANT, root.id(), AdminRole.ADMIN, null),
+                () -> ops.administrators().delete(noAdmins, TENANT, root.id()),
+                () -> ops.administrators().resetTotp(noAdmins, TENANT, root.id()),
+                () -> ops.administrators().resetPassword(noAdmins, TENANT, root.id()),
+                () -> ops.users().list(noUsers, TENANT, null, 0, 10),
+                () -> ops.users().create(noUsers, TENANT, "eve", "eve@example.com", null, null),
+                () -> ops.users().delete(noUsers, TENANT, UUID.randomUUID().toString()),
+                () -> ops.audit().query(noAudit, TENANT, null, 0, 10),
+                () -> ops.audit().names(noAudit, TENANT, List.of(root.id())));
 
         for (Runnable call : calls) {
             assertThatThrownBy(call::run).isInstanceOf(AdminFailure.Forbidden.class).hasMessageStartingWith("requires");
@@ -302,29 +302,29 @@ class AdminOperationsTest {
 
     @Test
     void forbiddenMessageNamesTheCapability() {
-        assertThatThrownBy(() -> ops.listAdmins(holding(Capability.VIEW_AUDIT), TENANT))
+        assertThatThrownBy(() -> ops.administrators().list(holding(Capability.VIEW_AUDIT), TENANT))
                 .hasMessage("requires the capability manage_admins");
-        assertThatThrownBy(() -> ops.listScopes(holding(), TENANT))
+        assertThatThrownBy(() -> ops.scopes().list(holding(), TENANT))
                 .hasMessage("requires the capability manage_scopes or manage_client_credentials");
     }
 
     @Test
     void changesAreAuditedInsideTheirTransaction() {
         ClientId id = createClient("Billing").client().clientId();
-        ops.updateClient(cli, TENANT, id, new ClientUpdate("Billing 2", null, null, null, null, null, null));
-        ops.rotateSecret(cli, TENANT, id, Duration.ofHours(1));
-        ops.revokePreviousSecret(cli, TENANT, id);
-        ops.deleteClient(cli, TENANT, id);
-        ops.createScope(cli, TENANT, new ScopeDefinition(new ScopeName("orders:read"), "Read orders"));
-        ops.describeScope(cli, TENANT, new ScopeName("orders:read"), "Read all orders");
-        ops.deleteScope(cli, TENANT, new ScopeName("orders:read"));
-        Admin eve = ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
-        ops.updateAdmin(cli, TENANT, eve.id(), AdminRole.ADDITIONAL_ADMIN, Set.of(Capability.VIEW_AUDIT));
-        ops.resetPassword(cli, TENANT, eve.id());
-        ops.deleteAdmin(cli, TENANT, eve.id());
-        User user = ops.createUser(cli, TENANT, "jdoe", "jdoe@example.com", "Jane", "Doe");
-        ops.deleteUser(cli, TENANT, user.id());
-        ops.record(rootActor, AdminOperations.ADMIN_LOGIN, null, clock.instant());
+        ops.clients().update(cli, TENANT, id, new ClientUpdate("Billing 2", null, null, null, null, null, null));
+        ops.clients().rotateSecret(cli, TENANT, id, Duration.ofHours(1));
+        ops.clients().revokePreviousSecret(cli, TENANT, id);
+        ops.clients().delete(cli, TENANT, id);
+        ops.scopes().create(cli, TENANT, new ScopeDefinition(new ScopeName("orders:read"), "Read orders"));
+        ops.scopes().describe(cli, TENANT, new ScopeName("orders:read"), "Read all orders");
+        ops.scopes().delete(cli, TENANT, new ScopeName("orders:read"));
+        Admin eve = ops.administrators().create(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
+        ops.administrators().update(cli, TENANT, eve.id(), AdminRole.ADDITIONAL_ADMIN, Set.of(Capability.VIEW_AUDIT));
+        ops.administrators().resetPassword(cli, TENANT, eve.id());
+        ops.administrators().delete(cli, TENANT, eve.id());
+        User user = ops.users().create(cli, TENANT, "jdoe", "jdoe@example.com", "Jane", "Doe");
+        ops.users().delete(cli, TENANT, user.id());
+        ops.audit().record(rootActor, AuditAction.ADMIN_LOGIN, null, clock.instant());
 
         assertThat(store.auditDepths).hasSize(15).allSatisfy(depth -> assertThat(depth).isPositive());
         assertThat(auditLog()).extracting(AuditEvent::action).containsExactlyInAnyOrder(
@@ -336,10 +336,10 @@ class AdminOperationsTest {
     @Test
     void clientChangesTellTheListenerAgainAfterTheCommit() {
         ClientId id = createClient("Billing").client().clientId();
-        ops.updateClient(cli, TENANT, id, new ClientUpdate(null, null, null, null, null, null, false));
-        ops.rotateSecret(cli, TENANT, id, Duration.ofHours(1));
-        ops.revokePreviousSecret(cli, TENANT, id);
-        ops.deleteClient(cli, TENANT, id);
+        ops.clients().update(cli, TENANT, id, new ClientUpdate(null, null, null, null, null, null, false));
+        ops.clients().rotateSecret(cli, TENANT, id, Duration.ofHours(1));
+        ops.clients().revokePreviousSecret(cli, TENANT, id);
+        ops.clients().delete(cli, TENANT, id);
 
         assertThat(notices).filteredOn(n -> n.depth() == 0).extracting(Notice::client)
                 .containsExactly(id, id, id, id, id);
@@ -349,21 +349,21 @@ class AdminOperationsTest {
 
     @Test
     void listClientsPagesInCreationOrderWithTheTotal() {
-        List<ClientId> created = new ArrayList<>(ops.listClients(cli, TENANT, null, 0, 100).items().stream()
+        List<ClientId> created = new ArrayList<>(ops.clients().list(cli, TENANT, null, 0, 100).items().stream()
                 .map(ClientCredential::clientId).toList());
         for (int i = 0; i < 5; i++) {
             clock.advance(Duration.ofSeconds(1));
             created.add(createClient("Service " + i).client().clientId());
         }
 
-        Page<ClientCredential> page = ops.listClients(cli, TENANT, null, 2, 3);
+        Page<ClientCredential> page = ops.clients().list(cli, TENANT, null, 2, 3);
 
         assertThat(page.items()).extracting(ClientCredential::clientId).containsExactlyElementsOf(created.subList(2, 5));
         assertThat(page.offset()).isEqualTo(2);
         assertThat(page.limit()).isEqualTo(3);
         assertThat(page.total()).isEqualTo(7);
-        assertThat(ops.listClients(cli, TENANT, null, 7, 3).items()).isEmpty();
-        assertThat(ops.listClients(cli, TENANT, null, 1000, 3).total()).isEqualTo(7);
+        assertThat(ops.clients().list(cli, TENANT, null, 7, 3).items()).isEmpty();
+        assertThat(ops.clients().list(cli, TENANT, null, 1000, 3).total()).isEqualTo(7);
     }
 
     @Test
@@ -371,42 +371,42 @@ class AdminOperationsTest {
         ClientCredential billing = createClient("Billing Service").client();
         createClient("Orders");
 
-        assertThat(ops.listClients(cli, TENANT, "bILLing", 0, 100).items()).containsExactly(billing);
+        assertThat(ops.clients().list(cli, TENANT, "bILLing", 0, 100).items()).containsExactly(billing);
         String idPart = billing.clientId().value().substring(3, 12).toUpperCase();
-        assertThat(ops.listClients(cli, TENANT, idPart, 0, 100).items()).containsExactly(billing);
-        assertThat(ops.listClients(cli, TENANT, "nothing like it", 0, 100).total()).isZero();
-        assertThat(ops.listClients(cli, TENANT, "  ", 0, 100).total()).isEqualTo(4);
+        assertThat(ops.clients().list(cli, TENANT, idPart, 0, 100).items()).containsExactly(billing);
+        assertThat(ops.clients().list(cli, TENANT, "nothing like it", 0, 100).total()).isZero();
+        assertThat(ops.clients().list(cli, TENANT, "  ", 0, 100).total()).isEqualTo(4);
     }
 
     @Test
-    void listClientsWhenPageOutOfRangeThenIllegalArgument() {
-        assertThatThrownBy(() -> ops.listClients(cli, TENANT, null, -1, 10))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("offset must not be negative");
-        assertThatThrownBy(() -> ops.listClients(cli, TENANT, null, 0, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("limit must be between 1 and 100");
-        assertThatThrownBy(() -> ops.listClients(cli, TENANT, null, 0, 101))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThat(ops.listClients(cli, TENANT, null, 0, 100).items()).hasSize(2);
+    void listClientsWhenPageOutOfRangeThenInvalid() {
+        assertThatThrownBy(() -> ops.clients().list(cli, TENANT, null, -1, 10))
+                .isInstanceOf(AdminFailure.Invalid.class).hasMessage("offset must not be negative");
+        assertThatThrownBy(() -> ops.clients().list(cli, TENANT, null, 0, 0))
+                .isInstanceOf(AdminFailure.Invalid.class).hasMessage("limit must be between 1 and 100");
+        assertThatThrownBy(() -> ops.clients().list(cli, TENANT, null, 0, 101))
+                .isInstanceOf(AdminFailure.Invalid.class);
+        assertThat(ops.clients().list(cli, TENANT, null, 0, 100).items()).hasSize(2);
     }
 
     @Test
     void getClientReturnsTheStoredClient() {
         ClientCredential created = createClient("Billing").client();
 
-        assertThat(ops.getClient(cli, TENANT, created.clientId())).isEqualTo(created);
+        assertThat(ops.clients().get(cli, TENANT, created.clientId())).isEqualTo(created);
     }
 
     @Test
     void getClientWhenItBelongsToAnotherTenantThenNotFound() {
-        ClientId theirs = ops.createClient(outsider, OTHER, ClientSpec.named("Theirs", ScopeSet.EMPTY)).client()
+        ClientId theirs = ops.clients().create(outsider, OTHER, ClientSpec.named("Theirs", ScopeSet.EMPTY)).client()
                 .clientId();
 
-        assertThatThrownBy(() -> ops.getClient(cli, TENANT, theirs)).isInstanceOf(AdminFailure.NotFound.class);
+        assertThatThrownBy(() -> ops.clients().get(cli, TENANT, theirs)).isInstanceOf(AdminFailure.NotFound.class);
     }
 
     @Test
     void createClientAuditsTheClientWithoutItsSecret() {
-        ClientWithSecret created = ops.createClient(rootActor, TENANT, new ClientSpec("Billing",
+        ClientWithSecret created = ops.clients().create(rootActor, TENANT, new ClientSpec("Billing",
                 ScopeSet.of("users:read", "users:write"), ScopeSet.of("users:read"), List.of("https://api.example"),
                 List.of("ROLE_BILLING"), Duration.ofMinutes(10)));
 
@@ -433,9 +433,9 @@ class AdminOperationsTest {
     }
 
     @Test
-    void createClientWhenScopeUndefinedThenIllegalArgumentAndNothingAudited() {
-        assertThatThrownBy(() -> ops.createClient(cli, TENANT, ClientSpec.named("X", ScopeSet.of("orders:read"))))
-                .isInstanceOf(IllegalArgumentException.class);
+    void createClientWhenScopeUndefinedThenInvalidAndNothingAudited() {
+        assertThatThrownBy(() -> ops.clients().create(cli, TENANT, ClientSpec.named("X", ScopeSet.of("orders:read"))))
+                .isInstanceOf(AdminFailure.Invalid.class);
         assertThat(auditLog()).isEmpty();
     }
 
@@ -444,7 +444,7 @@ class AdminOperationsTest {
         ClientCredential before = createClient("Billing").client();
         clock.advance(Duration.ofMinutes(1));
 
-        ClientCredential after = ops.updateClient(cli, TENANT, before.clientId(), new ClientUpdate("Billing v2",
+        ClientCredential after = ops.clients().update(cli, TENANT, before.clientId(), new ClientUpdate("Billing v2",
                 ScopeSet.of("users:read", "users:write"), null, List.of("https://api.example"), List.of("ROLE_A"),
                 Duration.ofMinutes(5), null));
 
@@ -456,7 +456,7 @@ class AdminOperationsTest {
         assertThat(after.tokenTtl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(after.enabled()).isTrue();
         assertThat(after.updatedAt()).isEqualTo(clock.instant());
-        assertThat(ops.getClient(cli, TENANT, before.clientId())).isEqualTo(after);
+        assertThat(ops.clients().get(cli, TENANT, before.clientId())).isEqualTo(after);
         AuditEvent event = lastEvent();
         assertThat(event.action()).isEqualTo("client.update");
         assertThat(event.clientId()).isEqualTo(before.clientId().value());
@@ -468,11 +468,11 @@ class AdminOperationsTest {
     void updateClientWhenOnlyDisablingThenClientDisableAndWhenEnablingThenClientEnable() {
         ClientId id = createClient("Billing").client().clientId();
 
-        ops.updateClient(cli, TENANT, id, new ClientUpdate(null, null, null, null, null, null, false));
+        ops.clients().update(cli, TENANT, id, new ClientUpdate(null, null, null, null, null, null, false));
         assertThat(lastEvent().action()).isEqualTo("client.disable");
         assertThat(json(lastEvent().after())).containsEntry("enabled", false);
 
-        ops.updateClient(cli, TENANT, id, new ClientUpdate("Billing", null, null, null, null, null, true));
+        ops.clients().update(cli, TENANT, id, new ClientUpdate("Billing", null, null, null, null, null, true));
         assertThat(lastEvent().action()).isEqualTo("client.enable");
     }
 
@@ -480,14 +480,14 @@ class AdminOperationsTest {
     void updateClientWhenEnabledChangesWithOtherFieldsThenClientUpdate() {
         ClientId id = createClient("Billing").client().clientId();
 
-        ops.updateClient(cli, TENANT, id, new ClientUpdate("Renamed", null, null, null, null, null, false));
+        ops.clients().update(cli, TENANT, id, new ClientUpdate("Renamed", null, null, null, null, null, false));
 
         assertThat(lastEvent().action()).isEqualTo("client.update");
     }
 
     @Test
     void updateClientWhenUnknownThenNotFound() {
-        assertThatThrownBy(() -> ops.updateClient(cli, TENANT, new ClientId("nope"),
+        assertThatThrownBy(() -> ops.clients().update(cli, TENANT, new ClientId("nope"),
                 new ClientUpdate("X", null, null, null, null, null, null))).isInstanceOf(AdminFailure.NotFound.class);
     }
 
@@ -495,7 +495,7 @@ class AdminOperationsTest {
     void rotateSecretGivesANewSecretKeepsThePreviousForTheOverlapAndAudits() {
         ClientWithSecret created = createClient("Billing");
 
-        ClientWithSecret rotated = ops.rotateSecret(cli, TENANT, created.client().clientId(), Duration.ofHours(2));
+        ClientWithSecret rotated = ops.clients().rotateSecret(cli, TENANT, created.client().clientId(), Duration.ofHours(2));
 
         assertThat(rotated.secret().reveal()).isNotEqualTo(created.secret().reveal());
         assertThat(rotated.client().secrets()).hasSize(2);
@@ -509,29 +509,29 @@ class AdminOperationsTest {
     }
 
     @Test
-    void rotateSecretWhenOverlapNegativeThenIllegalArgument() {
+    void rotateSecretWhenOverlapNegativeThenInvalid() {
         ClientId id = createClient("Billing").client().clientId();
 
-        assertThatThrownBy(() -> ops.rotateSecret(cli, TENANT, id, Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ops.clients().rotateSecret(cli, TENANT, id, Duration.ofSeconds(-1)))
+                .isInstanceOf(AdminFailure.Invalid.class);
     }
 
     @Test
     void rotateSecretWhenOverlapNullThenTheDefaultOverlap() {
         ClientId id = createClient("Billing").client().clientId();
 
-        ClientWithSecret rotated = ops.rotateSecret(cli, TENANT, id, null);
+        ClientWithSecret rotated = ops.clients().rotateSecret(cli, TENANT, id, null);
 
         assertThat(rotated.client().secrets().get(0).expiresAt())
-                .isEqualTo(START.plus(ClientAdministration.DEFAULT_ROTATION_OVERLAP));
+                .isEqualTo(START.plus(ClientOperations.DEFAULT_ROTATION_OVERLAP));
     }
 
     @Test
     void revokePreviousSecretLeavesOnlyTheNewestAndAudits() {
         ClientWithSecret created = createClient("Billing");
-        ClientWithSecret rotated = ops.rotateSecret(cli, TENANT, created.client().clientId(), Duration.ofHours(2));
+        ClientWithSecret rotated = ops.clients().rotateSecret(cli, TENANT, created.client().clientId(), Duration.ofHours(2));
 
-        ClientCredential after = ops.revokePreviousSecret(cli, TENANT, created.client().clientId());
+        ClientCredential after = ops.clients().revokePreviousSecret(cli, TENANT, created.client().clientId());
 
         assertThat(after.secrets()).singleElement().satisfies(s -> {
             assertThat(secretHasher.matches(rotated.secret().reveal(), s.hash())).isTrue();
@@ -546,9 +546,9 @@ class AdminOperationsTest {
     void deleteClientRemovesItAndAuditsWhatItWas() {
         ClientCredential created = createClient("Billing").client();
 
-        ops.deleteClient(cli, TENANT, created.clientId());
+        ops.clients().delete(cli, TENANT, created.clientId());
 
-        assertThatThrownBy(() -> ops.getClient(cli, TENANT, created.clientId())).isInstanceOf(AdminFailure.NotFound.class);
+        assertThatThrownBy(() -> ops.clients().get(cli, TENANT, created.clientId())).isInstanceOf(AdminFailure.NotFound.class);
         AuditEvent event = lastEvent();
         assertThat(event.action()).isEqualTo("client.delete");
         assertThat(event.after()).isNull();
@@ -556,11 +556,11 @@ class AdminOperationsTest {
     }
 
     @Test
-    void deleteClientWhenBuiltinThenIllegalStateAndNothingAudited() {
-        ClientCredential builtin = ops.listClients(cli, TENANT, null, 0, 10).items().get(0);
+    void deleteClientWhenBuiltinThenConflictAndNothingAudited() {
+        ClientCredential builtin = ops.clients().list(cli, TENANT, null, 0, 10).items().get(0);
 
-        assertThatThrownBy(() -> ops.deleteClient(cli, TENANT, builtin.clientId()))
-                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ops.clients().delete(cli, TENANT, builtin.clientId()))
+                .isInstanceOf(AdminFailure.Conflict.class);
         assertThat(auditLog()).isEmpty();
     }
 
@@ -580,27 +580,27 @@ class AdminOperationsTest {
                 AuditEvent.of(client, now.minus(Duration.ofMinutes(10)), "token.refused", id.value(), null, null, null,
                         null)));
 
-        assertThat(ops.tokenIssuance(holding(Capability.VIEW_AUDIT), TENANT, id, Duration.ofHours(1), 3))
+        assertThat(ops.clients().tokenIssuance(holding(Capability.VIEW_AUDIT), TENANT, id, Duration.ofHours(1), 3))
                 .containsExactly(1, 0, 2);
-        assertThat(ops.tokenIssuance(holding(Capability.MANAGE_CLIENT_CREDENTIALS), TENANT, id, Duration.ofHours(1), 2))
+        assertThat(ops.clients().tokenIssuance(holding(Capability.MANAGE_CLIENT_CREDENTIALS), TENANT, id, Duration.ofHours(1), 2))
                 .containsExactly(0, 2);
     }
 
     @Test
-    void tokenIssuanceWhenBucketsInvalidThenIllegalArgument() {
+    void tokenIssuanceWhenBucketsInvalidThenInvalid() {
         ClientId id = createClient("Billing").client().clientId();
 
-        assertThatThrownBy(() -> ops.tokenIssuance(cli, TENANT, id, Duration.ZERO, 24))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ops.tokenIssuance(cli, TENANT, id, Duration.ofHours(1), 0))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ops.tokenIssuance(cli, TENANT, id, Duration.ofHours(1), 10_001))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ops.clients().tokenIssuance(cli, TENANT, id, Duration.ZERO, 24))
+                .isInstanceOf(AdminFailure.Invalid.class);
+        assertThatThrownBy(() -> ops.clients().tokenIssuance(cli, TENANT, id, Duration.ofHours(1), 0))
+                .isInstanceOf(AdminFailure.Invalid.class);
+        assertThatThrownBy(() -> ops.clients().tokenIssuance(cli, TENANT, id, Duration.ofHours(1), 10_001))
+                .isInstanceOf(AdminFailure.Invalid.class);
     }
 
     @Test
     void tokenIssuanceWhenClientUnknownThenNotFound() {
-        assertThatThrownBy(() -> ops.tokenIssuance(cli, TENANT, new ClientId("nope"), Duration.ofHours(1), 24))
+        assertThatThrownBy(() -> ops.clients().tokenIssuance(cli, TENANT, new ClientId("nope"), Duration.ofHours(1), 24))
                 .isInstanceOf(AdminFailure.NotFound.class);
     }
 
@@ -608,19 +608,19 @@ class AdminOperationsTest {
 
     @Test
     void listScopesWhenClientManagerThenTheTenantsScopes() {
-        assertThat(ops.listScopes(holding(Capability.MANAGE_CLIENT_CREDENTIALS), TENANT))
+        assertThat(ops.scopes().list(holding(Capability.MANAGE_CLIENT_CREDENTIALS), TENANT))
                 .extracting(s -> s.name().value())
                 .contains("users:read", "users:write", "admin:view_audit");
-        assertThat(ops.listScopes(holding(Capability.MANAGE_SCOPES), TENANT)).hasSize(7);
+        assertThat(ops.scopes().list(holding(Capability.MANAGE_SCOPES), TENANT)).hasSize(7);
     }
 
     @Test
     void createScopeDefinesItAndAudits() {
         ScopeDefinition scope = new ScopeDefinition(new ScopeName("orders:read"), "Read orders");
 
-        assertThat(ops.createScope(cli, TENANT, scope)).isEqualTo(scope);
+        assertThat(ops.scopes().create(cli, TENANT, scope)).isEqualTo(scope);
 
-        assertThat(ops.listScopes(cli, TENANT)).contains(scope);
+        assertThat(ops.scopes().list(cli, TENANT)).contains(scope);
         AuditEvent event = lastEvent();
         assertThat(event.action()).isEqualTo("scope.create");
         assertThat(event.target()).isEqualTo("orders:read");
@@ -630,16 +630,16 @@ class AdminOperationsTest {
 
     @Test
     void createScopeWhenDefinedThenDuplicate() {
-        assertThatThrownBy(() -> ops.createScope(cli, TENANT, new ScopeDefinition(new ScopeName("users:read"), "")))
+        assertThatThrownBy(() -> ops.scopes().create(cli, TENANT, new ScopeDefinition(new ScopeName("users:read"), "")))
                 .isInstanceOf(DuplicateException.class);
     }
 
     @Test
     void describeScopeChangesTheDescriptionAndAudits() {
-        ScopeDefinition changed = ops.describeScope(cli, TENANT, new ScopeName("users:read"), "Read users");
+        ScopeDefinition changed = ops.scopes().describe(cli, TENANT, new ScopeName("users:read"), "Read users");
 
         assertThat(changed).isEqualTo(new ScopeDefinition(new ScopeName("users:read"), "Read users"));
-        assertThat(ops.listScopes(cli, TENANT)).contains(changed);
+        assertThat(ops.scopes().list(cli, TENANT)).contains(changed);
         AuditEvent event = lastEvent();
         assertThat(event.action()).isEqualTo("scope.update");
         assertThat(json(event.before())).containsEntry("description", "Read the tenant's user directory");
@@ -648,17 +648,17 @@ class AdminOperationsTest {
 
     @Test
     void describeScopeWhenUndefinedThenNotFound() {
-        assertThatThrownBy(() -> ops.describeScope(cli, TENANT, new ScopeName("orders:read"), "x"))
+        assertThatThrownBy(() -> ops.scopes().describe(cli, TENANT, new ScopeName("orders:read"), "x"))
                 .isInstanceOf(AdminFailure.NotFound.class);
     }
 
     @Test
     void deleteScopeWhenNoClientHoldsItThenDeletedAndAudited() {
-        ops.createScope(cli, TENANT, new ScopeDefinition(new ScopeName("orders:read"), "Read orders"));
+        ops.scopes().create(cli, TENANT, new ScopeDefinition(new ScopeName("orders:read"), "Read orders"));
 
-        ops.deleteScope(cli, TENANT, new ScopeName("orders:read"));
+        ops.scopes().delete(cli, TENANT, new ScopeName("orders:read"));
 
-        assertThat(ops.listScopes(cli, TENANT)).extracting(s -> s.name().value()).doesNotContain("orders:read");
+        assertThat(ops.scopes().list(cli, TENANT)).extracting(s -> s.name().value()).doesNotContain("orders:read");
         AuditEvent event = lastEvent();
         assertThat(event.action()).isEqualTo("scope.delete");
         assertThat(event.after()).isNull();
@@ -666,29 +666,29 @@ class AdminOperationsTest {
     }
 
     @Test
-    void deleteScopeWhenAClientHoldsItThenIllegalState() {
-        ops.createScope(cli, TENANT, new ScopeDefinition(new ScopeName("orders:read"), "Read orders"));
-        ops.createClient(cli, TENANT, ClientSpec.named("Orders", ScopeSet.of("orders:read")));
+    void deleteScopeWhenAClientHoldsItThenConflict() {
+        ops.scopes().create(cli, TENANT, new ScopeDefinition(new ScopeName("orders:read"), "Read orders"));
+        ops.clients().create(cli, TENANT, ClientSpec.named("Orders", ScopeSet.of("orders:read")));
 
-        assertThatThrownBy(() -> ops.deleteScope(cli, TENANT, new ScopeName("orders:read")))
-                .isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> ops.scopes().delete(cli, TENANT, new ScopeName("orders:read")))
+                .isInstanceOf(AdminFailure.Conflict.class)
                 .hasMessage("scope orders:read is still allowed for 1 client(s); remove it from them first");
     }
 
     @Test
-    void deleteScopeWhenBuiltinThenIllegalState() {
+    void deleteScopeWhenBuiltinThenConflict() {
         for (String builtin : List.of("users:read", "users:write", "admin:manage_client_credentials",
                 "admin:view_audit")) {
-            assertThatThrownBy(() -> ops.deleteScope(cli, TENANT, new ScopeName(builtin)))
-                    .isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> ops.scopes().delete(cli, TENANT, new ScopeName(builtin)))
+                    .isInstanceOf(AdminFailure.Conflict.class)
                     .hasMessage("scope " + builtin + " is built in and cannot be deleted");
         }
-        assertThat(ops.listScopes(cli, TENANT)).hasSize(7);
+        assertThat(ops.scopes().list(cli, TENANT)).hasSize(7);
     }
 
     @Test
     void deleteScopeWhenUndefinedThenNotFound() {
-        assertThatThrownBy(() -> ops.deleteScope(cli, TENANT, new ScopeName("orders:read")))
+        assertThatThrownBy(() -> ops.scopes().delete(cli, TENANT, new ScopeName("orders:read")))
                 .isInstanceOf(AdminFailure.NotFound.class);
     }
 
@@ -699,7 +699,7 @@ class AdminOperationsTest {
         store.admins().insert(new Admin(UUID.randomUUID().toString(), OTHER, "theirs", AdminRole.ADMIN, null,
                 root.passwordHash(), false, null, START, START));
 
-        assertThat(ops.listAdmins(cli, TENANT)).containsExactly(root);
+        assertThat(ops.administrators().list(cli, TENANT)).containsExactly(root);
     }
 
     @Test
@@ -708,14 +708,14 @@ class AdminOperationsTest {
                 root.passwordHash(), false, null, START, START);
         store.admins().insert(theirs);
 
-        assertThat(ops.getAdmin(cli, TENANT, root.id())).isEqualTo(root);
-        assertThatThrownBy(() -> ops.getAdmin(cli, TENANT, theirs.id())).isInstanceOf(AdminFailure.NotFound.class);
-        assertThatThrownBy(() -> ops.getAdmin(cli, TENANT, null)).isInstanceOf(AdminFailure.NotFound.class);
+        assertThat(ops.administrators().get(cli, TENANT, root.id())).isEqualTo(root);
+        assertThatThrownBy(() -> ops.administrators().get(cli, TENANT, theirs.id())).isInstanceOf(AdminFailure.NotFound.class);
+        assertThatThrownBy(() -> ops.administrators().get(cli, TENANT, null)).isInstanceOf(AdminFailure.NotFound.class);
     }
 
     @Test
     void createAdminGivesAGeneratedPasswordToBeChangedAndAuditsWithoutHashOrSecret() {
-        AdminAccounts.AdminWithPassword created = ops.createAdmin(rootActor, TENANT, "eve",
+        AdminAccounts.AdminWithPassword created = ops.administrators().create(rootActor, TENANT, "eve",
                 AdminRole.ADDITIONAL_ADMIN, Set.of(Capability.VIEW_AUDIT, Capability.MANAGE_USERS));
 
         Admin eve = created.admin();
@@ -736,42 +736,42 @@ class AdminOperationsTest {
 
     @Test
     void createAdminWithRoleAdminThenNoGrantedCapabilitiesStored() {
-        Admin eve = ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, Set.of(Capability.VIEW_AUDIT)).admin();
+        Admin eve = ops.administrators().create(cli, TENANT, "eve", AdminRole.ADMIN, Set.of(Capability.VIEW_AUDIT)).admin();
 
         assertThat(eve.capabilities()).isEmpty();
         assertThat(eve.effectiveCapabilities()).containsExactlyInAnyOrder(Capability.values());
     }
 
     @Test
-    void createAdminWhenUsernameInvalidThenIllegalArgument() {
-        assertThatThrownBy(() -> ops.createAdmin(cli, TENANT, "eve smith", AdminRole.ADMIN, null))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ops.createAdmin(cli, TENANT, null, AdminRole.ADMIN, null))
-                .isInstanceOf(IllegalArgumentException.class);
+    void createAdminWhenUsernameInvalidThenInvalid() {
+        assertThatThrownBy(() -> ops.administrators().create(cli, TENANT, "eve smith", AdminRole.ADMIN, null))
+                .isInstanceOf(AdminFailure.Invalid.class);
+        assertThatThrownBy(() -> ops.administrators().create(cli, TENANT, null, AdminRole.ADMIN, null))
+                .isInstanceOf(AdminFailure.Invalid.class);
     }
 
     @Test
-    void createAdminWhenRoleMissingThenIllegalArgument() {
-        assertThatThrownBy(() -> ops.createAdmin(cli, TENANT, "eve", null, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("role is required");
+    void createAdminWhenRoleMissingThenInvalid() {
+        assertThatThrownBy(() -> ops.administrators().create(cli, TENANT, "eve", null, null))
+                .isInstanceOf(AdminFailure.Invalid.class).hasMessage("role is required");
     }
 
     @Test
-    void createAdminWhenUsernameTakenInAnyCaseThenDuplicate() {
-        assertThatThrownBy(() -> ops.createAdmin(cli, TENANT, "root", AdminRole.ADMIN, null))
-                .isInstanceOf(DuplicateException.class);
-        assertThatThrownBy(() -> ops.createAdmin(cli, TENANT, "ROOT", AdminRole.ADMIN, null))
-                .isInstanceOf(DuplicateException.class);
-        assertThat(ops.createAdmin(outsider, OTHER, "root", AdminRole.ADMIN, null).admin().tenantId())
+    void createAdminWhenUsernameTakenInAnyCaseThenConflict() {
+        assertThatThrownBy(() -> ops.administrators().create(cli, TENANT, "root", AdminRole.ADMIN, null))
+                .isInstanceOf(AdminFailure.Conflict.class);
+        assertThatThrownBy(() -> ops.administrators().create(cli, TENANT, "ROOT", AdminRole.ADMIN, null))
+                .isInstanceOf(AdminFailure.Conflict.class);
+        assertThat(ops.administrators().create(outsider, OTHER, "root", AdminRole.ADMIN, null).admin().tenantId())
                 .isEqualTo(OTHER);
     }
 
     @Test
     void updateAdminChangesRoleAndCapabilitiesAndAudits() {
-        Admin eve = ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
+        Admin eve = ops.administrators().create(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
         clock.advance(Duration.ofMinutes(1));
 
-        Admin updated = ops.updateAdmin(cli, TENANT, eve.id(), AdminRole.ADDITIONAL_ADMIN,
+        Admin updated = ops.administrators().update(cli, TENANT, eve.id(), AdminRole.ADDITIONAL_ADMIN,
                 Set.of(Capability.VIEW_AUDIT));
 
         assertThat(updated.role()).isEqualTo(AdminRole.ADDITIONAL_ADMIN);
@@ -786,34 +786,34 @@ class AdminOperationsTest {
     }
 
     @Test
-    void updateAdminWhenItWouldLeaveNoAdminThenIllegalState() {
-        assertThatThrownBy(() -> ops.updateAdmin(cli, TENANT, root.id(), AdminRole.ADDITIONAL_ADMIN,
+    void updateAdminWhenItWouldLeaveNoAdminThenConflict() {
+        assertThatThrownBy(() -> ops.administrators().update(cli, TENANT, root.id(), AdminRole.ADDITIONAL_ADMIN,
                 Set.of(Capability.MANAGE_ADMINS)))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(AdminFailure.Conflict.class)
                 .hasMessage("the tenant must keep at least one admin with role admin");
         assertThat(store.admins().find(TENANT, root.id())).contains(root);
     }
 
     @Test
     void updateAdminWhenAnotherAdminRemainsThenTheLastButOneMayBeDemoted() {
-        ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null);
+        ops.administrators().create(cli, TENANT, "eve", AdminRole.ADMIN, null);
 
-        assertThat(ops.updateAdmin(rootActor, TENANT, root.id(), AdminRole.ADDITIONAL_ADMIN, null).role())
+        assertThat(ops.administrators().update(rootActor, TENANT, root.id(), AdminRole.ADDITIONAL_ADMIN, null).role())
                 .isEqualTo(AdminRole.ADDITIONAL_ADMIN);
     }
 
     @Test
     void updateAdminWhenUnknownThenNotFound() {
-        assertThatThrownBy(() -> ops.updateAdmin(cli, TENANT, UUID.randomUUID().toString(), AdminRole.ADMIN, null))
+        assertThatThrownBy(() -> ops.administrators().update(cli, TENANT, UUID.randomUUID().toString(), AdminRole.ADMIN, null))
                 .isInstanceOf(AdminFailure.NotFound.class);
     }
 
     @Test
     void deleteAdminRemovesItEndsItsSessionsAndAudits() {
-        Admin eve = ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
+        Admin eve = ops.administrators().create(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
         store.adminSessions().insert(new AdminSession("hash", TENANT, eve.id(), "csrf", null, START, START));
 
-        ops.deleteAdmin(rootActor, TENANT, eve.id());
+        ops.administrators().delete(rootActor, TENANT, eve.id());
 
         assertThat(store.admins().find(TENANT, eve.id())).isEmpty();
         assertThat(store.adminSessions().find("hash")).isEmpty();
@@ -824,46 +824,46 @@ class AdminOperationsTest {
     }
 
     @Test
-    void deleteAdminWhenLastAdminThenIllegalState() {
-        assertThatThrownBy(() -> ops.deleteAdmin(cli, TENANT, root.id()))
-                .isInstanceOf(IllegalStateException.class)
+    void deleteAdminWhenLastAdminThenConflict() {
+        assertThatThrownBy(() -> ops.administrators().delete(cli, TENANT, root.id()))
+                .isInstanceOf(AdminFailure.Conflict.class)
                 .hasMessage("the tenant must keep at least one admin with role admin");
     }
 
     @Test
     void deleteAdminWhenTheTargetHoldsMoreThanTheActorThenForbidden() {
-        Admin helper = ops.createAdmin(cli, TENANT, "helper", AdminRole.ADDITIONAL_ADMIN,
+        Admin helper = ops.administrators().create(cli, TENANT, "helper", AdminRole.ADDITIONAL_ADMIN,
                 Set.of(Capability.MANAGE_ADMINS)).admin();
 
-        assertThatThrownBy(() -> ops.deleteAdmin(Actor.admin(helper, null), TENANT, root.id()))
+        assertThatThrownBy(() -> ops.administrators().delete(Actor.admin(helper, null), TENANT, root.id()))
                 .isInstanceOf(AdminFailure.Forbidden.class);
         assertThat(store.admins().find(TENANT, root.id())).isPresent();
     }
 
     @Test
-    void deleteAdminWhenOneselfThenIllegalState() {
-        ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null);
+    void deleteAdminWhenOneselfThenConflict() {
+        ops.administrators().create(cli, TENANT, "eve", AdminRole.ADMIN, null);
 
-        assertThatThrownBy(() -> ops.deleteAdmin(rootActor, TENANT, root.id()))
-                .isInstanceOf(IllegalStateException.class).hasMessage("an admin cannot delete themself");
+        assertThatThrownBy(() -> ops.administrators().delete(rootActor, TENANT, root.id()))
+                .isInstanceOf(AdminFailure.Conflict.class).hasMessage("an admin cannot delete themself");
     }
 
     @Test
     void deleteAdminWhenAnotherTenantsAdminThenNotFound() {
-        Admin theirs = ops.createAdmin(outsider, OTHER, "theirs", AdminRole.ADMIN, null).admin();
+        Admin theirs = ops.administrators().create(outsider, OTHER, "theirs", AdminRole.ADMIN, null).admin();
 
-        assertThatThrownBy(() -> ops.deleteAdmin(cli, TENANT, theirs.id())).isInstanceOf(AdminFailure.NotFound.class);
+        assertThatThrownBy(() -> ops.administrators().delete(cli, TENANT, theirs.id())).isInstanceOf(AdminFailure.NotFound.class);
         assertThat(store.admins().find(OTHER, theirs.id())).isPresent();
     }
 
     @Test
     void resetTotpRemovesAnotherAdminsSecondFactorAndAuditsWithoutTheSecret() {
         String secret = Totp.generateSecret();
-        Admin eve = ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
+        Admin eve = ops.administrators().create(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
         store.admins().update(eve.withTotpSecret(secret, START));
         clock.advance(Duration.ofMinutes(1));
 
-        Admin reset = ops.resetTotp(rootActor, TENANT, eve.id());
+        Admin reset = ops.administrators().resetTotp(rootActor, TENANT, eve.id());
 
         assertThat(reset.totpSecret()).isNull();
         assertThat(reset.updatedAt()).isEqualTo(clock.instant());
@@ -878,41 +878,41 @@ class AdminOperationsTest {
     }
 
     @Test
-    void resetTotpWhenOneselfThenIllegalStateAndTheSecondFactorStays() {
+    void resetTotpWhenOneselfThenConflictAndTheSecondFactorStays() {
         Admin enrolled = root.withTotpSecret(Totp.generateSecret(), START);
         store.admins().update(enrolled);
 
-        assertThatThrownBy(() -> ops.resetTotp(rootActor, TENANT, root.id()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("with their password");
+        assertThatThrownBy(() -> ops.administrators().resetTotp(rootActor, TENANT, root.id()))
+                .isInstanceOf(AdminFailure.Conflict.class).hasMessageContaining("with their password");
         assertThat(store.admins().find(TENANT, root.id())).contains(enrolled);
     }
 
     @Test
-    void resetTotpWhenNoneEnrolledThenIllegalState() {
-        Admin eve = ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
+    void resetTotpWhenNoneEnrolledThenConflict() {
+        Admin eve = ops.administrators().create(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
 
-        assertThatThrownBy(() -> ops.resetTotp(rootActor, TENANT, eve.id()))
-                .isInstanceOf(IllegalStateException.class).hasMessage("admin eve has no second factor");
+        assertThatThrownBy(() -> ops.administrators().resetTotp(rootActor, TENANT, eve.id()))
+                .isInstanceOf(AdminFailure.Conflict.class).hasMessage("admin eve has no second factor");
     }
 
     @Test
     void resetTotpWhenAnotherTenantsAdminThenNotFound() {
-        Admin theirs = ops.createAdmin(outsider, OTHER, "theirs", AdminRole.ADMIN, null).admin();
+        Admin theirs = ops.administrators().create(outsider, OTHER, "theirs", AdminRole.ADMIN, null).admin();
         store.admins().update(theirs.withTotpSecret(Totp.generateSecret(), START));
 
-        assertThatThrownBy(() -> ops.resetTotp(cli, TENANT, theirs.id())).isInstanceOf(AdminFailure.NotFound.class);
+        assertThatThrownBy(() -> ops.administrators().resetTotp(cli, TENANT, theirs.id())).isInstanceOf(AdminFailure.NotFound.class);
         assertThat(store.admins().find(OTHER, theirs.id()).orElseThrow().totpSecret()).isNotNull();
     }
 
     @Test
     void resetPasswordGivesAOneTimePasswordEndsTheSessionsAndAuditsWithoutHashOrPassword() {
-        Admin eve = ops.createAdmin(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
+        Admin eve = ops.administrators().create(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
         Admin settled = eve.withPassword(passwords.hash("eve's own password".toCharArray()), false, START);
         store.admins().update(settled);
         store.adminSessions().insert(new AdminSession("hash", TENANT, eve.id(), "csrf", null, START, START));
         clock.advance(Duration.ofMinutes(1));
 
-        AdminAccounts.AdminWithPassword reset = ops.resetPassword(rootActor, TENANT, eve.id());
+        AdminAccounts.AdminWithPassword reset = ops.administrators().resetPassword(rootActor, TENANT, eve.id());
 
         Admin stored = store.admins().find(TENANT, eve.id()).orElseThrow();
         assertThat(stored).isEqualTo(reset.admin());
@@ -931,27 +931,27 @@ class AdminOperationsTest {
     }
 
     @Test
-    void resetPasswordWhenOneselfThenIllegalStateAndThePasswordStays() {
-        assertThatThrownBy(() -> ops.resetPassword(rootActor, TENANT, root.id()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("with the current one");
+    void resetPasswordWhenOneselfThenConflictAndThePasswordStays() {
+        assertThatThrownBy(() -> ops.administrators().resetPassword(rootActor, TENANT, root.id()))
+                .isInstanceOf(AdminFailure.Conflict.class).hasMessageContaining("with the current one");
         assertThat(store.admins().find(TENANT, root.id())).contains(root);
     }
 
     @Test
     void resetPasswordWhenTheTargetHoldsMoreThanTheActorThenForbidden() {
-        Admin helper = ops.createAdmin(cli, TENANT, "helper", AdminRole.ADDITIONAL_ADMIN,
+        Admin helper = ops.administrators().create(cli, TENANT, "helper", AdminRole.ADDITIONAL_ADMIN,
                 Set.of(Capability.MANAGE_ADMINS)).admin();
 
-        assertThatThrownBy(() -> ops.resetPassword(Actor.admin(helper, null), TENANT, root.id()))
+        assertThatThrownBy(() -> ops.administrators().resetPassword(Actor.admin(helper, null), TENANT, root.id()))
                 .isInstanceOf(AdminFailure.Forbidden.class);
         assertThat(store.admins().find(TENANT, root.id())).contains(root);
     }
 
     @Test
     void resetPasswordWhenAnotherTenantsAdminThenNotFound() {
-        Admin theirs = ops.createAdmin(outsider, OTHER, "theirs", AdminRole.ADMIN, null).admin();
+        Admin theirs = ops.administrators().create(outsider, OTHER, "theirs", AdminRole.ADMIN, null).admin();
 
-        assertThatThrownBy(() -> ops.resetPassword(cli, TENANT, theirs.id())).isInstanceOf(AdminFailure.NotFound.class);
+        assertThatThrownBy(() -> ops.administrators().resetPassword(cli, TENANT, theirs.id())).isInstanceOf(AdminFailure.NotFound.class);
         assertThat(store.admins().find(OTHER, theirs.id())).contains(theirs);
     }
 
@@ -959,7 +959,7 @@ class AdminOperationsTest {
 
     @Test
     void createUserStoresItAndAudits() {
-        User user = ops.createUser(cli, TENANT, "jdoe", "jdoe@example.com", "Jane", null);
+        User user = ops.users().create(cli, TENANT, "jdoe", "jdoe@example.com", "Jane", null);
 
         assertThat(store.users().find(TENANT, user.id())).contains(user);
         assertThat(user.createdAt()).isEqualTo(START);
@@ -971,20 +971,20 @@ class AdminOperationsTest {
     }
 
     @Test
-    void createUserWhenInvalidThenIllegalArgumentNamingEveryField() {
-        assertThatThrownBy(() -> ops.createUser(cli, TENANT, "", "not-an-email", null, null))
-                .isInstanceOf(IllegalArgumentException.class)
+    void createUserWhenInvalidThenInvalidNamingEveryField() {
+        assertThatThrownBy(() -> ops.users().create(cli, TENANT, "", "not-an-email", null, null))
+                .isInstanceOf(AdminFailure.Invalid.class)
                 .hasMessageContaining("username required")
                 .hasMessageContaining("email must be an email address");
         assertThat(auditLog()).isEmpty();
     }
 
     @Test
-    void createUserWhenUsernameTakenThenDuplicate() {
-        ops.createUser(cli, TENANT, "jdoe", "jdoe@example.com", null, null);
+    void createUserWhenUsernameTakenThenConflict() {
+        ops.users().create(cli, TENANT, "jdoe", "jdoe@example.com", null, null);
 
-        assertThatThrownBy(() -> ops.createUser(cli, TENANT, "jdoe", "other@example.com", null, null))
-                .isInstanceOf(DuplicateException.class);
+        assertThatThrownBy(() -> ops.users().create(cli, TENANT, "jdoe", "other@example.com", null, null))
+                .isInstanceOf(AdminFailure.Conflict.class);
     }
 
     @Test
@@ -992,21 +992,21 @@ class AdminOperationsTest {
         List<User> created = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             clock.advance(Duration.ofSeconds(1));
-            created.add(ops.createUser(cli, TENANT, "user" + i, "user" + i + "@example.com", null, null));
+            created.add(ops.users().create(cli, TENANT, "user" + i, "user" + i + "@example.com", null, null));
         }
 
-        Page<User> page = ops.listUsers(cli, TENANT, 1, 2);
+        Page<User> page = ops.users().list(cli, TENANT, null, 1, 2);
 
         assertThat(page.items()).containsExactlyElementsOf(created.subList(1, 3));
         assertThat(page.total()).isEqualTo(5);
-        assertThatThrownBy(() -> ops.listUsers(cli, TENANT, 0, 101)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ops.users().list(cli, TENANT, null, 0, 101)).isInstanceOf(AdminFailure.Invalid.class);
     }
 
     @Test
     void deleteUserRemovesItAndAudits() {
-        User user = ops.createUser(cli, TENANT, "jdoe", "jdoe@example.com", null, null);
+        User user = ops.users().create(cli, TENANT, "jdoe", "jdoe@example.com", null, null);
 
-        ops.deleteUser(cli, TENANT, user.id());
+        ops.users().delete(cli, TENANT, user.id());
 
         assertThat(store.users().find(TENANT, user.id())).isEmpty();
         AuditEvent event = lastEvent();
@@ -1016,9 +1016,9 @@ class AdminOperationsTest {
 
     @Test
     void deleteUserWhenUnknownOrMalformedIdThenNotFound() {
-        assertThatThrownBy(() -> ops.deleteUser(cli, TENANT, UUID.randomUUID().toString()))
+        assertThatThrownBy(() -> ops.users().delete(cli, TENANT, UUID.randomUUID().toString()))
                 .isInstanceOf(AdminFailure.NotFound.class);
-        assertThatThrownBy(() -> ops.deleteUser(cli, TENANT, "not-a-uuid")).isInstanceOf(AdminFailure.NotFound.class);
+        assertThatThrownBy(() -> ops.users().delete(cli, TENANT, "not-a-uuid")).isInstanceOf(AdminFailure.NotFound.class);
     }
 
     // Audit
@@ -1027,29 +1027,29 @@ class AdminOperationsTest {
     void auditNamesWhenAskedForIdsThenTheCurrentNamesOfThoseThatAreClientsOrAdmins() {
         ClientId billing = createClient("Billing").client().clientId();
         ClientId other = createClient("Other").client().clientId();
-        ops.updateClient(cli, TENANT, billing, new ClientUpdate("Billing renamed", null, null, null, null, null, null));
-        ClientId theirs = ops.listClients(Actor.cli(OTHER), OTHER, null, 0, 10).items().getFirst().clientId();
+        ops.clients().update(cli, TENANT, billing, new ClientUpdate("Billing renamed", null, null, null, null, null, null));
+        ClientId theirs = ops.clients().list(Actor.cli(OTHER), OTHER, null, 0, 10).items().getFirst().clientId();
 
-        Map<String, String> names = ops.auditNames(holding(Capability.VIEW_AUDIT), TENANT,
+        Map<String, String> names = ops.audit().names(holding(Capability.VIEW_AUDIT), TENANT,
                 List.of(billing.value(), root.id(), theirs.value(), "no-such-id"));
 
         assertThat(names).containsExactlyInAnyOrderEntriesOf(Map.of(billing.value(), "Billing renamed",
                 root.id(), "root"));
         assertThat(names).doesNotContainKey(other.value());
-        assertThat(ops.auditNames(holding(Capability.VIEW_AUDIT), TENANT, List.of())).isEmpty();
+        assertThat(ops.audit().names(holding(Capability.VIEW_AUDIT), TENANT, List.of())).isEmpty();
     }
 
     @Test
     void auditPagesNewestFirstWithTheExactTotalOnEveryPage() {
         for (int i = 0; i < 5; i++) {
             clock.advance(Duration.ofSeconds(1));
-            ops.createScope(cli, TENANT, new ScopeDefinition(new ScopeName("s" + i), ""));
+            ops.scopes().create(cli, TENANT, new ScopeDefinition(new ScopeName("s" + i), ""));
         }
         Actor auditor = holding(Capability.VIEW_AUDIT);
 
-        Page<AuditEvent> first = ops.audit(auditor, TENANT, null, 0, 2);
-        Page<AuditEvent> last = ops.audit(auditor, TENANT, AuditRepository.Filter.ALL, 4, 2);
-        Page<AuditEvent> past = ops.audit(auditor, TENANT, AuditRepository.Filter.ALL, 10, 2);
+        Page<AuditEvent> first = ops.audit().query(auditor, TENANT, null, 0, 2);
+        Page<AuditEvent> last = ops.audit().query(auditor, TENANT, AuditRepository.Filter.ALL, 4, 2);
+        Page<AuditEvent> past = ops.audit().query(auditor, TENANT, AuditRepository.Filter.ALL, 10, 2);
 
         assertThat(first.items()).extracting(AuditEvent::target).containsExactly("s4", "s3");
         assertThat(first.total()).isEqualTo(5);
@@ -1062,11 +1062,11 @@ class AdminOperationsTest {
     @Test
     void auditTotalCountsOnlyWhatTheFilterMatches() {
         for (int i = 0; i < 3; i++) {
-            ops.createScope(cli, TENANT, new ScopeDefinition(new ScopeName("s" + i), ""));
+            ops.scopes().create(cli, TENANT, new ScopeDefinition(new ScopeName("s" + i), ""));
         }
         createClient("Billing");
 
-        Page<AuditEvent> page = ops.audit(cli, TENANT, new AuditRepository.Filter(null, null, "scope.", null, null),
+        Page<AuditEvent> page = ops.audit().query(cli, TENANT, new AuditRepository.Filter(null, null, "scope.", null, null),
                 0, 2);
 
         assertThat(page.items()).hasSize(2);
@@ -1077,9 +1077,9 @@ class AdminOperationsTest {
     void auditWhenFilteredByClientThenThatClientsEventsOnly() {
         ClientId billing = createClient("Billing").client().clientId();
         ClientId orders = createClient("Orders").client().clientId();
-        ops.rotateSecret(cli, TENANT, billing, Duration.ZERO);
+        ops.clients().rotateSecret(cli, TENANT, billing, Duration.ZERO);
 
-        Page<AuditEvent> page = ops.audit(cli, TENANT,
+        Page<AuditEvent> page = ops.audit().query(cli, TENANT,
                 new AuditRepository.Filter(null, billing.value(), null, null, null), 0, 10);
 
         assertThat(page.items()).extracting(AuditEvent::action)
@@ -1094,7 +1094,7 @@ class AdminOperationsTest {
         Actor viewer = new Actor(TENANT, Actor.Kind.ADMIN, root.id(), "root", Set.of(), "192.0.2.1");
         Instant at = START.plusSeconds(5);
 
-        ops.record(viewer, AdminOperations.ADMIN_PASSWORD_CHANGE, "via console", at);
+        ops.audit().record(viewer, AuditAction.ADMIN_PASSWORD_CHANGE, "via console", at);
 
         AuditEvent event = lastEvent();
         assertThat(event.action()).isEqualTo("admin.password_change");
@@ -1108,7 +1108,7 @@ class AdminOperationsTest {
     @Test
     void recordWhenActionMalformedThenIllegalArgument() {
         for (String action : Arrays.asList(null, "", "login", "Admin.Login", "admin.", "admin login")) {
-            assertThatThrownBy(() -> ops.record(rootActor, action, null, START))
+            assertThatThrownBy(() -> ops.audit().record(rootActor, action, null, START))
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }

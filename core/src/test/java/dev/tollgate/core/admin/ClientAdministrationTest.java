@@ -58,8 +58,8 @@ class ClientAdministrationTest {
     @Test
     void createWhenScopeNotDefinedInTheTenantThenRefused() {
         assertThatThrownBy(() -> node.clients.create(TENANT, ClientSpec.named("X", ScopeSet.of("orders:read"))))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("scope orders:read is not defined in tenant 10001");
+                .isInstanceOf(AdminFailure.Invalid.class)
+                .hasMessage("allowed scopes include orders:read, which the tenant does not define");
     }
 
     @Test
@@ -168,7 +168,7 @@ class ClientAdministrationTest {
     @Test
     void rotateSecretWhenOverlapNegativeThenRefused() {
         assertThatThrownBy(() -> node.clients.rotateSecret(TENANT, custom.client().clientId(), Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("overlap must not be negative");
+                .isInstanceOf(AdminFailure.Invalid.class).hasMessage("overlap seconds must not be negative");
     }
 
     @Test
@@ -179,7 +179,7 @@ class ClientAdministrationTest {
 
     @Test
     void defaultRotationOverlapIsOneDay() {
-        assertThat(ClientAdministration.DEFAULT_ROTATION_OVERLAP).isEqualTo(Duration.ofHours(24));
+        assertThat(ClientOperations.DEFAULT_ROTATION_OVERLAP).isEqualTo(Duration.ofHours(24));
     }
 
     @Test
@@ -194,7 +194,7 @@ class ClientAdministrationTest {
     @Test
     void setScopesWhenScopeNotDefinedThenRefusedAndNothingChanges() {
         assertThatThrownBy(() -> node.clients.setScopes(TENANT, custom.client().clientId(), ScopeSet.of("admin"), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("scope admin is not defined in tenant 10001");
+                .isInstanceOf(AdminFailure.Invalid.class).hasMessage("allowed scopes include admin, which the tenant does not define");
         assertThat(node.clients.get(TENANT, custom.client().clientId()).allowedScopes())
                 .isEqualTo(ScopeSet.of("users:read"));
     }
@@ -214,7 +214,7 @@ class ClientAdministrationTest {
                 .filter(c -> c.builtin() == BuiltinClient.DEFAULT).findFirst().orElseThrow().clientId();
 
         assertThatThrownBy(() -> node.clients.delete(TENANT, builtin))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(AdminFailure.Conflict.class)
                 .hasMessage("'Default Client Credential' is a default credential: rotate or disable it instead");
         assertThat(node.clients.get(TENANT, builtin).builtin()).isEqualTo(BuiltinClient.DEFAULT);
     }
@@ -225,7 +225,7 @@ class ClientAdministrationTest {
                 .filter(c -> c.builtin() == BuiltinClient.MICROSERVICE).findFirst().orElseThrow().clientId();
 
         assertThatThrownBy(() -> node.clients.delete(TENANT, microservice))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(AdminFailure.Conflict.class)
                 .hasMessage("'microservice-communication-key' is a default credential: rotate or disable it instead");
     }
 

@@ -78,11 +78,11 @@ class ClientAdministrationUpdateTest {
     }
 
     @Test
-    void updateWhenAllowedScopeUndefinedThenIllegalArgument() {
+    void updateWhenAllowedScopeUndefinedThenInvalid() {
         assertThatThrownBy(() -> node.clients.update(TENANT, id(), new ClientUpdate(null,
                 ScopeSet.of("payments:read"), null, null, null, null, null)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("scope payments:read is not defined in tenant 10001");
+                .isInstanceOf(AdminFailure.Invalid.class)
+                .hasMessage("allowed scopes include payments:read, which the tenant does not define");
     }
 
     @Test

@@ -152,7 +152,7 @@ class KeyAdministrationTest {
         KeyAdministration thisNode = new KeyAdministration(racing, ChangeListener.NONE, node.clock);
 
         assertThatThrownBy(() -> thisNode.rotate(TENANT))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(AdminFailure.Conflict.class)
                 .hasMessage("keys of tenant 10001 changed during rotation; nothing was changed");
         assertThat(node.keys.list(TENANT)).extracting(SigningKey::state)
                 .containsExactlyInAnyOrder(KeyState.RETIRED, KeyState.CURRENT, KeyState.NEXT);

@@ -1,7 +1,7 @@
 package dev.tollgate.core.admin;
 
 import dev.tollgate.core.InMemoryInstallation;
-import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.key.KeyState;
@@ -86,16 +86,16 @@ class TenantAdministrationTest {
 
     @Test
     void adminScopesAreOnePerCapability() {
-        assertThat(TenantAdministration.ADMIN_SCOPES).extracting(ScopeDefinition::name)
+        assertThat(BuiltinScopes.ADMIN_API).extracting(ScopeDefinition::name)
                 .containsExactly(Arrays.stream(Capability.values()).map(Capability::scope).toArray(ScopeName[]::new));
     }
 
     @Test
     void isBuiltinScopeForUsersAndAdminScopesOnly() {
-        assertThat(TenantAdministration.isBuiltinScope(new ScopeName("users:read"))).isTrue();
-        assertThat(TenantAdministration.isBuiltinScope(new ScopeName("admin:manage_scopes"))).isTrue();
-        assertThat(TenantAdministration.isBuiltinScope(new ScopeName("orders:read"))).isFalse();
-        assertThat(TenantAdministration.isBuiltinScope(new ScopeName("admin:other"))).isFalse();
+        assertThat(BuiltinScopes.contains(new ScopeName("users:read"))).isTrue();
+        assertThat(BuiltinScopes.contains(new ScopeName("admin:manage_scopes"))).isTrue();
+        assertThat(BuiltinScopes.contains(new ScopeName("orders:read"))).isFalse();
+        assertThat(BuiltinScopes.contains(new ScopeName("admin:other"))).isFalse();
     }
 
     @Test
@@ -121,11 +121,11 @@ class TenantAdministrationTest {
     }
 
     @Test
-    void createWhenTenantExistsThenDuplicate() {
+    void createWhenTenantExistsThenConflict() {
         node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS);
 
         assertThatThrownBy(() -> node.tenants.create(TENANT, "Acme again", TenantSettings.DEFAULTS))
-                .isInstanceOf(DuplicateException.class);
+                .isInstanceOf(AdminFailure.Conflict.class);
     }
 
     @Test

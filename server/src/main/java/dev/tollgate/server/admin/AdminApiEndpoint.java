@@ -30,6 +30,7 @@ import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.api.JsonApi;
 import dev.tollgate.server.api.JsonApi.Refusal;
+import dev.tollgate.server.http.AdminProblem;
 import dev.tollgate.server.api.TenantVerifiers;
 import dev.tollgate.verifier.Principal;
 import dev.tollgate.verifier.TokenVerifier;
@@ -206,7 +207,7 @@ public final class AdminApiEndpoint {
             TenantId tenant = pathTenant(request);
             Authenticated who = session(request, tenant, true, false);
             accounts.logout(SessionCookie.read(request).orElseThrow());
-            operations.record(Actor.admin(who.admin(), RemoteAddress.of(request)), "admin.logout", null,
+            operations.audit().record(Actor.admin(who.admin(), RemoteAddress.of(request)), "admin.logout", null,
                     null);
             SessionCookie.clear(response, secureCookies);
             sendNoContent(response);
@@ -228,7 +229,7 @@ public final class AdminApiEndpoint {
             }
             LoginResult.Success renewed = guarded(() -> accounts.changePassword(who, current.toCharArray(),
                     next.toCharArray()));
-            operations.record(Actor.admin(renewed.authenticated().admin(), RemoteAddress.of(request)),
+            operations.audit().record(Actor.admin(renewed.authenticated().admin(), RemoteAddress.of(request)),
                     "admin.password_change", null, null);
             SessionCookie.set(response, renewed.sessionId(), secureCookies);
             sendJson(response, 200, sessionJson(renewed.authenticated()));
@@ -258,7 +259,7 @@ public final class AdminApiEndpoint {
                 if (!fields.isEmpty()) {
                     throw invalidFields("invalid query parameters", fields);
                 }
-                Page<ClientCredential> page = guarded(() -> operations.listClients(actor, tenant, query.get("q"),
+                Page<ClientCredential> page = guarded(() -> operations.clients().list(actor, tenant, query.get("q"),
                         offset, limit));
                 sendJson(response, 200, pageJson("clients", page, AdminApiEndpoint::clientJson));
                 return;
@@ -275,7 +276,7 @@ public final class AdminApiEndpoint {
             if (!fields.isEmpty()) {
                 throw invalidFields("invalid fields: " + String.join(", ", fields.keySet()), fields);
             }
-            ClientWithSecret created = guarded(() -> operations.createClient(actor, tenant,
+            ClientWithSecret created = guarded(() -> operations.clients().create(actor, tenant,
                     new ClientSpec(name, allowed, defaults, audiences, authorities, ttl)));
             response.header(HeaderNames.LOCATION, "/t/" + tenant.value() + "/admin/api/v1/clients/"
                     + created.client().clientId().value());
@@ -290,10 +291,10 @@ public final class AdminApiEndpoint {
             ClientId id = pathClientId(request);
             Method method = request.prologue().method();
             if (method == Method.GET) {
-                sendJson(response, 200, clientJson(guarded(() -> operations.getClient(actor, tenant, id))));
+                sendJson(response, 200, clientJson(guarded(() -> operations.clients().get(actor, tenant, id))));
             } else if (method == Method.DELETE) {
                 guarded(() -> {
-                    operations.deleteClient(actor, tenant, id);
+                    operations.clients().delete(actor, tenant, id);
                     return null;
                 });
                 sendNoContent(response);
@@ -312,7 +313,7 @@ public final class AdminApiEndpoint {
                 if (!fields.isEmpty()) {
                     throw invalidFields("invalid fields: " + String.join(", ", fields.keySet()), fields);
                 }
-                sendJson(response, 200, clientJson(guarded(() -> operations.updateClient(actor, tenant, id, update))));
+                sendJson(response, 200, clientJson(guarded(() -> operations.clients().update(actor, tenant, id, update))));
             }
         });
     }
@@ -327,11 +328,11 @@ public final class AdminApiEndpoint {
             rejectUnknown(json, Set.of("overlap_seconds"), fields);
             Duration overlap = json.containsKey("overlap_seconds")
                     ? nonNegativeSeconds(json, "overlap_seconds", fields)
-                    : dev.tollgate.core.admin.ClientAdministration.DEFAULT_ROTATION_OVERLAP;
+                    : dev.tollgate.core.admin.ClientOperations.DEFAULT_ROTATION_OVERLAP;
             if (!fields.isEmpty()) {
                 throw invalidFields("invalid fields: " + String.join(", ", fields.keySet()), fields);
             }
-            sendJson(response, 200, withSecret(guarded(() -> operations.rotateSecret(actor, tenant, id, overlap))));
+            sendJson(response, 200, withSecret(guarded(() -> operations.clients().rotateSecret(actor, tenant, id, overlap))));
         });
     }
 
@@ -340,7 +341,7 @@ public final class AdminApiEndpoint {
             TenantId tenant = pathTenant(request);
             Actor actor = actor(request, tenant);
             ClientId id = pathClientId(request);
-            sendJson(response, 200, clientJson(guarded(() -> operations.revokePreviousSecret(actor, tenant, id))));
+            sendJson(response, 200, clientJson(guarded(() -> operations.clients().revokePreviousSecret(actor, tenant, id))));
         });
     }
 
@@ -357,7 +358,7 @@ public final class AdminApiEndpoint {
             if (!fields.isEmpty()) {
                 throw invalidFields("invalid query parameters", fields);
             }
-            long[] counts = guarded(() -> operations.tokenIssuance(actor, tenant, id, Duration.ofHours(1), hours));
+            long[] counts = guarded(() -> operations.clients().tokenIssuance(actor, tenant, id, Duration.ofHours(1), hours));
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("client_id", id.value());
             json.put("bucket_seconds", 3600);
@@ -373,7 +374,7 @@ public final class AdminApiEndpoint {
             TenantId tenant = pathTenant(request);
             Actor actor = actor(request, tenant);
             if (request.prologue().method() == Method.GET) {
-                List<ScopeDefinition> scopes = guarded(() -> operations.listScopes(actor, tenant));
+                List<ScopeDefinition> scopes = guarded(() -> operations.scopes().list(actor, tenant));
                 sendJson(response, 200, Map.of("scopes", scopes.stream().map(AdminApiEndpoint::scopeJson).toList()));
                 return;
             }
@@ -394,7 +395,7 @@ public final class AdminApiEndpoint {
                 throw invalidFields("invalid fields: " + String.join(", ", fields.keySet()), fields);
             }
             ScopeName finalName = scopeName;
-            ScopeDefinition created = guarded(() -> operations.createScope(actor, tenant,
+            ScopeDefinition created = guarded(() -> operations.scopes().create(actor, tenant,
                     new ScopeDefinition(finalName, description)));
             response.header(HeaderNames.LOCATION, "/t/" + tenant.value() + "/admin/api/v1/scopes/"
                     + created.name().value());
@@ -409,13 +410,13 @@ public final class AdminApiEndpoint {
             ScopeName name = pathScope(request);
             Method method = request.prologue().method();
             if (method == Method.GET) {
-                ScopeDefinition found = guarded(() -> operations.listScopes(actor, tenant)).stream()
+                ScopeDefinition found = guarded(() -> operations.scopes().list(actor, tenant)).stream()
                         .filter(s -> s.name().equals(name)).findFirst()
                         .orElseThrow(() -> notFound("no such scope"));
                 sendJson(response, 200, scopeJson(found));
             } else if (method == Method.DELETE) {
                 guarded(() -> {
-                    operations.deleteScope(actor, tenant, name);
+                    operations.scopes().delete(actor, tenant, name);
                     return null;
                 });
                 sendNoContent(response);
@@ -427,7 +428,7 @@ public final class AdminApiEndpoint {
                 if (!fields.isEmpty()) {
                     throw invalidFields("invalid fields: " + String.join(", ", fields.keySet()), fields);
                 }
-                sendJson(response, 200, scopeJson(guarded(() -> operations.describeScope(actor, tenant, name,
+                sendJson(response, 200, scopeJson(guarded(() -> operations.scopes().describe(actor, tenant, name,
                         description))));
             }
         });
@@ -440,7 +441,7 @@ public final class AdminApiEndpoint {
             TenantId tenant = pathTenant(request);
             Actor actor = actor(request, tenant);
             if (request.prologue().method() == Method.GET) {
-                List<Admin> admins = guarded(() -> operations.listAdmins(actor, tenant));
+                List<Admin> admins = guarded(() -> operations.administrators().list(actor, tenant));
                 sendJson(response, 200, Map.of("admins", admins.stream().map(AdminApiEndpoint::adminJson).toList()));
                 return;
             }
@@ -453,7 +454,7 @@ public final class AdminApiEndpoint {
             if (!fields.isEmpty()) {
                 throw invalidFields("invalid fields: " + String.join(", ", fields.keySet()), fields);
             }
-            AdminAccounts.AdminWithPassword created = guarded(() -> operations.createAdmin(actor, tenant, username,
+            AdminAccounts.AdminWithPassword created = guarded(() -> operations.administrators().create(actor, tenant, username,
                     role == null ? AdminRole.ADDITIONAL_ADMIN : role, capabilities));
             Map<String, Object> body = adminJson(created.admin());
             // Shown once, to be changed at first login.
@@ -471,10 +472,10 @@ public final class AdminApiEndpoint {
             String id = request.path().pathParameters().first("id").orElse("");
             Method method = request.prologue().method();
             if (method == Method.GET) {
-                sendJson(response, 200, adminJson(guarded(() -> operations.getAdmin(actor, tenant, id))));
+                sendJson(response, 200, adminJson(guarded(() -> operations.administrators().get(actor, tenant, id))));
             } else if (method == Method.DELETE) {
                 guarded(() -> {
-                    operations.deleteAdmin(actor, tenant, id);
+                    operations.administrators().delete(actor, tenant, id);
                     return null;
                 });
                 sendNoContent(response);
@@ -487,7 +488,7 @@ public final class AdminApiEndpoint {
                 if (!fields.isEmpty()) {
                     throw invalidFields("invalid fields: " + String.join(", ", fields.keySet()), fields);
                 }
-                Admin updated = guarded(() -> operations.patchAdmin(actor, tenant, id, role, capabilities));
+                Admin updated = guarded(() -> operations.administrators().patch(actor, tenant, id, role, capabilities));
                 sendJson(response, 200, adminJson(updated));
             }
         });
@@ -511,7 +512,7 @@ public final class AdminApiEndpoint {
             }
             AuditRepository.Filter filter = new AuditRepository.Filter(blankToNull(query.get("actor")),
                     blankToNull(query.get("client")), blankToNull(query.get("action")), from, to);
-            Page<AuditEvent> page = guarded(() -> operations.audit(actor, tenant, filter, offset, limit));
+            Page<AuditEvent> page = guarded(() -> operations.audit().query(actor, tenant, filter, offset, limit));
             sendJson(response, 200, pageJson("events", page, AdminApiEndpoint::auditJson));
         });
     }
@@ -618,16 +619,10 @@ public final class AdminApiEndpoint {
     private static <T> T guarded(Supplier<T> call) {
         try {
             return call.get();
-        } catch (AdminFailure.NotFound e) {
-            throw notFound(e.getMessage());
-        } catch (AdminFailure.Forbidden e) {
-            throw new Refusal(403, "forbidden", e.getMessage(), null, null);
-        } catch (DuplicateException e) {
-            throw new Refusal(409, "conflict", "already exists", null, null);
-        } catch (IllegalStateException e) {
-            throw new Refusal(409, "conflict", e.getMessage(), null, null);
-        } catch (IllegalArgumentException e) {
-            throw new Refusal(400, "invalid_request", e.getMessage(), null, null);
+        } catch (AdminFailure | DuplicateException | IllegalArgumentException e) {
+            AdminProblem problem = AdminProblem.of(e);
+            throw new Refusal(problem.status(), problem.status() == 409 ? "conflict" : problem.error(),
+                    problem.message(), null, problem.fields().isEmpty() ? null : problem.fields());
         }
     }
 

@@ -52,7 +52,7 @@ final class AdminCommand {
                 granted.add(Capability.fromWireName(name)
                         .orElseThrow(() -> new IllegalArgumentException("unknown capability " + name)));
             }
-            AdminWithPassword created = app.adminOperations().createAdmin(Actor.cli(tenant()), tenant(), username,
+            AdminWithPassword created = app.adminOperations().administrators().create(Actor.cli(tenant()), tenant(), username,
                     adminRole, granted);
             out.println("created admin " + created.admin().username() + " (" + created.admin().id() + ")");
             out.println("password (shown only now; it must be changed at first login): " + created.password());
@@ -64,7 +64,7 @@ final class AdminCommand {
         @Override
         void run(Tollgate app, PrintWriter out) {
             Table table = new Table("ID", "USERNAME", "ROLE", "CAPABILITIES");
-            for (Admin admin : app.adminOperations().listAdmins(Actor.cli(tenant()), tenant())) {
+            for (Admin admin : app.adminOperations().administrators().list(Actor.cli(tenant()), tenant())) {
                 table.row(admin.id(), admin.username(), admin.role().name().toLowerCase(Locale.ROOT),
                         admin.effectiveCapabilities().stream().map(Capability::wireName).sorted()
                                 .collect(Collectors.joining(ListValues.SPLIT)));
@@ -83,7 +83,7 @@ final class AdminCommand {
         @Override
         void run(Tollgate app, PrintWriter out) {
             Admin admin = find(app, this, username);
-            app.adminOperations().deleteAdmin(Actor.cli(tenant()), tenant(), admin.id());
+            app.adminOperations().administrators().delete(Actor.cli(tenant()), tenant(), admin.id());
             out.println("deleted admin " + admin.username() + " (" + admin.id() + ")");
         }
     }
@@ -98,7 +98,7 @@ final class AdminCommand {
         @Override
         void run(Tollgate app, PrintWriter out) {
             Admin admin = find(app, this, username);
-            AdminWithPassword reset = app.adminOperations().resetPassword(Actor.cli(tenant()), tenant(), admin.id());
+            AdminWithPassword reset = app.adminOperations().administrators().resetPassword(Actor.cli(tenant()), tenant(), admin.id());
             out.println("new password for admin " + reset.admin().username()
                     + " (shown only now; it must be changed at the next login): " + reset.password());
         }
@@ -106,7 +106,7 @@ final class AdminCommand {
 
     /** Usernames are unique in a tenant regardless of case, so one matches at most. */
     private static Admin find(Tollgate app, StoreCommand.InTenant command, String username) {
-        return app.adminOperations().listAdmins(Actor.cli(command.tenant()), command.tenant()).stream()
+        return app.adminOperations().administrators().list(Actor.cli(command.tenant()), command.tenant()).stream()
                 .filter(a -> a.username().equalsIgnoreCase(username))
                 .findFirst()
                 .orElseThrow(() -> new AdminFailure.NotFound("no admin " + username + " in tenant " + command.tenant()));

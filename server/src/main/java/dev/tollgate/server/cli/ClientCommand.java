@@ -1,6 +1,9 @@
 package dev.tollgate.server.cli;
 
-import dev.tollgate.core.admin.ClientAdministration;
+import dev.tollgate.core.admin.ClientOperations;
+import dev.tollgate.core.admin.Page;
+import dev.tollgate.core.tenant.TenantId;
+import java.util.List;
 import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientUpdate;
@@ -59,7 +62,7 @@ final class ClientCommand {
 
         @Override
         void run(Tollgate app, PrintWriter out) {
-            ClientWithSecret created = app.adminOperations().createClient(Actor.cli(tenant()), tenant(),
+            ClientWithSecret created = app.adminOperations().clients().create(Actor.cli(tenant()), tenant(),
                     new ClientSpec(name, ScopeSet.of(ListValues.of(scopes).toArray(String[]::new)), null, ListValues.of(audiences),
                             ListValues.of(authorities), ttl == null ? null : Duration.ofSeconds(ttl)));
             print(out, created.client());
@@ -72,7 +75,7 @@ final class ClientCommand {
         @Override
         void run(Tollgate app, PrintWriter out) {
             Table table = new Table("CLIENT_ID", "STATE", "SCOPES", "NAME");
-            for (ClientCredential c : app.clients().list(tenant())) {
+            for (ClientCredential c : all(app, tenant())) {
                 table.row(c.clientId(), c.enabled() ? "enabled" : "disabled",
                         String.join(ListValues.SPLIT, c.allowedScopes().names()), c.name());
             }
@@ -84,7 +87,7 @@ final class ClientCommand {
     static final class Show extends OneClient {
         @Override
         void run(Tollgate app, PrintWriter out) {
-            print(out, app.clients().get(tenant(), clientId()));
+            print(out, app.adminOperations().clients().get(Actor.cli(tenant()), tenant(), clientId()));
         }
     }
 
@@ -126,12 +129,12 @@ final class ClientCommand {
             if (scopes != null) {
                 allowed = ScopeSet.of(ListValues.of(scopes).toArray(String[]::new));
                 // As the console's scope form: defaults that were all the scopes stay all of them.
-                ClientCredential before = app.adminOperations().getClient(Actor.cli(tenant()), tenant(), clientId());
+                ClientCredential before = app.adminOperations().clients().get(Actor.cli(tenant()), tenant(), clientId());
                 ScopeSet still = allowed;
                 defaults = before.defaultScopes().equals(before.allowedScopes()) ? allowed
                         : ScopeSet.of(before.defaultScopes().asSet().stream().filter(still::contains).toList());
             }
-            print(out, app.adminOperations().updateClient(Actor.cli(tenant()), tenant(), clientId(),
+            print(out, app.adminOperations().clients().update(Actor.cli(tenant()), tenant(), clientId(),
                     new ClientUpdate(name, allowed, defaults, ListValues.of(audiences), ListValues.of(authorities),
                             ttl == null ? null : Duration.ofSeconds(ttl), null)));
         }
@@ -142,11 +145,11 @@ final class ClientCommand {
     static final class RotateSecret extends OneClient {
         @Option(names = "--overlap", paramLabel = "DURATION", defaultValue = "PT24H",
                 description = "How long the previous secret keeps working, ISO-8601 (default PT24H; PT0S ends it now).")
-        Duration overlap = ClientAdministration.DEFAULT_ROTATION_OVERLAP;
+        Duration overlap = ClientOperations.DEFAULT_ROTATION_OVERLAP;
 
         @Override
         void run(Tollgate app, PrintWriter out) {
-            ClientWithSecret rotated = app.adminOperations().rotateSecret(Actor.cli(tenant()), tenant(), clientId(), overlap);
+            ClientWithSecret rotated = app.adminOperations().clients().rotateSecret(Actor.cli(tenant()), tenant(), clientId(), overlap);
             print(out, rotated.client());
             out.println("client_secret: " + rotated.secret().reveal() + "   (shown only now)");
         }
@@ -156,7 +159,7 @@ final class ClientCommand {
     static final class Disable extends OneClient {
         @Override
         void run(Tollgate app, PrintWriter out) {
-            print(out, app.adminOperations().updateClient(Actor.cli(tenant()), tenant(), clientId(),
+            print(out, app.adminOperations().clients().update(Actor.cli(tenant()), tenant(), clientId(),
                     new ClientUpdate(null, null, null, null, null, null, false)));
         }
     }
@@ -165,7 +168,7 @@ final class ClientCommand {
     static final class Enable extends OneClient {
         @Override
         void run(Tollgate app, PrintWriter out) {
-            print(out, app.adminOperations().updateClient(Actor.cli(tenant()), tenant(), clientId(),
+            print(out, app.adminOperations().clients().update(Actor.cli(tenant()), tenant(), clientId(),
                     new ClientUpdate(null, null, null, null, null, null, true)));
         }
     }
@@ -175,7 +178,7 @@ final class ClientCommand {
     static final class Delete extends OneClient {
         @Override
         void run(Tollgate app, PrintWriter out) {
-            app.adminOperations().deleteClient(Actor.cli(tenant()), tenant(), clientId());
+            app.adminOperations().clients().delete(Actor.cli(tenant()), tenant(), clientId());
             out.println("deleted " + clientId);
         }
     }
@@ -186,9 +189,21 @@ final class ClientCommand {
     static final class RevokeTokens extends OneClient {
         @Override
         void run(Tollgate app, PrintWriter out) {
-            ClientTokenCutoff cutoff = app.revocations().revokeAllTokens(tenant(), clientId());
+            ClientTokenCutoff cutoff = app.adminOperations().clients().revokeTokens(Actor.cli(tenant()), tenant(),
+                    clientId());
             out.println("revoked every token of " + clientId + " issued before " + cutoff.notBefore());
         }
+    }
+
+    /** Every client of the tenant, page by page. */
+    static List<ClientCredential> all(Tollgate app, TenantId tenant) {
+        List<ClientCredential> all = new java.util.ArrayList<>();
+        Page<ClientCredential> page;
+        do {
+            page = app.adminOperations().clients().list(Actor.cli(tenant), tenant, null, all.size(), Page.MAX_LIMIT);
+            all.addAll(page.items());
+        } while (!page.items().isEmpty() && all.size() < page.total());
+        return all;
     }
 
     static void print(PrintWriter out, ClientCredential c) {

@@ -1,5 +1,6 @@
 package dev.tollgate.server.cli;
 
+import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.key.SigningKey;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.Tollgate;
@@ -17,7 +18,7 @@ final class KeysCommand {
     static final class Rotate extends StoreCommand.InTenant {
         @Override
         void run(Tollgate app, PrintWriter out) {
-            print(out, tenant(), app.keys().rotate(tenant()));
+            print(out, tenant(), app.adminOperations().keys().rotate(Actor.cli(tenant()), tenant()));
         }
     }
 
@@ -25,7 +26,7 @@ final class KeysCommand {
     static final class ListKeys extends StoreCommand.InTenant {
         @Override
         void run(Tollgate app, PrintWriter out) {
-            print(out, tenant(), app.keys().list(tenant()));
+            print(out, tenant(), app.adminOperations().keys().list(Actor.cli(tenant()), tenant()));
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.tollgate.server.cli;
 
+import dev.tollgate.core.store.StoreException;
+import dev.tollgate.server.config.ConfigException;
+import dev.tollgate.server.http.AdminProblem;
 import dev.tollgate.server.ops.LogOutput;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
@@ -67,11 +70,25 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    cmd.getErr().println("error: " + describe(e));
                     return 1;
                 });
         giveVersion(commandLine);
         return commandLine;
+    }
+
+    /**
+     * An administrative refusal as the admin API and console say it ({@link AdminProblem}), with
+     * every field's problem; a bug as a reference into the log, never its message. A store or
+     * configuration failure, or a file that can't be read, says its own cause: those messages are
+     * written for the operator.
+     */
+    static String describe(Exception e) {
+        if (e instanceof StoreException || e instanceof ConfigException || e instanceof java.io.UncheckedIOException) {
+            return e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        AdminProblem problem = AdminProblem.of(e);
+        return problem.message();
     }
 
     /** {@code -V} on a subcommand prints the same version as on the top-level command, not an empty line. */

@@ -1,7 +1,8 @@
 package dev.tollgate.server.cli;
 
 import dev.tollgate.core.admin.Actor;
-import dev.tollgate.core.admin.TenantAdministration;
+import dev.tollgate.core.admin.AdminFailure;
+import dev.tollgate.core.admin.BuiltinScopes;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.scope.ScopeName;
@@ -29,7 +30,7 @@ final class ScopeCommand {
 
         @Override
         void run(Tollgate app, PrintWriter out) {
-            app.adminOperations().createScope(Actor.cli(tenant()), tenant(),
+            app.adminOperations().scopes().create(Actor.cli(tenant()), tenant(),
                     new ScopeDefinition(new ScopeName(name), description));
             out.println("created scope " + name);
         }
@@ -40,8 +41,8 @@ final class ScopeCommand {
         @Override
         void run(Tollgate app, PrintWriter out) {
             Table table = new Table("NAME", "BUILT_IN", "DESCRIPTION");
-            for (ScopeDefinition s : app.scopes().list(tenant())) {
-                table.row(s.name(), TenantAdministration.isBuiltinScope(s.name()) ? "yes" : "no", s.description());
+            for (ScopeDefinition s : app.adminOperations().scopes().list(Actor.cli(tenant()), tenant())) {
+                table.row(s.name(), BuiltinScopes.contains(s.name()) ? "yes" : "no", s.description());
             }
             table.print(out, "No scopes in tenant " + tenant() + ".");
         }
@@ -57,18 +58,18 @@ final class ScopeCommand {
         void run(Tollgate app, PrintWriter out) {
             ScopeName scope = new ScopeName(name);
             try {
-                app.adminOperations().deleteScope(Actor.cli(tenant()), tenant(), scope);
-            } catch (IllegalStateException e) {
+                app.adminOperations().scopes().delete(Actor.cli(tenant()), tenant(), scope);
+            } catch (AdminFailure.Conflict e) {
                 // The policy gives a count only (a scope manager may not see clients); the operator may, and
                 // needs to know which clients to change. A built-in scope stays whoever holds it.
-                List<ClientCredential> holders = TenantAdministration.isBuiltinScope(scope) ? List.of()
-                        : app.clients().list(tenant()).stream().filter(c -> c.allowedScopes().contains(scope)).toList();
+                List<ClientCredential> holders = BuiltinScopes.contains(scope) ? List.of()
+                        : ClientCommand.all(app, tenant()).stream().filter(c -> c.allowedScopes().contains(scope)).toList();
                 if (holders.isEmpty()) {
                     throw e;
                 }
-                throw new IllegalStateException(e.getMessage() + " (" + holders.stream()
+                throw new AdminFailure.Conflict(e.code(), e.getMessage() + " (" + holders.stream()
                         .map(c -> c.name() + " " + c.clientId()).collect(Collectors.joining(", "))
-                        + "; ./tollgate client update --client-id ID --scopes ... changes a client's scopes)", e);
+                        + "; ./tollgate client update --client-id ID --scopes ... changes a client's scopes)");
             }
             out.println("deleted scope " + name);
         }

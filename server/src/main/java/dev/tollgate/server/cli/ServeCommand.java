@@ -2,7 +2,7 @@ package dev.tollgate.server.cli;
 
 import dev.tollgate.core.admin.AdminAccounts.AdminWithPassword;
 import dev.tollgate.core.admin.ClientWithSecret;
-import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.server.ServerConfig;
 import dev.tollgate.server.Tollgate;
 import dev.tollgate.server.TollgateServer;

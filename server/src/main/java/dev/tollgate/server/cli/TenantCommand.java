@@ -36,11 +36,11 @@ final class TenantCommand {
         @Override
         void run(Tollgate app, PrintWriter out) {
             TenantId id = TenantId.of(tenant);
-            var created = app.tenants().create(id, name,
+            var created = app.adminOperations().tenants().create(Actor.cli(id), id, name,
                     TenantSettings.DEFAULTS.withSigningAlgorithm(SigningAlgorithm.parse(algorithm)));
             ServeCommand.printSecretsOnce(out, created);
             // As serve does for the default tenant, but through the audited operation: the log shows cli made it.
-            AdminWithPassword admin = app.adminOperations().createAdmin(Actor.cli(id), id,
+            AdminWithPassword admin = app.adminOperations().administrators().create(Actor.cli(id), id,
                     AdminAccounts.BOOTSTRAP_USERNAME, AdminRole.ADMIN, java.util.Set.of());
             ServeCommand.printAdminPasswordOnce(out, admin);
         }
@@ -51,7 +51,7 @@ final class TenantCommand {
         @Override
         void run(Tollgate app, PrintWriter out) {
             Table table = new Table("TENANT", "ALGORITHM", "QUERY_CREDENTIALS", "NAME");
-            for (Tenant t : app.tenants().list()) {
+            for (Tenant t : app.adminOperations().tenants().list()) {
                 table.row(t.id(), t.settings().signingAlgorithm(),
                         t.settings().allowQueryCredentials() ? "allowed" : "refused", t.name());
             }
@@ -76,7 +76,7 @@ final class TenantCommand {
 
         @Override
         void run(Tollgate app, PrintWriter out) {
-            Tenant updated = app.tenants().updateSettings(tenant(), settings -> {
+            Tenant updated = app.adminOperations().tenants().updateSettings(Actor.cli(tenant()), tenant(), settings -> {
                 TenantSettings s = settings;
                 if (allowQueryCredentials != null) {
                     s = s.withAllowQueryCredentials(allowQueryCredentials);

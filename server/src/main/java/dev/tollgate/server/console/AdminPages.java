@@ -39,7 +39,7 @@ final class AdminPages {
 
     private void render(Visit visit, Status status, String username, AdminRole role, Set<Capability> capabilities,
                         String error, FieldErrors errors) {
-        List<Admin> admins = operations.listAdmins(visit.actor, visit.tenant());
+        List<Admin> admins = operations.administrators().list(visit.actor, visit.tenant());
         views.send(visit.response, status, "admins",
                 visit.frame("Admins", Frame.Section.ADMINS).withError(error).withFields(errors),
                 "admins", admins, "self", visit.who.admin().id(), "username", username, "role", role,
@@ -62,10 +62,10 @@ final class AdminPages {
         }
         AdminWithPassword created;
         try {
-            created = operations.createAdmin(visit.actor, visit.tenant(), username, role, capabilities);
+            created = operations.administrators().create(visit.actor, visit.tenant(), username, role, capabilities);
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            render(visit, failure.status(), username, role, capabilities, failure.message(), new FieldErrors());
+            render(visit, failure.answer(visit.response), username, role, capabilities, failure.message(), new FieldErrors());
             return;
         }
         String path = createdHref(created.admin().id());
@@ -75,7 +75,7 @@ final class AdminPages {
 
     /** The generated password, to the first GET after the redirect; the admin must replace it at first sign-in. */
     void created(Visit visit) {
-        Admin admin = operations.getAdmin(visit.actor, visit.tenant(), visit.path("id"));
+        Admin admin = operations.administrators().get(visit.actor, visit.tenant(), visit.path("id"));
         Optional<String> password = shownOnce.take(visit.request, visit.response, visit.sessionId,
                 createdHref(admin.id())).map(fields -> fields.get(PASSWORD));
         views.send(visit.response, password.isPresent() ? Status.OK_200 : Status.GONE_410, "adminCreated",
@@ -92,7 +92,7 @@ final class AdminPages {
     }
 
     private void renderDetail(Visit visit, Status status, String error, FieldErrors errors) {
-        Admin admin = operations.getAdmin(visit.actor, visit.tenant(), visit.path("id"));
+        Admin admin = operations.administrators().get(visit.actor, visit.tenant(), visit.path("id"));
         views.send(visit.response, status, "admin",
                 visit.frame(admin.username(), Frame.Section.ADMINS).withError(error).withFields(errors),
                 "admin", admin, "self", visit.who.admin().id().equals(admin.id()),
@@ -109,10 +109,10 @@ final class AdminPages {
             return;
         }
         try {
-            operations.updateAdmin(visit.actor, visit.tenant(), id, role, capabilities);
+            operations.administrators().update(visit.actor, visit.tenant(), id, role, capabilities);
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            renderDetail(visit, failure.status(), failure.message(), new FieldErrors());
+            renderDetail(visit, failure.answer(visit.response), failure.message(), new FieldErrors());
             return;
         }
         Views.redirect(visit.response, "/console/admins/" + id + "?done=admin-updated");
@@ -121,10 +121,10 @@ final class AdminPages {
     void delete(Visit visit) {
         String id = visit.path("id");
         try {
-            operations.deleteAdmin(visit.actor, visit.tenant(), id);
+            operations.administrators().delete(visit.actor, visit.tenant(), id);
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            renderDetail(visit, failure.status(), failure.message(), new FieldErrors());
+            renderDetail(visit, failure.answer(visit.response), failure.message(), new FieldErrors());
             return;
         }
         Views.redirect(visit.response, "/console/admins?done=admin-deleted");
@@ -133,10 +133,10 @@ final class AdminPages {
     void resetTotp(Visit visit) {
         String id = visit.path("id");
         try {
-            operations.resetTotp(visit.actor, visit.tenant(), id);
+            operations.administrators().resetTotp(visit.actor, visit.tenant(), id);
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            renderDetail(visit, failure.status(), failure.message(), new FieldErrors());
+            renderDetail(visit, failure.answer(visit.response), failure.message(), new FieldErrors());
             return;
         }
         Views.redirect(visit.response, "/console/admins/" + id + "?done=totp-reset");

@@ -44,9 +44,9 @@ final class AuditPages {
             filter = null;
         }
         Page<AuditEvent> page = filter == null ? new Page<>(List.of(), 0, PAGE_SIZE, 0)
-                : operations.audit(visit.actor, visit.tenant(), filter, (number - 1) * PAGE_SIZE, PAGE_SIZE);
+                : operations.audit().query(visit.actor, visit.tenant(), filter, (number - 1) * PAGE_SIZE, PAGE_SIZE);
         List<AuditRow> rows = AuditRow.of(page.items(),
-                operations.auditNames(visit.actor, visit.tenant(), AuditRow.ids(page.items())));
+                operations.audit().names(visit.actor, visit.tenant(), AuditRow.ids(page.items())));
         views.send(visit.response, status, "audit", visit.frame("Audit log", Frame.Section.AUDIT).withError(error),
                 "page", page, "rows", rows, "query", query,
                 "paging", Paging.of(page, number, "/console/audit", query.parameters()));

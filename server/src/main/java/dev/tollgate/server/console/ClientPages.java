@@ -64,7 +64,7 @@ final class ClientPages {
     void list(Visit visit) {
         String search = visit.query("q").strip();
         int number = visit.pageNumber();
-        Page<ClientCredential> page = operations.listClients(visit.actor, visit.tenant(), search,
+        Page<ClientCredential> page = operations.clients().list(visit.actor, visit.tenant(), search,
                 (number - 1) * PAGE_SIZE, PAGE_SIZE);
         views.send(visit.response, Status.OK_200, "clients",
                 visit.frame("Client Credentials", Frame.Section.CLIENTS),
@@ -73,13 +73,13 @@ final class ClientPages {
     }
 
     void newForm(Visit visit) {
-        renderNew(visit, Status.OK_200, ClientForm.empty(), operations.listScopes(visit.actor, visit.tenant()),
+        renderNew(visit, Status.OK_200, ClientForm.empty(), operations.scopes().list(visit.actor, visit.tenant()),
                 new FieldErrors(), null);
     }
 
     void create(Visit visit) {
         ClientForm form = ClientForm.from(visit.form);
-        List<ScopeDefinition> defined = operations.listScopes(visit.actor, visit.tenant());
+        List<ScopeDefinition> defined = operations.scopes().list(visit.actor, visit.tenant());
         FieldErrors errors = new FieldErrors();
         String name = form.checkedName(errors);
         ScopeSet scopes = form.checkedScopes(names(defined), errors);
@@ -91,11 +91,11 @@ final class ClientPages {
         }
         ClientWithSecret created;
         try {
-            created = operations.createClient(visit.actor, visit.tenant(),
+            created = operations.clients().create(visit.actor, visit.tenant(),
                     new ClientSpec(name, scopes, null, audiences, null, lifetime));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            renderNew(visit, failure.status(), form, defined, new FieldErrors(), failure.message());
+            renderNew(visit, failure.answer(visit.response), form, defined, new FieldErrors(), failure.message());
             return;
         }
         handOver(visit, created, false);
@@ -120,7 +120,7 @@ final class ClientPages {
     /** The secret just made or rotated, to the first GET after the redirect; afterwards only that it was shown. */
     void secret(Visit visit) {
         ClientId id = clientId(visit);
-        ClientCredential client = operations.getClient(visit.actor, visit.tenant(), id);
+        ClientCredential client = operations.clients().get(visit.actor, visit.tenant(), id);
         Optional<Map<String, String>> once = shownOnce.take(visit.request, visit.response, visit.sessionId,
                 secretHref(id));
         String tokenEndpoint = issuers.apply(visit.tenant()) + "/oauth2/token";
@@ -153,10 +153,10 @@ final class ClientPages {
     /** @param settings the settings form as sent, shown again with {@code errors}; null shows the client's own */
     private void renderDetail(Visit visit, Status status, String error, ClientForm settings, FieldErrors errors) {
         ClientId id = clientId(visit);
-        ClientCredential client = operations.getClient(visit.actor, visit.tenant(), id);
-        List<ScopeChoice> choices = choices(operations.listScopes(visit.actor, visit.tenant()),
+        ClientCredential client = operations.clients().get(visit.actor, visit.tenant(), id);
+        List<ScopeChoice> choices = choices(operations.scopes().list(visit.actor, visit.tenant()),
                 client.allowedScopes().names(), Set.copyOf(client.allowedScopes().names()));
-        long[] counts = operations.tokenIssuance(visit.actor, visit.tenant(), id, BUCKET, BUCKETS);
+        long[] counts = operations.clients().tokenIssuance(visit.actor, visit.tenant(), id, BUCKET, BUCKETS);
         Instant now = clock.instant();
         String overlap = visit.form == null || visit.form.value("overlap").isEmpty()
                 ? Long.toString(DEFAULT_OVERLAP.toSeconds()) : visit.form.value("overlap");
@@ -169,9 +169,9 @@ final class ClientPages {
     void editScopes(Visit visit) {
         ClientId id = clientId(visit);
         try {
-            ClientCredential client = operations.getClient(visit.actor, visit.tenant(), id);
+            ClientCredential client = operations.clients().get(visit.actor, visit.tenant(), id);
             // Scopes it holds that are no longer defined may stay ticked; only new ones must be defined.
-            Set<String> offered = new HashSet<>(names(operations.listScopes(visit.actor, visit.tenant())));
+            Set<String> offered = new HashSet<>(names(operations.scopes().list(visit.actor, visit.tenant())));
             offered.addAll(client.allowedScopes().names());
             FieldErrors errors = new FieldErrors();
             ScopeSet allowed = new ClientForm("", Set.copyOf(visit.form.values("scope")), "", "")
@@ -184,11 +184,11 @@ final class ClientPages {
             // narrower, minus what is no longer allowed.
             ScopeSet defaults = client.defaultScopes().equals(client.allowedScopes()) ? allowed
                     : ScopeSet.of(client.defaultScopes().asSet().stream().filter(allowed::contains).toList());
-            operations.updateClient(visit.actor, visit.tenant(), id,
+            operations.clients().update(visit.actor, visit.tenant(), id,
                     new ClientUpdate(null, allowed, defaults, null, null, null, null));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            renderDetail(visit, failure.status(), failure.message());
+            renderDetail(visit, failure.answer(visit.response), failure.message());
             return;
         }
         Views.redirect(visit.response, href(id) + "?done=client-scopes");
@@ -207,11 +207,11 @@ final class ClientPages {
             return;
         }
         try {
-            operations.updateClient(visit.actor, visit.tenant(), id,
+            operations.clients().update(visit.actor, visit.tenant(), id,
                     new ClientUpdate(name, null, null, audiences, null, lifetime, null));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            renderDetail(visit, failure.status(), failure.message(), form, new FieldErrors());
+            renderDetail(visit, failure.answer(visit.response), failure.message(), form, new FieldErrors());
             return;
         }
         Views.redirect(visit.response, href(id) + "?done=client-settings");
@@ -228,10 +228,10 @@ final class ClientPages {
         }
         ClientWithSecret rotated;
         try {
-            rotated = operations.rotateSecret(visit.actor, visit.tenant(), id, Duration.ofSeconds(overlap.get()));
+            rotated = operations.clients().rotateSecret(visit.actor, visit.tenant(), id, Duration.ofSeconds(overlap.get()));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            renderDetail(visit, failure.status(), failure.message());
+            renderDetail(visit, failure.answer(visit.response), failure.message());
             return;
         }
         handOver(visit, rotated, true);
@@ -240,10 +240,10 @@ final class ClientPages {
     void endPrevious(Visit visit) {
         ClientId id = clientId(visit);
         try {
-            operations.revokePreviousSecret(visit.actor, visit.tenant(), id);
+            operations.clients().revokePreviousSecret(visit.actor, visit.tenant(), id);
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            renderDetail(visit, failure.status(), failure.message());
+            renderDetail(visit, failure.answer(visit.response), failure.message());
             return;
         }
         Views.redirect(visit.response, href(id) + "?done=client-previous-ended");
@@ -253,18 +253,18 @@ final class ClientPages {
         ClientId id = clientId(visit);
         boolean enabled = "true".equals(visit.form.value("enabled"));
         try {
-            operations.updateClient(visit.actor, visit.tenant(), id,
+            operations.clients().update(visit.actor, visit.tenant(), id,
                     new ClientUpdate(null, null, null, null, null, null, enabled));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            renderDetail(visit, failure.status(), failure.message());
+            renderDetail(visit, failure.answer(visit.response), failure.message());
             return;
         }
         Views.redirect(visit.response, href(id) + (enabled ? "?done=client-enabled" : "?done=client-disabled"));
     }
 
     void confirmDelete(Visit visit) {
-        ClientCredential client = operations.getClient(visit.actor, visit.tenant(), clientId(visit));
+        ClientCredential client = operations.clients().get(visit.actor, visit.tenant(), clientId(visit));
         if (client.isBuiltin()) {
             renderDetail(visit, Status.CONFLICT_409, "The two default credentials can be rotated and edited, "
                     + "not deleted.");
@@ -277,10 +277,10 @@ final class ClientPages {
     void delete(Visit visit) {
         ClientId id = clientId(visit);
         try {
-            operations.deleteClient(visit.actor, visit.tenant(), id);
+            operations.clients().delete(visit.actor, visit.tenant(), id);
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            renderDetail(visit, failure.status(), failure.message());
+            renderDetail(visit, failure.answer(visit.response), failure.message());
             return;
         }
         Views.redirect(visit.response, "/console/clients?done=client-deleted");

@@ -8,6 +8,7 @@ import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.AdminAccounts.Authenticated;
 import dev.tollgate.core.admin.AdminAccounts.LoginResult;
 import dev.tollgate.core.admin.AdminOperations;
+import dev.tollgate.core.admin.AuditAction;
 import dev.tollgate.core.admin.Capability;
 import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.admin.PasswordHasher;
@@ -16,6 +17,7 @@ import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.admin.SessionCookie;
+import dev.tollgate.server.http.AdminProblem;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -264,7 +266,7 @@ public final class ConsoleEndpoint {
     }
 
     private void logout(Visit visit) {
-        operations.record(visit.actor, AdminOperations.ADMIN_LOGOUT, "console", clock.instant());
+        operations.audit().record(visit.actor, AuditAction.ADMIN_LOGOUT, "console", clock.instant());
         accounts.logout(visit.sessionId);
         SessionCookie.clear(visit.response, secureCookies);
         Views.redirect(visit.response, LOGIN);
@@ -306,11 +308,11 @@ public final class ConsoleEndpoint {
             LoginResult.Success success = accounts.changePassword(visit.who, current, next);
             // The policy ended this session and opened a new one: the browser follows.
             SessionCookie.set(visit.response, success.sessionId(), secureCookies);
-            operations.record(visit.actor, AdminOperations.ADMIN_PASSWORD_CHANGE, "console", clock.instant());
+            operations.audit().record(visit.actor, AuditAction.ADMIN_PASSWORD_CHANGE, "console", clock.instant());
             Views.redirect(visit.response, home(success.authenticated().admin()) + "?done=password");
-        } catch (IllegalArgumentException e) {
+        } catch (AdminFailure e) {
             Failure failure = Failure.of(e);
-            passwordPage(visit, failure.status(),
+            passwordPage(visit, failure.answer(visit.response),
                     visit.frame("Change password", Frame.Section.ACCOUNT).withError(failure.message()));
         } finally {
             Arrays.fill(current, '\0');
@@ -458,28 +460,24 @@ public final class ConsoleEndpoint {
             LOG.warn("console failure after the response was sent", e);
             return;
         }
-        switch (e) {
-            case AdminFailure.NotFound nf -> views.error(res, Status.NOT_FOUND_404, frame, "Not found",
-                    "Nothing was found at this address.");
-            case AdminFailure.Forbidden fe -> views.error(res, Status.FORBIDDEN_403, frame, "Not allowed",
+        AdminProblem problem = AdminProblem.of(e);
+        if (problem.retryAfter() != null) {
+            RetryAfter.set(res, problem.retryAfter());
+        }
+        Status status = Status.create(problem.status());
+        switch (problem.status()) {
+            case 404 -> views.error(res, status, frame, "Not found", "Nothing was found at this address.");
+            case 403 -> views.error(res, status, frame, "Not allowed",
                     "Your account does not hold the capability this page needs.");
-            case DuplicateException de -> views.error(res, Status.CONFLICT_409, frame, "Conflict",
-                    Failure.of(de).message());
-            case StoreException se -> {
-                LOG.warn("store unavailable: {}", se.getMessage());
-                RetryAfter.set(res, java.time.Duration.ofSeconds(5));
-                views.error(res, Status.SERVICE_UNAVAILABLE_503, frame, "Temporarily unavailable",
-                        "The store is unavailable. Try again in a few seconds.");
-            }
-            case IllegalArgumentException iae -> views.error(res, Status.BAD_REQUEST_400, frame, "Not accepted",
-                    Failure.of(iae).message());
-            case IllegalStateException ise -> views.error(res, Status.CONFLICT_409, frame, "Conflict",
-                    Failure.of(ise).message());
-            default -> {
-                LOG.error("console failure", e);
-                views.error(res, Status.INTERNAL_SERVER_ERROR_500, frame, "Something went wrong",
-                        "The console could not complete this request.");
-            }
+            case 503 -> views.error(res, status, frame, "Temporarily unavailable",
+                    "The store is unavailable. Try again in a few seconds.");
+            case 500 -> views.error(res, status, frame, "Something went wrong",
+                    "The console could not complete this request (reference " + problem.correlationId() + ").");
+            default -> views.error(res, status, frame, switch (problem.status()) {
+                case 400 -> "Not accepted";
+                case 429 -> "Too many attempts";
+                default -> "Conflict";
+            }, Failure.of((RuntimeException) e).message());
         }
     }
 

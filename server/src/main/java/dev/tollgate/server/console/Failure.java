@@ -1,35 +1,45 @@
 package dev.tollgate.server.console;
 
-import dev.tollgate.core.store.DuplicateException;
+import dev.tollgate.core.admin.AdminFailure;
+import dev.tollgate.server.http.AdminProblem;
+import dev.tollgate.server.http.RetryAfter;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
 
 /**
  * An operation's refusal that the page shows next to the form it came from: invalid values (400),
- * conflicts with the current state (409) and duplicates (409). Anything else (not found, not
- * allowed, a failing store) is not the form's fault and goes to the error page.
+ * conflicts with the current state (409), too many wrong passwords (429). What it means is
+ * {@link AdminProblem}'s decision, as for the admin API; anything that is not the form's fault (not
+ * found, not allowed, a failing store, a bug) is rethrown to the error page.
  */
-record Failure(Status status, String message) {
+record Failure(Status status, String message, AdminProblem problem) {
 
     static Failure of(RuntimeException e) {
-        if (e instanceof DuplicateException) {
-            // The store's message may name tables and constraints: say it in the console's words.
-            return new Failure(Status.CONFLICT_409, "That name is already taken.");
+        if (e instanceof AdminFailure.NotFound || e instanceof AdminFailure.Forbidden) {
+            throw e;
         }
-        if (e instanceof IllegalArgumentException) {
-            return new Failure(Status.BAD_REQUEST_400, message(e, "The values are not valid."));
+        AdminProblem problem = AdminProblem.of(e);
+        if (!problem.isClientError()) {
+            throw e;
         }
-        if (e instanceof IllegalStateException) {
-            return new Failure(Status.CONFLICT_409, message(e, "That can't be done in the current state."));
-        }
-        throw e;
+        String message = problem.status() == Status.CONFLICT_409.code() && problem.fields().isEmpty()
+                && !(e instanceof AdminFailure) ? "That name is already taken." : sentence(problem.message());
+        return new Failure(Status.create(problem.status()), message, problem);
     }
 
-    private static String message(RuntimeException e, String fallback) {
-        String message = e.getMessage();
-        if (message == null || message.isBlank()) {
-            return fallback;
+    /** The status, and when to try again if the refusal says so. */
+    Status answer(ServerResponse response) {
+        if (problem.retryAfter() != null) {
+            RetryAfter.set(response, problem.retryAfter());
         }
-        // The policy speaks in lower-case fragments ("current password is wrong"); a page shows sentences.
+        return status;
+    }
+
+    /** The policy speaks in lower-case fragments ("current password is wrong"); a page shows sentences. */
+    private static String sentence(String message) {
+        if (message == null || message.isBlank()) {
+            return "The values are not valid.";
+        }
         message = Character.toUpperCase(message.charAt(0)) + message.substring(1);
         return message.endsWith(".") ? message : message + ".";
     }

@@ -28,7 +28,7 @@ final class ScopePages {
                         FieldErrors errors) {
         views.send(visit.response, status, "scopes",
                 visit.frame("Scopes", Frame.Section.SCOPES).withError(error).withFields(errors),
-                "scopes", operations.listScopes(visit.actor, visit.tenant()), "name", name,
+                "scopes", operations.scopes().list(visit.actor, visit.tenant()), "name", name,
                 "description", description);
     }
 
@@ -49,10 +49,10 @@ final class ScopePages {
             return;
         }
         try {
-            operations.createScope(visit.actor, visit.tenant(), new ScopeDefinition(new ScopeName(name), description));
+            operations.scopes().create(visit.actor, visit.tenant(), new ScopeDefinition(new ScopeName(name), description));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            render(visit, failure.status(), name, description, failure.message(), new FieldErrors());
+            render(visit, failure.answer(visit.response), name, description, failure.message(), new FieldErrors());
             return;
         }
         Views.redirect(visit.response, "/console/scopes?done=scope-created");
@@ -61,10 +61,10 @@ final class ScopePages {
     void describe(Visit visit) {
         ScopeName name = name(visit);
         try {
-            operations.describeScope(visit.actor, visit.tenant(), name, visit.form.value("description"));
+            operations.scopes().describe(visit.actor, visit.tenant(), name, visit.form.value("description"));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            render(visit, failure.status(), "", "", failure.message(), new FieldErrors());
+            render(visit, failure.answer(visit.response), "", "", failure.message(), new FieldErrors());
             return;
         }
         Views.redirect(visit.response, "/console/scopes?done=scope-described");
@@ -73,10 +73,10 @@ final class ScopePages {
     void delete(Visit visit) {
         ScopeName name = name(visit);
         try {
-            operations.deleteScope(visit.actor, visit.tenant(), name);
+            operations.scopes().delete(visit.actor, visit.tenant(), name);
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            render(visit, failure.status(), "", "", failure.message(), new FieldErrors());
+            render(visit, failure.answer(visit.response), "", "", failure.message(), new FieldErrors());
             return;
         }
         Views.redirect(visit.response, "/console/scopes?done=scope-deleted");

@@ -43,7 +43,7 @@ final class TotpPages {
             Failure failure = Failure.of(e);
             // The same secret again, so an app already set up with it needs no second setup.
             String shown = GENERATED_SECRET.matcher(secret).matches() ? secret : accounts.beginTotpEnrollment();
-            render(visit, failure.status(), shown, failure.message());
+            render(visit, failure.answer(visit.response), shown, failure.message());
             return;
         }
         Views.redirect(visit.response, PATH + "?done=totp-enrolled");
@@ -55,7 +55,7 @@ final class TotpPages {
             accounts.disableTotp(visit.who, password);
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            render(visit, failure.status(), accounts.beginTotpEnrollment(), failure.message());
+            render(visit, failure.answer(visit.response), accounts.beginTotpEnrollment(), failure.message());
             return;
         } finally {
             Arrays.fill(password, '\0');

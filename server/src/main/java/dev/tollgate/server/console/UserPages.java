@@ -28,7 +28,7 @@ final class UserPages {
 
     private void render(Visit visit, Status status, UserForm form, String error, FieldErrors errors) {
         int number = visit.pageNumber();
-        Page<User> page = operations.listUsers(visit.actor, visit.tenant(), (number - 1) * PAGE_SIZE, PAGE_SIZE);
+        Page<User> page = operations.users().list(visit.actor, visit.tenant(), null, (number - 1) * PAGE_SIZE, PAGE_SIZE);
         views.send(visit.response, status, "users",
                 visit.frame("Users", Frame.Section.USERS).withError(error).withFields(errors),
                 "page", page, "paging", Paging.of(page, number, "/console/users", Map.of()), "form", form);
@@ -47,7 +47,7 @@ final class UserPages {
             return;
         }
         try {
-            operations.createUser(visit.actor, visit.tenant(), form.username(), form.email(),
+            operations.users().create(visit.actor, visit.tenant(), form.username(), form.email(),
                     blankToNull(form.firstName()), blankToNull(form.lastName()));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
@@ -75,7 +75,7 @@ final class UserPages {
             throw new AdminFailure.NotFound("no such user");
         }
         try {
-            operations.deleteUser(visit.actor, visit.tenant(), id);
+            operations.users().delete(visit.actor, visit.tenant(), id);
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
             render(visit, failure.status(), UserForm.EMPTY, failure.message(), new FieldErrors());

@@ -1,8 +1,10 @@
 package dev.tollgate.server.admin;
 
+import dev.tollgate.server.Administration;
 import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.Admin;
 import dev.tollgate.core.admin.AdminOperations;
+import dev.tollgate.core.admin.AuditAction;
 import dev.tollgate.core.admin.AdminRole;
 import dev.tollgate.core.admin.Capability;
 import dev.tollgate.core.admin.ClientWithSecret;
@@ -103,7 +105,7 @@ class AdminApiAuthorizationMatrixTest {
     @BeforeAll
     static void start() {
         f = new AdminApiFixture(TestServer.embedded());
-        f.server.app().tenants().create(OTHER, "Other", TenantSettings.DEFAULTS);
+        Administration.of(f.server.app()).tenants.create(OTHER, "Other", TenantSettings.DEFAULTS);
         admin = f.seedAndLogin(TENANT, "matrix.admin", AdminRole.ADMIN, Set.of());
         otherTenantAdmin = f.seedAndLogin(OTHER, "other.admin", AdminRole.ADMIN, Set.of());
         otherTenantToken = f.bearer(OTHER, "other-ops", Arrays.stream(Capability.values())
@@ -203,14 +205,14 @@ class AdminApiAuthorizationMatrixTest {
             assertThat(f.call("GET", audit, token, null).status()).isEqualTo(200);
         }
 
-        f.server.app().clients().setEnabled(TENANT, new ClientId(disabled.clientId()), false);
-        f.server.app().clients().delete(TENANT, new ClientId(deleted.clientId()));
-        f.server.app().clients().setScopes(TENANT, new ClientId(narrowed.clientId()), ScopeSet.of("users:read"), null);
+        Administration.of(f.server.app()).clients.setEnabled(TENANT, new ClientId(disabled.clientId()), false);
+        Administration.of(f.server.app()).clients.delete(TENANT, new ClientId(deleted.clientId()));
+        Administration.of(f.server.app()).clients.setScopes(TENANT, new ClientId(narrowed.clientId()), ScopeSet.of("users:read"), null);
 
         f.call("GET", audit, disabled, null).assertError(401, "invalid_token");
         f.call("GET", audit, deleted, null).assertError(401, "invalid_token");
         f.call("GET", audit, narrowed, null).assertError(403, "forbidden");
-        f.server.app().clients().setEnabled(TENANT, new ClientId(disabled.clientId()), true);
+        Administration.of(f.server.app()).clients.setEnabled(TENANT, new ClientId(disabled.clientId()), true);
         assertThat(f.call("GET", audit, disabled, null).status()).isEqualTo(200);
     }
 
@@ -260,7 +262,7 @@ class AdminApiAuthorizationMatrixTest {
     void credentialManagerCannotRotateChangeOrDeleteAClientHoldingAdminScopesItLacks() {
         Session clientsOnly = session(EnumSet.of(Capability.MANAGE_CLIENT_CREDENTIALS));
         Bearer program = token(EnumSet.of(Capability.MANAGE_CLIENT_CREDENTIALS));
-        String powerful = f.server.app().clients().create(TENANT, dev.tollgate.core.admin.ClientSpec.named("automation",
+        String powerful = Administration.of(f.server.app()).clients.create(TENANT, dev.tollgate.core.admin.ClientSpec.named("automation",
                 dev.tollgate.core.scope.ScopeSet.of("admin:manage_admins"))).client().clientId().value();
         Snapshot before = f.snapshot(TENANT);
 
@@ -345,7 +347,7 @@ class AdminApiAuthorizationMatrixTest {
                     String id = freshClient().client().clientId().value();
                     return new Target("/clients/" + id, null, id);
                 }, (t, r) -> assertThat(r.json()).containsEntry("client_id", t.id()).doesNotContainKey("client_secret")),
-                new Operation("create client", "POST", CLIENTS, 201, AdminOperations.CLIENT_CREATE,
+                new Operation("create client", "POST", CLIENTS, 201, AuditAction.CLIENT_CREATE,
                         () -> new Target("/clients", "{\"name\":\"created " + SEQ.incrementAndGet()
                                 + "\",\"allowed_scopes\":[\"users:read\"]}", null),
                         (t, r) -> {
@@ -353,16 +355,16 @@ class AdminApiAuthorizationMatrixTest {
                             assertThat(f.store().clients().find(TENANT, new ClientId((String) r.json().get("client_id"))))
                                     .isPresent();
                         }),
-                new Operation("update client", "PATCH", CLIENTS, 200, AdminOperations.CLIENT_UPDATE, () -> {
+                new Operation("update client", "PATCH", CLIENTS, 200, AuditAction.CLIENT_UPDATE, () -> {
                     String id = freshClient().client().clientId().value();
                     return new Target("/clients/" + id, "{\"name\":\"renamed\",\"allowed_scopes\":[\"users:write\"]}", id);
                 }, (t, r) -> assertThat(f.store().clients().find(TENANT, new ClientId(t.id())).orElseThrow().name())
                         .isEqualTo("renamed")),
-                new Operation("delete client", "DELETE", CLIENTS, 204, AdminOperations.CLIENT_DELETE, () -> {
+                new Operation("delete client", "DELETE", CLIENTS, 204, AuditAction.CLIENT_DELETE, () -> {
                     String id = freshClient().client().clientId().value();
                     return new Target("/clients/" + id, null, id);
                 }, (t, r) -> assertThat(f.store().clients().find(TENANT, new ClientId(t.id()))).isEmpty()),
-                new Operation("rotate client secret", "POST", CLIENTS, 200, AdminOperations.CLIENT_ROTATE_SECRET, () -> {
+                new Operation("rotate client secret", "POST", CLIENTS, 200, AuditAction.CLIENT_ROTATE_SECRET, () -> {
                     String id = freshClient().client().clientId().value();
                     return new Target("/clients/" + id + "/rotate-secret", null, id);
                 }, (t, r) -> {
@@ -370,9 +372,9 @@ class AdminApiAuthorizationMatrixTest {
                     assertThat(f.store().clients().find(TENANT, new ClientId(t.id())).orElseThrow().secrets()).hasSize(2);
                 }),
                 new Operation("revoke previous client secret", "POST", CLIENTS, 200,
-                        AdminOperations.CLIENT_REVOKE_PREVIOUS_SECRET, () -> {
+                        AuditAction.CLIENT_REVOKE_PREVIOUS_SECRET, () -> {
                     ClientId id = freshClient().client().clientId();
-                    f.server.app().clients().rotateSecret(TENANT, id, Duration.ofHours(1));
+                    Administration.of(f.server.app()).clients.rotateSecret(TENANT, id, Duration.ofHours(1));
                     return new Target("/clients/" + id.value() + "/revoke-previous-secret", null, id.value());
                 }, (t, r) -> assertThat(f.store().clients().find(TENANT, new ClientId(t.id())).orElseThrow().secrets())
                         .hasSize(1)),
@@ -387,16 +389,16 @@ class AdminApiAuthorizationMatrixTest {
                     String name = freshScope();
                     return new Target("/scopes/" + name, null, name);
                 }, (t, r) -> assertThat(r.json()).containsEntry("name", t.id())),
-                new Operation("create scope", "POST", SCOPES, 201, AdminOperations.SCOPE_CREATE, () -> {
+                new Operation("create scope", "POST", SCOPES, 201, AuditAction.SCOPE_CREATE, () -> {
                     String name = "created.scope." + SEQ.incrementAndGet();
                     return new Target("/scopes", "{\"name\":\"" + name + "\",\"description\":\"made\"}", name);
                 }, (t, r) -> assertThat(f.store().scopes().find(TENANT, new ScopeName(t.id()))).isPresent()),
-                new Operation("update scope", "PATCH", SCOPES, 200, AdminOperations.SCOPE_UPDATE, () -> {
+                new Operation("update scope", "PATCH", SCOPES, 200, AuditAction.SCOPE_UPDATE, () -> {
                     String name = freshScope();
                     return new Target("/scopes/" + name, "{\"description\":\"changed\"}", name);
                 }, (t, r) -> assertThat(f.store().scopes().find(TENANT, new ScopeName(t.id())).orElseThrow().description())
                         .isEqualTo("changed")),
-                new Operation("delete scope", "DELETE", SCOPES, 204, AdminOperations.SCOPE_DELETE, () -> {
+                new Operation("delete scope", "DELETE", SCOPES, 204, AuditAction.SCOPE_DELETE, () -> {
                     String name = freshScope();
                     return new Target("/scopes/" + name, null, name);
                 }, (t, r) -> assertThat(f.store().scopes().find(TENANT, new ScopeName(t.id()))).isEmpty()),
@@ -408,19 +410,19 @@ class AdminApiAuthorizationMatrixTest {
                     return new Target("/admins/" + id, null, id);
                 }, (t, r) -> assertThat(r.json()).containsEntry("id", t.id())
                         .doesNotContainKeys("password", "password_hash")),
-                new Operation("create admin", "POST", ADMINS, 201, AdminOperations.ADMIN_CREATE,
+                new Operation("create admin", "POST", ADMINS, 201, AuditAction.ADMIN_CREATE,
                         () -> new Target("/admins", "{\"username\":\"created." + SEQ.incrementAndGet()
                                 + "\",\"role\":\"additional_admin\",\"capabilities\":[\"manage_admins\"]}", null),
                         (t, r) -> {
                             assertThat((String) r.json().get("password")).isNotBlank();
                             assertThat(f.store().admins().find(TENANT, (String) r.json().get("id"))).isPresent();
                         }),
-                new Operation("update admin", "PATCH", ADMINS, 200, AdminOperations.ADMIN_UPDATE, () -> {
+                new Operation("update admin", "PATCH", ADMINS, 200, AuditAction.ADMIN_UPDATE, () -> {
                     String id = freshAdmin().id();
                     return new Target("/admins/" + id, "{\"capabilities\":[\"manage_admins\"]}", id);
                 }, (t, r) -> assertThat(f.store().admins().find(TENANT, t.id()).orElseThrow().capabilities())
                         .containsExactly(Capability.MANAGE_ADMINS)),
-                new Operation("delete admin", "DELETE", ADMINS, 204, AdminOperations.ADMIN_DELETE, () -> {
+                new Operation("delete admin", "DELETE", ADMINS, 204, AuditAction.ADMIN_DELETE, () -> {
                     String id = freshAdmin().id();
                     return new Target("/admins/" + id, null, id);
                 }, (t, r) -> assertThat(f.store().admins().find(TENANT, t.id())).isEmpty()),

@@ -1,5 +1,6 @@
 package dev.tollgate.server.admin;
 
+import dev.tollgate.server.Administration;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import dev.tollgate.core.admin.Admin;
@@ -168,11 +169,11 @@ final class AdminApiFixture implements AutoCloseable {
     }
 
     ClientWithSecret createClient(TenantId tenant, String name, String... scopes) {
-        return server.app().clients().create(tenant, ClientSpec.named(name, ScopeSet.of(scopes)));
+        return Administration.of(server.app()).clients.create(tenant, ClientSpec.named(name, ScopeSet.of(scopes)));
     }
 
     void createScope(TenantId tenant, String name, String description) {
-        server.app().scopes().create(tenant, new ScopeDefinition(new dev.tollgate.core.scope.ScopeName(name),
+        Administration.of(server.app()).scopes.create(tenant, new ScopeDefinition(new dev.tollgate.core.scope.ScopeName(name),
                 description));
     }
 

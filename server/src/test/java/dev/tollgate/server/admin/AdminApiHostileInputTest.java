@@ -1,5 +1,6 @@
 package dev.tollgate.server.admin;
 
+import dev.tollgate.server.Administration;
 import dev.tollgate.core.admin.Admin;
 import dev.tollgate.core.admin.AdminRole;
 import dev.tollgate.core.admin.Capability;
@@ -76,7 +77,7 @@ class AdminApiHostileInputTest {
     @BeforeAll
     static void start() {
         f = new AdminApiFixture(TestServer.embedded());
-        f.server.app().tenants().create(OTHER, "Other", TenantSettings.DEFAULTS);
+        Administration.of(f.server.app()).tenants.create(OTHER, "Other", TenantSettings.DEFAULTS);
         otherClient = f.createClient(OTHER, OTHER_CLIENT_NAME, "users:read").client().clientId();
         f.createScope(OTHER, OTHER_SCOPE, "only in the other tenant");
         otherAdmin = f.seedAdmin(OTHER, "other.admin", AdminRole.ADDITIONAL_ADMIN, Set.of(Capability.VIEW_AUDIT));
@@ -86,7 +87,7 @@ class AdminApiHostileInputTest {
         ops = f.bearer(TENANT, "hostile ops", Arrays.stream(Capability.values()).map(c -> c.scope().value())
                 .toArray(String[]::new));
         targetClient = f.createClient(TENANT, "hostile target", "users:read").client().clientId();
-        f.server.app().clients().rotateSecret(TENANT, targetClient, Duration.ofHours(1));
+        Administration.of(f.server.app()).clients.rotateSecret(TENANT, targetClient, Duration.ofHours(1));
         targetScope = "hostile.target";
         f.createScope(TENANT, targetScope, "a scope to aim at");
         targetAdmin = f.seedAdmin(TENANT, "hostile.target", AdminRole.ADDITIONAL_ADMIN, Set.of(Capability.VIEW_AUDIT));

@@ -1,11 +1,12 @@
 package dev.tollgate.server.api;
 
+import dev.tollgate.server.Administration;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientWithSecret;
-import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.scope.ScopeSet;
@@ -260,7 +261,7 @@ class UsersApiTest {
 
     @Test
     void requestWithTokenForAnotherAudienceThen401InvalidToken() throws Exception {
-        ClientWithSecret elsewhere = server.app().clients().create(TestServer.TENANT, new ClientSpec("elsewhere",
+        ClientWithSecret elsewhere = Administration.of(server.app()).clients.create(TestServer.TENANT, new ClientSpec("elsewhere",
                 ScopeSet.of("users:read", "users:write"), null, List.of("https://other-api.example"), null, null));
 
         HttpResponse<String> response = send("GET", users(), token(elsewhere, null), null);
@@ -506,7 +507,7 @@ class UsersApiTest {
 
     private static ProvisionedTenant newTenant() {
         TenantId id = TenantId.of(String.valueOf(TENANTS.incrementAndGet()));
-        return server.app().tenants().create(id, "Tenant " + id.value(), TenantSettings.DEFAULTS);
+        return Administration.of(server.app()).tenants.create(id, "Tenant " + id.value(), TenantSettings.DEFAULTS);
     }
 
     private static String users() {

@@ -1,5 +1,6 @@
 package dev.tollgate.server.cli;
 
+import dev.tollgate.server.Administration;
 import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
@@ -109,11 +110,11 @@ class ClientCommandTest {
     }
 
     private ClientCredential client() {
-        return store.with(app -> app.clients().get(DEFAULT_TENANT, billing));
+        return store.with(app -> Administration.of(app).clients.get(DEFAULT_TENANT, billing));
     }
 
     private ClientCredential onlyClientNamed(String name) {
-        List<ClientCredential> named = store.with(app -> app.clients().list(DEFAULT_TENANT)).stream()
+        List<ClientCredential> named = store.with(app -> Administration.of(app).clients.list(DEFAULT_TENANT)).stream()
                 .filter(c -> c.name().equals(name)).toList();
         assertThat(named).hasSize(1);
         return named.get(0);

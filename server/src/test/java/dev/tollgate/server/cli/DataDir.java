@@ -1,6 +1,6 @@
 package dev.tollgate.server.cli;
 
-import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.core.tenant.TenantId;

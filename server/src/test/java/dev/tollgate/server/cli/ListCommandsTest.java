@@ -1,7 +1,8 @@
 package dev.tollgate.server.cli;
 
+import dev.tollgate.server.Administration;
 import dev.tollgate.core.admin.AdminAccounts;
-import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
@@ -67,8 +68,8 @@ class ListCommandsTest {
     @Test
     void clientListWithoutTenantListsTheDefaultTenantOfTheConfiguration() throws IOException {
         store.bootstrap();
-        store.with(app -> app.tenants().create(EMPTY, "Other", TenantSettings.DEFAULTS));
-        List<ClientCredential> others = store.with(app -> app.clients().list(EMPTY));
+        store.with(app -> Administration.of(app).tenants.create(EMPTY, "Other", TenantSettings.DEFAULTS));
+        List<ClientCredential> others = store.with(app -> Administration.of(app).clients.list(EMPTY));
         Path config = Files.writeString(directory.resolve("tollgate.properties"),
                 "default-tenant = 20002\n");
 

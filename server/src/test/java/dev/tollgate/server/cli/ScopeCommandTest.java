@@ -1,5 +1,6 @@
 package dev.tollgate.server.cli;
 
+import dev.tollgate.server.Administration;
 import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.scope.ScopeDefinition;
@@ -47,7 +48,7 @@ class ScopeCommandTest {
     void scopeDeleteWhenAClientIsAllowedItThenRefusedNamingTheClient() {
         Cli.Run created = store.run("client", "create", "--name", "reporting", "--scopes", "orders:read");
         assertThat(created.exitCode()).as(created.err()).isZero();
-        ClientCredential reporting = store.with(app -> app.clients().list(DEFAULT_TENANT)).stream()
+        ClientCredential reporting = store.with(app -> Administration.of(app).clients.list(DEFAULT_TENANT)).stream()
                 .filter(c -> c.name().equals("reporting")).findFirst().orElseThrow();
 
         Cli.Run delete = store.run("scope", "delete", "--name", "orders:read");

@@ -46,10 +46,10 @@ class ConsoleAuditTest {
     @Test
     void auditPagesSayWhichEventsOfHowManyTheyShow() {
         for (int i = 0; i < 60; i++) {
-            server.app().adminOperations().createScope(Actor.cli(TestServer.TENANT), TestServer.TENANT,
+            server.app().adminOperations().scopes().create(Actor.cli(TestServer.TENANT), TestServer.TENANT,
                     new ScopeDefinition(new ScopeName("paging:" + i), ""));
         }
-        long total = server.app().adminOperations().audit(Actor.cli(TestServer.TENANT), TestServer.TENANT,
+        long total = server.app().adminOperations().audit().query(Actor.cli(TestServer.TENANT), TestServer.TENANT,
                 AuditRepository.Filter.ALL, 0, 1).total();
         assertThat(total).isGreaterThan(60);
 
@@ -76,7 +76,7 @@ class ConsoleAuditTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).doesNotContain(markup).doesNotContain(password)
                 .contains("&lt;script&gt;alert(1)&lt;/script&gt;").contains("wrong_credentials");
-        List<AuditEvent> events = server.app().adminOperations().audit(Actor.cli(TestServer.TENANT),
+        List<AuditEvent> events = server.app().adminOperations().audit().query(Actor.cli(TestServer.TENANT),
                 TestServer.TENANT, new AuditRepository.Filter(null, null, "admin.login_failed", null, null), 0, 10)
                 .items();
         assertThat(events).singleElement().satisfies(e -> {

@@ -397,7 +397,7 @@ class ConsoleBrowserTest {
     }
 
     private static long clientCount() {
-        return server.app().adminOperations().listClients(Actor.cli(TestServer.TENANT), TestServer.TENANT, null, 0,
+        return server.app().adminOperations().clients().list(Actor.cli(TestServer.TENANT), TestServer.TENANT, null, 0,
                 1).total();
     }
 

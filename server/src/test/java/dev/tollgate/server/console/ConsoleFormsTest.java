@@ -1,5 +1,6 @@
 package dev.tollgate.server.console;
 
+import dev.tollgate.server.Administration;
 import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.Admin;
 import dev.tollgate.core.client.ClientCredential;
@@ -262,7 +263,7 @@ class ConsoleFormsTest {
                 "Each audience is 1-512 printable ASCII characters; not: bäd.",
                 "Token lifetime is a whole number of seconds from 60 to 86400.");
         assertThat(page.getElementById("lifetime").attr("value")).isEqualTo("ten minutes");
-        assertThat(server.app().adminOperations().getClient(Actor.cli(TestServer.TENANT), TestServer.TENANT,
+        assertThat(server.app().adminOperations().clients().get(Actor.cli(TestServer.TENANT), TestServer.TENANT,
                 client.clientId())).isEqualTo(client);
     }
 
@@ -367,7 +368,7 @@ class ConsoleFormsTest {
                 "name", "users:read");
         assertThat(refused.statusCode()).isEqualTo(409);
         assertThat(Jsoup.parse(refused.body()).getElementById("error").text()).contains("built in");
-        assertThat(server.app().adminOperations().listScopes(Actor.cli(TestServer.TENANT), TestServer.TENANT)
+        assertThat(server.app().adminOperations().scopes().list(Actor.cli(TestServer.TENANT), TestServer.TENANT)
                 .stream().map(s -> s.name().value())).contains("users:read");
     }
 
@@ -394,7 +395,7 @@ class ConsoleFormsTest {
         assertThat(page.getElementById("topbar-tenant").text()).isEqualTo("Tenant " + TestServer.TENANT.value());
 
         dev.tollgate.core.tenant.TenantId acme = dev.tollgate.core.tenant.TenantId.of("30001");
-        server.app().tenants().create(acme, "Acme Corp", dev.tollgate.core.tenant.TenantSettings.DEFAULTS);
+        Administration.of(server.app()).tenants.create(acme, "Acme Corp", dev.tollgate.core.tenant.TenantSettings.DEFAULTS);
         String generated = server.app().adminAccounts().bootstrap(acme).orElseThrow().password();
         try (ConsoleHttp other = new ConsoleHttp(server)) {
             other.login(acme.value(), "admin", generated);
@@ -408,12 +409,12 @@ class ConsoleFormsTest {
     }
 
     private static ClientCredential builtin() {
-        return server.app().adminOperations().listClients(Actor.cli(TestServer.TENANT), TestServer.TENANT, null, 0,
+        return server.app().adminOperations().clients().list(Actor.cli(TestServer.TENANT), TestServer.TENANT, null, 0,
                 100).items().stream().filter(ClientCredential::isBuiltin).findFirst().orElseThrow();
     }
 
     private static long clientCount() {
-        return server.app().adminOperations().listClients(Actor.cli(TestServer.TENANT), TestServer.TENANT, null, 0,
+        return server.app().adminOperations().clients().list(Actor.cli(TestServer.TENANT), TestServer.TENANT, null, 0,
                 1).total();
     }
 

@@ -1,10 +1,11 @@
 package dev.tollgate.server.console;
 
+import dev.tollgate.server.Administration;
 import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.Admin;
 import dev.tollgate.core.admin.AdminRole;
 import dev.tollgate.core.admin.Totp;
-import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
@@ -268,7 +269,7 @@ class ConsoleSecurityTest {
 
     @Test
     void clientOfAnotherTenantIsNotFoundAndShowsNothing() {
-        ProvisionedTenant other = server.app().tenants().create(TenantId.of("20001"), "Other",
+        ProvisionedTenant other = Administration.of(server.app()).tenants.create(TenantId.of("20001"), "Other",
                 TenantSettings.DEFAULTS);
         ClientCredential theirs = other.clients().getFirst().client();
         String id = theirs.clientId().value();
@@ -287,7 +288,7 @@ class ConsoleSecurityTest {
             assertThat(response.body()).as(action).doesNotContain(id);
         }
         ClientCredential after = server.app().adminOperations()
-                .getClient(Actor.cli(other.tenant().id()), other.tenant().id(), theirs.clientId());
+                .clients().get(Actor.cli(other.tenant().id()), other.tenant().id(), theirs.clientId());
         assertThat(after).isEqualTo(theirs);
         // A search for it finds nothing (the search box shows what was typed, and that is all).
         Document search = Jsoup.parse(console.get("/console/clients?q=" + id).body());
@@ -385,7 +386,7 @@ class ConsoleSecurityTest {
 
     @Test
     void loginAsksForTheSecondFactorWhenOneIsEnrolled() throws Exception {
-        String password = server.app().adminOperations().createAdmin(Actor.cli(TestServer.TENANT), TestServer.TENANT,
+        String password = server.app().adminOperations().administrators().create(Actor.cli(TestServer.TENANT), TestServer.TENANT,
                 "with-totp", AdminRole.ADMIN, Set.of()).password();
         byte[] key = new byte[20];
         new java.security.SecureRandom().nextBytes(key);
@@ -494,17 +495,17 @@ class ConsoleSecurityTest {
         HttpResponse<String> response = console.post("/console/clients/" + id + "/delete", "csrf", console.csrf());
         assertThat(response.statusCode()).isEqualTo(409);
         assertThat(Jsoup.parse(response.body()).getElementById("error")).isNotNull();
-        assertThat(server.app().adminOperations().getClient(Actor.cli(TestServer.TENANT), TestServer.TENANT,
+        assertThat(server.app().adminOperations().clients().get(Actor.cli(TestServer.TENANT), TestServer.TENANT,
                 builtin.clientId())).isNotNull();
     }
 
     private static ClientCredential clientOf(TenantId tenant) {
-        return server.app().adminOperations().listClients(Actor.cli(tenant), tenant, null, 0, 100).items().stream()
+        return server.app().adminOperations().clients().list(Actor.cli(tenant), tenant, null, 0, 100).items().stream()
                 .filter(ClientCredential::isBuiltin).findFirst().orElseThrow();
     }
 
     private static long clientCount() {
-        return server.app().adminOperations().listClients(Actor.cli(TestServer.TENANT), TestServer.TENANT, null, 0,
+        return server.app().adminOperations().clients().list(Actor.cli(TestServer.TENANT), TestServer.TENANT, null, 0,
                 1).total();
     }
 

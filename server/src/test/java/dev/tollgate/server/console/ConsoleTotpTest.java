@@ -246,7 +246,7 @@ class ConsoleTotpTest {
 
     /** A new admin, signed in and past the forced password change. */
     private static ConsoleHttp signedIn(String username, AdminRole role, Set<Capability> capabilities) {
-        String generated = server.app().adminOperations().createAdmin(Actor.cli(TestServer.TENANT),
+        String generated = server.app().adminOperations().administrators().create(Actor.cli(TestServer.TENANT),
                 TestServer.TENANT, username, role, capabilities).password();
         ConsoleHttp console = new ConsoleHttp(server);
         assertThat(console.login(username, generated)).isEqualTo("/console/password");
@@ -281,7 +281,7 @@ class ConsoleTotpTest {
 
     /** The events an actor caused, newest first. */
     private static List<AuditEvent> audit(String actor) {
-        return server.app().adminOperations().audit(Actor.cli(TestServer.TENANT), TestServer.TENANT,
+        return server.app().adminOperations().audit().query(Actor.cli(TestServer.TENANT), TestServer.TENANT,
                 new AuditRepository.Filter(actor, null, null, null, null), 0, 100).items();
     }
 

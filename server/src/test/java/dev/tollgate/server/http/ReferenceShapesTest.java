@@ -1,5 +1,6 @@
 package dev.tollgate.server.http;
 
+import dev.tollgate.server.Administration;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -159,7 +160,7 @@ class ReferenceShapesTest {
         allowQueryCredentials();
         assertThat(server.send(referenceQueryRequest(secret())).statusCode()).isEqualTo(200);
 
-        server.app().tenants().updateSettings(TENANT, s -> s.withAllowQueryCredentials(false));
+        Administration.of(server.app()).tenants.updateSettings(TENANT, s -> s.withAllowQueryCredentials(false));
 
         HttpResponse<String> response = server.send(referenceQueryRequest(secret()));
         assertThat(response.statusCode()).isEqualTo(400);
@@ -333,7 +334,7 @@ class ReferenceShapesTest {
     }
 
     private void allowQueryCredentials() {
-        server.app().tenants().updateSettings(TENANT, s -> s.withAllowQueryCredentials(true));
+        Administration.of(server.app()).tenants.updateSettings(TENANT, s -> s.withAllowQueryCredentials(true));
     }
 
     /** access_token, token_type, expires_in, scope as document 004 lists them, plus jti matching the token. */

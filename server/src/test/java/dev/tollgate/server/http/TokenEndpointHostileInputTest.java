@@ -1,5 +1,6 @@
 package dev.tollgate.server.http;
 
+import dev.tollgate.server.Administration;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientWithSecret;
@@ -306,13 +307,13 @@ class TokenEndpointHostileInputTest {
 
     @Test
     void tokenRequestFromDisabledClientThenInvalidClient() {
-        ClientWithSecret victim = server.app().clients().create(TestServer.TENANT,
+        ClientWithSecret victim = Administration.of(server.app()).clients.create(TestServer.TENANT,
                 ClientSpec.named("to be disabled", ScopeSet.of("users:read")));
         String id = victim.client().clientId().value();
         String secret = victim.secret().reveal();
         assertThat(postForm(basic(id, secret), GRANT).statusCode()).isEqualTo(200);
 
-        server.app().clients().setEnabled(TestServer.TENANT, victim.client().clientId(), false);
+        Administration.of(server.app()).clients.setEnabled(TestServer.TENANT, victim.client().clientId(), false);
 
         assertInvalidClient(postForm(basic(id, secret), GRANT));
         assertInvalidClient(postForm(null, GRANT + "&client_id=" + id + "&client_secret=" + secret));

@@ -1,5 +1,6 @@
 package dev.tollgate.server.http;
 
+import dev.tollgate.server.Administration;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientWithSecret;
@@ -31,7 +32,7 @@ class TokenEndpointParametersTest {
     @BeforeAll
     static void start() {
         server = TestServer.embedded();
-        client = server.app().clients().create(TestServer.TENANT, new ClientSpec("two audiences",
+        client = Administration.of(server.app()).clients.create(TestServer.TENANT, new ClientSpec("two audiences",
                 ScopeSet.of("users:read"), null, List.of(API_A, API_B), null, null));
     }
 

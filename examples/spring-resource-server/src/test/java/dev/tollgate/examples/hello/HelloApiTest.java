@@ -5,7 +5,7 @@ import dev.tollgate.client.TokenScope;
 import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientWithSecret;
-import dev.tollgate.core.admin.TenantAdministration.ProvisionedTenant;
+import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.scope.ScopeSet;
 import dev.tollgate.core.tenant.TenantId;
@@ -89,7 +89,7 @@ class HelloApiTest {
     }
 
     private static ClientWithSecret createCaller(TenantId tenant) {
-        return tollgate.adminOperations().createClient(Actor.cli(tenant), tenant, new ClientSpec("hello-caller",
+        return tollgate.adminOperations().clients().create(Actor.cli(tenant), tenant, new ClientSpec("hello-caller",
                 ScopeSet.of("users:read", "users:write"), null, List.of(AUDIENCE), null, null));
     }
 
