@@ -74,7 +74,8 @@ public final class TollgateServer implements AutoCloseable {
         // Every revocation in the store is known before the first request is served.
         app.revocations().startRefreshing();
         StartPage start = new StartPage(config.defaultTenant(), issuers, TollgateVersion.current());
-        UsersEndpoint users = new UsersEndpoint(app.directory(), app.store().users(), app.revocations(), issuers,
+        UsersEndpoint users = new UsersEndpoint(app.directory(), app.store().users(), app.adminOperations().users(),
+                app.revocations(), issuers,
                 app.clock(), config.maxBodyBytes());
         AdminApiEndpoint adminApi = new AdminApiEndpoint(app.adminAccounts(), app.adminOperations(),
                 new TenantVerifiers(app.directory(), issuers, app.clock(), app.revocations()), app.directory(),

@@ -2,10 +2,15 @@ package dev.tollgate.server.api;
 
 import dev.tollgate.server.http.PathTenant;
 import com.nimbusds.jwt.JWTParser;
+import dev.tollgate.core.admin.Actor;
+import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.admin.AdminViews;
+import dev.tollgate.core.admin.Capability;
+import dev.tollgate.core.admin.UserOperations;
+import dev.tollgate.server.http.RemoteAddress;
+import dev.tollgate.verifier.Principal;
 import dev.tollgate.core.cache.Directory;
 import dev.tollgate.core.revocation.Revocations;
-import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.UserRepository;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.user.User;
@@ -64,29 +69,34 @@ public final class UsersEndpoint {
     private final TenantVerifiers verifiers;
     private final Directory directory;
     private final UserRepository users;
-    private final Clock clock;
+    private final UserOperations operations;
 
     /** limits.max-body-bytes: the largest JSON body read. */
     private final int maxBodyBytes;
 
-    public UsersEndpoint(Directory directory, UserRepository users, Revocations revocations,
+    /**
+     * @param users      reads the directory
+     * @param operations changes it, audited, with the token's client as the actor
+     */
+    public UsersEndpoint(Directory directory, UserRepository users, UserOperations operations, Revocations revocations,
                          Function<TenantId, String> issuers, Clock clock, int maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
         this.verifiers = new TenantVerifiers(directory, issuers, clock, revocations);
         this.directory = directory;
         this.users = users;
-        this.clock = clock;
+        this.operations = operations;
     }
 
     /** {@code /t/{tenant}/api/v1/users}: GET lists, POST creates. */
     public void collection(ServerRequest request, ServerResponse response) {
         handle(request, response, Set.of(Method.GET, Method.POST), () -> {
             Method method = request.prologue().method();
-            TenantId tenant = authorizeInPathTenant(request, method == Method.GET ? READ : WRITE);
+            TenantId tenant = PathTenant.of(request);
+            Principal caller = authorizeInPathTenant(request, tenant, method == Method.GET ? READ : WRITE);
             if (method == Method.GET) {
                 list(request, response, tenant);
             } else {
-                create(request, response, tenant);
+                create(request, response, writer(request, tenant, caller));
             }
         });
     }
@@ -95,22 +105,24 @@ public final class UsersEndpoint {
     public void item(ServerRequest request, ServerResponse response) {
         handle(request, response, Set.of(Method.GET, Method.PUT, Method.PATCH, Method.DELETE), () -> {
             Method method = request.prologue().method();
-            TenantId tenant = authorizeInPathTenant(request, method == Method.GET ? READ : WRITE);
+            TenantId tenant = PathTenant.of(request);
+            Principal caller = authorizeInPathTenant(request, tenant, method == Method.GET ? READ : WRITE);
             String id = request.path().pathParameters().first("id").orElse("");
             // A malformed id names no user; the same 404 as a missing one, or one of another tenant.
             User existing = (User.isId(id) ? users.find(tenant, id) : Optional.<User>empty())
-                    .orElseThrow(() -> new Refusal(404, "not_found", "no such user", null, null));
+                    .orElseThrow(UsersEndpoint::noSuchUser);
             if (method == Method.GET) {
                 sendJson(response, 200, toJson(existing));
             } else if (method == Method.DELETE) {
-                if (!users.delete(tenant, id)) {
-                    throw new Refusal(404, "not_found", "no such user", null, null);
-                }
+                refusedInApiTerms(() -> {
+                    operations.delete(writer(request, tenant, caller), tenant, id);
+                    return null;
+                });
                 response.status(Status.NO_CONTENT_204);
                 response.header(HeaderNames.CACHE_CONTROL, "no-store");
                 response.send();
             } else {
-                update(request, response, existing, method == Method.PATCH);
+                update(request, response, writer(request, tenant, caller), existing, method == Method.PATCH);
             }
         });
     }
@@ -126,11 +138,11 @@ public final class UsersEndpoint {
             TenantId tenant = claimedTenant(token)
                     .orElseThrow(() -> unauthorized(new Verification.Invalid(Reason.MALFORMED,
                             "token names no tenant of this server", Set.of(scope)), REALM));
-            authorize(token, tenant, scope);
+            Principal caller = authorize(token, tenant, scope);
             if (method == Method.GET) {
                 list(request, response, tenant);
             } else {
-                create(request, response, tenant);
+                create(request, response, writer(request, tenant, caller));
             }
         });
     }
@@ -176,24 +188,20 @@ public final class UsersEndpoint {
         sendJson(response, 200, body);
     }
 
-    private void create(ServerRequest request, ServerResponse response, TenantId tenant) {
+    private void create(ServerRequest request, ServerResponse response, Actor writer) {
+        TenantId tenant = writer.tenant();
         Map<String, Object> json = jsonBody(request, Set.of("application/json"), maxBodyBytes);
         Map<String, String> fields = new LinkedHashMap<>();
-        Map<String, String> values = strings(json, fields);
-        User user = validated(fields, values, v -> User.create(tenant, v.get(UserValidation.USERNAME),
-                v.get(UserValidation.EMAIL), v.get(UserValidation.FIRST_NAME), v.get(UserValidation.LAST_NAME),
-                clock.instant()));
-        try {
-            users.insert(user);
-        } catch (DuplicateException e) {
-            throw usernameTaken();
-        }
+        Map<String, String> values = validated(fields, strings(json, fields));
+        User user = refusedInApiTerms(() -> operations.create(writer, tenant, values.get(UserValidation.USERNAME),
+                values.get(UserValidation.EMAIL), values.get(UserValidation.FIRST_NAME),
+                values.get(UserValidation.LAST_NAME)));
         response.header(HeaderNames.LOCATION, "/t/" + tenant.value() + "/api/v1/users/" + user.id());
         sendJson(response, 201, toJson(user));
     }
 
     /** PUT replaces every field (an absent name becomes null); PATCH (RFC 7396) changes the fields given. */
-    private void update(ServerRequest request, ServerResponse response, User existing, boolean patch) {
+    private void update(ServerRequest request, ServerResponse response, Actor writer, User existing, boolean patch) {
         Map<String, Object> json = jsonBody(request, patch
                 ? Set.of("application/json", "application/merge-patch+json") : Set.of("application/json"), maxBodyBytes);
         Map<String, String> fields = new LinkedHashMap<>();
@@ -211,29 +219,48 @@ public final class UsersEndpoint {
             }
             values = merged;
         }
-        User changed = validated(fields, values, v -> existing.withFields(v.get(UserValidation.USERNAME),
-                v.get(UserValidation.EMAIL), v.get(UserValidation.FIRST_NAME), v.get(UserValidation.LAST_NAME),
-                clock.instant()));
-        try {
-            if (!users.update(changed)) {
-                throw new Refusal(404, "not_found", "no such user", null, null);
-            }
-        } catch (DuplicateException e) {
-            throw usernameTaken();
-        }
+        Map<String, String> v = validated(fields, values);
+        User changed = refusedInApiTerms(() -> operations.replace(writer, existing.tenantId(), existing.id(),
+                v.get(UserValidation.USERNAME), v.get(UserValidation.EMAIL), v.get(UserValidation.FIRST_NAME),
+                v.get(UserValidation.LAST_NAME)));
         sendJson(response, 200, toJson(changed));
     }
 
     // ---------------------------------------------------------------- authorization
 
-    private TenantId authorizeInPathTenant(ServerRequest request, String scope) {
+    private Principal authorizeInPathTenant(ServerRequest request, TenantId tenant, String scope) {
         String token = bearerToken(request, REALM);
-        TenantId tenant = PathTenant.of(request);
         if (tenant == null || directory.tenant(tenant).isEmpty()) {
             throw new Refusal(404, "not_found", "unknown tenant", null, null);
         }
-        authorize(token, tenant, scope);
-        return tenant;
+        return authorize(token, tenant, scope);
+    }
+
+    /**
+     * A token with {@code users:write} is the users API's capability to manage users: its client
+     * acts through the same audited operations as an admin in the console.
+     */
+    private static Actor writer(ServerRequest request, TenantId tenant, Principal caller) {
+        return new Actor(tenant, Actor.Kind.CLIENT, caller.clientId(), caller.clientId(),
+                Set.of(Capability.MANAGE_USERS), RemoteAddress.of(request));
+    }
+
+    /** The operations' refusals in this API's established words (RFC 6750 errors and field lists). */
+    private static <T> T refusedInApiTerms(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (AdminFailure.NotFound e) {
+            throw noSuchUser();
+        } catch (AdminFailure.Conflict e) {
+            throw usernameTaken();
+        } catch (AdminFailure.Invalid e) {
+            throw invalidFields("invalid fields: " + String.join(", ", new java.util.TreeSet<>(e.fields().keySet())),
+                    e.fields());
+        }
+    }
+
+    private static Refusal noSuchUser() {
+        return new Refusal(404, "not_found", "no such user", null, null);
     }
 
     /**
@@ -241,13 +268,14 @@ public final class UsersEndpoint {
      * here) and asks {@link #isRevoked} before it checks the scope, so a revoked token is always a
      * 401, never a 403 that would suggest asking for more scope with it.
      */
-    private void authorize(String token, TenantId tenant, String scope) {
+    private Principal authorize(String token, TenantId tenant, String scope) {
         TokenVerifier verifier = verifiers.forTenant(tenant)
                 .orElseThrow(() -> unauthorized(new Verification.Invalid(Reason.MALFORMED,
                         "token names no tenant of this server", Set.of(scope)), REALM));
-        if (verifier.verify(token, Set.of(scope)) instanceof Verification.Invalid invalid) {
-            throw unauthorized(invalid, REALM);
-        }
+        return switch (verifier.verify(token, Set.of(scope))) {
+            case Verification.Invalid invalid -> throw unauthorized(invalid, REALM);
+            case Verification.Valid valid -> valid.principal();
+        };
     }
 
     private Optional<TenantId> claimedTenant(String token) {
@@ -283,9 +311,11 @@ public final class UsersEndpoint {
         return values;
     }
 
-    /** Builds the user when every field is fine; otherwise one 400 naming every bad field. */
-    private static User validated(Map<String, String> fields, Map<String, String> values,
-                                  Function<Map<String, String>, User> build) {
+    /**
+     * The values when every field is fine; otherwise one 400 naming every bad field: the wrong
+     * types found here and the values {@link UserValidation} refuses, together.
+     */
+    private static Map<String, String> validated(Map<String, String> fields, Map<String, String> values) {
         UserValidation check = UserValidation.of(values.get(UserValidation.USERNAME),
                 values.get(UserValidation.EMAIL), values.get(UserValidation.FIRST_NAME),
                 values.get(UserValidation.LAST_NAME));
@@ -293,7 +323,7 @@ public final class UsersEndpoint {
         if (!fields.isEmpty()) {
             throw invalidFields("invalid fields: " + String.join(", ", fields.keySet()), fields);
         }
-        return build.apply(values);
+        return values;
     }
 
     private static Refusal usernameTaken() {

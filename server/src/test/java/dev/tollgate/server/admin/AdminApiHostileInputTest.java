@@ -456,6 +456,52 @@ class AdminApiHostileInputTest {
         assertThat(f.snapshot(TENANT)).isEqualTo(before);
     }
 
+    record SeveralBad(String name, String method, String path, String body, Set<String> fields) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<SeveralBad> severalBadFields() {
+        return Stream.of(
+                new SeveralBad("create client", "POST", "/clients",
+                        "{\"name\":42,\"allowed_scopes\":[\"a b\"],\"token_ttl_seconds\":-5,\"tenant\":\"20002\"}",
+                        Set.of("name", "allowed_scopes", "token_ttl_seconds", "tenant")),
+                new SeveralBad("update client", "PATCH", "/clients/{client}",
+                        "{\"name\":null,\"enabled\":\"yes\",\"audiences\":\"api\",\"token_ttl_seconds\":1.5}",
+                        Set.of("name", "enabled", "audiences", "token_ttl_seconds")),
+                new SeveralBad("rotate secret", "POST", "/clients/{client}/rotate-secret",
+                        "{\"overlap_seconds\":-1,\"client_secret\":\"chosen-secret\"}",
+                        Set.of("overlap_seconds", "client_secret")),
+                new SeveralBad("create scope", "POST", "/scopes", "{\"name\":\"a b\",\"description\":5}",
+                        Set.of("name", "description")),
+                new SeveralBad("create admin", "POST", "/admins",
+                        "{\"role\":\"root\",\"capabilities\":[\"superuser\"],\"password\":\"chosen-password\"}",
+                        Set.of("username", "role", "capabilities", "password")),
+                new SeveralBad("update admin", "PATCH", "/admins/{admin}",
+                        "{\"role\":\"owner\",\"capabilities\":\"view_audit\"}", Set.of("role", "capabilities")),
+                new SeveralBad("password change", "POST", "/password", "{\"new_password\":7}",
+                        Set.of("current_password", "new_password")),
+                new SeveralBad("list clients", "GET", "/clients?limit=0&offset=-1&tenant=20002", null,
+                        Set.of("limit", "offset", "tenant")),
+                new SeveralBad("audit", "GET", "/audit?from=yesterday&to=2026-13-45T00:00:00Z&limit=0", null,
+                        Set.of("from", "to", "limit")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("severalBadFields")
+    void requestWhenSeveralFieldsAreBadThenOne400NamingEveryOneAndNothingChanged(SeveralBad bad) {
+        Snapshot before = f.snapshot(TENANT);
+
+        Response response = f.call(bad.method(), api() + resolve(bad.path()), admin, bad.body());
+
+        response.assertError(400, "invalid_request");
+        assertThat(response.fields()).as(response.body()).containsOnlyKeys(bad.fields());
+        assertThat(response.body()).doesNotContain("chosen-secret", "chosen-password");
+        assertThat(f.snapshot(TENANT)).isEqualTo(before);
+    }
+
     @Test
     void bodyOver64KiBThen413AndNothingChanged() {
         Snapshot before = f.snapshot(TENANT);
