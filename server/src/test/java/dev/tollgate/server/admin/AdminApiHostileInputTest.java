@@ -173,6 +173,28 @@ class AdminApiHostileInputTest {
     }
 
     @Test
+    void passwordChangeWhenCurrentPasswordWrongTooOftenThen429WithRetryAfterAndTheRightOneRefusedToo() {
+        Session victim = f.seedAndLogin(TENANT, "rechecked.admin", AdminRole.ADMIN, Set.of());
+        String wrong = "{\"current_password\":\"not-the-password\",\"new_password\":\"a-new-password-0123\"}";
+        Response refused = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            refused = f.call("POST", f.api(TENANT) + "/password", victim, wrong);
+            if (refused.status() != 400) {
+                break;
+            }
+            assertThat(refused.json()).containsEntry("error", "invalid_request");
+        }
+        assertThat(refused.status()).as(refused.body()).isEqualTo(429);
+        assertThat(refused.json()).containsEntry("error", "too_many_attempts");
+        assertThat(refused.raw().headers().firstValue("Retry-After")).hasValueSatisfying(
+                seconds -> assertThat(Long.parseLong(seconds)).isPositive());
+
+        Response right = f.call("POST", f.api(TENANT) + "/password", victim, "{\"current_password\":\""
+                + AdminApiFixture.SEEDED_PASSWORD + "\",\"new_password\":\"a-new-password-0123\"}");
+        assertThat(right.status()).as(right.body()).isEqualTo(429);
+    }
+
+    @Test
     void sessionReadsWithoutCsrfTokenThen200() {
         Session noToken = admin.withCsrf(null);
         for (String path : List.of("/clients", "/clients/" + targetClient.value(), "/scopes", "/scopes/" + targetScope,

@@ -1,5 +1,8 @@
 package dev.tollgate.server.api;
 
+import dev.tollgate.core.admin.Actor;
+import dev.tollgate.core.audit.AuditEvent;
+import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.server.Administration;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -96,6 +99,30 @@ class UsersApiTest {
         assertThat(deleted.body()).isEmpty();
         assertThat(send("GET", users() + "/" + id, token, null).statusCode()).isEqualTo(404);
         assertThat(send("DELETE", users() + "/" + id, token, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void writesWhenMadeThroughTheApiThenAuditedWithTheTokensClientAsActor() throws Exception {
+        String token = token(server.defaultClient(), null);
+        String clientId = server.defaultClient().client().clientId().value();
+
+        String id = (String) json(send("POST", users(), token,
+                "{\"username\":\"audited.user\",\"email\":\"audited@example.com\"}")).get("id");
+        assertThat(send("PATCH", users() + "/" + id, token, "{\"first_name\":\"Aud\"}").statusCode()).isEqualTo(200);
+        assertThat(send("DELETE", users() + "/" + id, token, null).statusCode()).isEqualTo(204);
+        // Refused writes change nothing and record nothing.
+        assertThat(send("POST", users(), token, "{\"username\":\"\"}").statusCode()).isEqualTo(400);
+
+        var events = server.app().store().audit().query(TestServer.TENANT,
+                new AuditRepository.Filter(null, null, "user.", null, null), 0, 100).stream()
+                .filter(e -> id.equals(e.target())).toList();
+        assertThat(events).extracting(AuditEvent::action).containsExactly("user.delete", "user.update", "user.create");
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.actorKind()).isEqualTo(Actor.Kind.CLIENT);
+            assertThat(e.actorId()).isEqualTo(clientId);
+            assertThat(e.address()).isEqualTo("127.0.0.1");
+        });
+        assertThat(events.get(1).after()).contains("\"first_name\":\"Aud\"");
     }
 
     @Test

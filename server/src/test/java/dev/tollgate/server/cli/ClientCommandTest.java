@@ -89,7 +89,7 @@ class ClientCommandTest {
         Cli.Run update = store.run("client", "update", "--client-id", billing.value(), "--scopes", "users:read,nope:read");
 
         assertThat(update.exitCode()).isEqualTo(1);
-        assertThat(update.error()).isEqualTo("error: scope nope:read is not defined in tenant 10001");
+        assertThat(update.error()).isEqualTo("error: allowed scopes include nope:read, which the tenant does not define");
         assertThat(client().allowedScopes()).isEqualTo(ScopeSet.of("users:read"));
     }
 

@@ -69,7 +69,7 @@ class ConsoleTotpTest {
                     "code", code(secret, server.clock().instant().plusSeconds(600)));
             assertThat(wrong.statusCode()).isEqualTo(400);
             Document again = Jsoup.parse(wrong.body());
-            assertThat(again.getElementById("error").text()).startsWith("The code is wrong");
+            assertThat(again.getElementById("error").text()).startsWith("Code is wrong");
             assertThat(again.select("input[name=secret]").attr("value")).isEqualTo(secret);
             assertThat(admin("alice").totpSecret()).isNull();
 
