@@ -1,6 +1,6 @@
 package dev.tollgate.server;
 
-import dev.tollgate.core.MutableClock;
+import dev.tollgate.testing.TestClock;
 import dev.tollgate.store.StoreConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class FailedStartTest {
 
     @Test
     void startWhenPortTakenThenASecondStartServesWithPoolMetricsAndItsOwnIssuer() throws IOException {
-        app = Tollgate.open(config(0), MutableClock.startingNow());
+        app = Tollgate.open(config(0), TestClock.startingNow());
         app.bootstrap(TENANT);
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             assertThatThrownBy(() -> TollgateServer.start(app, config(taken.getLocalPort())))

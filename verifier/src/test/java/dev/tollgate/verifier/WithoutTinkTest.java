@@ -1,5 +1,6 @@
 package dev.tollgate.verifier;
 
+import dev.tollgate.testing.TestClock;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -30,7 +31,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  */
 class WithoutTinkTest {
 
-    private final TestClock clock = new TestClock();
+    private final TestClock clock = TestClock.startingNow();
     private final RSAKey rsa = Tokens.rsaKey(JWSAlgorithm.RS256);
     private final OctetKeyPair ed = new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(random(32)))
             .keyID("ed").keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.EdDSA).build();
