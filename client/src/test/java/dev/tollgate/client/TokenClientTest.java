@@ -1,5 +1,6 @@
 package dev.tollgate.client;
 
+import dev.tollgate.testing.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +23,7 @@ class TokenClientTest {
     private static final TokenScope USERS_READ = TokenScope.of(Set.of("users:read"));
 
     private final FakeServer server = new FakeServer();
-    private final TestClock clock = new TestClock();
+    private final TestClock clock = TestClock.at(Instant.parse("2030-01-01T00:00:00Z"));
     private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach

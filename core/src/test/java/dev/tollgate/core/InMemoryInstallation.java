@@ -1,5 +1,7 @@
 package dev.tollgate.core;
 
+import dev.tollgate.testing.TestClock;
+
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.tollgate.core.admin.ChangeListener;
 import dev.tollgate.core.admin.TestAdministration;
@@ -21,14 +23,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Everything a node wires, on an {@link InMemoryStore} and a {@link MutableClock}: the
+ * Everything a node wires, on an {@link InMemoryStore} and a {@link TestClock}: the
  * administration, the directory with its invalidation glue, and the token service.
  */
 public final class InMemoryInstallation {
 
     public static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
 
-    public final MutableClock clock = new MutableClock(START);
+    public final TestClock clock = new TestClock(START);
     public final InMemoryStore store = new InMemoryStore();
     public final Directory directory = Directory.withDefaults(store);
     public final SecretHasher hasher;

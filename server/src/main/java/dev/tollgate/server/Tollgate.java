@@ -56,6 +56,8 @@ public final class Tollgate implements AutoCloseable {
     /** Until {@link #sealIssuers}, what the CLI mints with; written once more at most, before serving. */
     private volatile Function<TenantId, String> issuers;
     private boolean issuersSealed;
+    /** What the issuers were before the seal, for a start that fails before serving. */
+    private Function<TenantId, String> unsealedIssuers;
     private volatile CountDownLatch sealing;
     private ScheduledExecutorService auditPruning;
 
@@ -146,9 +148,23 @@ public final class Tollgate implements AutoCloseable {
         if (issuersSealed) {
             throw new IllegalStateException("issuers are already sealed");
         }
+        this.unsealedIssuers = issuers;
         this.issuers = finalIssuers;
         this.issuersSealed = true;
         releaseIssuers();
+    }
+
+    /**
+     * Undoes {@link #sealIssuers}, for a listener that failed to start: it served nothing, so no
+     * token carries the sealed issuer, and the next start (on another port, say) seals its own.
+     */
+    synchronized void unsealIssuers() {
+        if (!issuersSealed) {
+            throw new IllegalStateException("issuers are not sealed");
+        }
+        this.issuers = unsealedIssuers;
+        this.unsealedIssuers = null;
+        this.issuersSealed = false;
     }
 
     /**

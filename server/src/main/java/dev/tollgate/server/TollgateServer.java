@@ -59,7 +59,22 @@ public final class TollgateServer implements AutoCloseable {
     public static TollgateServer start(Tollgate app, ServerConfig config) {
         // Routing reads the issuer function lazily: with port 0 it is sealed once the port is known.
         Function<TenantId, String> issuers = t -> app.issuers().apply(t);
-        Metrics metrics = metrics(app);
+        String scheme = config.scheme();
+        // The issuer a token is minted with must never change once a request is served. With a
+        // public URL or a fixed port it is known now, and sealed before the listener opens. With
+        // port 0 it is known only once the listener is bound: a request that needs the issuers in
+        // the moment between binding and sealing waits for the seal (Tollgate.holdIssuersUntilSealed).
+        // Reserving a port with a ServerSocket first was the alternative, but another process can
+        // take the port between our close and Helidon's bind; the wait costs a volatile read.
+        // Sealed first, so that a second server over this application fails before opening anything.
+        boolean sealedBeforeListening = config.publicUrl() != null || config.port() != 0;
+        if (sealedBeforeListening) {
+            app.sealIssuers(Tollgate.issuersFor(config.publicUrl() != null ? config.publicUrl()
+                    : scheme + "://" + Listeners.hostForUrl(config.host()) + ":" + config.port()));
+        } else {
+            app.holdIssuersUntilSealed();
+        }
+        Metrics metrics = new Metrics(t -> app.directory().tenant(t).isPresent());
         // Brute-force limits, one guard for the three endpoints a client authenticates at, so a guess
         // counts the same wherever it is made. Configuration: pass other Settings here.
         var guard = new dev.tollgate.core.abuse.ClientAuthenticationGuard(
@@ -81,19 +96,6 @@ public final class TollgateServer implements AutoCloseable {
                 new TenantVerifiers(app.directory(), issuers, app.clock(), app.revocations()), app.directory(),
                 servedOverHttps(config), config.maxBodyBytes());
         HttpRouting.Builder routing = HttpRouting.builder();
-        String scheme = config.scheme();
-        // The issuer a token is minted with must never change once a request is served. With a
-        // public URL or a fixed port it is known now, and sealed before the listener opens. With
-        // port 0 it is known only once the listener is bound: a request that needs the issuers in
-        // the moment between binding and sealing waits for the seal (Tollgate.holdIssuersUntilSealed).
-        // Reserving a port with a ServerSocket first was the alternative, but another process can
-        // take the port between our close and Helidon's bind; the wait costs a volatile read.
-        if (config.publicUrl() != null || config.port() != 0) {
-            app.sealIssuers(Tollgate.issuersFor(config.publicUrl() != null ? config.publicUrl()
-                    : scheme + "://" + Listeners.hostForUrl(config.host()) + ":" + config.port()));
-        } else {
-            app.holdIssuersUntilSealed();
-        }
         Listeners.addHsts(routing, config.tls());
         Routes.register(routing, Routes.table(token, introspection, revocation, discovery, users, start), metrics,
                 adminApi, new ConsoleEndpoint(app.adminAccounts(), app.adminOperations(), config.defaultTenant(),
@@ -110,20 +112,34 @@ public final class TollgateServer implements AutoCloseable {
 
         RequestDeadline deadline = new RequestDeadline(config.limits().requestTimeout());
         AtomicInteger httpsPort = new AtomicInteger(config.port());
-        WebServer server;
+        WebServer server = null;
+        String baseUrl;
         try {
             server = Listeners.configure(config, deadline, routing, management, httpsPort::get).build().start();
             Listeners.requireBound(server, config);
+            httpsPort.set(server.port());
+            baseUrl = config.publicUrl() != null ? config.publicUrl()
+                    : scheme + "://" + Listeners.hostForUrl(config.host()) + ":" + server.port();
+            // Only once the listeners are open: HikariCP takes one metrics tracker per pool and
+            // never lets it go, so a start that failed would keep it from every later start.
+            bind(metrics, app);
+            if (!sealedBeforeListening) {
+                // Last: once sealed, requests are served, and the start must not fail any more.
+                app.sealIssuers(Tollgate.issuersFor(baseUrl));
+            }
         } catch (RuntimeException e) {
-            app.releaseIssuers();
+            if (server != null) {
+                server.stop();
+            }
+            if (sealedBeforeListening) {
+                // Nothing was served, so no token carries these issuers: the next start seals its own.
+                app.unsealIssuers();
+            } else {
+                app.releaseIssuers();
+            }
             deadline.close();
+            metrics.close();
             throw e;
-        }
-        httpsPort.set(server.port());
-        String baseUrl = config.publicUrl() != null ? config.publicUrl()
-                : scheme + "://" + Listeners.hostForUrl(config.host()) + ":" + server.port();
-        if (config.publicUrl() == null && config.port() == 0) {
-            app.sealIssuers(Tollgate.issuersFor(baseUrl));
         }
         app.startAuditPruning(config.auditRetention());
         LOG.info("listening on {} (store: {}); metrics and health on port {}{}", baseUrl, app.store().describe(),
@@ -140,8 +156,8 @@ public final class TollgateServer implements AutoCloseable {
         return config.tls() != null || (config.publicUrl() != null && config.publicUrl().startsWith("https://"));
     }
 
-    private static Metrics metrics(Tollgate app) {
-        Metrics metrics = new Metrics(t -> app.directory().tenant(t).isPresent());
+    /** The directory's caches and the store's pool, into the server's registry. */
+    private static void bind(Metrics metrics, Tollgate app) {
         metrics.bindDirectory(app.directory());
         if (app.store() instanceof JdbcStore jdbc) {
             try {
@@ -151,7 +167,6 @@ public final class TollgateServer implements AutoCloseable {
                 LOG.warn("pool metrics already reported elsewhere: {}", e.getMessage());
             }
         }
-        return metrics;
     }
 
     public int port() {

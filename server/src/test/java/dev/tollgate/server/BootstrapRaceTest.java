@@ -1,6 +1,6 @@
 package dev.tollgate.server;
 
-import dev.tollgate.core.MutableClock;
+import dev.tollgate.testing.TestClock;
 import dev.tollgate.core.cache.Directory;
 import dev.tollgate.store.JdbcStore;
 import dev.tollgate.store.PostgresTestDatabase;
@@ -37,7 +37,7 @@ class BootstrapRaceTest {
         database = PostgresTestDatabase.create();
         // Opened one after the other: the migrations are Flyway's to serialise, not this test's subject.
         for (int i = 0; i < 2; i++) {
-            nodes.add(new Tollgate(JdbcStore.open(database.storeConfig()), MutableClock.startingNow(),
+            nodes.add(new Tollgate(JdbcStore.open(database.storeConfig()), TestClock.startingNow(),
                     Tollgate.issuersFor(null), Directory::withDefaults));
         }
     }

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whole 127.0.0.0/8 is loopback on Linux, so an {@link HttpClient} bound to 127.0.0.2 (JDK 19+
  * {@code localAddress}) is another source to the server than one on 127.0.0.1.
  *
- * <p>The server's clock is the test's {@link dev.tollgate.core.MutableClock}: it stands still, so
+ * <p>The server's clock is the test's {@link dev.tollgate.testing.TestClock}: it stands still, so
  * a delay lasts until the test moves the clock, and the counts below are exact. The server runs
  * with {@link ClientAuthenticationGuard.Settings#DEFAULTS}.
  */

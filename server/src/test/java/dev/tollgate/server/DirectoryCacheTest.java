@@ -1,6 +1,6 @@
 package dev.tollgate.server;
 
-import dev.tollgate.core.MutableClock;
+import dev.tollgate.testing.TestClock;
 
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.TokenResponse;
@@ -58,7 +58,7 @@ class DirectoryCacheTest {
     @TempDir
     Path dataDir;
 
-    private final MutableClock clock = MutableClock.startingNow();
+    private final TestClock clock = TestClock.startingNow();
     private JdbcStore realStore;
     private CountingStore store;
     private Tollgate app;

@@ -1,6 +1,6 @@
 package dev.tollgate.server;
 
-import dev.tollgate.core.MutableClock;
+import dev.tollgate.testing.TestClock;
 import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.client.BuiltinClient;
@@ -160,7 +160,7 @@ class OperationsTest {
     void readinessWhenStoreGoesDownThenDownNamingTheStoreAndUpWhenItReturns() {
         StoreConfig storeConfig = StoreConfig.embedded(dataDir);
         CountingStore store = new CountingStore(JdbcStore.open(storeConfig));
-        app = new Tollgate(store, MutableClock.startingNow(), Tollgate.issuersFor(null), Directory::withDefaults);
+        app = new Tollgate(store, TestClock.startingNow(), Tollgate.issuersFor(null), Directory::withDefaults);
         ProvisionedTenant provisioned = app.bootstrap(TENANT).orElseThrow();
         assertThat(provisioned.clients()).anyMatch(c -> c.client().builtin() == BuiltinClient.DEFAULT);
         countingServer = TollgateServer.start(app, new ServerConfig("127.0.0.1", 0, null, storeConfig, TENANT,
@@ -189,7 +189,7 @@ class OperationsTest {
         database = PostgresTestDatabase.create();
         StoreConfig storeConfig = database.storeConfig();
         CountingStore store = new CountingStore(JdbcStore.open(storeConfig));
-        app = new Tollgate(store, MutableClock.startingNow(), Tollgate.issuersFor(null), Directory::withDefaults);
+        app = new Tollgate(store, TestClock.startingNow(), Tollgate.issuersFor(null), Directory::withDefaults);
         ClientWithSecret client = app.bootstrap(TENANT).orElseThrow().clients().getFirst();
         countingServer = TollgateServer.start(app, new ServerConfig("127.0.0.1", 0, null, storeConfig, TENANT,
                 ServerConfig.DEFAULT_MAX_BODY_BYTES, 0));

@@ -1,6 +1,6 @@
 package dev.tollgate.server;
 
-import dev.tollgate.core.MutableClock;
+import dev.tollgate.testing.TestClock;
 
 import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.admin.ProvisionedTenant;
@@ -34,13 +34,13 @@ public final class TestServer implements AutoCloseable {
     private final Kind kind;
     private final Path dataDir;
     private final PostgresTestDatabase postgres;
-    private final MutableClock clock;
+    private final TestClock clock;
     private final StoreConfig storeConfig;
     private Tollgate app;
     private TollgateServer server;
     private ProvisionedTenant bootstrapped;
 
-    private TestServer(Kind kind, Path dataDir, PostgresTestDatabase postgres, MutableClock clock) {
+    private TestServer(Kind kind, Path dataDir, PostgresTestDatabase postgres, TestClock clock) {
         this.kind = kind;
         this.dataDir = dataDir;
         this.postgres = postgres;
@@ -59,8 +59,8 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Kind kind) {
         try {
             TestServer server = kind == Kind.POSTGRES
-                    ? new TestServer(kind, null, PostgresTestDatabase.create(), MutableClock.startingNow())
-                    : new TestServer(kind, Files.createTempDirectory("tollgate-test"), null, MutableClock.startingNow());
+                    ? new TestServer(kind, null, PostgresTestDatabase.create(), TestClock.startingNow())
+                    : new TestServer(kind, Files.createTempDirectory("tollgate-test"), null, TestClock.startingNow());
             server.startServer();
             return server;
         } catch (IOException e) {
@@ -100,7 +100,7 @@ public final class TestServer implements AutoCloseable {
         return app;
     }
 
-    public MutableClock clock() {
+    public TestClock clock() {
         return clock;
     }
 

@@ -1,5 +1,6 @@
 package dev.tollgate.server;
 
+import dev.tollgate.testing.TestClock;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.PlainHeader;
@@ -82,7 +83,7 @@ class VerifierAgreementTest {
         String token = token();
 
         // A resource server whose clock is two minutes behind the issuer's: nbf is ahead beyond the skew.
-        Clock behind = Clock.offset(server.clock(), Duration.ofSeconds(-120));
+        Clock behind = TestClock.at(server.clock().instant().minusSeconds(120));
 
         assertBothReject(token, defaultAudience(), behind, Reason.NOT_YET_VALID);
     }

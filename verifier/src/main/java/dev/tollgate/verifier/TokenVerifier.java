@@ -90,6 +90,16 @@ public final class TokenVerifier {
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
             JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
 
+    private static final Set<JWSAlgorithm> EDDSA = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
+
+    /**
+     * Nimbus verifies Ed25519 with Tink, an optional dependency of this library: an API that does
+     * not take EdDSA tokens need not carry it, and one that does is told what is missing.
+     */
+    private static final boolean TINK_PRESENT = isPresent("com.google.crypto.tink.subtle.Ed25519Verify");
+
+    static final String EDDSA_NEEDS_TINK = "EdDSA needs com.google.crypto.tink:tink on the classpath";
+
     // RFC 9068 §2.1 / §4: "at+jwt", or its full media type.
     private static final DefaultJOSEObjectTypeVerifier<SecurityContext> ACCESS_TOKEN_TYPE =
             new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"));
@@ -152,6 +162,10 @@ public final class TokenVerifier {
         JWSHeader header = jwt.getHeader();
         if (!algorithms.contains(header.getAlgorithm())) {
             return invalid(Reason.ALGORITHM_NOT_ALLOWED, "alg " + header.getAlgorithm() + " is not allowed",
+                    requiredScopes);
+        }
+        if (EDDSA.contains(header.getAlgorithm()) && !TINK_PRESENT) {
+            return invalid(Reason.ALGORITHM_NOT_ALLOWED, "alg " + header.getAlgorithm() + ": " + EDDSA_NEEDS_TINK,
                     requiredScopes);
         }
         try {
@@ -239,9 +253,18 @@ public final class TokenVerifier {
             case RSAKey rsa -> new RSASSAVerifier(rsa);
             // Nimbus's JWSVerificationKeySelector skips OKP keys (no java.security.Key form), so
             // EdDSA is checked here directly.
-            case OctetKeyPair okp -> new Ed25519Verifier(okp.toPublicJWK());
+            case OctetKeyPair okp when TINK_PRESENT -> new Ed25519Verifier(okp.toPublicJWK());
             default -> null;
         };
+    }
+
+    private static boolean isPresent(String className) {
+        try {
+            Class.forName(className, false, TokenVerifier.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private Verification checkClaims(JWTClaimsSet claims, Set<String> requiredScopes) {
@@ -371,7 +394,11 @@ public final class TokenVerifier {
             return this;
         }
 
-        /** The algorithms the tenant signs with (default ES256); any other {@code alg} is refused. */
+        /**
+         * The algorithms the tenant signs with (default ES256); any other {@code alg} is refused.
+         * EdDSA needs {@code com.google.crypto.tink:tink} on the classpath (an optional dependency);
+         * without it EdDSA tokens are refused with {@link Reason#ALGORITHM_NOT_ALLOWED}.
+         */
         public Builder algorithms(JWSAlgorithm... algorithms) {
             this.algorithms = new LinkedHashSet<>(List.of(algorithms));
             return this;
@@ -467,6 +494,10 @@ public final class TokenVerifier {
                 require(jwksUri.getScheme() != null && jwksUri.getScheme().matches("https?"),
                         "jwksUri: must be http or https");
                 keys = JwksKeys.fetched(jwksUri, jwksCacheTtl, jwksRefreshRateLimit, jwksFetchTimeout, clock);
+            }
+            if (!TINK_PRESENT && algorithms.stream().anyMatch(EDDSA::contains)) {
+                // Not an error: the algorithms may list EdDSA for a rotation still to come.
+                log.warn("{}: EdDSA tokens will be refused", EDDSA_NEEDS_TINK);
             }
             return new TokenVerifier(this, keys);
         }

@@ -2,7 +2,7 @@
  * Checks Tollgate access tokens in a resource server: {@link dev.tollgate.verifier.TokenVerifier}
  * validates a bearer token against a tenant's JWKS the way RFC 9068 §4 and RFC 8725 ask, and
  * answers with a typed {@link dev.tollgate.verifier.Verification}. Depends on Nimbus JOSE+JWT
- * (and Tink for Ed25519) only, not on the rest of Tollgate.
+ * (and, optionally, Tink: only EdDSA needs it) only, not on the rest of Tollgate.
  *
  * <pre>{@code
  * TokenVerifier verifier = TokenVerifier.builder()

@@ -1,5 +1,6 @@
 package dev.tollgate.verifier;
 
+import dev.tollgate.testing.TestClock;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -30,7 +31,7 @@ class JwksRefreshTest {
 
     private static final Duration RATE_LIMIT = Duration.ofSeconds(30);
 
-    private final TestClock clock = new TestClock();
+    private final TestClock clock = TestClock.startingNow();
     private final List<JWK> published = new CopyOnWriteArrayList<>();
     private final AtomicInteger fetches = new AtomicInteger();
     private HttpServer issuer;

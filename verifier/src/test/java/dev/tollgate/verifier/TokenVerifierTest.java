@@ -1,5 +1,6 @@
 package dev.tollgate.verifier;
 
+import dev.tollgate.testing.TestClock;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -39,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** One test per branch of {@link TokenVerifier}, with keys made here and time from a {@link TestClock}. */
 class TokenVerifierTest {
 
-    private final TestClock clock = new TestClock();
+    private final TestClock clock = TestClock.startingNow();
     private final ECKey key = Tokens.ecKey();
 
     private TokenVerifier.Builder verifierFor(JWK... keys) {

@@ -1,6 +1,6 @@
 package dev.tollgate.core.abuse;
 
-import dev.tollgate.core.MutableClock;
+import dev.tollgate.testing.TestClock;
 import dev.tollgate.core.abuse.ClientAuthenticationGuard.Attempt;
 import dev.tollgate.core.abuse.ClientAuthenticationGuard.Limit;
 import dev.tollgate.core.abuse.ClientAuthenticationGuard.Settings;
@@ -31,7 +31,7 @@ class ClientAuthenticationGuardTest {
     private static final int ADDRESS_REFUSE = Settings.DEFAULTS.perAddress().refuseAfter();
     private static final int CLIENT_FREE = Settings.DEFAULTS.perClientId().freeFailures();
 
-    private final MutableClock clock = MutableClock.startingNow();
+    private final TestClock clock = TestClock.startingNow();
     private final ClientAuthenticationGuard guard = new ClientAuthenticationGuard(Settings.DEFAULTS, clock);
     private final ClientCredential billing = aClient().id(CLIENT).build();
 
@@ -343,7 +343,7 @@ class ClientAuthenticationGuardTest {
         // Caffeine sweeps expired entries in buckets over an hour wide for a 24 h expiry; the count
         // must not depend on where the start time falls in a bucket (this was flaky with the wall clock).
         for (int start = 0; start < 200; start++) {
-            MutableClock startedAt = new MutableClock(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(start * 433L));
+            TestClock startedAt = new TestClock(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(start * 433L));
             ClientAuthenticationGuard fresh = new ClientAuthenticationGuard(Settings.DEFAULTS, startedAt);
             fresh.recordOutcome(fresh.check(DEPLOYMENT, TENANT, CLIENT), null, aClient().id(CLIENT).build());
 

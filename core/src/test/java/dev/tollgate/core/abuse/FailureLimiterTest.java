@@ -1,6 +1,6 @@
 package dev.tollgate.core.abuse;
 
-import dev.tollgate.core.MutableClock;
+import dev.tollgate.testing.TestClock;
 import dev.tollgate.core.abuse.FailureLimiter.Decision;
 import dev.tollgate.core.abuse.FailureLimiter.Settings;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ class FailureLimiterTest {
 
     private static final Decision ALLOWED = new Decision(true, Duration.ZERO);
 
-    private final MutableClock clock = MutableClock.startingNow();
+    private final TestClock clock = TestClock.startingNow();
     private final FailureLimiter limiter = new FailureLimiter(Settings.loginDefaults(), clock);
 
     private void fail(String key, int times) {

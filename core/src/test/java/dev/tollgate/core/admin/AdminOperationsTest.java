@@ -1,7 +1,7 @@
 package dev.tollgate.core.admin;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.tollgate.core.MutableClock;
+import dev.tollgate.testing.TestClock;
 import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
@@ -159,7 +159,7 @@ class AdminOperationsTest {
     private record Notice(ClientId client, int depth) {
     }
 
-    private final MutableClock clock = new MutableClock(START);
+    private final TestClock clock = new TestClock(START);
     private final TrackingStore store = new TrackingStore();
     private final List<Notice> notices = new ArrayList<>();
     private final ChangeListener listener = new ChangeListener() {

@@ -19,7 +19,6 @@ import dev.tollgate.server.ops.Metrics;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -78,12 +77,11 @@ public final class IntrospectionEndpoint {
                 .issueTime(claims.getIssueTime())
                 .jwtID(new JWTID(token.jti()))
                 .parameter("customer_id", token.tenant().value());
+        // Only tokens signed with the tenant's own keys get here, and TokenMinter writes scope as a
+        // space-delimited string (RFC 9068 §2.2.3), the form RFC 7662 §2.2 answers with.
         Object scope = claims.getClaim("scope");
         if (scope instanceof String s && !s.isEmpty()) {
             builder.scope(Scope.parse(s));
-        } else if (scope instanceof Collection<?> names && !names.isEmpty()) {
-            // The legacy claim profile writes scope as an array; RFC 7662 §2.2 wants it space-delimited.
-            builder.scope(new Scope(names.stream().map(String::valueOf).toArray(String[]::new)));
         }
         if (claims.getNotBeforeTime() != null) {
             builder.notBeforeTime(claims.getNotBeforeTime());
