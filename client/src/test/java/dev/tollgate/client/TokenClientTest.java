@@ -57,7 +57,7 @@ class TokenClientTest {
     }
 
     @Test
-    void accessTokenSendsClientCredentialsWithBasicScopeAndResource() {
+    void accessTokenWhenRequestedThenSendsClientCredentialsWithBasicScopeAndResource() {
         TokenClient tokens = client();
 
         tokens.accessToken(TokenScope.of(Set.of("users:write", "users:read"), "https://api.example.com"));
@@ -243,7 +243,7 @@ class TokenClientTest {
     }
 
     @Test
-    void sendAddsBearerTokenAndReusesIt() throws Exception {
+    void sendWhenCalledTwiceThenAddsBearerTokenAndReusesIt() throws Exception {
         TokenClient tokens = client();
 
         HttpResponse<String> first = tokens.send(HttpRequest.newBuilder(server.api()).GET(),
@@ -344,12 +344,12 @@ class TokenClientTest {
     }
 
     @Test
-    void toStringMasksTheSecret() {
+    void toStringWhenClientHasASecretThenMasked() {
         assertThat(client().toString()).contains("client-1").contains("****").doesNotContain("s3cret");
     }
 
     @Test
-    void issuedTokenToStringMasksTheToken() {
+    void issuedTokenToStringWhenPrintedThenTheTokenMasked() {
         assertThat(IssuedToken.issued("abc.def.ghi", clock.instant(), 300, Duration.ZERO).toString())
                 .doesNotContain("abc.def.ghi");
     }
