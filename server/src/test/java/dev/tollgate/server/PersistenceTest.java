@@ -52,7 +52,7 @@ class PersistenceTest {
     }
 
     @Test
-    void clientCreatedBeforeRestartThenStillThereAndItsSecretStillWorks() {
+    void clientWhenCreatedBeforeRestartThenStillThereAndItsSecretStillWorks() {
         ClientWithSecret created = server.app().clients().create(TENANT, new ClientSpec("persisted-client",
                 ScopeSet.of("users:read", "users:write"), ScopeSet.of("users:read"), List.of(API_AUDIENCE),
                 List.of("ROLE_REPORTER"), Duration.ofMinutes(10)));
@@ -70,7 +70,7 @@ class PersistenceTest {
     }
 
     @Test
-    void tenantSettingChangedBeforeRestartThenStillChanged() {
+    void tenantSettingWhenChangedBeforeRestartThenStillChanged() {
         Tenant changed = server.app().tenants().updateSettings(TENANT,
                 s -> s.withAllowQueryCredentials(true).withDefaultAudience(API_AUDIENCE));
 
@@ -86,7 +86,7 @@ class PersistenceTest {
     }
 
     @Test
-    void keysRotatedBeforeRestartThenSameKidsStatesAndKeysAfterIt() throws Exception {
+    void keysWhenRotatedBeforeRestartThenSameKidsStatesAndKeysAfterIt() throws Exception {
         server.app().keys().rotate(TENANT);
         List<SigningKey> before = server.app().keys().list(TENANT);
         String oldIssuer = server.issuer();
@@ -114,7 +114,7 @@ class PersistenceTest {
     }
 
     @Test
-    void restartThenTheBootstrapCreatesNothingNewAndTheFirstSecretsStillWork() {
+    void restartWhenAlreadyBootstrappedThenTheBootstrapCreatesNothingNewAndTheFirstSecretsStillWork() {
         List<Tenant> tenants = server.app().tenants().list();
         List<ClientCredential> clients = server.app().clients().list(TENANT);
         List<SigningKey> keys = server.app().keys().list(TENANT);
@@ -135,7 +135,7 @@ class PersistenceTest {
     }
 
     @Test
-    void everyAdministrativeChangeThenAllOfThemSurviveTwoRestarts() {
+    void administrativeChangesWhenEveryKindMadeThenAllOfThemSurviveTwoRestarts() {
         ClientWithSecret created = server.app().clients().create(TENANT,
                 ClientSpec.named("twice-restarted", ScopeSet.of("users:read")));
         server.app().tenants().updateSettings(TENANT, s -> s.withAllowQueryCredentials(true));

@@ -38,7 +38,7 @@ class ListCommandsTest {
     }
 
     @Test
-    void clientListPrintsAHeaderRowThenARowPerClient() {
+    void clientListWhenRunThenAHeaderRowThenARowPerClient() {
         ProvisionedTenant tenant = store.bootstrap();
 
         Cli.Run list = store.run("client", "list", "--tenant", "10001");
@@ -65,7 +65,7 @@ class ListCommandsTest {
     }
 
     @Test
-    void clientListWithoutTenantListsTheDefaultTenantOfTheConfiguration() throws IOException {
+    void clientListWhenNoTenantThenListsTheDefaultTenantOfTheConfiguration() throws IOException {
         store.bootstrap();
         store.with(app -> app.tenants().create(EMPTY, "Other", TenantSettings.DEFAULTS));
         List<ClientCredential> others = store.with(app -> app.clients().list(EMPTY));
@@ -87,7 +87,7 @@ class ListCommandsTest {
     }
 
     @Test
-    void scopeListPrintsAHeaderRowThenARowPerScopeMarkingTheBuiltInOnes() {
+    void scopeListWhenRunThenAHeaderRowThenARowPerScopeMarkingTheBuiltInOnes() {
         store.bootstrap();
         store.run("scope", "create", "--name", "orders:read", "--description", "Read orders");
 
@@ -111,7 +111,7 @@ class ListCommandsTest {
     }
 
     @Test
-    void tenantListPrintsAHeaderRowThenARowPerTenant() {
+    void tenantListWhenRunThenAHeaderRowThenARowPerTenant() {
         store.bootstrap();
 
         Cli.Run list = store.run("tenant", "list");
@@ -132,7 +132,7 @@ class ListCommandsTest {
     }
 
     @Test
-    void keysListPrintsAHeaderRowThenARowPerKey() {
+    void keysListWhenRunThenAHeaderRowThenARowPerKey() {
         store.bootstrap();
 
         Cli.Run list = store.run("keys", "list");
@@ -156,7 +156,7 @@ class ListCommandsTest {
     }
 
     @Test
-    void adminListPrintsAHeaderRowThenARowPerAdmin() {
+    void adminListWhenRunThenAHeaderRowThenARowPerAdmin() {
         store.bootstrap();
         store.with(app -> app.adminAccounts().bootstrap(DEFAULT_TENANT));
         store.run("admin", "create", "--username", "auditor", "--role", "additional_admin",
