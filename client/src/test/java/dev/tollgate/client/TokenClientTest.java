@@ -59,7 +59,7 @@ class TokenClientTest {
     }
 
     @Test
-    void accessTokenSendsClientCredentialsWithBasicScopeAndResource() {
+    void accessTokenWhenRequestedThenSendsClientCredentialsWithBasicScopeAndResource() {
         TokenClient tokens = client();
 
         tokens.accessToken(TokenScope.of(Set.of("users:write", "users:read"), "https://api.example.com"));
@@ -245,7 +245,7 @@ class TokenClientTest {
     }
 
     @Test
-    void sendAddsBearerTokenAndReusesIt() throws Exception {
+    void sendWhenCalledTwiceThenAddsBearerTokenAndReusesIt() throws Exception {
         TokenClient tokens = client();
 
         HttpResponse<String> first = tokens.send(HttpRequest.newBuilder(server.api()).GET(),
@@ -346,12 +346,12 @@ class TokenClientTest {
     }
 
     @Test
-    void toStringMasksTheSecret() {
+    void toStringWhenClientHasASecretThenMasked() {
         assertThat(client().toString()).contains("client-1").contains("****").doesNotContain("s3cret");
     }
 
     @Test
-    void issuedTokenToStringMasksTheToken() {
+    void issuedTokenToStringWhenPrintedThenTheTokenMasked() {
         assertThat(IssuedToken.issued("abc.def.ghi", clock.instant(), 300, Duration.ZERO).toString())
                 .doesNotContain("abc.def.ghi");
     }

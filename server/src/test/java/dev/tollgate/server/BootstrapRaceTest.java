@@ -49,7 +49,7 @@ class BootstrapRaceTest {
     }
 
     @Test
-    void bootstrapOnTwoNodesAtOnceThenOneProvisionsTheTenantAndTheOtherGetsEmpty() throws Exception {
+    void bootstrapWhenOnTwoNodesAtOnceThenOneProvisionsTheTenantAndTheOtherGetsEmpty() throws Exception {
         List<Optional<?>> results = race(node -> node.bootstrap(TENANT));
 
         assertThat(results).filteredOn(Optional::isPresent).hasSize(1);
@@ -58,7 +58,7 @@ class BootstrapRaceTest {
     }
 
     @Test
-    void adminBootstrapOnTwoNodesAtOnceThenOneCreatesTheAdminAndTheOtherGetsEmpty() throws Exception {
+    void adminBootstrapWhenOnTwoNodesAtOnceThenOneCreatesTheAdminAndTheOtherGetsEmpty() throws Exception {
         nodes.getFirst().bootstrap(TENANT).orElseThrow();
 
         List<Optional<?>> results = race(node -> node.adminAccounts().bootstrap(TENANT));

@@ -66,7 +66,7 @@ class BruteForceTest {
     }
 
     @Test
-    void twoThousandWrongSecretsFromOneAddressThenInvalidClientThenTooManyRequestsWhileCorrectClientsGetEveryToken()
+    void wrongSecretsWhenTwoThousandFromOneAddressThenInvalidClientThenTooManyRequestsWhileCorrectClientsGetEveryToken()
             throws Exception {
         HttpClient attacker = from("127.0.0.2");
         HttpClient deployment = from("127.0.0.1");
@@ -113,7 +113,7 @@ class BruteForceTest {
     }
 
     @Test
-    void attackerThatWaitsAsToldThenDelaysDoubleThenRefusedForTheWindowThenMayTryAgain() {
+    void attackerWhenItWaitsAsToldThenDelaysDoubleThenRefusedForTheWindowThenMayTryAgain() {
         HttpClient attacker = from("127.0.0.2");
         String id = attacked.client().clientId().value();
         List<Long> waits = new ArrayList<>();
@@ -147,7 +147,7 @@ class BruteForceTest {
     }
 
     @Test
-    void attackOnOneClientIdFromManyAddressesThenFreshAddressesRefusedWhileItsKnownAddressGetsTokens() {
+    void attackWhenOnOneClientIdFromManyAddressesThenFreshAddressesRefusedWhileItsKnownAddressGetsTokens() {
         String id = attacked.client().clientId().value();
         HttpClient deployment = from("127.0.0.1");
         assertThat(token(deployment, id, secret(attacked)).statusCode()).isEqualTo(200);
@@ -176,7 +176,7 @@ class BruteForceTest {
     }
 
     @Test
-    void guessesAtManyClientIdsFromOneAddressThenEveryEndpointAndWireShapeAnswersTooManyRequestsAndMetricsSayThrottled() {
+    void guessesWhenAtManyClientIdsFromOneAddressThenEveryEndpointAndWireShapeAnswersTooManyRequestsAndMetricsSayThrottled() {
         HttpClient attacker = from("127.0.0.2");
         // Something behind the same address (a NAT) that authenticated before, and keeps working.
         String neighbour = other.client().clientId().value();

@@ -30,7 +30,7 @@ class CliJarIT {
     }
 
     @Test
-    void versionOfTheShadedJarIsTheProjectVersion() throws Exception {
+    void versionWhenRunFromTheShadedJarThenTheProjectVersion() throws Exception {
         String expected = "tollgate " + System.getProperty("tollgate.version");
 
         Result version = jar("version");
@@ -43,7 +43,7 @@ class CliJarIT {
     }
 
     @Test
-    void tenantListOnAnEmptyStoreSaysSoAndLogsNothing() throws Exception {
+    void tenantListWhenTheStoreIsEmptyThenSaysSoAndLogsNothing() throws Exception {
         Result list = jar("tenant", "list", "--data-dir", workDir.resolve("data").toString());
 
         assertThat(list.exitCode()).as(list.err()).isZero();

@@ -49,7 +49,7 @@ class ClientLibraryTest {
     private static final TokenScope USERS_READ = TokenScope.of(Set.of("users:read"));
 
     @Test
-    void twoHundredConcurrentCallersThenExactlyOneTokenRequestReachesTheServer() throws Exception {
+    void accessTokenWhenTwoHundredConcurrentCallersThenExactlyOneTokenRequestReachesTheServer() throws Exception {
         try (TestServer server = TestServer.embedded(); CountingHttpClient http = new CountingHttpClient()) {
             TokenClient tokens = tokenClient(server, http, Duration.ofSeconds(60));
 
@@ -63,7 +63,7 @@ class ClientLibraryTest {
     }
 
     @Test
-    void tokenDueForRenewalThenNewOneFetchedBeforeTheOldExpires() throws Exception {
+    void accessTokenWhenDueForRenewalThenNewOneFetchedBeforeTheOldExpires() throws Exception {
         try (TestServer server = TestServer.embedded(); CountingHttpClient http = new CountingHttpClient()) {
             Duration renewBefore = Duration.ofSeconds(60);
             // the client and the server share one clock, as two hosts with synchronised clocks do
@@ -87,7 +87,7 @@ class ClientLibraryTest {
     }
 
     @Test
-    void revokedTokenThenOneRenewAndOneRetrySucceed() throws Exception {
+    void sendWhenTokenRevokedThenOneRenewAndOneRetrySucceed() throws Exception {
         try (TestServer server = TestServer.embedded(); CountingHttpClient http = new CountingHttpClient();
              RevokingApi api = new RevokingApi(server)) {
             TokenClient tokens = tokenClient(server, http, Duration.ofSeconds(60));
@@ -111,7 +111,7 @@ class ClientLibraryTest {
     }
 
     @Test
-    void clientDisabledAfterRevocationThenRetriedRenewalFailsWithInvalidClient() throws Exception {
+    void sendWhenClientDisabledAfterRevocationThenRetriedRenewalFailsWithInvalidClient() throws Exception {
         try (TestServer server = TestServer.embedded(); CountingHttpClient http = new CountingHttpClient();
              RevokingApi api = new RevokingApi(server)) {
             TokenClient tokens = tokenClient(server, http, Duration.ofSeconds(60));

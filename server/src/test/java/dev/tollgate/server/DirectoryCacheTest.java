@@ -91,7 +91,7 @@ class DirectoryCacheTest {
     }
 
     @Test
-    void knownClientThenFurtherTokenRequestsMakeNoStoreCall() {
+    void tokenRequestWhenClientKnownThenFurtherTokenRequestsMakeNoStoreCall() {
         start(NO_REFRESH_DURING_TEST);
         store.resetCounts();
 
@@ -110,7 +110,7 @@ class DirectoryCacheTest {
     }
 
     @Test
-    void storeDownThenKnownClientsKeepGettingTokens() {
+    void tokenRequestWhenStoreDownThenKnownClientsKeepGettingTokens() {
         start(NO_REFRESH_DURING_TEST);
         assertThat(issue(client).indicatesSuccess()).isTrue();
         store.resetCounts();
@@ -132,7 +132,7 @@ class DirectoryCacheTest {
     }
 
     @Test
-    void clientDisabledThroughTheAdminServicesThenRefusedOnTheVeryNextRequest() {
+    void tokenRequestWhenClientDisabledThroughTheAdminServicesThenRefusedOnTheVeryNextRequest() {
         start(NO_REFRESH_DURING_TEST);
         assertThat(issue(client).indicatesSuccess()).isTrue();
 
@@ -146,7 +146,7 @@ class DirectoryCacheTest {
     }
 
     @Test
-    void secretRotatedThroughTheAdminServicesThenTheOldOneFailsAndTheNewOneWorksOnTheVeryNextRequest() {
+    void tokenRequestWhenSecretRotatedThroughTheAdminServicesThenTheOldOneFailsAndTheNewOneWorksOnTheVeryNextRequest() {
         start(NO_REFRESH_DURING_TEST);
         assertThat(issue(client).indicatesSuccess()).isTrue();
 
@@ -157,7 +157,7 @@ class DirectoryCacheTest {
     }
 
     @Test
-    void secretRotatedWithAnOverlapThenBothSecretsWorkUntilItEnds() {
+    void tokenRequestWhenSecretRotatedWithAnOverlapThenBothSecretsWorkUntilItEnds() {
         start(NO_REFRESH_DURING_TEST);
         assertThat(issue(client).indicatesSuccess()).isTrue();
 
@@ -172,7 +172,7 @@ class DirectoryCacheTest {
     }
 
     @Test
-    void keysRotatedThroughTheAdminServicesThenTheVeryNextTokenUsesTheNewKey() throws Exception {
+    void tokenRequestWhenKeysRotatedThroughTheAdminServicesThenTheVeryNextTokenUsesTheNewKey() throws Exception {
         start(NO_REFRESH_DURING_TEST);
         String before = token(client);
         String next = kidInState(KeyState.NEXT);
@@ -183,7 +183,7 @@ class DirectoryCacheTest {
     }
 
     @Test
-    void tenantSettingChangedThroughTheAdminServicesThenTheVeryNextTokenFollowsIt() throws Exception {
+    void tokenRequestWhenTenantSettingChangedThroughTheAdminServicesThenTheVeryNextTokenFollowsIt() throws Exception {
         start(NO_REFRESH_DURING_TEST);
         assertThat(audienceOf(token(client))).containsExactly(server.baseUrl() + "/t/10001/api");
 
@@ -193,7 +193,7 @@ class DirectoryCacheTest {
     }
 
     @Test
-    void tenantAskedForBeforeItExistedThenUsableAsSoonAsItIsCreated() {
+    void tokenRequestWhenTenantAskedForBeforeItExistedThenUsableAsSoonAsItIsCreated() {
         start(NO_REFRESH_DURING_TEST);
         TenantId later = TenantId.of("20002");
         HttpResponse<String> before = post(tokenEndpoint(later), client.client().clientId().value(),
@@ -214,7 +214,7 @@ class DirectoryCacheTest {
      * {@code maxStaleness} (here 1 s; {@link Directory#withDefaults} uses 10 s).
      */
     @Test
-    void changeMadeBehindTheCachesBackThenSeenWithinTheStalenessBound() throws Exception {
+    void tokenRequestWhenChangeMadeBehindTheCachesBackThenSeenWithinTheStalenessBound() throws Exception {
         start(store -> new Directory(store, REFRESH_AFTER, MAX_STALENESS, 1_000));
         long loadedNoEarlierThan = System.nanoTime();
         String first = token(client);

@@ -57,7 +57,7 @@ class FreshCloneEndToEndIT {
     }
 
     @Test
-    void serveFromAnEmptyDirectoryThenCurlTheCliAndSpringAllWorkAndARestartKeepsTheCredentials() throws Exception {
+    void serveWhenFromAnEmptyDirectoryThenCurlTheCliAndSpringAllWorkAndARestartKeepsTheCredentials() throws Exception {
         Served first = serve();
         ServerProcess.Credentials printed = first.server().defaultClient();
         String clientId = printed.clientId();

@@ -85,7 +85,7 @@ class HttpLimitsTest {
     // ---------------------------------------------------------------- sizes
 
     @Test
-    void ordinaryRequestsStillWorkUnderTheSmallLimits() throws Exception {
+    void ordinaryRequestsWhenUnderTheSmallLimitsThenStillWork() throws Exception {
         try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             HttpResponse<String> jwks = http.send(HttpRequest.newBuilder(uri("/t/10001/oauth2/jwks")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -108,7 +108,7 @@ class HttpLimitsTest {
     }
 
     @Test
-    void fourKibibytesOfHeadersAreRefusedWithA4xxAndTheConnectionIsAnsweredOrClosed() throws Exception {
+    void headersWhenFourKibibytesThenRefusedWithA4xxAndTheConnectionIsAnsweredOrClosed() throws Exception {
         try (Socket socket = socket()) {
             StringBuilder request = new StringBuilder("GET /t/10001/oauth2/jwks HTTP/1.1\r\nHost: 127.0.0.1\r\n");
             for (int i = 0; i < 32; i++) {
@@ -128,7 +128,7 @@ class HttpLimitsTest {
     }
 
     @Test
-    void aOneKibibyteRequestLineIsRefusedWithA4xx() throws Exception {
+    void requestLineWhenOneKibibyteThenRefusedWithA4xx() throws Exception {
         try (Socket socket = socket()) {
             String path = "/t/10001/oauth2/jwks?q=" + "a".repeat(1024);
             send(socket, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
@@ -143,7 +143,7 @@ class HttpLimitsTest {
     }
 
     @Test
-    void usersApiAndConsoleFormsOverTheConfiguredLimitGet413WhereTheDefaultWouldHaveReadThem() throws Exception {
+    void usersApiAndConsoleFormsWhenOverTheConfiguredLimitThen413WhereTheDefaultWouldHaveReadThem() throws Exception {
         // 2 KiB: over limits.max-body-bytes here (1 KiB), far under the 64 KiB these routes hard-coded before.
         String padding = "x".repeat(MAX_BODY_BYTES * 2);
         try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
@@ -168,7 +168,7 @@ class HttpLimitsTest {
     }
 
     @Test
-    void aTokenRequestBodyOverTheLimitGets413WithAnOAuthErrorBody() throws Exception {
+    void tokenRequestWhenBodyOverTheLimitThen413WithOAuthErrorBody() throws Exception {
         String oversized = "grant_type=client_credentials&scope=" + "s".repeat(MAX_BODY_BYTES * 2);
         try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             HttpResponse<String> declared = http.send(tokenRequest(oversized), HttpResponse.BodyHandlers.ofString());
@@ -204,7 +204,7 @@ class HttpLimitsTest {
     // ---------------------------------------------------------------- timeouts
 
     @Test
-    void aClientThatSendsHalfARequestLineAndStallsIsDisconnectedAfterTheIdleTimeout() throws Exception {
+    void clientWhenItSendsHalfARequestLineAndStallsThenDisconnectedAfterTheIdleTimeout() throws Exception {
         try (Socket socket = socket()) {
             send(socket, "GET /t/10001/oau");
             long started = System.nanoTime();
@@ -222,7 +222,7 @@ class HttpLimitsTest {
     }
 
     @Test
-    void aClientThatTricklesItsHeadersIsDisconnectedAfterTheRequestTimeout() throws Exception {
+    void clientWhenItTricklesItsHeadersThenDisconnectedAfterTheRequestTimeout() throws Exception {
         try (Socket socket = socket()) {
             long started = System.nanoTime();
             send(socket, "POST /t/10001/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n");
@@ -247,7 +247,7 @@ class HttpLimitsTest {
     }
 
     @Test
-    void aClientThatStopsHalfWayThroughItsBodyIsDisconnectedAfterTheRequestTimeout() throws Exception {
+    void clientWhenItStopsHalfWayThroughItsBodyThenDisconnectedAfterTheRequestTimeout() throws Exception {
         try (Socket socket = socket()) {
             send(socket, "POST /t/10001/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=");
@@ -262,7 +262,7 @@ class HttpLimitsTest {
     }
 
     @Test
-    void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+    void keepAliveConnectionWhenIdleThenClosedAfterTheIdleTimeout() throws Exception {
         try (Socket socket = socket()) {
             send(socket, "GET /t/10001/oauth2/jwks HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             Response first = readResponse(socket.getInputStream());

@@ -126,7 +126,7 @@ class ImageTarIT {
     }
 
     @Test
-    void imageRunsTheShadedJarWithTheJlinkedRuntimeAsAnUnprivilegedUserOnTheDocumentedPorts() throws Exception {
+    void imageWhenInspectedThenRunsTheShadedJarWithTheJlinkedRuntimeAsAnUnprivilegedUserOnTheDocumentedPorts() throws Exception {
         Image loaded = read(image);
 
         assertThat(loaded.repoTags()).singleElement().asString().startsWith("tollgate:");
@@ -160,7 +160,7 @@ class ImageTarIT {
     }
 
     @Test
-    void serverStartsInsideTheUnpackedImageAsItsUserAndIssuesATokenToTheBootstrappedClient() throws Exception {
+    void serverWhenStartedInsideTheUnpackedImageAsItsUserThenIssuesATokenToTheBootstrappedClient() throws Exception {
         assumeContainerStartPossible();
         Image loaded = read(image);
         Path root = Files.createDirectory(workDir.resolve("rootfs"));

@@ -94,7 +94,7 @@ class InteropTest {
             "client_secret_post,  NONE,                    users:read users:write",
             "client_secret_post,  users:write,             users:write",
     })
-    void tokenRequestedWithNimbusClientThenSpringResourceServerAcceptsIt(String method, String scope,
+    void tokenWhenRequestedWithNimbusClientThenSpringResourceServerAcceptsIt(String method, String scope,
                                                                          String grantedScope) throws ParseException {
         ClientWithSecret client = server.defaultClient();
         ClientAuthentication auth = method.equals("client_secret_basic")
@@ -122,7 +122,7 @@ class InteropTest {
     }
 
     @Test
-    void resourceOfAnAllowedAudienceThenSpringAcceptsTheTokenForThatAudience() {
+    void tokenRequestWhenResourceIsAnAllowedAudienceThenSpringAcceptsTheTokenForThatAudience() {
         ClientWithSecret client = Administration.of(server.app()).clients.create(TestServer.TENANT, new ClientSpec("interop-api-client",
                 ScopeSet.of("users:read"), null, List.of(API_AUDIENCE), null, null));
 
@@ -139,7 +139,7 @@ class InteropTest {
     }
 
     @Test
-    void clientWithAnAllowedAudienceAndNoResourceThenTheTokenIsForItsAudience() {
+    void tokenRequestWhenClientHasAnAllowedAudienceAndNoResourceThenTheTokenIsForItsAudience() {
         ClientWithSecret client = Administration.of(server.app()).clients.create(TestServer.TENANT, new ClientSpec("interop-api-default",
                 ScopeSet.of("users:read"), null, List.of(API_AUDIENCE), null, null));
 
@@ -150,7 +150,7 @@ class InteropTest {
     }
 
     @Test
-    void resourceThatIsNotAnAllowedAudienceThenInvalidTarget() {
+    void tokenRequestWhenResourceIsNotAnAllowedAudienceThenInvalidTarget() {
         ClientWithSecret client = Administration.of(server.app()).clients.create(TestServer.TENANT, new ClientSpec("interop-api-narrow",
                 ScopeSet.of("users:read"), null, List.of(API_AUDIENCE), null, null));
 
@@ -163,7 +163,7 @@ class InteropTest {
     }
 
     @Test
-    void springDefaultValidatorsRejectAtJwtSoAResourceServerMustUseTheAtJwtValidator() {
+    void springDefaultValidatorsWhenAtJwtThenRejectedSoAResourceServerMustUseTheAtJwtValidator() {
         String token = NimbusClient.accessToken(server.tokenEndpoint(), NimbusClient.basic(server.defaultClient()), null);
         String jwks = server.jwksUri().toString();
 
@@ -195,7 +195,7 @@ class InteropTest {
     }
 
     @Test
-    void tokenPastItsExpiryThenSpringRejectsIt() {
+    void tokenWhenPastItsExpiryThenSpringRejectsIt() {
         String token = NimbusClient.accessToken(server.tokenEndpoint(), NimbusClient.basic(server.defaultClient()), null);
         // Spring allows 60 s of clock skew; a verifier two minutes past exp must refuse.
         Clock later = TestClock.at(server.clock().instant().plusSeconds(3600 + 120));
@@ -209,7 +209,7 @@ class InteropTest {
     }
 
     @Test
-    void tokenOfOneTenantThenRejectedByAResourceServerTrustingAnotherIssuer() {
+    void tokenWhenIssuedByOneTenantThenRejectedByAResourceServerTrustingAnotherIssuer() {
         String token = NimbusClient.accessToken(server.tokenEndpoint(), NimbusClient.basic(server.defaultClient()), null);
 
         JwtDecoder decoder = SpringResourceServer.decoder(server.jwksUri().toString(), server.baseUrl() + "/t/99999",
@@ -222,7 +222,7 @@ class InteropTest {
 
     @ParameterizedTest
     @EnumSource(value = SigningAlgorithm.class, names = {"RS256", "PS256"})
-    void tenantSigningWithRsaThenSpringAcceptsItsTokensWithThatAlgorithm(SigningAlgorithm algorithm) {
+    void tenantWhenSigningWithRsaThenSpringAcceptsItsTokensWithThatAlgorithm(SigningAlgorithm algorithm) {
         Tenant tenant = createTenant(algorithm);
 
         String token = NimbusClient.accessToken(tenant.tokenEndpoint(), NimbusClient.basic(tenant.defaultClient()),
@@ -250,7 +250,7 @@ class InteropTest {
      * {@link DefaultJWTClaimsVerifier}.
      */
     @Test
-    void tenantSigningWithEdDsaThenItsTokensVerifyWithEd25519AgainstThePublishedJwks() throws Exception {
+    void tenantWhenSigningWithEdDsaThenItsTokensVerifyWithEd25519AgainstThePublishedJwks() throws Exception {
         Tenant tenant = createTenant(SigningAlgorithm.EdDSA);
 
         String token = NimbusClient.accessToken(tenant.tokenEndpoint(), NimbusClient.basic(tenant.defaultClient()), null);
@@ -281,7 +281,7 @@ class InteropTest {
             "/t/10001/.well-known/openid-configuration",
             "/.well-known/openid-configuration/t/10001",
     })
-    void metadataThenNimbusParsesItAndItsIssuerIsTheTokensIssuer(String path) throws Exception {
+    void metadataWhenFetchedThenNimbusParsesItAndItsIssuerIsTheTokensIssuer(String path) throws Exception {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).GET()
                 .build());
         assertThat(response.statusCode()).isEqualTo(200);
@@ -308,7 +308,7 @@ class InteropTest {
     }
 
     @Test
-    void metadataOfAnUnknownTenantThenNotFound() {
+    void metadataWhenUnknownTenantThenNotFound() {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(
                 URI.create(server.baseUrl() + "/.well-known/oauth-authorization-server/t/99999")).GET().build());
 
@@ -317,7 +317,7 @@ class InteropTest {
     }
 
     @Test
-    void springDecoderFromTheIssuerLocationDiscoversTheJwksAndItsAlgorithmAndAcceptsTheToken() {
+    void springDecoderWhenBuiltFromTheIssuerLocationThenDiscoversTheJwksAndItsAlgorithmAndAcceptsTheToken() {
         String token = NimbusClient.accessToken(server.tokenEndpoint(), NimbusClient.basic(server.defaultClient()), null);
 
         // Spring reads the metadata, checks that its issuer is the one asked for, and takes jwks_uri from it;

@@ -70,7 +70,7 @@ class IntrospectionRevocationTest {
     // ---------------------------------------------------------------- end to end
 
     @Test
-    void revokedTokenThenInactiveWhileOtherTokensOfTheClientAndOfOtherClientsStayActive() throws Exception {
+    void introspectionWhenTokenRevokedThenInactiveWhileOtherTokensOfTheClientAndOfOtherClientsStayActive() throws Exception {
         String token = token(client);
         String sibling = token(client);
         String othersToken = token(microservice);
@@ -101,7 +101,7 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void revokingTheSameTokenTwiceThenOkBothTimes() {
+    void revocationWhenTheSameTokenTwiceThenOkBothTimes() {
         String token = token(client);
 
         assertThat(revoke(client, token).getStatusCode()).isEqualTo(200);
@@ -111,7 +111,7 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void revokingAnotherClientsTokenThenOkAndNothingChanges() {
+    void revocationWhenAnotherClientsTokenThenOkAndNothingChanges() {
         String token = token(client);
 
         HTTPResponse response = revoke(microservice, token);
@@ -122,7 +122,7 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void revokingGarbageOrARefreshTokenHintThenOk() {
+    void revocationWhenGarbageOrARefreshTokenHintThenOk() {
         String token = token(client);
 
         assertThat(postForm(revokeEndpoint(), basic(client), "token=garbage").statusCode()).isEqualTo(200);
@@ -136,7 +136,7 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void clientWideRevocationThenEveryEarlierTokenInactiveAndLaterTokensAndOtherClientsActive() {
+    void clientWideRevocationWhenDoneThenEveryEarlierTokenInactiveAndLaterTokensAndOtherClientsActive() {
         String first = token(client);
         String second = token(client);
         String othersToken = token(microservice);
@@ -153,7 +153,7 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void revocationsSurviveARestart() {
+    void revocationsWhenTheServerRestartsThenSurvive() {
         String revoked = token(client);
         String kept = token(client);
         String beforeCutoff = token(microservice);
@@ -170,7 +170,7 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void expiredRevocationsArePrunedFromTheStore() throws Exception {
+    void revocationsWhenExpiredThenPrunedFromTheStore() throws Exception {
         String token = token(client);
         Instant issuedAt = SignedJWT.parse(token).getJWTClaimsSet().getIssueTime().toInstant();
         revoke(client, token);
@@ -189,7 +189,7 @@ class IntrospectionRevocationTest {
     // ---------------------------------------------------------------- introspection answers
 
     @Test
-    void introspectionOfGarbageThenInactive() {
+    void introspectionWhenGarbageThenInactive() {
         for (String garbage : List.of("garbage", "a.b.c", "eyJhbGciOiJub25lIn0.e30.")) {
             assertThat(introspect(client, garbage).toJSONObject()).as(garbage).containsOnlyKeys("active");
             assertThat(introspect(client, garbage).isActive()).isFalse();
@@ -197,7 +197,7 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void introspectionOfAnExpiredTokenThenInactive() {
+    void introspectionWhenTokenExpiredThenInactive() {
         String token = token(client);
 
         server.clock().advance(client.client().tokenTtl());
@@ -206,7 +206,7 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void introspectionOfAnotherTenantsTokenThenInactiveAndItsOwnTenantSaysActive() {
+    void introspectionWhenAnotherTenantsTokenThenInactiveAndItsOwnTenantSaysActive() {
         TenantId otherTenant = TenantId.of("20002");
         ProvisionedTenant other = Administration.of(server.app()).tenants.create(otherTenant, "Other", TenantSettings.DEFAULTS);
         ClientWithSecret otherClient = other.clients().get(0);
@@ -219,7 +219,7 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void introspectionWithClientSecretPostThenAnswered() {
+    void introspectionWhenClientSecretPostThenAnswered() {
         String token = token(client);
 
         TokenIntrospectionSuccessResponse answer = parse(new TokenIntrospectionRequest(introspectEndpoint(),
@@ -229,7 +229,7 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void introspectionAnswerIsNotCacheable() {
+    void introspectionWhenAnsweredThenNotCacheable() {
         HttpResponse<String> response = postForm(introspectEndpoint(), basic(client), "token=" + token(client));
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -241,7 +241,7 @@ class IntrospectionRevocationTest {
     // ---------------------------------------------------------------- errors
 
     @Test
-    void introspectionWithAWrongSecretThenUnauthorizedInvalidClient() {
+    void introspectionWhenAWrongSecretThenUnauthorizedInvalidClient() {
         HttpResponse<String> response = postForm(introspectEndpoint(),
                 basic(client.client().clientId().value(), "wrong-secret"), "token=" + token(client));
 
@@ -249,12 +249,12 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void introspectionWithoutClientAuthenticationThenUnauthorizedInvalidClient() {
+    void introspectionWhenWithoutClientAuthenticationThenUnauthorizedInvalidClient() {
         assertInvalidClient(postForm(introspectEndpoint(), null, "token=" + token(client)));
     }
 
     @Test
-    void revocationWithAWrongSecretThenUnauthorizedInvalidClientAndNothingRevoked() {
+    void revocationWhenAWrongSecretThenUnauthorizedInvalidClientAndNothingRevoked() {
         String token = token(client);
 
         assertInvalidClient(postForm(revokeEndpoint(), basic(client.client().clientId().value(), "wrong"),
@@ -264,7 +264,7 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void introspectionWithoutTokenThenBadRequestInvalidRequest() {
+    void introspectionWhenWithoutTokenThenBadRequestInvalidRequest() {
         HttpResponse<String> response = postForm(introspectEndpoint(), basic(client), "");
 
         assertThat(response.statusCode()).isEqualTo(400);
@@ -272,7 +272,7 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void revocationWithoutTokenThenBadRequestInvalidRequest() {
+    void revocationWhenWithoutTokenThenBadRequestInvalidRequest() {
         HttpResponse<String> response = postForm(revokeEndpoint(), basic(client), "token_type_hint=access_token");
 
         assertThat(response.statusCode()).isEqualTo(400);
@@ -280,7 +280,7 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void introspectionWithTheTokenRepeatedThenBadRequestInvalidRequest() {
+    void introspectionWhenTheTokenRepeatedThenBadRequestInvalidRequest() {
         String token = token(client);
 
         HttpResponse<String> response = postForm(introspectEndpoint(), basic(client),
@@ -291,7 +291,7 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void introspectionWithGetThenMethodNotAllowed() {
+    void introspectionWhenGetThenMethodNotAllowed() {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(introspectEndpoint())
                 .header("Authorization", basic(client)).GET().build());
 
@@ -300,7 +300,7 @@ class IntrospectionRevocationTest {
     }
 
     @Test
-    void introspectionAtAnUnknownTenantThenNotFound() {
+    void introspectionWhenAtAnUnknownTenantThenNotFound() {
         HttpResponse<String> response = postForm(URI.create(server.baseUrl() + "/t/99999/oauth2/introspect"),
                 basic(client), "token=x");
 
@@ -311,7 +311,7 @@ class IntrospectionRevocationTest {
     // ---------------------------------------------------------------- metadata
 
     @Test
-    void metadataAdvertisesIntrospectionAndRevocationWithTheirAuthMethods() throws Exception {
+    void metadataWhenFetchedThenAdvertisesIntrospectionAndRevocationWithTheirAuthMethods() throws Exception {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(
                 URI.create(server.baseUrl() + "/.well-known/oauth-authorization-server/t/10001")).GET().build());
 

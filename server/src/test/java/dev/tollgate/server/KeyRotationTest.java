@@ -51,7 +51,7 @@ class KeyRotationTest {
     }
 
     @Test
-    void tokenSignedBeforeRotationThenStillValidAfterIt() {
+    void tokenWhenSignedBeforeRotationThenStillValidAfterIt() {
         JwtDecoder before = decoder();
         String token = token();
         assertThat(before.decode(token).getSubject()).isEqualTo(clientId());
@@ -65,7 +65,7 @@ class KeyRotationTest {
     }
 
     @Test
-    void rotationThenTheVeryNextTokenCarriesTheFormerNextKeysKid() throws Exception {
+    void rotationWhenDoneThenTheVeryNextTokenCarriesTheFormerNextKeysKid() throws Exception {
         String before = token();
         String current = kidInState(KeyState.CURRENT);
         String next = kidInState(KeyState.NEXT);
@@ -79,7 +79,7 @@ class KeyRotationTest {
     }
 
     @Test
-    void rotationThenJwksHasTheRetiredKeyTheNewCurrentAndANewNext() {
+    void rotationWhenDoneThenJwksHasTheRetiredKeyTheNewCurrentAndANewNext() {
         String formerCurrent = kidInState(KeyState.CURRENT);
         String formerNext = kidInState(KeyState.NEXT);
         assertThat(jwksKids()).containsExactlyInAnyOrder(formerCurrent, formerNext);
@@ -98,7 +98,7 @@ class KeyRotationTest {
     }
 
     @Test
-    void retiredKeyThenPublishedUntilItsLastTokenHasExpiredAndGoneAfter() {
+    void retiredKeyWhenRotatedOutThenPublishedUntilItsLastTokenHasExpiredAndGoneAfter() {
         JwtDecoder decoder = decoder();
         String oldToken = token();
         Instant oldExpiry = decoder.decode(oldToken).getExpiresAt();
@@ -126,7 +126,7 @@ class KeyRotationTest {
 
     /** Not the longest of today's clients: one deleted or shortened since may have tokens out that the key signed. */
     @Test
-    void retiredKeyThenPublishedForTheLongestLifetimeAnyTokenCanHaveWhateverTheClientsHaveNow() {
+    void retiredKeyWhenTheClientsNowHaveShorterLifetimesThenPublishedForTheLongestLifetimeAnyTokenCanHave() {
         ClientWithSecret shortLived = Administration.of(server.app()).clients.create(TENANT, new ClientSpec("short-lived",
                 ScopeSet.of("users:read"), null, null, null, ClientCredential.MIN_TOKEN_TTL));
         Instant rotatedAt = server.clock().instant();
@@ -139,7 +139,7 @@ class KeyRotationTest {
     }
 
     @Test
-    void rotationAfterTheRetiredKeyExpiredThenTheRetiredKeyIsDeleted() {
+    void rotationWhenAfterTheRetiredKeyExpiredThenTheRetiredKeyIsDeleted() {
         Administration.of(server.app()).keys.rotate(TENANT);
         SigningKey firstRetired = retired();
         server.clock().set(firstRetired.publishUntil().plusSeconds(1));
@@ -156,7 +156,7 @@ class KeyRotationTest {
      * rejected token.
      */
     @Test
-    void verifierThatCachedTheJwksBeforeRotationThenAcceptsNewTokensWithoutFetchingItAgain() {
+    void verifierWhenItCachedTheJwksBeforeRotationThenAcceptsNewTokensWithoutFetchingItAgain() {
         AtomicInteger fetches = new AtomicInteger();
         RestTemplate rest = new RestTemplate();
         rest.getInterceptors().add((request, body, execution) -> {

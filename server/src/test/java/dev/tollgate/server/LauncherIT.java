@@ -51,7 +51,7 @@ class LauncherIT {
     }
 
     @Test
-    void readmeStartsWithTheLauncherAndTheWrapperAsItsTwoCommands() throws IOException {
+    void readmeWhenReadThenStartsWithTheLauncherAndTheWrapperAsItsTwoCommands() throws IOException {
         String readme = Files.readString(repository.resolve("README.md"), StandardCharsets.UTF_8);
         Matcher block = Pattern.compile("```sh\\n(.*?)```", Pattern.DOTALL).matcher(readme);
         assertThat(block.find()).as("a first sh block in README.md").isTrue();
@@ -64,7 +64,7 @@ class LauncherIT {
     }
 
     @Test
-    void launcherInAPlainShellServesAndTheCredentialsItPrintsGetAToken() throws Exception {
+    void launcherWhenInAPlainShellThenServesAndTheCredentialsItPrintsGetAToken() throws Exception {
         Map<String, String> env = plainShell();
         // The README's command as is; only the ports are free ones, so the test runs beside anything.
         env.put("TOLLGATE_PORT", "0");
@@ -94,7 +94,7 @@ class LauncherIT {
     }
 
     @Test
-    void launcherOnATerminalLogsLinesForPeopleAndTheVersionInTheBanner() throws Exception {
+    void launcherWhenOnATerminalThenLogsLinesForPeopleAndTheVersionInTheBanner() throws Exception {
         Map<String, String> env = plainShell();
         env.put("TOLLGATE_PORT", "0");
         env.put("TOLLGATE_MANAGEMENT_PORT", "0");
@@ -157,7 +157,7 @@ class LauncherIT {
     }
 
     @Test
-    void mavenWrapperInAPlainShellBuildsWithAJdk21Plus() throws Exception {
+    void mavenWrapperWhenInAPlainShellThenBuildsWithAJdk21Plus() throws Exception {
         Result version = ServerProcess.run(repository, WAIT, Map.of(), processes,
                 inPlainShell(plainShell(), repository.resolve("mvnw").toString(), "-v"));
 

@@ -66,7 +66,7 @@ class LifecycleIT {
     }
 
     @Test
-    void aBadConfigurationFileStopsServeAtOnceWithExitCodeTwoAndTheKeysNamed() throws Exception {
+    void serveWhenConfigurationFileBadThenStopsAtOnceWithExitCodeTwoAndTheKeysNamed() throws Exception {
         Path config = Files.writeString(workDir.resolve("bad.properties"), """
                 port = eighty
                 log.level = LOUD
@@ -86,7 +86,7 @@ class LifecycleIT {
     }
 
     @Test
-    void aBadEnvironmentVariableStopsServeWithExitCodeTwoAndTheVariableNamed() throws Exception {
+    void serveWhenEnvironmentVariableBadThenStopsWithExitCodeTwoAndTheVariableNamed() throws Exception {
         Result serve = run(Map.of("TOLLGATE_TIMEOUTS_IDLE_CONNECTION", "forever"), java, "-jar", jar.toString(), "serve");
 
         assertThat(serve.exitCode()).as("exit code; stderr:%n%s", serve.err()).isEqualTo(2);
@@ -94,7 +94,7 @@ class LifecycleIT {
     }
 
     @Test
-    void sigtermLetsTheTokenRequestInFlightFinishRefusesNewConnectionsFlushesTheAuditAndExits143() throws Exception {
+    void serveWhenSigtermThenTheTokenRequestInFlightFinishesNewConnectionsRefusedTheAuditFlushedAndExits143() throws Exception {
         Path data = workDir.resolve("data");
         Served served = serve(Map.of("TOLLGATE_TIMEOUTS_SHUTDOWN_GRACE", "10s"), "--data-dir", data.toString());
 
@@ -151,7 +151,7 @@ class LifecycleIT {
     }
 
     @Test
-    void aPortAlreadyInUseStopsServeWithExitCodeFour() throws Exception {
+    void serveWhenPortAlreadyInUseThenStopsWithExitCodeFour() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
 
@@ -174,7 +174,7 @@ class LifecycleIT {
     }
 
     @Test
-    void aStoreThatCannotBeReachedStopsServeWithExitCodeThreeAndTheCauseInEveryLogFormat() throws Exception {
+    void serveWhenStoreCannotBeReachedThenStopsWithExitCodeThreeAndTheCauseInEveryLogFormat() throws Exception {
         int closedPort;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = probe.getLocalPort();

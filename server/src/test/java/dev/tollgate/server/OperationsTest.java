@@ -103,7 +103,7 @@ class OperationsTest {
     }
 
     @Test
-    void metricsThenTokenLatencyHistogramHasBuckets() {
+    void metricsWhenScrapedThenTokenLatencyHistogramHasBuckets() {
         server = TestServer.embedded();
         ClientWithSecret client = server.defaultClient();
         token(client.client().clientId().value(), client.secret().reveal());
@@ -117,7 +117,7 @@ class OperationsTest {
     }
 
     @Test
-    void metricsThenJvmPoolCacheAndRouteMetricsArePresent() {
+    void metricsWhenScrapedThenJvmPoolCacheAndRouteMetricsArePresent() {
         server = TestServer.embedded();
         String metrics = "";
         // A scrape right after each answer counts that request: the route is timed before the
@@ -135,7 +135,7 @@ class OperationsTest {
     }
 
     @Test
-    void mainPortThenNoMetricsOrHealth() {
+    void mainPortWhenAskedForMetricsOrHealthThenNotServed() {
         server = TestServer.embedded();
 
         for (String path : new String[]{"/metrics", "/health/live", "/health/ready"}) {
@@ -147,7 +147,7 @@ class OperationsTest {
     }
 
     @Test
-    void livenessThenUp() {
+    void livenessWhenRunningThenUp() {
         server = TestServer.embedded();
 
         HttpResponse<String> live = management(server.managementPort(), "/health/live");

@@ -52,7 +52,7 @@ class PersistenceTest {
     }
 
     @Test
-    void clientCreatedBeforeRestartThenStillThereAndItsSecretStillWorks() {
+    void clientWhenCreatedBeforeRestartThenStillThereAndItsSecretStillWorks() {
         ClientWithSecret created = Administration.of(server.app()).clients.create(TENANT, new ClientSpec("persisted-client",
                 ScopeSet.of("users:read", "users:write"), ScopeSet.of("users:read"), List.of(API_AUDIENCE),
                 List.of("ROLE_REPORTER"), Duration.ofMinutes(10)));
@@ -70,7 +70,7 @@ class PersistenceTest {
     }
 
     @Test
-    void tenantSettingChangedBeforeRestartThenStillChanged() {
+    void tenantSettingWhenChangedBeforeRestartThenStillChanged() {
         Tenant changed = Administration.of(server.app()).tenants.updateSettings(TENANT,
                 s -> s.withAllowQueryCredentials(true).withDefaultAudience(API_AUDIENCE));
 
@@ -86,7 +86,7 @@ class PersistenceTest {
     }
 
     @Test
-    void keysRotatedBeforeRestartThenSameKidsStatesAndKeysAfterIt() throws Exception {
+    void keysWhenRotatedBeforeRestartThenSameKidsStatesAndKeysAfterIt() throws Exception {
         Administration.of(server.app()).keys.rotate(TENANT);
         List<SigningKey> before = Administration.of(server.app()).keys.list(TENANT);
         String oldIssuer = server.issuer();
@@ -114,7 +114,7 @@ class PersistenceTest {
     }
 
     @Test
-    void restartThenTheBootstrapCreatesNothingNewAndTheFirstSecretsStillWork() {
+    void restartWhenAlreadyBootstrappedThenTheBootstrapCreatesNothingNewAndTheFirstSecretsStillWork() {
         List<Tenant> tenants = Administration.of(server.app()).tenants.list();
         List<ClientCredential> clients = Administration.of(server.app()).clients.list(TENANT);
         List<SigningKey> keys = Administration.of(server.app()).keys.list(TENANT);
@@ -135,7 +135,7 @@ class PersistenceTest {
     }
 
     @Test
-    void everyAdministrativeChangeThenAllOfThemSurviveTwoRestarts() {
+    void administrativeChangesWhenEveryKindMadeThenAllOfThemSurviveTwoRestarts() {
         ClientWithSecret created = Administration.of(server.app()).clients.create(TENANT,
                 ClientSpec.named("twice-restarted", ScopeSet.of("users:read")));
         Administration.of(server.app()).tenants.updateSettings(TENANT, s -> s.withAllowQueryCredentials(true));

@@ -34,7 +34,7 @@ class RevocationEndToEndTest {
     }
 
     @Test
-    void revokedTokenIsInactiveAndRefusedWhileOtherTokensWorkAndItStaysSoAfterARestart() {
+    void revocationWhenOneTokenThenInactiveAndRefusedWhileOtherTokensWorkAndItStaysSoAfterARestart() {
         server = TestServer.embedded();
         ClientWithSecret owner = server.defaultClient();
         ClientWithSecret other = server.microserviceClient();
@@ -62,7 +62,7 @@ class RevocationEndToEndTest {
     }
 
     @Test
-    void clientWideRevocationRefusesEveryEarlierTokenOfThatClientOnlyAndSurvivesARestart() {
+    void clientWideRevocationWhenDoneThenEveryEarlierTokenOfThatClientOnlyRefusedAndSurvivesARestart() {
         server = TestServer.embedded();
         ClientWithSecret target = server.microserviceClient();
         ClientWithSecret bystander = server.defaultClient();
@@ -86,7 +86,7 @@ class RevocationEndToEndTest {
     }
 
     @Test
-    void clientLibraryRecoversFromAServerSideRevocationWithOneRenewAndOneRetry() throws Exception {
+    void clientLibraryWhenServerSideRevocationThenRecoversWithOneRenewAndOneRetry() throws Exception {
         server = TestServer.embedded();
         ClientWithSecret owner = server.defaultClient();
         CountingHttpClient http = new CountingHttpClient();

@@ -24,7 +24,7 @@ class RevokeTokensCommandTest {
     Path dataDir;
 
     @Test
-    void revokeTokensThenTheStoreHoldsACutoffForThatClientOnly() {
+    void revokeTokensWhenRunThenTheStoreHoldsACutoffForThatClientOnly() {
         ClientWithSecret client;
         try (Tollgate app = open()) {
             client = app.bootstrap(TENANT).orElseThrow().clients().get(0);
@@ -43,7 +43,7 @@ class RevokeTokensCommandTest {
     }
 
     @Test
-    void revokeTokensOfAnUnknownClientThenFailsAndStoresNothing() {
+    void revokeTokensWhenUnknownClientThenFailsAndStoresNothing() {
         try (Tollgate app = open()) {
             app.bootstrap(TENANT);
         }

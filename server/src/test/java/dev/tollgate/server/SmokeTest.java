@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SmokeTest {
 
     @Test
-    void tokenRequestWithBasicThenBearerToken() {
+    void tokenRequestWhenBasicThenBearerToken() {
         try (TestServer server = TestServer.embedded()) {
             var client = server.defaultClient();
             String basic = Base64.getEncoder().encodeToString(

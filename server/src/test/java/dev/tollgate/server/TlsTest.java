@@ -107,7 +107,7 @@ class TlsTest {
     // ---------------------------------------------------------------- curl
 
     @Test
-    void curlWithTheCaCertificateFetchesTheJwksOverHttps() throws Exception {
+    void curlWhenGivenTheCaCertificateThenFetchesTheJwksOverHttps() throws Exception {
         Result curl = curl("--fail", "--cacert", caPem.toString(), pem.base() + "/t/10001/oauth2/jwks");
 
         assertThat(curl.exitCode()).as(curl.err()).isZero();
@@ -115,14 +115,14 @@ class TlsTest {
     }
 
     @Test
-    void curlWithoutTheCaCertificateRefusesTheServer() throws Exception {
+    void curlWhenWithoutTheCaCertificateThenRefusesTheServer() throws Exception {
         Result curl = curl(pem.base() + "/t/10001/oauth2/jwks");
 
         assertThat(curl.exitCode()).as("curl: certificate problem (60)").isEqualTo(60);
     }
 
     @Test
-    void curlGetsATokenWithTheDefaultClientAndItsIssuerIsHttps() throws Exception {
+    void curlWhenTokenRequestedWithTheDefaultClientThenIssuedAndItsIssuerIsHttps() throws Exception {
         ClientWithSecret client = pem.defaultClient();
 
         Result curl = curl("--cacert", caPem.toString(), "-u",
@@ -137,7 +137,7 @@ class TlsTest {
     }
 
     @Test
-    void tls12AndTls13AreEachNegotiated() throws Exception {
+    void handshakeWhenTls12OrTls13ThenEachNegotiated() throws Exception {
         Result tls12 = curl("-v", "--fail", "--cacert", caPem.toString(), "--tlsv1.2", "--tls-max", "1.2",
                 pem.base() + "/t/10001/oauth2/jwks");
         Result tls13 = curl("-v", "--fail", "--cacert", caPem.toString(), "--tlsv1.3",
@@ -150,7 +150,7 @@ class TlsTest {
     }
 
     @Test
-    void tls11IsRefusedByTheServerAtTheHandshake() throws Exception {
+    void handshakeWhenTls11ThenRefusedByTheServer() throws Exception {
         // SECLEVEL=0 lets this OpenSSL offer TLS 1.1 at all, so the refusal seen is the server's.
         Result curl = curl("-v", "--cacert", caPem.toString(), "--tlsv1.1", "--tls-max", "1.1",
                 "--ciphers", "DEFAULT@SECLEVEL=0", pem.base() + "/t/10001/oauth2/jwks");
@@ -174,7 +174,7 @@ class TlsTest {
     }
 
     @Test
-    void httpsResponsesCarryStrictTransportSecurity() throws Exception {
+    void httpsResponsesWhenServedThenCarryStrictTransportSecurity() throws Exception {
         Result jwks = curl("-sS", "-D", "-", "-o", "/dev/null", "--cacert", caPem.toString(),
                 pem.base() + "/t/10001/oauth2/jwks");
         Result refused = curl("-sS", "-D", "-", "-o", "/dev/null", "--cacert", caPem.toString(), "-u", "nobody:wrong",
@@ -186,7 +186,7 @@ class TlsTest {
     }
 
     @Test
-    void thePlainHttpPortIsNotServedInTheClear() throws Exception {
+    void plainHttpPortWhenTlsOnThenNotServedInTheClear() throws Exception {
         Result curl = curl("--max-time", "5", "http://127.0.0.1:" + pem.server().port() + "/t/10001/oauth2/jwks");
 
         assertThat(curl.out()).doesNotContain("\"keys\"");
@@ -195,7 +195,7 @@ class TlsTest {
     // ---------------------------------------------------------------- redirect listener
 
     @Test
-    void theRedirectListenerAnswers308ToTheSamePathAndQueryOnHttps() throws Exception {
+    void redirectListenerWhenAskedThenAnswers308ToTheSamePathAndQueryOnHttps() throws Exception {
         int redirect = pem.server().redirectPort();
         assertThat(redirect).isPositive();
         try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -226,7 +226,7 @@ class TlsTest {
     // ---------------------------------------------------------------- issuers
 
     @Test
-    void theMetadataOfRfc8414NamesHttpsEndpoints() throws Exception {
+    void metadataWhenTlsOnThenRfc8414NamesHttpsEndpoints() throws Exception {
         try (HttpClient http = trustingClient()) {
             HttpResponse<String> metadata = http.send(HttpRequest.newBuilder(URI.create(pem.base()
                     + "/.well-known/oauth-authorization-server/t/10001")).build(), HttpResponse.BodyHandlers.ofString());
@@ -243,7 +243,7 @@ class TlsTest {
     // ---------------------------------------------------------------- java.net.http
 
     @Test
-    void javaHttpClientTrustingTheCaGetsTheJwksAndAToken() throws Exception {
+    void javaHttpClientWhenTrustingTheCaThenGetsTheJwksAndAToken() throws Exception {
         ClientWithSecret client = pem.defaultClient();
         String basic = Base64.getEncoder().encodeToString((client.client().clientId().value() + ":"
                 + client.secret().reveal()).getBytes(StandardCharsets.UTF_8));
@@ -267,12 +267,12 @@ class TlsTest {
     // ---------------------------------------------------------------- PKCS#12 and bad material
 
     @Test
-    void aPkcs12KeystoreWithItsPasswordServesHttpsToo() throws Exception {
+    void startWhenPkcs12KeystoreWithItsPasswordThenServesHttpsToo() throws Exception {
         assertServesHttpsFrom(p12Unnamed);
     }
 
     @Test
-    void aPkcs12KeystoreWhoseEntryHasAFriendlyNameServesHttpsToo() throws Exception {
+    void startWhenPkcs12KeystoreEntryHasAFriendlyNameThenServesHttpsToo() throws Exception {
         // openssl pkcs12 -export -name tollgate, keytool -alias ...: the key entry is not called "1".
         assertServesHttpsFrom(p12);
     }
@@ -290,7 +290,7 @@ class TlsTest {
     }
 
     @Test
-    void aWrongKeystorePasswordStopsTheStartWithAClearError() {
+    void startWhenWrongKeystorePasswordThenStopsWithAClearError() {
         Throwable failure = startFailure(new TlsConfig(null, null, p12Unnamed, "not-the-password".toCharArray(), 0,
                 Duration.ofDays(1)));
 
@@ -299,7 +299,7 @@ class TlsTest {
     }
 
     @Test
-    void aPrivateKeyThatDoesNotMatchTheCertificateStopsTheStartWithAClearError() {
+    void startWhenPrivateKeyDoesNotMatchTheCertificateThenStopsWithAClearError() {
         Throwable failure = startFailure(new TlsConfig(serverPem, otherKey, null, new char[0], 0, Duration.ofDays(1)));
 
         assertThat(failure).as("the server must refuse to start with a key that is not the certificate's")
@@ -308,7 +308,7 @@ class TlsTest {
     }
 
     @Test
-    void aFileThatIsNotPemStopsTheStartWithAClearError() throws IOException {
+    void startWhenAFileIsNotPemThenStopsWithAClearError() throws IOException {
         Path garbage = Files.writeString(dir.resolve("garbage.pem"), "this is not PEM\n");
 
         Throwable failure = startFailure(new TlsConfig(serverPem, garbage, null, new char[0], 0, Duration.ofDays(1)));

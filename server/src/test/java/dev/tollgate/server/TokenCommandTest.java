@@ -33,7 +33,7 @@ class TokenCommandTest {
 
     @ParameterizedTest
     @EnumSource(SigningAlgorithm.class)
-    void tokenFromTheTokenCommandThenTokenVerifyAcceptsIt(SigningAlgorithm algorithm) {
+    void tokenVerifyWhenTokenFromTheTokenCommandThenAcceptsIt(SigningAlgorithm algorithm) {
         TenantId tenant = TenantId.of("3000" + algorithm.ordinal());
         ProvisionedTenant created = Administration.of(server.app()).tenants.create(tenant, "CLI " + algorithm,
                 TenantSettings.DEFAULTS.withSigningAlgorithm(algorithm));
@@ -54,7 +54,7 @@ class TokenCommandTest {
     }
 
     @Test
-    void tokenWithATamperedSignatureThenTokenVerifyExitsOne() {
+    void tokenVerifyWhenTamperedSignatureThenExitsOne() {
         ClientWithSecret client = server.defaultClient();
         String accessToken = NimbusClient.accessToken(server.tokenEndpoint(), NimbusClient.basic(client), null);
         String[] parts = accessToken.split("\\.");
@@ -68,7 +68,7 @@ class TokenCommandTest {
     }
 
     @Test
-    void tokenOfAnotherTenantThenTokenVerifyExitsOne() {
+    void tokenVerifyWhenTokenOfAnotherTenantThenExitsOne() {
         TenantId other = TenantId.of("30099");
         Administration.of(server.app()).tenants.create(other, "Other", TenantSettings.DEFAULTS);
         String accessToken = NimbusClient.accessToken(server.tokenEndpoint(), NimbusClient.basic(server.defaultClient()),
@@ -80,7 +80,7 @@ class TokenCommandTest {
     }
 
     @Test
-    void tokenCommandWithAWrongSecretThenExitsOneWithTheOAuthError() {
+    void tokenCommandWhenAWrongSecretThenExitsOneWithTheOAuthError() {
         Cli.Run token = Cli.run("token", "--server", server.baseUrl(),
                 "--client-id", server.defaultClient().client().clientId().value(), "--client-secret", "wrong");
 

@@ -65,12 +65,12 @@ class VerifierAgreementTest {
     }
 
     @Test
-    void validTokenThenBothAccept() {
+    void verifiersWhenValidTokenThenBothAccept() {
         assertBothAccept(token());
     }
 
     @Test
-    void expiredTokenThenBothReject() {
+    void verifiersWhenExpiredTokenThenBothReject() {
         String token = token();
         // Past exp by more than both sides' 60 s skew.
         server.clock().advance(Duration.ofSeconds(3600 + 120));
@@ -79,7 +79,7 @@ class VerifierAgreementTest {
     }
 
     @Test
-    void notYetValidTokenThenBothReject() {
+    void verifiersWhenNotYetValidTokenThenBothReject() {
         String token = token();
 
         // A resource server whose clock is two minutes behind the issuer's: nbf is ahead beyond the skew.
@@ -89,7 +89,7 @@ class VerifierAgreementTest {
     }
 
     @Test
-    void tokenOfAnotherTenantThenBothReject() {
+    void verifiersWhenTokenOfAnotherTenantThenBothReject() {
         ProvisionedTenant other = Administration.of(server.app()).tenants.create(TenantId.of("20002"), "Other",
                 TenantSettings.DEFAULTS.withSigningAlgorithm(SigningAlgorithm.ES256));
         ClientWithSecret otherClient = other.clients().stream()
@@ -102,7 +102,7 @@ class VerifierAgreementTest {
     }
 
     @Test
-    void tokenForAnotherAudienceThenBothRejectAndBothAcceptItForItsOwn() {
+    void verifiersWhenTokenForAnotherAudienceThenBothRejectAndBothAcceptItForItsOwn() {
         ClientWithSecret client = Administration.of(server.app()).clients.create(TENANT, new ClientSpec("agreement-api",
                 ScopeSet.of("users:read"), null, List.of(API_AUDIENCE), null, null));
         String token = NimbusClient.accessToken(server.tokenEndpoint(), NimbusClient.basic(client), "users:read",
@@ -113,7 +113,7 @@ class VerifierAgreementTest {
     }
 
     @Test
-    void tamperedPayloadThenBothReject() throws Exception {
+    void verifiersWhenTamperedPayloadThenBothReject() throws Exception {
         String token = token();
         String[] parts = token.split("\\.");
         JWTClaimsSet widened = new JWTClaimsSet.Builder(SignedJWT.parse(token).getJWTClaimsSet())
@@ -125,7 +125,7 @@ class VerifierAgreementTest {
     }
 
     @Test
-    void algNoneThenBothReject() throws Exception {
+    void verifiersWhenAlgNoneThenBothReject() throws Exception {
         JWTClaimsSet claims = SignedJWT.parse(token()).getJWTClaimsSet();
         String unsigned = new PlainJWT(new PlainHeader.Builder()
                 .type(new com.nimbusds.jose.JOSEObjectType("at+jwt")).build(), claims).serialize();
@@ -134,7 +134,7 @@ class VerifierAgreementTest {
     }
 
     @Test
-    void hs256SignedWithThePublishedPublicKeyThenBothReject() throws Exception {
+    void verifiersWhenHs256SignedWithThePublishedPublicKeyThenBothReject() throws Exception {
         SignedJWT real = SignedJWT.parse(token());
         ECKey publicKey = ((ECKey) keyInState(KeyState.CURRENT).privateJwk()).toPublicJWK();
         SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256)
@@ -145,14 +145,14 @@ class VerifierAgreementTest {
     }
 
     @Test
-    void unknownKidSignedWithAFreshKeyThenBothReject() throws Exception {
+    void verifiersWhenUnknownKidSignedWithAFreshKeyThenBothReject() throws Exception {
         ECKey stranger = new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate();
 
         assertBothReject(resign(token(), stranger, server.clock().instant()), Reason.UNKNOWN_KEY);
     }
 
     @Test
-    void signedWithARetiredKeyWithinItsGracePeriodThenBothAccept() throws Exception {
+    void verifiersWhenSignedWithARetiredKeyWithinItsGracePeriodThenBothAccept() throws Exception {
         String token = token();
         Administration.of(server.app()).keys.rotate(TENANT);
         SigningKey retired = keyInState(KeyState.RETIRED);
@@ -163,7 +163,7 @@ class VerifierAgreementTest {
     }
 
     @Test
-    void signedWithARetiredKeyPastItsGracePeriodThenBothReject() throws Exception {
+    void verifiersWhenSignedWithARetiredKeyPastItsGracePeriodThenBothReject() throws Exception {
         String token = token();
         Administration.of(server.app()).keys.rotate(TENANT);
         SigningKey retired = keyInState(KeyState.RETIRED);

@@ -26,7 +26,7 @@ class EmbeddedStoreTest {
     Path temp;
 
     @Test
-    void openCreatesTheDataDirectoryForItsOwnerOnly() throws IOException {
+    void openWhenNoDataDirectoryThenCreatedForItsOwnerOnly() throws IOException {
         Path directory = temp.resolve("nested").resolve("data");
 
         try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(directory))) {
@@ -38,7 +38,7 @@ class EmbeddedStoreTest {
     }
 
     @Test
-    void openInAnExistingDirectoryMakesTheDatabaseFileOwnerOnly() throws IOException {
+    void openWhenDirectoryExistsThenTheDatabaseFileMadeOwnerOnly() throws IOException {
         Path directory = Files.createDirectory(temp.resolve("shared"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
 
@@ -49,7 +49,7 @@ class EmbeddedStoreTest {
     }
 
     @Test
-    void openEmbeddedBindsTheSharingPortToLoopbackOnly() throws IOException {
+    void openEmbeddedWhenSharingThenThePortBoundToLoopbackOnly() throws IOException {
         try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(temp.resolve("bind")))) {
             assertThat(System.getProperty("h2.bindAddress")).isEqualTo("127.0.0.1");
         }
@@ -63,7 +63,7 @@ class EmbeddedStoreTest {
     }
 
     @Test
-    void secondProcessSharesTheDirectoryWhileThisOneHasItOpen() throws Exception {
+    void openWhenAnotherProcessHasTheDirectoryOpenThenBothShareIt() throws Exception {
         Path directory = temp.resolve("data");
         try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(directory))) {
             store.tenants().insert(new Tenant(TenantId.of("server"), null, TenantSettings.DEFAULTS, Instant.now()));

@@ -19,7 +19,7 @@ class H2RepositoryTest extends RepositoryContract {
     }
 
     @Test
-    void describeNamesTheEmbeddedStoreAndItsDirectory() {
+    void describeWhenEmbeddedThenNamesTheEmbeddedStoreAndItsDirectory() {
         assertThat(store.describe()).isEqualTo("embedded H2 at " + directory.resolve("data").toAbsolutePath());
     }
 }

@@ -32,7 +32,7 @@ class PostgresRepositoryTest extends RepositoryContract {
     }
 
     @Test
-    void databaseLivesOnTheServerTheSystemPropertyAsksFor() {
+    void databaseWhenSystemPropertyNamesAServerThenLivesOnThatServer() {
         String mode = System.getProperty(PostgresTestDatabase.MODE_PROPERTY, "");
         if (mode.equals("embedded")) {
             assertThat(PostgresTestDatabase.isEmbedded()).as(PostgresTestDatabase.serverDescription()).isTrue();
@@ -42,7 +42,7 @@ class PostgresRepositoryTest extends RepositoryContract {
     }
 
     @Test
-    void describeNamesPostgresAndTheDatabase() {
+    void describeWhenPostgresThenNamesPostgresAndTheDatabase() {
         assertThat(store.describe()).startsWith("PostgreSQL at jdbc:postgresql://").contains(database.name());
         if (database.password() != null) {
             assertThat(store.describe()).doesNotContain(database.password());

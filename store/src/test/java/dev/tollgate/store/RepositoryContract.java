@@ -123,7 +123,7 @@ public abstract class RepositoryContract {
     // ---------------------------------------------------------------- tenants
 
     @Test
-    void tenantRoundTripsEveryField() {
+    void tenantWhenStoredAndReadThenEveryFieldRoundTrips() {
         Tenant custom = new Tenant(A, "Acme Payments", new TenantSettings(SigningAlgorithm.RS256, true,
                 "https://api.acme.example"), T0);
         Tenant defaults = new Tenant(B, null, TenantSettings.DEFAULTS, T0.plusNanos(1));
@@ -142,7 +142,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void tenantListIsOrderedByIdInCodePointOrder() {
+    void tenantListWhenSeveralThenOrderedByIdInCodePointOrder() {
         for (String id : List.of("b", "a-2", "B", "a", "10001", "Z")) {
             insertTenant(TenantId.of(id));
         }
@@ -152,7 +152,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void tenantUpdateReplacesNameAndSettingsButNotCreationTime() {
+    void tenantUpdateWhenCalledThenNameAndSettingsReplacedButNotCreationTime() {
         Tenant original = insertTenant(A);
         Tenant changed = new Tenant(A, "Renamed", new TenantSettings(SigningAlgorithm.EdDSA, true, "aud"),
                 T0.plusSeconds(99));
@@ -164,7 +164,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void tenantUpdateCanClearTheDefaultAudience() {
+    void tenantUpdateWhenDefaultAudienceNullThenCleared() {
         store.tenants().insert(new Tenant(A, "A", TenantSettings.DEFAULTS.withDefaultAudience("aud"), T0));
 
         store.tenants().update(new Tenant(A, "A", TenantSettings.DEFAULTS, T0));
@@ -188,7 +188,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void tenantCreatedOutsideTheStorableRangeIsRefused() {
+    void tenantInsertWhenIdOutsideTheStorableRangeThenRefused() {
         Tenant far = new Tenant(A, "A", TenantSettings.DEFAULTS, Instant.parse("2263-01-01T00:00:00Z"));
 
         assertThatThrownBy(() -> store.tenants().insert(far)).isInstanceOf(IllegalArgumentException.class);
@@ -197,7 +197,7 @@ public abstract class RepositoryContract {
     // ---------------------------------------------------------------- scopes
 
     @Test
-    void scopeRoundTripsNameAndDescription() {
+    void scopeWhenStoredAndReadThenNameAndDescriptionRoundTrip() {
         insertTenant(A);
         ScopeDefinition described = new ScopeDefinition(new ScopeName("orders:read"), "Read orders – ünïcode ok");
         ScopeDefinition bare = new ScopeDefinition(new ScopeName("https://api.example/x!"), null);
@@ -211,7 +211,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void scopeListIsOrderedByNameAndHoldsOnlyThatTenantsScopes() {
+    void scopeListWhenSeveralTenantsThenOrderedByNameAndOnlyThatTenantsScopes() {
         insertTenant(A);
         insertTenant(B);
         for (String name : List.of("write", "Admin", "read", "a:b")) {
@@ -236,7 +236,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void scopeWithTheSameNameInAnotherTenantIsAllowed() {
+    void scopeInsertWhenTheSameNameInAnotherTenantThenAllowed() {
         insertTenant(A);
         insertTenant(B);
 
@@ -248,7 +248,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void scopeDeleteRemovesOnlyThatTenantsScope() {
+    void scopeDeleteWhenTheSameNameInAnotherTenantThenOnlyThatTenantsScopeRemoved() {
         insertTenant(A);
         insertTenant(B);
         ScopeName read = new ScopeName("read");
@@ -263,7 +263,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void scopeInsertForUnknownTenantThenStoreException() {
+    void scopeInsertWhenUnknownTenantThenStoreException() {
         assertThatThrownBy(() -> store.scopes().insert(A, new ScopeDefinition(new ScopeName("read"), "")))
                 .isInstanceOf(StoreException.class)
                 .isNotInstanceOf(DuplicateException.class);
@@ -272,7 +272,7 @@ public abstract class RepositoryContract {
     // ---------------------------------------------------------------- clients
 
     @Test
-    void clientRoundTripsEveryField() {
+    void clientWhenStoredAndReadThenEveryFieldRoundTrips() {
         insertTenant(A);
         StoredSecret current = secret(T0.plusSeconds(60), null);
         StoredSecret previous = secret(T0, T0.plus(Duration.ofHours(24)).plusNanos(7));
@@ -294,7 +294,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void clientRoundTripsEmptyListsNoSecretsAndDefaults() {
+    void clientWhenEmptyListsNoSecretsAndDefaultsThenTheyRoundTrip() {
         insertTenant(A);
         ClientCredential bare = new ClientCredential(A, ClientId.generate(), "Bare", ScopeSet.EMPTY, ScopeSet.EMPTY,
                 null, null, ClientCredential.DEFAULT_TOKEN_TTL, null, true, null, null, T0, T0);
@@ -318,7 +318,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void clientListIsOrderedByCreationTimeThenIdAndHoldsSecrets() {
+    void clientListWhenSeveralThenOrderedByCreationTimeThenIdAndHoldsSecrets() {
         insertTenant(A);
         ClientCredential late = client(A, "a-late", T0.plusSeconds(10), List.of(secret(T0, null)));
         ClientCredential tieB = client(A, "b-tie", T0.plusNanos(1), List.of());
@@ -332,7 +332,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void clientOfOneTenantIsInvisibleThroughAnother() {
+    void clientFindWhenThroughAnotherTenantThenInvisible() {
         insertTenant(A);
         insertTenant(B);
         ClientCredential client = client(A, "only-in-a", T0, List.of(secret(T0, null)));
@@ -381,7 +381,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void clientInsertOfASecondBuiltinOfTheSameKindInATenantThenDuplicate() {
+    void clientInsertWhenASecondBuiltinOfTheSameKindInATenantThenDuplicate() {
         insertTenant(A);
         insertTenant(B);
         store.clients().insert(builtin(A, "a-default", BuiltinClient.DEFAULT));
@@ -395,7 +395,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void clientUpdateReplacesEveryFieldAndTheSecrets() {
+    void clientUpdateWhenCalledThenEveryFieldAndTheSecretsReplaced() {
         insertTenant(A);
         StoredSecret old = secret(T0, null);
         ClientCredential original = client(A, "rotating", T0, List.of(old));
@@ -428,7 +428,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void clientUpdateThroughOtherTenantThenFalseAndUnchanged() {
+    void clientUpdateWhenThroughOtherTenantThenFalseAndUnchanged() {
         insertTenant(A);
         insertTenant(B);
         ClientCredential client = client(A, "mine", T0, List.of(secret(T0, null)));
@@ -442,7 +442,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void clientDeleteRemovesItWithItsSecrets() throws SQLException {
+    void clientDeleteWhenCalledThenRemovedWithItsSecrets() throws SQLException {
         insertTenant(A);
         ClientCredential client = client(A, "doomed", T0, List.of(secret(T0, null), secret(T0, T0)));
         store.clients().insert(client);
@@ -457,7 +457,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void clientDeleteThroughOtherTenantThenFalse() {
+    void clientDeleteWhenThroughOtherTenantThenFalse() {
         insertTenant(A);
         insertTenant(B);
         ClientCredential client = client(A, "mine", T0, List.of());
@@ -471,7 +471,7 @@ public abstract class RepositoryContract {
 
     @ParameterizedTest
     @EnumSource(SigningAlgorithm.class)
-    void signingKeyRoundTripsWithItsPrivateJwk(SigningAlgorithm algorithm) {
+    void signingKeyWhenStoredAndReadThenRoundTripsWithItsPrivateJwk(SigningAlgorithm algorithm) {
         insertTenant(A);
         List<SigningKey> keys = KeyRotation.initialKeys(A, algorithm, T0);
         keys.forEach(store.keys()::insert);
@@ -488,7 +488,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void retiredSigningKeyRoundTripsItsDates() {
+    void signingKeyWhenRetiredThenItsDatesRoundTrip() {
         insertTenant(A);
         SigningKey key = KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0).get(0)
                 .retired(T0.plusSeconds(10), T0.plus(Duration.ofHours(1)).plusNanos(1));
@@ -498,7 +498,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void signingKeyListIsOrderedByCreationTimeThenKidAndHoldsOnlyThatTenantsKeys() {
+    void signingKeyListWhenSeveralTenantsThenOrderedByCreationTimeThenKidAndOnlyThatTenantsKeys() {
         insertTenant(A);
         insertTenant(B);
         List<SigningKey> sameTime = KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0.plusSeconds(5));
@@ -524,7 +524,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void keyRotationApplySucceedsOnceAndTheSamePlanAgainIsRefusedWithNothingChanged() {
+    void keyRotationApplyWhenTheSamePlanTwiceThenSucceedsOnceAndIsRefusedWithNothingChanged() {
         insertTenant(A);
         KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0).forEach(store.keys()::insert);
         Instant later = T0.plus(Duration.ofDays(1));
@@ -545,7 +545,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void keyRotationDeletesRetiredKeysOnceTheirTokensHaveExpired() {
+    void keyRotationWhenRetiredKeysTokensHaveExpiredThenThoseKeysDeleted() {
         insertTenant(A);
         List<SigningKey> initial = KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0);
         initial.forEach(store.keys()::insert);
@@ -597,7 +597,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void keyRotationRacedByTwoNodesIsAppliedByExactlyOne() throws Exception {
+    void keyRotationWhenRacedByTwoNodesThenAppliedByExactlyOne() throws Exception {
         insertTenant(A);
         KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0).forEach(store.keys()::insert);
         KeyRotation.Plan plan = KeyRotation.rotate(store.keys().list(A), SigningAlgorithm.ES256,
@@ -620,7 +620,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void installationPutIfAbsentStoresTheValueAndReturnsIt() {
+    void installationPutIfAbsentWhenAbsentThenStoresTheValueAndReturnsIt() {
         byte[] key = new byte[32];
         for (int i = 0; i < key.length; i++) {
             key[i] = (byte) (i * 37 - 128);
@@ -631,7 +631,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void installationPutIfAbsentWhenPresentReturnsTheFirstValue() {
+    void installationPutIfAbsentWhenPresentThenReturnsTheFirstValue() {
         byte[] first = bytes("first");
         store.installation().putIfAbsent("k", first);
 
@@ -640,7 +640,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void installationPutIfAbsentRaceGivesEveryoneTheWinnersValue() throws Exception {
+    void installationPutIfAbsentWhenRacedThenEveryoneGetsTheWinnersValue() throws Exception {
         List<Callable<byte[]>> contenders = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             byte[] mine = bytes("node-" + i);
@@ -654,7 +654,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void installationPutIfAbsentInsideATransactionWhenPresentLeavesTheTransactionUsable() {
+    void installationPutIfAbsentWhenPresentInsideATransactionThenTheTransactionStaysUsable() {
         store.installation().putIfAbsent("k", bytes("first"));
 
         byte[] result = store.inTransaction(() -> {
@@ -670,7 +670,7 @@ public abstract class RepositoryContract {
     // ---------------------------------------------------------------- users
 
     @Test
-    void userRoundTripsEveryField() {
+    void userWhenStoredAndReadThenEveryFieldRoundTrips() {
         insertTenant(A);
         User full = new User(UUID.randomUUID().toString(), A, "j.doe_1-x", "john@example.com", "John – ünïcode",
                 "Doe", T0, T0.plusNanos(7));
@@ -695,7 +695,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void userWithTheSameUsernameMayExistInTwoTenants() {
+    void userInsertWhenTheSameUsernameInTwoTenantsThenBothExist() {
         insertTenant(A);
         insertTenant(B);
 
@@ -707,7 +707,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void userOfAnotherTenantCannotBeFoundUpdatedOrDeleted() {
+    void userWhenInAnotherTenantThenCannotBeFoundUpdatedOrDeleted() {
         insertTenant(A);
         insertTenant(B);
         User ofA = user(A, "alice", 0);
@@ -722,7 +722,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void userListPagesInCreationOrderAndCountsTheWhole() {
+    void userListWhenPagedThenCreationOrderAndCountsTheWhole() {
         insertTenant(A);
         insertTenant(B);
         for (int i = 0; i < 25; i++) {
@@ -742,7 +742,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void userListFiltersByExactUsernameAndEmail() {
+    void userListWhenFilteredThenByExactUsernameAndEmail() {
         insertTenant(A);
         store.users().insert(user(A, "alice", 0));
         store.users().insert(user(A, "alice2", 1));
@@ -761,7 +761,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void userUpdateReplacesFieldsButNotCreationTime() {
+    void userUpdateWhenCalledThenFieldsReplacedButNotCreationTime() {
         insertTenant(A);
         User original = user(A, "alice", 0);
         store.users().insert(original);
@@ -775,7 +775,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void userUpdateToAnotherUsersUsernameThenDuplicate() {
+    void userUpdateWhenToAnotherUsersUsernameThenDuplicate() {
         insertTenant(A);
         User alice = user(A, "alice", 0);
         store.users().insert(alice);
@@ -796,7 +796,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void userDeleteRemovesOnlyThatUser() {
+    void userDeleteWhenCalledThenOnlyThatUserRemoved() {
         insertTenant(A);
         User alice = user(A, "alice", 0);
         User bob = user(A, "bob", 1);
@@ -818,7 +818,7 @@ public abstract class RepositoryContract {
     // ---------------------------------------------------------------- revocations
 
     @Test
-    void revokedTokenRoundTripsAndIsListedUntilItExpires() {
+    void revokedTokenWhenStoredThenRoundTripsAndIsListedUntilItExpires() {
         insertTenant(A);
         RevokedToken token = new RevokedToken(A, new ClientId("client-1"), "jti-1", T0.plusSeconds(60));
 
@@ -830,7 +830,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void revokedTokenInsertedTwiceIsStoredOnceWithoutError() {
+    void revokedTokenWhenInsertedTwiceThenStoredOnceWithoutError() {
         insertTenant(A);
         RevokedToken token = new RevokedToken(A, new ClientId("client-1"), "jti-1", T0.plusSeconds(60));
 
@@ -841,7 +841,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void revokedTokenWithTheSameJtiInAnotherTenantIsAnotherEntry() {
+    void revokedTokenWhenTheSameJtiInAnotherTenantThenAnotherEntry() {
         insertTenant(A);
         insertTenant(B);
         RevokedToken inA = new RevokedToken(A, new ClientId("client-1"), "jti-1", T0.plusSeconds(60));
@@ -854,14 +854,14 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void revokedTokenForUnknownTenantThenStoreException() {
+    void revokedTokenWhenUnknownTenantThenStoreException() {
         assertThatThrownBy(() -> store.revocations().insert(
                 new RevokedToken(A, new ClientId("client-1"), "jti-1", T0.plusSeconds(60))))
                 .isInstanceOf(StoreException.class);
     }
 
     @Test
-    void clientCutoffRoundTripsAndALaterOneReplacesItButAnEarlierOneDoesNot() {
+    void clientCutoffWhenStoredThenRoundTripsAndALaterOneReplacesItButAnEarlierOneDoesNot() {
         insertTenant(A);
         ClientId client = new ClientId("client-1");
         ClientTokenCutoff first = new ClientTokenCutoff(A, client, T0, T0.plus(Duration.ofDays(1)));
@@ -879,7 +879,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void clientCutoffIsListedUntilItsKeepUntil() {
+    void clientCutoffWhenStoredThenListedUntilItsKeepUntil() {
         insertTenant(A);
         ClientTokenCutoff cutoff = new ClientTokenCutoff(A, new ClientId("client-1"), T0, T0.plusSeconds(60));
 
@@ -890,7 +890,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void clientCutoffsRacedByTwoNodesLeaveTheLaterOne() throws Exception {
+    void clientCutoffsWhenRacedByTwoNodesThenTheLaterOneLeft() throws Exception {
         insertTenant(A);
         ClientId client = new ClientId("client-1");
         List<ClientTokenCutoff> cutoffs = new ArrayList<>();
@@ -907,7 +907,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void deleteExpiredRemovesOnlyEntriesThatNoLongerMatter() {
+    void deleteExpiredWhenCalledThenOnlyEntriesThatNoLongerMatterRemoved() {
         insertTenant(A);
         ClientId client = new ClientId("client-1");
         RevokedToken expired = new RevokedToken(A, client, "expired", T0);
@@ -927,7 +927,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void revocationsSurviveClosingAndReopeningTheStore() {
+    void revocationsWhenTheStoreClosedAndReopenedThenSurvive() {
         insertTenant(A);
         RevokedToken token = new RevokedToken(A, new ClientId("client-1"), "jti-1", T0.plusSeconds(60));
         ClientTokenCutoff cutoff = new ClientTokenCutoff(A, new ClientId("client-1"), T0, T0.plusSeconds(60));
@@ -944,7 +944,7 @@ public abstract class RepositoryContract {
     // ---------------------------------------------------------------- admins
 
     @Test
-    void adminRoundTripsEveryField() {
+    void adminWhenStoredAndReadThenEveryFieldRoundTrips() {
         insertTenant(A);
         Admin additional = new Admin(UUID.randomUUID().toString(), A, "ops.eve@example-1_x", AdminRole.ADDITIONAL_ADMIN,
                 Set.of(Capability.VIEW_AUDIT, Capability.MANAGE_SCOPES), "pbkdf2-sha256$600000$c2FsdA$aGFzaA", true,
@@ -965,7 +965,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void adminRoundTripsEveryCapabilityAndEveryRole() {
+    void adminWhenEveryCapabilityAndEveryRoleThenTheyRoundTrip() {
         insertTenant(A);
         Admin all = new Admin(UUID.randomUUID().toString(), A, "all", AdminRole.ADDITIONAL_ADMIN,
                 EnumSet.allOf(Capability.class), "hash", false, null, T0, T0);
@@ -990,7 +990,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void adminWithTheSameUsernameMayExistInTwoTenants() {
+    void adminInsertWhenTheSameUsernameInTwoTenantsThenBothExist() {
         insertTenant(A);
         insertTenant(B);
         Admin ofA = admin(A, "admin", 0);
@@ -1016,14 +1016,14 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void adminInsertForUnknownTenantThenStoreException() {
+    void adminInsertWhenUnknownTenantThenStoreException() {
         assertThatThrownBy(() -> store.admins().insert(admin(A, "alice", 0)))
                 .isInstanceOf(StoreException.class)
                 .isNotInstanceOf(DuplicateException.class);
     }
 
     @Test
-    void adminOfAnotherTenantCannotBeFoundUpdatedOrDeleted() {
+    void adminWhenInAnotherTenantThenCannotBeFoundUpdatedOrDeleted() {
         insertTenant(A);
         insertTenant(B);
         Admin ofA = admin(A, "alice", 0);
@@ -1040,7 +1040,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void adminListIsOrderedByUsernameInCodePointOrderAndHoldsOnlyThatTenantsAdmins() {
+    void adminListWhenSeveralTenantsThenOrderedByUsernameInCodePointOrderAndOnlyThatTenantsAdmins() {
         insertTenant(A);
         insertTenant(B);
         for (String username : List.of("bob", "alice", "Alice", "_x", "1-z", "a.b")) {
@@ -1054,7 +1054,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void adminUpdateReplacesEveryFieldButIdTenantAndCreationTime() {
+    void adminUpdateWhenCalledThenEveryFieldReplacedButIdTenantAndCreationTime() {
         insertTenant(A);
         Admin original = new Admin(UUID.randomUUID().toString(), A, "alice", AdminRole.ADMIN, null, "old-hash", true,
                 "JBSWY3DPEHPK3PXP", T0, T0);
@@ -1071,7 +1071,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void adminUpdateToAnotherAdminsUsernameThenDuplicate() {
+    void adminUpdateWhenToAnotherAdminsUsernameThenDuplicate() {
         insertTenant(A);
         Admin alice = admin(A, "alice", 0);
         Admin bob = admin(A, "bob", 1);
@@ -1093,7 +1093,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void adminDeleteRemovesOnlyThatAdminAndEndsItsSessions() {
+    void adminDeleteWhenCalledThenOnlyThatAdminRemovedAndItsSessionsEnded() {
         insertTenant(A);
         Admin alice = admin(A, "alice", 0);
         Admin bob = admin(A, "bob", 0);
@@ -1117,7 +1117,7 @@ public abstract class RepositoryContract {
     // ---------------------------------------------------------------- admin sessions
 
     @Test
-    void adminSessionRoundTripsEveryField() {
+    void adminSessionWhenStoredAndReadThenEveryFieldRoundTrips() {
         insertTenant(A);
         Admin alice = admin(A, "alice", 0);
         store.admins().insert(alice);
@@ -1148,7 +1148,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void adminSessionOfUnknownAdminThenStoreException() {
+    void adminSessionWhenUnknownAdminThenStoreException() {
         insertTenant(A);
 
         assertThatThrownBy(() -> store.adminSessions().insert(session(admin(A, "ghost", 0), "h", T0, T0)))
@@ -1157,7 +1157,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void adminSessionTouchRecordsActivityAndChangesNothingElse() {
+    void adminSessionTouchWhenCalledThenActivityRecordedAndNothingElseChanged() {
         insertTenant(A);
         Admin alice = admin(A, "alice", 0);
         store.admins().insert(alice);
@@ -1172,7 +1172,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void adminSessionDeleteRemovesOnlyThatSession() {
+    void adminSessionDeleteWhenCalledThenOnlyThatSessionRemoved() {
         insertTenant(A);
         Admin alice = admin(A, "alice", 0);
         store.admins().insert(alice);
@@ -1187,7 +1187,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void adminSessionDeleteForAdminEndsEveryOneOfTheirsAndCountsThem() {
+    void adminSessionDeleteForAdminWhenCalledThenEveryOneOfTheirsEndedAndCounted() {
         insertTenant(A);
         insertTenant(B);
         Admin alice = admin(A, "alice", 0);
@@ -1208,7 +1208,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void adminSessionDeleteExpiredRemovesSessionsIdleOrCreatedBeforeTheLimits() {
+    void adminSessionDeleteExpiredWhenIdleOrCreatedBeforeTheLimitsThenRemoved() {
         insertTenant(A);
         Admin alice = admin(A, "alice", 0);
         store.admins().insert(alice);
@@ -1234,7 +1234,7 @@ public abstract class RepositoryContract {
     // ---------------------------------------------------------------- audit log
 
     @Test
-    void auditEventRoundTripsEveryFieldAndGetsAnId() {
+    void auditEventWhenStoredAndReadThenEveryFieldRoundTripsAndGetsAnId() {
         AuditEvent full = new AuditEvent(0, A, T0, Actor.Kind.ADMIN, UUID.randomUUID().toString(), "alice",
                 "client.update", "svc-billing", "svc-billing", "203.0.113.7",
                 "{\"name\":\"Billing\",\"secret\":\"***\"}", "{\"name\":\"Billing – ünïcode\"}", "renamed");
@@ -1252,7 +1252,7 @@ public abstract class RepositoryContract {
 
     @ParameterizedTest
     @EnumSource(Actor.Kind.class)
-    void auditEventRoundTripsEveryActorKind(Actor.Kind kind) {
+    void auditEventWhenEveryActorKindThenEachRoundTrips(Actor.Kind kind) {
         store.audit().append(List.of(event(A, T0, kind, "id", "name", "some.action", null)));
 
         assertThat(store.audit().query(A, AuditRepository.Filter.ALL, 0, 10))
@@ -1260,14 +1260,14 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditAppendOfNothingWritesNothing() {
+    void auditAppendWhenNothingThenNothingWritten() {
         store.audit().append(List.of());
 
         assertThat(store.audit().query(A, AuditRepository.Filter.ALL, 0, 10)).isEmpty();
     }
 
     @Test
-    void auditEventsNeedNoTenantRowAndOutliveTheirTenant() throws SQLException {
+    void auditEventsWhenNoTenantRowOrTenantDeletedThenStoredAndOutliveTheirTenant() throws SQLException {
         insertTenant(A);
         store.audit().append(List.of(event(A, T0, "tenant.create"), event(B, T0, "tenant.create")));
 
@@ -1280,7 +1280,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditAppendCutsOverLongValuesToTheirColumnsRatherThanFailTheBatch() {
+    void auditAppendWhenValuesOverLongThenCutToTheirColumnsRatherThanFailTheBatch() {
         String longId = "x".repeat(1000);
         // A supplementary character straddling the limit is dropped whole, never split.
         String detail = "d".repeat(499) + "\uD83D\uDE00" + "tail";
@@ -1302,7 +1302,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditAppendInsideATransactionCommitsAndRollsBackWithIt() {
+    void auditAppendWhenInsideATransactionThenCommitsAndRollsBackWithIt() {
         assertThatThrownBy(() -> store.inTransaction(() -> {
             insertTenant(A);
             store.audit().append(List.of(event(A, T0, "client.create")));
@@ -1320,7 +1320,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditQueryIsNewestFirstByTimeThenByIdAndHoldsOnlyThatTenantsEvents() {
+    void auditQueryWhenSeveralTenantsThenNewestFirstByTimeThenByIdAndOnlyThatTenantsEvents() {
         AuditEvent oldest = event(A, T0, "a.first");
         AuditEvent tieWrittenFirst = event(A, T0.plusNanos(1), "a.tie1");
         AuditEvent tieWrittenSecond = event(A, T0.plusNanos(1), "a.tie2");
@@ -1335,7 +1335,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditQueryPagesThroughTheNewestFirstOrder() {
+    void auditQueryWhenPagedThenThroughTheNewestFirstOrder() {
         List<AuditEvent> events = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
             events.add(event(A, T0.plusSeconds(i), "e." + i));
@@ -1351,7 +1351,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditQueryWithANegativeOffsetOrLimitThenIllegalArgument() {
+    void auditQueryWhenANegativeOffsetOrLimitThenIllegalArgument() {
         assertThatThrownBy(() -> store.audit().query(A, AuditRepository.Filter.ALL, -1, 10))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store.audit().query(A, AuditRepository.Filter.ALL, 0, -1))
@@ -1359,7 +1359,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditQueryFiltersByActorIdOrActorName() {
+    void auditQueryWhenFilteredByActorThenByActorIdOrActorName() {
         store.audit().append(List.of(
                 event(A, T0, Actor.Kind.ADMIN, "id-alice", "alice", "by.alice", null),
                 event(A, T0, Actor.Kind.CLIENT, "svc-1", "Billing", "by.billing", "svc-1"),
@@ -1373,7 +1373,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditQueryFiltersByClient() {
+    void auditQueryWhenFilteredByClientThenOnlyThatClientsEvents() {
         store.audit().append(List.of(
                 event(A, T0, Actor.Kind.CLIENT, "svc-1", "One", "token.issued", "svc-1"),
                 event(A, T0, Actor.Kind.ADMIN, "id-alice", "alice", "client.update", "svc-1"),
@@ -1386,7 +1386,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditQueryFiltersByExactAction() {
+    void auditQueryWhenFilteredByActionThenExactMatchOnly() {
         store.audit().append(List.of(event(A, T0, "client.create"), event(A, T0, "client.create.extra"),
                 event(A, T0, "client"), event(A, T0, "client.delete")));
 
@@ -1396,7 +1396,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditQueryFiltersByActionPrefixWhenTheFilterEndsInADot() {
+    void auditQueryWhenTheActionFilterEndsInADotThenFiltersByActionPrefix() {
         store.audit().append(List.of(event(A, T0, "client.create"), event(A, T0, "client.secret.rotate"),
                 event(A, T0, "client"), event(A, T0, "clients.x"), event(A, T0, "scope.create"),
                 event(A, T0, "a_b.c"), event(A, T0, "axb.c"), event(A, T0, "a%.c"), event(A, T0, "a!.c")));
@@ -1412,7 +1412,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditQueryFiltersByTimeFromInclusiveToExclusive() {
+    void auditQueryWhenFilteredByTimeThenFromInclusiveToExclusive() {
         store.audit().append(List.of(event(A, T0.minusNanos(1), "before"), event(A, T0, "at-from"),
                 event(A, T0.plusSeconds(10).minusNanos(1), "last-inside"), event(A, T0.plusSeconds(10), "at-to")));
 
@@ -1424,7 +1424,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditQueryCombinesEveryFilter() {
+    void auditQueryWhenEveryFilterGivenThenTheyCombine() {
         store.audit().append(List.of(
                 event(A, T0, Actor.Kind.ADMIN, "id-alice", "alice", "client.update", "svc-1"),
                 event(A, T0.plusSeconds(1), Actor.Kind.ADMIN, "id-alice", "alice", "client.update", "svc-1"),
@@ -1445,7 +1445,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditCountCountsEveryMatchingEventOfThatTenantOnly() {
+    void auditCountWhenSeveralTenantsThenEveryMatchingEventOfThatTenantOnlyCounted() {
         List<AuditEvent> events = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
             events.add(event(A, T0.plusSeconds(i), "e." + i));
@@ -1459,7 +1459,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditCountAppliesTheSameFiltersAsQuery() {
+    void auditCountWhenFilteredThenTheSameFiltersAsQueryApply() {
         store.audit().append(List.of(
                 event(A, T0, Actor.Kind.ADMIN, "id-alice", "alice", "client.update", "svc-1"),
                 event(A, T0.plusSeconds(1), Actor.Kind.ADMIN, "id-alice", "alice", "client.update", "svc-1"),
@@ -1486,7 +1486,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditIssuedPerBucketCountsOnlyTheClientsIssuedTokensInRange() {
+    void auditIssuedPerBucketWhenCountedThenOnlyTheClientsIssuedTokensInRange() {
         Instant from = T0;
         Duration minute = Duration.ofMinutes(1);
         List<AuditEvent> events = new ArrayList<>();
@@ -1507,7 +1507,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditIssuedPerBucketEndsWithAPartialBucketCountedOnlyUpToTheRangesEnd() {
+    void auditIssuedPerBucketWhenRangeNotAWholeNumberOfBucketsThenEndsWithAPartialBucketCountedOnlyUpToTheRangesEnd() {
         Duration hour = Duration.ofHours(1);
         store.audit().append(List.of(issued(A, "svc-1", T0.plus(hour).plusSeconds(10)),
                 issued(A, "svc-1", T0.plus(hour).plusSeconds(40))));
@@ -1520,7 +1520,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditIssuedPerBucketWithAnEmptyBucketOrBackwardRangeThenIllegalArgument() {
+    void auditIssuedPerBucketWhenAnEmptyBucketOrBackwardRangeThenIllegalArgument() {
         ClientId client = new ClientId("svc-1");
 
         assertThatThrownBy(() -> store.audit().issuedPerBucket(A, client, T0, T0.plusSeconds(60), Duration.ZERO))
@@ -1532,7 +1532,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void auditDeleteBeforeRemovesOnlyOlderEventsOfEveryTenant() {
+    void auditDeleteBeforeWhenCalledThenOnlyOlderEventsOfEveryTenantRemoved() {
         store.audit().append(List.of(event(A, T0.minusNanos(1), "old"), event(B, T0.minusSeconds(99), "old"),
                 event(A, T0, "kept"), event(B, T0.plusSeconds(1), "kept")));
 
@@ -1546,7 +1546,7 @@ public abstract class RepositoryContract {
     // ---------------------------------------------------------------- migrations
 
     @Test
-    void migrationV4DefinesTheAdminScopesInEveryExistingTenant() throws SQLException {
+    void migrationV4WhenTenantsExistThenTheAdminScopesDefinedInEveryOne() throws SQLException {
         store.close();
         StoreConfig config = config();
         Flyway.configure().dataSource(config.connectionUrl(), config.connectionUser(), config.connectionPassword())
@@ -1577,7 +1577,7 @@ public abstract class RepositoryContract {
     // ---------------------------------------------------------------- transactions
 
     @Test
-    void transactionCommitsEveryCallTogetherAndReturnsTheResult() {
+    void transactionWhenSeveralCallsThenCommitsThemTogetherAndReturnsTheResult() {
         String result = store.inTransaction(() -> {
             insertEverything(A);
             return "done";
@@ -1608,7 +1608,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void nestedTransactionJoinsTheOuterOneAndRollsBackWithIt() throws SQLException {
+    void nestedTransactionWhenTheOuterOneRollsBackThenJoinedAndRolledBackWithIt() throws SQLException {
         assertThatThrownBy(() -> store.inTransaction(() -> {
             store.inTransaction(() -> insertEverything(A));
             assertEverythingPresent(A);
@@ -1619,7 +1619,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void nestedTransactionCommitsOnlyWithTheOuterOne() throws Exception {
+    void nestedTransactionWhenItEndsThenCommitsOnlyWithTheOuterOne() throws Exception {
         CountDownLatch innerDone = new CountDownLatch(1);
         CountDownLatch checked = new CountDownLatch(1);
         ExecutorService other = Executors.newSingleThreadExecutor();
@@ -1646,7 +1646,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void nestedTransactionThatFailsDoomsTheOuterOneEvenIfTheFailureIsCaught() throws SQLException {
+    void nestedTransactionWhenItFailsThenTheOuterOneIsDoomedEvenIfTheFailureIsCaught() throws SQLException {
         assertThatThrownBy(() -> store.inTransaction(() -> {
             insertTenant(A);
             try {
@@ -1663,7 +1663,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void duplicateCaughtInsideATransactionLeavesItUsable() {
+    void duplicateWhenCaughtInsideATransactionThenItStaysUsable() {
         store.inTransaction(() -> {
             insertTenant(A);
             assertThatThrownBy(() -> insertTenant(A)).isInstanceOf(DuplicateException.class);
@@ -1675,7 +1675,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void staleKeyRotationInsideATransactionIsUndoneAloneAndTheTransactionGoesOn() {
+    void staleKeyRotationWhenInsideATransactionThenUndoneAloneAndTheTransactionGoesOn() {
         insertTenant(A);
         KeyRotation.initialKeys(A, SigningAlgorithm.ES256, T0).forEach(store.keys()::insert);
         KeyRotation.Plan plan = KeyRotation.rotate(store.keys().list(A), SigningAlgorithm.ES256,
@@ -1694,7 +1694,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void transactionIsInvisibleToOtherThreadsUntilItCommits() throws Exception {
+    void transactionWhenUncommittedThenInvisibleToOtherThreadsUntilItCommits() throws Exception {
         ExecutorService other = Executors.newSingleThreadExecutor();
         try {
             store.inTransaction(() -> {
@@ -1710,7 +1710,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void transactionsGiveTheirConnectionsBackToThePool() {
+    void transactionsWhenDoneThenTheirConnectionsGoBackToThePool() {
         try (Store small = JdbcStore.open(config().withPoolSize(2))) {
             assertTimeout(Duration.ofSeconds(20), () -> {
                 for (int i = 0; i < 20; i++) {
@@ -1735,7 +1735,7 @@ public abstract class RepositoryContract {
     // ---------------------------------------------------------------- the store itself
 
     @Test
-    void everythingSurvivesClosingAndReopeningTheStore() {
+    void everythingWhenTheStoreClosedAndReopenedThenSurvives() {
         Tenant tenant = new Tenant(A, "Persistent", new TenantSettings(SigningAlgorithm.PS256, true, "aud"), T0);
         store.tenants().insert(tenant);
         ScopeDefinition scope = new ScopeDefinition(new ScopeName("read"), "Read");
@@ -1758,7 +1758,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void callsAfterCloseThenStoreException() {
+    void callsWhenAfterCloseThenStoreException() {
         store.close();
         store.close();
 
@@ -1873,7 +1873,7 @@ public abstract class RepositoryContract {
      */
 
     @Test
-    void deleteAndDemoteTheLastTwoAdminsAtOnceThenOneIsRefusedAndAnAdminWithRoleAdminRemains() throws Exception {
+    void lastTwoAdminsWhenDeletedAndDemotedAtOnceThenOneIsRefusedAndAnAdminWithRoleAdminRemains() throws Exception {
         insertTenant(A);
         Admin first = admin(A, "first", 1);
         Admin second = admin(A, "second", 2);
@@ -1892,7 +1892,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void createAdminsWhoseUsernamesDifferOnlyInCaseAtOnceThenOneIsRefused() throws Exception {
+    void createAdminsWhenUsernamesDifferOnlyInCaseAtOnceThenOneIsRefused() throws Exception {
         insertTenant(A);
         PausingStore paused = PausingStore.beforeWrites(store);
         AdminOperations operations = operations(paused.store());
@@ -1906,7 +1906,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void deleteAScopeWhileAClientIsGrantedItThenNoClientHoldsAnUndefinedScope() throws Exception {
+    void deleteScopeWhenAClientIsGrantedItMeanwhileThenNoClientHoldsAnUndefinedScope() throws Exception {
         insertTenant(A);
         ScopeName scope = new ScopeName("reports.read");
         store.scopes().insert(A, new ScopeDefinition(scope, "Reports"));
@@ -1929,7 +1929,7 @@ public abstract class RepositoryContract {
     }
 
     @Test
-    void patchTheRoleAndTheCapabilitiesOfOneAdminAtOnceThenNeitherChangeIsLost() throws Exception {
+    void patchAdminWhenRoleAndCapabilitiesAtOnceThenNeitherChangeIsLost() throws Exception {
         insertTenant(A);
         store.admins().insert(admin(A, "keeper", 1));
         Admin target = new Admin(UUID.randomUUID().toString(), A, "target", AdminRole.ADDITIONAL_ADMIN,

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class StoreConfigTest {
 
     @Test
-    void embeddedDefaultsToTheDataDirectory() {
+    void embeddedWhenNoDirectoryGivenThenTheDataDirectory() {
         StoreConfig config = StoreConfig.embedded();
 
         assertThat(config.isEmbedded()).isTrue();
@@ -19,7 +19,7 @@ class StoreConfigTest {
     }
 
     @Test
-    void embeddedUrlIsAnAbsoluteH2FileWithAutoServer() {
+    void embeddedUrlWhenBuiltThenAnAbsoluteH2FileWithAutoServer() {
         StoreConfig config = StoreConfig.embedded(Path.of("some", "..", "dir"));
 
         assertThat(config.connectionUrl()).isEqualTo(
@@ -28,13 +28,13 @@ class StoreConfigTest {
     }
 
     @Test
-    void embeddedDirectoryWithSemicolonIsRefused() {
+    void embeddedDirectoryWhenItHasASemicolonThenRefused() {
         assertThatThrownBy(() -> StoreConfig.embedded(Path.of("/tmp/x;INIT=RUNSCRIPT FROM 'evil'")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void jdbcConfigKeepsUrlUserAndPassword() {
+    void jdbcConfigWhenBuiltThenKeepsUrlUserAndPassword() {
         StoreConfig config = StoreConfig.jdbc("jdbc:postgresql://db:5432/tollgate", "tollgate", "s3cret")
                 .withPoolSize(4);
 
@@ -46,7 +46,7 @@ class StoreConfigTest {
     }
 
     @Test
-    void describeAndToStringNeverShowThePassword() {
+    void describeAndToStringWhenPasswordSetThenNeverShowIt() {
         StoreConfig config = StoreConfig.jdbc(
                 "jdbc:postgresql://admin:pw-in-url@db:5432/tollgate?password=pw-in-query&ssl=true", "tollgate",
                 "s3cret");
@@ -56,12 +56,12 @@ class StoreConfigTest {
     }
 
     @Test
-    void describeOfAnotherJdbcUrlDropsItsSettings() {
+    void describeWhenAnotherJdbcUrlThenItsSettingsDropped() {
         assertThat(StoreConfig.jdbc("jdbc:h2:mem:x;PASSWORD=nope", null, null).describe()).isEqualTo("H2 at jdbc:h2:mem:x");
     }
 
     @Test
-    void configNeedsExactlyOneOfDirectoryAndUrl() {
+    void configWhenNotExactlyOneOfDirectoryAndUrlThenRefused() {
         assertThatThrownBy(() -> new StoreConfig(null, null, null, null, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new StoreConfig(Path.of("d"), "jdbc:h2:mem:x", null, null, 1))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -70,7 +70,7 @@ class StoreConfigTest {
     }
 
     @Test
-    void poolSizeMustBePositive() {
+    void poolSizeWhenNotPositiveThenRefused() {
         assertThatThrownBy(() -> StoreConfig.embedded().withPoolSize(0)).isInstanceOf(IllegalArgumentException.class);
     }
 }

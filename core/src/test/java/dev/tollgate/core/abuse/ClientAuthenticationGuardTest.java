@@ -68,7 +68,7 @@ class ClientAuthenticationGuardTest {
     }
 
     @Test
-    void defaultsPerClientIdTwentyFreeRefusedAfterTwoHundredPerAddressOneHundredFreeRefusedAfterThreeHundred() {
+    void defaultsWhenUnconfiguredThenPerClientIdTwentyFreeRefusedAfterTwoHundredPerAddressOneHundredFreeRefusedAfterThreeHundred() {
         assertThat(Settings.DEFAULTS).isEqualTo(new Settings(
                 new FailureLimiter.Settings(100, Duration.ofSeconds(1), Duration.ofSeconds(60), 300,
                         Duration.ofMinutes(15), 100_000),
@@ -132,7 +132,7 @@ class ClientAuthenticationGuardTest {
     }
 
     @Test
-    void checkAfterTheAddressDelayHasPassedThenAllowedAgain() {
+    void checkWhenTheAddressDelayHasPassedThenAllowedAgain() {
         spray(ATTACKER, ADDRESS_FREE + 1);
 
         clock.advance(Duration.ofSeconds(1));
@@ -141,7 +141,7 @@ class ClientAuthenticationGuardTest {
     }
 
     @Test
-    void checkAfterTheWindowWithoutFailuresThenTheAddressStartsAfresh() {
+    void checkWhenTheWindowPassedWithoutFailuresThenTheAddressStartsAfresh() {
         spray(ATTACKER, ADDRESS_FREE + 1);
 
         clock.advance(Duration.ofMinutes(15));
@@ -161,7 +161,7 @@ class ClientAuthenticationGuardTest {
     }
 
     @Test
-    void sourceKeyIsTheIpv4AddressOrTheIpv6Slash64() {
+    void sourceKeyWhenIpv4OrIpv6ThenTheIpv4AddressOrTheIpv6Slash64() {
         assertThat(ClientAuthenticationGuard.sourceKey("127.0.0.2")).isEqualTo("127.0.0.2");
         assertThat(ClientAuthenticationGuard.sourceKey("2001:db8:0:0:1:2:3:4"))
                 .isEqualTo(ClientAuthenticationGuard.sourceKey("2001:db8::9"))
@@ -272,7 +272,7 @@ class ClientAuthenticationGuardTest {
     }
 
     @Test
-    void recordSuccessOfAKnownPairClearsThatPairsCount() {
+    void recordSuccessWhenPairKnownThenThatPairsCountCleared() {
         succeed(DEPLOYMENT, CLIENT);
         fail(DEPLOYMENT, CLIENT, ADDRESS_FREE + 1);
         clock.advance(Duration.ofSeconds(1));
@@ -284,7 +284,7 @@ class ClientAuthenticationGuardTest {
     }
 
     @Test
-    void recordSuccessDoesNotClearTheAddressCountOfOtherClients() {
+    void recordSuccessWhenOtherClientsFailedFromTheAddressThenTheirAddressCountKept() {
         // An attacker with one valid credential of its own cannot reset its address's count with it.
         spray(ATTACKER, ADDRESS_FREE + 1);
         clock.advance(Duration.ofSeconds(1));
@@ -297,7 +297,7 @@ class ClientAuthenticationGuardTest {
     }
 
     @Test
-    void recordSuccessDoesNotClearTheClientIdCount() {
+    void recordSuccessWhenClientIdHasFailuresThenTheClientIdCountKept() {
         succeed(DEPLOYMENT, CLIENT);
         spread(CLIENT, CLIENT_FREE + 1);
 
@@ -317,7 +317,7 @@ class ClientAuthenticationGuardTest {
     }
 
     @Test
-    void recordSuccessLaterRenewsTheMemory() {
+    void recordSuccessWhenLaterThenTheMemoryRenewed() {
         succeed(DEPLOYMENT, CLIENT);
         clock.advance(Duration.ofHours(12));
         succeed(DEPLOYMENT, CLIENT);
@@ -327,7 +327,7 @@ class ClientAuthenticationGuardTest {
     }
 
     @Test
-    void recordSuccessWithinAMinuteOfTheLastWriteDoesNotWriteAgain() {
+    void recordSuccessWhenWithinAMinuteOfTheLastWriteThenNoWriteAgain() {
         succeed(DEPLOYMENT, CLIENT);
         clock.advance(Duration.ofSeconds(30));
         succeed(DEPLOYMENT, CLIENT);
@@ -355,7 +355,7 @@ class ClientAuthenticationGuardTest {
     }
 
     @Test
-    void recordFailureOfAKnownPairDoesNotExtendTheMemory() {
+    void recordFailureWhenPairKnownThenTheMemoryNotExtended() {
         succeed(DEPLOYMENT, CLIENT);
         clock.advance(Duration.ofHours(23));
         fail(DEPLOYMENT, CLIENT, 1);
@@ -366,7 +366,7 @@ class ClientAuthenticationGuardTest {
     }
 
     @Test
-    void recordSuccessOfManyPairsThenMemoryStaysWithinTheBound() {
+    void recordSuccessWhenManyPairsThenMemoryStaysWithinTheBound() {
         FailureLimiter.Settings limits = new FailureLimiter.Settings(0, Duration.ofSeconds(1), Duration.ofSeconds(1),
                 5, Duration.ofMinutes(1), 100);
         ClientAuthenticationGuard small = new ClientAuthenticationGuard(
@@ -420,7 +420,7 @@ class ClientAuthenticationGuardTest {
     }
 
     @Test
-    void recordOutcomeOfARefusedAttemptIsAMistake() {
+    void recordOutcomeWhenTheAttemptWasRefusedThenItIsAMistake() {
         fail(ATTACKER, CLIENT, CLIENT_FREE + 1);
         Attempt refused = check(ATTACKER, CLIENT);
 
@@ -433,7 +433,7 @@ class ClientAuthenticationGuardTest {
     // ---- values -------------------------------------------------------------------------------
 
     @Test
-    void retryAfterSecondsRoundsUpToWholeSecondsAndIsAtLeastOne() {
+    void retryAfterSecondsWhenFractionalOrTinyThenRoundedUpToWholeSecondsAndAtLeastOne() {
         fail(ATTACKER, CLIENT, CLIENT_FREE + 1);
         clock.advance(Duration.ofMillis(400));
 

@@ -24,7 +24,7 @@ class FailureLimiterTest {
     }
 
     @Test
-    void loginDefaultsAreThreeFreeThenOneSecondDoublingToThirtyThenRefusalAfterTenForFifteenMinutes() {
+    void loginDefaultsWhenUnconfiguredThenThreeFreeThenOneSecondDoublingToThirtyThenRefusalAfterTenForFifteenMinutes() {
         assertThat(Settings.loginDefaults()).isEqualTo(new Settings(3, Duration.ofSeconds(1), Duration.ofSeconds(30),
                 10, Duration.ofMinutes(15), 100_000));
         assertThat(FailureLimiter.loginDefaults()).isEqualTo(Settings.loginDefaults());
@@ -43,7 +43,7 @@ class FailureLimiterTest {
     }
 
     @Test
-    void checkAfterTheFirstFailureBeyondTheFreeOnesThenWaitTheBaseDelay() {
+    void checkWhenTheFirstFailureBeyondTheFreeOnesThenWaitTheBaseDelay() {
         fail("k", 4);
 
         assertThat(limiter.check("k")).isEqualTo(new Decision(false, Duration.ofSeconds(1)));
@@ -82,7 +82,7 @@ class FailureLimiterTest {
     }
 
     @Test
-    void recordFailureAfterTheWindowThenCountingStartsAgain() {
+    void recordFailureWhenAfterTheWindowThenCountingStartsAgain() {
         fail("k", 10);
         clock.advance(Duration.ofMinutes(15));
 
@@ -92,7 +92,7 @@ class FailureLimiterTest {
     }
 
     @Test
-    void recordFailureWithinTheWindowThenTheWindowSlidesFromTheLastFailure() {
+    void recordFailureWhenWithinTheWindowThenTheWindowSlidesFromTheLastFailure() {
         fail("k", 3);
         clock.advance(Duration.ofMinutes(10));
         limiter.recordFailure("k");
@@ -105,7 +105,7 @@ class FailureLimiterTest {
     }
 
     @Test
-    void recordSuccessClearsTheKey() {
+    void recordSuccessWhenKeyHasFailuresThenTheKeyCleared() {
         fail("k", 10);
 
         limiter.recordSuccess("k");
@@ -123,7 +123,7 @@ class FailureLimiterTest {
     }
 
     @Test
-    void recordFailureOfManyKeysThenMemoryStaysWithinMaxKeys() {
+    void recordFailureWhenManyKeysThenMemoryStaysWithinMaxKeys() {
         FailureLimiter small = new FailureLimiter(new Settings(0, Duration.ofSeconds(1), Duration.ofSeconds(1), 5,
                 Duration.ofMinutes(1), 100), clock);
 

@@ -136,7 +136,7 @@ class AdminAccountsTest {
     }
 
     @Test
-    void loginTwiceThenTwoDifferentSessions() {
+    void loginWhenTwiceThenTwoDifferentSessions() {
         LoginResult.Success first = loginAlice();
         LoginResult.Success second = loginAlice();
 
@@ -207,7 +207,7 @@ class AdminAccountsTest {
     }
 
     @Test
-    void loginCountsFailuresOfUsernamesDifferingOnlyInCaseTogether() {
+    void loginWhenUsernamesDifferOnlyInCaseThenTheirFailuresCountTogether() {
         for (int i = 0; i < 4; i++) {
             accounts.login(TENANT, "ALICE", "wrong".toCharArray(), null, "198.51.100." + i, null);
         }
@@ -301,7 +301,7 @@ class AdminAccountsTest {
     }
 
     @Test
-    void loginWithAPreviousSessionIdThenThatSessionEndsAndIsNotReused() {
+    void loginWhenAPreviousSessionIdPresentedThenThatSessionEndsAndIsNotReused() {
         LoginResult.Success before = loginAlice();
 
         LoginResult.Success after = (LoginResult.Success) accounts.login(TENANT, "alice", PASSWORD.toCharArray(), null,
@@ -313,7 +313,7 @@ class AdminAccountsTest {
     }
 
     @Test
-    void loginWithAPlantedUnknownSessionIdThenANewIdAnyway() {
+    void loginWhenAPlantedUnknownSessionIdPresentedThenANewIdAnyway() {
         LoginResult.Success success = (LoginResult.Success) accounts.login(TENANT, "alice", PASSWORD.toCharArray(),
                 null, ADDRESS, "planted-by-the-attacker");
 
@@ -322,7 +322,7 @@ class AdminAccountsTest {
     }
 
     @Test
-    void loginThenExpiredSessionsArePruned() {
+    void loginWhenExpiredSessionsExistThenTheyArePruned() {
         LoginResult.Success old = loginAlice();
         node.clock.advance(Duration.ofHours(13));
 
@@ -488,7 +488,7 @@ class AdminAccountsTest {
     }
 
     @Test
-    void printableUsernameKeepsPrintableTextAndReplacesTheRest() {
+    void printableUsernameWhenMixedCharactersThenPrintableTextKeptAndTheRestReplaced() {
         assertThat(AdminAccounts.printableUsername(null)).isEmpty();
         assertThat(AdminAccounts.printableUsername("Zoë Müller @ acme")).isEqualTo("Zoë Müller @ acme");
         assertThat(AdminAccounts.printableUsername("a\tb\r\nc\u2028d\u200Ee")).isEqualTo(
@@ -499,7 +499,7 @@ class AdminAccountsTest {
     // TOTP enrollment
 
     @Test
-    void beginTotpEnrollmentGivesAFreshSecretAndStoresNothing() {
+    void beginTotpEnrollmentWhenCalledThenAFreshSecretAndNothingStored() {
         String first = accounts.beginTotpEnrollment();
         String second = accounts.beginTotpEnrollment();
 
@@ -531,7 +531,7 @@ class AdminAccountsTest {
     }
 
     @Test
-    void enrollTotpSpendsTheCodeSoItCannotAlsoSignIn() {
+    void enrollTotpWhenCodeUsedThenTheCodeIsSpentAndCannotAlsoSignIn() {
         // RFC 6238 §5.2: the code typed to enrol was seen once; a second use is a replay.
         LoginResult.Success session = loginAlice();
         String secret = accounts.beginTotpEnrollment();
@@ -546,7 +546,7 @@ class AdminAccountsTest {
     }
 
     @Test
-    void enrollTotpAcceptsTheSecretAsShownInGroupsAndLowerCaseAndStoresItCanonical() {
+    void enrollTotpWhenSecretInGroupsAndLowerCaseThenAcceptedAndStoredCanonical() {
         LoginResult.Success session = loginAlice();
         String secret = accounts.beginTotpEnrollment();
         String grouped = String.join(" ", secret.toLowerCase(java.util.Locale.ROOT).split("(?<=\\G.{4})"));
@@ -706,7 +706,7 @@ class AdminAccountsTest {
     }
 
     @Test
-    void resolveRecordsActivityAtMostOncePerMinute() {
+    void resolveWhenCalledRepeatedlyThenActivityRecordedAtMostOncePerMinute() {
         LoginResult.Success success = loginAlice();
         String idHash = success.authenticated().session().idHash();
         Instant login = node.clock.instant();
@@ -731,7 +731,7 @@ class AdminAccountsTest {
     }
 
     @Test
-    void resolveGivesTheAdminAsStoredNow() {
+    void resolveWhenTheAdminChangedThenTheAdminAsStoredNow() {
         LoginResult.Success success = loginAlice();
         Admin demoted = alice.withRole(AdminRole.ADDITIONAL_ADMIN, Set.of(Capability.VIEW_AUDIT),
                 node.clock.instant());
@@ -744,7 +744,7 @@ class AdminAccountsTest {
     // logout
 
     @Test
-    void logoutEndsTheSession() {
+    void logoutWhenSignedInThenTheSessionEnds() {
         LoginResult.Success success = loginAlice();
 
         accounts.logout(success.sessionId());
@@ -783,7 +783,7 @@ class AdminAccountsTest {
     }
 
     @Test
-    void changePasswordClearsMustChangePassword() {
+    void changePasswordWhenMustChangePasswordThenItIsCleared() {
         TenantId fresh = TenantId.of("10003");
         node.tenants.create(fresh, "Fresh", TenantSettings.DEFAULTS);
         AdminAccounts.AdminWithPassword bootstrapped = accounts.bootstrap(fresh).orElseThrow();
@@ -851,7 +851,7 @@ class AdminAccountsTest {
     }
 
     @Test
-    void hashSessionIdIsBase64UrlOfSha256() {
+    void hashSessionIdWhenCalledThenBase64UrlOfSha256() {
         // SHA-256("abc") = ba7816bf 8f01cfea 414140de 5dae2223 b00361a3 96177a9c b410ff61 f20015ad
         assertThat(AdminAccounts.hashSessionId("abc")).isEqualTo("ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
     }

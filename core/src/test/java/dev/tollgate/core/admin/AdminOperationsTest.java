@@ -301,7 +301,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void forbiddenMessageNamesTheCapability() {
+    void forbiddenWhenCapabilityMissingThenTheMessageNamesTheCapability() {
         assertThatThrownBy(() -> ops.administrators().list(holding(Capability.VIEW_AUDIT), TENANT))
                 .hasMessage("requires the capability manage_admins");
         assertThatThrownBy(() -> ops.scopes().list(holding(), TENANT))
@@ -309,7 +309,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void changesAreAuditedInsideTheirTransaction() {
+    void changesWhenMadeThenAuditedInsideTheirTransaction() {
         ClientId id = createClient("Billing").client().clientId();
         ops.clients().update(cli, TENANT, id, new ClientUpdate("Billing 2", null, null, null, null, null, null));
         ops.clients().rotateSecret(cli, TENANT, id, Duration.ofHours(1));
@@ -334,7 +334,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void clientChangesTellTheListenerAgainAfterTheCommit() {
+    void clientChangesWhenCommittedThenTheListenerToldAgainAfterTheCommit() {
         ClientId id = createClient("Billing").client().clientId();
         ops.clients().update(cli, TENANT, id, new ClientUpdate(null, null, null, null, null, null, false));
         ops.clients().rotateSecret(cli, TENANT, id, Duration.ofHours(1));
@@ -348,7 +348,7 @@ class AdminOperationsTest {
     // Clients
 
     @Test
-    void listClientsPagesInCreationOrderWithTheTotal() {
+    void listClientsWhenPagedThenCreationOrderWithTheTotal() {
         List<ClientId> created = new ArrayList<>(ops.clients().list(cli, TENANT, null, 0, 100).items().stream()
                 .map(ClientCredential::clientId).toList());
         for (int i = 0; i < 5; i++) {
@@ -390,7 +390,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void getClientReturnsTheStoredClient() {
+    void getClientWhenStoredThenReturnsTheStoredClient() {
         ClientCredential created = createClient("Billing").client();
 
         assertThat(ops.clients().get(cli, TENANT, created.clientId())).isEqualTo(created);
@@ -405,7 +405,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void createClientAuditsTheClientWithoutItsSecret() {
+    void createClientWhenCreatedThenAuditedWithoutItsSecret() {
         ClientWithSecret created = ops.clients().create(rootActor, TENANT, new ClientSpec("Billing",
                 ScopeSet.of("users:read", "users:write"), ScopeSet.of("users:read"), List.of("https://api.example"),
                 List.of("ROLE_BILLING"), Duration.ofMinutes(10)));
@@ -440,7 +440,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void updateClientChangesTheGivenFieldsAndAuditsBeforeAndAfter() {
+    void updateClientWhenFieldsGivenThenTheyChangeAndBeforeAndAfterAudited() {
         ClientCredential before = createClient("Billing").client();
         clock.advance(Duration.ofMinutes(1));
 
@@ -492,7 +492,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void rotateSecretGivesANewSecretKeepsThePreviousForTheOverlapAndAudits() {
+    void rotateSecretWhenCalledThenANewSecretThePreviousKeptForTheOverlapAndAudited() {
         ClientWithSecret created = createClient("Billing");
 
         ClientWithSecret rotated = ops.clients().rotateSecret(cli, TENANT, created.client().clientId(), Duration.ofHours(2));
@@ -527,7 +527,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void revokePreviousSecretLeavesOnlyTheNewestAndAudits() {
+    void revokePreviousSecretWhenCalledThenOnlyTheNewestLeftAndAudited() {
         ClientWithSecret created = createClient("Billing");
         ClientWithSecret rotated = ops.clients().rotateSecret(cli, TENANT, created.client().clientId(), Duration.ofHours(2));
 
@@ -543,7 +543,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void deleteClientRemovesItAndAuditsWhatItWas() {
+    void deleteClientWhenCalledThenRemovedAndWhatItWasAudited() {
         ClientCredential created = createClient("Billing").client();
 
         ops.clients().delete(cli, TENANT, created.clientId());
@@ -565,7 +565,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void tokenIssuanceCountsTokensPerBucketEndingNow() {
+    void tokenIssuanceWhenQueriedThenTokensCountedPerBucketEndingNow() {
         ClientId id = createClient("Billing").client().clientId();
         Actor client = new Actor(TENANT, Actor.Kind.CLIENT, id.value(), "Billing", null, null);
         clock.advance(Duration.ofHours(3));
@@ -615,7 +615,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void createScopeDefinesItAndAudits() {
+    void createScopeWhenCalledThenDefinedAndAudited() {
         ScopeDefinition scope = new ScopeDefinition(new ScopeName("orders:read"), "Read orders");
 
         assertThat(ops.scopes().create(cli, TENANT, scope)).isEqualTo(scope);
@@ -635,7 +635,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void describeScopeChangesTheDescriptionAndAudits() {
+    void describeScopeWhenCalledThenTheDescriptionChangedAndAudited() {
         ScopeDefinition changed = ops.scopes().describe(cli, TENANT, new ScopeName("users:read"), "Read users");
 
         assertThat(changed).isEqualTo(new ScopeDefinition(new ScopeName("users:read"), "Read users"));
@@ -695,7 +695,7 @@ class AdminOperationsTest {
     // Admins
 
     @Test
-    void listAdminsGivesTheTenantsAdminsOnly() {
+    void listAdminsWhenOtherTenantsHaveAdminsThenTheTenantsAdminsOnly() {
         store.admins().insert(new Admin(UUID.randomUUID().toString(), OTHER, "theirs", AdminRole.ADMIN, null,
                 root.passwordHash(), false, null, START, START));
 
@@ -714,7 +714,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void createAdminGivesAGeneratedPasswordToBeChangedAndAuditsWithoutHashOrSecret() {
+    void createAdminWhenCalledThenAGeneratedPasswordToBeChangedAndAuditedWithoutHashOrSecret() {
         AdminAccounts.AdminWithPassword created = ops.administrators().create(rootActor, TENANT, "eve",
                 AdminRole.ADDITIONAL_ADMIN, Set.of(Capability.VIEW_AUDIT, Capability.MANAGE_USERS));
 
@@ -735,7 +735,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void createAdminWithRoleAdminThenNoGrantedCapabilitiesStored() {
+    void createAdminWhenRoleAdminThenNoGrantedCapabilitiesStored() {
         Admin eve = ops.administrators().create(cli, TENANT, "eve", AdminRole.ADMIN, Set.of(Capability.VIEW_AUDIT)).admin();
 
         assertThat(eve.capabilities()).isEmpty();
@@ -767,7 +767,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void updateAdminChangesRoleAndCapabilitiesAndAudits() {
+    void updateAdminWhenCalledThenRoleAndCapabilitiesChangedAndAudited() {
         Admin eve = ops.administrators().create(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
         clock.advance(Duration.ofMinutes(1));
 
@@ -809,7 +809,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void deleteAdminRemovesItEndsItsSessionsAndAudits() {
+    void deleteAdminWhenCalledThenRemovedItsSessionsEndedAndAudited() {
         Admin eve = ops.administrators().create(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
         store.adminSessions().insert(new AdminSession("hash", TENANT, eve.id(), "csrf", null, START, START));
 
@@ -857,7 +857,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void resetTotpRemovesAnotherAdminsSecondFactorAndAuditsWithoutTheSecret() {
+    void resetTotpWhenAnotherAdminsThenTheirSecondFactorRemovedAndAuditedWithoutTheSecret() {
         String secret = Totp.generateSecret();
         Admin eve = ops.administrators().create(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
         store.admins().update(eve.withTotpSecret(secret, START));
@@ -905,7 +905,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void resetPasswordGivesAOneTimePasswordEndsTheSessionsAndAuditsWithoutHashOrPassword() {
+    void resetPasswordWhenCalledThenAOneTimePasswordTheSessionsEndedAndAuditedWithoutHashOrPassword() {
         Admin eve = ops.administrators().create(cli, TENANT, "eve", AdminRole.ADMIN, null).admin();
         Admin settled = eve.withPassword(passwords.hash("eve's own password".toCharArray()), false, START);
         store.admins().update(settled);
@@ -958,7 +958,7 @@ class AdminOperationsTest {
     // Users
 
     @Test
-    void createUserStoresItAndAudits() {
+    void createUserWhenCalledThenStoredAndAudited() {
         User user = ops.users().create(cli, TENANT, "jdoe", "jdoe@example.com", "Jane", null);
 
         assertThat(store.users().find(TENANT, user.id())).contains(user);
@@ -988,7 +988,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void listUsersPagesWithTheTotal() {
+    void listUsersWhenPagedThenPagesWithTheTotal() {
         List<User> created = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             clock.advance(Duration.ofSeconds(1));
@@ -1003,7 +1003,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void deleteUserRemovesItAndAudits() {
+    void deleteUserWhenCalledThenRemovedAndAudited() {
         User user = ops.users().create(cli, TENANT, "jdoe", "jdoe@example.com", null, null);
 
         ops.users().delete(cli, TENANT, user.id());
@@ -1040,7 +1040,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void auditPagesNewestFirstWithTheExactTotalOnEveryPage() {
+    void auditWhenPagedThenNewestFirstWithTheExactTotalOnEveryPage() {
         for (int i = 0; i < 5; i++) {
             clock.advance(Duration.ofSeconds(1));
             ops.scopes().create(cli, TENANT, new ScopeDefinition(new ScopeName("s" + i), ""));
@@ -1060,7 +1060,7 @@ class AdminOperationsTest {
     }
 
     @Test
-    void auditTotalCountsOnlyWhatTheFilterMatches() {
+    void auditTotalWhenFilteredThenCountsOnlyWhatTheFilterMatches() {
         for (int i = 0; i < 3; i++) {
             ops.scopes().create(cli, TENANT, new ScopeDefinition(new ScopeName("s" + i), ""));
         }
@@ -1090,7 +1090,7 @@ class AdminOperationsTest {
     // record
 
     @Test
-    void recordWritesAnAdminsOwnEventWithoutAnyCapability() {
+    void recordWhenAdminsOwnEventThenWrittenWithoutAnyCapability() {
         Actor viewer = new Actor(TENANT, Actor.Kind.ADMIN, root.id(), "root", Set.of(), "192.0.2.1");
         Instant at = START.plusSeconds(5);
 

@@ -35,7 +35,7 @@ class ClientAdministrationTest {
     }
 
     @Test
-    void createdClientIsEnabledWithOneSecretStoredOnlyAsItsHash() {
+    void createWhenClientCreatedThenEnabledWithOneSecretStoredOnlyAsItsHash() {
         ClientCredential stored = node.clients.get(TENANT, custom.client().clientId());
 
         assertThat(stored).isEqualTo(custom.client());
@@ -87,14 +87,14 @@ class ClientAdministrationTest {
     }
 
     @Test
-    void listGivesTheBuiltinsThenTheCustomClient() {
+    void listWhenACustomClientExistsThenTheBuiltinsThenTheCustomClient() {
         assertThat(node.clients.list(TENANT)).extracting(ClientCredential::name)
                 .contains("Default Client Credential", "microservice-communication-key", "Billing service")
                 .hasSize(3);
     }
 
     @Test
-    void rotateSecretWithOverlapThenOldSecretWorksUntilTheOverlapEndsAndNewSecretWorks() {
+    void rotateSecretWhenOverlapThenOldSecretWorksUntilTheOverlapEndsAndNewSecretWorks() {
         String old = custom.secret().reveal();
         ClientWithSecret rotated = node.clients.rotateSecret(TENANT, custom.client().clientId(), Duration.ofHours(1));
         String fresh = rotated.secret().reveal();
@@ -112,7 +112,7 @@ class ClientAdministrationTest {
     }
 
     @Test
-    void rotateSecretWithOverlapThenThePreviousSecretCarriesTheEndOfTheOverlap() {
+    void rotateSecretWhenOverlapThenThePreviousSecretCarriesTheEndOfTheOverlap() {
         Instant now = node.clock.instant();
 
         ClientWithSecret rotated = node.clients.rotateSecret(TENANT, custom.client().clientId(), Duration.ofHours(1));
@@ -124,7 +124,7 @@ class ClientAdministrationTest {
     }
 
     @Test
-    void rotateSecretWithZeroOverlapThenOldSecretFailsAtOnce() {
+    void rotateSecretWhenZeroOverlapThenOldSecretFailsAtOnce() {
         String old = custom.secret().reveal();
 
         ClientWithSecret rotated = node.clients.rotateSecret(TENANT, custom.client().clientId(), Duration.ZERO);
@@ -135,7 +135,7 @@ class ClientAdministrationTest {
     }
 
     @Test
-    void rotateSecretTwiceThenTheFirstSecretStopsAndTheSecondOverlapsTheThird() {
+    void rotateSecretWhenTwiceThenTheFirstSecretStopsAndTheSecondOverlapsTheThird() {
         String first = custom.secret().reveal();
         node.clock.advance(Duration.ofMinutes(1));
         String second = node.clients.rotateSecret(TENANT, custom.client().clientId(), Duration.ofHours(1))
@@ -153,7 +153,7 @@ class ClientAdministrationTest {
     // Regression: two rotations in one clock tick (always so under a fixed clock) once kept the older
     // secret, because "newest" was decided by createdAt and ties went to the first.
     @Test
-    void rotateSecretTwiceAtTheSameInstantThenTheSecretsHandedOutLastStillWork() {
+    void rotateSecretWhenTwiceAtTheSameInstantThenTheSecretsHandedOutLastStillWork() {
         String first = custom.secret().reveal();
         String second = node.clients.rotateSecret(TENANT, custom.client().clientId(), Duration.ofHours(1))
                 .secret().reveal();
@@ -178,12 +178,12 @@ class ClientAdministrationTest {
     }
 
     @Test
-    void defaultRotationOverlapIsOneDay() {
+    void rotationOverlapWhenDefaultThenOneDay() {
         assertThat(ClientOperations.DEFAULT_ROTATION_OVERLAP).isEqualTo(Duration.ofHours(24));
     }
 
     @Test
-    void setEnabledFalseThenInvalidClientDisabledAndTrueThenIssued() {
+    void setEnabledWhenFalseThenInvalidClientDisabledAndWhenTrueThenIssued() {
         node.clients.setEnabled(TENANT, custom.client().clientId(), false);
         assertThat(issue(custom.secret().reveal()).refusal().reason()).isEqualTo(Reason.CLIENT_DISABLED);
 
@@ -200,7 +200,7 @@ class ClientAdministrationTest {
     }
 
     @Test
-    void setScopesWithDefaultsNullThenDefaultsAreTheAllowed() {
+    void setScopesWhenDefaultsNullThenDefaultsAreTheAllowed() {
         ClientCredential updated = node.clients.setScopes(TENANT, custom.client().clientId(),
                 ScopeSet.of("users:read", "users:write"), null);
 
@@ -209,7 +209,7 @@ class ClientAdministrationTest {
     }
 
     @Test
-    void deleteOfABuiltinClientIsRefusedAndItKeepsWorking() {
+    void deleteWhenBuiltinClientThenRefusedAndItKeepsWorking() {
         ClientId builtin = node.clients.list(TENANT).stream()
                 .filter(c -> c.builtin() == BuiltinClient.DEFAULT).findFirst().orElseThrow().clientId();
 
@@ -220,7 +220,7 @@ class ClientAdministrationTest {
     }
 
     @Test
-    void deleteOfTheMicroserviceClientIsRefused() {
+    void deleteWhenTheMicroserviceClientThenRefused() {
         ClientId microservice = node.clients.list(TENANT).stream()
                 .filter(c -> c.builtin() == BuiltinClient.MICROSERVICE).findFirst().orElseThrow().clientId();
 
@@ -230,7 +230,7 @@ class ClientAdministrationTest {
     }
 
     @Test
-    void deleteOfACustomClientThenItsTokenRequestsAreUnknownClient() {
+    void deleteWhenACustomClientThenItsTokenRequestsAreUnknownClient() {
         assertThat(issue(custom.secret().reveal()).isIssued()).isTrue();
 
         node.clients.delete(TENANT, custom.client().clientId());
@@ -241,7 +241,7 @@ class ClientAdministrationTest {
     }
 
     @Test
-    void rotateSecretOfABuiltinClientIsAllowed() {
+    void rotateSecretWhenBuiltinClientThenAllowed() {
         ClientId builtin = node.clients.list(TENANT).get(0).clientId();
 
         ClientWithSecret rotated = node.clients.rotateSecret(TENANT, builtin, Duration.ZERO);

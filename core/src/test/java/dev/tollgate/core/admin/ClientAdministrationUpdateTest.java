@@ -54,7 +54,7 @@ class ClientAdministrationUpdateTest {
     }
 
     @Test
-    void updateChangesEveryGivenField() {
+    void updateWhenFieldsGivenThenEveryGivenFieldChanges() {
         ClientCredential updated = node.clients.update(TENANT, id(), new ClientUpdate("Billing v2",
                 ScopeSet.of("orders:read", "users:read"), ScopeSet.of("orders:read"), List.of("https://b.example"),
                 List.of(), Duration.ofHours(2), false));
@@ -117,7 +117,7 @@ class ClientAdministrationUpdateTest {
     }
 
     @Test
-    void revokePreviousSecretAfterARotationThenOnlyTheNewSecretGetsTokens() {
+    void revokePreviousSecretWhenAfterARotationThenOnlyTheNewSecretGetsTokens() {
         ClientWithSecret rotated = node.clients.rotateSecret(TENANT, id(), Duration.ofHours(1));
         assertThat(node.issue(TENANT, id().value(), custom.secret().reveal()).isIssued()).isTrue();
 

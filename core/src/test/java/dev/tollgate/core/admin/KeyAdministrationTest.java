@@ -46,7 +46,7 @@ class KeyAdministrationTest {
     }
 
     @Test
-    void rotateThenTheNextTokenIsSignedWithTheFormerNextKey() throws Exception {
+    void rotateWhenDoneThenTheNextTokenIsSignedWithTheFormerNextKey() throws Exception {
         String formerCurrent = kidOf(KeyState.CURRENT);
         String formerNext = kidOf(KeyState.NEXT);
         assertThat(kidOfToken(issue())).isEqualTo(formerCurrent);
@@ -59,7 +59,7 @@ class KeyAdministrationTest {
     }
 
     @Test
-    void rotateThenTheOldKidStaysInTheJwksUntilPublishUntilAndItsTokensVerifyMeanwhile() {
+    void rotateWhenDoneThenTheOldKidStaysInTheJwksUntilPublishUntilAndItsTokensVerifyMeanwhile() {
         String oldKid = kidOf(KeyState.CURRENT);
         String oldToken = issue().token().value();
         Instant rotatedAt = node.clock.instant();
@@ -80,7 +80,7 @@ class KeyAdministrationTest {
     }
 
     @Test
-    void rotateThenTheJwksAlreadyHoldsTheNewNextKey() {
+    void rotateWhenDoneThenTheJwksAlreadyHoldsTheNewNextKey() {
         node.keys.rotate(TENANT);
 
         List<String> published = node.jwks(TENANT).getKeys().stream().map(JWK::getKeyID).toList();
@@ -90,7 +90,7 @@ class KeyAdministrationTest {
     }
 
     @Test
-    void rotateAfterTheLongLivedClientWasDeletedStillKeepsTheRetiredKeyForItsTokens() {
+    void rotateWhenTheLongLivedClientWasDeletedThenTheRetiredKeyStillKeptForItsTokens() {
         var longLived = node.clients.create(TENANT,
                 new ClientSpec("Long lived", ScopeSet.EMPTY, null, null, null, Duration.ofDays(1)));
         node.clients.delete(TENANT, longLived.client().clientId());
@@ -103,7 +103,7 @@ class KeyAdministrationTest {
     }
 
     @Test
-    void rotateAfterPublishUntilDropsTheRetiredKey() {
+    void rotateWhenAfterPublishUntilThenTheRetiredKeyDropped() {
         String first = kidOf(KeyState.CURRENT);
         node.keys.rotate(TENANT);
         node.clock.advance(ClientCredential.MAX_TOKEN_TTL.plus(KeyRotation.CLOCK_SKEW).plusSeconds(1));
@@ -116,7 +116,7 @@ class KeyAdministrationTest {
     }
 
     @Test
-    void rotateBeforePublishUntilKeepsBothRetiredKeys() {
+    void rotateWhenBeforePublishUntilThenBothRetiredKeysKept() {
         node.keys.rotate(TENANT);
         node.clock.advance(Duration.ofMinutes(10));
 
@@ -127,7 +127,7 @@ class KeyAdministrationTest {
     }
 
     @Test
-    void rotateAfterTheAlgorithmChangedSignsWithTheNewAlgorithmFromTheSecondRotation() throws Exception {
+    void rotateWhenTheAlgorithmChangedThenSignsWithTheNewAlgorithmFromTheSecondRotation() throws Exception {
         node.tenants.updateSettings(TENANT, s -> s.withSigningAlgorithm(SigningAlgorithm.EdDSA));
 
         node.keys.rotate(TENANT);

@@ -32,7 +32,7 @@ class PasswordHasherTest {
     }
 
     @Test
-    void hashIsEncodedWithSchemeIterationsSixteenByteSaltAndThirtyTwoByteHash() {
+    void hashWhenEncodedThenSchemeIterationsSixteenByteSaltAndThirtyTwoByteHash() {
         String[] parts = hasher.hash("correct horse battery".toCharArray()).split("\\$");
 
         assertThat(parts).hasSize(4);
@@ -43,26 +43,26 @@ class PasswordHasherTest {
     }
 
     @Test
-    void hashOfTheSamePasswordTwiceThenDifferentSalts() {
+    void hashWhenTheSamePasswordTwiceThenDifferentSalts() {
         char[] password = "correct horse battery".toCharArray();
 
         assertThat(hasher.hash(password)).isNotEqualTo(hasher.hash(password));
     }
 
     @Test
-    void defaultIterationsAreOwaspsSixHundredThousand() {
+    void iterationsWhenDefaultThenOwaspsSixHundredThousand() {
         assertThat(new PasswordHasher().iterations()).isEqualTo(600_000);
     }
 
     @Test
-    void verifyUsesTheIterationsOfTheEncodingNotOfTheHasher() {
+    void verifyWhenIterationsDifferThenThoseOfTheEncodingUsedNotOfTheHasher() {
         String encoded = hasher.hash("correct horse battery".toCharArray());
 
         assertThat(new PasswordHasher(2000).verify("correct horse battery".toCharArray(), encoded)).isTrue();
     }
 
     @Test
-    void verifyMatchesTheRfc7914Pbkdf2HmacSha256Vector() {
+    void verifyWhenRfc7914Pbkdf2HmacSha256VectorThenMatches() {
         // RFC 7914 §11: PBKDF2-HMAC-SHA256 (P="passwd", S="salt", c=1, dkLen=64).
         byte[] expected = HexFormat.of().parseHex("55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
                 + "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783");
@@ -110,7 +110,7 @@ class PasswordHasherTest {
     }
 
     @Test
-    void generatePasswordHasMoreThan128RandomBitsInBase64Url() {
+    void generatePasswordWhenCalledThenMoreThan128RandomBitsInBase64Url() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 100; i++) {
             String password = PasswordHasher.generatePassword();
@@ -122,7 +122,7 @@ class PasswordHasherTest {
     }
 
     @Test
-    void generatePasswordIsAcceptableAndVerifiesAfterHashing() {
+    void generatePasswordWhenHashedThenAcceptableAndVerifies() {
         String password = PasswordHasher.generatePassword();
 
         assertThat(PasswordHasher.isAcceptable(password.toCharArray())).isTrue();
@@ -138,7 +138,7 @@ class PasswordHasherTest {
     }
 
     @Test
-    void isAcceptableCountsCharactersNotUtf16Units() {
+    void isAcceptableWhenSurrogatePairsThenCountsCharactersNotUtf16Units() {
         // Six emoji are twelve UTF-16 units but six characters.
         assertThat(PasswordHasher.isAcceptable("😀😀😀😀😀😀".toCharArray())).isFalse();
     }

@@ -32,7 +32,7 @@ class TenantAdministrationTest {
     private final InMemoryInstallation node = new InMemoryInstallation();
 
     @Test
-    void createGivesTheTwoBuiltinClientsWithTheirReferenceNames() {
+    void createWhenCalledThenTheTwoBuiltinClientsWithTheirReferenceNames() {
         ProvisionedTenant created = node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS);
 
         assertThat(created.clients()).extracting(c -> c.client().name())
@@ -44,7 +44,7 @@ class TenantAdministrationTest {
     }
 
     @Test
-    void createGivesBuiltinClientsWhoseSecretsGetTokens() {
+    void createWhenCalledThenBuiltinClientsWhoseSecretsGetTokens() {
         ProvisionedTenant created = node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS);
 
         for (ClientWithSecret client : created.clients()) {
@@ -58,7 +58,7 @@ class TenantAdministrationTest {
     }
 
     @Test
-    void createGivesBuiltinClientsBothBuiltinScopesAsAllowedAndDefault() {
+    void createWhenCalledThenBuiltinClientsGetBothBuiltinScopesAsAllowedAndDefault() {
         ProvisionedTenant created = node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS);
 
         assertThat(created.clients()).allSatisfy(c -> {
@@ -69,7 +69,7 @@ class TenantAdministrationTest {
     }
 
     @Test
-    void createDefinesTheUsersApiAndAdminApiScopes() {
+    void createWhenCalledThenTheUsersApiAndAdminApiScopesDefined() {
         node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS);
 
         assertThat(node.scopes.list(TENANT)).containsExactly(
@@ -85,13 +85,13 @@ class TenantAdministrationTest {
     }
 
     @Test
-    void adminScopesAreOnePerCapability() {
+    void adminScopesWhenListedThenOnePerCapability() {
         assertThat(BuiltinScopes.ADMIN_API).extracting(ScopeDefinition::name)
                 .containsExactly(Arrays.stream(Capability.values()).map(Capability::scope).toArray(ScopeName[]::new));
     }
 
     @Test
-    void isBuiltinScopeForUsersAndAdminScopesOnly() {
+    void isBuiltinScopeWhenUsersOrAdminScopeThenTrueElseFalse() {
         assertThat(BuiltinScopes.contains(new ScopeName("users:read"))).isTrue();
         assertThat(BuiltinScopes.contains(new ScopeName("admin:manage_scopes"))).isTrue();
         assertThat(BuiltinScopes.contains(new ScopeName("orders:read"))).isFalse();
@@ -99,7 +99,7 @@ class TenantAdministrationTest {
     }
 
     @Test
-    void createGivesACurrentAndANextKeyOfTheTenantsAlgorithm() {
+    void createWhenCalledThenACurrentAndANextKeyOfTheTenantsAlgorithm() {
         node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS.withSigningAlgorithm(SigningAlgorithm.RS256));
 
         List<SigningKey> keys = node.keys.list(TENANT);
@@ -110,7 +110,7 @@ class TenantAdministrationTest {
     }
 
     @Test
-    void createStoresTheTenantWithItsSettingsAndCreationTime() {
+    void createWhenCalledThenTheTenantStoredWithItsSettingsAndCreationTime() {
         TenantSettings settings = TenantSettings.DEFAULTS.withAllowQueryCredentials(true);
 
         ProvisionedTenant created = node.tenants.create(TENANT, "Acme", settings);
@@ -129,7 +129,7 @@ class TenantAdministrationTest {
     }
 
     @Test
-    void createAfterATokenRequestForTheUnknownTenantThenTheCachedAbsenceIsDropped() {
+    void createWhenAfterATokenRequestForTheUnknownTenantThenTheCachedAbsenceIsDropped() {
         TokenService.Outcome before = node.issue(TENANT, "anyone", "anything");
         assertThat(before.refusal().reason()).isEqualTo(Reason.UNKNOWN_TENANT);
 
@@ -146,7 +146,7 @@ class TenantAdministrationTest {
     }
 
     @Test
-    void updateSettingsChangesOnlyTheSettings() {
+    void updateSettingsWhenCalledThenOnlyTheSettingsChange() {
         Tenant created = node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS).tenant();
 
         Tenant updated = node.tenants.updateSettings(TENANT, s -> s.withDefaultAudience("https://api.acme.example"));
@@ -157,7 +157,7 @@ class TenantAdministrationTest {
     }
 
     @Test
-    void updateSettingsOfTheDefaultAudienceReachesTheNextToken() throws Exception {
+    void updateSettingsWhenTheDefaultAudienceThenItReachesTheNextToken() throws Exception {
         ClientWithSecret client = node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS).clients().get(0);
         node.issue(TENANT, client.client().clientId().value(), client.secret().reveal());
 

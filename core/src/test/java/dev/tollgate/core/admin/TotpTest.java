@@ -48,7 +48,7 @@ class TotpTest {
             "20000000000, 65353130, HmacSHA1",
             "20000000000, 77737706, HmacSHA256",
             "20000000000, 47863826, HmacSHA512"})
-    void codeMatchesRfc6238AppendixB(long time, String expected, String algorithm) {
+    void codeWhenRfc6238AppendixBVectorsThenMatches(long time, String expected, String algorithm) {
         assertThat(Totp.code(seed(algorithm), time / 30, 8, algorithm)).isEqualTo(expected);
     }
 
@@ -103,13 +103,13 @@ class TotpTest {
     }
 
     @Test
-    void matchingStepGivesTheStepTheCodeBelongsTo() {
+    void matchingStepWhenCodeWithinTheWindowThenTheStepTheCodeBelongsTo() {
         assertThat(Totp.matchingStep(RFC_SECRET, "287082", Instant.ofEpochSecond(89))).isEqualTo(OptionalLong.of(1));
         assertThat(Totp.matchingStep(RFC_SECRET, "287083", Instant.ofEpochSecond(89))).isEmpty();
     }
 
     @Test
-    void generateSecretIs160RandomBitsInBase32() {
+    void generateSecretWhenCalledThen160RandomBitsInBase32() {
         String secret = Totp.generateSecret();
 
         assertThat(secret).matches("[A-Z2-7]{32}");
@@ -118,7 +118,7 @@ class TotpTest {
     }
 
     @Test
-    void generatedSecretVerifiesItsOwnCode() {
+    void generateSecretWhenUsedThenVerifiesItsOwnCode() {
         String secret = Totp.generateSecret();
         Instant now = Instant.parse("2026-03-01T10:00:00Z");
         String code = Totp.code(Totp.decodeBase32(secret), now.getEpochSecond() / 30, 6, "HmacSHA1");
@@ -129,7 +129,7 @@ class TotpTest {
     @ParameterizedTest
     @CsvSource(value = {"'',''", "f,MY", "fo,MZXQ", "foo,MZXW6", "foob,MZXW6YQ", "fooba,MZXW6YTB",
             "foobar,MZXW6YTBOI"})
-    void base32MatchesRfc4648Section10(String plain, String encoded) {
+    void base32WhenRfc4648Section10VectorsThenMatches(String plain, String encoded) {
         byte[] bytes = plain.getBytes(StandardCharsets.US_ASCII);
 
         assertThat(Totp.encodeBase32(bytes)).isEqualTo(encoded);
@@ -137,7 +137,7 @@ class TotpTest {
     }
 
     @Test
-    void decodeBase32ForgivesPaddingCaseAndSpaces() {
+    void decodeBase32WhenPaddingCaseOrSpacesThenForgiven() {
         assertThat(Totp.decodeBase32("mzxw 6yq=")).isEqualTo("foob".getBytes(StandardCharsets.US_ASCII));
         assertThat(Totp.decodeBase32("MZXW6YTBOI======")).isEqualTo("foobar".getBytes(StandardCharsets.US_ASCII));
     }
@@ -148,7 +148,7 @@ class TotpTest {
     }
 
     @Test
-    void provisioningUriIsTheKeyUriFormat() {
+    void provisioningUriWhenBuiltThenTheKeyUriFormat() {
         assertThat(Totp.provisioningUri("Tollgate 10001", "alice@example.com", "JBSWY3DPEHPK3PXP"))
                 .isEqualTo("otpauth://totp/Tollgate%2010001:alice%40example.com?secret=JBSWY3DPEHPK3PXP"
                         + "&issuer=Tollgate%2010001&algorithm=SHA1&digits=6&period=30");

@@ -113,7 +113,7 @@ class AuditWriterTest {
     }
 
     @Test
-    void appendWhileTheWriterAheadHangsThenGivesUpWithStoreExceptionAndTheEventIsStillWrittenLater() throws Exception {
+    void appendWhenTheWriterAheadHangsThenGivesUpWithStoreExceptionAndTheEventIsStillWrittenLater() throws Exception {
         AuditWriter writer = new AuditWriter(repository, 100, Duration.ofMillis(200));
         writers.add(writer);
         repository.hold = new CountDownLatch(1);
@@ -133,7 +133,7 @@ class AuditWriterTest {
     }
 
     @Test
-    void appendFromAnInterruptedThreadThenWrittenPromptlyAndTheInterruptIsKept() throws Exception {
+    void appendWhenFromAnInterruptedThreadThenWrittenPromptlyAndTheInterruptIsKept() throws Exception {
         AuditWriter writer = writer(100);
         AtomicInteger stillInterrupted = new AtomicInteger(-1);
         List<Throwable> failures = new CopyOnWriteArrayList<>();
@@ -160,7 +160,7 @@ class AuditWriterTest {
     }
 
     @Test
-    void appendReturnsOnceTheEventIsWritten() {
+    void appendWhenCalledThenReturnsOnceTheEventIsWritten() {
         AuditWriter writer = writer(100);
 
         writer.append(event("a"));
@@ -170,7 +170,7 @@ class AuditWriterTest {
     }
 
     @Test
-    void appendFromManyVirtualThreadsThenEveryEventWrittenInFewerBatchesThanEvents() throws Exception {
+    void appendWhenFromManyVirtualThreadsThenEveryEventWrittenInFewerBatchesThanEvents() throws Exception {
         int threads = 200;
         int eventsPerThread = 20;
         int maxBatch = 64;
@@ -236,7 +236,7 @@ class AuditWriterTest {
     }
 
     @Test
-    void appendAllWritesTheEventsInOneBatch() {
+    void appendAllWhenSeveralEventsThenWrittenInOneBatch() {
         AuditWriter writer = writer(100);
 
         writer.appendAll(List.of(event("a"), event("b"), event("c")));
@@ -246,7 +246,7 @@ class AuditWriterTest {
     }
 
     @Test
-    void appendAllOfNothingThenNoWrite() {
+    void appendAllWhenNothingThenNoWrite() {
         AuditWriter writer = writer(100);
 
         writer.appendAll(List.of());
@@ -255,7 +255,7 @@ class AuditWriterTest {
     }
 
     @Test
-    void appendAllLargerThanMaxBatchThenWrittenAloneAndWhole() {
+    void appendAllWhenLargerThanMaxBatchThenWrittenAloneAndWhole() {
         AuditWriter writer = writer(2);
 
         writer.appendAll(List.of(event("a"), event("b"), event("c")));
@@ -264,7 +264,7 @@ class AuditWriterTest {
     }
 
     @Test
-    void appendWhileABatchIsWrittenThenQueuedCallersGoTogetherUpToMaxBatch() throws Exception {
+    void appendWhenABatchIsBeingWrittenThenQueuedCallersGoTogetherUpToMaxBatch() throws Exception {
         AuditWriter writer = writer(3);
         repository.hold = new CountDownLatch(1);
 
@@ -288,7 +288,7 @@ class AuditWriterTest {
     }
 
     @Test
-    void closeWritesWhatIsQueuedThenReturns() throws Exception {
+    void closeWhenEventsQueuedThenWritesThemThenReturns() throws Exception {
         AuditWriter writer = writer(100);
         repository.hold = new CountDownLatch(1);
 
@@ -312,7 +312,7 @@ class AuditWriterTest {
     }
 
     @Test
-    void appendAfterCloseThenIllegalState() {
+    void appendWhenAfterCloseThenIllegalState() {
         AuditWriter writer = writer(100);
         writer.close();
 
@@ -321,7 +321,7 @@ class AuditWriterTest {
     }
 
     @Test
-    void closeTwiceThenNothingMore() {
+    void closeWhenTwiceThenNothingMore() {
         AuditWriter writer = writer(100);
 
         writer.close();
@@ -331,7 +331,7 @@ class AuditWriterTest {
     }
 
     @Test
-    void appendWhileClosingFromManyThreadsThenEveryCallerEitherWrittenOrRefused() throws Exception {
+    void appendWhenClosingFromManyThreadsThenEveryCallerEitherWrittenOrRefused() throws Exception {
         AuditWriter writer = writer(16);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         Set<String> refused = Collections.synchronizedSet(new java.util.HashSet<>());

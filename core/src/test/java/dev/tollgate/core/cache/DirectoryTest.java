@@ -19,7 +19,7 @@ class DirectoryTest {
     private static final TenantId TENANT = TenantId.of("10001");
 
     @Test
-    void knownClientIsLoadedOnceThenServedFromTheCache() {
+    void clientWhenKnownThenLoadedOnceThenServedFromTheCache() {
         InMemoryInstallation node = new InMemoryInstallation();
         ClientWithSecret client = node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS).clients().get(0);
         int before = node.store.clientLookups.get();
@@ -32,7 +32,7 @@ class DirectoryTest {
     }
 
     @Test
-    void unknownClientIdIsLookedUpOnceThenItsAbsenceIsCached() {
+    void clientWhenUnknownIdThenLookedUpOnceThenItsAbsenceIsCached() {
         InMemoryInstallation node = new InMemoryInstallation();
         node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS);
         int before = node.store.clientLookups.get();
@@ -45,7 +45,7 @@ class DirectoryTest {
     }
 
     @Test
-    void unknownTenantIsLookedUpOnceThenItsAbsenceIsCached() {
+    void tenantWhenUnknownThenLookedUpOnceThenItsAbsenceIsCached() {
         InMemoryInstallation node = new InMemoryInstallation();
         int before = node.store.tenantLookups.get();
 
@@ -57,7 +57,7 @@ class DirectoryTest {
     }
 
     @Test
-    void disabledClientWithoutInvalidationIsStillServedFromTheCache() {
+    void clientWhenDisabledWithoutInvalidationThenStillServedFromTheCache() {
         InMemoryInstallation node = InMemoryInstallation.withoutInvalidation();
         ClientWithSecret client = node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS).clients().get(0);
         assertThat(issue(node, client, client.secret().reveal()).isIssued()).isTrue();
@@ -71,7 +71,7 @@ class DirectoryTest {
     }
 
     @Test
-    void disabledClientWithTheListenerGlueIsRefusedAtOnce() {
+    void clientWhenDisabledWithTheListenerGlueThenRefusedAtOnce() {
         InMemoryInstallation node = new InMemoryInstallation();
         ClientWithSecret client = node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS).clients().get(0);
         assertThat(issue(node, client, client.secret().reveal()).isIssued()).isTrue();
@@ -82,7 +82,7 @@ class DirectoryTest {
     }
 
     @Test
-    void rotatedSecretWithTheListenerGlueWorksAtOnce() {
+    void secretWhenRotatedWithTheListenerGlueThenWorksAtOnce() {
         InMemoryInstallation node = new InMemoryInstallation();
         ClientWithSecret client = node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS).clients().get(0);
         assertThat(issue(node, client, client.secret().reveal()).isIssued()).isTrue();
@@ -94,7 +94,7 @@ class DirectoryTest {
     }
 
     @Test
-    void tenantSettingWithTheListenerGlueAppliesToTheNextRequest() {
+    void tenantSettingWhenChangedWithTheListenerGlueThenAppliesToTheNextRequest() {
         InMemoryInstallation node = new InMemoryInstallation();
         ClientWithSecret client = node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS).clients().get(0);
         TokenService.Request inQuery = InMemoryInstallation.request(TENANT, client.client().clientId().value(),
@@ -107,7 +107,7 @@ class DirectoryTest {
     }
 
     @Test
-    void keyRotationWithoutInvalidationKeepsSigningWithTheCachedRing() {
+    void keyRotationWhenWithoutInvalidationThenKeepsSigningWithTheCachedRing() {
         InMemoryInstallation node = InMemoryInstallation.withoutInvalidation();
         node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS);
         String cachedKid = node.directory.keyRing(TENANT).orElseThrow().current().kid();
@@ -120,7 +120,7 @@ class DirectoryTest {
     }
 
     @Test
-    void keyRingOfATenantWithoutKeysIsEmpty() {
+    void keyRingWhenTenantHasNoKeysThenEmpty() {
         InMemoryInstallation node = new InMemoryInstallation();
 
         assertThat(node.directory.keyRing(TENANT)).isEmpty();

@@ -118,7 +118,7 @@ class ClientCredentialTest {
     }
 
     @Test
-    void clientNameIsStrippedOfSurroundingWhitespace() {
+    void clientNameWhenSurroundingWhitespaceThenStripped() {
         assertThat(aClient().name("  Billing service \n").build().name()).isEqualTo("Billing service");
     }
 
@@ -194,7 +194,7 @@ class ClientCredentialTest {
     }
 
     @Test
-    void clientListsAreCopiedSoLaterChangesToTheArgumentDoNotLeakIn() {
+    void clientListsWhenTheArgumentChangesLaterThenCopiedSoChangesDoNotLeakIn() {
         List<String> audiences = new java.util.ArrayList<>(List.of("https://api.acme.example"));
         Set<ClientAuthMethod> methods = EnumSet.of(ClientAuthMethod.CLIENT_SECRET_BASIC);
         ClientCredential client = aClient().audiences(audiences).methods(methods).build();
@@ -207,7 +207,7 @@ class ClientCredentialTest {
     }
 
     @Test
-    void activeSecretsAreThoseWithoutExpiryOrNotYetExpired() {
+    void activeSecretsWhenSomeExpiredThenThoseWithoutExpiryOrNotYetExpired() {
         Instant now = CREATED.plusSeconds(100);
         ClientCredential client = aClient().secret(HASH, null).secret(HASH, now.plusSeconds(1)).build();
 
@@ -215,7 +215,7 @@ class ClientCredentialTest {
     }
 
     @Test
-    void activeSecretsLeaveOutASecretAtItsExpiryInstant() {
+    void activeSecretsWhenASecretAtItsExpiryInstantThenLeftOut() {
         Instant now = CREATED.plusSeconds(100);
         ClientCredential client = aClient().secret(HASH, null).secret(HASH, now).build();
 
@@ -223,7 +223,7 @@ class ClientCredentialTest {
     }
 
     @Test
-    void withEnabledChangesOnlyEnabledAndUpdatedAt() {
+    void withEnabledWhenCalledThenOnlyEnabledAndUpdatedAtChange() {
         ClientCredential client = aClient().secret(HASH, null).build();
         Instant later = CREATED.plusSeconds(5);
 
@@ -236,7 +236,7 @@ class ClientCredentialTest {
     }
 
     @Test
-    void withScopesRevalidatesDefaultsAgainstAllowed() {
+    void withScopesWhenCalledThenDefaultsRevalidatedAgainstAllowed() {
         ClientCredential client = aClient().build();
 
         assertThatThrownBy(() -> client.withScopes(ScopeSet.of("a"), ScopeSet.of("b"), CREATED))
@@ -245,19 +245,19 @@ class ClientCredentialTest {
     }
 
     @Test
-    void clientIsBuiltinOnlyWhenItNamesABuiltin() {
+    void isBuiltinWhenItNamesABuiltinThenTrueOnlyThen() {
         assertThat(aClient().build().isBuiltin()).isFalse();
         assertThat(aClient().builtin(BuiltinClient.MICROSERVICE).build().isBuiltin()).isTrue();
     }
 
     @Test
-    void builtinClientsCarryTheReferenceNames() {
+    void builtinClientsWhenListedThenCarryTheReferenceNames() {
         assertThat(BuiltinClient.DEFAULT.displayName()).isEqualTo("Default Client Credential");
         assertThat(BuiltinClient.MICROSERVICE.displayName()).isEqualTo("microservice-communication-key");
     }
 
     @Test
-    void authMethodWireNamesAreTheRfc8414Names() {
+    void authMethodWhenWrittenThenTheRfc8414Names() {
         assertThat(ClientAuthMethod.CLIENT_SECRET_BASIC.wireName()).isEqualTo("client_secret_basic");
         assertThat(ClientAuthMethod.fromWireName("client_secret_post")).isEqualTo(ClientAuthMethod.CLIENT_SECRET_POST);
     }

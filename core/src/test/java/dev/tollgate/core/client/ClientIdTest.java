@@ -71,7 +71,7 @@ class ClientIdTest {
     }
 
     @Test
-    void generatedClientIdsAreValidAndDiffer() {
+    void generateWhenCalledTwiceThenValidClientIdsThatDiffer() {
         ClientId first = ClientId.generate();
         ClientId second = ClientId.generate();
 
@@ -80,7 +80,7 @@ class ClientIdTest {
     }
 
     @Test
-    void clientIdPrintsAsItsValue() {
+    void toStringWhenClientIdThenItsValue() {
         assertThat(new ClientId("billing-service")).hasToString("billing-service");
     }
 

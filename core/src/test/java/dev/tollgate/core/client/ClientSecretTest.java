@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClientSecretTest {
 
     @Test
-    void generatedSecretIs43Base64UrlCharactersOf256Bits() {
+    void generateWhenCalledThen43Base64UrlCharactersOf256Bits() {
         String value = ClientSecret.generate().reveal();
 
         assertThat(value).hasSize(43).matches("[A-Za-z0-9_-]{43}");
@@ -18,7 +18,7 @@ class ClientSecretTest {
     }
 
     @Test
-    void secretToStringIsMasked() {
+    void toStringWhenSecretThenMasked() {
         ClientSecret secret = ClientSecret.generate();
 
         assertThat(secret.toString()).isEqualTo("ClientSecret[****]").doesNotContain(secret.reveal());
@@ -26,7 +26,7 @@ class ClientSecretTest {
     }
 
     @Test
-    void twoGeneratedSecretsDiffer() {
+    void generateWhenCalledTwiceThenTheSecretsDiffer() {
         assertThat(ClientSecret.generate().reveal()).isNotEqualTo(ClientSecret.generate().reveal());
     }
 }

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SecretHashTest {
 
     @Test
-    void secretHashSplitsAlgorithmFromValueAtTheFirstDollar() {
+    void parseWhenDollarsInTheValueThenAlgorithmSplitFromValueAtTheFirstDollar() {
         SecretHash hash = new SecretHash("hmac-sha256$q83vEjRWeJA");
 
         assertThat(hash.algorithm()).isEqualTo("hmac-sha256");
@@ -38,7 +38,7 @@ class SecretHashTest {
     }
 
     @Test
-    void secretHashToStringMasksTheValue() {
+    void toStringWhenSecretHashThenTheValueMasked() {
         SecretHash hash = new SecretHash("hmac-sha256$q83vEjRWeJA");
 
         assertThat(hash).hasToString("hmac-sha256$****");

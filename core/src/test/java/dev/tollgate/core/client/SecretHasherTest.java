@@ -27,7 +27,7 @@ class SecretHasherTest {
     private final SecretHasher hasher = new SecretHasher(key(7));
 
     @Test
-    void hashThenMatchWithTheSameSecretSucceeds() {
+    void matchesWhenTheSameSecretThenSucceeds() {
         ClientSecret secret = ClientSecret.generate();
 
         SecretHash hash = hasher.hash(secret);
@@ -37,7 +37,7 @@ class SecretHasherTest {
     }
 
     @Test
-    void hashIsAnUnpaddedBase64HmacSha256WithoutTheSecret() {
+    void hashWhenComputedThenAnUnpaddedBase64HmacSha256WithoutTheSecret() {
         ClientSecret secret = ClientSecret.generate();
 
         SecretHash hash = hasher.hash(secret);
@@ -46,7 +46,7 @@ class SecretHasherTest {
     }
 
     @Test
-    void hashOfTheSameSecretIsTheSameEachTime() {
+    void hashWhenTheSameSecretThenTheSameEachTime() {
         ClientSecret secret = ClientSecret.generate();
 
         assertThat(hasher.hash(secret)).isEqualTo(hasher.hash(secret));
@@ -111,7 +111,7 @@ class SecretHasherTest {
     }
 
     @Test
-    void burnDoesTheWorkOfARealComparisonOfTheSameSecret() {
+    void burnWhenCalledThenDoesTheWorkOfARealComparisonOfTheSameSecret() {
         List<Integer> macs = new ArrayList<>();
         SecretHasher observed = new SecretHasher(new byte[32], macs::add);
         ClientSecret secret = ClientSecret.generate();
@@ -153,7 +153,7 @@ class SecretHasherTest {
     }
 
     @Test
-    void hasherSharedByManyThreadsGivesTheSameHashesAsOneThread() throws Exception {
+    void hashWhenSharedByManyThreadsThenTheSameHashesAsOneThread() throws Exception {
         int secretsCount = 64;
         List<ClientSecret> secrets = new ArrayList<>();
         List<SecretHash> expected = new ArrayList<>();

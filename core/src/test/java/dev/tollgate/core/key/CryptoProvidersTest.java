@@ -31,7 +31,7 @@ class CryptoProvidersTest {
     private static final String ACCP = "AmazonCorrettoCryptoProvider";
 
     @Test
-    void installPreferredIsIdempotentAndPutsAccpFirstOnLinuxX8664() {
+    void installPreferredWhenCalledTwiceThenIdempotentAndAccpFirstOnLinuxX8664() {
         assumeAccpPlatform();
 
         String first = CryptoProviders.installPreferred();
@@ -44,7 +44,7 @@ class CryptoProvidersTest {
     }
 
     @Test
-    void es256TokenSignedWithAccpVerifiesWithTheJdksSunEc() throws Exception {
+    void es256TokenWhenSignedWithAccpThenVerifiesWithTheJdksSunEc() throws Exception {
         assumeAccpPlatform();
         CryptoProviders.installPreferred();
         assertThat(Signature.getInstance("SHA256withECDSA").getProvider().getName()).isEqualTo(ACCP);
@@ -64,7 +64,7 @@ class CryptoProvidersTest {
     }
 
     @Test
-    void everyAlgorithmStillSignsAndVerifiesWithAccpInstalled() throws Exception {
+    void everyAlgorithmWhenAccpInstalledThenStillSignsAndVerifies() throws Exception {
         CryptoProviders.installPreferred();
         var client = aClient().build();
 

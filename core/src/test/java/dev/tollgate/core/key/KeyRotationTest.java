@@ -18,7 +18,7 @@ class KeyRotationTest {
     private static final Duration LONGEST_TTL = Duration.ofHours(2);
 
     @Test
-    void initialKeysAreOneCurrentAndOneNextOfTheTenantsAlgorithm() {
+    void initialKeysWhenCreatedThenOneCurrentAndOneNextOfTheTenantsAlgorithm() {
         List<SigningKey> keys = KeyRotation.initialKeys(TENANT, SigningAlgorithm.ES256, T0);
 
         assertThat(keys).extracting(SigningKey::state).containsExactly(KeyState.CURRENT, KeyState.NEXT);
@@ -37,7 +37,7 @@ class KeyRotationTest {
     }
 
     @Test
-    void rotatePromotesNextToCurrentGuardedByItsNextState() {
+    void rotateWhenPlannedThenNextPromotedToCurrentGuardedByItsNextState() {
         SigningKey current = current(SigningAlgorithm.ES256);
         SigningKey next = next(SigningAlgorithm.ES256);
 
@@ -51,7 +51,7 @@ class KeyRotationTest {
     }
 
     @Test
-    void rotateRetiresCurrentUntilLongestTtlPlusClockSkewGuardedByItsCurrentState() {
+    void rotateWhenPlannedThenCurrentRetiredUntilLongestTtlPlusClockSkewGuardedByItsCurrentState() {
         SigningKey current = current(SigningAlgorithm.ES256);
         SigningKey next = next(SigningAlgorithm.ES256);
 
@@ -68,7 +68,7 @@ class KeyRotationTest {
     }
 
     @Test
-    void rotateInsertsAFreshNextOfTheGivenAlgorithm() {
+    void rotateWhenPlannedThenAFreshNextOfTheGivenAlgorithmInserted() {
         SigningKey current = current(SigningAlgorithm.ES256);
         SigningKey next = next(SigningAlgorithm.ES256);
 
@@ -87,7 +87,7 @@ class KeyRotationTest {
     }
 
     @Test
-    void rotateDeletesRetiredKeysPastTheirPublishUntil() {
+    void rotateWhenRetiredKeysPastTheirPublishUntilThenDeleted() {
         SigningKey expired = retired(NOW.minusSeconds(1));
         SigningKey endsNow = retired(NOW);
         SigningKey stillPublished = retired(NOW.plusSeconds(1));
@@ -124,7 +124,7 @@ class KeyRotationTest {
     }
 
     @Test
-    void rotateWhenRingHasNoNextStillDeletesExpiredRetiredKeys() {
+    void rotateWhenRingHasNoNextThenExpiredRetiredKeysStillDeleted() {
         SigningKey expired = retired(NOW.minusSeconds(1));
         SigningKey current = current(SigningAlgorithm.ES256);
 
@@ -151,7 +151,7 @@ class KeyRotationTest {
     }
 
     @Test
-    void everyUpdateIsGuardedByTheStateTheKeyHadWhenPlanned() {
+    void everyUpdateWhenPlannedThenGuardedByTheStateTheKeyHad() {
         SigningKey current = current(SigningAlgorithm.ES256);
         SigningKey next = next(SigningAlgorithm.ES256);
 
@@ -162,7 +162,7 @@ class KeyRotationTest {
     }
 
     @Test
-    void planListsAreImmutableCopies() {
+    void planListsWhenBuiltThenImmutableCopies() {
         KeyRotation.Plan plan = KeyRotation.rotate(List.of(current(SigningAlgorithm.ES256), next(SigningAlgorithm.ES256)),
                 SigningAlgorithm.ES256, LONGEST_TTL, NOW);
 

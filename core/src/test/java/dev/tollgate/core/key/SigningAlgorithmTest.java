@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SigningAlgorithmTest {
 
     @Test
-    void parseIgnoresCase() {
+    void parseWhenMixedCaseThenCaseIgnored() {
         assertThat(SigningAlgorithm.parse("es256")).isEqualTo(SigningAlgorithm.ES256);
         assertThat(SigningAlgorithm.parse("EDDSA")).isEqualTo(SigningAlgorithm.EdDSA);
     }
@@ -26,7 +26,7 @@ class SigningAlgorithmTest {
 
     @ParameterizedTest
     @EnumSource(SigningAlgorithm.class)
-    void generatedKeyHasKidSignatureUseAndAlgorithm(SigningAlgorithm algorithm) {
+    void generateKeyWhenCalledThenKidSignatureUseAndAlgorithm(SigningAlgorithm algorithm) {
         JWK key = algorithm.generate("k1");
 
         assertThat(key.getKeyID()).isEqualTo("k1");
@@ -44,7 +44,7 @@ class SigningAlgorithmTest {
     }
 
     @Test
-    void algorithmsMapToTheirJwsNames() {
+    void algorithmsWhenMappedThenTheirJwsNames() {
         assertThat(SigningAlgorithm.PS256.jwsAlgorithm()).isEqualTo(JWSAlgorithm.PS256);
         assertThat(SigningAlgorithm.EdDSA).hasToString("EdDSA");
         assertThat(SigningAlgorithm.RS256).hasToString("RS256");

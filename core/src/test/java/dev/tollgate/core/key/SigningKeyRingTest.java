@@ -31,7 +31,7 @@ class SigningKeyRingTest {
 
     @ParameterizedTest
     @EnumSource(SigningAlgorithm.class)
-    void ringHeaderIsTypedAtJwtWithTheCurrentKidAndAlgorithm(SigningAlgorithm algorithm) {
+    void headerWhenSigningThenTypedAtJwtWithTheCurrentKidAndAlgorithm(SigningAlgorithm algorithm) {
         List<SigningKey> keys = KeyRotation.initialKeys(TENANT, algorithm, T0);
 
         SigningKeyRing ring = SigningKeyRing.of(keys);
@@ -46,7 +46,7 @@ class SigningKeyRingTest {
 
     @ParameterizedTest
     @EnumSource(SigningAlgorithm.class)
-    void publicJwksHasNoPrivateParts(SigningAlgorithm algorithm) {
+    void publicJwksWhenBuiltThenNoPrivateParts(SigningAlgorithm algorithm) {
         SigningKeyRing ring = SigningKeyRing.of(KeyRotation.initialKeys(TENANT, algorithm, T0));
 
         JWKSet jwks = ring.publicJwks(T0);
@@ -61,7 +61,7 @@ class SigningKeyRingTest {
     }
 
     @Test
-    void publicJwksIncludesNextAndCurrent() {
+    void publicJwksWhenBuiltThenIncludesNextAndCurrent() {
         List<SigningKey> keys = KeyRotation.initialKeys(TENANT, SigningAlgorithm.ES256, T0);
 
         JWKSet jwks = SigningKeyRing.of(keys).publicJwks(T0);
@@ -70,7 +70,7 @@ class SigningKeyRingTest {
     }
 
     @Test
-    void publicJwksIncludesRetiredKeyOnlyBeforeItsPublishUntil() {
+    void publicJwksWhenRetiredKeyThenIncludedOnlyBeforeItsPublishUntil() {
         List<SigningKey> keys = new ArrayList<>(KeyRotation.initialKeys(TENANT, SigningAlgorithm.ES256, T0));
         Instant until = T0.plus(Duration.ofHours(1));
         SigningKey retired = new SigningKey(TENANT, "old", SigningAlgorithm.ES256, KeyState.RETIRED,
@@ -84,7 +84,7 @@ class SigningKeyRingTest {
     }
 
     @Test
-    void publishedKeysKeepKidUseAndAlgorithm() {
+    void publishedKeysWhenBuiltThenKeepKidUseAndAlgorithm() {
         SigningKeyRing ring = SigningKeyRing.of(KeyRotation.initialKeys(TENANT, SigningAlgorithm.PS256, T0));
 
         JWK published = ring.publicJwks(T0).getKeyByKeyId(ring.current().kid());

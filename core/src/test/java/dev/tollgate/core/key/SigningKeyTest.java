@@ -42,7 +42,7 @@ class SigningKeyTest {
     }
 
     @Test
-    void retiredKeyIsPublishedStrictlyBeforePublishUntil() {
+    void isPublishedWhenRetiredKeyThenOnlyStrictlyBeforePublishUntil() {
         Instant until = T0.plusSeconds(3900);
         SigningKey key = new SigningKey(TENANT, "k1", SigningAlgorithm.ES256, KeyState.NEXT,
                 SigningAlgorithm.ES256.generate("k1"), T0, null, null, null).activated(T0).retired(T0, until);
@@ -52,7 +52,7 @@ class SigningKeyTest {
     }
 
     @Test
-    void signingKeyToStringNamesNoKeyMaterial() {
+    void toStringWhenSigningKeyThenNoKeyMaterialNamed() {
         SigningKey key = new SigningKey(TENANT, "k1", SigningAlgorithm.ES256, KeyState.NEXT,
                 SigningAlgorithm.ES256.generate("k1"), T0, null, null, null);
 

@@ -22,12 +22,12 @@ class RevocationListTest {
     private final RevocationList list = new RevocationList();
 
     @Test
-    void emptyListRevokesNothing() {
+    void isRevokedWhenListEmptyThenNothing() {
         assertThat(list.isRevoked(TENANT, CLIENT, "jti-1", NOW)).isFalse();
     }
 
     @Test
-    void revokedJtiIsRevokedAndOnlyThatJti() {
+    void isRevokedWhenJtiRevokedThenThatJtiAndOnlyThatJti() {
         list.add(new RevokedToken(TENANT, CLIENT, "jti-1", NOW.plusSeconds(60)));
 
         assertThat(list.isRevoked(TENANT, CLIENT, "jti-1", NOW)).isTrue();
@@ -35,14 +35,14 @@ class RevocationListTest {
     }
 
     @Test
-    void revokedJtiOfOneTenantDoesNotRevokeTheSameJtiInAnother() {
+    void isRevokedWhenJtiRevokedInOneTenantThenTheSameJtiInAnotherNot() {
         list.add(new RevokedToken(TENANT, CLIENT, "jti-1", NOW.plusSeconds(60)));
 
         assertThat(list.isRevoked(OTHER_TENANT, CLIENT, "jti-1", NOW)).isFalse();
     }
 
     @Test
-    void clientCutoffRevokesTokensIssuedBeforeItAndNotAfter() {
+    void isRevokedWhenClientCutoffThenTokensIssuedBeforeItAndNotAfter() {
         list.add(new ClientTokenCutoff(TENANT, CLIENT, NOW, NOW.plus(Duration.ofDays(1))));
 
         assertThat(list.isRevoked(TENANT, CLIENT, "jti-1", NOW.minusSeconds(1))).isTrue();
@@ -52,7 +52,7 @@ class RevocationListTest {
     }
 
     @Test
-    void cutoffRevokedAtRevokesTokensIssuedInTheSameWholeSecondAndNotTheNextOne() {
+    void isRevokedWhenCutoffThenTokensIssuedInTheSameWholeSecondAndNotTheNextOne() {
         Instant midSecond = NOW.plusMillis(400);
         list.add(ClientTokenCutoff.revokedAt(TENANT, CLIENT, midSecond));
 
@@ -62,7 +62,7 @@ class RevocationListTest {
     }
 
     @Test
-    void cutoffRevokedAtIsKeptForTheLongestTokenLifetime() {
+    void revokedAtWhenCutoffBuiltThenKeptForTheLongestTokenLifetime() {
         ClientTokenCutoff cutoff = ClientTokenCutoff.revokedAt(TENANT, CLIENT, NOW);
 
         assertThat(cutoff.notBefore()).isEqualTo(NOW.plusSeconds(1));
@@ -70,7 +70,7 @@ class RevocationListTest {
     }
 
     @Test
-    void laterCutoffWinsWhicheverIsAddedFirst() {
+    void cutoffWhenTwoForOneClientThenTheLaterWinsWhicheverIsAddedFirst() {
         ClientTokenCutoff early = new ClientTokenCutoff(TENANT, CLIENT, NOW, NOW.plus(Duration.ofDays(1)));
         ClientTokenCutoff late = new ClientTokenCutoff(TENANT, CLIENT, NOW.plusSeconds(10),
                 NOW.plus(Duration.ofDays(2)));
@@ -83,7 +83,7 @@ class RevocationListTest {
     }
 
     @Test
-    void pruneDropsEntriesWhoseTokensHaveExpiredAndKeepsTheOthers() {
+    void pruneWhenSomeTokensExpiredThenTheirEntriesDroppedAndTheOthersKept() {
         list.add(new RevokedToken(TENANT, CLIENT, "expiring", NOW.plusSeconds(60)));
         list.add(new RevokedToken(TENANT, CLIENT, "lasting", NOW.plusSeconds(600)));
         list.add(new ClientTokenCutoff(TENANT, CLIENT, NOW, NOW.plusSeconds(60)));
@@ -99,7 +99,7 @@ class RevocationListTest {
     }
 
     @Test
-    void revokedTokenWithBlankOrOverlongJtiCannotBeBuilt() {
+    void revokedTokenWhenBlankOrOverlongJtiThenCannotBeBuilt() {
         assertThatThrownBy(() -> new RevokedToken(TENANT, CLIENT, "", NOW))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RevokedToken(TENANT, CLIENT, "x".repeat(129), NOW))
@@ -107,7 +107,7 @@ class RevocationListTest {
     }
 
     @Test
-    void cutoffKeptForLessThanItsOwnTimeCannotBeBuilt() {
+    void cutoffWhenKeptForLessThanItsOwnTimeThenCannotBeBuilt() {
         assertThatThrownBy(() -> new ClientTokenCutoff(TENANT, CLIENT, NOW, NOW.minusSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }

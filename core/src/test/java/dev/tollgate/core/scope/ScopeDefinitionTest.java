@@ -15,7 +15,7 @@ class ScopeDefinitionTest {
     }
 
     @Test
-    void definitionDescriptionIsStripped() {
+    void descriptionWhenSurroundingWhitespaceThenStripped() {
         assertThat(new ScopeDefinition(USERS_READ, "  Read users \n").description()).isEqualTo("Read users");
     }
 

@@ -61,7 +61,7 @@ class ScopeNameTest {
     }
 
     @Test
-    void scopesOrderByTheirValue() {
+    void compareWhenScopesThenOrderedByTheirValue() {
         assertThat(new ScopeName("users:read")).isLessThan(new ScopeName("users:write"));
         assertThat(new ScopeName("B")).isLessThan(new ScopeName("a"));
     }

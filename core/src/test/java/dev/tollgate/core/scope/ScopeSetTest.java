@@ -157,7 +157,7 @@ class ScopeSetTest {
     }
 
     @Test
-    void containsAllIsTheSubsetTest() {
+    void containsAllWhenSubsetOrNotThenTheSubsetTest() {
         ScopeSet allowed = ScopeSet.of("a", "b", "c");
 
         assertThat(allowed.containsAll(ScopeSet.of("a", "c"))).isTrue();
@@ -166,7 +166,7 @@ class ScopeSetTest {
     }
 
     @Test
-    void scopeSetIsUnmodifiable() {
+    void scopeSetWhenModifiedThenRefusedAsUnmodifiable() {
         ScopeSet scopes = ScopeSet.of("a");
 
         assertThatThrownBy(() -> scopes.asSet().add(new ScopeName("b")))

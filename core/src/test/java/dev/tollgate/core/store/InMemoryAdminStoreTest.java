@@ -31,7 +31,7 @@ class InMemoryAdminStoreTest {
     private final InMemoryStore store = new InMemoryStore();
 
     @Test
-    void adminUsernameIsUniquePerTenantOnly() {
+    void adminUsernameWhenTakenInAnotherTenantThenAllowedUniquePerTenantOnly() {
         store.admins().insert(admin(A, "alice"));
         store.admins().insert(admin(B, "alice"));
 
@@ -40,7 +40,7 @@ class InMemoryAdminStoreTest {
     }
 
     @Test
-    void adminListIsOrderedByUsernameAndAnotherTenantSeesNothing() {
+    void adminListWhenListedThenOrderedByUsernameAndAnotherTenantSeesNothing() {
         Admin bob = admin(A, "bob");
         Admin alice = admin(A, "alice");
         Admin upper = admin(A, "Zed");
@@ -55,7 +55,7 @@ class InMemoryAdminStoreTest {
     }
 
     @Test
-    void adminUpdateKeepsTheCreationTimeAndRefusesATakenUsername() {
+    void adminUpdateWhenCalledThenCreationTimeKeptAndATakenUsernameRefused() {
         Admin alice = admin(A, "alice");
         store.admins().insert(alice);
         store.admins().insert(admin(A, "bob"));
@@ -69,7 +69,7 @@ class InMemoryAdminStoreTest {
     }
 
     @Test
-    void adminDeleteEndsItsSessionsLikeTheDatabasesCascade() {
+    void adminDeleteWhenSessionsExistThenEndsThemLikeTheDatabasesCascade() {
         Admin alice = admin(A, "alice");
         Admin bob = admin(A, "bob");
         store.admins().insert(alice);
@@ -84,14 +84,14 @@ class InMemoryAdminStoreTest {
     }
 
     @Test
-    void adminSessionOfUnknownAdminIsRefusedLikeTheForeignKeyDoes() {
+    void adminSessionWhenUnknownAdminThenRefusedLikeTheForeignKeyDoes() {
         assertThatThrownBy(() -> store.adminSessions().insert(session(admin(A, "ghost"), "h", T0, T0)))
                 .isInstanceOf(StoreException.class)
                 .isNotInstanceOf(DuplicateException.class);
     }
 
     @Test
-    void adminSessionTouchDeleteForAdminAndDeleteExpired() {
+    void adminSessionWhenTouchedDeletedForAdminOrExpiredThenStoreFollows() {
         Admin alice = admin(A, "alice");
         store.admins().insert(alice);
         store.adminSessions().insert(session(alice, "idle", T0, T0));
@@ -107,7 +107,7 @@ class InMemoryAdminStoreTest {
     }
 
     @Test
-    void auditQueryIsNewestFirstThenByIdAndPages() {
+    void auditQueryWhenPagedThenNewestFirstThenById() {
         store.audit().append(List.of(event(A, T0.plusSeconds(1), "a.last"), event(A, T0, "a.tie1")));
         store.audit().append(List.of(event(A, T0, "a.tie2"), event(B, T0, "b.other")));
 
@@ -117,7 +117,7 @@ class InMemoryAdminStoreTest {
     }
 
     @Test
-    void auditQueryFiltersByActorClientActionAndTime() {
+    void auditQueryWhenFilteredThenByActorClientActionAndTime() {
         store.audit().append(List.of(
                 new AuditEvent(0, A, T0, Actor.Kind.ADMIN, "id-1", "alice", "client.update", "svc-1", null, null,
                         null, null, null),
@@ -134,7 +134,7 @@ class InMemoryAdminStoreTest {
     }
 
     @Test
-    void auditIssuedPerBucketCountsOnlyTheClientsIssuedTokensInRange() {
+    void auditIssuedPerBucketWhenCountedThenOnlyTheClientsIssuedTokensInRange() {
         Duration minute = Duration.ofMinutes(1);
         store.audit().append(List.of(issued(A, "svc-1", T0), issued(A, "svc-1", T0.plus(minute).minusNanos(1)),
                 issued(A, "svc-1", T0.plus(minute.multipliedBy(2))), issued(A, "svc-1", T0.minusNanos(1)),
@@ -149,7 +149,7 @@ class InMemoryAdminStoreTest {
     }
 
     @Test
-    void auditDeleteBeforeRemovesOnlyOlderEvents() {
+    void auditDeleteBeforeWhenCalledThenOnlyOlderEventsRemoved() {
         store.audit().append(List.of(event(A, T0.minusNanos(1), "old"), event(A, T0, "kept")));
 
         assertThat(store.audit().deleteBefore(T0)).isEqualTo(1);

@@ -49,12 +49,12 @@ class TenantIdTest {
     }
 
     @Test
-    void tenantIdPrintsAsItsValue() {
+    void toStringWhenTenantIdThenItsValue() {
         assertThat(TenantId.of("10001")).hasToString("10001");
     }
 
     @Test
-    void tenantIdsWithTheSameValueAreEqual() {
+    void equalsWhenTenantIdsHaveTheSameValueThenEqual() {
         assertThat(TenantId.of("10001")).isEqualTo(new TenantId("10001")).isNotEqualTo(TenantId.of("10002"));
     }
 }

@@ -25,7 +25,7 @@ class TenantTest {
     }
 
     @Test
-    void tenantWithSettingsKeepsIdNameAndCreation() {
+    void withSettingsWhenCalledThenIdNameAndCreationKept() {
         Tenant tenant = new Tenant(TenantId.of("10001"), "Acme", TenantSettings.DEFAULTS, NOW);
 
         Tenant changed = tenant.withSettings(TenantSettings.DEFAULTS.withAllowQueryCredentials(true));
@@ -35,7 +35,7 @@ class TenantTest {
     }
 
     @Test
-    void settingsDefaultsAreEs256WithoutQueryCredentialsOrDefaultAudience() {
+    void settingsWhenDefaultThenEs256WithoutQueryCredentialsOrDefaultAudience() {
         assertThat(TenantSettings.DEFAULTS).isEqualTo(new TenantSettings(SigningAlgorithm.ES256, false, null));
         assertThat(TenantSettings.ALLOW_QUERY_CREDENTIALS).isEqualTo("allow-query-credentials");
     }
@@ -52,7 +52,7 @@ class TenantTest {
     }
 
     @Test
-    void settingsWithersChangeOneFieldEach() {
+    void settingsWithersWhenCalledThenEachChangesOneField() {
         TenantSettings settings = TenantSettings.DEFAULTS
                 .withSigningAlgorithm(SigningAlgorithm.EdDSA)
                 .withDefaultAudience("https://api.acme.example")

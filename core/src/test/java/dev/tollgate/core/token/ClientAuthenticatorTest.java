@@ -121,7 +121,7 @@ class ClientAuthenticatorTest {
     }
 
     @Test
-    void authenticateDuringRotationOverlapAcceptsBothActiveSecrets() {
+    void authenticateWhenDuringRotationOverlapThenBothActiveSecretsAccepted() {
         ClientSecret previous = ClientSecret.generate();
         ClientCredential client = aClient()
                 .secret(hasher.hash(previous), NOW.plusSeconds(60))
@@ -132,7 +132,7 @@ class ClientAuthenticatorTest {
     }
 
     @Test
-    void authenticateWithExpiredPreviousSecretThenWrongSecretWhileTheNewOneWorks() {
+    void authenticateWhenPreviousSecretExpiredThenWrongSecretWhileTheNewOneWorks() {
         ClientSecret previous = ClientSecret.generate();
         ClientCredential client = aClient()
                 .secret(hasher.hash(previous), NOW.minusSeconds(1))
@@ -144,7 +144,7 @@ class ClientAuthenticatorTest {
     }
 
     @Test
-    void authenticateWithPreviousSecretAtTheInstantItExpiresThenWrongSecret() {
+    void authenticateWhenPreviousSecretAtTheInstantItExpiresThenWrongSecret() {
         ClientSecret previous = ClientSecret.generate();
         ClientCredential client = aClient().secret(hasher.hash(previous), NOW).secret(hash, null).build();
 
@@ -160,7 +160,7 @@ class ClientAuthenticatorTest {
     }
 
     @Test
-    void presentedCredentialsMaskTheSecret() {
+    void presentedCredentialsWhenPrintedThenTheSecretMasked() {
         PresentedCredentials presented = basic(secret.reveal());
 
         assertThat(presented.toString()).doesNotContain(secret.reveal())

@@ -51,7 +51,7 @@ class TokenIntrospectorTest {
     }
 
     @Test
-    void freshTokenIsActiveWithItsClaims() {
+    void introspectWhenFreshTokenThenActiveWithItsClaims() {
         IssuedToken token = issue(client);
 
         var active = node.introspector.inspect(TENANT, token.value()).orElseThrow();
@@ -64,7 +64,7 @@ class TokenIntrospectorTest {
     }
 
     @Test
-    void tokenAtItsExpiryIsNotActive() {
+    void introspectWhenTokenAtItsExpiryThenNotActive() {
         IssuedToken token = issue(client);
 
         node.clock.set(token.expiresAt());
@@ -73,12 +73,12 @@ class TokenIntrospectorTest {
     }
 
     @Test
-    void tokenOfOneTenantIsNotActiveAtAnother() {
+    void introspectWhenTokenOfAnotherTenantThenNotActive() {
         assertThat(node.introspector.inspect(OTHER, issue(client).value())).isEmpty();
     }
 
     @Test
-    void revokedJtiIsNotActiveAndOtherTokensOfTheClientStayActive() {
+    void introspectWhenJtiRevokedThenNotActiveAndOtherTokensOfTheClientStayActive() {
         IssuedToken revoked = issue(client);
         IssuedToken kept = issue(client);
 
@@ -89,7 +89,7 @@ class TokenIntrospectorTest {
     }
 
     @Test
-    void clientWideRevocationEndsEarlierTokensOfThatClientOnly() {
+    void introspectWhenClientWideRevocationThenEarlierTokensOfThatClientOnlyEnd() {
         IssuedToken before = issue(client);
         IssuedToken otherClientsToken = issue(otherClient);
 
@@ -103,7 +103,7 @@ class TokenIntrospectorTest {
     }
 
     @Test
-    void clientWideRevocationOfAnUnknownClientThenNotFound() {
+    void clientWideRevocationWhenUnknownClientThenNotFound() {
         assertThatThrownBy(() -> node.revocations.revokeAllTokens(TENANT, new ClientId("no-such-client")))
                 .isInstanceOf(AdminFailure.NotFound.class);
         assertThatThrownBy(() -> node.revocations.revokeAllTokens(OTHER, client.client().clientId()))
@@ -111,7 +111,7 @@ class TokenIntrospectorTest {
     }
 
     @Test
-    void revocationWrittenByAnotherProcessIsSeenAfterARefresh() {
+    void introspectWhenRevocationWrittenByAnotherProcessThenSeenAfterARefresh() {
         IssuedToken token = issue(client);
         node.store.revocations().insert(new RevokedToken(TENANT, client.client().clientId(), token.jti(),
                 token.expiresAt()));
@@ -123,7 +123,7 @@ class TokenIntrospectorTest {
     }
 
     @Test
-    void pruneDeletesExpiredEntriesFromTheStore() {
+    void pruneWhenEntriesExpiredThenDeletedFromTheStore() {
         IssuedToken token = issue(client);
         node.revocations.revokeToken(TENANT, client.client().clientId(), token.jti(), token.expiresAt());
         ClientTokenCutoff cutoff = node.revocations.revokeAllTokens(TENANT, otherClient.client().clientId());
@@ -139,7 +139,7 @@ class TokenIntrospectorTest {
     }
 
     @Test
-    void garbageIsNotActive() {
+    void introspectWhenGarbageThenNotActive() {
         for (String garbage : new String[]{"", "garbage", "a.b.c", "x".repeat(TokenIntrospector.MAX_TOKEN_LENGTH + 1)}) {
             assertThat(node.introspector.inspect(TENANT, garbage)).as(garbage).isEmpty();
         }
@@ -147,7 +147,7 @@ class TokenIntrospectorTest {
     }
 
     @Test
-    void tokenWithATamperedPayloadIsNotActive() throws Exception {
+    void introspectWhenTamperedPayloadThenNotActive() throws Exception {
         SignedJWT genuine = SignedJWT.parse(issue(client).value());
         JWTClaimsSet widened = new JWTClaimsSet.Builder(genuine.getJWTClaimsSet()).claim("scope", "admin").build();
         String[] parts = genuine.serialize().split("\\.");
@@ -157,7 +157,7 @@ class TokenIntrospectorTest {
     }
 
     @Test
-    void unsignedOrSymmetricallySignedTokenWithOurClaimsIsNotActive() throws Exception {
+    void introspectWhenUnsignedOrSymmetricallySignedWithOurClaimsThenNotActive() throws Exception {
         JWTClaimsSet claims = SignedJWT.parse(issue(client).value()).getJWTClaimsSet();
         String kid = node.directory.keyRing(TENANT).orElseThrow().current().kid();
         String none = new PlainJWT(new PlainHeader.Builder().type(SigningKeyRing.ACCESS_TOKEN_TYPE).build(), claims)
@@ -171,7 +171,7 @@ class TokenIntrospectorTest {
     }
 
     @Test
-    void tokenSignedWithOurKeyButWithoutTheAccessTokenTypeIsNotActive() throws Exception {
+    void introspectWhenSignedWithOurKeyButWithoutTheAccessTokenTypeThenNotActive() throws Exception {
         JWTClaimsSet claims = new JWTClaimsSet.Builder(SignedJWT.parse(issue(client).value()).getJWTClaimsSet())
                 .expirationTime(Date.from(node.clock.instant().plusSeconds(60))).build();
         SigningKeyRing ring = node.directory.keyRing(TENANT).orElseThrow();

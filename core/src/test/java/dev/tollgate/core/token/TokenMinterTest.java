@@ -40,7 +40,7 @@ class TokenMinterTest {
 
     @ParameterizedTest
     @EnumSource(SigningAlgorithm.class)
-    void mintedTokenVerifiesWithThePublishedKeyOfEachAlgorithm(SigningAlgorithm algorithm) throws Exception {
+    void mintWhenEachAlgorithmThenVerifiesWithThePublishedKey(SigningAlgorithm algorithm) throws Exception {
         SigningKeyRing ring = SigningKeyRing.of(KeyRotation.initialKeys(TenantId.of("10001"), algorithm, NOW));
 
         IssuedToken token = minter.mint(grant(aClient().build(), List.of("https://api.acme.example")), ring, ISSUER, NOW);
@@ -53,7 +53,7 @@ class TokenMinterTest {
     }
 
     @Test
-    void tokenSignedWithOneKeyDoesNotVerifyWithAnother() throws Exception {
+    void mintWhenSignedWithOneKeyThenDoesNotVerifyWithAnother() throws Exception {
         SigningKeyRing other = SigningKeyRing.of(KeyRotation.initialKeys(TenantId.of("10001"), SigningAlgorithm.ES256, NOW));
         IssuedToken token = minter.mint(grant(aClient().build(), List.of("aud")), es256, ISSUER, NOW);
 
@@ -63,7 +63,7 @@ class TokenMinterTest {
     }
 
     @Test
-    void tokenCarriesTheRfc9068Claims() throws Exception {
+    void mintWhenCalledThenTokenCarriesTheRfc9068Claims() throws Exception {
         ClientCredential client = aClient().tenant(TenantId.of("10001")).id("billing-service").name("Billing service")
                 .ttl(Duration.ofSeconds(900)).build();
 
@@ -85,7 +85,7 @@ class TokenMinterTest {
     }
 
     @Test
-    void expiryIsIssueTimePlusTheGrantedLifetime() throws Exception {
+    void mintWhenLifetimeGrantedThenExpiryIsIssueTimePlusIt() throws Exception {
         ClientCredential client = aClient().ttl(Duration.ofSeconds(3600)).build();
 
         IssuedToken token = minter.mint(grant(client, List.of("aud")), es256, ISSUER, NOW);
@@ -99,7 +99,7 @@ class TokenMinterTest {
     }
 
     @Test
-    void issuedTokenReportsItsJtiAndScopes() throws Exception {
+    void mintWhenCalledThenTheIssuedTokenReportsItsJtiAndScopes() throws Exception {
         IssuedToken token = minter.mint(grant(aClient().build(), List.of("aud")), es256, ISSUER, NOW);
 
         assertThat(token.jti()).isEqualTo(claimsOf(token).getJWTID());
@@ -108,7 +108,7 @@ class TokenMinterTest {
     }
 
     @Test
-    void oneAudienceIsAJsonString() throws Exception {
+    void mintWhenOneAudienceThenAJsonString() throws Exception {
         IssuedToken token = minter.mint(grant(aClient().build(), List.of("https://api.acme.example")), es256, ISSUER, NOW);
 
         Map<String, Object> payload = SignedJWT.parse(token.value()).getPayload().toJSONObject();
@@ -117,7 +117,7 @@ class TokenMinterTest {
     }
 
     @Test
-    void severalAudiencesAreAJsonArray() throws Exception {
+    void mintWhenSeveralAudiencesThenAJsonArray() throws Exception {
         IssuedToken token = minter.mint(grant(aClient().build(), List.of("https://a.example", "https://b.example")),
                 es256, ISSUER, NOW);
 
@@ -128,7 +128,7 @@ class TokenMinterTest {
     }
 
     @Test
-    void twoMintsHaveDifferentJtis() throws Exception {
+    void mintWhenTwiceThenDifferentJtis() throws Exception {
         TokenGrant grant = grant(aClient().build(), List.of("aud"));
 
         IssuedToken first = minter.mint(grant, es256, ISSUER, NOW);
@@ -139,7 +139,7 @@ class TokenMinterTest {
     }
 
     @Test
-    void authoritiesArePresentWhenTheClientHasSome() throws Exception {
+    void mintWhenTheClientHasAuthoritiesThenPresent() throws Exception {
         ClientCredential client = aClient().authorities(List.of("ROLE_BILLING", "ROLE_REPORTS")).build();
 
         JWTClaimsSet claims = claimsOf(minter.mint(grant(client, List.of("aud")), es256, ISSUER, NOW));
@@ -148,14 +148,14 @@ class TokenMinterTest {
     }
 
     @Test
-    void authoritiesAreAbsentWhenTheClientHasNone() throws Exception {
+    void mintWhenTheClientHasNoAuthoritiesThenAbsent() throws Exception {
         JWTClaimsSet claims = claimsOf(minter.mint(grant(aClient().build(), List.of("aud")), es256, ISSUER, NOW));
 
         assertThat(claims.getClaims()).doesNotContainKey("authorities");
     }
 
     @Test
-    void claimSetIsExactlyTheProfile() throws Exception {
+    void mintWhenCalledThenClaimSetIsExactlyTheProfile() throws Exception {
         JWTClaimsSet claims = claimsOf(minter.mint(grant(aClient().build(), List.of("aud")), es256, ISSUER, NOW));
 
         assertThat(claims.getClaims()).containsOnlyKeys("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id",
@@ -163,7 +163,7 @@ class TokenMinterTest {
     }
 
     @Test
-    void tokenIsSignedWithTheRingsAlgorithm() throws Exception {
+    void mintWhenRingHasAnAlgorithmThenSignedWithIt() throws Exception {
         IssuedToken token = minter.mint(grant(aClient().build(), List.of("aud")), es256, ISSUER, NOW);
 
         assertThat(SignedJWT.parse(token.value()).getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);

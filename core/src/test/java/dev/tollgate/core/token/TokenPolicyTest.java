@@ -173,7 +173,7 @@ class TokenPolicyTest {
     }
 
     @Test
-    void grantedLifetimeIsTheClientsTokenTtl() {
+    void grantedLifetimeWhenClientHasATokenTtlThenThatTtl() {
         ClientCredential shortLived = aClient().ttl(Duration.ofSeconds(300)).build();
 
         TokenPolicy.Decision decision = policy.decide(TENANT, shortLived, null, List.of(), ISSUER);
@@ -183,14 +183,14 @@ class TokenPolicyTest {
     }
 
     @Test
-    void defaultAudienceIsTheTenantSettingElseIssuerSlashApi() {
+    void defaultAudienceWhenTenantSettingOrNoneThenTheSettingElseIssuerSlashApi() {
         assertThat(TokenPolicy.defaultAudience(TENANT, ISSUER)).isEqualTo(ISSUER + "/api");
         assertThat(TokenPolicy.defaultAudience(
                 TENANT.withSettings(TenantSettings.DEFAULTS.withDefaultAudience("urn:acme")), ISSUER)).isEqualTo("urn:acme");
     }
 
     @Test
-    void grantWithoutAudienceIsRefusedByRfc9068() {
+    void grantWhenWithoutAudienceThenRefusedByRfc9068() {
         assertThatThrownBy(() -> new TokenGrant(client, ScopeSet.EMPTY, List.of(), Duration.ofSeconds(60)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("RFC 9068 §2.2: an access token has an audience");

@@ -131,7 +131,7 @@ class TokenServiceTest {
     }
 
     @Test
-    void tokenRequestWithTheDefaultClientThenTokenSignedByTheCurrentKey() throws Exception {
+    void tokenRequestWhenTheDefaultClientThenTokenSignedByTheCurrentKey() throws Exception {
         TokenService.Outcome outcome = node.issue(TENANT, id(defaultClient), secret(defaultClient));
 
         assertThat(outcome.isIssued()).isTrue();
@@ -150,7 +150,7 @@ class TokenServiceTest {
     }
 
     @Test
-    void tokenRequestWithBasicAuthenticationThenIssued() {
+    void tokenRequestWhenBasicAuthenticationThenIssued() {
         TokenService.Outcome outcome = node.tokens.issue(new TokenService.Request(TENANT,
                 new PresentedCredentials(id(defaultClient), secret(defaultClient), ClientAuthMethod.CLIENT_SECRET_BASIC),
                 null, List.of(), false));
@@ -159,7 +159,7 @@ class TokenServiceTest {
     }
 
     @Test
-    void tokenRequestForAClientCreatedByAdministrationThenItsScopesAudiencesAuthoritiesAndLifetime() throws Exception {
+    void tokenRequestWhenClientCreatedByAdministrationThenItsScopesAudiencesAuthoritiesAndLifetime() throws Exception {
         node.scopes.create(TENANT, new ScopeDefinition(new ScopeName("orders:read"), "Read orders"));
         ClientWithSecret created = node.clients.create(TENANT, new ClientSpec("Order sync",
                 ScopeSet.of("orders:read", "users:read"), ScopeSet.of("orders:read"),
@@ -239,7 +239,7 @@ class TokenServiceTest {
     }
 
     @Test
-    void tokenRequestAfterScopesChangedThenTheNewDefaults() {
+    void tokenRequestWhenScopesChangedThenTheNewDefaults() {
         node.clients.setScopes(TENANT, defaultClient.client().clientId(), ScopeSet.of("users:read"), null);
 
         TokenService.Outcome outcome = node.issue(TENANT, id(defaultClient), secret(defaultClient));
@@ -248,7 +248,7 @@ class TokenServiceTest {
     }
 
     @Test
-    void twoTokensForTheSameClientHaveDifferentJtis() {
+    void tokenRequestWhenTwiceForTheSameClientThenDifferentJtis() {
         TokenService.Outcome first = node.issue(TENANT, id(defaultClient), secret(defaultClient));
         TokenService.Outcome second = node.issue(TENANT, id(defaultClient), secret(defaultClient));
 

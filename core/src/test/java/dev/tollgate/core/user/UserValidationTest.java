@@ -72,7 +72,7 @@ class UserValidationTest {
     }
 
     @Test
-    void userIdMustBeACanonicalUuid() {
+    void userIdWhenNotACanonicalUuidThenRefused() {
         assertThat(User.isId("123e4567-e89b-12d3-a456-426614174000")).isTrue();
         assertThat(User.isId("123E4567-E89B-12D3-A456-426614174000")).isFalse();
         assertThat(User.isId("1-1-1-1-1")).isFalse();

@@ -135,7 +135,7 @@ class AdminApiAuthorizationMatrixTest {
 
     @ParameterizedTest(name = "{0} by {1}")
     @MethodSource("cases")
-    void operationByCallerThenExactStatusAndNothingChangedWhenRefused(Operation op, Principal principal) {
+    void operationWhenByCallerThenExactStatusAndNothingChangedIfRefused(Operation op, Principal principal) {
         Caller caller = caller(op, principal);
         Target target = op.prepare().get();
         Snapshot before = f.snapshot(TENANT);
@@ -196,7 +196,7 @@ class AdminApiAuthorizationMatrixTest {
     }
 
     @Test
-    void clientTokenAfterItsClientIsDisabledDeletedOrLosesTheAdminScopeThenRefused() {
+    void clientTokenWhenItsClientIsDisabledDeletedOrLosesTheAdminScopeThenRefused() {
         Bearer disabled = f.bearer(TENANT, "soon disabled", Capability.VIEW_AUDIT.scope().value());
         Bearer deleted = f.bearer(TENANT, "soon deleted", Capability.VIEW_AUDIT.scope().value());
         Bearer narrowed = f.bearer(TENANT, "soon narrowed", Capability.VIEW_AUDIT.scope().value(), "users:read");
@@ -222,7 +222,7 @@ class AdminApiAuthorizationMatrixTest {
      * those capabilities, manage_admins among them, which creates full admins.
      */
     @Test
-    void clientCredentialManagerCannotGrantAdminScopesItDoesNotHold() {
+    void clientCredentialManagerWhenGrantingAdminScopesItDoesNotHoldThenRefused() {
         Session clientsOnly = session(EnumSet.of(Capability.MANAGE_CLIENT_CREDENTIALS));
         Bearer program = token(EnumSet.of(Capability.MANAGE_CLIENT_CREDENTIALS));
         String existing = freshClient().client().clientId().value();
@@ -242,7 +242,7 @@ class AdminApiAuthorizationMatrixTest {
 
     /** manage_admins hands on capabilities; it does not create them: no one grants more than they hold. */
     @Test
-    void adminManagerCannotGrantCapabilitiesItDoesNotHold() {
+    void adminManagerWhenGrantingCapabilitiesItDoesNotHoldThenRefused() {
         Session adminsOnly = session(EnumSet.of(Capability.MANAGE_ADMINS));
         Bearer program = token(EnumSet.of(Capability.MANAGE_ADMINS));
         Snapshot before = f.snapshot(TENANT);
@@ -259,7 +259,7 @@ class AdminApiAuthorizationMatrixTest {
 
     /** Rotating an admin-scoped client's secret would hand its capabilities to the caller. */
     @Test
-    void credentialManagerCannotRotateChangeOrDeleteAClientHoldingAdminScopesItLacks() {
+    void credentialManagerWhenRotatingChangingOrDeletingAClientHoldingAdminScopesItLacksThenRefused() {
         Session clientsOnly = session(EnumSet.of(Capability.MANAGE_CLIENT_CREDENTIALS));
         Bearer program = token(EnumSet.of(Capability.MANAGE_CLIENT_CREDENTIALS));
         String powerful = Administration.of(f.server.app()).clients.create(TENANT, dev.tollgate.core.admin.ClientSpec.named("automation",
@@ -280,7 +280,7 @@ class AdminApiAuthorizationMatrixTest {
 
     /** An admin manager cannot demote, delete or strip the second factor of an admin holding more. */
     @Test
-    void adminManagerCannotActOnAdminsWhoOutrankIt() {
+    void adminManagerWhenActingOnAdminsWhoOutrankItThenRefused() {
         Session adminsOnly = session(EnumSet.of(Capability.MANAGE_ADMINS));
         String superior = f.seedAdmin(TENANT, "superior." + SEQ.incrementAndGet(), AdminRole.ADMIN, Set.of()).id();
         Snapshot before = f.snapshot(TENANT);
@@ -443,7 +443,7 @@ class AdminApiAuthorizationMatrixTest {
 
     private static Admin freshAdmin() {
         // Holds only manage_admins, which every caller allowed to change admins holds too: acting on
-        // an admin who holds more than oneself is refused (adminManagerCannotActOnAdminsWhoOutrankIt).
+        // an admin who holds more than oneself is refused (adminManagerWhenActingOnAdminsWhoOutrankItThenRefused).
         return f.seedAdmin(TENANT, "target." + SEQ.incrementAndGet(), AdminRole.ADDITIONAL_ADMIN,
                 Set.of(Capability.MANAGE_ADMINS));
     }

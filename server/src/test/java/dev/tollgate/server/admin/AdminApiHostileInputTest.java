@@ -147,7 +147,7 @@ class AdminApiHostileInputTest {
 
     @ParameterizedTest(name = "{1} with {0}")
     @MethodSource("forgeries")
-    void sessionChangeWithForgedOrMissingCsrfProofThen403AndNothingChanged(Forgery forgery, Change change) {
+    void sessionChangeWhenForgedOrMissingCsrfProofThen403AndNothingChanged(Forgery forgery, Change change) {
         Session caller = switch (forgery) {
             case NO_TOKEN -> admin.withCsrf(null);
             case WRONG_TOKEN -> admin.withCsrf(flipLast(admin.csrf()));
@@ -195,7 +195,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void sessionReadsWithoutCsrfTokenThen200() {
+    void sessionReadsWhenWithoutCsrfTokenThen200() {
         Session noToken = admin.withCsrf(null);
         for (String path : List.of("/clients", "/clients/" + targetClient.value(), "/scopes", "/scopes/" + targetScope,
                 "/admins", "/admins/" + targetAdmin.id(), "/audit", "/clients/" + targetClient.value() + "/issuance")) {
@@ -205,7 +205,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void sessionChangeFromTheSameOriginWithCsrfTokenThenAccepted() {
+    void sessionChangeWhenFromTheSameOriginWithCsrfTokenThenAccepted() {
         Response response = f.call("POST", api() + "/scopes", admin,
                 "{\"name\":\"same.origin\",\"description\":\"fine\"}",
                 "Origin", origin(), "Sec-Fetch-Site", "same-origin");
@@ -215,7 +215,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void loginFromAnotherSiteThen403AndNoSession() {
+    void loginWhenFromAnotherSiteThen403AndNoSession() {
         for (String[] headers : List.of(new String[] {"Origin", "https://evil.example"},
                 new String[] {"Sec-Fetch-Site", "cross-site"})) {
             Response response = f.loginResponse(TENANT, "hostile.second", AdminApiFixture.SEEDED_PASSWORD, headers);
@@ -226,7 +226,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void sessionCookieWithAnotherAuthorizationSchemeThen401AndNothingChanged() {
+    void sessionCookieWhenSentUnderAnotherAuthorizationSchemeThen401AndNothingChanged() {
         Snapshot before = f.snapshot(TENANT);
 
         Response response = f.call("DELETE", api() + "/clients/" + targetClient.value(), admin, null,
@@ -283,7 +283,7 @@ class AdminApiHostileInputTest {
 
     @ParameterizedTest(name = "{0} {1} with {3}")
     @MethodSource("massAssignments")
-    void bodyWithServerOwnedFieldThen400NamingItAndNothingChanged(String method, String path, String validPrefix,
+    void bodyWhenServerOwnedFieldThen400NamingItAndNothingChanged(String method, String path, String validPrefix,
                                                                  String field) {
         Snapshot before = f.snapshot(TENANT);
         String body = validPrefix + ",\"" + field + "\":" + SERVER_OWNED.get(field) + "}";
@@ -318,7 +318,7 @@ class AdminApiHostileInputTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("anotherTenantsObjects")
-    void anotherTenantsIdThroughThisTenantsPathThen404LikeAnUnknownIdAndNothingChanged(String method, String path,
+    void anotherTenantsIdWhenThroughThisTenantsPathThen404LikeAnUnknownIdAndNothingChanged(String method, String path,
                                                                                        String body) {
         Snapshot before = f.snapshot(TENANT);
         Snapshot otherBefore = f.snapshot(OTHER);
@@ -342,7 +342,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void listsShowNothingOfAnotherTenant() {
+    void listsWhenAnotherTenantHasObjectsThenShowNothingOfThem() {
         for (String path : List.of("/clients?limit=100", "/scopes", "/admins", "/audit?limit=100")) {
             Response response = f.call("GET", api() + path, admin, null);
 
@@ -465,7 +465,7 @@ class AdminApiHostileInputTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformed")
-    void malformedRequestThenJsonErrorWithExactStatusAndNothingChanged(Bad bad) {
+    void requestWhenMalformedThenJsonErrorWithExactStatusAndNothingChanged(Bad bad) {
         Snapshot before = f.snapshot(TENANT);
 
         Response response = f.call(bad.method(), api() + resolve(bad.path()), admin, bad.body(),
@@ -525,7 +525,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void bodyOver64KiBThen413AndNothingChanged() {
+    void bodyWhenOver64KiBThen413AndNothingChanged() {
         Snapshot before = f.snapshot(TENANT);
         byte[] body = ("{\"name\":\"" + "x".repeat(dev.tollgate.server.ServerConfig.DEFAULT_MAX_BODY_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
 
@@ -547,7 +547,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void bodyOfInvalidUtf8Then400AndNothingChanged() {
+    void bodyWhenInvalidUtf8Then400AndNothingChanged() {
         Snapshot before = f.snapshot(TENANT);
         byte[] body = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
 
@@ -569,7 +569,7 @@ class AdminApiHostileInputTest {
             "/clients/{client}%2Frotate-secret", "/clients/{client}/..", "/clients/{client}/x", "/clients/{client}/x/y",
             "/scopes/a%2Fb", "/scopes/%22", "/scopes/%5C", "/scopes/%20", "/admins/%2e%2e", "/admins/not-a-uuid",
             "/admins/%00", "/admins/{admin}%00", "/nothing-here", "/clients?limit=%00"})
-    void junkPathOrQueryThen4xxJsonErrorAndNothingChanged(String path) {
+    void pathOrQueryWhenJunkThen4xxJsonErrorAndNothingChanged(String path) {
         Snapshot before = f.snapshot(TENANT);
         for (String method : List.of("GET", "DELETE")) {
             String target = "/t/" + TENANT.value() + "/admin/api/v1" + resolve(path);
@@ -593,7 +593,7 @@ class AdminApiHostileInputTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/clients/%ZZ", "/clients/%", "/clients/{client}/issuance?hours=%ZZ", "/clients?q=%ZZ",
             "/clients?%ZZ=1"})
-    void malformedPercentEncodingThen400AndNothingChanged(String path) {
+    void percentEncodingWhenMalformedThen400AndNothingChanged(String path) {
         Snapshot before = f.snapshot(TENANT);
         for (String method : List.of("GET", "DELETE")) {
             String target = "/t/" + TENANT.value() + "/admin/api/v1" + resolve(path);
@@ -606,7 +606,7 @@ class AdminApiHostileInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"/t/%2e%2e/admin/api/v1/clients", "/t/10001%00/admin/api/v1/clients",
             "/t/99999/admin/api/v1/clients", "/t/10001%2Fadmin/admin/api/v1/clients", "/t/x/admin/api/v1/admins"})
-    void junkOrUnknownTenantThen4xxAndNoData(String target) {
+    void tenantWhenJunkOrUnknownThen4xxAndNoData(String target) {
         RawResponse response = raw("GET", target, admin);
 
         assertThat(response.status()).as(target + ": " + response.body()).isBetween(400, 499);
@@ -616,7 +616,7 @@ class AdminApiHostileInputTest {
     // ---------------------------------------------------------------- markup in names
 
     @Test
-    void markupInClientNameAndScopeDescriptionThenStoredAndReturnedVerbatimAsJsonStrings() {
+    void clientNameAndScopeDescriptionWhenMarkupThenStoredAndReturnedVerbatimAsJsonStrings() {
         String markup = "<script>alert(\"x\")</script>\u2028&<img src=x onerror='alert(1)'>";
         Response created = f.call("POST", api() + "/clients", admin,
                 "{\"name\":" + AdminApiFixture.quote(markup) + ",\"allowed_scopes\":[\"users:read\"]}");
@@ -660,7 +660,7 @@ class AdminApiHostileInputTest {
     // ---------------------------------------------------------------- sessions
 
     @Test
-    void loginWithPlantedSessionCookieThenFreshIdAndThePlantedOneIsWorthless() {
+    void loginWhenPlantedSessionCookieThenFreshIdAndThePlantedOneIsWorthless() {
         f.seedAdmin(TENANT, "fixation.victim", AdminRole.ADMIN, Set.of());
         Session attacker = f.seedAndLogin(TENANT, "fixation.attacker", AdminRole.ADMIN, Set.of());
         String madeUp = "planted-by-attacker-0123456789abcdefABCDEF_-";
@@ -679,7 +679,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void loginSetsAnHttpOnlySameSiteStrictCookie() {
+    void loginWhenSuccessfulThenSetsAnHttpOnlySameSiteStrictCookie() {
         Response login = f.loginResponse(TENANT, "hostile.second", AdminApiFixture.SEEDED_PASSWORD);
 
         assertThat(login.status()).isEqualTo(200);
@@ -691,7 +691,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void logoutThenTheSessionCookieIsWorthless() {
+    void logoutWhenDoneThenTheSessionCookieIsWorthless() {
         Session session = f.seedAndLogin(TENANT, "logout.admin", AdminRole.ADMIN, Set.of());
         assertThat(f.call("GET", api() + "/clients", session, null).status()).isEqualTo(200);
 
@@ -709,7 +709,7 @@ class AdminApiHostileInputTest {
     // ---------------------------------------------------------------- the default credentials
 
     @Test
-    void defaultCredentialsCannotBeDeletedButCanBeEditedAndRotated() {
+    void defaultCredentialsWhenDeletedEditedOrRotatedThenOnlyTheDeleteRefused() {
         List<ClientWithSecret> defaults = List.of(f.server.defaultClient(), f.server.microserviceClient());
         for (ClientWithSecret builtin : defaults) {
             String id = builtin.client().clientId().value();
@@ -741,7 +741,7 @@ class AdminApiHostileInputTest {
 
     @Test
     @Order(Integer.MAX_VALUE)
-    void repeatedWrongPasswordsThen429WithRetryAfterAndTheRightPasswordIsRefusedToo() {
+    void loginWhenRepeatedWrongPasswordsThen429WithRetryAfterAndTheRightPasswordIsRefusedToo() {
         f.seedAdmin(TENANT, "guessed.admin", AdminRole.ADMIN, Set.of());
         Response last = null;
         int attempts = 0;

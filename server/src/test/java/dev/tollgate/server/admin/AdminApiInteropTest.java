@@ -54,7 +54,7 @@ class AdminApiInteropTest {
     // ---------------------------------------------------------------- curl
 
     @Test
-    void curlWithCookieJarLogsInCreatesClientWithTwoScopesAndGetsATokenWithIt(@TempDir Path dir) throws Exception {
+    void curlWhenUsingACookieJarThenLogsInCreatesClientWithTwoScopesAndGetsATokenWithIt(@TempDir Path dir) throws Exception {
         String password = f.server.app().adminAccounts().bootstrap(TENANT).orElseThrow().password();
         Path jar = dir.resolve("cookies.txt");
         String api = f.api(TENANT);
@@ -105,7 +105,7 @@ class AdminApiInteropTest {
     // ---------------------------------------------------------------- the OpenAPI document
 
     @Test
-    void openApiDocumentIsOpenApi31AndServedAtBothAddresses(@TempDir Path dir) throws Exception {
+    void openApiDocumentWhenFetchedThenOpenApi31AndServedAtBothAddresses(@TempDir Path dir) throws Exception {
         Curl document = curl(dir, List.of(f.server.baseUrl() + "/admin/api/openapi.json"), null);
         Curl perTenant = curl(dir, List.of(f.server.baseUrl() + "/t/" + TENANT.value() + "/admin/api/openapi.json"), null);
 
@@ -120,7 +120,7 @@ class AdminApiInteropTest {
     }
 
     @Test
-    void everyRouteTheServerRegistersIsDocumentedAndEveryDocumentedPathAnswersWithoutCredentials() throws Exception {
+    void openApiDocumentWhenComparedWithTheRoutesThenEveryRouteDocumentedAndEveryDocumentedPathAnswersWithoutCredentials() throws Exception {
         Map<String, Object> document = document();
         Map<String, Object> paths = map(document.get("paths"));
 
@@ -151,7 +151,7 @@ class AdminApiInteropTest {
     }
 
     @Test
-    void everyDocumentedRequestBodyAndQueryListsExactlyWhatTheServerAccepts() throws Exception {
+    void openApiDocumentWhenComparedWithTheServerThenEveryRequestBodyAndQueryListsExactlyWhatItAccepts() throws Exception {
         Session admin = f.seedAndLogin(TENANT, "openapi.admin", AdminRole.ADMIN, Set.of());
         Map<String, Object> document = document();
         Map<String, Object> paths = map(document.get("paths"));

@@ -65,7 +65,7 @@ class AdminApiSecretOnceTest {
     }
 
     @Test
-    void clientSecretIsInTheCreateOrRotateResponseOnlyThenNeverInResponsesLogsOrDatabase() throws Exception {
+    void clientSecretWhenCreatedOrRotatedThenInThatResponseOnlyThenNeverInResponsesLogsOrDatabase() throws Exception {
         Session admin = f.seedAndLogin(TENANT, "secret.admin", AdminRole.ADMIN, Set.of());
         String api = f.api(TENANT);
         Map<String, Response> responses = new LinkedHashMap<>();
@@ -111,7 +111,7 @@ class AdminApiSecretOnceTest {
     }
 
     @Test
-    void generatedAndChosenAdminPasswordsAreNeverInResponsesLogsOrDatabase() throws Exception {
+    void adminPasswordsWhenGeneratedOrChosenThenNeverInResponsesLogsOrDatabase() throws Exception {
         String api = f.api(TENANT);
         String bootstrap = f.server.app().adminAccounts().bootstrap(TENANT).orElseThrow().password();
         String chosen = "chosen-by-the-first-admin-5e2a";

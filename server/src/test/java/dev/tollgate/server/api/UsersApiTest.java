@@ -59,7 +59,7 @@ class UsersApiTest {
     // ---------------------------------------------------------------- CRUD
 
     @Test
-    void userCreatedReadReplacedPatchedListedAndDeleted() throws Exception {
+    void userWhenCreatedReadReplacedPatchedListedAndDeletedThenEachStepAnswers() throws Exception {
         String token = token(server.defaultClient(), null);
 
         HttpResponse<String> created = send("POST", users(), token,
@@ -231,7 +231,7 @@ class UsersApiTest {
     }
 
     @Test
-    void unsupportedMethodThen405WithAllow() throws Exception {
+    void requestWhenUnsupportedMethodThen405WithAllow() throws Exception {
         HttpResponse<String> response = send("DELETE", users(), token(server.defaultClient(), null), null);
 
         assertThat(response.statusCode()).isEqualTo(405);
@@ -241,7 +241,7 @@ class UsersApiTest {
     // ---------------------------------------------------------------- RFC 6750
 
     @Test
-    void requestWithoutTokenThen401WithBearerChallengeAndNoErrorCode() throws Exception {
+    void requestWhenNoTokenThen401WithBearerChallengeAndNoErrorCode() throws Exception {
         HttpResponse<String> response = send("GET", users(), null, null);
 
         assertThat(response.statusCode()).isEqualTo(401);
@@ -249,7 +249,7 @@ class UsersApiTest {
     }
 
     @Test
-    void requestWithBasicCredentialsThen401WithBearerChallenge() throws Exception {
+    void requestWhenBasicCredentialsThen401WithBearerChallenge() throws Exception {
         HttpResponse<String> response = server.send(request("GET", users(), null, null)
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("a:b".getBytes())).build());
 
@@ -258,14 +258,14 @@ class UsersApiTest {
     }
 
     @Test
-    void requestWithGarbageTokenThen401InvalidToken() throws Exception {
+    void requestWhenGarbageTokenThen401InvalidToken() throws Exception {
         HttpResponse<String> response = send("GET", users(), "garbage", null);
 
         assertInvalidToken(response);
     }
 
     @Test
-    void requestWithTamperedTokenThen401InvalidToken() throws Exception {
+    void requestWhenTamperedTokenThen401InvalidToken() throws Exception {
         String token = token(server.defaultClient(), null);
         String[] parts = token.split("\\.");
         String tampered = parts[0] + "." + parts[1] + "." + (parts[2].charAt(0) == 'A' ? "B" : "A") + parts[2].substring(1);
@@ -274,7 +274,7 @@ class UsersApiTest {
     }
 
     @Test
-    void requestWithExpiredTokenThen401InvalidToken() throws Exception {
+    void requestWhenExpiredTokenThen401InvalidToken() throws Exception {
         String token = token(server.defaultClient(), null);
         assertThat(send("GET", users(), token, null).statusCode()).isEqualTo(200);
 
@@ -287,7 +287,7 @@ class UsersApiTest {
     }
 
     @Test
-    void requestWithTokenForAnotherAudienceThen401InvalidToken() throws Exception {
+    void requestWhenTokenForAnotherAudienceThen401InvalidToken() throws Exception {
         ClientWithSecret elsewhere = Administration.of(server.app()).clients.create(TestServer.TENANT, new ClientSpec("elsewhere",
                 ScopeSet.of("users:read", "users:write"), null, List.of("https://other-api.example"), null, null));
 
@@ -298,7 +298,7 @@ class UsersApiTest {
     }
 
     @Test
-    void requestWithTokenOfAnotherTenantInThePathThen401InvalidToken() throws Exception {
+    void requestWhenTokenOfAnotherTenantInThePathThen401InvalidToken() throws Exception {
         HttpResponse<String> response = send("GET", users(other.tenant().id()), token(server.defaultClient(), null),
                 null);
 
@@ -306,7 +306,7 @@ class UsersApiTest {
     }
 
     @Test
-    void requestWithRevokedTokenThen401InvalidTokenEvenWithoutTheScope() throws Exception {
+    void requestWhenRevokedTokenThen401InvalidTokenEvenWithoutTheScope() throws Exception {
         ProvisionedTenant tenant = newTenant();
         String token = token(tenant, null);
         String readOnly = token(tenant, "users:read");
@@ -327,7 +327,7 @@ class UsersApiTest {
     }
 
     @Test
-    void writeWithReadOnlyTokenThen403InsufficientScopeNamingTheScope() throws Exception {
+    void writeWhenReadOnlyTokenThen403InsufficientScopeNamingTheScope() throws Exception {
         String readOnly = token(server.defaultClient(), "users:read");
         assertThat(send("GET", users(), readOnly, null).statusCode()).isEqualTo(200);
 
@@ -342,7 +342,7 @@ class UsersApiTest {
     }
 
     @Test
-    void readWithWriteOnlyTokenThen403InsufficientScopeNamingTheScope() throws Exception {
+    void readWhenWriteOnlyTokenThen403InsufficientScopeNamingTheScope() throws Exception {
         HttpResponse<String> response = send("GET", users(), token(server.defaultClient(), "users:write"), null);
 
         assertThat(response.statusCode()).isEqualTo(403);
@@ -350,7 +350,7 @@ class UsersApiTest {
     }
 
     @Test
-    void authorizeHeaderIsAcceptedLikeAuthorization() throws Exception {
+    void requestWhenAuthorizeHeaderThenAcceptedLikeAuthorization() throws Exception {
         HttpResponse<String> response = server.send(request("GET", users(), null, null)
                 .header("Authorize", "Bearer " + token(server.defaultClient(), null)).build());
 
@@ -358,7 +358,7 @@ class UsersApiTest {
     }
 
     @Test
-    void authorizationAndAuthorizeWithDifferentTokensThen400InvalidRequest() throws Exception {
+    void requestWhenAuthorizationAndAuthorizeWithDifferentTokensThen400InvalidRequest() throws Exception {
         String one = token(server.defaultClient(), null);
         String two = token(server.defaultClient(), "users:read");
 
@@ -371,7 +371,7 @@ class UsersApiTest {
     }
 
     @Test
-    void authorizationAndAuthorizeWithTheSameTokenThenServed() throws Exception {
+    void requestWhenAuthorizationAndAuthorizeWithTheSameTokenThenServed() throws Exception {
         String token = token(server.defaultClient(), null);
 
         HttpResponse<String> response = server.send(request("GET", users(), token, null)
@@ -383,7 +383,7 @@ class UsersApiTest {
     // ---------------------------------------------------------------- paging and filters
 
     @Test
-    void listPagesThroughTwentyFiveUsers() throws Exception {
+    void listWhenTwentyFiveUsersThenPagesThroughThem() throws Exception {
         ProvisionedTenant tenant = newTenant();
         String token = token(tenant, null);
         String base = users(tenant.tenant().id());
@@ -423,7 +423,7 @@ class UsersApiTest {
     }
 
     @Test
-    void listFiltersByUsernameAndByEmail() throws Exception {
+    void listWhenFilteredThenByUsernameAndByEmail() throws Exception {
         ProvisionedTenant tenant = newTenant();
         String token = token(tenant, null);
         String base = users(tenant.tenant().id());
@@ -444,7 +444,7 @@ class UsersApiTest {
     // ---------------------------------------------------------------- tenants
 
     @Test
-    void tokenOfOneTenantNeverReadsOrWritesAnotherTenantsUsers() throws Exception {
+    void requestWhenTokenOfOneTenantThenNeverReadsOrWritesAnotherTenantsUsers() throws Exception {
         String tokenB = token(other, null);
         String idB = create(users(other.tenant().id()), tokenB, "b.only");
         String tokenA = token(server.defaultClient(), null);
@@ -467,7 +467,7 @@ class UsersApiTest {
     }
 
     @Test
-    void sameUsernameMayExistInTwoTenants() throws Exception {
+    void createWhenTheSameUsernameInTwoTenantsThenBothExist() throws Exception {
         create(users(), token(server.defaultClient(), null), "in.both");
 
         assertThat(create(users(other.tenant().id()), token(other, null), "in.both")).isNotBlank();
@@ -476,7 +476,7 @@ class UsersApiTest {
     // ---------------------------------------------------------------- the reference document
 
     @Test
-    void referencePostAndGetOnPamPathWithAuthorizeHeader() throws Exception {
+    void pamPathWhenReferencePostAndGetWithAuthorizeHeaderThenServed() throws Exception {
         ProvisionedTenant tenant = newTenant();
         String token = token(tenant, null);
 
@@ -512,7 +512,7 @@ class UsersApiTest {
     }
 
     @Test
-    void pamPathWithoutTokenThen401AndWithGarbageThen401InvalidToken() throws Exception {
+    void pamPathWhenNoTokenThen401AndWhenGarbageThen401InvalidToken() throws Exception {
         String pam = server.baseUrl() + "/pam/apps/users/user/";
 
         HttpResponse<String> none = send("GET", pam, null, null);
@@ -522,7 +522,7 @@ class UsersApiTest {
     }
 
     @Test
-    void pamPathWithReadOnlyTokenThen403ForPost() throws Exception {
+    void pamPathWhenReadOnlyTokenThen403ForPost() throws Exception {
         HttpResponse<String> response = send("POST", server.baseUrl() + "/pam/apps/users/user/",
                 token(server.defaultClient(), "users:read"), "{\"username\":\"p\",\"email\":\"p@x.io\"}");
 

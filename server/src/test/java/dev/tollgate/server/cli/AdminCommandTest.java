@@ -36,7 +36,7 @@ class AdminCommandTest {
     }
 
     @Test
-    void adminDeleteRemovesTheAdminAndIsAuditedAsTheCli() {
+    void adminDeleteWhenRunThenTheAdminRemovedAndAuditedAsTheCli() {
         Cli.Run created = store.run("admin", "create", "--username", "ops");
         assertThat(created.exitCode()).as(created.err()).isZero();
 
@@ -68,7 +68,7 @@ class AdminCommandTest {
     }
 
     @Test
-    void adminResetPasswordPrintsAOneTimePasswordThatLogsInAndMustBeChanged() {
+    void adminResetPasswordWhenRunThenPrintsAOneTimePasswordThatLogsInAndMustBeChanged() {
         Cli.Run reset = store.run("admin", "reset-password", "--username", first.admin().username());
 
         assertThat(reset.exitCode()).as(reset.err()).isZero();

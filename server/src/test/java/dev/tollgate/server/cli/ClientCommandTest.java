@@ -38,7 +38,7 @@ class ClientCommandTest {
     }
 
     @Test
-    void clientCreateTakesListsCommaSeparatedRepeatedOrBoth() {
+    void clientCreateWhenListsCommaSeparatedRepeatedOrBothThenTakesThem() {
         Cli.Run created = store.run("client", "create", "--name", "reporting",
                 "--scopes", "users:read,orders:read", "--scope", "orders:write",
                 "--audiences", "https://a.example", "--audience", "https://b.example,https://c.example",
@@ -52,7 +52,7 @@ class ClientCommandTest {
     }
 
     @Test
-    void clientUpdateChangesScopesAudiencesLifetimeAndNameAndIsAuditedAsTheCli() {
+    void clientUpdateWhenRunThenScopesAudiencesLifetimeAndNameChangedAndAuditedAsTheCli() {
         Cli.Run update = store.run("client", "update", "--client-id", billing.value(), "--name", "billing-v2",
                 "--scopes", "users:read,orders:read", "--audiences", "https://billing.example", "--ttl", "600");
 
@@ -72,7 +72,7 @@ class ClientCommandTest {
     }
 
     @Test
-    void clientUpdateLeavesWhatIsNotGivenAndEmptiesAListGivenEmpty() {
+    void clientUpdateWhenSomeOptionsGivenThenLeavesWhatIsNotGivenAndEmptiesAListGivenEmpty() {
         store.run("client", "update", "--client-id", billing.value(), "--audiences", "https://billing.example");
 
         Cli.Run update = store.run("client", "update", "--client-id", billing.value(), "--audiences=");
@@ -94,7 +94,7 @@ class ClientCommandTest {
     }
 
     @Test
-    void clientUpdateWithNothingToChangeThenRefusedSayingWhatItTakes() {
+    void clientUpdateWhenNothingToChangeThenRefusedSayingWhatItTakes() {
         Cli.Run update = store.run("client", "update", "--client-id", billing.value());
 
         assertThat(update.exitCode()).isEqualTo(2);

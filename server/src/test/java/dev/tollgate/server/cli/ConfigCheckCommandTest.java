@@ -22,7 +22,7 @@ class ConfigCheckCommandTest {
     Path dir;
 
     @Test
-    void checkOfAGoodFileExitsZeroAndPrintsEveryEffectiveValueWithItsSource() throws IOException {
+    void checkWhenAGoodFileThenExitsZeroAndPrintsEveryEffectiveValueWithItsSource() throws IOException {
         Path file = Files.writeString(dir.resolve("good.properties"), """
                 port = 8443
                 management-port = 9443
@@ -55,7 +55,7 @@ class ConfigCheckCommandTest {
     }
 
     @Test
-    void checkOfABadFileExitsTwoAndNamesEveryBadKey() throws IOException {
+    void checkWhenABadFileThenExitsTwoAndNamesEveryBadKey() throws IOException {
         Path file = Files.writeString(dir.resolve("bad.properties"), """
                 port = http
                 timeouts.idle-connection = soon
@@ -77,7 +77,7 @@ class ConfigCheckCommandTest {
     }
 
     @Test
-    void checkWithAFileThatIsNotThereExitsTwoAndNamesTheFile() {
+    void checkWhenTheFileIsNotThereThenExitsTwoAndNamesTheFile() {
         Path missing = dir.resolve("nope.properties");
 
         Cli.Run run = Cli.run("config", "check", "--config", missing.toString());
@@ -87,7 +87,7 @@ class ConfigCheckCommandTest {
     }
 
     @Test
-    void checkTakesTheStoreFlagsOverTheFile() throws IOException {
+    void checkWhenStoreFlagsAndAFileThenTheFlagsWin() throws IOException {
         Path file = Files.writeString(dir.resolve("store.properties"), "data-dir = /from/the/file\n");
 
         Cli.Run run = Cli.run("config", "check", "--config", file.toString(), "--data-dir", dir.resolve("flag").toString(),
@@ -100,7 +100,7 @@ class ConfigCheckCommandTest {
     }
 
     @Test
-    void keysPrintsAMarkdownRowPerKeyWithItsEnvironmentVariableAndDefault() {
+    void keysWhenRunThenPrintsAMarkdownRowPerKeyWithItsEnvironmentVariableAndDefault() {
         Cli.Run run = Cli.run("config", "keys");
 
         assertThat(run.exitCode()).as(run.err()).isZero();

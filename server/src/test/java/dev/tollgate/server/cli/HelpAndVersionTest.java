@@ -21,7 +21,7 @@ class HelpAndVersionTest {
     private static final String PROJECT_VERSION = System.getProperty("tollgate.version");
 
     @Test
-    void everyOptionAndParameterOfEveryCommandHasADescription() {
+    void helpWhenAnyCommandThenEveryOptionAndParameterHasADescription() {
         List<String> undescribed = new ArrayList<>();
         for (CommandSpec command : everyCommand()) {
             List<ArgSpec> args = new ArrayList<>(command.options());
@@ -38,7 +38,7 @@ class HelpAndVersionTest {
     }
 
     @Test
-    void everyMultiValuedOptionIsCommaSeparatedAndRepeatableWithAPluralAndASingularName() {
+    void optionsWhenMultiValuedThenCommaSeparatedAndRepeatableWithAPluralAndASingularName() {
         List<String> seen = new ArrayList<>();
         for (CommandSpec command : everyCommand()) {
             for (OptionSpec option : command.options()) {
@@ -59,7 +59,7 @@ class HelpAndVersionTest {
     }
 
     @Test
-    void everyTenantOptionThatMayBeLeftOutSaysItDefaultsToTheDefaultTenant() {
+    void tenantOptionWhenItMayBeLeftOutThenSaysItDefaultsToTheDefaultTenant() {
         List<String> defaulted = new ArrayList<>();
         for (CommandSpec command : everyCommand()) {
             OptionSpec tenant = command.findOption("--tenant");
@@ -77,7 +77,7 @@ class HelpAndVersionTest {
     }
 
     @Test
-    void topLevelHelpEndsWithTheListFormatTheDefaultTenantAndExamples() {
+    void helpWhenTopLevelThenEndsWithTheListFormatTheDefaultTenantAndExamples() {
         Cli.Run help = Cli.run("--help");
 
         assertThat(help.exitCode()).isZero();
@@ -91,7 +91,7 @@ class HelpAndVersionTest {
     }
 
     @Test
-    void helpCommandPrintsTheUsageOfTheCommandItNames() {
+    void helpCommandWhenACommandNamedThenPrintsItsUsage() {
         Cli.Run help = Cli.run("help", "client");
 
         assertThat(help.exitCode()).isZero();
@@ -99,7 +99,7 @@ class HelpAndVersionTest {
     }
 
     @Test
-    void helpCommandWithoutACommandPrintsTheTopLevelUsage() {
+    void helpCommandWhenNoCommandThenPrintsTheTopLevelUsage() {
         Cli.Run help = Cli.run("help");
 
         assertThat(help.exitCode()).isZero();
@@ -107,7 +107,7 @@ class HelpAndVersionTest {
     }
 
     @Test
-    void versionCommandPrintsTheProjectVersion() {
+    void versionCommandWhenRunThenPrintsTheProjectVersion() {
         Cli.Run version = Cli.run("version");
 
         assertThat(PROJECT_VERSION).isNotBlank();
@@ -116,7 +116,7 @@ class HelpAndVersionTest {
     }
 
     @Test
-    void versionOptionOfTheCommandAndOfASubcommandPrintTheSameVersion() {
+    void versionOptionWhenOnTheCommandOrASubcommandThenTheSameVersion() {
         assertThat(Cli.run("--version").out()).isEqualTo("tollgate " + PROJECT_VERSION + System.lineSeparator());
         assertThat(Cli.run("client", "update", "-V").out())
                 .isEqualTo("tollgate " + PROJECT_VERSION + System.lineSeparator());

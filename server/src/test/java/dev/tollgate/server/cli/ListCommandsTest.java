@@ -39,7 +39,7 @@ class ListCommandsTest {
     }
 
     @Test
-    void clientListPrintsAHeaderRowThenARowPerClient() {
+    void clientListWhenRunThenAHeaderRowThenARowPerClient() {
         ProvisionedTenant tenant = store.bootstrap();
 
         Cli.Run list = store.run("client", "list", "--tenant", "10001");
@@ -66,7 +66,7 @@ class ListCommandsTest {
     }
 
     @Test
-    void clientListWithoutTenantListsTheDefaultTenantOfTheConfiguration() throws IOException {
+    void clientListWhenNoTenantThenListsTheDefaultTenantOfTheConfiguration() throws IOException {
         store.bootstrap();
         store.with(app -> Administration.of(app).tenants.create(EMPTY, "Other", TenantSettings.DEFAULTS));
         List<ClientCredential> others = store.with(app -> Administration.of(app).clients.list(EMPTY));
@@ -88,7 +88,7 @@ class ListCommandsTest {
     }
 
     @Test
-    void scopeListPrintsAHeaderRowThenARowPerScopeMarkingTheBuiltInOnes() {
+    void scopeListWhenRunThenAHeaderRowThenARowPerScopeMarkingTheBuiltInOnes() {
         store.bootstrap();
         store.run("scope", "create", "--name", "orders:read", "--description", "Read orders");
 
@@ -112,7 +112,7 @@ class ListCommandsTest {
     }
 
     @Test
-    void tenantListPrintsAHeaderRowThenARowPerTenant() {
+    void tenantListWhenRunThenAHeaderRowThenARowPerTenant() {
         store.bootstrap();
 
         Cli.Run list = store.run("tenant", "list");
@@ -133,7 +133,7 @@ class ListCommandsTest {
     }
 
     @Test
-    void keysListPrintsAHeaderRowThenARowPerKey() {
+    void keysListWhenRunThenAHeaderRowThenARowPerKey() {
         store.bootstrap();
 
         Cli.Run list = store.run("keys", "list");
@@ -157,7 +157,7 @@ class ListCommandsTest {
     }
 
     @Test
-    void adminListPrintsAHeaderRowThenARowPerAdmin() {
+    void adminListWhenRunThenAHeaderRowThenARowPerAdmin() {
         store.bootstrap();
         store.with(app -> app.adminAccounts().bootstrap(DEFAULT_TENANT));
         store.run("admin", "create", "--username", "auditor", "--role", "additional_admin",

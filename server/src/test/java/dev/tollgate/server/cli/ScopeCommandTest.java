@@ -32,7 +32,7 @@ class ScopeCommandTest {
     }
 
     @Test
-    void scopeDeleteRemovesAScopeNoClientHoldsAndIsAuditedAsTheCli() {
+    void scopeDeleteWhenNoClientHoldsTheScopeThenRemovedAndAuditedAsTheCli() {
         Cli.Run delete = store.run("scope", "delete", "--name", "orders:read");
 
         assertThat(delete.exitCode()).as(delete.err()).isZero();

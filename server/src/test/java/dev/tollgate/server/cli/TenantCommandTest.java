@@ -25,7 +25,7 @@ class TenantCommandTest {
     Path directory;
 
     @Test
-    void tenantCreatePrintsTheClientSecretsAndTheFirstAdminsOneTimePassword() {
+    void tenantCreateWhenRunThenPrintsTheClientSecretsAndTheFirstAdminsOneTimePassword() {
         DataDir store = new DataDir(directory.resolve("data"));
 
         Cli.Run created = store.run("tenant", "create", "--tenant", TENANT.value(), "--name", "Acme");

@@ -67,7 +67,7 @@ class TokenCommandTest {
     }
 
     @Test
-    void tokenVerifyOfAGoodTokenPrintsValidThenItsClaims() {
+    void tokenVerifyWhenAGoodTokenThenPrintsValidThenItsClaims() {
         String token = token(http.baseUrl(), http.defaultClient());
 
         Cli.Run verify = Cli.run("token", "verify", "--server", http.baseUrl(), token);
@@ -112,7 +112,7 @@ class TokenCommandTest {
     }
 
     @Test
-    void tokenAndTokenVerifyOverHttpsTrustTheCaGivenWithCacert() {
+    void tokenAndTokenVerifyWhenOverHttpsWithCacertThenTrustThatCa() {
         String base = https.baseUrl();
         assertThat(base).startsWith("https://127.0.0.1:");
 
@@ -128,7 +128,7 @@ class TokenCommandTest {
     }
 
     @Test
-    void tokenOverHttpsWithoutCacertThenTheErrorSaysTheCertificateIsNotTrustedAndWhatToDo() {
+    void tokenWhenOverHttpsWithoutCacertThenTheErrorSaysTheCertificateIsNotTrustedAndWhatToDo() {
         String base = https.baseUrl();
 
         Cli.Run token = Cli.run("token", "--server", base, "--client-id", httpsClient.client().clientId().value(),

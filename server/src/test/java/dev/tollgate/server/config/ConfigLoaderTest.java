@@ -44,7 +44,7 @@ class ConfigLoaderTest {
     // ---------------------------------------------------------------- defaults and precedence
 
     @Test
-    void withNoFileNoEnvironmentAndNoFlagsEveryKeyHasItsDocumentedDefault() {
+    void loadWhenNoFileNoEnvironmentAndNoFlagsThenEveryKeyHasItsDocumentedDefault() {
         Loaded loaded = ConfigLoader.load(null, NO_ENV, NO_FLAGS);
         ServerConfig server = loaded.server();
 
@@ -72,7 +72,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theFileOverridesDefaultsTheEnvironmentOverridesTheFileAndAFlagOverridesBoth() throws IOException {
+    void loadWhenEverySourceSetsAKeyThenTheFileOverridesDefaultsTheEnvironmentOverridesTheFileAndAFlagOverridesBoth() throws IOException {
         Path file = write("""
                 # a comment
                 port = 1111
@@ -110,7 +110,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void durationsAcceptTheShortFormsIsoAndZero() {
+    void durationsWhenShortFormsIsoOrZeroThenAccepted() {
         assertThat(ConfigLoader.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(ConfigLoader.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
         assertThat(ConfigLoader.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
@@ -126,7 +126,7 @@ class ConfigLoaderTest {
     // ---------------------------------------------------------------- each bad value names key and source
 
     @Test
-    void aNonNumericPortInTheFileIsReportedWithItsKeyAndTheFile() throws IOException {
+    void portWhenNonNumericInTheFileThenReportedWithItsKeyAndTheFile() throws IOException {
         Path file = write("port = eighty\n");
 
         List<String> problems = problems(file, NO_ENV, NO_FLAGS);
@@ -138,7 +138,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void anOutOfRangeNumberFromAFlagIsReportedWithItsKeyAndTheFlag() {
+    void numberWhenOutOfRangeFromAFlagThenReportedWithItsKeyAndTheFlag() {
         List<String> problems = problems(null, NO_ENV, Map.of(ConfigKey.MAX_BODY_BYTES, "99999999"));
 
         assertThat(problems).singleElement().asString()
@@ -148,7 +148,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aBadDurationInTheEnvironmentIsReportedWithItsKeyAndTheVariable() {
+    void durationWhenBadInTheEnvironmentThenReportedWithItsKeyAndTheVariable() {
         List<String> problems = problems(null, Map.of("TOLLGATE_TIMEOUTS_IDLE_CONNECTION", "30 seconds"), NO_FLAGS);
 
         assertThat(problems).singleElement().asString()
@@ -158,7 +158,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aDurationBelowTheMinimumIsReportedWithItsKey() {
+    void durationWhenBelowTheMinimumThenReportedWithItsKey() {
         List<String> problems = problems(null, Map.of("TOLLGATE_TIMEOUTS_IDLE_CONNECTION", "10ms"), NO_FLAGS);
 
         assertThat(problems).singleElement().asString()
@@ -167,7 +167,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void anUnknownKeyInTheFileIsReportedWithADidYouMeanSuggestion() throws IOException {
+    void keyWhenUnknownInTheFileThenReportedWithADidYouMeanSuggestion() throws IOException {
         Path file = write("limits.max-body-byte = 2048\nprot = 8081\n");
 
         List<String> problems = problems(file, NO_ENV, NO_FLAGS);
@@ -178,7 +178,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void anUnknownKeyFarFromEveryKnownOneSendsTheReaderToTheDocumentation() throws IOException {
+    void keyWhenUnknownAndFarFromEveryKnownOneThenSendsTheReaderToTheDocumentation() throws IOException {
         Path file = write("completely.unrelated.setting = 1\n");
 
         assertThat(problems(file, NO_ENV, NO_FLAGS)).singleElement().asString()
@@ -188,7 +188,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aTlsCertificateThatIsNotThereIsReportedWithItsKeyAndSource() throws IOException {
+    void tlsCertificateWhenNotThereThenReportedWithItsKeyAndSource() throws IOException {
         Path key = Files.writeString(dir.resolve("server.key"), "not really a key");
         Path missing = dir.resolve("no-such-cert.pem");
         Path file = write("tls.certificate = " + missing + "\ntls.private-key = " + key + "\n");
@@ -202,7 +202,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aTlsKeystoreThatIsADirectoryIsReportedWithItsKeyAndSource() {
+    void tlsKeystoreWhenADirectoryThenReportedWithItsKeyAndSource() {
         List<String> problems = problems(null, Map.of("TOLLGATE_TLS_KEYSTORE", dir.toString()), NO_FLAGS);
 
         assertThat(problems).singleElement().asString()
@@ -211,7 +211,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aCertificateWithoutItsPrivateKeyIsReportedNamingTheMissingKeyAndWhereTheOtherCameFrom() throws IOException {
+    void certificateWhenWithoutItsPrivateKeyThenReportedNamingTheMissingKeyAndWhereTheOtherCameFrom() throws IOException {
         Path cert = Files.writeString(dir.resolve("server.pem"), "not really a certificate");
         Path file = write("tls.certificate = " + cert + "\n");
 
@@ -224,7 +224,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aPrivateKeyWithoutItsCertificateIsReportedNamingTheMissingKey() throws IOException {
+    void privateKeyWhenWithoutItsCertificateThenReportedNamingTheMissingKey() throws IOException {
         Path key = Files.writeString(dir.resolve("server.key"), "not really a key");
 
         List<String> problems = problems(null, NO_ENV, Map.of(ConfigKey.TLS_PRIVATE_KEY, key.toString()));
@@ -236,7 +236,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void pemFilesAndAKeystoreTogetherAreReportedAsConflicting() throws IOException {
+    void pemFilesAndAKeystoreWhenTogetherThenReportedAsConflicting() throws IOException {
         Path cert = Files.writeString(dir.resolve("server.pem"), "x");
         Path key = Files.writeString(dir.resolve("server.key"), "x");
         Path p12 = Files.writeString(dir.resolve("server.p12"), "x");
@@ -248,7 +248,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aRedirectPortWithoutTlsIsReportedWithItsKeyAndSource() {
+    void redirectPortWhenWithoutTlsThenReportedWithItsKeyAndSource() {
         List<String> problems = problems(null, Map.of("TOLLGATE_TLS_HTTP_REDIRECT_PORT", "8081"), NO_FLAGS);
 
         assertThat(problems).singleElement().asString()
@@ -258,7 +258,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aSessionIdleTimeoutLongerThanTheAbsoluteOneIsReportedWithItsKeyAndSource() throws IOException {
+    void sessionIdleTimeoutWhenLongerThanTheAbsoluteOneThenReportedWithItsKeyAndSource() throws IOException {
         Path file = write("console.session-idle-timeout = 2h\nconsole.session-absolute-timeout = 1h\n");
 
         List<String> problems = problems(file, NO_ENV, NO_FLAGS);
@@ -270,7 +270,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aManagementPortEqualToThePublicPortIsReportedWithItsKeyAndSource() throws IOException {
+    void managementPortWhenEqualToThePublicPortThenReportedWithItsKeyAndSource() throws IOException {
         Path file = write("port = 8085\nmanagement-port = 8085\n");
 
         List<String> problems = problems(file, NO_ENV, NO_FLAGS);
@@ -282,7 +282,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aBadLogLevelIsReportedWithItsKeyTheSourceAndTheAllowedLevels() {
+    void logLevelWhenBadThenReportedWithItsKeyTheSourceAndTheAllowedLevels() {
         List<String> problems = problems(null, Map.of("TOLLGATE_LOG_LEVEL", "VERBOSE"), NO_FLAGS);
 
         assertThat(problems).singleElement().asString()
@@ -292,7 +292,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aBadTenantAndABadPublicUrlAreEachReportedWithTheirKey() {
+    void tenantAndPublicUrlWhenBadThenEachReportedWithTheirKey() {
         Map<ConfigKey, String> flags = Map.of(ConfigKey.DEFAULT_TENANT, "not a tenant!", ConfigKey.PUBLIC_URL,
                 "ftp://example.com/x?y");
 
@@ -305,7 +305,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aFileThatCannotBeReadIsReportedWithItsPath() {
+    void fileWhenItCannotBeReadThenReportedWithItsPath() {
         Path missing = dir.resolve("missing.properties");
 
         List<String> problems = problems(missing, NO_ENV, NO_FLAGS);
@@ -316,7 +316,7 @@ class ConfigLoaderTest {
     // ---------------------------------------------------------------- all at once
 
     @Test
-    void everyProblemInOneConfigurationIsReportedTogether() throws IOException {
+    void loadWhenSeveralProblemsInOneConfigurationThenEveryOneReportedTogether() throws IOException {
         Path file = write("""
                 port = eighty
                 timeouts.idle-connection = forever
@@ -344,7 +344,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aRecordLevelConflictIsReportedAlongsideThePerKeyProblems() throws IOException {
+    void loadWhenARecordLevelConflictAndPerKeyProblemsThenReportedAlongsideEachOther() throws IOException {
         // management-port == port is only known once both are parsed; it must not hide behind, or be hidden by,
         // another key's problem: one run of 'config check' shows everything.
         Path file = write("port = 8085\nmanagement-port = 8085\nlog.level = LOUD\n");
@@ -358,7 +358,7 @@ class ConfigLoaderTest {
     // ---------------------------------------------------------------- secrets and environment names
 
     @Test
-    void describeMasksSecretsAndShowsEveryOtherValueWithItsSource() throws IOException {
+    void describeWhenSecretsSetThenMaskedAndEveryOtherValueShownWithItsSource() throws IOException {
         Path p12 = Files.writeString(dir.resolve("server.p12"), "x");
         Path file = write("jdbc-password = hunter2-in-the-file\nport = 8443\n");
         Map<String, String> env = Map.of("TOLLGATE_TLS_KEYSTORE_PASSWORD", "s3cret-keystore-pass",
@@ -377,20 +377,20 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void describeShowsAnUnsetSecretAsEmptyRatherThanAsMasked() {
+    void describeWhenASecretIsUnsetThenShownAsEmptyRatherThanAsMasked() {
         Map<String, String> described = ConfigLoader.describe(ConfigLoader.load(null, NO_ENV, NO_FLAGS));
 
         assertThat(described.get("jdbc-password")).isEqualTo("  (default)");
     }
 
     @Test
-    void onlyPasswordsAreSecret() {
+    void secretKeysWhenListedThenOnlyPasswords() {
         assertThat(Arrays.stream(ConfigKey.values()).filter(ConfigKey::isSecret))
                 .containsExactlyInAnyOrder(ConfigKey.JDBC_PASSWORD, ConfigKey.TLS_KEYSTORE_PASSWORD);
     }
 
     @Test
-    void everyEnvironmentVariableIsTollgateAndTheKeyInUpperSnakeCaseAndUnique() {
+    void environmentVariablesWhenDerivedFromKeysThenTollgateAndTheKeyInUpperSnakeCaseAndUnique() {
         Set<String> seen = new HashSet<>();
         for (ConfigKey key : ConfigKey.values()) {
             String expected = "TOLLGATE_" + key.key().toUpperCase(Locale.ROOT).replaceAll("[.-]", "_");
@@ -404,7 +404,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void everyKeyCanBeSetThroughItsEnvironmentVariable() {
+    void keysWhenSetThroughTheirEnvironmentVariablesThenEveryOneTakesEffect() {
         // Each key's default, given through the environment instead, is read from there.
         Map<String, String> env = Arrays.stream(ConfigKey.values())
                 .filter(k -> !k.defaultValue().isEmpty())
@@ -419,7 +419,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void everyDefaultIsItselfAValidValue() {
+    void defaultsWhenLoadedAsValuesThenEveryOneIsValid() {
         // Defaults given explicitly in a file load exactly as the built-in ones do.
         StringBuilder text = new StringBuilder();
         for (ConfigKey key : ConfigKey.values()) {
@@ -441,7 +441,7 @@ class ConfigLoaderTest {
     private static final Pattern BACKTICKED = Pattern.compile("`([^`]*)`");
 
     @Test
-    void theConfigurationDocumentListsEveryKeyWithItsEnvironmentVariableAndDefault() throws IOException {
+    void configurationDocumentWhenComparedWithTheKeysThenListsEveryKeyWithItsEnvironmentVariableAndDefault() throws IOException {
         // Tests run in the server module; the document is at the repository root.
         Path doc = Path.of("..").toAbsolutePath().normalize().resolve("docs/CONFIGURATION.md");
         assertThat(doc).as("docs/CONFIGURATION.md (issue 5, point 1)").isRegularFile();
@@ -494,7 +494,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void bruteForceLimitsComeFromTheirKeys() {
+    void bruteForceLimitsWhenConfiguredThenComeFromTheirKeys() {
         Loaded loaded = ConfigLoader.load(null, Map.of("TOLLGATE_ABUSE_ADDRESS_FREE_FAILURES", "7",
                 "TOLLGATE_ABUSE_CLIENT_REFUSE_AFTER", "50", "TOLLGATE_ABUSE_WINDOW", "5m"), NO_FLAGS);
 
@@ -505,7 +505,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void bruteForceRefusalBeforeTheFreeFailuresAreUsedUpIsAProblemNamingTheKey() {
+    void bruteForceRefusalWhenBeforeTheFreeFailuresAreUsedUpThenAProblemNamingTheKey() {
         List<String> problems = problems(null, Map.of("TOLLGATE_ABUSE_CLIENT_FREE_FAILURES", "30",
                 "TOLLGATE_ABUSE_CLIENT_REFUSE_AFTER", "30"), NO_FLAGS);
 
@@ -515,7 +515,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void tokenEventsAreCommittedBeforeTheAnswerUnlessSwitchedOff() {
+    void tokenEventsWhenNotSwitchedOffThenCommittedBeforeTheAnswer() {
         assertThat(ConfigLoader.load(null, Map.of(), NO_FLAGS).server().tokenAudit())
                 .isEqualTo(dev.tollgate.server.ops.TokenAudit.Mode.COMMITTED);
         assertThat(ConfigLoader.load(null, Map.of("TOLLGATE_AUDIT_TOKEN_EVENTS", "off"), NO_FLAGS).server().tokenAudit())

@@ -44,7 +44,7 @@ class ConsoleAuditTest {
     }
 
     @Test
-    void auditPagesSayWhichEventsOfHowManyTheyShow() {
+    void auditPagesWhenPagedThenSayWhichEventsOfHowManyTheyShow() {
         for (int i = 0; i < 60; i++) {
             server.app().adminOperations().scopes().create(Actor.cli(TestServer.TENANT), TestServer.TENANT,
                     new ScopeDefinition(new ScopeName("paging:" + i), ""));
@@ -63,7 +63,7 @@ class ConsoleAuditTest {
     }
 
     @Test
-    void failedSignInsAreInTheLogWithTheAttemptedUsernameAsTextAndNeverThePassword() {
+    void signInWhenFailedThenInTheLogWithTheAttemptedUsernameAsTextAndNeverThePassword() {
         String markup = "<script>alert(1)</script>";
         String password = "the-password-that-was-tried";
         try (ConsoleHttp stranger = new ConsoleHttp(server)) {

@@ -105,7 +105,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void adminCreatesEditsRotatesAndDisablesAClientThenReadsItAllInTheAuditLog() throws Exception {
+    void adminWhenCreatesEditsRotatesAndDisablesAClientThenReadsItAllInTheAuditLog() throws Exception {
         // Sign in with the generated password: the console insists on a new one first.
         driver.get(server.baseUrl() + "/console");
         wait.until(ExpectedConditions.urlContains("/console/login"));

@@ -55,7 +55,7 @@ class ConsoleSecurityTest {
     // ---------------------------------------------------------------- CSRF and cross-site requests
 
     @Test
-    void formWithoutCsrfTokenIsRefusedAndChangesNothing() {
+    void formWhenNoCsrfTokenThenRefusedAndChangesNothing() {
         long before = clientCount();
         HttpResponse<String> response = console.post("/console/clients/new", "name", "no token", "lifetime", "3600");
         assertThat(response.statusCode()).isEqualTo(403);
@@ -63,7 +63,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void formWithWrongCsrfTokenIsRefusedAndChangesNothing() {
+    void formWhenWrongCsrfTokenThenRefusedAndChangesNothing() {
         long before = clientCount();
         String token = console.csrf();
         String wrong = (token.charAt(0) == 'A' ? 'B' : 'A') + token.substring(1);
@@ -76,7 +76,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void formFromAnotherOriginIsRefusedEvenWithTheRightToken() {
+    void formWhenFromAnotherOriginThenRefusedEvenWithTheRightToken() {
         long before = clientCount();
         String token = console.csrf();
         for (String origin : List.of("https://evil.example", "null", console.origin().replace("127.0.0.1", "localhost"))) {
@@ -88,7 +88,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void formMarkedCrossSiteIsRefusedEvenWithTheRightToken() {
+    void formWhenMarkedCrossSiteThenRefusedEvenWithTheRightToken() {
         long before = clientCount();
         String token = console.csrf();
         for (String site : List.of("cross-site", "same-site")) {
@@ -103,7 +103,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void sameOriginFormWithTheTokenIsAccepted() {
+    void formWhenSameOriginWithTheTokenThenAccepted() {
         long before = clientCount();
         HttpResponse<String> response = console.post("/console/clients/new", List.of("Origin", console.origin(),
                 "Sec-Fetch-Site", "same-origin"), "csrf", console.csrf(), "name", "accepted", "lifetime", "3600");
@@ -116,7 +116,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void loginFromAnotherSiteIsRefusedAndOpensNoSession() {
+    void loginWhenFromAnotherSiteThenRefusedAndOpensNoSession() {
         try (ConsoleHttp stranger = new ConsoleHttp(server)) {
             HttpResponse<String> fromOrigin = stranger.post("/console/login",
                     List.of("Origin", "https://evil.example"),
@@ -133,7 +133,7 @@ class ConsoleSecurityTest {
     // ---------------------------------------------------------------- stored markup
 
     @Test
-    void clientNamesWithMarkupAreShownAsText() {
+    void clientNamesWhenMarkupThenShownAsText() {
         for (String name : List.of(SCRIPT, IMG)) {
             HttpResponse<String> created = console.follow(console.post("/console/clients/new", "csrf",
                     console.csrf(), "name", name, "lifetime", "3600"));
@@ -155,7 +155,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void scopeDescriptionsWithMarkupAreShownAsText() {
+    void scopeDescriptionsWhenMarkupThenShownAsText() {
         HttpResponse<String> created = console.post("/console/scopes", "csrf", console.csrf(),
                 "name", "xss:script", "description", SCRIPT);
         assertThat(created.statusCode()).isEqualTo(303);
@@ -174,7 +174,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void userNamesWithMarkupAreShownAsText() {
+    void userNamesWhenMarkupThenShownAsText() {
         HttpResponse<String> created = console.post("/console/users", "csrf", console.csrf(),
                 "username", "mallory", "email", "mallory@example.com", "first_name", SCRIPT, "last_name", IMG);
         assertThat(created.statusCode()).isEqualTo(303);
@@ -206,7 +206,7 @@ class ConsoleSecurityTest {
     // ---------------------------------------------------------------- headers
 
     @Test
-    void everyConsoleResponseCarriesTheSecurityHeaders() {
+    void consoleResponsesWhenAnyThenCarryTheSecurityHeaders() {
         String id = clientOf(TestServer.TENANT).clientId().value();
         List<String> paths = List.of("/console", "/console/clients", "/console/clients?q=x&page=2",
                 "/console/clients/new", "/console/clients/" + id, "/console/clients/" + id + "/delete",
@@ -235,7 +235,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void unknownConsolePathsAreConsoleNotFoundPages() {
+    void consolePathsWhenUnknownThenConsoleNotFoundPages() {
         for (String path : List.of("/console/no-such-page", "/console/clients/a/b/c", "/console/static/other.js",
                 "/console/clients/not%20an%20id")) {
             HttpResponse<String> response = console.get(path);
@@ -246,7 +246,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void pagesHoldNoInlineScriptsOrStyles() {
+    void pagesWhenServedThenHoldNoInlineScriptsOrStyles() {
         String id = clientOf(TestServer.TENANT).clientId().value();
         for (String path : List.of("/console/clients", "/console/clients/new", "/console/clients/" + id,
                 "/console/scopes", "/console/admins", "/console/users", "/console/audit", "/console/account/totp")) {
@@ -268,7 +268,7 @@ class ConsoleSecurityTest {
     // ---------------------------------------------------------------- tenant isolation
 
     @Test
-    void clientOfAnotherTenantIsNotFoundAndShowsNothing() {
+    void clientWhenInAnotherTenantThenNotFoundAndShowsNothing() {
         ProvisionedTenant other = Administration.of(server.app()).tenants.create(TenantId.of("20001"), "Other",
                 TenantSettings.DEFAULTS);
         ClientCredential theirs = other.clients().getFirst().client();
@@ -299,7 +299,7 @@ class ConsoleSecurityTest {
     // ---------------------------------------------------------------- sessions
 
     @Test
-    void sessionIdPlantedBeforeLoginIsNotTheSessionAfterIt() {
+    void sessionIdWhenPlantedBeforeLoginThenNotTheSessionAfterIt() {
         try (ConsoleHttp victim = new ConsoleHttp(server)) {
             // An id the attacker made up.
             victim.session = "planted-by-an-attacker-0123456789";
@@ -323,7 +323,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void logoutEndsTheSession() {
+    void logoutWhenSignedInThenTheSessionEnds() {
         try (ConsoleHttp admin = new ConsoleHttp(server)) {
             admin.login("admin", PASSWORD);
             String token = admin.csrf();
@@ -346,7 +346,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void logoutNeedsTheCsrfToken() {
+    void logoutWhenNoCsrfTokenThenRefused() {
         try (ConsoleHttp admin = new ConsoleHttp(server)) {
             admin.login("admin", PASSWORD);
             assertThat(admin.post("/console/logout").statusCode()).isEqualTo(403);
@@ -355,7 +355,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void pagesWithoutSessionSendToTheLoginPage() {
+    void pagesWhenNoSessionThenSendToTheLoginPage() {
         try (ConsoleHttp anonymous = new ConsoleHttp(server)) {
             for (String path : List.of("/console", "/console/clients", "/console/clients/new", "/console/scopes",
                     "/console/admins", "/console/users", "/console/audit", "/console/password")) {
@@ -370,7 +370,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void refusedLoginsLookTheSameForUnknownUsersAndWrongPasswords() {
+    void loginWhenUnknownUserOrWrongPasswordThenRefusalsLookTheSame() {
         try (ConsoleHttp stranger = new ConsoleHttp(server)) {
             HttpResponse<String> unknown = stranger.post("/console/login", "tenant", TestServer.TENANT.value(),
                     "username", "nobody", "password", "whatever it is");
@@ -385,7 +385,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void loginAsksForTheSecondFactorWhenOneIsEnrolled() throws Exception {
+    void loginWhenASecondFactorIsEnrolledThenAsksForIt() throws Exception {
         String password = server.app().adminOperations().administrators().create(Actor.cli(TestServer.TENANT), TestServer.TENANT,
                 "with-totp", AdminRole.ADMIN, Set.of()).password();
         byte[] key = new byte[20];
@@ -423,7 +423,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void repeatedFailedLoginsAreAnswered429WithRetryAfter() {
+    void loginWhenRepeatedlyFailedThen429WithRetryAfter() {
         // A server of its own: the failures slow down every sign-in from this address.
         try (TestServer own = TestServer.embedded(); ConsoleHttp stranger = new ConsoleHttp(own)) {
             HttpResponse<String> response = null;
@@ -446,7 +446,7 @@ class ConsoleSecurityTest {
     // ---------------------------------------------------------------- oversized forms
 
     @Test
-    void oversizedFormIsRefusedWith413AndChangesNothing() {
+    void formWhenOversizedThenRefusedWith413AndChangesNothing() {
         long before = clientCount();
         String body = ConsoleHttp.form("csrf", console.csrf(), "name", "too big", "lifetime", "3600",
                 "padding", "x".repeat(70 * 1024));
@@ -463,7 +463,7 @@ class ConsoleSecurityTest {
     // ---------------------------------------------------------------- the secret appears once
 
     @Test
-    void secretIsShownOnceAndOnNoLaterPage() {
+    void secretWhenCreatedThenShownOnceAndOnNoLaterPage() {
         HttpResponse<String> created = console.follow(console.post("/console/clients/new", "csrf", console.csrf(),
                 "name", "shown once", "scope", "users:read", "lifetime", "3600"));
         assertThat(created.statusCode()).isEqualTo(200);
@@ -488,7 +488,7 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void defaultCredentialCannotBeDeleted() {
+    void defaultCredentialWhenDeletedThenRefused() {
         ClientCredential builtin = clientOf(TestServer.TENANT);
         String id = builtin.clientId().value();
         assertThat(console.get("/console/clients/" + id + "/delete").statusCode()).isEqualTo(409);

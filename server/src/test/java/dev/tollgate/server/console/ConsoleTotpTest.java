@@ -46,7 +46,7 @@ class ConsoleTotpTest {
     }
 
     @Test
-    void enrolThenSignInNeedsTheCodeAndRefusesAWrongOne() throws Exception {
+    void signInWhenEnrolledThenNeedsTheCodeAndRefusesAWrongOne() throws Exception {
         try (ConsoleHttp alice = signedIn("alice", AdminRole.ADMIN, Set.of())) {
             Document offer = alice.page("/console/account/totp");
             assertThat(offer.getElementById("totp-status").text()).startsWith("Off.");
@@ -142,7 +142,7 @@ class ConsoleTotpTest {
     }
 
     @Test
-    void turningItOffNeedsThePassword() throws Exception {
+    void turnOffWhenPasswordMissingOrWrongThenRefusedAndWithThePasswordThenOff() throws Exception {
         try (ConsoleHttp bob = signedIn("bob", AdminRole.ADMIN, Set.of())) {
             String secret = enrol(bob);
 
@@ -170,7 +170,7 @@ class ConsoleTotpTest {
     }
 
     @Test
-    void anotherAdminWithManageAdminsResetsIt() throws Exception {
+    void resetWhenAnotherAdminWithManageAdminsThenTheSecondFactorIsReset() throws Exception {
         String carolId;
         // Carol holds nothing the helper lacks: resetting a superior's second factor is refused
         // (AdminOperations.requireOutranks), which the admin API tests cover.
@@ -218,7 +218,7 @@ class ConsoleTotpTest {
     }
 
     @Test
-    void pageIsOnlyForSignedInAdminsAndItsFormsNeedTheToken() throws Exception {
+    void totpPageWhenNotSignedInOrWithoutTheTokenThenRefused() throws Exception {
         try (ConsoleHttp anonymous = new ConsoleHttp(server)) {
             HttpResponse<String> page = anonymous.get("/console/account/totp");
             assertThat(page.statusCode()).isEqualTo(303);

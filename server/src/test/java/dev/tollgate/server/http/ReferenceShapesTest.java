@@ -84,7 +84,7 @@ class ReferenceShapesTest {
             "/pam/apps/authenticate/oauth/token-generation",
             "//pam/apps/authenticate/oauth/token-generation/",
     })
-    void pamReferenceRequestThenTokenWithDocumentedFields(String path) throws Exception {
+    void pamReferenceRequestWhenSentThenTokenWithDocumentedFields(String path) throws Exception {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(pamDocumentBody())).build());
@@ -107,7 +107,7 @@ class ReferenceShapesTest {
 
     /** The document's URL and body sent by curl, the way a reader of the document would. */
     @Test
-    void pamReferenceRequestWithCurlThenToken() throws Exception {
+    void pamReferenceRequestWhenSentWithCurlThenToken() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed");
         Curl result = curl("-s", "-X", "POST", server.baseUrl() + "//pam/apps/autheticate/oauth/token-generation/",
                 "-H", "Content-Type: application/json", "--data-binary", pamDocumentBody());
@@ -191,7 +191,7 @@ class ReferenceShapesTest {
 
     /** The document's own curl line ({@code --location --globoff --request POST '<url>'}), run by curl. */
     @Test
-    void referenceQueryRequestWithCurlThenToken() throws Exception {
+    void referenceQueryRequestWhenSentWithCurlThenToken() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed");
         Curl refused = curl("-s", "--location", "--globoff", "--request", "POST", referenceQueryUrl(secret()));
         assertThat(refused.status()).isEqualTo(400);
@@ -207,7 +207,7 @@ class ReferenceShapesTest {
     // ---- query-string secrets are never logged ---------------------------------------------
 
     @Test
-    void queryStringSecretsAndOtherCredentialsAndIssuedTokensAreNeverLoggedEvenAtTrace() throws Exception {
+    void logsWhenQueryStringSecretsOtherCredentialsAndIssuedTokensThenNeverLoggedEvenAtTrace() throws Exception {
         String wrongSecret = "wrong" + secret();
         List<String> issuedTokens = new ArrayList<>();
         List<ILoggingEvent> events;

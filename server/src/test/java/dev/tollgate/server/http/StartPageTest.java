@@ -31,7 +31,7 @@ class StartPageTest {
     }
 
     @Test
-    void startPageLinksTheConsoleMetadataKeysOpenApiAndEveryDocAndEachLinkAnswers() {
+    void startPageWhenFetchedThenLinksTheConsoleMetadataKeysOpenApiAndEveryDocAndEachLinkAnswers() {
         HttpResponse<String> page = get("/");
 
         assertThat(page.statusCode()).isEqualTo(200);

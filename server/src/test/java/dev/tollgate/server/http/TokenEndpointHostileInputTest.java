@@ -69,12 +69,12 @@ class TokenEndpointHostileInputTest {
     // ---- invalid_request -------------------------------------------------------------------
 
     @Test
-    void tokenRequestWithoutGrantTypeThenInvalidRequest() {
+    void tokenRequestWhenNoGrantTypeThenInvalidRequest() {
         assertError(postForm(goodBasic(), "scope=users%3Aread"), 400, "invalid_request");
     }
 
     @Test
-    void tokenRequestWithEmptyBodyThenInvalidRequest() {
+    void tokenRequestWhenEmptyBodyThenInvalidRequest() {
         assertError(postForm(goodBasic(), ""), 400, "invalid_request");
     }
 
@@ -87,18 +87,18 @@ class TokenEndpointHostileInputTest {
             "grant_type=client_credentials&x=1&x=2",
     })
     // resource is the one parameter RFC 8707 §2 lets repeat: see TokenEndpointParametersTest.
-    void tokenRequestWithRepeatedParameterThenInvalidRequest(String body) {
+    void tokenRequestWhenRepeatedParameterThenInvalidRequest(String body) {
         assertError(postForm(goodBasic(), body), 400, "invalid_request");
     }
 
     @Test
-    void tokenRequestWithRepeatedClientIdInBodyThenInvalidRequest() {
+    void tokenRequestWhenRepeatedClientIdInBodyThenInvalidRequest() {
         assertError(postForm(null, GRANT + "&client_id=" + id() + "&client_id=" + id() + "&client_secret=" + secret()),
                 400, "invalid_request");
     }
 
     @Test
-    void tokenRequestWithParameterInQueryAndBodyThenInvalidRequest() {
+    void tokenRequestWhenParameterInQueryAndBodyThenInvalidRequest() {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(
                         URI.create(server.tokenEndpoint() + "?scope=users%3Aread"))
                 .header("Authorization", goodBasic())
@@ -108,7 +108,7 @@ class TokenEndpointHostileInputTest {
     }
 
     @Test
-    void tokenRequestWithCredentialsInQueryOnCanonicalEndpointThenInvalidRequestNamingTheSetting() {
+    void tokenRequestWhenCredentialsInQueryOnCanonicalEndpointThenInvalidRequestNamingTheSetting() {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(URI.create(server.tokenEndpoint()
                         + "?" + GRANT + "&client_id=" + id() + "&client_secret=" + secret()))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
@@ -118,26 +118,26 @@ class TokenEndpointHostileInputTest {
 
     /** RFC 6749 §2.3: a client must not use more than one authentication method in a request. */
     @Test
-    void tokenRequestWithBasicAndBodyCredentialsThenInvalidRequest() {
+    void tokenRequestWhenBasicAndBodyCredentialsThenInvalidRequest() {
         assertError(postForm(goodBasic(), GRANT + "&client_id=" + id() + "&client_secret=" + secret()),
                 400, "invalid_request");
     }
 
     @Test
-    void tokenRequestWithBasicAndDifferentBodyClientIdThenInvalidRequest() {
+    void tokenRequestWhenBasicAndDifferentBodyClientIdThenInvalidRequest() {
         assertError(postForm(goodBasic(), GRANT + "&client_id=someone-else"), 400, "invalid_request");
     }
 
     /** RFC 6749 §3.2.1: a client authenticating with Basic may still repeat its own id in the body. */
     @Test
-    void tokenRequestWithBasicAndTheSameClientIdInBodyThenIssued() {
+    void tokenRequestWhenBasicAndTheSameClientIdInBodyThenIssued() {
         assertThat(postForm(goodBasic(), GRANT + "&client_id=" + id()).statusCode()).isEqualTo(200);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"text/plain", "application/json", "multipart/form-data; boundary=x",
             "application/x-www-form-urlencodedx", "application/xml"})
-    void tokenRequestWithWrongContentTypeThenInvalidRequest(String contentType) {
+    void tokenRequestWhenWrongContentTypeThenInvalidRequest(String contentType) {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.tokenEndpoint())
                 .header("Authorization", goodBasic())
                 .header("Content-Type", contentType)
@@ -146,7 +146,7 @@ class TokenEndpointHostileInputTest {
     }
 
     @Test
-    void tokenRequestWithoutContentTypeThenInvalidRequest() {
+    void tokenRequestWhenNoContentTypeThenInvalidRequest() {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.tokenEndpoint())
                 .header("Authorization", goodBasic())
                 .POST(HttpRequest.BodyPublishers.ofString(GRANT)).build());
@@ -154,7 +154,7 @@ class TokenEndpointHostileInputTest {
     }
 
     @Test
-    void tokenRequestWithInvalidUtf8InBodyThenInvalidRequest() {
+    void tokenRequestWhenInvalidUtf8InBodyThenInvalidRequest() {
         byte[] body = concat(ascii(GRANT + "&scope=users"), new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF});
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.tokenEndpoint())
                 .header("Authorization", goodBasic())
@@ -164,7 +164,7 @@ class TokenEndpointHostileInputTest {
     }
 
     @Test
-    void tokenRequestWithOverlongUtf8EncodingInBodyThenInvalidRequest() {
+    void tokenRequestWhenOverlongUtf8EncodingInBodyThenInvalidRequest() {
         // 0xC0 0xAF is an overlong '/': strict decoders must refuse it rather than normalise it.
         byte[] body = concat(ascii(GRANT + "&client_id="), new byte[] {(byte) 0xC0, (byte) 0xAF});
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.tokenEndpoint())
@@ -175,7 +175,7 @@ class TokenEndpointHostileInputTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"GET", "PUT", "DELETE", "PATCH", "OPTIONS"})
-    void tokenRequestWithMethodOtherThanPostThenMethodNotAllowedWithJsonError(String method) {
+    void tokenRequestWhenMethodOtherThanPostThenMethodNotAllowedWithJsonError(String method) {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(
                         URI.create(server.tokenEndpoint() + "?" + GRANT))
                 .header("Authorization", goodBasic())
@@ -185,7 +185,7 @@ class TokenEndpointHostileInputTest {
     }
 
     @Test
-    void tokenRequestOfOneMegabyteWithContentLengthThenPayloadTooLargeWithJsonError() {
+    void tokenRequestWhenOneMegabyteWithContentLengthThenPayloadTooLargeWithJsonError() {
         byte[] body = ascii(GRANT + "&pad=" + "a".repeat(1024 * 1024));
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.tokenEndpoint())
                 .header("Authorization", goodBasic())
@@ -195,7 +195,7 @@ class TokenEndpointHostileInputTest {
     }
 
     @Test
-    void tokenRequestOfOneMegabyteChunkedThenPayloadTooLargeWithJsonError() {
+    void tokenRequestWhenOneMegabyteChunkedThenPayloadTooLargeWithJsonError() {
         byte[] body = ascii(GRANT + "&pad=" + "a".repeat(1024 * 1024));
         // No length known up front: java.net.http sends it chunked, so only reading can find the size.
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.tokenEndpoint())
@@ -208,12 +208,12 @@ class TokenEndpointHostileInputTest {
     /** Nimbus would drop the malformed parameter, turning a narrow scope request into the client's defaults. */
     @ParameterizedTest
     @ValueSource(strings = {"scope=%ZZ", "scope=users%3Aread%", "scope=users%3", "scope=%\uFF10%\uFF11", "%ZZ=1"})
-    void tokenRequestWithMalformedPercentEncodingThenInvalidRequest(String parameter) {
+    void tokenRequestWhenMalformedPercentEncodingThenInvalidRequest(String parameter) {
         assertError(postForm(goodBasic(), GRANT + "&" + parameter), 400, "invalid_request");
     }
 
     @Test
-    void tokenRequestWithFiveThousandUnknownParametersThenIssued() {
+    void tokenRequestWhenFiveThousandUnknownParametersThenIssued() {
         StringBuilder body = new StringBuilder(GRANT);
         for (int i = 0; i < 5_000; i++) {
             body.append("&p").append(i).append('=');
@@ -224,7 +224,7 @@ class TokenEndpointHostileInputTest {
     }
 
     @Test
-    void tokenRequestWithTwoAuthorizationHeadersThenInvalidRequest() {
+    void tokenRequestWhenTwoAuthorizationHeadersThenInvalidRequest() {
         String request = "POST /t/10001/oauth2/token HTTP/1.1\r\n"
                 + "Host: 127.0.0.1\r\n"
                 + "Authorization: " + goodBasic() + "\r\n"
@@ -251,7 +251,7 @@ class TokenEndpointHostileInputTest {
             "POST /t/%ZZ/oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
             "POST /oauth/token?grant_type=client_credentials&client_id=%ZZ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
     })
-    void requestThatIsNotValidHttpThenBadRequestWithoutStackTrace(String request) {
+    void requestWhenNotValidHttpThenBadRequestWithoutStackTrace(String request) {
         Answer answer = raw(request.getBytes(StandardCharsets.ISO_8859_1));
         assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
         assertThat(answer.body()).doesNotContain("Exception", "\tat ", "dev.tollgate");
@@ -260,7 +260,7 @@ class TokenEndpointHostileInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"/t/99999/oauth2/token", "/t/no%2Asuch/oauth2/token", "/t/%00/oauth2/token",
             "/t/-leading-dash/oauth2/token", "/t/%E2%80%AE10001/oauth2/token"})
-    void tokenRequestForUnknownTenantThenNotFoundWithJsonError(String path) {
+    void tokenRequestWhenUnknownTenantThenNotFoundWithJsonError(String path) {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
                 .header("Authorization", goodBasic())
                 .header("Content-Type", FORM)
@@ -269,7 +269,7 @@ class TokenEndpointHostileInputTest {
     }
 
     @Test
-    void tokenRequestForTenantIdOfSixtyFiveCharactersThenNotFoundWithJsonError() {
+    void tokenRequestWhenTenantIdOfSixtyFiveCharactersThenNotFoundWithJsonError() {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(
                         URI.create(server.baseUrl() + "/t/" + "1".repeat(65) + "/oauth2/token"))
                 .header("Authorization", goodBasic())
@@ -281,32 +281,32 @@ class TokenEndpointHostileInputTest {
     // ---- invalid_client --------------------------------------------------------------------
 
     @Test
-    void tokenRequestFromUnknownClientWithBasicThenInvalidClientWithBasicChallenge() {
+    void tokenRequestWhenUnknownClientWithBasicThenInvalidClientWithBasicChallenge() {
         assertInvalidClient(postForm(basic("no-such-client", secret()), GRANT));
     }
 
     @Test
-    void tokenRequestFromUnknownClientInBodyThenInvalidClient() {
+    void tokenRequestWhenUnknownClientInBodyThenInvalidClient() {
         assertInvalidClient(postForm(null, GRANT + "&client_id=no-such-client&client_secret=" + secret()));
     }
 
     @Test
-    void tokenRequestWithWrongSecretWithBasicThenInvalidClient() {
+    void tokenRequestWhenWrongSecretWithBasicThenInvalidClient() {
         assertInvalidClient(postForm(basic(id(), secret() + "x"), GRANT));
     }
 
     @Test
-    void tokenRequestWithWrongSecretInBodyThenInvalidClient() {
+    void tokenRequestWhenWrongSecretInBodyThenInvalidClient() {
         assertInvalidClient(postForm(null, GRANT + "&client_id=" + id() + "&client_secret=wrong"));
     }
 
     @Test
-    void tokenRequestWithEmptySecretThenInvalidClient() {
+    void tokenRequestWhenEmptySecretThenInvalidClient() {
         assertInvalidClient(postForm(basic(id(), ""), GRANT));
     }
 
     @Test
-    void tokenRequestFromDisabledClientThenInvalidClient() {
+    void tokenRequestWhenDisabledClientThenInvalidClient() {
         ClientWithSecret victim = Administration.of(server.app()).clients.create(TestServer.TENANT,
                 ClientSpec.named("to be disabled", ScopeSet.of("users:read")));
         String id = victim.client().clientId().value();
@@ -321,30 +321,30 @@ class TokenEndpointHostileInputTest {
     }
 
     @Test
-    void tokenRequestWithoutAnyAuthenticationThenInvalidClient() {
+    void tokenRequestWhenNoAuthenticationAtAllThenInvalidClient() {
         assertInvalidClient(postForm(null, GRANT));
     }
 
     @Test
-    void tokenRequestWithClientIdButNoSecretThenInvalidClient() {
+    void tokenRequestWhenClientIdButNoSecretThenInvalidClient() {
         assertInvalidClient(postForm(null, GRANT + "&client_id=" + id()));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"Basic !!!", "Basic", "Basic ", "Basic bm9jb2xvbg==", "Bearer xyz", "Digest username=\"a\"",
             "Basic Zm9v OmJhcg==", "Basic ====", "Negotiate YQ=="})
-    void tokenRequestWithMalformedBasicHeaderThenInvalidClient(String authorization) {
+    void tokenRequestWhenMalformedBasicHeaderThenInvalidClient(String authorization) {
         assertInvalidClient(postForm(authorization, GRANT));
     }
 
     @Test
-    void tokenRequestWithBasicOfInvalidUtf8BytesThenInvalidClient() {
+    void tokenRequestWhenBasicOfInvalidUtf8BytesThenInvalidClient() {
         byte[] credentials = concat(new byte[] {(byte) 0xFF, (byte) 0xFE, (byte) 0xC0}, ascii(":" + secret()));
         assertInvalidClient(postForm("Basic " + Base64.getEncoder().encodeToString(credentials), GRANT));
     }
 
     @Test
-    void tokenRequestWithRawInvalidUtf8InAuthorizationHeaderThenInvalidClient() {
+    void tokenRequestWhenRawInvalidUtf8InAuthorizationHeaderThenInvalidClient() {
         byte[] request = concat(
                 ascii("POST /t/10001/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic "),
                 new byte[] {(byte) 0xFF, (byte) 0xC3, (byte) 0x28},
@@ -355,7 +355,7 @@ class TokenEndpointHostileInputTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"%00", "%0D%0A", "%0A", "%0D%0ASet-Cookie%3A%20x%3Dy", "%FF", "%C0%AF"})
-    void tokenRequestWithControlCharactersInClientIdInBodyThenInvalidClient(String injected) {
+    void tokenRequestWhenControlCharactersInClientIdInBodyThenInvalidClient(String injected) {
         // The real id with the junk appended must not authenticate as the real client (no truncation).
         assertInvalidClient(postForm(null, GRANT + "&client_id=" + id() + injected + "&client_secret=" + secret()));
         assertInvalidClient(postForm(null, GRANT + "&client_id=" + injected + id() + "&client_secret=" + secret()));
@@ -363,26 +363,26 @@ class TokenEndpointHostileInputTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"\u0000", "\r\n", "\n", "\r\nSet-Cookie: x=y"})
-    void tokenRequestWithControlCharactersInClientIdViaBasicThenInvalidClient(String injected) {
+    void tokenRequestWhenControlCharactersInClientIdViaBasicThenInvalidClient(String injected) {
         // RFC 6749 §2.3.1: Basic carries the form-urlencoded id and secret, so test both raw and encoded.
         assertInvalidClient(postForm(rawBasic(id() + injected, secret()), GRANT));
         assertInvalidClient(postForm(basic(id() + injected, secret()), GRANT));
     }
 
     @Test
-    void tokenRequestWithNulAppendedToSecretThenInvalidClient() {
+    void tokenRequestWhenNulAppendedToSecretThenInvalidClient() {
         assertInvalidClient(postForm(null, GRANT + "&client_id=" + id() + "&client_secret=" + secret() + "%00"));
         assertInvalidClient(postForm(basic(id(), secret() + "\u0000"), GRANT));
     }
 
     @Test
-    void tokenRequestWithClientIdOfTenThousandCharactersThenInvalidClient() {
+    void tokenRequestWhenClientIdOfTenThousandCharactersThenInvalidClient() {
         assertInvalidClient(postForm(basic("a".repeat(10_000), secret()), GRANT));
         assertInvalidClient(postForm(null, GRANT + "&client_id=" + "a".repeat(10_000) + "&client_secret=x"));
     }
 
     @Test
-    void tokenRequestWithLowerCaseBasicSchemeThenIssued() {
+    void tokenRequestWhenLowerCaseBasicSchemeThenIssued() {
         // RFC 9110 §11.1: the scheme is case-insensitive; a sloppy client is still a client.
         String header = goodBasic().replace("Basic ", "basic ");
         assertThat(postForm(header, GRANT).statusCode()).isEqualTo(200);
@@ -393,7 +393,7 @@ class TokenEndpointHostileInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"password", "authorization_code", "foo", "refresh_token", "implicit",
             "urn:ietf:params:oauth:grant-type:jwt-bearer", "CLIENT_CREDENTIALS", "client_credentials%00", ""})
-    void tokenRequestWithOtherGrantTypeThenUnsupportedGrantType(String grantType) {
+    void tokenRequestWhenOtherGrantTypeThenUnsupportedGrantType(String grantType) {
         assertError(postForm(goodBasic(), "grant_type=" + URLEncoder.encode(grantType, StandardCharsets.UTF_8)
                         .replace("%2500", "%00") + "&username=u&password=p&code=c&redirect_uri=https%3A%2F%2Fa.example"),
                 400, "unsupported_grant_type");
@@ -414,17 +414,17 @@ class TokenEndpointHostileInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"users%3Aread%22", "users%5Cread", "users%3Aread++users%3Awrite", "+users%3Aread",
             "users%3Aread+", "users%3Aread%09users%3Awrite", "%C3%A9", "%FF", "users%3Aread%00", "users%0D%0Aread"})
-    void tokenRequestWithInvalidScopeCharactersThenInvalidScope(String scope) {
+    void tokenRequestWhenInvalidScopeCharactersThenInvalidScope(String scope) {
         assertError(postForm(goodBasic(), GRANT + "&scope=" + scope), 400, "invalid_scope");
     }
 
     @Test
-    void tokenRequestWithTenKilobyteScopeTokenThenInvalidScope() {
+    void tokenRequestWhenTenKilobyteScopeTokenThenInvalidScope() {
         assertError(postForm(goodBasic(), GRANT + "&scope=" + "a".repeat(10 * 1024)), 400, "invalid_scope");
     }
 
     @Test
-    void tokenRequestWithTenKilobytesOfScopeTokensThenInvalidScope() {
+    void tokenRequestWhenTenKilobytesOfScopeTokensThenInvalidScope() {
         assertError(postForm(goodBasic(), GRANT + "&scope=" + "users%3Aread+".repeat(800) + "users%3Aread"),
                 400, "invalid_scope");
     }
@@ -453,12 +453,12 @@ class TokenEndpointHostileInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"99999", "../10001", "10001/../99999", "",
             "11111111111111111111111111111111111111111111111111111111111111111"})
-    void pamTokenRequestForUnknownCustomerThenInvalidRequest(String customer) {
+    void pamTokenRequestWhenUnknownCustomerThenInvalidRequest(String customer) {
         assertError(postJson(pamPath(), pamBody(id(), secret(), customer)), 400, "invalid_request");
     }
 
     @Test
-    void pamTokenRequestWithoutCustomerThenInvalidRequest() {
+    void pamTokenRequestWhenNoCustomerThenInvalidRequest() {
         String body = "{\"grant_type\":\"client_credentials\",\"client_id\":\"" + id()
                 + "\",\"client_secret\":\"" + secret() + "\"}";
         assertError(postJson(pamPath(), body), 400, "invalid_request");
@@ -467,7 +467,7 @@ class TokenEndpointHostileInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"grant_type=client_credentials", "not json", "[]", "[{\"customer\":\"10001\"}]", "\"str\"",
             "42", "null", "{", "{\"customer\":\"10001\"", "{'customer':'10001'}", ""})
-    void pamTokenRequestWithBodyThatIsNotAJsonObjectThenInvalidRequest(String body) {
+    void pamTokenRequestWhenBodyNotAJsonObjectThenInvalidRequest(String body) {
         assertError(postJson(pamPath(), body), 400, "invalid_request");
     }
 
@@ -481,14 +481,14 @@ class TokenEndpointHostileInputTest {
             "{\"grant_type\":\"client_credentials\",\"client_id\":\"ID\",\"client_secret\":\"SECRET\",\"customer\":[\"10001\"]}",
             "{\"grant_type\":\"client_credentials\",\"client_id\":\"ID\",\"client_secret\":\"SECRET\",\"customer\":\"10001\",\"scope\":7}",
     })
-    void pamTokenRequestWithNonStringValueThenInvalidRequest(String template) {
+    void pamTokenRequestWhenNonStringValueThenInvalidRequest(String template) {
         String body = template.replace("\"ID\"", "\"" + id() + "\"").replace("\"SECRET\"", "\"" + secret() + "\"");
         assertError(postJson(pamPath(), body), 400, "invalid_request");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"text/plain", FORM, "application/xml", "application/jsonx", "multipart/form-data; boundary=x"})
-    void pamTokenRequestWithWrongContentTypeThenInvalidRequest(String contentType) {
+    void pamTokenRequestWhenWrongContentTypeThenInvalidRequest(String contentType) {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + pamPath()))
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(pamBody(id(), secret(), "10001"))).build());
@@ -496,20 +496,20 @@ class TokenEndpointHostileInputTest {
     }
 
     @Test
-    void pamTokenRequestWithoutContentTypeThenInvalidRequest() {
+    void pamTokenRequestWhenNoContentTypeThenInvalidRequest() {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + pamPath()))
                 .POST(HttpRequest.BodyPublishers.ofString(pamBody(id(), secret(), "10001"))).build());
         assertError(response, 400, "invalid_request");
     }
 
     @Test
-    void pamTokenRequestWithDeeplyNestedJsonThenInvalidRequest() {
+    void pamTokenRequestWhenDeeplyNestedJsonThenInvalidRequest() {
         String body = "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000);
         assertError(postJson(pamPath(), body), 400, "invalid_request");
     }
 
     @Test
-    void pamTokenRequestWithInvalidUtf8ThenInvalidRequest() {
+    void pamTokenRequestWhenInvalidUtf8ThenInvalidRequest() {
         byte[] body = concat(ascii("{\"grant_type\":\"client_credentials\",\"client_id\":\""),
                 new byte[] {(byte) 0xFF, (byte) 0xFE}, ascii("\",\"client_secret\":\"x\",\"customer\":\"10001\"}"));
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + pamPath()))
@@ -519,13 +519,13 @@ class TokenEndpointHostileInputTest {
     }
 
     @Test
-    void pamTokenRequestOfOneMegabyteThenPayloadTooLargeWithJsonError() {
+    void pamTokenRequestWhenOneMegabyteThenPayloadTooLargeWithJsonError() {
         String body = "{\"pad\":\"" + "a".repeat(1024 * 1024) + "\"}";
         assertError(postJson(pamPath(), body), 413, "invalid_request");
     }
 
     @Test
-    void pamTokenRequestWithGetThenMethodNotAllowedWithJsonError() {
+    void pamTokenRequestWhenGetThenMethodNotAllowedWithJsonError() {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + pamPath()))
                 .GET().build());
         assertError(response, 405, "invalid_request");
@@ -533,35 +533,35 @@ class TokenEndpointHostileInputTest {
     }
 
     @Test
-    void pamTokenRequestWithWrongSecretThenInvalidClient() {
+    void pamTokenRequestWhenWrongSecretThenInvalidClient() {
         assertInvalidClient(postJson(pamPath(), pamBody(id(), "wrong", "10001")));
     }
 
     @Test
-    void pamTokenRequestFromUnknownClientThenInvalidClient() {
+    void pamTokenRequestWhenUnknownClientThenInvalidClient() {
         assertInvalidClient(postJson(pamPath(), pamBody("no-such-client", secret(), "10001")));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"\\u0000", "\\r\\n", "\\n"})
-    void pamTokenRequestWithControlCharactersInClientIdThenInvalidClient(String injected) {
+    void pamTokenRequestWhenControlCharactersInClientIdThenInvalidClient(String injected) {
         assertInvalidClient(postJson(pamPath(), pamBody(id() + injected, secret(), "10001")));
     }
 
     @Test
-    void pamTokenRequestWithoutSecretThenInvalidClient() {
+    void pamTokenRequestWhenNoSecretThenInvalidClient() {
         String body = "{\"grant_type\":\"client_credentials\",\"client_id\":\"" + id() + "\",\"customer\":\"10001\"}";
         assertInvalidClient(postJson(pamPath(), body));
     }
 
     @Test
-    void pamTokenRequestWithOtherGrantTypeThenUnsupportedGrantType() {
+    void pamTokenRequestWhenOtherGrantTypeThenUnsupportedGrantType() {
         String body = pamBody(id(), secret(), "10001").replace("client_credentials", "password");
         assertError(postJson(pamPath(), body), 400, "unsupported_grant_type");
     }
 
     @Test
-    void pamTokenRequestWithoutGrantTypeThenInvalidRequest() {
+    void pamTokenRequestWhenNoGrantTypeThenInvalidRequest() {
         String body = "{\"client_id\":\"" + id() + "\",\"client_secret\":\"" + secret() + "\",\"customer\":\"10001\"}";
         assertError(postJson(pamPath(), body), 400, "invalid_request");
     }
@@ -575,7 +575,7 @@ class TokenEndpointHostileInputTest {
     // ---- nothing stored or changed ---------------------------------------------------------
 
     @Test
-    void hostileBatchStoresAndChangesNothingAndACorrectRequestStillWorks() {
+    void hostileBatchWhenSentThenStoresAndChangesNothingAndACorrectRequestStillWorks() {
         Snapshot before = Snapshot.of(server.app().store());
 
         List<Supplier<Answer>> batch = hostileBatch();

@@ -42,7 +42,7 @@ class TokenEndpointParametersTest {
     }
 
     @Test
-    void tokenRequestWithTwoAllowedResourcesThenBothAreTheAudience() throws Exception {
+    void tokenRequestWhenTwoAllowedResourcesThenBothAreTheAudience() throws Exception {
         HttpResponse<String> response = post(server.tokenEndpoint(), "application/x-www-form-urlencoded",
                 "grant_type=client_credentials&resource=" + enc(API_A) + "&resource=" + enc(API_B));
 
@@ -52,7 +52,7 @@ class TokenEndpointParametersTest {
     }
 
     @Test
-    void tokenRequestWithAResourceTwiceThenThatOneAudience() throws Exception {
+    void tokenRequestWhenAResourceTwiceThenThatOneAudience() throws Exception {
         HttpResponse<String> response = post(server.tokenEndpoint(), "application/x-www-form-urlencoded",
                 "grant_type=client_credentials&resource=" + enc(API_A) + "&resource=" + enc(API_A));
 
@@ -62,7 +62,7 @@ class TokenEndpointParametersTest {
     }
 
     @Test
-    void tokenRequestWithParametersInTheQueryStringThenInvalidRequest() {
+    void tokenRequestWhenParametersInTheQueryStringThenInvalidRequest() {
         HttpResponse<String> response = post(URI.create(server.tokenEndpoint() + "?grant_type=client_credentials"),
                 "application/x-www-form-urlencoded", "");
 
@@ -71,7 +71,7 @@ class TokenEndpointParametersTest {
     }
 
     @Test
-    void tokenRequestWithCharsetOtherThanUtf8ThenInvalidRequest() {
+    void tokenRequestWhenCharsetOtherThanUtf8ThenInvalidRequest() {
         HttpResponse<String> response = post(server.tokenEndpoint(),
                 "application/x-www-form-urlencoded; charset=ISO-8859-1", "grant_type=client_credentials");
 
@@ -80,7 +80,7 @@ class TokenEndpointParametersTest {
     }
 
     @Test
-    void tokenRequestWithCharsetUtf8ThenIssued() {
+    void tokenRequestWhenCharsetUtf8ThenIssued() {
         HttpResponse<String> response = post(server.tokenEndpoint(),
                 "application/x-www-form-urlencoded; charset=\"UTF-8\"", "grant_type=client_credentials");
 

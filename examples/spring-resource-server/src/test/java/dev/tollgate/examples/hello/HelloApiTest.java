@@ -128,7 +128,7 @@ class HelloApiTest {
     }
 
     @Test
-    void helloWithTollgateClientSendThenOk() throws Exception {
+    void helloWhenCalledThroughTollgateClientSendThenOk() throws Exception {
         HttpResponse<String> response = caller.send(HttpRequest.newBuilder(helloUri).GET(),
                 HttpResponse.BodyHandlers.ofString(), READ);
 
@@ -185,7 +185,7 @@ class HelloApiTest {
     }
 
     @Test
-    void issuerUriDiscoveryReadsTheOpenIdConfigurationBelowTheIssuer() throws Exception {
+    void issuerUriDiscoveryWhenResourceServerStartsThenReadsTheOpenIdConfigurationBelowTheIssuer() throws Exception {
         assertThat(get(caller.accessToken(READ)).statusCode()).isEqualTo(200);
 
         // Spring tries <issuer>/.well-known/openid-configuration first and stops there, since it answers.
