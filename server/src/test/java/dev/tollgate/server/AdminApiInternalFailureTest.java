@@ -1,7 +1,7 @@
 package dev.tollgate.server;
 
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
-import dev.tollgate.core.MutableClock;
+import dev.tollgate.testing.TestClock;
 import dev.tollgate.core.admin.Capability;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientWithSecret;
@@ -57,7 +57,7 @@ class AdminApiInternalFailureTest {
         store = new CountingStore(JdbcStore.open(storeConfig));
         ServerConfig config = new ServerConfig("127.0.0.1", 0, null, storeConfig, TENANT,
                 ServerConfig.DEFAULT_MAX_BODY_BYTES, 0);
-        app = new Tollgate(store, MutableClock.startingNow(), Tollgate.issuersFor(null), CACHED);
+        app = new Tollgate(store, TestClock.startingNow(), Tollgate.issuersFor(null), CACHED);
         app.bootstrap(TENANT).orElseThrow();
         server = TollgateServer.start(app, config);
         ClientWithSecret ops = Administration.of(app).clients.create(TENANT, ClientSpec.named("ops", ScopeSet.of(

@@ -78,7 +78,8 @@ class HelloApiTest {
         caller = tokenClient(TENANT, helloCaller);
         defaultClient = tokenClient(TENANT, tenant.clients().stream()
                 .filter(c -> c.client().builtin() == BuiltinClient.DEFAULT).findFirst().orElseThrow());
-        tollgate.tenants().create(OTHER_TENANT, "Tenant 10002", TenantSettings.DEFAULTS);
+        tollgate.adminOperations().tenants().create(Actor.cli(OTHER_TENANT), OTHER_TENANT, "Tenant 10002",
+                TenantSettings.DEFAULTS);
         otherTenantCaller = tokenClient(OTHER_TENANT, createCaller(OTHER_TENANT));
 
         // Arguments, as on a command line: they take precedence over application.yml.
