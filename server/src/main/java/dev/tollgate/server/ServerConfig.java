@@ -73,32 +73,117 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         }
     }
 
-    /** Everything else at its default: plain HTTP, default limits and timeouts. */
-    public ServerConfig(String host, int port, String publicUrl, StoreConfig store, TenantId defaultTenant,
-                        int maxBodyBytes, int managementPort) {
-        this(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, HttpLimits.DEFAULTS, null,
-                AdminAccounts.Settings.DEFAULTS, DEFAULT_AUDIT_RETENTION, ClientAuthenticationGuard.Settings.DEFAULTS,
-                TokenAudit.Mode.COMMITTED);
-    }
-
+    /** The embedded store in ./data on {@code port}, a free management port, everything else at its default. */
     public static ServerConfig embedded(int port) {
-        return new ServerConfig("127.0.0.1", port, null, StoreConfig.embedded(), TenantId.of("10001"),
-                DEFAULT_MAX_BODY_BYTES, 0);
+        return builder().port(port).managementPort(0).build();
     }
 
-    public ServerConfig withStore(StoreConfig newStore) {
-        return new ServerConfig(host, port, publicUrl, newStore, defaultTenant, maxBodyBytes, managementPort, limits,
-                tls, sessions, auditRetention, bruteForce, tokenAudit);
+    /** Every setting at its default, as {@code ConfigKey} documents it; plain HTTP. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public ServerConfig withTls(TlsConfig newTls) {
-        return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, limits,
-                newTls, sessions, auditRetention, bruteForce, tokenAudit);
+    /** A builder holding these settings, to change a few of them. */
+    public Builder toBuilder() {
+        return new Builder()
+                .host(host).port(port).publicUrl(publicUrl).store(store).defaultTenant(defaultTenant)
+                .maxBodyBytes(maxBodyBytes).managementPort(managementPort).limits(limits).tls(tls)
+                .sessions(sessions).auditRetention(auditRetention).bruteForce(bruteForce).tokenAudit(tokenAudit);
     }
 
-    public ServerConfig withLimits(HttpLimits newLimits) {
-        return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, newLimits,
-                tls, sessions, auditRetention, bruteForce, tokenAudit);
+    /** Collects settings one by one; {@link #build} validates them all through the record's constructor. */
+    public static final class Builder {
+
+        private String host = "127.0.0.1";
+        private int port = DEFAULT_PORT;
+        private String publicUrl;
+        private StoreConfig store = StoreConfig.embedded();
+        private TenantId defaultTenant = TenantId.of("10001");
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private int managementPort = DEFAULT_MANAGEMENT_PORT;
+        private HttpLimits limits = HttpLimits.DEFAULTS;
+        private TlsConfig tls;
+        private AdminAccounts.Settings sessions = AdminAccounts.Settings.DEFAULTS;
+        private Duration auditRetention = DEFAULT_AUDIT_RETENTION;
+        private ClientAuthenticationGuard.Settings bruteForce = ClientAuthenticationGuard.Settings.DEFAULTS;
+        private TokenAudit.Mode tokenAudit = TokenAudit.Mode.COMMITTED;
+
+        private Builder() {
+        }
+
+        public Builder host(String value) {
+            this.host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        /** Null: {@code http(s)://<host>:<port>} as bound. */
+        public Builder publicUrl(String value) {
+            this.publicUrl = value;
+            return this;
+        }
+
+        public Builder store(StoreConfig value) {
+            this.store = value;
+            return this;
+        }
+
+        public Builder defaultTenant(TenantId value) {
+            this.defaultTenant = value;
+            return this;
+        }
+
+        public Builder maxBodyBytes(int value) {
+            this.maxBodyBytes = value;
+            return this;
+        }
+
+        /** 0 picks a free port. */
+        public Builder managementPort(int value) {
+            this.managementPort = value;
+            return this;
+        }
+
+        public Builder limits(HttpLimits value) {
+            this.limits = value;
+            return this;
+        }
+
+        /** Null: plain HTTP. */
+        public Builder tls(TlsConfig value) {
+            this.tls = value;
+            return this;
+        }
+
+        public Builder sessions(AdminAccounts.Settings value) {
+            this.sessions = value;
+            return this;
+        }
+
+        public Builder auditRetention(Duration value) {
+            this.auditRetention = value;
+            return this;
+        }
+
+        public Builder bruteForce(ClientAuthenticationGuard.Settings value) {
+            this.bruteForce = value;
+            return this;
+        }
+
+        public Builder tokenAudit(TokenAudit.Mode value) {
+            this.tokenAudit = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the key of every setting that is out of range */
+        public ServerConfig build() {
+            return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, limits,
+                    tls, sessions, auditRetention, bruteForce, tokenAudit);
+        }
     }
 
     /** The scheme clients use: https when this server terminates TLS. */

@@ -73,8 +73,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     private void startServer(int port) {
-        ServerConfig config = new ServerConfig("127.0.0.1", port, null, storeConfig, TENANT,
-                ServerConfig.DEFAULT_MAX_BODY_BYTES, 0);
+        ServerConfig config = ServerConfig.builder().port(port).managementPort(0).store(storeConfig)
+                .defaultTenant(TENANT).build();
         app = Tollgate.open(config, clock);
         ProvisionedTenant created = app.bootstrap(TENANT).orElse(null);
         if (bootstrapped == null) {

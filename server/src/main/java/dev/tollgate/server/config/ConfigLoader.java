@@ -202,9 +202,13 @@ public final class ConfigLoader {
         ServerConfig server = null;
         if (problems.isEmpty()) {
             try {
-                server = new ServerConfig(host, port, publicUrl, store, tenant, maxBody, managementPort,
-                        new HttpLimits(maxHeader, maxLine, idle, maxConnections, requestTimeout, grace), tls,
-                        new AdminAccounts.Settings(sessionIdle, sessionAbsolute), retention, guard, tokenAudit);
+                server = ServerConfig.builder()
+                        .host(host).port(port).publicUrl(publicUrl).store(store).defaultTenant(tenant)
+                        .maxBodyBytes(maxBody).managementPort(managementPort)
+                        .limits(new HttpLimits(maxHeader, maxLine, idle, maxConnections, requestTimeout, grace))
+                        .tls(tls).sessions(new AdminAccounts.Settings(sessionIdle, sessionAbsolute))
+                        .auditRetention(retention).bruteForce(guard).tokenAudit(tokenAudit)
+                        .build();
             } catch (IllegalArgumentException e) {
                 // The records' own checks name their key first ("management-port: must differ ...").
                 problems.add(e.getMessage());
