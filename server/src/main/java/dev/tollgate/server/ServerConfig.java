@@ -9,6 +9,8 @@ import dev.tollgate.server.ops.TokenAudit;
 import dev.tollgate.store.StoreConfig;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,6 +36,10 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
     public static final int DEFAULT_MANAGEMENT_PORT = 9090;
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
+    /**
+     * @throws IllegalArgumentException one line per setting out of range or in conflict, each
+     *                                  starting with its key ({@code port: must be ...})
+     */
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(store, "store");
@@ -43,20 +49,20 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         Objects.requireNonNull(auditRetention, "auditRetention");
         Objects.requireNonNull(bruteForce, "bruteForce");
         Objects.requireNonNull(tokenAudit, "tokenAudit");
-        if (auditRetention.compareTo(Duration.ofDays(1)) < 0) {
-            throw new IllegalArgumentException("audit.retention: must be at least 1d, was " + auditRetention);
-        }
-        if (tls != null && tls.redirectPort() != 0 && (tls.redirectPort() == port || tls.redirectPort() == managementPort)) {
-            throw new IllegalArgumentException("tls.http-redirect-port: must differ from port and management-port");
+        List<String> problems = new ArrayList<>();
+        if (host.isBlank()) {
+            problems.add("host: must not be empty");
         }
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port: must be 0-65535, was " + port);
+            problems.add("port: must be from 0 to 65535");
         }
         if (managementPort < 0 || managementPort > 65535) {
-            throw new IllegalArgumentException("management-port: must be 0-65535, was " + managementPort);
+            problems.add("management-port: must be from 0 to 65535");
+        } else if (managementPort != 0 && managementPort == port) {
+            problems.add("management-port: must differ from port");
         }
-        if (managementPort != 0 && managementPort == port) {
-            throw new IllegalArgumentException("management-port: must differ from port " + port);
+        if (tls != null && tls.redirectPort() != 0 && (tls.redirectPort() == port || tls.redirectPort() == managementPort)) {
+            problems.add("tls.http-redirect-port: must differ from port and management-port");
         }
         if (publicUrl != null) {
             publicUrl = publicUrl.strip();
@@ -64,12 +70,17 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
                 publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
             }
             if (!publicUrl.matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
-                throw new IllegalArgumentException("public-url: must be an http(s) URL without query or fragment, was "
-                        + publicUrl);
+                problems.add("public-url: must be an http(s) URL without query or fragment");
             }
         }
         if (maxBodyBytes < 1024 || maxBodyBytes > 1024 * 1024) {
-            throw new IllegalArgumentException("max-body-bytes: must be 1024-1048576, was " + maxBodyBytes);
+            problems.add("limits.max-body-bytes: must be from 1024 to 1048576");
+        }
+        if (auditRetention.compareTo(Duration.ofDays(1)) < 0) {
+            problems.add("audit.retention: must be at least 1d");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
         }
     }
 

@@ -355,6 +355,36 @@ class ConfigLoaderTest {
         assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("management-port"));
     }
 
+    @Test
+    void loadWhenARecordRefusesAValueThenTheProblemNamesKeySourceRuleAndValue() throws IOException {
+        Path file = write("limits.max-header-bytes = 12\n");
+
+        assertThat(problems(file, NO_ENV, NO_FLAGS)).containsExactly(
+                "limits.max-header-bytes (file " + file + "): must be from 1024 to 1048576, was '12'");
+    }
+
+    @Test
+    void loadWhenOneRecordHasSeveralBadValuesThenEachIsReported() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_LIMITS_MAX_CONNECTIONS", "0",
+                "TOLLGATE_LIMITS_MAX_REQUEST_LINE_BYTES", "10", "TOLLGATE_TIMEOUTS_REQUEST", "0"), NO_FLAGS);
+
+        assertThat(problems).hasSize(3)
+                .anySatisfy(p -> assertThat(p).startsWith("limits.max-connections (environment variable "))
+                .anySatisfy(p -> assertThat(p).startsWith("limits.max-request-line-bytes (environment variable "))
+                .anySatisfy(p -> assertThat(p).startsWith("timeouts.request (environment variable "));
+    }
+
+    @Test
+    void loadWhenACoreRecordRefusesAFieldThenTheProblemNamesTheKeyNotTheField() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_CONSOLE_SESSION_IDLE_TIMEOUT", "10s",
+                "TOLLGATE_JDBC_POOL_SIZE", "5000"), NO_FLAGS);
+
+        assertThat(problems).containsExactlyInAnyOrder(
+                "console.session-idle-timeout (environment variable TOLLGATE_CONSOLE_SESSION_IDLE_TIMEOUT): "
+                        + "must be at least 1m, was '10s'",
+                "jdbc-pool-size (environment variable TOLLGATE_JDBC_POOL_SIZE): must be from 1 to 1000, was '5000'");
+    }
+
     // ---------------------------------------------------------------- secrets and environment names
 
     @Test
