@@ -1,10 +1,12 @@
 package dev.tollgate.server;
 
 import dev.tollgate.core.abuse.ClientAuthenticationGuard;
+import dev.tollgate.core.abuse.FailureLimiter;
 import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.config.HttpLimits;
 import dev.tollgate.server.config.TlsConfig;
+import dev.tollgate.server.config.TrustedProxies;
 import dev.tollgate.server.ops.TokenAudit;
 import dev.tollgate.store.StoreConfig;
 
@@ -24,11 +26,14 @@ import java.util.Objects;
  * @param auditRetention how long audit events are kept
  * @param bruteForce     limits on failed client authentication (per address, per client id)
  * @param tokenAudit     whether token responses wait for their audit event's commit
+ * @param loginLimits    limits on failed console logins, per account and per source address
+ * @param trustedProxies the peers whose X-Forwarded-For names the client
  */
 public record ServerConfig(String host, int port, String publicUrl, StoreConfig store, TenantId defaultTenant,
                            int maxBodyBytes, int managementPort, HttpLimits limits, TlsConfig tls,
                            AdminAccounts.Settings sessions, Duration auditRetention,
-                           ClientAuthenticationGuard.Settings bruteForce, TokenAudit.Mode tokenAudit) {
+                           ClientAuthenticationGuard.Settings bruteForce, TokenAudit.Mode tokenAudit,
+                           FailureLimiter.Settings loginLimits, TrustedProxies trustedProxies) {
 
     public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
 
@@ -49,6 +54,8 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         Objects.requireNonNull(auditRetention, "auditRetention");
         Objects.requireNonNull(bruteForce, "bruteForce");
         Objects.requireNonNull(tokenAudit, "tokenAudit");
+        Objects.requireNonNull(loginLimits, "loginLimits");
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
         List<String> problems = new ArrayList<>();
         if (host.isBlank()) {
             problems.add("host: must not be empty");
@@ -99,7 +106,8 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         return new Builder()
                 .host(host).port(port).publicUrl(publicUrl).store(store).defaultTenant(defaultTenant)
                 .maxBodyBytes(maxBodyBytes).managementPort(managementPort).limits(limits).tls(tls)
-                .sessions(sessions).auditRetention(auditRetention).bruteForce(bruteForce).tokenAudit(tokenAudit);
+                .sessions(sessions).auditRetention(auditRetention).bruteForce(bruteForce).tokenAudit(tokenAudit)
+                .loginLimits(loginLimits).trustedProxies(trustedProxies);
     }
 
     /** Collects settings one by one; {@link #build} validates them all through the record's constructor. */
@@ -118,6 +126,8 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         private Duration auditRetention = DEFAULT_AUDIT_RETENTION;
         private ClientAuthenticationGuard.Settings bruteForce = ClientAuthenticationGuard.Settings.DEFAULTS;
         private TokenAudit.Mode tokenAudit = TokenAudit.Mode.COMMITTED;
+        private FailureLimiter.Settings loginLimits = FailureLimiter.Settings.loginDefaults();
+        private TrustedProxies trustedProxies = TrustedProxies.NONE;
 
         private Builder() {
         }
@@ -190,10 +200,20 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
             return this;
         }
 
+        public Builder loginLimits(FailureLimiter.Settings value) {
+            this.loginLimits = value;
+            return this;
+        }
+
+        public Builder trustedProxies(TrustedProxies value) {
+            this.trustedProxies = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the key of every setting that is out of range */
         public ServerConfig build() {
             return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, limits,
-                    tls, sessions, auditRetention, bruteForce, tokenAudit);
+                    tls, sessions, auditRetention, bruteForce, tokenAudit, loginLimits, trustedProxies);
         }
     }
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -193,6 +194,8 @@ public final class ConfigLoader {
                         "absoluteTimeout", ConfigKey.SESSION_ABSOLUTE_TIMEOUT));
         Duration retention = duration(ConfigKey.AUDIT_RETENTION);
         ClientAuthenticationGuard.Settings guard = guard();
+        FailureLimiter.Settings login = login();
+        TrustedProxies proxies = build(() -> TrustedProxies.of(list(ConfigKey.TRUSTED_PROXIES)), Map.of());
         TokenAudit.Mode tokenAudit = TokenAudit.Mode.valueOf(
                 oneOf(ConfigKey.AUDIT_TOKEN_EVENTS, List.of("committed", "off")).toUpperCase(Locale.ROOT));
         String format = oneOf(ConfigKey.LOG_FORMAT, List.of("auto", "json", "text"));
@@ -219,6 +222,12 @@ public final class ConfigLoader {
         if (guard != null) {
             builder.bruteForce(guard);
         }
+        if (login != null) {
+            builder.loginLimits(login);
+        }
+        if (proxies != null) {
+            builder.trustedProxies(proxies);
+        }
         ServerConfig server = build(builder::build, Map.of());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -227,26 +236,54 @@ public final class ConfigLoader {
     }
 
     private ClientAuthenticationGuard.Settings guard() {
-        ClientAuthenticationGuard.Settings defaults = ClientAuthenticationGuard.Settings.DEFAULTS;
+        Duration baseDelay = duration(ConfigKey.ABUSE_BASE_DELAY);
         Duration maxDelay = duration(ConfigKey.ABUSE_MAX_DELAY);
         Duration window = duration(ConfigKey.ABUSE_WINDOW);
+        int tracked = integer(ConfigKey.ABUSE_MAX_TRACKED);
+        Map<String, ConfigKey> shared = Map.of("baseDelay", ConfigKey.ABUSE_BASE_DELAY,
+                "maxDelay", ConfigKey.ABUSE_MAX_DELAY, "window", ConfigKey.ABUSE_WINDOW,
+                "maxKeys", ConfigKey.ABUSE_MAX_TRACKED);
         FailureLimiter.Settings perAddress = build(() -> new FailureLimiter.Settings(
-                integer(ConfigKey.ABUSE_ADDRESS_FREE_FAILURES), defaults.perAddress().baseDelay(), maxDelay,
-                integer(ConfigKey.ABUSE_ADDRESS_REFUSE_AFTER), window, defaults.perAddress().maxKeys()),
-                Map.of("freeFailures", ConfigKey.ABUSE_ADDRESS_FREE_FAILURES,
-                        "refuseAfter", ConfigKey.ABUSE_ADDRESS_REFUSE_AFTER,
-                        "maxDelay", ConfigKey.ABUSE_MAX_DELAY, "window", ConfigKey.ABUSE_WINDOW));
+                integer(ConfigKey.ABUSE_ADDRESS_FREE_FAILURES), baseDelay, maxDelay,
+                integer(ConfigKey.ABUSE_ADDRESS_REFUSE_AFTER), window, tracked),
+                with(shared, "freeFailures", ConfigKey.ABUSE_ADDRESS_FREE_FAILURES,
+                        "refuseAfter", ConfigKey.ABUSE_ADDRESS_REFUSE_AFTER));
         FailureLimiter.Settings perClientId = build(() -> new FailureLimiter.Settings(
-                integer(ConfigKey.ABUSE_CLIENT_FREE_FAILURES), defaults.perClientId().baseDelay(), maxDelay,
-                integer(ConfigKey.ABUSE_CLIENT_REFUSE_AFTER), window, defaults.perClientId().maxKeys()),
-                Map.of("freeFailures", ConfigKey.ABUSE_CLIENT_FREE_FAILURES,
-                        "refuseAfter", ConfigKey.ABUSE_CLIENT_REFUSE_AFTER,
-                        "maxDelay", ConfigKey.ABUSE_MAX_DELAY, "window", ConfigKey.ABUSE_WINDOW));
+                integer(ConfigKey.ABUSE_CLIENT_FREE_FAILURES), baseDelay, maxDelay,
+                integer(ConfigKey.ABUSE_CLIENT_REFUSE_AFTER), window, tracked),
+                with(shared, "freeFailures", ConfigKey.ABUSE_CLIENT_FREE_FAILURES,
+                        "refuseAfter", ConfigKey.ABUSE_CLIENT_REFUSE_AFTER));
+        Duration memory = duration(ConfigKey.ABUSE_KNOWN_ADDRESS_MEMORY);
         if (perAddress == null || perClientId == null) {
             return null;
         }
-        return build(() -> new ClientAuthenticationGuard.Settings(perAddress, perClientId,
-                defaults.knownAddressMemory(), defaults.maxKnownAddresses()), Map.of());
+        return build(() -> new ClientAuthenticationGuard.Settings(perAddress, perClientId, memory, tracked),
+                Map.of("knownAddressMemory", ConfigKey.ABUSE_KNOWN_ADDRESS_MEMORY,
+                        "maxKnownAddresses", ConfigKey.ABUSE_MAX_TRACKED));
+    }
+
+    /** The console's login limits; the per-account and per-address counts share them. */
+    private FailureLimiter.Settings login() {
+        return build(() -> new FailureLimiter.Settings(integer(ConfigKey.LOGIN_FREE_FAILURES),
+                duration(ConfigKey.LOGIN_BASE_DELAY), duration(ConfigKey.LOGIN_MAX_DELAY),
+                integer(ConfigKey.LOGIN_REFUSE_AFTER), duration(ConfigKey.LOGIN_WINDOW),
+                FailureLimiter.Settings.loginDefaults().maxKeys()),
+                Map.of("freeFailures", ConfigKey.LOGIN_FREE_FAILURES, "baseDelay", ConfigKey.LOGIN_BASE_DELAY,
+                        "maxDelay", ConfigKey.LOGIN_MAX_DELAY, "refuseAfter", ConfigKey.LOGIN_REFUSE_AFTER,
+                        "window", ConfigKey.LOGIN_WINDOW));
+    }
+
+    private static Map<String, ConfigKey> with(Map<String, ConfigKey> shared, String field1, ConfigKey key1,
+                                               String field2, ConfigKey key2) {
+        Map<String, ConfigKey> all = new LinkedHashMap<>(shared);
+        all.put(field1, key1);
+        all.put(field2, key2);
+        return all;
+    }
+
+    /** A comma-separated list; blanks between commas are ignored. */
+    private List<String> list(ConfigKey key) {
+        return Arrays.stream(text(key).split(",")).map(String::strip).filter(e -> !e.isEmpty()).toList();
     }
 
     private StoreConfig store() {

@@ -545,6 +545,60 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loadWhenTheNewLimitKeysAreUnsetThenTheirDefaultsAreTheFormerBuiltInValues() {
+        ServerConfig server = ConfigLoader.load(null, NO_ENV, NO_FLAGS).server();
+
+        assertThat(server.bruteForce()).isEqualTo(dev.tollgate.core.abuse.ClientAuthenticationGuard.Settings.DEFAULTS);
+        assertThat(server.loginLimits()).isEqualTo(dev.tollgate.core.abuse.FailureLimiter.Settings.loginDefaults());
+        assertThat(server.trustedProxies()).isEqualTo(TrustedProxies.NONE);
+    }
+
+    @Test
+    void loadWhenGuardAndLoginKeysAreSetThenTheSettingsCarryThem() {
+        Loaded loaded = ConfigLoader.load(null, Map.of("TOLLGATE_ABUSE_BASE_DELAY", "2s",
+                "TOLLGATE_ABUSE_KNOWN_ADDRESS_MEMORY", "2h", "TOLLGATE_ABUSE_MAX_TRACKED", "500",
+                "TOLLGATE_CONSOLE_LOGIN_FREE_FAILURES", "5", "TOLLGATE_CONSOLE_LOGIN_REFUSE_AFTER", "50",
+                "TOLLGATE_CONSOLE_LOGIN_BASE_DELAY", "3s", "TOLLGATE_CONSOLE_LOGIN_MAX_DELAY", "2m",
+                "TOLLGATE_CONSOLE_LOGIN_WINDOW", "1h"), NO_FLAGS);
+
+        var guard = loaded.server().bruteForce();
+        assertThat(guard.perAddress().baseDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(guard.perClientId().baseDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(guard.knownAddressMemory()).isEqualTo(Duration.ofHours(2));
+        assertThat(guard.maxKnownAddresses()).isEqualTo(500);
+        assertThat(guard.perAddress().maxKeys()).isEqualTo(500);
+        assertThat(loaded.server().loginLimits()).isEqualTo(new dev.tollgate.core.abuse.FailureLimiter.Settings(5,
+                Duration.ofSeconds(3), Duration.ofMinutes(2), 50, Duration.ofHours(1),
+                dev.tollgate.core.abuse.FailureLimiter.Settings.loginDefaults().maxKeys()));
+    }
+
+    @Test
+    void loadWhenTheLoginBaseDelayExceedsItsMaxDelayThenTheProblemNamesBothKeys() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_CONSOLE_LOGIN_BASE_DELAY", "1m"), NO_FLAGS);
+
+        assertThat(problems).containsExactly("console.login.max-delay (default): must be at least "
+                + "console.login.base-delay (environment variable TOLLGATE_CONSOLE_LOGIN_BASE_DELAY), was '30s'");
+    }
+
+    @Test
+    void loadWhenTrustedProxiesAreListedThenTheyAreParsed() {
+        Loaded loaded = ConfigLoader.load(null, Map.of("TOLLGATE_HTTP_TRUSTED_PROXIES", " 10.0.0.0/8, 192.0.2.7 ,"),
+                NO_FLAGS);
+
+        assertThat(loaded.server().trustedProxies()).isEqualTo(TrustedProxies.of(List.of("10.0.0.0/8", "192.0.2.7")));
+    }
+
+    @Test
+    void loadWhenATrustedProxyIsAHostNameThenAProblemNamesTheKeyAndTheEntry() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_HTTP_TRUSTED_PROXIES", "10.0.0.1, lb.internal"),
+                NO_FLAGS);
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("http.trusted-proxies (environment variable TOLLGATE_HTTP_TRUSTED_PROXIES): ")
+                .contains("'lb.internal'");
+    }
+
+    @Test
     void tokenEventsAreCommittedBeforeTheAnswerUnlessSwitchedOff() {
         assertThat(ConfigLoader.load(null, Map.of(), NO_FLAGS).server().tokenAudit())
                 .isEqualTo(dev.tollgate.server.ops.TokenAudit.Mode.COMMITTED);
