@@ -52,6 +52,29 @@ public final class ConfigLoader {
     /** The log settings; {@link #apply} hands them to Logback's configuration (logback.xml). */
     public record LogSettings(String format, String level, String accessLevel) {
 
+        private static final List<String> FORMATS = List.of("auto", "json", "text");
+        private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+    
+        /** Case-insensitive; kept as logback.xml spells them. */
+        public LogSettings {
+            format = format == null ? null : format.toLowerCase(Locale.ROOT);
+            level = level == null ? null : level.toUpperCase(Locale.ROOT);
+            accessLevel = accessLevel == null ? null : accessLevel.toUpperCase(Locale.ROOT);
+            List<String> problems = new ArrayList<>();
+            if (!FORMATS.contains(format)) {
+                problems.add("log.format: must be one of " + String.join(", ", FORMATS));
+            }
+            if (!LEVELS.contains(level)) {
+                problems.add("log.level: must be one of " + String.join(", ", LEVELS));
+            }
+            if (!LEVELS.contains(accessLevel)) {
+                problems.add("log.access-level: must be one of " + String.join(", ", LEVELS));
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
+            }
+        }
+
         /**
          * logback.xml reads these names as variables; an operator's own environment variables of
          * the same names were already merged in by the loader. If Logback started before the file
@@ -73,7 +96,6 @@ public final class ConfigLoader {
     }
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
-    private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
     private final Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
     private final Map<ConfigKey, Source> sources = new EnumMap<>(ConfigKey.class);
@@ -198,9 +220,8 @@ public final class ConfigLoader {
         TrustedProxies proxies = build(() -> TrustedProxies.of(list(ConfigKey.TRUSTED_PROXIES)), Map.of());
         TokenAudit.Mode tokenAudit = TokenAudit.Mode.valueOf(
                 oneOf(ConfigKey.AUDIT_TOKEN_EVENTS, List.of("committed", "off")).toUpperCase(Locale.ROOT));
-        String format = oneOf(ConfigKey.LOG_FORMAT, List.of("auto", "json", "text"));
-        String level = oneOf(ConfigKey.LOG_LEVEL, LEVELS);
-        String accessLevel = oneOf(ConfigKey.ACCESS_LOG_LEVEL, LEVELS);
+        LogSettings log = build(() -> new LogSettings(text(ConfigKey.LOG_FORMAT), text(ConfigKey.LOG_LEVEL),
+                text(ConfigKey.ACCESS_LOG_LEVEL)), Map.of());
 
         // Built even when a part failed (that part at its default), so conflicts between keys
         // (management-port equal to port) are listed alongside the other problems.
@@ -232,7 +253,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new Loaded(server, new LogSettings(format, level, accessLevel), Map.copyOf(values), Map.copyOf(sources));
+        return new Loaded(server, log, Map.copyOf(values), Map.copyOf(sources));
     }
 
     private ClientAuthenticationGuard.Settings guard() {

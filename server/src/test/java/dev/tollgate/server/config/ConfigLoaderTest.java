@@ -72,6 +72,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void builderWhenNothingIsSetThenItEqualsTheConfigurationLoadedFromTheDocumentedDefaults() {
+        // ServerConfig.builder()'s defaults and ConfigKey's are two spellings of one truth.
+        assertThat(ServerConfig.builder().build()).isEqualTo(ConfigLoader.load(null, NO_ENV, NO_FLAGS).server());
+    }
+
+    @Test
+    void toBuilderWhenOneSettingChangesThenEveryOtherIsKept() {
+        ServerConfig loaded = ConfigLoader.load(null, Map.of("TOLLGATE_PORT", "8443",
+                "TOLLGATE_HTTP_TRUSTED_PROXIES", "10.0.0.0/8", "TOLLGATE_CONSOLE_LOGIN_WINDOW", "1h"), NO_FLAGS).server();
+
+        ServerConfig changed = loaded.toBuilder().maxBodyBytes(2048).build();
+
+        assertThat(changed.maxBodyBytes()).isEqualTo(2048);
+        assertThat(changed.toBuilder().maxBodyBytes(loaded.maxBodyBytes()).build()).isEqualTo(loaded);
+    }
+
+    @Test
     void theFileOverridesDefaultsTheEnvironmentOverridesTheFileAndAFlagOverridesBoth() throws IOException {
         Path file = write("""
                 # a comment
