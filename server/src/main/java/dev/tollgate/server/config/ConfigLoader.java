@@ -54,7 +54,7 @@ public final class ConfigLoader {
 
         private static final List<String> FORMATS = List.of("auto", "json", "text");
         private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
-    
+
         /** Case-insensitive; kept as logback.xml spells them. */
         public LogSettings {
             format = format == null ? null : format.toLowerCase(Locale.ROOT);
