@@ -13,6 +13,7 @@ import dev.tollgate.server.http.RevocationEndpoint;
 import dev.tollgate.server.http.StartPage;
 import dev.tollgate.server.http.TokenEndpoint;
 import dev.tollgate.server.ops.Metrics;
+import io.helidon.http.HttpException;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
@@ -98,6 +99,13 @@ final class Routes {
         // The console counts as one route for metrics: its paths carry ids, which would add series.
         console.register(routing, handler -> metrics.timed("/console", handler));
         routing
+                // With a filter in front (RemoteAddress's, and HSTS's under TLS), Helidon's own answers
+                // (no such route: 404) reach these handlers as HttpExceptions. They are not our bug:
+                // answer their status, as Helidon does when no filter is registered.
+                .error(HttpException.class, (req, res, e) -> {
+                    res.status(e.status());
+                    res.send();
+                })
                 // A store outage while a client isn't cached yet: retryable, and said in OAuth's words.
                 .error(StoreException.class, (req, res, e) -> {
                     LOG.warn("store unavailable: {}", e.getMessage());

@@ -1,14 +1,18 @@
 package dev.tollgate.server;
 
 import dev.tollgate.core.abuse.ClientAuthenticationGuard;
+import dev.tollgate.core.abuse.FailureLimiter;
 import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.config.HttpLimits;
 import dev.tollgate.server.config.TlsConfig;
+import dev.tollgate.server.config.TrustedProxies;
 import dev.tollgate.server.ops.TokenAudit;
 import dev.tollgate.store.StoreConfig;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,11 +26,14 @@ import java.util.Objects;
  * @param auditRetention how long audit events are kept
  * @param bruteForce     limits on failed client authentication (per address, per client id)
  * @param tokenAudit     whether token responses wait for their audit event's commit
+ * @param loginLimits    limits on failed console logins, per account and per source address
+ * @param trustedProxies the peers whose X-Forwarded-For names the client
  */
 public record ServerConfig(String host, int port, String publicUrl, StoreConfig store, TenantId defaultTenant,
                            int maxBodyBytes, int managementPort, HttpLimits limits, TlsConfig tls,
                            AdminAccounts.Settings sessions, Duration auditRetention,
-                           ClientAuthenticationGuard.Settings bruteForce, TokenAudit.Mode tokenAudit) {
+                           ClientAuthenticationGuard.Settings bruteForce, TokenAudit.Mode tokenAudit,
+                           FailureLimiter.Settings loginLimits, TrustedProxies trustedProxies) {
 
     public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
 
@@ -34,6 +41,10 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
     public static final int DEFAULT_MANAGEMENT_PORT = 9090;
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
+    /**
+     * @throws IllegalArgumentException one line per setting out of range or in conflict, each
+     *                                  starting with its key ({@code port: must be ...})
+     */
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(store, "store");
@@ -43,20 +54,22 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         Objects.requireNonNull(auditRetention, "auditRetention");
         Objects.requireNonNull(bruteForce, "bruteForce");
         Objects.requireNonNull(tokenAudit, "tokenAudit");
-        if (auditRetention.compareTo(Duration.ofDays(1)) < 0) {
-            throw new IllegalArgumentException("audit.retention: must be at least 1d, was " + auditRetention);
-        }
-        if (tls != null && tls.redirectPort() != 0 && (tls.redirectPort() == port || tls.redirectPort() == managementPort)) {
-            throw new IllegalArgumentException("tls.http-redirect-port: must differ from port and management-port");
+        Objects.requireNonNull(loginLimits, "loginLimits");
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
+        List<String> problems = new ArrayList<>();
+        if (host.isBlank()) {
+            problems.add("host: must not be empty");
         }
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port: must be 0-65535, was " + port);
+            problems.add("port: must be from 0 to 65535");
         }
         if (managementPort < 0 || managementPort > 65535) {
-            throw new IllegalArgumentException("management-port: must be 0-65535, was " + managementPort);
+            problems.add("management-port: must be from 0 to 65535");
+        } else if (managementPort != 0 && managementPort == port) {
+            problems.add("management-port: must differ from port");
         }
-        if (managementPort != 0 && managementPort == port) {
-            throw new IllegalArgumentException("management-port: must differ from port " + port);
+        if (tls != null && tls.redirectPort() != 0 && (tls.redirectPort() == port || tls.redirectPort() == managementPort)) {
+            problems.add("tls.http-redirect-port: must differ from port and management-port");
         }
         if (publicUrl != null) {
             publicUrl = publicUrl.strip();
@@ -64,41 +77,144 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
                 publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
             }
             if (!publicUrl.matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
-                throw new IllegalArgumentException("public-url: must be an http(s) URL without query or fragment, was "
-                        + publicUrl);
+                problems.add("public-url: must be an http(s) URL without query or fragment");
             }
         }
         if (maxBodyBytes < 1024 || maxBodyBytes > 1024 * 1024) {
-            throw new IllegalArgumentException("max-body-bytes: must be 1024-1048576, was " + maxBodyBytes);
+            problems.add("limits.max-body-bytes: must be from 1024 to 1048576");
+        }
+        if (auditRetention.compareTo(Duration.ofDays(1)) < 0) {
+            problems.add("audit.retention: must be at least 1d");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
         }
     }
 
-    /** Everything else at its default: plain HTTP, default limits and timeouts. */
-    public ServerConfig(String host, int port, String publicUrl, StoreConfig store, TenantId defaultTenant,
-                        int maxBodyBytes, int managementPort) {
-        this(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, HttpLimits.DEFAULTS, null,
-                AdminAccounts.Settings.DEFAULTS, DEFAULT_AUDIT_RETENTION, ClientAuthenticationGuard.Settings.DEFAULTS,
-                TokenAudit.Mode.COMMITTED);
-    }
-
+    /** The embedded store in ./data on {@code port}, a free management port, everything else at its default. */
     public static ServerConfig embedded(int port) {
-        return new ServerConfig("127.0.0.1", port, null, StoreConfig.embedded(), TenantId.of("10001"),
-                DEFAULT_MAX_BODY_BYTES, 0);
+        return builder().port(port).managementPort(0).build();
     }
 
-    public ServerConfig withStore(StoreConfig newStore) {
-        return new ServerConfig(host, port, publicUrl, newStore, defaultTenant, maxBodyBytes, managementPort, limits,
-                tls, sessions, auditRetention, bruteForce, tokenAudit);
+    /** Every setting at its default, as {@code ConfigKey} documents it; plain HTTP. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public ServerConfig withTls(TlsConfig newTls) {
-        return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, limits,
-                newTls, sessions, auditRetention, bruteForce, tokenAudit);
+    /** A builder holding these settings, to change a few of them. */
+    public Builder toBuilder() {
+        return new Builder()
+                .host(host).port(port).publicUrl(publicUrl).store(store).defaultTenant(defaultTenant)
+                .maxBodyBytes(maxBodyBytes).managementPort(managementPort).limits(limits).tls(tls)
+                .sessions(sessions).auditRetention(auditRetention).bruteForce(bruteForce).tokenAudit(tokenAudit)
+                .loginLimits(loginLimits).trustedProxies(trustedProxies);
     }
 
-    public ServerConfig withLimits(HttpLimits newLimits) {
-        return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, newLimits,
-                tls, sessions, auditRetention, bruteForce, tokenAudit);
+    /** Collects settings one by one; {@link #build} validates them all through the record's constructor. */
+    public static final class Builder {
+
+        private String host = "127.0.0.1";
+        private int port = DEFAULT_PORT;
+        private String publicUrl;
+        private StoreConfig store = StoreConfig.embedded();
+        private TenantId defaultTenant = TenantId.of("10001");
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private int managementPort = DEFAULT_MANAGEMENT_PORT;
+        private HttpLimits limits = HttpLimits.DEFAULTS;
+        private TlsConfig tls;
+        private AdminAccounts.Settings sessions = AdminAccounts.Settings.DEFAULTS;
+        private Duration auditRetention = DEFAULT_AUDIT_RETENTION;
+        private ClientAuthenticationGuard.Settings bruteForce = ClientAuthenticationGuard.Settings.DEFAULTS;
+        private TokenAudit.Mode tokenAudit = TokenAudit.Mode.COMMITTED;
+        private FailureLimiter.Settings loginLimits = FailureLimiter.Settings.loginDefaults();
+        private TrustedProxies trustedProxies = TrustedProxies.NONE;
+
+        private Builder() {
+        }
+
+        public Builder host(String value) {
+            this.host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        /** Null: {@code http(s)://<host>:<port>} as bound. */
+        public Builder publicUrl(String value) {
+            this.publicUrl = value;
+            return this;
+        }
+
+        public Builder store(StoreConfig value) {
+            this.store = value;
+            return this;
+        }
+
+        public Builder defaultTenant(TenantId value) {
+            this.defaultTenant = value;
+            return this;
+        }
+
+        public Builder maxBodyBytes(int value) {
+            this.maxBodyBytes = value;
+            return this;
+        }
+
+        /** 0 picks a free port. */
+        public Builder managementPort(int value) {
+            this.managementPort = value;
+            return this;
+        }
+
+        public Builder limits(HttpLimits value) {
+            this.limits = value;
+            return this;
+        }
+
+        /** Null: plain HTTP. */
+        public Builder tls(TlsConfig value) {
+            this.tls = value;
+            return this;
+        }
+
+        public Builder sessions(AdminAccounts.Settings value) {
+            this.sessions = value;
+            return this;
+        }
+
+        public Builder auditRetention(Duration value) {
+            this.auditRetention = value;
+            return this;
+        }
+
+        public Builder bruteForce(ClientAuthenticationGuard.Settings value) {
+            this.bruteForce = value;
+            return this;
+        }
+
+        public Builder tokenAudit(TokenAudit.Mode value) {
+            this.tokenAudit = value;
+            return this;
+        }
+
+        public Builder loginLimits(FailureLimiter.Settings value) {
+            this.loginLimits = value;
+            return this;
+        }
+
+        public Builder trustedProxies(TrustedProxies value) {
+            this.trustedProxies = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the key of every setting that is out of range */
+        public ServerConfig build() {
+            return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, limits,
+                    tls, sessions, auditRetention, bruteForce, tokenAudit, loginLimits, trustedProxies);
+        }
     }
 
     /** The scheme clients use: https when this server terminates TLS. */

@@ -79,6 +79,13 @@ public final class Tollgate implements AutoCloseable {
     /** @param sessions the console's session timeouts */
     public Tollgate(Store store, Clock clock, Function<TenantId, String> issuers,
                     Function<Store, Directory> directories, AdminAccounts.Settings sessions) {
+        this(store, clock, issuers, directories, sessions, FailureLimiter.Settings.loginDefaults());
+    }
+
+    /** @param loginLimits failed console logins, counted per account and per source address alike */
+    public Tollgate(Store store, Clock clock, Function<TenantId, String> issuers,
+                    Function<Store, Directory> directories, AdminAccounts.Settings sessions,
+                    FailureLimiter.Settings loginLimits) {
         this.store = store;
         this.clock = clock;
         this.issuers = issuers;
@@ -91,8 +98,8 @@ public final class Tollgate implements AutoCloseable {
         this.introspector = new TokenIntrospector(directory, revocations, clock);
         PasswordHasher passwords = new PasswordHasher();
         this.adminAccounts = new AdminAccounts(store, passwords,
-                new FailureLimiter(FailureLimiter.loginDefaults(), clock),
-                new FailureLimiter(FailureLimiter.loginDefaults(), clock),
+                new FailureLimiter(loginLimits, clock),
+                new FailureLimiter(loginLimits, clock),
                 sessions, clock);
         this.adminOperations = new AdminOperations(store, hasher, passwords, revocations, invalidate, clock);
         this.tokenAudit = new AuditWriter(store.audit(), TOKEN_AUDIT_BATCH);
@@ -105,7 +112,7 @@ public final class Tollgate implements AutoCloseable {
         Store store = JdbcStore.open(config.store());
         try {
             return new Tollgate(store, clock, issuersFor(config.publicUrl()), Directory::withDefaults,
-                    config.sessions());
+                    config.sessions(), config.loginLimits());
         } catch (RuntimeException e) {
             store.close();
             throw e;

@@ -10,6 +10,7 @@ import dev.tollgate.server.ops.TokenAudit;
 import dev.tollgate.server.http.DiscoveryEndpoints;
 import dev.tollgate.server.http.IntrospectionEndpoint;
 import dev.tollgate.server.http.OAuthResponses;
+import dev.tollgate.server.http.RemoteAddress;
 import dev.tollgate.server.http.RevocationEndpoint;
 import dev.tollgate.server.http.StartPage;
 import dev.tollgate.server.http.TokenEndpoint;
@@ -76,7 +77,7 @@ public final class TollgateServer implements AutoCloseable {
         }
         Metrics metrics = new Metrics(t -> app.directory().tenant(t).isPresent());
         // Brute-force limits, one guard for the three endpoints a client authenticates at, so a guess
-        // counts the same wherever it is made. Configuration: pass other Settings here.
+        // counts the same wherever it is made.
         var guard = new dev.tollgate.core.abuse.ClientAuthenticationGuard(
                 config.bruteForce(), app.clock());
         TokenEndpoint token = new TokenEndpoint(app.tokens(), issuers, config.defaultTenant(), config.maxBodyBytes(),
@@ -97,6 +98,7 @@ public final class TollgateServer implements AutoCloseable {
                 servedOverHttps(config), config.maxBodyBytes());
         HttpRouting.Builder routing = HttpRouting.builder();
         Listeners.addHsts(routing, config.tls());
+        new RemoteAddress(config.trustedProxies()).register(routing);
         Routes.register(routing, Routes.table(token, introspection, revocation, discovery, users, start), metrics,
                 adminApi, new ConsoleEndpoint(app.adminAccounts(), app.adminOperations(), config.defaultTenant(),
                         app.directory()::tenant, tenant -> app.issuers().apply(tenant), app.clock(),

@@ -71,8 +71,8 @@ class DirectoryCacheTest {
         StoreConfig storeConfig = StoreConfig.embedded(dataDir);
         realStore = JdbcStore.open(storeConfig);
         store = new CountingStore(realStore);
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, null, storeConfig, TENANT,
-                ServerConfig.DEFAULT_MAX_BODY_BYTES, 0);
+        ServerConfig config = ServerConfig.builder().port(0).managementPort(0).store(storeConfig)
+                .defaultTenant(TENANT).build();
         app = new Tollgate(store, clock, Tollgate.issuersFor(null), directories);
         ProvisionedTenant provisioned = app.bootstrap(TENANT).orElseThrow();
         client = builtin(provisioned, BuiltinClient.DEFAULT);

@@ -62,9 +62,11 @@ class HttpLimitsTest {
 
     @BeforeAll
     static void start() {
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, null, StoreConfig.embedded(dir), TENANT, MAX_BODY_BYTES, 0)
-                .withLimits(new HttpLimits(MAX_HEADER_BYTES, MAX_REQUEST_LINE_BYTES, IDLE_TIMEOUT, MAX_CONNECTIONS,
-                        REQUEST_TIMEOUT, Duration.ZERO));
+        ServerConfig config = ServerConfig.builder().port(0).managementPort(0).store(StoreConfig.embedded(dir))
+                .defaultTenant(TENANT).maxBodyBytes(MAX_BODY_BYTES)
+                .limits(new HttpLimits(MAX_HEADER_BYTES, MAX_REQUEST_LINE_BYTES, IDLE_TIMEOUT, MAX_CONNECTIONS,
+                        REQUEST_TIMEOUT, Duration.ZERO))
+                .build();
         app = Tollgate.open(config, Clock.systemUTC());
         ProvisionedTenant created = app.bootstrap(TENANT).orElseThrow();
         client = created.clients().stream().filter(c -> c.client().builtin() == BuiltinClient.DEFAULT)

@@ -163,8 +163,8 @@ class OperationsTest {
         app = new Tollgate(store, TestClock.startingNow(), Tollgate.issuersFor(null), Directory::withDefaults);
         ProvisionedTenant provisioned = app.bootstrap(TENANT).orElseThrow();
         assertThat(provisioned.clients()).anyMatch(c -> c.client().builtin() == BuiltinClient.DEFAULT);
-        countingServer = TollgateServer.start(app, new ServerConfig("127.0.0.1", 0, null, storeConfig, TENANT,
-                ServerConfig.DEFAULT_MAX_BODY_BYTES, 0));
+        countingServer = TollgateServer.start(app, ServerConfig.builder().port(0).managementPort(0)
+                .store(storeConfig).defaultTenant(TENANT).build());
         int port = countingServer.managementPort();
 
         HttpResponse<String> up = management(port, "/health/ready");
@@ -191,8 +191,8 @@ class OperationsTest {
         CountingStore store = new CountingStore(JdbcStore.open(storeConfig));
         app = new Tollgate(store, TestClock.startingNow(), Tollgate.issuersFor(null), Directory::withDefaults);
         ClientWithSecret client = app.bootstrap(TENANT).orElseThrow().clients().getFirst();
-        countingServer = TollgateServer.start(app, new ServerConfig("127.0.0.1", 0, null, storeConfig, TENANT,
-                ServerConfig.DEFAULT_MAX_BODY_BYTES, 0));
+        countingServer = TollgateServer.start(app, ServerConfig.builder().port(0).managementPort(0)
+                .store(storeConfig).defaultTenant(TENANT).build());
 
         // Not cached yet, so the token path asks the store, which answers with a conflict.
         store.failWith(() -> new DuplicateException("cannot insert: it already exists", null));

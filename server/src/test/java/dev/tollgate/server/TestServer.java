@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -36,6 +37,7 @@ public final class TestServer implements AutoCloseable {
     private final PostgresTestDatabase postgres;
     private final TestClock clock;
     private final StoreConfig storeConfig;
+    private UnaryOperator<ServerConfig.Builder> settings = UnaryOperator.identity();
     private Tollgate app;
     private TollgateServer server;
     private ProvisionedTenant bootstrapped;
@@ -50,6 +52,19 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer embedded() {
         return start(Kind.EMBEDDED);
+    }
+
+    /** An embedded server with some settings changed, e.g. {@code b -> b.trustedProxies(...)}. */
+    public static TestServer embedded(UnaryOperator<ServerConfig.Builder> settings) {
+        try {
+            TestServer server = new TestServer(Kind.EMBEDDED, Files.createTempDirectory("tollgate-test"), null,
+                    MutableClock.startingNow());
+            server.settings = settings;
+            server.startServer();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static TestServer postgres() {
@@ -73,8 +88,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     private void startServer(int port) {
-        ServerConfig config = new ServerConfig("127.0.0.1", port, null, storeConfig, TENANT,
-                ServerConfig.DEFAULT_MAX_BODY_BYTES, 0);
+        ServerConfig config = settings.apply(ServerConfig.builder().port(port).managementPort(0).store(storeConfig)
+                .defaultTenant(TENANT)).build();
         app = Tollgate.open(config, clock);
         ProvisionedTenant created = app.bootstrap(TENANT).orElse(null);
         if (bootstrapped == null) {

@@ -320,8 +320,8 @@ class TlsTest {
 
     private static Running start(TlsConfig tls) throws IOException {
         Path data = Files.createTempDirectory(dir, "data");
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, null, StoreConfig.embedded(data), TENANT,
-                ServerConfig.DEFAULT_MAX_BODY_BYTES, 0).withTls(tls);
+        ServerConfig config = ServerConfig.builder().port(0).managementPort(0).store(StoreConfig.embedded(data))
+                .defaultTenant(TENANT).tls(tls).build();
         Tollgate app = Tollgate.open(config, Clock.systemUTC());
         try {
             ProvisionedTenant created = app.bootstrap(TENANT).orElseThrow();

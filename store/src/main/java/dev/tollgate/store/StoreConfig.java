@@ -1,6 +1,8 @@
 package dev.tollgate.store;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -34,24 +36,29 @@ public record StoreConfig(Path dataDirectory, String jdbcUrl, String user, Strin
      */
     static final String EMBEDDED_USER = "sa";
 
+    /** @throws IllegalArgumentException one line per bad field, each starting with its name */
     public StoreConfig {
         if ((dataDirectory == null) == (jdbcUrl == null)) {
-            throw new IllegalArgumentException("a store needs either a data directory or a JDBC URL, not both");
+            throw new IllegalArgumentException("jdbcUrl: a store needs either a data directory or a JDBC URL, not both");
         }
+        List<String> problems = new ArrayList<>();
         if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:")) {
-            throw new IllegalArgumentException("a JDBC URL starts with 'jdbc:'");
+            problems.add("jdbcUrl: must start with 'jdbc:'");
         }
         if (dataDirectory != null) {
             if (user != null || password != null) {
-                throw new IllegalArgumentException("the embedded store takes no user or password");
+                problems.add("user: the embedded store takes no user or password");
             }
             // H2 reads ';' as the start of its settings, so such a path would open another database.
             if (dataDirectory.toString().indexOf(';') >= 0) {
-                throw new IllegalArgumentException("the data directory's path must not contain ';'");
+                problems.add("dataDirectory: must not contain ';'");
             }
         }
         if (poolSize < 1 || poolSize > 1000) {
-            throw new IllegalArgumentException("pool size must be between 1 and 1000");
+            problems.add("poolSize: must be from 1 to 1000");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
         }
         if (user != null && user.isEmpty()) {
             user = null;

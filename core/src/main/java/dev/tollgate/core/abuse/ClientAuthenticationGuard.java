@@ -100,10 +100,10 @@ public final class ClientAuthenticationGuard {
             Objects.requireNonNull(perClientId, "perClientId");
             Objects.requireNonNull(knownAddressMemory, "knownAddressMemory");
             if (knownAddressMemory.isNegative() || knownAddressMemory.isZero()) {
-                throw new IllegalArgumentException("knownAddressMemory must be positive");
+                throw new IllegalArgumentException("knownAddressMemory: must be positive");
             }
             if (maxKnownAddresses < 1) {
-                throw new IllegalArgumentException("maxKnownAddresses must be at least 1");
+                throw new IllegalArgumentException("maxKnownAddresses: must be at least 1");
             }
         }
     }

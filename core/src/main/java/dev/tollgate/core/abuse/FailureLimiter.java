@@ -6,6 +6,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -40,24 +42,34 @@ public final class FailureLimiter {
     public record Settings(int freeFailures, Duration baseDelay, Duration maxDelay, int refuseAfter,
                            Duration window, long maxKeys) {
 
+        /** @throws IllegalArgumentException one line per bad field, each starting with its name */
         public Settings {
             Objects.requireNonNull(baseDelay, "baseDelay");
             Objects.requireNonNull(maxDelay, "maxDelay");
             Objects.requireNonNull(window, "window");
+            List<String> problems = new ArrayList<>();
             if (freeFailures < 0) {
-                throw new IllegalArgumentException("freeFailures must not be negative");
+                problems.add("freeFailures: must not be negative");
             }
-            if (baseDelay.isNegative() || maxDelay.compareTo(baseDelay) < 0) {
-                throw new IllegalArgumentException("delays must satisfy 0 <= baseDelay <= maxDelay");
+            if (baseDelay.isNegative()) {
+                problems.add("baseDelay: must not be negative");
+            } else if (maxDelay.compareTo(baseDelay) < 0) {
+                problems.add("maxDelay: must be at least baseDelay");
             }
             if (refuseAfter < 1) {
-                throw new IllegalArgumentException("refuseAfter must be at least 1");
+                problems.add("refuseAfter: must be at least 1");
+            } else if (refuseAfter <= freeFailures) {
+                // Refusing within the free failures would make them not free.
+                problems.add("refuseAfter: must be greater than freeFailures");
             }
             if (window.isNegative() || window.isZero()) {
-                throw new IllegalArgumentException("window must be positive");
+                problems.add("window: must be positive");
             }
             if (maxKeys < 1) {
-                throw new IllegalArgumentException("maxKeys must be at least 1");
+                problems.add("maxKeys: must be at least 1");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
             }
         }
 

@@ -51,9 +51,19 @@ public final class AdminAccounts {
         public Settings {
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             Objects.requireNonNull(absoluteTimeout, "absoluteTimeout");
-            if (idleTimeout.isNegative() || idleTimeout.isZero() || absoluteTimeout.isNegative()
-                    || absoluteTimeout.isZero()) {
-                throw new IllegalArgumentException("session timeouts must be positive");
+            // Under a minute, a session would end while its admin is still reading the page.
+            List<String> problems = new java.util.ArrayList<>();
+            if (idleTimeout.compareTo(Duration.ofMinutes(1)) < 0) {
+                problems.add("idleTimeout: must be at least 1m");
+            }
+            if (absoluteTimeout.compareTo(Duration.ofMinutes(1)) < 0) {
+                problems.add("absoluteTimeout: must be at least 1m");
+            }
+            if (problems.isEmpty() && idleTimeout.compareTo(absoluteTimeout) > 0) {
+                problems.add("idleTimeout: must not exceed absoluteTimeout");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
             }
         }
     }

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Where the store is: the embedded one under a data directory, or PostgreSQL by JDBC URL. The
  * flags override the configuration file and the environment ({@code data-dir}, {@code jdbc-url},
- * {@code jdbc-user}, {@code jdbc-password}, {@code jdbc-pool-size}).
+ * {@code jdbc-user}, {@code jdbc-password}); {@code jdbc-pool-size} has no flag.
  */
 public final class StoreOptions {
 

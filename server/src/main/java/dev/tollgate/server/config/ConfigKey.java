@@ -36,6 +36,11 @@ public enum ConfigKey {
     SHUTDOWN_GRACE("timeouts.shutdown-grace", "10s", "On SIGTERM, how long in-flight requests get to finish "
             + "before the listener closes."),
 
+    TRUSTED_PROXIES("http.trusted-proxies", "", "Comma-separated IP addresses or CIDR blocks of the reverse "
+            + "proxies in front of Tollgate. Only a request whose connection comes from one of them has its "
+            + "X-Forwarded-For read: the client is the right-most address there that is not itself a trusted proxy. "
+            + "Empty: the header is ignored and the connection's peer is the client."),
+
     TLS_CERTIFICATE("tls.certificate", "", "PEM file with the server certificate chain; with tls.private-key, "
             + "the public listener speaks HTTPS only."),
     TLS_PRIVATE_KEY("tls.private-key", "", "PEM file with the certificate's private key (PKCS#8)."),
@@ -50,16 +55,31 @@ public enum ConfigKey {
     ABUSE_ADDRESS_REFUSE_AFTER("abuse.address.refuse-after", "300", "Failures after which an address is refused "
             + "(429) for abuse.window, without checking its secrets."),
     ABUSE_CLIENT_FREE_FAILURES("abuse.client.free-failures", "20", "Failed authentications for one client id "
-            + "(from any address) before it is slowed; addresses where that client authenticated in the last "
-            + "24 h are exempt."),
+            + "(from any address) before it is slowed; addresses where that client authenticated within "
+            + "abuse.known-address-memory are exempt."),
     ABUSE_CLIENT_REFUSE_AFTER("abuse.client.refuse-after", "200", "Failures after which a client id is refused "
             + "from unknown addresses for abuse.window."),
-    ABUSE_MAX_DELAY("abuse.max-delay", "60s", "Longest Retry-After while slowed (the delay doubles from 1 s)."),
+    ABUSE_BASE_DELAY("abuse.base-delay", "1s", "Retry-After at the first failure past the free ones; it doubles "
+            + "with each further failure, up to abuse.max-delay."),
+    ABUSE_MAX_DELAY("abuse.max-delay", "60s", "Longest Retry-After while slowed."),
     ABUSE_WINDOW("abuse.window", "15m", "How long failures are remembered, and how long a refusal lasts."),
+    ABUSE_KNOWN_ADDRESS_MEMORY("abuse.known-address-memory", "24h", "How long an address where a client "
+            + "authenticated stays exempt from the per-address and per-client-id limits for that client."),
+    ABUSE_MAX_TRACKED("abuse.max-tracked", "100000", "Most addresses, client ids and (address, client id) pairs "
+            + "each limit remembers; bounds their memory."),
 
     SESSION_IDLE_TIMEOUT("console.session-idle-timeout", "30m", "A console session ends after this long without a request."),
     SESSION_ABSOLUTE_TIMEOUT("console.session-absolute-timeout", "12h", "A console session ends this long after login, "
             + "however active."),
+
+    LOGIN_FREE_FAILURES("console.login.free-failures", "3", "Failed console logins for one account, and from "
+            + "one source address, answered without delay (typos)."),
+    LOGIN_REFUSE_AFTER("console.login.refuse-after", "10", "Failed logins after which the account, or the "
+            + "address, is refused for console.login.window."),
+    LOGIN_BASE_DELAY("console.login.base-delay", "1s", "Wait after the first failed login past the free ones; "
+            + "it doubles with each further failure, up to console.login.max-delay."),
+    LOGIN_MAX_DELAY("console.login.max-delay", "30s", "Longest wait between failed logins while slowed."),
+    LOGIN_WINDOW("console.login.window", "15m", "How long failed logins are remembered, and how long a refusal lasts."),
 
     AUDIT_RETENTION("audit.retention", "90d", "Audit events older than this are deleted (hourly)."),
     AUDIT_TOKEN_EVENTS("audit.token-events", "committed", "Token issued/refused events: committed (each token "

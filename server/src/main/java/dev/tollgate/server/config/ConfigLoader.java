@@ -16,21 +16,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Reads the configuration once, in this order, each overriding the one before: the defaults in
  * {@link ConfigKey}, the properties file, the environment ({@code TOLLGATE_*}), and the command
- * line's flags. Then validates every key, collecting every problem (each naming its key and where
- * the value came from) before failing, so one run of {@code tollgate config check} shows them all.
+ * line's flags. It parses each value (numbers, durations, files) and leaves the checking of ranges
+ * and combinations to the records that hold the settings ({@link ServerConfig}, {@link HttpLimits},
+ * {@link TlsConfig}, {@link StoreConfig}, ...), turning their complaints into problems that name the
+ * key and where its value came from; every problem is collected before failing, so one run of
+ * {@code tollgate config check} shows them all.
  */
 public final class ConfigLoader {
 
@@ -44,6 +51,29 @@ public final class ConfigLoader {
 
     /** The log settings; {@link #apply} hands them to Logback's configuration (logback.xml). */
     public record LogSettings(String format, String level, String accessLevel) {
+
+        private static final List<String> FORMATS = List.of("auto", "json", "text");
+        private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+        /** Case-insensitive; kept as logback.xml spells them. */
+        public LogSettings {
+            format = format == null ? null : format.toLowerCase(Locale.ROOT);
+            level = level == null ? null : level.toUpperCase(Locale.ROOT);
+            accessLevel = accessLevel == null ? null : accessLevel.toUpperCase(Locale.ROOT);
+            List<String> problems = new ArrayList<>();
+            if (!FORMATS.contains(format)) {
+                problems.add("log.format: must be one of " + String.join(", ", FORMATS));
+            }
+            if (!LEVELS.contains(level)) {
+                problems.add("log.level: must be one of " + String.join(", ", LEVELS));
+            }
+            if (!LEVELS.contains(accessLevel)) {
+                problems.add("log.access-level: must be one of " + String.join(", ", LEVELS));
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
+            }
+        }
 
         /**
          * logback.xml reads these names as variables; an operator's own environment variables of
@@ -66,12 +96,12 @@ public final class ConfigLoader {
     }
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
-    private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
     private final Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
     private final Map<ConfigKey, Source> sources = new EnumMap<>(ConfigKey.class);
     private final Map<ConfigKey, String> origins = new EnumMap<>(ConfigKey.class);
     private final List<String> problems = new ArrayList<>();
+    private final Set<ConfigKey> reported = EnumSet.noneOf(ConfigKey.class);
 
     private ConfigLoader() {
     }
@@ -157,118 +187,149 @@ public final class ConfigLoader {
         return previous[b.length()];
     }
 
+    /**
+     * Each record checks its own settings; this turns their complaints into problems naming key
+     * and source. A value that cannot even be parsed is reported here and replaced by its default,
+     * so the records still check every other value and one run lists every problem.
+     */
     private Loaded build() {
         String host = text(ConfigKey.HOST);
-        if (host.isEmpty()) {
-            problem(ConfigKey.HOST, "must not be empty");
-        }
-        int port = integer(ConfigKey.PORT, 0, 65535);
+        int port = integer(ConfigKey.PORT);
         String publicUrl = optional(ConfigKey.PUBLIC_URL);
-        if (publicUrl != null && !publicUrl.strip().replaceAll("/+$", "").matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
-            problem(ConfigKey.PUBLIC_URL, "must be an http(s) URL without query or fragment");
-        }
         TenantId tenant = parse(ConfigKey.DEFAULT_TENANT, value -> {
             if (!TenantId.isValid(value)) {
                 throw new IllegalArgumentException("not a tenant id");
             }
             return TenantId.of(value);
         });
-        int managementPort = integer(ConfigKey.MANAGEMENT_PORT, 0, 65535);
-        if (managementPort != 0 && managementPort == port) {
-            problem(ConfigKey.MANAGEMENT_PORT, "must differ from port (" + origins.get(ConfigKey.PORT) + ")");
-        }
+        int managementPort = integer(ConfigKey.MANAGEMENT_PORT);
+        int maxBody = integer(ConfigKey.MAX_BODY_BYTES);
         StoreConfig store = store();
-        int maxBody = integer(ConfigKey.MAX_BODY_BYTES, 1024, 1024 * 1024);
-        int maxHeader = integer(ConfigKey.MAX_HEADER_BYTES, 1024, 1024 * 1024);
-        int maxLine = integer(ConfigKey.MAX_REQUEST_LINE_BYTES, 256, 65536);
-        Duration idle = duration(ConfigKey.IDLE_TIMEOUT, Duration.ofSeconds(1));
-        int maxConnections = integer(ConfigKey.MAX_CONNECTIONS, 1, 1_000_000);
-        Duration requestTimeout = duration(ConfigKey.REQUEST_TIMEOUT, Duration.ofSeconds(1));
-        Duration grace = duration(ConfigKey.SHUTDOWN_GRACE, Duration.ZERO);
+        HttpLimits limits = build(() -> new HttpLimits(integer(ConfigKey.MAX_HEADER_BYTES),
+                integer(ConfigKey.MAX_REQUEST_LINE_BYTES), duration(ConfigKey.IDLE_TIMEOUT),
+                integer(ConfigKey.MAX_CONNECTIONS), duration(ConfigKey.REQUEST_TIMEOUT),
+                duration(ConfigKey.SHUTDOWN_GRACE)), Map.of());
         TlsConfig tls = tls();
-        Duration sessionIdle = duration(ConfigKey.SESSION_IDLE_TIMEOUT, Duration.ofMinutes(1));
-        Duration sessionAbsolute = duration(ConfigKey.SESSION_ABSOLUTE_TIMEOUT, Duration.ofMinutes(1));
-        if (sessionIdle != null && sessionAbsolute != null && sessionIdle.compareTo(sessionAbsolute) > 0) {
-            problem(ConfigKey.SESSION_IDLE_TIMEOUT, "must not exceed console.session-absolute-timeout");
-        }
-        Duration retention = duration(ConfigKey.AUDIT_RETENTION, Duration.ofDays(1));
+        AdminAccounts.Settings sessions = build(() -> new AdminAccounts.Settings(
+                duration(ConfigKey.SESSION_IDLE_TIMEOUT), duration(ConfigKey.SESSION_ABSOLUTE_TIMEOUT)),
+                Map.of("idleTimeout", ConfigKey.SESSION_IDLE_TIMEOUT,
+                        "absoluteTimeout", ConfigKey.SESSION_ABSOLUTE_TIMEOUT));
+        Duration retention = duration(ConfigKey.AUDIT_RETENTION);
         ClientAuthenticationGuard.Settings guard = guard();
+        FailureLimiter.Settings login = login();
+        TrustedProxies proxies = build(() -> TrustedProxies.of(list(ConfigKey.TRUSTED_PROXIES)), Map.of());
         TokenAudit.Mode tokenAudit = TokenAudit.Mode.valueOf(
                 oneOf(ConfigKey.AUDIT_TOKEN_EVENTS, List.of("committed", "off")).toUpperCase(Locale.ROOT));
-        String format = oneOf(ConfigKey.LOG_FORMAT, List.of("auto", "json", "text"));
-        String level = oneOf(ConfigKey.LOG_LEVEL, LEVELS);
-        String accessLevel = oneOf(ConfigKey.ACCESS_LOG_LEVEL, LEVELS);
+        LogSettings log = build(() -> new LogSettings(text(ConfigKey.LOG_FORMAT), text(ConfigKey.LOG_LEVEL),
+                text(ConfigKey.ACCESS_LOG_LEVEL)), Map.of());
 
-        ServerConfig server = null;
-        if (problems.isEmpty()) {
-            try {
-                server = new ServerConfig(host, port, publicUrl, store, tenant, maxBody, managementPort,
-                        new HttpLimits(maxHeader, maxLine, idle, maxConnections, requestTimeout, grace), tls,
-                        new AdminAccounts.Settings(sessionIdle, sessionAbsolute), retention, guard, tokenAudit);
-            } catch (IllegalArgumentException e) {
-                // The records' own checks name their key first ("management-port: must differ ...").
-                problems.add(e.getMessage());
-            }
+        // Built even when a part failed (that part at its default), so conflicts between keys
+        // (management-port equal to port) are listed alongside the other problems.
+        ServerConfig.Builder builder = ServerConfig.builder()
+                .host(host).port(port).publicUrl(publicUrl).managementPort(managementPort).maxBodyBytes(maxBody)
+                .auditRetention(retention).tokenAudit(tokenAudit).tls(tls);
+        if (tenant != null) {
+            builder.defaultTenant(tenant);
         }
+        if (store != null) {
+            builder.store(store);
+        }
+        if (limits != null) {
+            builder.limits(limits);
+        }
+        if (sessions != null) {
+            builder.sessions(sessions);
+        }
+        if (guard != null) {
+            builder.bruteForce(guard);
+        }
+        if (login != null) {
+            builder.loginLimits(login);
+        }
+        if (proxies != null) {
+            builder.trustedProxies(proxies);
+        }
+        ServerConfig server = build(builder::build, Map.of());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new Loaded(server, new LogSettings(format, level, accessLevel), Map.copyOf(values), Map.copyOf(sources));
+        return new Loaded(server, log, Map.copyOf(values), Map.copyOf(sources));
     }
 
     private ClientAuthenticationGuard.Settings guard() {
-        int addressFree = integer(ConfigKey.ABUSE_ADDRESS_FREE_FAILURES, 0, 1_000_000);
-        int addressRefuse = integer(ConfigKey.ABUSE_ADDRESS_REFUSE_AFTER, 1, 1_000_000);
-        int clientFree = integer(ConfigKey.ABUSE_CLIENT_FREE_FAILURES, 0, 1_000_000);
-        int clientRefuse = integer(ConfigKey.ABUSE_CLIENT_REFUSE_AFTER, 1, 1_000_000);
-        Duration maxDelay = duration(ConfigKey.ABUSE_MAX_DELAY, Duration.ofSeconds(1));
-        Duration window = duration(ConfigKey.ABUSE_WINDOW, Duration.ofSeconds(1));
-        if (addressRefuse <= addressFree) {
-            problem(ConfigKey.ABUSE_ADDRESS_REFUSE_AFTER, "must be greater than abuse.address.free-failures");
+        Duration baseDelay = duration(ConfigKey.ABUSE_BASE_DELAY);
+        Duration maxDelay = duration(ConfigKey.ABUSE_MAX_DELAY);
+        Duration window = duration(ConfigKey.ABUSE_WINDOW);
+        int tracked = integer(ConfigKey.ABUSE_MAX_TRACKED);
+        Map<String, ConfigKey> shared = Map.of("baseDelay", ConfigKey.ABUSE_BASE_DELAY,
+                "maxDelay", ConfigKey.ABUSE_MAX_DELAY, "window", ConfigKey.ABUSE_WINDOW,
+                "maxKeys", ConfigKey.ABUSE_MAX_TRACKED);
+        FailureLimiter.Settings perAddress = build(() -> new FailureLimiter.Settings(
+                integer(ConfigKey.ABUSE_ADDRESS_FREE_FAILURES), baseDelay, maxDelay,
+                integer(ConfigKey.ABUSE_ADDRESS_REFUSE_AFTER), window, tracked),
+                with(shared, "freeFailures", ConfigKey.ABUSE_ADDRESS_FREE_FAILURES,
+                        "refuseAfter", ConfigKey.ABUSE_ADDRESS_REFUSE_AFTER));
+        FailureLimiter.Settings perClientId = build(() -> new FailureLimiter.Settings(
+                integer(ConfigKey.ABUSE_CLIENT_FREE_FAILURES), baseDelay, maxDelay,
+                integer(ConfigKey.ABUSE_CLIENT_REFUSE_AFTER), window, tracked),
+                with(shared, "freeFailures", ConfigKey.ABUSE_CLIENT_FREE_FAILURES,
+                        "refuseAfter", ConfigKey.ABUSE_CLIENT_REFUSE_AFTER));
+        Duration memory = duration(ConfigKey.ABUSE_KNOWN_ADDRESS_MEMORY);
+        if (perAddress == null || perClientId == null) {
+            return null;
         }
-        if (clientRefuse <= clientFree) {
-            problem(ConfigKey.ABUSE_CLIENT_REFUSE_AFTER, "must be greater than abuse.client.free-failures");
-        }
-        if (maxDelay == null || window == null || addressRefuse <= addressFree || clientRefuse <= clientFree) {
-            return ClientAuthenticationGuard.Settings.DEFAULTS;
-        }
-        ClientAuthenticationGuard.Settings defaults = ClientAuthenticationGuard.Settings.DEFAULTS;
-        try {
-            return new ClientAuthenticationGuard.Settings(
-                    new FailureLimiter.Settings(addressFree, defaults.perAddress().baseDelay(), maxDelay, addressRefuse,
-                            window, defaults.perAddress().maxKeys()),
-                    new FailureLimiter.Settings(clientFree, defaults.perClientId().baseDelay(), maxDelay, clientRefuse,
-                            window, defaults.perClientId().maxKeys()),
-                    defaults.knownAddressMemory(), defaults.maxKnownAddresses());
-        } catch (IllegalArgumentException e) {
-            problem(ConfigKey.ABUSE_MAX_DELAY, e.getMessage());
-            return defaults;
-        }
+        return build(() -> new ClientAuthenticationGuard.Settings(perAddress, perClientId, memory, tracked),
+                Map.of("knownAddressMemory", ConfigKey.ABUSE_KNOWN_ADDRESS_MEMORY,
+                        "maxKnownAddresses", ConfigKey.ABUSE_MAX_TRACKED));
+    }
+
+    /** The console's login limits; the per-account and per-address counts share them. */
+    private FailureLimiter.Settings login() {
+        return build(() -> new FailureLimiter.Settings(integer(ConfigKey.LOGIN_FREE_FAILURES),
+                duration(ConfigKey.LOGIN_BASE_DELAY), duration(ConfigKey.LOGIN_MAX_DELAY),
+                integer(ConfigKey.LOGIN_REFUSE_AFTER), duration(ConfigKey.LOGIN_WINDOW),
+                FailureLimiter.Settings.loginDefaults().maxKeys()),
+                Map.of("freeFailures", ConfigKey.LOGIN_FREE_FAILURES, "baseDelay", ConfigKey.LOGIN_BASE_DELAY,
+                        "maxDelay", ConfigKey.LOGIN_MAX_DELAY, "refuseAfter", ConfigKey.LOGIN_REFUSE_AFTER,
+                        "window", ConfigKey.LOGIN_WINDOW));
+    }
+
+    private static Map<String, ConfigKey> with(Map<String, ConfigKey> shared, String field1, ConfigKey key1,
+                                               String field2, ConfigKey key2) {
+        Map<String, ConfigKey> all = new LinkedHashMap<>(shared);
+        all.put(field1, key1);
+        all.put(field2, key2);
+        return all;
+    }
+
+    /** A comma-separated list; blanks between commas are ignored. */
+    private List<String> list(ConfigKey key) {
+        return Arrays.stream(text(key).split(",")).map(String::strip).filter(e -> !e.isEmpty()).toList();
     }
 
     private StoreConfig store() {
         String url = optional(ConfigKey.JDBC_URL);
-        int pool = integer(ConfigKey.JDBC_POOL_SIZE, 1, 1000);
-        try {
-            StoreConfig store = url != null
-                    ? StoreConfig.jdbc(url, optional(ConfigKey.JDBC_USER), optional(ConfigKey.JDBC_PASSWORD))
-                    : StoreConfig.embedded(Path.of(text(ConfigKey.DATA_DIR)));
-            return store.withPoolSize(Math.max(1, pool));
-        } catch (IllegalArgumentException e) {
-            problem(url != null ? ConfigKey.JDBC_URL : ConfigKey.DATA_DIR, e.getMessage());
+        int pool = integer(ConfigKey.JDBC_POOL_SIZE);
+        Path dataDir = url != null ? null : path(ConfigKey.DATA_DIR);
+        if (url == null && dataDir == null) {
             return null;
         }
+        // The embedded store has its own fixed user; jdbc-user and jdbc-password are for a database server.
+        return build(() -> new StoreConfig(dataDir, url, url == null ? null : optional(ConfigKey.JDBC_USER),
+                url == null ? null : optional(ConfigKey.JDBC_PASSWORD), pool),
+                Map.of("dataDirectory", ConfigKey.DATA_DIR, "jdbcUrl", ConfigKey.JDBC_URL,
+                        "user", ConfigKey.JDBC_USER, "password", ConfigKey.JDBC_PASSWORD,
+                        "poolSize", ConfigKey.JDBC_POOL_SIZE));
     }
 
     private TlsConfig tls() {
-        int before = problems.size();
         Path certificate = readableFile(ConfigKey.TLS_CERTIFICATE);
         Path privateKey = readableFile(ConfigKey.TLS_PRIVATE_KEY);
         Path keystore = readableFile(ConfigKey.TLS_KEYSTORE);
         String password = optional(ConfigKey.TLS_KEYSTORE_PASSWORD);
         String redirect = optional(ConfigKey.TLS_REDIRECT_PORT);
-        int redirectPort = redirect == null ? 0 : integer(ConfigKey.TLS_REDIRECT_PORT, 1, 65535);
-        Duration hsts = duration(ConfigKey.TLS_HSTS_MAX_AGE, Duration.ZERO);
+        int redirectPort = redirect == null ? 0 : integer(ConfigKey.TLS_REDIRECT_PORT);
+        Duration hsts = duration(ConfigKey.TLS_HSTS_MAX_AGE);
         boolean configured = optional(ConfigKey.TLS_CERTIFICATE) != null || optional(ConfigKey.TLS_PRIVATE_KEY) != null
                 || optional(ConfigKey.TLS_KEYSTORE) != null;
         if (!configured) {
@@ -277,26 +338,52 @@ public final class ConfigLoader {
             }
             return null;
         }
-        if (problems.size() > before) {
+        if (hasProblem(ConfigKey.TLS_CERTIFICATE) || hasProblem(ConfigKey.TLS_PRIVATE_KEY)
+                || hasProblem(ConfigKey.TLS_KEYSTORE)) {
             return null;
         }
-        if (keystore == null && (certificate == null) != (privateKey == null)) {
-            ConfigKey missing = certificate == null ? ConfigKey.TLS_CERTIFICATE : ConfigKey.TLS_PRIVATE_KEY;
-            ConfigKey given = certificate == null ? ConfigKey.TLS_PRIVATE_KEY : ConfigKey.TLS_CERTIFICATE;
-            problem(missing, "required with " + given.key() + " (" + origins.get(given) + ")");
-            return null;
-        }
-        if (keystore != null && (certificate != null || privateKey != null)) {
-            problem(ConfigKey.TLS_KEYSTORE, "give either tls.certificate with tls.private-key, or tls.keystore, not both");
-            return null;
-        }
+        return build(() -> new TlsConfig(certificate, privateKey, keystore,
+                password == null ? new char[0] : password.toCharArray(), redirectPort, hsts), Map.of());
+    }
+
+    /**
+     * Builds a record, turning each line of its IllegalArgumentException into a problem. A line
+     * starts with what it is about: a key, or a field named in {@code fields}; the fields it
+     * mentions are written as their keys, and keys not at their default with their source.
+     *
+     * @return the record, or null when it refused its values
+     */
+    private <T> T build(Supplier<T> record, Map<String, ConfigKey> fields) {
         try {
-            return new TlsConfig(certificate, privateKey, keystore, password == null ? new char[0] : password.toCharArray(),
-                    redirectPort, hsts == null ? Duration.ZERO : hsts);
+            return record.get();
         } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
+            for (String line : String.valueOf(e.getMessage()).split("\n")) {
+                int colon = line.indexOf(": ");
+                String about = colon < 0 ? "" : line.substring(0, colon);
+                ConfigKey key = fields.containsKey(about) ? fields.get(about) : ConfigKey.byKey(about).orElse(null);
+                if (key == null) {
+                    problems.add(line);
+                    continue;
+                }
+                String what = line.substring(colon + 2);
+                for (Map.Entry<String, ConfigKey> field : fields.entrySet()) {
+                    what = what.replaceAll(word(field.getKey()), Matcher.quoteReplacement(field.getValue().key()));
+                }
+                for (ConfigKey other : ConfigKey.values()) {
+                    if (other != key && sources.get(other) != Source.DEFAULT) {
+                        what = what.replaceAll(word(other.key()),
+                                Matcher.quoteReplacement(other.key() + " (" + origins.get(other) + ")"));
+                    }
+                }
+                problem(key, what);
+            }
             return null;
         }
+    }
+
+    /** A name standing alone: {@code port}, but not the end of {@code management-port}. */
+    private static String word(String name) {
+        return "(?<![\\w.-])" + Pattern.quote(name) + "(?![\\w.-])";
     }
 
     // ---------------------------------------------------------------- value parsers
@@ -310,9 +397,18 @@ public final class ConfigLoader {
         return value == null || value.isEmpty() ? null : value;
     }
 
+    /** One problem per key: the first found is the one to fix, and later ones may follow from it. */
     private void problem(ConfigKey key, String what) {
-        String shown = key.isSecret() ? "(secret)" : "'" + values.get(key) + "'";
-        problems.add(key.key() + " (" + origins.get(key) + "): " + what + ", was " + shown);
+        if (!reported.add(key)) {
+            return;
+        }
+        String value = values.get(key);
+        String shown = value == null || value.isEmpty() ? "" : ", was " + (key.isSecret() ? "(secret)" : "'" + value + "'");
+        problems.add(key.key() + " (" + origins.get(key) + "): " + what + shown);
+    }
+
+    private boolean hasProblem(ConfigKey key) {
+        return reported.contains(key);
     }
 
     private <T> T parse(ConfigKey key, Function<String, T> parser) {
@@ -324,18 +420,14 @@ public final class ConfigLoader {
         }
     }
 
-    private int integer(ConfigKey key, int min, int max) {
-        String value = values.get(key);
+    /** A whole number; its range is the record's to check. On a problem, the default. */
+    private int integer(ConfigKey key) {
         try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
+            return Integer.parseInt(values.get(key));
         } catch (NumberFormatException e) {
-            // reported below
+            problem(key, "must be a whole number");
+            return key.defaultValue().isEmpty() ? 0 : Integer.parseInt(key.defaultValue());
         }
-        problem(key, "must be a whole number from " + min + " to " + max);
-        return min;
     }
 
     private String oneOf(ConfigKey key, List<String> allowed) {
@@ -347,6 +439,16 @@ public final class ConfigLoader {
         }
         problem(key, "must be one of " + String.join(", ", allowed));
         return allowed.get(0);
+    }
+
+    /** A duration; its range is the record's to check. On a problem, the default. */
+    private Duration duration(ConfigKey key) {
+        Duration parsed = parseDuration(values.get(key));
+        if (parsed == null) {
+            problem(key, "must be a duration such as 500ms, 30s, 5m, 2h or 7d");
+            return parseDuration(key.defaultValue());
+        }
+        return parsed;
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}, or ISO-8601 ({@code PT30S}). */
@@ -401,6 +503,15 @@ public final class ConfigLoader {
                 return null;
             }
             return path;
+        } catch (java.nio.file.InvalidPathException e) {
+            problem(key, "not a path");
+            return null;
+        }
+    }
+
+    private Path path(ConfigKey key) {
+        try {
+            return Path.of(text(key));
         } catch (java.nio.file.InvalidPathException e) {
             problem(key, "not a path");
             return null;

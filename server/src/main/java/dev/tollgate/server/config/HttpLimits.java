@@ -1,6 +1,8 @@
 package dev.tollgate.server.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,30 +18,36 @@ public record HttpLimits(int maxHeaderBytes, int maxRequestLineBytes, Duration i
     public static final HttpLimits DEFAULTS = new HttpLimits(16 * 1024, 4096, Duration.ofMinutes(2),
             10_000, Duration.ofSeconds(30), Duration.ofSeconds(10));
 
+    /**
+     * @throws IllegalArgumentException one line per setting out of range, each starting with its
+     *                                  key ({@code limits.max-header-bytes: must be ...})
+     */
     public HttpLimits {
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
-        requirePositive(requestTimeout, "timeouts.request");
+        List<String> problems = new ArrayList<>();
         if (maxHeaderBytes < 1024 || maxHeaderBytes > 1024 * 1024) {
-            throw new IllegalArgumentException("limits.max-header-bytes: must be 1024-1048576, was " + maxHeaderBytes);
+            problems.add("limits.max-header-bytes: must be from 1024 to 1048576");
         }
         if (maxRequestLineBytes < 256 || maxRequestLineBytes > 65536) {
-            throw new IllegalArgumentException("limits.max-request-line-bytes: must be 256-65536, was "
-                    + maxRequestLineBytes);
+            problems.add("limits.max-request-line-bytes: must be from 256 to 65536");
         }
-        requirePositive(idleTimeout, "timeouts.idle-connection");
+        // Helidon checks for idle connections at a tenth of the timeout, 100 ms at the least.
+        if (idleTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("timeouts.idle-connection: must be at least 1s");
+        }
         if (maxConnections < 1 || maxConnections > 1_000_000) {
-            throw new IllegalArgumentException("limits.max-connections: must be 1-1000000, was " + maxConnections);
+            problems.add("limits.max-connections: must be from 1 to 1000000");
+        }
+        if (requestTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("timeouts.request: must be at least 1s");
         }
         if (shutdownGrace.isNegative()) {
-            throw new IllegalArgumentException("timeouts.shutdown-grace: must not be negative");
+            problems.add("timeouts.shutdown-grace: must not be negative");
         }
-    }
-
-    private static void requirePositive(Duration value, String key) {
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(key + ": must be positive, was " + value);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.tollgate.server.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * HTTPS for the public listener, from PEM files (certificate chain + PKCS#8 key) or a PKCS#12
@@ -13,24 +15,26 @@ import java.time.Duration;
 public record TlsConfig(Path certificate, Path privateKey, Path keystore, char[] keystorePassword, int redirectPort,
                         Duration hstsMaxAge) {
 
+    /** @throws IllegalArgumentException one line per problem, each starting with the key it is about */
     public TlsConfig {
+        List<String> problems = new ArrayList<>();
         boolean pem = certificate != null || privateKey != null;
         if (pem && keystore != null) {
-            throw new IllegalArgumentException("tls.keystore: give either tls.certificate with tls.private-key, "
-                    + "or tls.keystore, not both");
-        }
-        if (pem && (certificate == null || privateKey == null)) {
-            throw new IllegalArgumentException(certificate == null
+            problems.add("tls.keystore: give either tls.certificate with tls.private-key, or tls.keystore, not both");
+        } else if (pem && (certificate == null || privateKey == null)) {
+            problems.add(certificate == null
                     ? "tls.certificate: required with tls.private-key" : "tls.private-key: required with tls.certificate");
-        }
-        if (!pem && keystore == null) {
-            throw new IllegalArgumentException("tls.certificate: TLS needs a certificate and key, or a keystore");
+        } else if (!pem && keystore == null) {
+            problems.add("tls.certificate: TLS needs a certificate and key, or a keystore");
         }
         if (redirectPort < 0 || redirectPort > 65535) {
-            throw new IllegalArgumentException("tls.http-redirect-port: must be 0-65535, was " + redirectPort);
+            problems.add("tls.http-redirect-port: must be from 1 to 65535, or unset");
         }
         if (hstsMaxAge == null || hstsMaxAge.isNegative()) {
-            throw new IllegalArgumentException("tls.hsts-max-age: must not be negative");
+            problems.add("tls.hsts-max-age: must not be negative");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
         }
     }
 

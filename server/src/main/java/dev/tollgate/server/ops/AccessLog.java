@@ -5,6 +5,7 @@ import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.token.TokenRefusal;
 import dev.tollgate.core.token.TokenService;
 import dev.tollgate.server.http.PathTenant;
+import dev.tollgate.server.http.RemoteAddress;
 import io.helidon.webserver.http.ServerRequest;
 import net.logstash.logback.marker.Markers;
 import org.slf4j.Logger;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * the JSON object in the JSON format, {@code {key=value, …}} after the message in the text one.
  *
  * <p>Only values the server chose or checked are written: the method, the route's pattern (never
- * the request's path, whose query string may carry credentials), the status, the latency, a
+ * the request's path, whose query string may carry credentials), the status, the latency, the
+ * client's address as {@link RemoteAddress} decided it, a
  * tenant id that passed {@link TenantId#isValid}, the id of a client the store knows, and the
  * token outcome. Never a header, a query string or a body: they carry secrets and tokens.
  */
@@ -66,6 +68,8 @@ public final class AccessLog {
         fields.put("route", route);
         fields.put("status", status);
         fields.put("latency_ms", TimeUnit.NANOSECONDS.toMicros(nanos) / 1000.0);
+        // The address the limits and the audit see: X-Forwarded-For only from a trusted proxy.
+        fields.put("address", RemoteAddress.of(request));
         if (tenant != null) {
             fields.put("tenant", tenant);
         }

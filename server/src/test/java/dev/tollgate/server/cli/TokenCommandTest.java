@@ -44,9 +44,10 @@ class TokenCommandTest {
     static void servers() throws Exception {
         http = TestServer.embedded();
         ca = TestCa.create(dir);
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, null, StoreConfig.embedded(dir.resolve("https-data")),
-                DataDir.DEFAULT_TENANT, ServerConfig.DEFAULT_MAX_BODY_BYTES, 0)
-                .withTls(new TlsConfig(ca.serverPem(), ca.serverKey(), null, new char[0], 0, Duration.ZERO));
+        ServerConfig config = ServerConfig.builder().port(0).managementPort(0)
+                .store(StoreConfig.embedded(dir.resolve("https-data"))).defaultTenant(DataDir.DEFAULT_TENANT)
+                .tls(new TlsConfig(ca.serverPem(), ca.serverKey(), null, new char[0], 0, Duration.ZERO))
+                .build();
         httpsApp = Tollgate.open(config, Clock.systemUTC());
         httpsClient = httpsApp.bootstrap(DataDir.DEFAULT_TENANT).orElseThrow().clients().stream()
                 .filter(c -> c.client().builtin() == BuiltinClient.DEFAULT).findFirst().orElseThrow();

@@ -72,6 +72,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void builderWhenNothingIsSetThenItEqualsTheConfigurationLoadedFromTheDocumentedDefaults() {
+        // ServerConfig.builder()'s defaults and ConfigKey's are two spellings of one truth.
+        assertThat(ServerConfig.builder().build()).isEqualTo(ConfigLoader.load(null, NO_ENV, NO_FLAGS).server());
+    }
+
+    @Test
+    void toBuilderWhenOneSettingChangesThenEveryOtherIsKept() {
+        ServerConfig loaded = ConfigLoader.load(null, Map.of("TOLLGATE_PORT", "8443",
+                "TOLLGATE_HTTP_TRUSTED_PROXIES", "10.0.0.0/8", "TOLLGATE_CONSOLE_LOGIN_WINDOW", "1h"), NO_FLAGS).server();
+
+        ServerConfig changed = loaded.toBuilder().maxBodyBytes(2048).build();
+
+        assertThat(changed.maxBodyBytes()).isEqualTo(2048);
+        assertThat(changed.toBuilder().maxBodyBytes(loaded.maxBodyBytes()).build()).isEqualTo(loaded);
+    }
+
+    @Test
     void loadWhenEverySourceSetsAKeyThenTheFileOverridesDefaultsTheEnvironmentOverridesTheFileAndAFlagOverridesBoth() throws IOException {
         Path file = write("""
                 # a comment
@@ -355,6 +372,36 @@ class ConfigLoaderTest {
         assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("management-port"));
     }
 
+    @Test
+    void loadWhenARecordRefusesAValueThenTheProblemNamesKeySourceRuleAndValue() throws IOException {
+        Path file = write("limits.max-header-bytes = 12\n");
+
+        assertThat(problems(file, NO_ENV, NO_FLAGS)).containsExactly(
+                "limits.max-header-bytes (file " + file + "): must be from 1024 to 1048576, was '12'");
+    }
+
+    @Test
+    void loadWhenOneRecordHasSeveralBadValuesThenEachIsReported() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_LIMITS_MAX_CONNECTIONS", "0",
+                "TOLLGATE_LIMITS_MAX_REQUEST_LINE_BYTES", "10", "TOLLGATE_TIMEOUTS_REQUEST", "0"), NO_FLAGS);
+
+        assertThat(problems).hasSize(3)
+                .anySatisfy(p -> assertThat(p).startsWith("limits.max-connections (environment variable "))
+                .anySatisfy(p -> assertThat(p).startsWith("limits.max-request-line-bytes (environment variable "))
+                .anySatisfy(p -> assertThat(p).startsWith("timeouts.request (environment variable "));
+    }
+
+    @Test
+    void loadWhenACoreRecordRefusesAFieldThenTheProblemNamesTheKeyNotTheField() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_CONSOLE_SESSION_IDLE_TIMEOUT", "10s",
+                "TOLLGATE_JDBC_POOL_SIZE", "5000"), NO_FLAGS);
+
+        assertThat(problems).containsExactlyInAnyOrder(
+                "console.session-idle-timeout (environment variable TOLLGATE_CONSOLE_SESSION_IDLE_TIMEOUT): "
+                        + "must be at least 1m, was '10s'",
+                "jdbc-pool-size (environment variable TOLLGATE_JDBC_POOL_SIZE): must be from 1 to 1000, was '5000'");
+    }
+
     // ---------------------------------------------------------------- secrets and environment names
 
     @Test
@@ -512,6 +559,60 @@ class ConfigLoaderTest {
         assertThat(problems).singleElement().asString()
                 .startsWith("abuse.client.refuse-after (environment variable TOLLGATE_ABUSE_CLIENT_REFUSE_AFTER): ")
                 .contains("greater than abuse.client.free-failures");
+    }
+
+    @Test
+    void loadWhenTheNewLimitKeysAreUnsetThenTheirDefaultsAreTheFormerBuiltInValues() {
+        ServerConfig server = ConfigLoader.load(null, NO_ENV, NO_FLAGS).server();
+
+        assertThat(server.bruteForce()).isEqualTo(dev.tollgate.core.abuse.ClientAuthenticationGuard.Settings.DEFAULTS);
+        assertThat(server.loginLimits()).isEqualTo(dev.tollgate.core.abuse.FailureLimiter.Settings.loginDefaults());
+        assertThat(server.trustedProxies()).isEqualTo(TrustedProxies.NONE);
+    }
+
+    @Test
+    void loadWhenGuardAndLoginKeysAreSetThenTheSettingsCarryThem() {
+        Loaded loaded = ConfigLoader.load(null, Map.of("TOLLGATE_ABUSE_BASE_DELAY", "2s",
+                "TOLLGATE_ABUSE_KNOWN_ADDRESS_MEMORY", "2h", "TOLLGATE_ABUSE_MAX_TRACKED", "500",
+                "TOLLGATE_CONSOLE_LOGIN_FREE_FAILURES", "5", "TOLLGATE_CONSOLE_LOGIN_REFUSE_AFTER", "50",
+                "TOLLGATE_CONSOLE_LOGIN_BASE_DELAY", "3s", "TOLLGATE_CONSOLE_LOGIN_MAX_DELAY", "2m",
+                "TOLLGATE_CONSOLE_LOGIN_WINDOW", "1h"), NO_FLAGS);
+
+        var guard = loaded.server().bruteForce();
+        assertThat(guard.perAddress().baseDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(guard.perClientId().baseDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(guard.knownAddressMemory()).isEqualTo(Duration.ofHours(2));
+        assertThat(guard.maxKnownAddresses()).isEqualTo(500);
+        assertThat(guard.perAddress().maxKeys()).isEqualTo(500);
+        assertThat(loaded.server().loginLimits()).isEqualTo(new dev.tollgate.core.abuse.FailureLimiter.Settings(5,
+                Duration.ofSeconds(3), Duration.ofMinutes(2), 50, Duration.ofHours(1),
+                dev.tollgate.core.abuse.FailureLimiter.Settings.loginDefaults().maxKeys()));
+    }
+
+    @Test
+    void loadWhenTheLoginBaseDelayExceedsItsMaxDelayThenTheProblemNamesBothKeys() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_CONSOLE_LOGIN_BASE_DELAY", "1m"), NO_FLAGS);
+
+        assertThat(problems).containsExactly("console.login.max-delay (default): must be at least "
+                + "console.login.base-delay (environment variable TOLLGATE_CONSOLE_LOGIN_BASE_DELAY), was '30s'");
+    }
+
+    @Test
+    void loadWhenTrustedProxiesAreListedThenTheyAreParsed() {
+        Loaded loaded = ConfigLoader.load(null, Map.of("TOLLGATE_HTTP_TRUSTED_PROXIES", " 10.0.0.0/8, 192.0.2.7 ,"),
+                NO_FLAGS);
+
+        assertThat(loaded.server().trustedProxies()).isEqualTo(TrustedProxies.of(List.of("10.0.0.0/8", "192.0.2.7")));
+    }
+
+    @Test
+    void loadWhenATrustedProxyIsAHostNameThenAProblemNamesTheKeyAndTheEntry() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_HTTP_TRUSTED_PROXIES", "10.0.0.1, lb.internal"),
+                NO_FLAGS);
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("http.trusted-proxies (environment variable TOLLGATE_HTTP_TRUSTED_PROXIES): ")
+                .contains("'lb.internal'");
     }
 
     @Test

@@ -64,8 +64,8 @@ class HelloApiTest {
     @BeforeAll
     static void start() throws IOException {
         dataDir = Files.createTempDirectory("tollgate-example");
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, null, StoreConfig.embedded(dataDir), TENANT,
-                ServerConfig.DEFAULT_MAX_BODY_BYTES, 0);
+        ServerConfig config = ServerConfig.builder().port(0).managementPort(0).store(StoreConfig.embedded(dataDir))
+                .defaultTenant(TENANT).build();
         tollgate = Tollgate.open(config, Clock.systemUTC());
         ProvisionedTenant tenant = tollgate.bootstrap(TENANT).orElseThrow();
         tollgateServer = TollgateServer.start(tollgate, config);
