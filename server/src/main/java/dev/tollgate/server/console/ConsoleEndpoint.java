@@ -3,17 +3,9 @@ package dev.tollgate.server.console;
 import dev.tollgate.server.http.SameOrigin;
 import dev.tollgate.server.http.RetryAfter;
 import dev.tollgate.server.http.RemoteAddress;
-import dev.tollgate.core.admin.Admin;
 import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.AdminAccounts.Authenticated;
-import dev.tollgate.core.admin.AdminAccounts.LoginResult;
 import dev.tollgate.core.admin.AdminOperations;
-import dev.tollgate.core.admin.AuditAction;
-import dev.tollgate.core.admin.Capability;
-import dev.tollgate.core.admin.AdminFailure;
-import dev.tollgate.core.admin.PasswordHasher;
-import dev.tollgate.core.store.DuplicateException;
-import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.admin.SessionCookie;
@@ -34,7 +26,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -78,8 +69,6 @@ public final class ConsoleEndpoint {
 
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-    static final String LOGIN = "/console/login";
-    static final String PASSWORD = "/console/password";
 
     private static final HeaderName CONTENT_SECURITY_POLICY = HeaderNames.create("Content-Security-Policy");
     private static final HeaderName CONTENT_TYPE_OPTIONS = HeaderNames.create("X-Content-Type-Options");
@@ -87,15 +76,13 @@ public final class ConsoleEndpoint {
     private static final HeaderName FRAME_OPTIONS = HeaderNames.create("X-Frame-Options");
     private static final HeaderName SEC_FETCH_SITE = HeaderNames.create("Sec-Fetch-Site");
 
-    private static final String REFUSED_LOGIN = "Sign-in failed. Check the tenant, username, password and code.";
-
     private final AdminAccounts accounts;
-    private final AdminOperations operations;
-    private final TenantId defaultTenant;
     private final Function<TenantId, Optional<Tenant>> tenants;
-    private final Clock clock;
     private final boolean secureCookies;
+    /** limits.max-body-bytes: the largest form read. */
+    private final int maxBodyBytes;
     private final Views views = new Views();
+    private final AccountPages account;
     private final ClientPages clients;
     private final ScopePages scopes;
     private final AdminPages admins;
@@ -114,19 +101,14 @@ public final class ConsoleEndpoint {
      * @param secureCookies mark the console's cookies {@code Secure}: the console is served over TLS
      * @param maxBodyBytes  limits.max-body-bytes
      */
-    /** limits.max-body-bytes: the largest form read. */
-    private final int maxBodyBytes;
-
     public ConsoleEndpoint(AdminAccounts accounts, AdminOperations operations, TenantId defaultTenant,
                            Function<TenantId, Optional<Tenant>> tenants, Function<TenantId, String> issuers,
                            Clock clock, boolean secureCookies, int maxBodyBytes) {
-        this.maxBodyBytes = maxBodyBytes;
         this.accounts = accounts;
-        this.operations = operations;
-        this.defaultTenant = defaultTenant;
         this.tenants = tenants;
-        this.clock = clock;
         this.secureCookies = secureCookies;
+        this.maxBodyBytes = maxBodyBytes;
+        this.account = new AccountPages(accounts, operations, views, clock, defaultTenant, secureCookies);
         ShownOnce shownOnce = new ShownOnce(clock, secureCookies);
         this.clients = new ClientPages(operations, views, clock, shownOnce, issuers);
         this.scopes = new ScopePages(operations, views);
@@ -146,16 +128,18 @@ public final class ConsoleEndpoint {
      */
     public void register(HttpRouting.Builder routing, UnaryOperator<Handler> timed) {
         this.timed = timed;
-        routing.get("/console", open(this::root))
-                .get("/console/", open(this::root))
+        routing.get("/console", open(account::root))
+                .get("/console/", open(account::root))
                 .get("/console/static/console.css", open((req, res) -> asset(res, css, "text/css; charset=utf-8")))
                 .get("/console/static/console.js",
                         open((req, res) -> asset(res, js, "text/javascript; charset=utf-8")))
-                .get(LOGIN, open(this::loginForm))
-                .post(LOGIN, open(this::login))
-                .post("/console/logout", action(this::logout, true))
-                .get(PASSWORD, page(this::passwordForm, true))
-                .post(PASSWORD, action(this::changePassword, true))
+                .get(AccountPages.LOGIN, open(account::loginForm))
+                // Same origin and a readable form, as for any POST; no session yet, so no CSRF token.
+                .post(AccountPages.LOGIN, open((req, res) -> form(req, res, Frame.anonymous("Sign in"))
+                        .ifPresent(form -> account.login(req, res, form))))
+                .post("/console/logout", action(account::logout, true))
+                .get(AccountPages.PASSWORD, page(account::passwordForm, true))
+                .post(AccountPages.PASSWORD, action(account::changePassword, true))
                 .get(TotpPages.PATH, page(totp::show))
                 .post(TotpPages.PATH, action(totp::enroll))
                 .post(TotpPages.PATH + "/disable", action(totp::disable))
@@ -193,150 +177,6 @@ public final class ConsoleEndpoint {
                 .get("/console/audit", page(audit::list))
                 // Anything else under /console, any method: a console 404, with the console's headers.
                 .any("/console/*", open(this::notFound));
-    }
-
-    // ------------------------------------------------------------------ sign-in and account
-
-    private void root(ServerRequest req, ServerResponse res) {
-        Optional<Authenticated> who = SessionCookie.read(req).flatMap(accounts::resolve);
-        Views.redirect(res, who.map(w -> home(w.admin())).orElse(LOGIN));
-    }
-
-    private void loginForm(ServerRequest req, ServerResponse res) {
-        if (SessionCookie.read(req).flatMap(accounts::resolve).isPresent()) {
-            Views.redirect(res, "/console");
-            return;
-        }
-        loginPage(res, Status.OK_200, defaultTenant.value(), "", false, null);
-    }
-
-    private void login(ServerRequest req, ServerResponse res) {
-        if (crossSite(req)) {
-            refuseCrossSite(res, Frame.anonymous("Sign in"));
-            return;
-        }
-        Form form;
-        try {
-            form = Form.read(req, maxBodyBytes);
-        } catch (Form.Refused e) {
-            views.error(res, e.status, Frame.anonymous("Sign in"), "Not accepted", e.getMessage());
-            return;
-        }
-        String tenant = form.value("tenant").strip();
-        String username = form.value("username").strip();
-        String code = form.value("code").strip();
-        char[] password = form.value("password").toCharArray();
-        if (!TenantId.isValid(tenant)) {
-            loginPage(res, Status.FORBIDDEN_403, tenant, username, false, REFUSED_LOGIN);
-            return;
-        }
-        LoginResult result;
-        try {
-            result = accounts.login(TenantId.of(tenant), username, password, code.isEmpty() ? null : code,
-                    RemoteAddress.of(req), SessionCookie.read(req).orElse(null));
-        } finally {
-            Arrays.fill(password, '\0');
-        }
-        switch (result) {
-            case LoginResult.Success success -> {
-                // A new id for the new session: whatever cookie came with the form is ended, not promoted.
-                SessionCookie.set(res, success.sessionId(), secureCookies);
-                Admin admin = success.authenticated().admin();
-                Views.redirect(res, admin.mustChangePassword() ? PASSWORD : home(admin));
-            }
-            case LoginResult.Refused refused ->
-                    loginPage(res, Status.FORBIDDEN_403, tenant, username, false, REFUSED_LOGIN);
-            case LoginResult.SecondFactorRequired required ->
-                    loginPage(res, Status.OK_200, tenant, username, true,
-                            "Enter the code from your authenticator app, with your password again.");
-            case LoginResult.Throttled throttled -> {
-                long seconds = RetryAfter.seconds(throttled.retryAfter());
-                RetryAfter.set(res, throttled.retryAfter());
-                views.error(res, Status.TOO_MANY_REQUESTS_429, Frame.anonymous("Too many attempts"),
-                        "Too many attempts", "Too many failed sign-ins for this account or address. Try again in "
-                                + seconds + (seconds == 1 ? " second." : " seconds."));
-            }
-        }
-    }
-
-    private void loginPage(ServerResponse res, Status status, String tenant, String username, boolean needCode,
-                           String error) {
-        views.send(res, status, "login", Frame.anonymous("Sign in").withError(error),
-                "tenant", tenant, "username", username, "needCode", needCode);
-    }
-
-    private void logout(Visit visit) {
-        operations.audit().record(visit.actor, AuditAction.ADMIN_LOGOUT, "console", clock.instant());
-        accounts.logout(visit.sessionId);
-        SessionCookie.clear(visit.response, secureCookies);
-        Views.redirect(visit.response, LOGIN);
-    }
-
-    private void passwordForm(Visit visit) {
-        passwordPage(visit, Status.OK_200, visit.frame("Change password", Frame.Section.ACCOUNT));
-    }
-
-    private void passwordPage(Visit visit, Status status, Frame frame) {
-        views.send(visit.response, status, "password", frame, "minLength", PasswordHasher.MIN_LENGTH);
-    }
-
-    private void changePassword(Visit visit) {
-        char[] current = visit.form.value("current").toCharArray();
-        char[] next = visit.form.value("password").toCharArray();
-        char[] repeated = visit.form.value("confirm").toCharArray();
-        try {
-            // Every rule the form can see for itself, at once; the current password is checked by the
-            // policy (and counted against the login throttle) only when the new one is acceptable.
-            FieldErrors errors = new FieldErrors();
-            if (current.length == 0) {
-                errors.add("current", "Enter your current password.");
-            }
-            if (!PasswordHasher.isAcceptable(next)) {
-                errors.add("password", "The new password needs at least " + PasswordHasher.MIN_LENGTH
-                        + " characters.");
-            } else if (Arrays.equals(current, next)) {
-                errors.add("password", "The new password must differ from the current one.");
-            }
-            if (!Arrays.equals(next, repeated)) {
-                errors.add("confirm", "The two new passwords do not match.");
-            }
-            if (!errors.isEmpty()) {
-                passwordPage(visit, Status.BAD_REQUEST_400,
-                        visit.frame("Change password", Frame.Section.ACCOUNT).withFields(errors));
-                return;
-            }
-            LoginResult.Success success = accounts.changePassword(visit.who, current, next);
-            // The policy ended this session and opened a new one: the browser follows.
-            SessionCookie.set(visit.response, success.sessionId(), secureCookies);
-            operations.audit().record(visit.actor, AuditAction.ADMIN_PASSWORD_CHANGE, "console", clock.instant());
-            Views.redirect(visit.response, home(success.authenticated().admin()) + "?done=password");
-        } catch (AdminFailure e) {
-            Failure failure = Failure.of(e);
-            passwordPage(visit, failure.answer(visit.response),
-                    visit.frame("Change password", Frame.Section.ACCOUNT).withError(failure.message()));
-        } finally {
-            Arrays.fill(current, '\0');
-            Arrays.fill(next, '\0');
-            Arrays.fill(repeated, '\0');
-        }
-    }
-
-    /** Where an admin lands: the first section their capabilities open. */
-    static String home(Admin admin) {
-        var capabilities = admin.effectiveCapabilities();
-        if (capabilities.contains(Capability.MANAGE_CLIENT_CREDENTIALS) || capabilities.isEmpty()) {
-            return "/console/clients";
-        }
-        if (capabilities.contains(Capability.MANAGE_SCOPES)) {
-            return "/console/scopes";
-        }
-        if (capabilities.contains(Capability.MANAGE_USERS)) {
-            return "/console/users";
-        }
-        if (capabilities.contains(Capability.MANAGE_ADMINS)) {
-            return "/console/admins";
-        }
-        return "/console/audit";
     }
 
     private void notFound(ServerRequest req, ServerResponse res) {
@@ -389,23 +229,16 @@ public final class ConsoleEndpoint {
      */
     private Handler action(Page page, boolean whileForced) {
         return open((req, res) -> {
-            if (crossSite(req)) {
-                refuseCrossSite(res, Frame.anonymous("Not accepted"));
+            Optional<Form> form = form(req, res, Frame.anonymous("Not accepted"));
+            if (form.isEmpty()) {
                 return;
             }
-            Form form;
-            try {
-                form = Form.read(req, maxBodyBytes);
-            } catch (Form.Refused e) {
-                views.error(res, e.status, Frame.anonymous("Not accepted"), "Not accepted", e.getMessage());
-                return;
-            }
-            Optional<Visit> found = visit(req, res, form);
+            Optional<Visit> found = visit(req, res, form.get());
             if (found.isEmpty()) {
                 return;
             }
             Visit visit = found.get();
-            byte[] sent = form.value("csrf").getBytes(StandardCharsets.UTF_8);
+            byte[] sent = form.get().value("csrf").getBytes(StandardCharsets.UTF_8);
             byte[] expected = visit.who.session().csrfToken().getBytes(StandardCharsets.UTF_8);
             if (!MessageDigest.isEqual(sent, expected)) {
                 views.error(res, Status.FORBIDDEN_403, visit.frame("Not accepted", Frame.Section.NONE),
@@ -419,6 +252,20 @@ public final class ConsoleEndpoint {
         });
     }
 
+    /** The POST's form, once it is known to come from this origin; otherwise refused, in {@code frame}. */
+    private Optional<Form> form(ServerRequest req, ServerResponse res, Frame frame) {
+        if (crossSite(req)) {
+            refuseCrossSite(res, frame);
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Form.read(req, maxBodyBytes));
+        } catch (Form.Refused e) {
+            views.error(res, e.status, frame, "Not accepted", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     /** The signed-in admin behind the request's cookie; otherwise redirects to the login page. */
     private Optional<Visit> visit(ServerRequest req, ServerResponse res, Form form) {
         Optional<String> sessionId = SessionCookie.read(req);
@@ -427,7 +274,7 @@ public final class ConsoleEndpoint {
             if (sessionId.isPresent()) {
                 SessionCookie.clear(res, secureCookies);
             }
-            Views.redirect(res, LOGIN);
+            Views.redirect(res, AccountPages.LOGIN);
             return Optional.empty();
         }
         return Optional.of(new Visit(req, res, who.get(), sessionId.get(), RemoteAddress.of(req), form,
@@ -440,7 +287,7 @@ public final class ConsoleEndpoint {
 
     private boolean allowed(Visit visit, boolean whileForced) {
         if (visit.who.admin().mustChangePassword() && !whileForced) {
-            Views.redirect(visit.response, PASSWORD);
+            Views.redirect(visit.response, AccountPages.PASSWORD);
             return false;
         }
         return true;
