@@ -55,8 +55,8 @@ class AdminApiInternalFailureTest {
     void start() throws Exception {
         StoreConfig storeConfig = StoreConfig.embedded(dataDir);
         store = new CountingStore(JdbcStore.open(storeConfig));
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, null, storeConfig, TENANT,
-                ServerConfig.DEFAULT_MAX_BODY_BYTES, 0);
+        ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).store(storeConfig)
+                .defaultTenant(TENANT).managementPort(0).build();
         app = new Tollgate(store, TestClock.startingNow(), Tollgate.issuersFor(null), CACHED);
         app.bootstrap(TENANT).orElseThrow();
         server = TollgateServer.start(app, config);

@@ -66,8 +66,8 @@ class FailedStartTest {
     }
 
     private ServerConfig config(int port) {
-        return new ServerConfig("127.0.0.1", port, null, StoreConfig.embedded(dataDir), TENANT,
-                ServerConfig.DEFAULT_MAX_BODY_BYTES, 0);
+        return ServerConfig.builder().host("127.0.0.1").port(port).store(StoreConfig.embedded(dataDir))
+                .defaultTenant(TENANT).managementPort(0).build();
     }
 
     private static HttpResponse<String> get(String uri) {

@@ -58,7 +58,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer embedded(UnaryOperator<ServerConfig.Builder> settings) {
         try {
             TestServer server = new TestServer(Kind.EMBEDDED, Files.createTempDirectory("tollgate-test"), null,
-                    MutableClock.startingNow());
+                    TestClock.startingNow());
             server.settings = settings;
             server.startServer();
             return server;
