@@ -38,7 +38,7 @@ class TestClockTest {
     }
 
     @Test
-    void startingNowThenWholeSeconds() {
+    void startingNowWhenCreatedThenWholeSeconds() {
         assertThat(TestClock.startingNow().instant().getNano()).isZero();
     }
 

@@ -175,7 +175,7 @@ class AdminApiRequestsTest {
     }
 
     @Test
-    void writableNamesInTheProblemAreTheRequestsFields() {
+    void problemWhenFieldUnknownThenItNamesTheRequestsWritableFields() {
         for (Set<String> writable : List.of(CreateClientRequest.FIELDS, UpdateClientRequest.FIELDS,
                 CreateAdminRequest.FIELDS, UpdateAdminRequest.FIELDS)) {
             JsonFields fields = JsonFields.body(Map.of("zz", 1L), writable);
