@@ -17,11 +17,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts tollgate serve on CPU $SERVER_CPU over a fresh store in $work/data and sets
+# Starts tollgate serve ($JAR, by default this checkout's) on CPU $SERVER_CPU over a fresh store in $work/data and sets
 # server_pid, client_id and client_secret (the bootstrapped Default Client Credential).
 start_server() {
   # shellcheck disable=SC2086
-  taskset -c "$SERVER_CPU" "$JAVA" $JVM_OPTS -jar server/target/tollgate.jar serve \
+  rm -rf "$work/data"
+  taskset -c "$SERVER_CPU" "$JAVA" $JVM_OPTS -jar "${JAR:-server/target/tollgate.jar}" serve \
     --port "$PORT" --management-port 0 --data-dir "$work/data" >"$work/out.txt" 2>"$work/err.txt" &
   server_pid=$!
   for _ in $(seq 1 120); do
@@ -67,6 +68,11 @@ parse_wrk() { # file -> "rps p50 p99 errors"
   p99=$(awk '$1=="99%" {print $2}' "$1" | to_ms)
   errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {print}' "$1" | head -1)
   echo "$rps $p50 $p99 ${errors:-0}"
+}
+
+stop_server() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  server_pid=""
 }
 
 server_rss_mb() {

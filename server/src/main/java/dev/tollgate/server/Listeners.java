@@ -23,19 +23,25 @@ final class Listeners {
     static final String REDIRECT_SOCKET = "https-redirect";
 
     private static final HeaderName STRICT_TRANSPORT_SECURITY = HeaderNames.create("Strict-Transport-Security");
+    private static final HeaderName CONTENT_TYPE_OPTIONS = HeaderNames.create("X-Content-Type-Options");
 
     private Listeners() {
     }
 
-    /** RFC 6797 §7.1: only over a secure transport; browsers then refuse plain HTTP for max-age. */
-    static void addHsts(HttpRouting.Builder routing, TlsConfig tls) {
-        if (tls != null && !tls.hstsMaxAge().isZero()) {
-            String hsts = "max-age=" + tls.hstsMaxAge().toSeconds();
-            routing.addFilter((chain, req, res) -> {
+    /**
+     * On every answer: {@code X-Content-Type-Options: nosniff}, so no browser reads a JSON body or an
+     * error (which may echo a request's text) as HTML or script; and under TLS, HSTS (RFC 6797 §7.1:
+     * only over a secure transport; browsers then refuse plain HTTP for max-age).
+     */
+    static void addSecurityHeaders(HttpRouting.Builder routing, TlsConfig tls) {
+        String hsts = tls != null && !tls.hstsMaxAge().isZero() ? "max-age=" + tls.hstsMaxAge().toSeconds() : null;
+        routing.addFilter((chain, req, res) -> {
+            res.header(CONTENT_TYPE_OPTIONS, "nosniff");
+            if (hsts != null) {
                 res.header(STRICT_TRANSPORT_SECURITY, hsts);
-                chain.proceed();
-            });
-        }
+            }
+            chain.proceed();
+        });
     }
 
     /** @param httpsPort the public port once bound, for the redirect listener's answers */

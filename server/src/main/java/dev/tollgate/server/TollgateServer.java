@@ -97,7 +97,7 @@ public final class TollgateServer implements AutoCloseable {
                 new TenantVerifiers(app.directory(), issuers, app.clock(), app.revocations()), app.directory(),
                 servedOverHttps(config), config.maxBodyBytes());
         HttpRouting.Builder routing = HttpRouting.builder();
-        Listeners.addHsts(routing, config.tls());
+        Listeners.addSecurityHeaders(routing, config.tls());
         new RemoteAddress(config.trustedProxies()).register(routing);
         Routes.register(routing, Routes.table(token, introspection, revocation, discovery, users, start), metrics,
                 adminApi, new ConsoleEndpoint(app.adminAccounts(), app.adminOperations(), config.defaultTenant(),
@@ -111,6 +111,7 @@ public final class TollgateServer implements AutoCloseable {
                 })
                 .route(Method.GET, "/health/live", health::live)
                 .route(Method.GET, "/health/ready", health::ready);
+        Listeners.addSecurityHeaders(management, null);
 
         RequestDeadline deadline = new RequestDeadline(config.limits().requestTimeout());
         AtomicInteger httpsPort = new AtomicInteger(config.port());

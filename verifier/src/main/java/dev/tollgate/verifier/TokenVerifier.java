@@ -146,6 +146,9 @@ public final class TokenVerifier {
         if (token == null || token.isBlank()) {
             return invalid(Reason.MALFORMED, "no token", requiredScopes);
         }
+        if (!CompactJws.isCanonical(token)) {
+            return invalid(Reason.MALFORMED, "token is not a compact JWS of canonical base64url", requiredScopes);
+        }
         JWT parsed;
         try {
             parsed = JWTParser.parse(token);

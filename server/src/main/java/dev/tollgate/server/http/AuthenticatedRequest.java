@@ -1,5 +1,8 @@
 package dev.tollgate.server.http;
 
+import dev.tollgate.core.token.TokenIntrospector;
+import dev.tollgate.verifier.CompactJws;
+import java.util.Optional;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import dev.tollgate.core.abuse.ClientAuthenticationGuard;
@@ -68,5 +71,15 @@ record AuthenticatedRequest(TenantId tenant, ClientCredential client, FormParame
             throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "missing token", 400);
         }
         return token;
+    }
+
+    /**
+     * The token as this tenant's active access token, if it is one. Only the canonical spelling
+     * counts ({@link CompactJws}): a padded or {@code +/} variant of a live token is another string,
+     * and is not an active token.
+     */
+    Optional<TokenIntrospector.ActiveToken> activeToken(TokenIntrospector introspector) throws HttpFailure {
+        String token = token();
+        return CompactJws.isCanonical(token) ? introspector.inspect(tenant, token) : Optional.empty();
     }
 }

@@ -10,10 +10,12 @@ import dev.tollgate.core.token.PresentedCredentials;
 final class ClientAssertionMethod implements ClientAuthenticationMethod {
 
     @Override
+    public boolean isUsedBy(String authorization, FormParameters params) {
+        return params.contains("client_assertion") || params.contains("client_assertion_type");
+    }
+
+    @Override
     public PresentedCredentials read(String authorization, FormParameters params) throws HttpFailure {
-        if (!params.contains("client_assertion") && !params.contains("client_assertion_type")) {
-            return null;
-        }
         throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE,
                 "unsupported client authentication method private_key_jwt/client_secret_jwt", 401);
     }

@@ -39,22 +39,20 @@ final class ClientAuthentication {
             throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "more than one Authorization header", 400);
         }
         String authorization = authorizations.isEmpty() ? null : authorizations.get(0);
-        PresentedCredentials found = null;
-        ClientAuthenticationMethod foundBy = null;
+        ClientAuthenticationMethod used = null;
         for (int i = 0; i < METHODS.size(); i++) {
             ClientAuthenticationMethod method = METHODS.get(i);
-            PresentedCredentials credentials = method.read(authorization, params);
-            if (credentials == null) {
+            if (!method.isUsedBy(authorization, params)) {
                 continue;
             }
-            if (found != null) {
+            if (used != null) {
                 // RFC 6749 §2.3: one authentication method per request; §5.2 names this invalid_request.
                 throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "client authenticated with both "
-                        + foundBy.description() + " and " + method.description() + "; use one method", 400);
+                        + used.description() + " and " + method.description() + "; use one method", 400);
             }
-            found = credentials;
-            foundBy = method;
+            used = method;
         }
+        PresentedCredentials found = used == null ? null : used.read(authorization, params);
         if (found == null || found.clientId() == null) {
             throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE, "client authentication is required", 401);
         }

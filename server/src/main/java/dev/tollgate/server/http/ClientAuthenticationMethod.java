@@ -9,9 +9,19 @@ import dev.tollgate.core.token.PresentedCredentials;
 interface ClientAuthenticationMethod {
 
     /**
+     * Whether the request uses this method at all, rightly or wrongly: asked of every method before
+     * any reads, so two methods in one request are refused as such (RFC 6749 §2.3) whatever either's
+     * own verdict would be.
+     *
      * @param authorization the request's only {@code Authorization} header, or null
-     * @return the presented credentials, or null when the request does not use this method
-     * @throws HttpFailure when the request uses this method and gets it wrong
+     */
+    boolean isUsedBy(String authorization, FormParameters params);
+
+    /**
+     * Called only when {@link #isUsedBy} said so, and no other method is used.
+     *
+     * @return the presented credentials
+     * @throws HttpFailure when the request gets this method wrong
      */
     PresentedCredentials read(String authorization, FormParameters params) throws HttpFailure;
 

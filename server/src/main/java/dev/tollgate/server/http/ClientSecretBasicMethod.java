@@ -25,11 +25,14 @@ final class ClientSecretBasicMethod implements ClientAuthenticationMethod {
     /** What {@code String.split("\\s")} compiles on every call, compiled once. */
     private static final Pattern WHITESPACE = Pattern.compile("\\s");
 
+    /** Any {@code Authorization} header: another scheme is a failed authentication, not none. */
+    @Override
+    public boolean isUsedBy(String authorization, FormParameters params) {
+        return authorization != null;
+    }
+
     @Override
     public PresentedCredentials read(String authorization, FormParameters params) throws HttpFailure {
-        if (authorization == null) {
-            return null;
-        }
         try {
             String[] parts = WHITESPACE.split(authorization);
             if (parts.length != 2 || !parts[0].equalsIgnoreCase("Basic")) {

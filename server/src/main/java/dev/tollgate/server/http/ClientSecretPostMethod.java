@@ -7,10 +7,12 @@ import dev.tollgate.core.token.PresentedCredentials;
 final class ClientSecretPostMethod implements ClientAuthenticationMethod {
 
     @Override
-    public PresentedCredentials read(String authorization, FormParameters params) throws HttpFailure {
-        if (!params.contains("client_secret")) {
-            return null;
-        }
+    public boolean isUsedBy(String authorization, FormParameters params) {
+        return params.contains("client_secret");
+    }
+
+    @Override
+    public PresentedCredentials read(String authorization, FormParameters params) {
         // The id as sent, not as Nimbus would trim it (see ClientSecretBasicMethod); without one,
         // ClientAuthentication refuses the request once it knows no other method was used too.
         return new PresentedCredentials(params.first("client_id"), params.first("client_secret"),

@@ -55,7 +55,7 @@ public final class IntrospectionEndpoint {
             realm = issuers.apply(AuthenticatedRequest.tenant(request));
             AuthenticatedRequest authenticated = AuthenticatedRequest.read(request, response, tokens, guard, metrics,
                     "introspect", maxBodyBytes);
-            Optional<ActiveToken> active = introspector.inspect(authenticated.tenant(), authenticated.token());
+            Optional<ActiveToken> active = authenticated.activeToken(introspector);
             HTTPResponse answer = active.map(IntrospectionEndpoint::describe)
                     .orElseGet(() -> new TokenIntrospectionSuccessResponse.Builder(false).build())
                     .toHTTPResponse();

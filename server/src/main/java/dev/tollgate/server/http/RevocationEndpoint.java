@@ -52,7 +52,7 @@ public final class RevocationEndpoint {
             realm = issuers.apply(AuthenticatedRequest.tenant(request));
             AuthenticatedRequest authenticated = AuthenticatedRequest.read(request, response, tokens, guard, metrics,
                     "revoke", maxBodyBytes);
-            Optional<ActiveToken> active = introspector.inspect(authenticated.tenant(), authenticated.token());
+            Optional<ActiveToken> active = authenticated.activeToken(introspector);
             if (active.isPresent() && active.get().clientId().equals(authenticated.client().clientId())) {
                 ActiveToken token = active.get();
                 revocations.revokeToken(token.tenant(), token.clientId(), token.jti(), token.expiresAt());
