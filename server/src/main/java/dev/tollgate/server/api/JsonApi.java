@@ -4,6 +4,7 @@ import dev.tollgate.server.http.RequestContentType;
 import dev.tollgate.server.http.PrintableEcho;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
+import dev.tollgate.server.http.DuplicateKeys;
 import dev.tollgate.server.http.HttpFailure;
 import dev.tollgate.server.http.RequestBody;
 import dev.tollgate.verifier.Reason;
@@ -171,11 +172,16 @@ public final class JsonApi {
         } catch (HttpFailure e) {
             throw new Refusal(e.error().getHTTPStatusCode(), "invalid_request", e.error().getDescription(), null, null);
         }
+        Map<String, Object> json;
         try {
-            return JSONObjectUtils.parse(body);
+            json = JSONObjectUtils.parse(body);
         } catch (ParseException e) {
             throw new Refusal(400, "invalid_request", "body is not a JSON object", null, null);
         }
+        DuplicateKeys.in(body).ifPresent(name -> {
+            throw new Refusal(400, "invalid_request", "member " + printable(name) + " is repeated", null, null);
+        });
+        return json;
     }
 
     public static Map<String, String> singleValued(ServerRequest request) {

@@ -1,5 +1,6 @@
 package dev.tollgate.server.http;
 
+import java.util.Optional;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
@@ -34,10 +35,16 @@ final class PamTokenRequest implements TokenRequestConverter {
             throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "Content-Type must be application/json", 400);
         }
         JSONObject json;
+        String body = RequestBody.read(request, maxBodyBytes);
         try {
-            json = JSONObjectUtils.parse(RequestBody.read(request, maxBodyBytes));
+            json = JSONObjectUtils.parse(body);
         } catch (ParseException e) {
             throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "body is not a JSON object", 400);
+        }
+        Optional<String> repeated = DuplicateKeys.in(body);
+        if (repeated.isPresent()) {
+            throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "member "
+                    + PrintableEcho.inErrorDescription(repeated.get(), 40) + " is repeated", 400);
         }
         String customer = string(json, "customer");
         if (customer == null || !TenantId.isValid(customer)) {

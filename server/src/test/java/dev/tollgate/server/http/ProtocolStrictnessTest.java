@@ -87,6 +87,42 @@ class ProtocolStrictnessTest {
         }
     }
 
+    @Test
+    void jsonBodyWhenAMemberNameRepeatsThen400AndNothingCreated() throws Exception {
+        String token = token(server.defaultClient(), "users:write");
+        HttpResponse<String> users = server.send(HttpRequest.newBuilder(
+                        URI.create(server.baseUrl() + "/t/10001/api/v1/users"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"first.dup\",\"email\":\"d@example.com\",\"username\":\"second.dup\"}"))
+                .build());
+        assertThat(users.statusCode()).isEqualTo(400);
+        assertThat(users.body()).contains("invalid_request").contains("username");
+        assertThat(server.app().store().users().list(TestServer.TENANT,
+                new dev.tollgate.core.store.UserRepository.Filter(null, "d@example.com"), 0, 10)).isEmpty();
+
+        ClientWithSecret client = server.defaultClient();
+        HttpResponse<String> pam = server.send(HttpRequest.newBuilder(URI.create(server.baseUrl()
+                        + "/pam/apps/autheticate/oauth/token-generation/"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"customer\":\"10001\",\"grant_type\":"
+                        + "\"client_credentials\",\"client_id\":\"" + client.client().clientId().value()
+                        + "\",\"client_secret\":\"" + client.secret().reveal()
+                        + "\",\"customer\":\"20002\"}"))
+                .build());
+        assertThat(pam.statusCode()).as(pam.body()).isEqualTo(400);
+        assertThat(pam.body()).contains("invalid_request").contains("customer");
+
+        HttpResponse<String> admin = server.send(HttpRequest.newBuilder(
+                        URI.create(server.baseUrl() + "/t/10001/admin/api/v1/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"admin\",\"password\":\"x\",\"username\":\"other\"}"))
+                .build());
+        assertThat(admin.statusCode()).as(admin.body()).isEqualTo(400);
+        assertThat(admin.body()).contains("invalid_request");
+    }
+
     /** The same bytes, spelled otherwise: each decodes to the token's header, claims and signature. */
     private static List<String> respellings(String token) {
         String[] parts = token.split("\\.");
@@ -142,10 +178,15 @@ class ProtocolStrictnessTest {
     }
 
     private static String token(ClientWithSecret client) throws Exception {
+        return token(client, "users:read");
+    }
+
+    private static String token(ClientWithSecret client, String scope) throws Exception {
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.tokenEndpoint())
                 .header("Authorization", basic(client))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=users%3Aread"))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope="
+                        + scope.replace(":", "%3A")))
                 .build());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return (String) JSONObjectUtils.parse(response.body()).get("access_token");
