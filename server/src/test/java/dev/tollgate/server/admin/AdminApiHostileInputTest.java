@@ -109,7 +109,7 @@ class AdminApiHostileInputTest {
     // ---------------------------------------------------------------- CSRF
 
     enum Forgery { NO_TOKEN, WRONG_TOKEN, ANOTHER_SESSIONS_TOKEN, CROSS_SITE_ORIGIN, NULL_ORIGIN,
-        SEC_FETCH_SITE_CROSS_SITE, SEC_FETCH_SITE_SAME_SITE }
+        SAME_HOST_OTHER_SCHEME_ORIGIN, SEC_FETCH_SITE_CROSS_SITE, SEC_FETCH_SITE_SAME_SITE }
 
     record Change(String method, String path, String body) {
         @Override
@@ -157,6 +157,8 @@ class AdminApiHostileInputTest {
         String[] headers = switch (forgery) {
             case CROSS_SITE_ORIGIN -> new String[] {"Origin", "https://evil.example"};
             case NULL_ORIGIN -> new String[] {"Origin", "null"};
+            // Same host and port, but https: another origin (RFC 6454), e.g. a page on a TLS front of the same host.
+            case SAME_HOST_OTHER_SCHEME_ORIGIN -> new String[] {"Origin", origin().replaceFirst("^http:", "https:")};
             case SEC_FETCH_SITE_CROSS_SITE -> new String[] {"Sec-Fetch-Site", "cross-site"};
             case SEC_FETCH_SITE_SAME_SITE -> new String[] {"Sec-Fetch-Site", "same-site"};
             default -> new String[0];
