@@ -94,7 +94,7 @@ public final class TokenEndpoint {
         guard.recordOutcome(attempt, outcome.refusal(), outcome.client());
         metrics.tokenOutcome(tenant, outcome);
         AccessLog.noteOutcome(request, tenant, outcome);
-        audit.record(request, tenant, clientId, outcome);
+        audit.record(request, tenant, outcome);
         if (outcome.isIssued()) {
             renderer.issued(response, outcome.token());
         } else {

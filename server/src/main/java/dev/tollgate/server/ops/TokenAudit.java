@@ -8,7 +8,6 @@ import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.token.TokenRefusal;
 import dev.tollgate.core.token.TokenService;
-import dev.tollgate.server.http.PrintableEcho;
 import dev.tollgate.server.http.RemoteAddress;
 import io.helidon.webserver.http.ServerRequest;
 import org.slf4j.Logger;
@@ -32,8 +31,8 @@ public final class TokenAudit {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenAudit.class);
-    /** Longest client id recorded for a refusal: the presented id is the caller's text, not ours. */
-    private static final int MAX_PRESENTED_ID = 128;
+    /** The actor of a refusal whose presented client id names no client of the tenant. */
+    public static final String UNKNOWN_CLIENT = "unknown";
 
     private final AuditWriter writer;
     private final Clock clock;
@@ -49,8 +48,7 @@ public final class TokenAudit {
         this.mode = mode;
     }
 
-    /** @param presentedClientId the client id the request named, if any (may be unknown to the tenant) */
-    public void record(ServerRequest request, TenantId tenant, String presentedClientId, TokenService.Outcome outcome) {
+    public void record(ServerRequest request, TenantId tenant, TokenService.Outcome outcome) {
         if (mode == Mode.OFF) {
             return;
         }
@@ -59,7 +57,9 @@ public final class TokenAudit {
             return;
         }
         ClientCredential client = outcome.client();
-        String clientId = client != null ? client.clientId().value() : printable(presentedClientId);
+        // Only a client the tenant has is named: a presented id that is none may be a secret pasted
+        // into the wrong field, and the audit log is read by more people than the secret's owner.
+        String clientId = client != null ? client.clientId().value() : UNKNOWN_CLIENT;
         Actor actor = new Actor(tenant, Actor.Kind.CLIENT, clientId, client != null ? client.name() : clientId, null,
                 RemoteAddress.of(request));
         AuditEvent event = outcome.isIssued()
@@ -77,7 +77,4 @@ public final class TokenAudit {
         }
     }
 
-    private static String printable(String value) {
-        return value == null || value.isEmpty() ? "(none)" : PrintableEcho.word(value, MAX_PRESENTED_ID);
-    }
 }
