@@ -65,6 +65,38 @@ class KeyRotationTest {
     }
 
     @Test
+    void revokeWhenTheSigningKeyMayHaveLeakedThenItsTokensAreRefusedItLeavesTheJwksAndNextSigns() throws Exception {
+        String before = token();
+        String current = kidInState(KeyState.CURRENT);
+        String next = kidInState(KeyState.NEXT);
+        assertThat(server.app().introspector().inspect(TENANT, before)).isPresent();
+
+        server.app().adminOperations().keys().revoke(dev.tollgate.core.admin.Actor.cli(TENANT), TENANT, current);
+
+        assertThat(server.app().introspector().inspect(TENANT, before)).isEmpty();
+        assertThatThrownBy(() -> decoder().decode(before)).isInstanceOf(JwtException.class);
+        assertThat(server.app().store().keys().list(TENANT)).extracting(k -> k.kid()).doesNotContain(current);
+        assertThat(jwksKids()).doesNotContain(current);
+        String after = token();
+        assertThat(kidOf(after)).isEqualTo(next);
+        assertThat(decoder().decode(after).getSubject()).isEqualTo(clientId());
+        assertThat(kidInState(KeyState.NEXT)).isNotEqualTo(next);
+        assertThat(server.app().store().audit().query(TENANT, new dev.tollgate.core.store.AuditRepository.Filter(
+                null, null, "key.revoke", null, null), 0, 10)).singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo("kid=" + current));
+    }
+
+    @Test
+    void revokeWhenTheKidIsUnknownThenNotFoundAndNothingChanged() {
+        var before = server.app().store().keys().list(TENANT);
+
+        assertThatThrownBy(() -> server.app().adminOperations().keys()
+                .revoke(dev.tollgate.core.admin.Actor.cli(TENANT), TENANT, "no-such-kid"))
+                .isInstanceOf(dev.tollgate.core.admin.AdminFailure.NotFound.class);
+        assertThat(server.app().store().keys().list(TENANT)).isEqualTo(before);
+    }
+
+    @Test
     void rotationWhenDoneThenTheVeryNextTokenCarriesTheFormerNextKeysKid() throws Exception {
         String before = token();
         String current = kidInState(KeyState.CURRENT);

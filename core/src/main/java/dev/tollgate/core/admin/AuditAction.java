@@ -41,6 +41,8 @@ public final class AuditAction {
     public static final String TENANT_UPDATE = "tenant.update";
     /** The tenant's signing keys rotated: NEXT became CURRENT. */
     public static final String KEY_ROTATE = "key.rotate";
+    /** A key removed in an emergency: out of the JWKS at once, its tokens refused. */
+    public static final String KEY_REVOKE = "key.revoke";
 
     private AuditAction() {
     }

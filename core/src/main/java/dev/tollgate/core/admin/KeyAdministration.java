@@ -51,6 +51,26 @@ final class KeyAdministration {
         return store.keys().list(tenant);
     }
 
+    /**
+     * Removes the key {@code kid} at once (see {@link KeyRotation#revoke}). The caller
+     * {@link #announce}s it after its transaction commits.
+     *
+     * @return the keys after the removal
+     * @throws AdminFailure.NotFound when the tenant has no such key
+     * @throws AdminFailure.Conflict when the keys changed meanwhile (nothing was changed)
+     */
+    List<SigningKey> revoke(TenantId tenant, String kid) {
+        Tenant t = requireTenant(tenant);
+        KeyRotation.Plan plan = KeyRotation.revoke(store.keys().list(tenant), kid, t.settings().signingAlgorithm(),
+                        clock.instant())
+                .orElseThrow(() -> new AdminFailure.NotFound("no key " + kid + " in tenant " + tenant));
+        if (!store.keys().apply(plan)) {
+            throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.CONCURRENT_CHANGE,
+                    "keys of tenant " + tenant + " changed during the revocation; nothing was changed");
+        }
+        return store.keys().list(tenant);
+    }
+
     /** Tells this node's caches (and through the store, the others) that the tenant's keys changed. */
     void announce(TenantId tenant) {
         changes.keysChanged(tenant);

@@ -8,7 +8,7 @@ import java.util.List;
 
 import static dev.tollgate.core.admin.Authorizer.requireOperator;
 
-/** A tenant's signing keys, which only the operator rotates (from the CLI); each rotation audited. */
+/** A tenant's signing keys, which only the operator rotates or revokes (from the CLI); each change audited. */
 public final class KeyOperations {
 
     private final Store store;
@@ -40,6 +40,23 @@ public final class KeyOperations {
                     + rotated.stream().filter(k -> k.state() == dev.tollgate.core.key.KeyState.CURRENT)
                     .map(SigningKey::kid).findFirst().orElse("none"));
             return rotated;
+        });
+        keys.announce(tenant);
+        return after;
+    }
+
+    /**
+     * Removes a key that may be compromised: out of the JWKS at once, every token it signed refused,
+     * a new key signing (see {@link KeyAdministration#revoke}); audited as {@code key.revoke}.
+     *
+     * @return the keys after the removal
+     */
+    public List<SigningKey> revoke(Actor actor, TenantId tenant, String kid) {
+        requireOperator(actor);
+        List<SigningKey> after = store.inTransaction(() -> {
+            List<SigningKey> remaining = keys.revoke(tenant, kid);
+            audit.event(actor, AuditAction.KEY_REVOKE, null, tenant.value(), "kid=" + kid);
+            return remaining;
         });
         keys.announce(tenant);
         return after;

@@ -88,6 +88,40 @@ public final class KeyRotation {
         return new Plan(updates, inserts, deletes);
     }
 
+    /**
+     * Plans the emergency removal of one key, for a key that may be in someone else's hands: it is
+     * deleted, so it leaves the JWKS at once and every token it signed stops verifying. A CURRENT key's
+     * place is taken by NEXT (a new NEXT is published); a NEXT key's by a new NEXT. Tokens signed by the
+     * removed key must be fetched again; that is the price of removing it.
+     *
+     * @return the plan, or empty when the tenant has no key {@code kid}
+     */
+    public static java.util.Optional<Plan> revoke(List<SigningKey> keys, String kid, SigningAlgorithm algorithm,
+                                                  Instant now) {
+        SigningKey revoked = keys.stream().filter(k -> k.kid().equals(kid)).findFirst().orElse(null);
+        if (revoked == null) {
+            return java.util.Optional.empty();
+        }
+        List<Change> updates = new ArrayList<>();
+        List<SigningKey> inserts = new ArrayList<>();
+        SigningKey next = keys.stream().filter(k -> k.state() == KeyState.NEXT).findFirst().orElse(null);
+        switch (revoked.state()) {
+            case CURRENT -> {
+                if (next != null) {
+                    updates.add(new Change(KeyState.NEXT, next.activated(now)));
+                } else {
+                    inserts.add(newKey(revoked.tenantId(), algorithm, now).activated(now));
+                }
+                inserts.add(newKey(revoked.tenantId(), algorithm, now));
+            }
+            case NEXT -> inserts.add(newKey(revoked.tenantId(), algorithm, now));
+            case RETIRED -> {
+                // Only its own removal: nothing signs with a retired key.
+            }
+        }
+        return java.util.Optional.of(new Plan(updates, inserts, List.of(revoked)));
+    }
+
     private static TenantId tenantOf(List<SigningKey> keys) {
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("no keys to rotate");

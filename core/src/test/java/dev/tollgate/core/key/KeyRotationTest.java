@@ -37,6 +37,42 @@ class KeyRotationTest {
     }
 
     @Test
+    void revokeWhenCurrentThenDeletedNextPromotedAndANewNextInserted() {
+        List<SigningKey> keys = KeyRotation.initialKeys(TENANT, SigningAlgorithm.ES256, T0);
+        SigningKey current = keys.get(0);
+        SigningKey next = keys.get(1);
+
+        KeyRotation.Plan plan = KeyRotation.revoke(keys, current.kid(), SigningAlgorithm.ES256, NOW).orElseThrow();
+
+        assertThat(plan.deletes()).containsExactly(current);
+        assertThat(plan.updates()).singleElement().satisfies(change -> {
+            assertThat(change.expectedState()).isEqualTo(KeyState.NEXT);
+            assertThat(change.key().kid()).isEqualTo(next.kid());
+            assertThat(change.key().state()).isEqualTo(KeyState.CURRENT);
+        });
+        assertThat(plan.inserts()).singleElement().satisfies(key -> assertThat(key.state()).isEqualTo(KeyState.NEXT));
+    }
+
+    @Test
+    void revokeWhenNextOrRetiredThenOnlyThatKeyGoesAndANextIsKept() {
+        List<SigningKey> keys = KeyRotation.initialKeys(TENANT, SigningAlgorithm.ES256, T0);
+
+        KeyRotation.Plan next = KeyRotation.revoke(keys, keys.get(1).kid(), SigningAlgorithm.ES256, NOW).orElseThrow();
+        assertThat(next.deletes()).containsExactly(keys.get(1));
+        assertThat(next.updates()).isEmpty();
+        assertThat(next.inserts()).singleElement().satisfies(key -> assertThat(key.state()).isEqualTo(KeyState.NEXT));
+
+        SigningKey retired = keys.get(0).retired(NOW, NOW.plus(LONGEST_TTL));
+        KeyRotation.Plan old = KeyRotation.revoke(List.of(retired, keys.get(1)), retired.kid(), SigningAlgorithm.ES256,
+                NOW).orElseThrow();
+        assertThat(old.deletes()).containsExactly(retired);
+        assertThat(old.updates()).isEmpty();
+        assertThat(old.inserts()).isEmpty();
+
+        assertThat(KeyRotation.revoke(keys, "no-such-kid", SigningAlgorithm.ES256, NOW)).isEmpty();
+    }
+
+    @Test
     void rotateWhenPlannedThenNextPromotedToCurrentGuardedByItsNextState() {
         SigningKey current = current(SigningAlgorithm.ES256);
         SigningKey next = next(SigningAlgorithm.ES256);

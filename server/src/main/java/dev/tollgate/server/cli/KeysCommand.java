@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 import java.util.List;
 
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "List and rotate a tenant's signing keys.",
-        subcommands = {KeysCommand.Rotate.class, KeysCommand.ListKeys.class})
+        subcommands = {KeysCommand.Rotate.class, KeysCommand.Revoke.class, KeysCommand.ListKeys.class})
 final class KeysCommand {
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
@@ -19,6 +19,21 @@ final class KeysCommand {
         @Override
         void run(Tollgate app, PrintWriter out) {
             print(out, tenant(), app.adminOperations().keys().rotate(Actor.cli(tenant()), tenant()));
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Remove a key that may be compromised: it leaves the JWKS at once and every token it signed"
+                    + " is refused; if it was signing, NEXT takes over and a new NEXT is published. A running"
+                    + " server sees it within its cache bound; clients fetch new tokens.")
+    static final class Revoke extends StoreCommand.InTenant {
+        @picocli.CommandLine.Option(names = "--kid", paramLabel = "KID", required = true,
+                description = "The key to remove (see keys list).")
+        String kid;
+
+        @Override
+        void run(Tollgate app, PrintWriter out) {
+            print(out, tenant(), app.adminOperations().keys().revoke(Actor.cli(tenant()), tenant(), kid));
         }
     }
 
