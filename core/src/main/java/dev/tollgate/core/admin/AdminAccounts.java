@@ -322,17 +322,20 @@ public final class AdminAccounts {
     }
 
     /**
-     * Enrols the admin's own second factor: {@code code} must be right for {@code secret} now, which
-     * shows their authenticator app holds the same secret. Sign-ins ask for a code from then on. The
-     * code is spent: it will not also open a session (RFC 6238 §5.2).
+     * Enrols the admin's own second factor after checking their password, so a session left open
+     * cannot tie the account to someone else's phone. {@code code} must be right for {@code secret}
+     * now, which shows their authenticator app holds the same secret. Sign-ins ask for a code from
+     * then on. The code is spent: it will not also open a session (RFC 6238 §5.2).
      *
      * @param secret what {@link #beginTotpEnrollment} gave, in any case and spacing
-     * @throws AdminFailure.Invalid  when the secret is not base32 of 128 to 512 bits, or the code is wrong
+     * @throws AdminFailure.Invalid  when the password is wrong (Throttled after too many), the secret
+     *                               is not base32 of 128 to 512 bits, or the code is wrong
      * @throws AdminFailure.Conflict when a second factor is enrolled already: disabled first, with the password
      * @throws AdminFailure.NotFound        when the admin no longer exists
      */
-    public Admin enrollTotp(Authenticated who, String secret, String code) {
+    public Admin enrollTotp(Authenticated who, char[] currentPassword, String secret, String code) {
         String canonical = canonicalTotpSecret(secret);
+        perAccount.recordSuccess(checkPassword(current(who), currentPassword));
         Instant now = clock.instant();
         return store.inTransaction(() -> {
             Admin before = current(who);

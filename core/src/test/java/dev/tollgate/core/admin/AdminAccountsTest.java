@@ -513,7 +513,7 @@ class AdminAccountsTest {
         LoginResult.Success session = loginAlice();
         String secret = accounts.beginTotpEnrollment();
 
-        Admin enrolled = accounts.enrollTotp(session.authenticated(), secret,
+        Admin enrolled = accounts.enrollTotp(session.authenticated(), PASSWORD.toCharArray(), secret,
                 currentCode(secret, node.clock.instant()));
 
         assertThat(enrolled.totpSecret()).isEqualTo(secret);
@@ -536,7 +536,7 @@ class AdminAccountsTest {
         LoginResult.Success session = loginAlice();
         String secret = accounts.beginTotpEnrollment();
         String code = currentCode(secret, node.clock.instant());
-        accounts.enrollTotp(session.authenticated(), secret, code);
+        accounts.enrollTotp(session.authenticated(), PASSWORD.toCharArray(), secret, code);
 
         assertThat(accounts.login(TENANT, "alice", PASSWORD.toCharArray(), code, ADDRESS, null))
                 .isInstanceOf(LoginResult.Refused.class);
@@ -551,10 +551,24 @@ class AdminAccountsTest {
         String secret = accounts.beginTotpEnrollment();
         String grouped = String.join(" ", secret.toLowerCase(java.util.Locale.ROOT).split("(?<=\\G.{4})"));
 
-        Admin enrolled = accounts.enrollTotp(session.authenticated(), grouped, currentCode(secret,
+        Admin enrolled = accounts.enrollTotp(session.authenticated(), PASSWORD.toCharArray(), grouped, currentCode(secret,
                 node.clock.instant()));
 
         assertThat(enrolled.totpSecret()).isEqualTo(secret);
+    }
+
+    @Test
+    void enrollTotpWhenPasswordWrongThenInvalidCountedAndNothingStored() {
+        LoginResult.Success session = loginAlice();
+        String secret = accounts.beginTotpEnrollment();
+        int before = auditLog().size();
+
+        assertThatThrownBy(() -> accounts.enrollTotp(session.authenticated(), "wrong password".toCharArray(), secret,
+                currentCode(secret, node.clock.instant())))
+                .isInstanceOf(AdminFailure.Invalid.class).hasMessage("current password is wrong");
+
+        assertThat(store.admins().find(TENANT, alice.id())).contains(alice);
+        assertThat(auditLog()).hasSize(before);
     }
 
     @Test
@@ -565,7 +579,7 @@ class AdminAccountsTest {
 
         for (String wrong : java.util.Arrays.asList(currentCode(secret, node.clock.instant().plusSeconds(600)),
                 "", null, "12345", "abcdef")) {
-            assertThatThrownBy(() -> accounts.enrollTotp(session.authenticated(), secret, wrong))
+            assertThatThrownBy(() -> accounts.enrollTotp(session.authenticated(), PASSWORD.toCharArray(), secret, wrong))
                     .isInstanceOf(AdminFailure.Invalid.class).hasMessageStartingWith("code is wrong");
         }
         assertThat(store.admins().find(TENANT, alice.id())).contains(alice);
@@ -578,7 +592,7 @@ class AdminAccountsTest {
         String weak = Totp.encodeBase32(new byte[15]);
 
         for (String secret : java.util.Arrays.asList(null, "", "not base32 !", weak, "A".repeat(200))) {
-            assertThatThrownBy(() -> accounts.enrollTotp(session.authenticated(), secret, "123456"))
+            assertThatThrownBy(() -> accounts.enrollTotp(session.authenticated(), PASSWORD.toCharArray(), secret, "123456"))
                     .as(String.valueOf(secret))
                     .isInstanceOf(AdminFailure.Invalid.class)
                     .hasMessage("secret must be base32 of 128 to 512 bits");
@@ -594,7 +608,7 @@ class AdminAccountsTest {
                 currentCode(first, node.clock.instant()), ADDRESS, null);
         String second = accounts.beginTotpEnrollment();
 
-        assertThatThrownBy(() -> accounts.enrollTotp(session.authenticated(), second,
+        assertThatThrownBy(() -> accounts.enrollTotp(session.authenticated(), PASSWORD.toCharArray(), second,
                 currentCode(second, node.clock.instant())))
                 .isInstanceOf(AdminFailure.Conflict.class);
         assertThat(store.admins().find(TENANT, carol.id()).orElseThrow().totpSecret()).isEqualTo(first);

@@ -37,14 +37,17 @@ final class TotpPages {
 
     void enroll(Visit visit) {
         String secret = visit.form.value("secret");
+        char[] password = visit.form.value("current").toCharArray();
         try {
-            accounts.enrollTotp(visit.who, secret, visit.form.value("code").strip());
+            accounts.enrollTotp(visit.who, password, secret, visit.form.value("code").strip());
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
             // The same secret again, so an app already set up with it needs no second setup.
             String shown = GENERATED_SECRET.matcher(secret).matches() ? secret : accounts.beginTotpEnrollment();
             render(visit, failure.answer(visit.response), shown, failure.message());
             return;
+        } finally {
+            Arrays.fill(password, '\0');
         }
         Views.redirect(visit.response, PATH + "?done=totp-enrolled");
     }

@@ -46,6 +46,21 @@ class ConsoleTotpTest {
     }
 
     @Test
+    void enrolWhenThePasswordIsWrongThenRefusedAndNothingStored() throws Exception {
+        try (ConsoleHttp carol = signedIn("carol.enrol", AdminRole.ADMIN, Set.of())) {
+            String secret = carol.page("/console/account/totp").select("input[name=secret]").attr("value");
+
+            HttpResponse<String> refused = carol.post("/console/account/totp", "csrf", carol.csrf(),
+                    "current", "not the password", "secret", secret, "code", code(secret, server.clock().instant()));
+
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(Jsoup.parse(refused.body()).getElementById("error").text())
+                    .isEqualTo("Current password is wrong.");
+            assertThat(admin("carol.enrol").totpSecret()).isNull();
+        }
+    }
+
+    @Test
     void signInWhenEnrolledThenNeedsTheCodeAndRefusesAWrongOne() throws Exception {
         try (ConsoleHttp alice = signedIn("alice", AdminRole.ADMIN, Set.of())) {
             Document offer = alice.page("/console/account/totp");
@@ -65,7 +80,7 @@ class ConsoleTotpTest {
                     .isNotEqualTo(secret);
             assertThat(admin("alice").totpSecret()).isNull();
 
-            HttpResponse<String> wrong = alice.post("/console/account/totp", "csrf", alice.csrf(), "secret", secret,
+            HttpResponse<String> wrong = alice.post("/console/account/totp", "csrf", alice.csrf(), "current", PASSWORD, "secret", secret,
                     "code", code(secret, server.clock().instant().plusSeconds(600)));
             assertThat(wrong.statusCode()).isEqualTo(400);
             Document again = Jsoup.parse(wrong.body());
@@ -73,7 +88,7 @@ class ConsoleTotpTest {
             assertThat(again.select("input[name=secret]").attr("value")).isEqualTo(secret);
             assertThat(admin("alice").totpSecret()).isNull();
 
-            HttpResponse<String> enrolled = alice.post("/console/account/totp", "csrf", alice.csrf(),
+            HttpResponse<String> enrolled = alice.post("/console/account/totp", "csrf", alice.csrf(), "current", PASSWORD,
                     "secret", secret, "code", code(secret, server.clock().instant()));
             assertThat(enrolled.statusCode()).isEqualTo(303);
             assertThat(enrolled.headers().firstValue("Location")).contains("/console/account/totp?done=totp-enrolled");
@@ -234,7 +249,7 @@ class ConsoleTotpTest {
                     "csrf", dave.csrf(), "secret", secret, "code", code(secret, server.clock().instant()));
             assertThat(crossSite.statusCode()).isEqualTo(403);
             // A secret of the visitor's choosing must still be a real one.
-            HttpResponse<String> weak = dave.post("/console/account/totp", "csrf", dave.csrf(), "secret", "AAAA",
+            HttpResponse<String> weak = dave.post("/console/account/totp", "csrf", dave.csrf(), "current", PASSWORD, "secret", "AAAA",
                     "code", "123456");
             assertThat(weak.statusCode()).isEqualTo(400);
             assertThat(Jsoup.parse(weak.body()).select("input[name=secret]").attr("value")).matches("[A-Z2-7]{32}");
@@ -257,7 +272,7 @@ class ConsoleTotpTest {
     /** Enrols through the page as a person would; returns the secret. */
     private static String enrol(ConsoleHttp console) throws Exception {
         String secret = console.page("/console/account/totp").select("input[name=secret]").attr("value");
-        HttpResponse<String> response = console.post("/console/account/totp", "csrf", console.csrf(),
+        HttpResponse<String> response = console.post("/console/account/totp", "csrf", console.csrf(), "current", PASSWORD,
                 "secret", secret, "code", code(secret, server.clock().instant()));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(303);
         // The enrolling code's step is spent; the next sign-in uses the next one.
