@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -378,6 +379,15 @@ class AdminApiAuthorizationMatrixTest {
                     return new Target("/clients/" + id.value() + "/revoke-previous-secret", null, id.value());
                 }, (t, r) -> assertThat(f.store().clients().find(TENANT, new ClientId(t.id())).orElseThrow().secrets())
                         .hasSize(1)),
+                new Operation("revoke client tokens", "POST", CLIENTS, 200, AuditAction.CLIENT_REVOKE_TOKENS, () -> {
+                    String id = freshClient().client().clientId().value();
+                    return new Target("/clients/" + id + "/revoke-tokens", null, id);
+                }, (t, r) -> {
+                    assertThat(r.json()).containsEntry("client_id", t.id()).containsKey("not_before");
+                    assertThat(f.store().revocations().listCutoffs(Instant.EPOCH))
+                            .filteredOn(c -> c.client().value().equals(t.id()))
+                            .extracting(c -> c.notBefore().toString()).containsExactly((String) r.json().get("not_before"));
+                }),
                 new Operation("read client issuance", "GET", ISSUANCE, 200, null, () -> {
                     String id = freshClient().client().clientId().value();
                     return new Target("/clients/" + id + "/issuance", null, id);
