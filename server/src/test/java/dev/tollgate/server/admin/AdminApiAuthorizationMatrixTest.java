@@ -217,6 +217,29 @@ class AdminApiAuthorizationMatrixTest {
         assertThat(f.call("GET", audit, disabled, null).status()).isEqualTo(200);
     }
 
+    @Test
+    void clientTokenWhenItsClientIsDisabledOrItsTokensRevokedThroughTheApiThenRefusedAndReEnablingRevivesNothing() {
+        Bearer disabled = f.bearer(TENANT, "disabled through the API", Capability.VIEW_AUDIT.scope().value());
+        Bearer revoked = f.bearer(TENANT, "revoked through the API", Capability.VIEW_AUDIT.scope().value());
+        String audit = f.api(TENANT) + "/audit?limit=1";
+        String clients = f.api(TENANT) + "/clients/";
+        for (Bearer token : List.of(disabled, revoked)) {
+            assertThat(f.call("GET", audit, token, null).status()).isEqualTo(200);
+        }
+
+        assertThat(f.call("PATCH", clients + disabled.clientId(), admin, "{\"enabled\":false}").status()).isEqualTo(200);
+        Response cutoff = f.call("POST", clients + revoked.clientId() + "/revoke-tokens", admin, null);
+
+        assertThat(cutoff.status()).isEqualTo(200);
+        assertThat(cutoff.json()).containsEntry("client_id", revoked.clientId())
+                .containsEntry("not_before", Instant.ofEpochSecond(f.server.clock().instant().getEpochSecond() + 1)
+                        .toString());
+        f.call("GET", audit, disabled, null).assertError(401, "invalid_token");
+        f.call("GET", audit, revoked, null).assertError(401, "invalid_token");
+        assertThat(f.call("PATCH", clients + disabled.clientId(), admin, "{\"enabled\":true}").status()).isEqualTo(200);
+        f.call("GET", audit, disabled, null).assertError(401, "invalid_token");
+    }
+
     /**
      * An additional admin (or program) holding only manage_client_credentials must not be able to
      * mint a client carrying admin scopes it does not hold itself: that client's token would hold
