@@ -13,7 +13,11 @@ import com.nimbusds.oauth2.sdk.token.AccessTokenType;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.oauth2.sdk.token.TypelessAccessToken;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tollgate.core.admin.Actor;
+import dev.tollgate.core.admin.ClientSpec;
+import dev.tollgate.core.admin.ClientUpdate;
 import dev.tollgate.core.admin.ClientWithSecret;
+import dev.tollgate.core.scope.ScopeSet;
 import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
@@ -150,6 +154,39 @@ class IntrospectionRevocationTest {
         server.clock().advance(Duration.ofSeconds(1));
         String after = token(client);
         assertThat(introspect(microservice, after).isActive()).isTrue();
+    }
+
+    @Test
+    void introspectionWhenTheTokensClientIsDisabledThenInactiveAtOnceAndStaysSoAfterReEnabling() {
+        String old = token(client);
+        String othersToken = token(microservice);
+        ClientUpdate enabled = new ClientUpdate(null, null, null, null, null, null, true);
+        ClientUpdate disabled = new ClientUpdate(null, null, null, null, null, null, false);
+
+        server.app().adminOperations().clients().update(Actor.cli(TENANT), TENANT, client.client().clientId(), disabled);
+
+        assertThat(introspect(microservice, old).isActive()).isFalse();
+        assertThat(introspect(microservice, othersToken).isActive()).isTrue();
+        server.app().adminOperations().clients().update(Actor.cli(TENANT), TENANT, client.client().clientId(), enabled);
+        server.clock().advance(Duration.ofSeconds(1));
+        assertThat(introspect(microservice, old).isActive()).isFalse();
+        assertThat(introspect(microservice, token(client)).isActive()).isTrue();
+    }
+
+    @Test
+    void introspectionWhenTheTokensClientIsDeletedThenInactiveAtOnceAndAfterARestart() {
+        ClientWithSecret doomed = server.app().adminOperations().clients().create(Actor.cli(TENANT), TENANT,
+                ClientSpec.named("Doomed", ScopeSet.of("users:read")));
+        String token = token(doomed);
+        assertThat(introspect(microservice, token).isActive()).isTrue();
+
+        server.app().adminOperations().clients().delete(Actor.cli(TENANT), TENANT, doomed.client().clientId());
+
+        assertThat(introspect(microservice, token).isActive()).isFalse();
+        assertThat(server.app().store().revocations().listCutoffs(server.clock().instant()))
+                .extracting(c -> c.client()).contains(doomed.client().clientId());
+        server.restart();
+        assertThat(introspect(microservice, token).isActive()).isFalse();
     }
 
     @Test

@@ -906,6 +906,24 @@ public abstract class RepositoryContract {
         assertThat(store.revocations().listCutoffs(T0)).containsExactly(cutoffs.get(cutoffs.size() - 1));
     }
 
+    /** A deleted client's tokens stay revoked until they expire (ClientOperations.delete writes the cutoff first). */
+    @Test
+    void clientCutoffWhenItsClientIsDeletedInTheSameTransactionThenKept() {
+        insertTenant(A);
+        ClientCredential client = client(A, "doomed", T0, List.of());
+        store.clients().insert(client);
+        ClientTokenCutoff cutoff = new ClientTokenCutoff(A, client.clientId(), T0, T0.plus(Duration.ofDays(1)));
+
+        store.inTransaction(() -> {
+            store.revocations().upsert(cutoff);
+            store.clients().delete(A, client.clientId());
+            return null;
+        });
+
+        assertThat(store.clients().find(A, client.clientId())).isEmpty();
+        assertThat(store.revocations().listCutoffs(T0)).containsExactly(cutoff);
+    }
+
     @Test
     void deleteExpiredWhenCalledThenOnlyEntriesThatNoLongerMatterRemoved() {
         insertTenant(A);

@@ -81,10 +81,17 @@ public final class ClientOperations {
         return created;
     }
 
+    /**
+     * Disabling also revokes every token the client holds (the cutoff of {@link #revokeTokens}, its
+     * {@code not_before} in the event's detail): a disabled client's tokens must not keep working
+     * until they expire, and enabling it again must not bring them back.
+     */
     public ClientCredential update(Actor actor, TenantId tenant, ClientId id, ClientUpdate update) {
         authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
         Objects.requireNonNull(update, "update");
-        ClientCredential updated = store.inTransaction(() -> {
+        record Updated(ClientCredential client, ClientTokenCutoff cutoff) {
+        }
+        Updated updated = store.inTransaction(() -> {
             ClientCredential before = clients.get(tenant, id);
             requireOutranks(actor, before);
             if (update.allowedScopes() != null) {
@@ -96,12 +103,32 @@ public final class ClientOperations {
                     && before.withEnabled(after.enabled(), after.updatedAt()).equals(after)) {
                 action = after.enabled() ? AuditAction.CLIENT_ENABLE : AuditAction.CLIENT_DISABLE;
             }
-            audit.client(actor, action, id, before, after, null);
-            return after;
+            ClientTokenCutoff cutoff = before.enabled() && !after.enabled()
+                    ? revocations.storeCutoff(tenant, id) : null;
+            audit.client(actor, action, id, before, after, cutoff == null ? null : detail(cutoff));
+            return new Updated(after, cutoff);
         });
+        applyAfterCommit(updated.cutoff());
         // Again after the commit: the call inside the transaction fired before it, and a cache may have reloaded.
         changes.clientChanged(tenant, id);
-        return updated;
+        return updated.client();
+    }
+
+    /** The audit detail of a change that revoked the client's tokens; the same words as client.revoke_tokens. */
+    private static String detail(ClientTokenCutoff cutoff) {
+        return "not_before=" + cutoff.notBefore();
+    }
+
+    /**
+     * A cutoff takes effect in this process only once its transaction has committed: applied
+     * before, a change refused later in the transaction (a default credential's delete) would
+     * still have revoked the tokens here. Other processes read it from the store within
+     * {@link Revocations#REFRESH_EVERY}.
+     */
+    private void applyAfterCommit(ClientTokenCutoff cutoff) {
+        if (cutoff != null) {
+            revocations.apply(cutoff);
+        }
     }
 
     /** The previous secret keeps working for {@code overlap} (null: the default); zero ends it now. */
@@ -140,23 +167,32 @@ public final class ClientOperations {
     /** Revokes every token issued to the client until now; new ones are issued as before. */
     public ClientTokenCutoff revokeTokens(Actor actor, TenantId tenant, ClientId id) {
         authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
-        return store.inTransaction(() -> {
+        ClientTokenCutoff cutoff = store.inTransaction(() -> {
             requireOutranks(actor, clients.get(tenant, id));
-            ClientTokenCutoff cutoff = revocations.revokeAllTokens(tenant, id);
-            audit.event(actor, AuditAction.CLIENT_REVOKE_TOKENS, id.value(), id.value(),
-                    "not_before=" + cutoff.notBefore());
-            return cutoff;
+            ClientTokenCutoff stored = revocations.storeCutoff(tenant, id);
+            audit.event(actor, AuditAction.CLIENT_REVOKE_TOKENS, id.value(), id.value(), detail(stored));
+            return stored;
         });
+        applyAfterCommit(cutoff);
+        return cutoff;
     }
 
+    /**
+     * Deleting also revokes every token the client holds, as disabling does. The cutoff outlives
+     * the client's row (client_token_cutoffs has no foreign key to clients) until those tokens
+     * have expired, so a client created again under the same id doesn't inherit them.
+     */
     public void delete(Actor actor, TenantId tenant, ClientId id) {
         authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
-        store.inTransaction(() -> {
+        ClientTokenCutoff cutoff = store.inTransaction(() -> {
             ClientCredential before = clients.get(tenant, id);
             requireOutranks(actor, before);
+            ClientTokenCutoff stored = revocations.storeCutoff(tenant, id);
             clients.delete(tenant, id);
-            audit.client(actor, AuditAction.CLIENT_DELETE, id, before, null, null);
+            audit.client(actor, AuditAction.CLIENT_DELETE, id, before, null, detail(stored));
+            return stored;
         });
+        applyAfterCommit(cutoff);
         changes.clientChanged(tenant, id);
     }
 

@@ -58,10 +58,26 @@ public final class Revocations implements AutoCloseable {
         if (store.clients().find(tenant, client).isEmpty()) {
             throw new AdminFailure.NotFound("no client " + client + " in tenant " + tenant);
         }
+        ClientTokenCutoff cutoff = storeCutoff(tenant, client);
+        apply(cutoff);
+        return cutoff;
+    }
+
+    /**
+     * Stores the cutoff for "every token issued to the client until now" without applying it in
+     * this process: for a caller whose transaction may still roll back (a refused delete must not
+     * revoke anything), which then calls {@link #apply} once it has committed. Doesn't check that
+     * the client exists; a cutoff of an unknown client revokes nothing.
+     */
+    public ClientTokenCutoff storeCutoff(TenantId tenant, ClientId client) {
         ClientTokenCutoff cutoff = ClientTokenCutoff.revokedAt(tenant, client, clock.instant());
         store.revocations().upsert(cutoff);
-        list.add(cutoff);
         return cutoff;
+    }
+
+    /** Applies a cutoff already stored by {@link #storeCutoff}: from now on for every check in this process. */
+    public void apply(ClientTokenCutoff cutoff) {
+        list.add(cutoff);
     }
 
     /** In memory only. @param issuedAt the token's {@code iat} */

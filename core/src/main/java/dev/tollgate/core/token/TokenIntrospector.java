@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tollgate.core.cache.Directory;
+import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.key.SigningKeyRing;
 import dev.tollgate.core.revocation.RevokedToken;
@@ -24,7 +25,9 @@ import java.util.Optional;
  *
  * <p>The issuer is not compared: it follows the public URL, which an operator may change, while
  * the tenant's own signing key and the {@code customer_id} claim already bind the token to it.
- * Only the cached key ring and the in-memory revocation list are read: no database round trip.
+ * A token of a client that is disabled or no longer exists is not active either.
+ * Only the cached key ring, the cached client and the in-memory revocation list are read: no
+ * database round trip.
  */
 public final class TokenIntrospector {
 
@@ -51,7 +54,19 @@ public final class TokenIntrospector {
 
     public Optional<ActiveToken> inspect(TenantId tenant, String token) {
         Optional<ActiveToken> verified = verify(tenant, token);
-        return verified.filter(t -> !revocations.isRevoked(t.tenant(), t.clientId(), t.jti(), t.issuedAt()));
+        return verified.filter(t -> clientEnabled(directory, t.tenant(), t.clientId())
+                && !revocations.isRevoked(t.tenant(), t.clientId(), t.jti(), t.issuedAt()));
+    }
+
+    /**
+     * Whether the client a token was issued to exists and is enabled, as the cached directory sees
+     * it. Disabling or deleting a client through the administration also revokes its tokens (a
+     * cutoff every node reloads within {@code Revocations.REFRESH_EVERY}); this covers a client
+     * disabled any other way, and costs a cache lookup. Other nodes see the change within the
+     * directory's staleness bound.
+     */
+    public static boolean clientEnabled(Directory directory, TenantId tenant, ClientId client) {
+        return directory.client(tenant, client).map(ClientCredential::enabled).orElse(false);
     }
 
     /** Signature, type, tenant and time, but not revocation. */

@@ -6,6 +6,8 @@ import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.client.SecretHasher;
+import dev.tollgate.core.revocation.ClientTokenCutoff;
+import dev.tollgate.core.revocation.Revocations;
 import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.scope.ScopeName;
 import dev.tollgate.core.scope.ScopeSet;
@@ -172,8 +174,9 @@ class AdminOperationsTest {
     private final TestAdministration.Tenants tenants =
             new TestAdministration(store, secretHasher, listener, clock).tenants;
     private final PasswordHasher passwords = new PasswordHasher(1000);
-    private final AdminOperations ops = new AdminOperations(store, secretHasher, passwords,
-            new dev.tollgate.core.revocation.Revocations(store, clock), listener, clock);
+    private final Revocations revocations = new Revocations(store, clock);
+    private final AdminOperations ops = new AdminOperations(store, secretHasher, passwords, revocations, listener,
+            clock);
 
     private final Actor cli = Actor.cli(TENANT);
     private final Actor outsider = Actor.cli(OTHER);
@@ -235,6 +238,7 @@ class AdminOperationsTest {
                 () -> ops.clients().update(outsider, TENANT, id, new ClientUpdate("X", null, null, null, null, null, null)),
                 () -> ops.clients().rotateSecret(outsider, TENANT, id, Duration.ZERO),
                 () -> ops.clients().revokePreviousSecret(outsider, TENANT, id),
+                () -> ops.clients().revokeTokens(outsider, TENANT, id),
                 () -> ops.clients().delete(outsider, TENANT, id),
                 () -> ops.clients().tokenIssuance(outsider, TENANT, id, Duration.ofHours(1), 24),
                 () -> ops.scopes().list(outsider, TENANT),
@@ -275,6 +279,7 @@ class AdminOperationsTest {
                 () -> ops.clients().update(noClients, TENANT, id, new ClientUpdate("X", null, null, null, null, null, null)),
                 () -> ops.clients().rotateSecret(noClients, TENANT, id, Duration.ZERO),
                 () -> ops.clients().revokePreviousSecret(noClients, TENANT, id),
+                () -> ops.clients().revokeTokens(noClients, TENANT, id),
                 () -> ops.clients().delete(noClients, TENANT, id),
                 () -> ops.clients().tokenIssuance(holding(Capability.MANAGE_USERS), TENANT, id, Duration.ofHours(1), 24),
                 () -> ops.scopes().list(holding(Capability.VIEW_AUDIT), TENANT),
@@ -553,6 +558,115 @@ class AdminOperationsTest {
         assertThat(event.action()).isEqualTo("client.delete");
         assertThat(event.after()).isNull();
         assertThat(json(event.before())).containsEntry("client_id", created.clientId().value());
+    }
+
+    /** A token of the client issued at {@code iat}: revoked or not, as every token check asks. */
+    private boolean revoked(ClientId client, Instant iat) {
+        return revocations.isRevoked(TENANT, client, UUID.randomUUID().toString(), iat);
+    }
+
+    @Test
+    void disableClientWhenItHoldsTokensThenEveryTokenIssuedUntilNowRevokedAndTheCutoffAudited() {
+        ClientId id = createClient("Billing").client().clientId();
+        Instant issued = clock.instant();
+        clock.advance(Duration.ofMinutes(1));
+
+        ops.clients().update(cli, TENANT, id, new ClientUpdate(null, null, null, null, null, null, false));
+
+        Instant notBefore = clock.instant().plusSeconds(1);
+        assertThat(revoked(id, issued)).isTrue();
+        assertThat(revoked(id, clock.instant())).isTrue();
+        assertThat(revoked(id, notBefore)).isFalse();
+        assertThat(store.revocations().listCutoffs(clock.instant())).extracting(ClientTokenCutoff::notBefore)
+                .containsExactly(notBefore);
+        assertThat(lastEvent().action()).isEqualTo("client.disable");
+        assertThat(lastEvent().detail()).isEqualTo("not_before=" + notBefore);
+    }
+
+    @Test
+    void disableClientWhenOtherFieldsChangeTooThenTheTokensRevokedAsWell() {
+        ClientId id = createClient("Billing").client().clientId();
+        Instant issued = clock.instant();
+
+        ops.clients().update(cli, TENANT, id, new ClientUpdate("Renamed", null, null, null, null, null, false));
+
+        assertThat(revoked(id, issued)).isTrue();
+        assertThat(lastEvent().action()).isEqualTo("client.update");
+        assertThat(lastEvent().detail()).startsWith("not_before=");
+    }
+
+    @Test
+    void updateClientWhenNotDisablingThenNoTokenRevoked() {
+        ClientId id = createClient("Billing").client().clientId();
+        Instant issued = clock.instant();
+
+        ops.clients().update(cli, TENANT, id, new ClientUpdate("Renamed", null, null, null, null, null, true));
+
+        assertThat(revoked(id, issued)).isFalse();
+        assertThat(store.revocations().listCutoffs(clock.instant())).isEmpty();
+        assertThat(lastEvent().detail()).isNull();
+    }
+
+    @Test
+    void enableClientWhenDisabledBeforeThenOldTokensStayRevokedAndNewOnesAreNot() {
+        ClientId id = createClient("Billing").client().clientId();
+        Instant issued = clock.instant();
+        ops.clients().update(cli, TENANT, id, new ClientUpdate(null, null, null, null, null, null, false));
+        clock.advance(Duration.ofMinutes(1));
+
+        ops.clients().update(cli, TENANT, id, new ClientUpdate(null, null, null, null, null, null, true));
+
+        assertThat(revoked(id, issued)).isTrue();
+        assertThat(revoked(id, clock.instant())).isFalse();
+        assertThat(lastEvent().action()).isEqualTo("client.enable");
+        assertThat(lastEvent().detail()).isNull();
+    }
+
+    @Test
+    void deleteClientWhenItHoldsTokensThenRevokedAndTheCutoffOutlivesTheClient() {
+        ClientId id = createClient("Billing").client().clientId();
+        Instant issued = clock.instant();
+
+        ops.clients().delete(cli, TENANT, id);
+
+        assertThat(revoked(id, issued)).isTrue();
+        Instant notBefore = clock.instant().plusSeconds(1);
+        assertThat(store.revocations().listCutoffs(clock.instant())).extracting(ClientTokenCutoff::client)
+                .containsExactly(id);
+        assertThat(lastEvent().action()).isEqualTo("client.delete");
+        assertThat(lastEvent().detail()).isEqualTo("not_before=" + notBefore);
+    }
+
+    @Test
+    void deleteClientWhenBuiltinThenNoTokenRevokedInThisProcess() {
+        ClientCredential builtin = ops.clients().list(cli, TENANT, null, 0, 10).items().get(0);
+        Instant issued = clock.instant();
+
+        assertThatThrownBy(() -> ops.clients().delete(cli, TENANT, builtin.clientId()))
+                .isInstanceOf(AdminFailure.Conflict.class);
+
+        assertThat(revoked(builtin.clientId(), issued)).isFalse();
+    }
+
+    @Test
+    void revokeTokensWhenCalledThenRevokedAndAuditedAsClientRevokeTokens() {
+        ClientId id = createClient("Billing").client().clientId();
+        Instant issued = clock.instant();
+
+        ClientTokenCutoff cutoff = ops.clients().revokeTokens(cli, TENANT, id);
+
+        assertThat(cutoff.notBefore()).isEqualTo(clock.instant().plusSeconds(1));
+        assertThat(revoked(id, issued)).isTrue();
+        assertThat(lastEvent().action()).isEqualTo("client.revoke_tokens");
+        assertThat(lastEvent().detail()).isEqualTo("not_before=" + cutoff.notBefore());
+    }
+
+    @Test
+    void revokeTokensWhenUnknownClientThenNotFoundAndNothingStored() {
+        assertThatThrownBy(() -> ops.clients().revokeTokens(cli, TENANT, new ClientId("nope")))
+                .isInstanceOf(AdminFailure.NotFound.class);
+
+        assertThat(store.revocations().listCutoffs(clock.instant())).isEmpty();
     }
 
     @Test

@@ -10,6 +10,8 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.tollgate.core.InMemoryInstallation;
 import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.admin.AdminFailure;
+import dev.tollgate.core.admin.ClientSpec;
+import dev.tollgate.core.scope.ScopeSet;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.key.SigningKeyRing;
 import dev.tollgate.core.revocation.ClientTokenCutoff;
@@ -100,6 +102,30 @@ class TokenIntrospectorTest {
         assertThat(node.introspector.inspect(TENANT, before.value())).isEmpty();
         assertThat(node.introspector.inspect(TENANT, after.value())).isPresent();
         assertThat(node.introspector.inspect(TENANT, otherClientsToken.value())).isPresent();
+    }
+
+    @Test
+    void introspectWhenTheClientIsDisabledThenNotActiveAndWhenEnabledAgainActive() {
+        IssuedToken token = issue(client);
+        IssuedToken otherClientsToken = issue(otherClient);
+
+        // The plain administration, without the cutoff AdminOperations writes: only the client's state says no.
+        node.clients.setEnabled(TENANT, client.client().clientId(), false);
+
+        assertThat(node.introspector.inspect(TENANT, token.value())).isEmpty();
+        assertThat(node.introspector.inspect(TENANT, otherClientsToken.value())).isPresent();
+        node.clients.setEnabled(TENANT, client.client().clientId(), true);
+        assertThat(node.introspector.inspect(TENANT, token.value())).isPresent();
+    }
+
+    @Test
+    void introspectWhenTheClientIsDeletedThenNotActive() {
+        ClientWithSecret created = node.clients.create(TENANT, ClientSpec.named("Billing", ScopeSet.of("users:read")));
+        IssuedToken token = issue(created);
+
+        node.clients.delete(TENANT, created.client().clientId());
+
+        assertThat(node.introspector.inspect(TENANT, token.value())).isEmpty();
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.tollgate.core.admin.Page;
 import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.revocation.ClientTokenCutoff;
 import dev.tollgate.core.scope.ScopeDefinition;
 
 import java.time.Duration;
@@ -52,6 +53,14 @@ final class AdminApiViews {
         json.put("client_id", id.value());
         json.put("bucket_seconds", bucket.toSeconds());
         json.put("issued", Arrays.stream(counts).boxed().toList());
+        return json;
+    }
+
+    /** A client-wide revocation: tokens issued before {@code not_before} are revoked. */
+    static Map<String, Object> cutoff(ClientTokenCutoff cutoff) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("client_id", cutoff.client().value());
+        json.put("not_before", cutoff.notBefore().toString());
         return json;
     }
 

@@ -102,6 +102,19 @@ final class ClientResource {
         });
     }
 
+    /**
+     * {@code POST clients/{id}/revoke-tokens}: every token issued to the client until now stops
+     * working; its new tokens work from {@code not_before} on. What {@code client revoke-tokens} does.
+     */
+    void revokeTokens(ServerRequest request, ServerResponse response) {
+        AdminExchange.handle(request, response, Set.of(Method.POST), () -> {
+            TenantId tenant = caller.tenant(request);
+            Actor actor = caller.actor(request, tenant);
+            ClientId id = pathClientId(request);
+            sendJson(response, 200, AdminApiViews.cutoff(operations.clients().revokeTokens(actor, tenant, id)));
+        });
+    }
+
     /** {@code GET clients/{id}/issuance?hours=24}: tokens issued per hour, oldest first, ending now. */
     void issuance(ServerRequest request, ServerResponse response) {
         AdminExchange.handle(request, response, Set.of(Method.GET), () -> {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import dev.tollgate.verifier.RevocationCheck;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.core.token.TokenIntrospector;
 import dev.tollgate.verifier.TokenVerifier;
 
 import java.time.Clock;
@@ -59,17 +60,22 @@ public final class TenantVerifiers {
         this.directory = directory;
         this.issuers = issuers;
         this.clock = clock;
-        this.revocations = principal -> isRevoked(revocations, principal);
+        this.revocations = principal -> isRevoked(directory, revocations, principal);
     }
 
-    /** RFC 7009 revocations, by jti or client-wide; kept in memory by {@link Revocations}, so no store call. */
-    private static boolean isRevoked(Revocations revocations, Principal principal) {
+    /**
+     * RFC 7009 revocations, by jti or client-wide, kept in memory by {@link Revocations}; and, as
+     * introspection does, a token of a client that is disabled or no longer exists counts as
+     * revoked (401 invalid_token). Both are lookups in memory, so no store call.
+     */
+    private static boolean isRevoked(Directory directory, Revocations revocations, Principal principal) {
         TenantId tenant = TenantId.of(principal.tenant());
         if (!ClientId.isValid(principal.clientId()) || !(principal.claims().get("iat") instanceof Number iat)) {
             return true;
         }
-        return revocations.isRevoked(tenant, new ClientId(principal.clientId()), principal.jti(),
-                Instant.ofEpochSecond(iat.longValue()));
+        ClientId client = new ClientId(principal.clientId());
+        return !TokenIntrospector.clientEnabled(directory, tenant, client)
+                || revocations.isRevoked(tenant, client, principal.jti(), Instant.ofEpochSecond(iat.longValue()));
     }
 
     /** The tenant's verifier; empty when no such tenant exists. */

@@ -155,7 +155,9 @@ final class ClientCommand {
         }
     }
 
-    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Refuse tokens to this client.")
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = "Refuse tokens to this client and revoke those it holds (enabling it again does not"
+                    + " revive them).")
     static final class Disable extends OneClient {
         @Override
         void run(Tollgate app, PrintWriter out) {
@@ -174,7 +176,8 @@ final class ClientCommand {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
-            description = "Delete a client credential (the two defaults can be rotated or disabled, not deleted).")
+            description = "Delete a client credential and revoke its tokens (the two defaults can be rotated or disabled,"
+                    + " not deleted).")
     static final class Delete extends OneClient {
         @Override
         void run(Tollgate app, PrintWriter out) {

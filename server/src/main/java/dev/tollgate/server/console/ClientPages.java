@@ -249,6 +249,19 @@ final class ClientPages {
         Views.redirect(visit.response, href(id) + "?done=client-previous-ended");
     }
 
+    /** Every token issued to the client until now stops working; its programs fetch new ones. */
+    void revokeTokens(Visit visit) {
+        ClientId id = clientId(visit);
+        try {
+            operations.clients().revokeTokens(visit.actor, visit.tenant(), id);
+        } catch (RuntimeException e) {
+            Failure failure = Failure.of(e);
+            renderDetail(visit, failure.answer(visit.response), failure.message());
+            return;
+        }
+        Views.redirect(visit.response, href(id) + "?done=client-tokens-revoked");
+    }
+
     void setEnabled(Visit visit) {
         ClientId id = clientId(visit);
         boolean enabled = "true".equals(visit.form.value("enabled"));

@@ -153,6 +153,7 @@ public final class ConsoleEndpoint {
                 .post("/console/clients/{id}/settings", action(clients::editSettings))
                 .post("/console/clients/{id}/rotate", action(clients::rotate))
                 .post("/console/clients/{id}/end-previous", action(clients::endPrevious))
+                .post("/console/clients/{id}/revoke-tokens", action(clients::revokeTokens))
                 .post("/console/clients/{id}/enabled", action(clients::setEnabled))
                 .get("/console/clients/{id}/delete", page(clients::confirmDelete))
                 .post("/console/clients/{id}/delete", action(clients::delete))

@@ -16,8 +16,11 @@ final class Notices {
             Map.entry("client-scopes", "Scopes saved. Tokens issued from now on carry the new scopes."),
             Map.entry("client-settings", "Settings saved."),
             Map.entry("client-enabled", "The client credential is enabled."),
-            Map.entry("client-disabled", "The client credential is disabled: it gets no new tokens."),
+            Map.entry("client-disabled", "The client credential is disabled: its tokens are revoked and it gets "
+                    + "no new ones."),
             Map.entry("client-previous-ended", "The previous secret no longer works."),
+            Map.entry("client-tokens-revoked", "Every token the client credential was issued until now is revoked. "
+                    + "Other servers refuse them within 5 seconds."),
             Map.entry("client-deleted", "The client credential was deleted."),
             Map.entry("scope-created", "Scope created."),
             Map.entry("scope-described", "Description saved."),

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -216,6 +217,29 @@ class AdminApiAuthorizationMatrixTest {
         assertThat(f.call("GET", audit, disabled, null).status()).isEqualTo(200);
     }
 
+    @Test
+    void clientTokenWhenItsClientIsDisabledOrItsTokensRevokedThroughTheApiThenRefusedAndReEnablingRevivesNothing() {
+        Bearer disabled = f.bearer(TENANT, "disabled through the API", Capability.VIEW_AUDIT.scope().value());
+        Bearer revoked = f.bearer(TENANT, "revoked through the API", Capability.VIEW_AUDIT.scope().value());
+        String audit = f.api(TENANT) + "/audit?limit=1";
+        String clients = f.api(TENANT) + "/clients/";
+        for (Bearer token : List.of(disabled, revoked)) {
+            assertThat(f.call("GET", audit, token, null).status()).isEqualTo(200);
+        }
+
+        assertThat(f.call("PATCH", clients + disabled.clientId(), admin, "{\"enabled\":false}").status()).isEqualTo(200);
+        Response cutoff = f.call("POST", clients + revoked.clientId() + "/revoke-tokens", admin, null);
+
+        assertThat(cutoff.status()).isEqualTo(200);
+        assertThat(cutoff.json()).containsEntry("client_id", revoked.clientId())
+                .containsEntry("not_before", Instant.ofEpochSecond(f.server.clock().instant().getEpochSecond() + 1)
+                        .toString());
+        f.call("GET", audit, disabled, null).assertError(401, "invalid_token");
+        f.call("GET", audit, revoked, null).assertError(401, "invalid_token");
+        assertThat(f.call("PATCH", clients + disabled.clientId(), admin, "{\"enabled\":true}").status()).isEqualTo(200);
+        f.call("GET", audit, disabled, null).assertError(401, "invalid_token");
+    }
+
     /**
      * An additional admin (or program) holding only manage_client_credentials must not be able to
      * mint a client carrying admin scopes it does not hold itself: that client's token would hold
@@ -378,6 +402,15 @@ class AdminApiAuthorizationMatrixTest {
                     return new Target("/clients/" + id.value() + "/revoke-previous-secret", null, id.value());
                 }, (t, r) -> assertThat(f.store().clients().find(TENANT, new ClientId(t.id())).orElseThrow().secrets())
                         .hasSize(1)),
+                new Operation("revoke client tokens", "POST", CLIENTS, 200, AuditAction.CLIENT_REVOKE_TOKENS, () -> {
+                    String id = freshClient().client().clientId().value();
+                    return new Target("/clients/" + id + "/revoke-tokens", null, id);
+                }, (t, r) -> {
+                    assertThat(r.json()).containsEntry("client_id", t.id()).containsKey("not_before");
+                    assertThat(f.store().revocations().listCutoffs(Instant.EPOCH))
+                            .filteredOn(c -> c.client().value().equals(t.id()))
+                            .extracting(c -> c.notBefore().toString()).containsExactly((String) r.json().get("not_before"));
+                }),
                 new Operation("read client issuance", "GET", ISSUANCE, 200, null, () -> {
                     String id = freshClient().client().clientId().value();
                     return new Target("/clients/" + id + "/issuance", null, id);

@@ -11,6 +11,7 @@ import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.admin.PasswordHasher;
 import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.client.ClientCredential;
+import dev.tollgate.core.revocation.ClientTokenCutoff;
 import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.scope.ScopeSet;
 import dev.tollgate.core.store.AuditRepository;
@@ -27,6 +28,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -300,7 +302,7 @@ final class AdminApiFixture implements AutoCloseable {
 
     /** Everything the admin API can change in a tenant, as the store has it now. */
     record Snapshot(List<ClientCredential> clients, List<ScopeDefinition> scopes, List<Admin> admins,
-                    List<AuditEvent> audit) {
+                    List<ClientTokenCutoff> cutoffs, List<AuditEvent> audit) {
 
         /** Events in {@code later} that are not in this one, oldest first. */
         List<AuditEvent> auditAddedBy(Snapshot later) {
@@ -318,6 +320,8 @@ final class AdminApiFixture implements AutoCloseable {
                 store.scopes().list(tenant).stream()
                         .sorted(Comparator.comparing(s -> s.name().value())).toList(),
                 store.admins().list(tenant).stream().sorted(Comparator.comparing(Admin::id)).toList(),
+                store.revocations().listCutoffs(Instant.EPOCH).stream().filter(c -> c.tenant().equals(tenant))
+                        .sorted(Comparator.comparing(c -> c.client().value())).toList(),
                 store.audit().query(tenant, AuditRepository.Filter.ALL, 0, 100_000));
     }
 

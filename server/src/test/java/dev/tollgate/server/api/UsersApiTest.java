@@ -8,6 +8,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import dev.tollgate.core.admin.ClientSpec;
+import dev.tollgate.core.admin.ClientUpdate;
 import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.client.BuiltinClient;
@@ -324,6 +325,55 @@ class UsersApiTest {
         // A revoked token lacking the scope is still a 401: asking for more scope would not help.
         assertInvalidToken(send("POST", users(tenant.tenant().id()), readOnly, "{\"username\":\"r\",\"email\":\"r@x.io\"}"));
         assertThat(send("GET", users(tenant.tenant().id()), token(tenant, null), null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void requestWhenTheTokensClientIsDisabledThen401InvalidTokenAndAfterReEnablingOnlyNewTokensWork() throws Exception {
+        ProvisionedTenant tenant = newTenant();
+        TenantId id = tenant.tenant().id();
+        String old = token(tenant, null);
+        assertThat(send("GET", users(id), old, null).statusCode()).isEqualTo(200);
+        ClientId client = new ClientId(SignedJWT.parse(old).getJWTClaimsSet().getStringClaim("client_id"));
+
+        server.app().adminOperations().clients().update(Actor.cli(id), id, client,
+                new ClientUpdate(null, null, null, null, null, null, false));
+
+        assertInvalidToken(send("GET", users(id), old, null));
+        assertInvalidToken(send("POST", users(id), old, "{\"username\":\"d\",\"email\":\"d@x.io\"}"));
+        server.app().adminOperations().clients().update(Actor.cli(id), id, client,
+                new ClientUpdate(null, null, null, null, null, null, true));
+        // The cutoff is the next whole second: a token minted from then on is good.
+        server.clock().advance(Duration.ofSeconds(1));
+        assertInvalidToken(send("GET", users(id), old, null));
+        assertThat(send("GET", users(id), token(tenant, null), null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void writeWhenTheTokensClientIsDeletedThen401InvalidTokenAndNothingCreated() throws Exception {
+        ProvisionedTenant tenant = newTenant();
+        TenantId id = tenant.tenant().id();
+        ClientWithSecret created = server.app().adminOperations().clients().create(Actor.cli(id), id,
+                ClientSpec.named("Doomed", ScopeSet.of("users:read", "users:write")));
+        String token = token(created, null);
+        assertThat(send("GET", users(id), token, null).statusCode()).isEqualTo(200);
+
+        server.app().adminOperations().clients().delete(Actor.cli(id), id, created.client().clientId());
+
+        assertInvalidToken(send("POST", users(id), token, "{\"username\":\"ghost\",\"email\":\"g@x.io\"}"));
+        assertThat(usernames(send("GET", users(id), token(tenant, null), null))).doesNotContain("ghost");
+    }
+
+    @Test
+    void requestWhenTheTokensClientIsDisabledWithoutACutoffThen401InvalidToken() throws Exception {
+        ProvisionedTenant tenant = newTenant();
+        TenantId id = tenant.tenant().id();
+        String token = token(tenant, null);
+        ClientId client = new ClientId(SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("client_id"));
+
+        // The plain administration (no cutoff), as a change made by another process would look once seen.
+        Administration.of(server.app()).clients.setEnabled(id, client, false);
+
+        assertInvalidToken(send("GET", users(id), token, null));
     }
 
     @Test

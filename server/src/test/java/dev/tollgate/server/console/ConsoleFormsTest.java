@@ -4,6 +4,8 @@ import dev.tollgate.server.Administration;
 import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.Admin;
 import dev.tollgate.core.client.ClientCredential;
+import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.server.TestServer;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -159,6 +162,43 @@ class ConsoleFormsTest {
     }
 
     @Test
+    void revokeTokensWhenTheButtonIsPressedThenTheClientsTokensRevokedAndAuditedAndWithoutTheCsrfTokenNothing() {
+        HttpResponse<String> created = console.follow(console.post("/console/clients/new", "csrf", console.csrf(),
+                "name", "to revoke", "scope", "users:read", "lifetime", "3600"));
+        String id = Jsoup.parse(created.body()).getElementById("client-id").text();
+        ClientId clientId = new ClientId(id);
+        Instant issued = server.clock().instant();
+        Document page = console.page("/console/clients/" + id);
+        assertThat(page.select("#revoke-tokens-form").attr("action")).isEqualTo("/console/clients/" + id + "/revoke-tokens");
+        assertThat(page.select("#revoke-tokens-form input[name=csrf]").attr("value")).isNotEmpty();
+
+        assertThat(console.post("/console/clients/" + id + "/revoke-tokens").statusCode()).isEqualTo(403);
+        assertThat(server.app().revocations().isRevoked(TestServer.TENANT, clientId, "jti", issued)).isFalse();
+
+        HttpResponse<String> revoked = console.post("/console/clients/" + id + "/revoke-tokens", "csrf", console.csrf());
+
+        assertThat(revoked.statusCode()).isEqualTo(303);
+        assertThat(revoked.headers().firstValue("Location"))
+                .contains("/console/clients/" + id + "?done=client-tokens-revoked");
+        assertThat(console.follow(revoked).body()).contains("is revoked");
+        assertThat(server.app().revocations().isRevoked(TestServer.TENANT, clientId, "jti", issued)).isTrue();
+        assertThat(server.app().store().audit().query(TestServer.TENANT, AuditRepository.Filter.ALL, 0, 10))
+                .filteredOn(e -> e.action().equals("client.revoke_tokens")).singleElement().satisfies(e -> {
+                    assertThat(e.target()).isEqualTo(id);
+                    assertThat(e.actorKind()).isEqualTo(Actor.Kind.ADMIN);
+                    assertThat(e.detail()).startsWith("not_before=");
+                });
+    }
+
+    @Test
+    void revokeTokensWhenTheClientIsUnknownThen404() {
+        HttpResponse<String> response = console.post("/console/clients/00000000-0000-4000-8000-000000000000"
+                + "/revoke-tokens", "csrf", console.csrf());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void adminCreateWhenAcceptedThenAnswers303AndThePasswordIsShownOnce() {
         HttpResponse<String> post = console.post("/console/admins", "csrf", console.csrf(),
                 "username", "once-shown", "role", "additional_admin", "capability", "view_audit");
@@ -198,6 +238,7 @@ class ConsoleFormsTest {
         forms.put(client + "/settings", new String[] {"name", "every form, renamed", "audiences", "", "lifetime", "900"});
         forms.put(client + "/rotate", new String[] {"overlap", "60"});
         forms.put(client + "/end-previous", new String[] {});
+        forms.put(client + "/revoke-tokens", new String[] {});
         forms.put(client + "/enabled", new String[] {"enabled", "false"});
         forms.put("/console/scopes", new String[] {"name", "prg:read", "description", "PRG"});
         forms.put("/console/scopes/describe", new String[] {"name", "prg:read", "description", "Described"});
