@@ -3,6 +3,7 @@ package dev.tollgate.server;
 import dev.tollgate.core.abuse.ClientAuthenticationGuard;
 import dev.tollgate.core.abuse.FailureLimiter;
 import dev.tollgate.core.admin.AdminAccounts;
+import dev.tollgate.core.admin.PasswordHashingPool;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.config.HttpLimits;
 import dev.tollgate.server.config.TlsConfig;
@@ -28,12 +29,15 @@ import java.util.Objects;
  * @param tokenAudit     whether token responses wait for their audit event's commit
  * @param loginLimits    limits on failed console logins, per account and per source address
  * @param trustedProxies the peers whose X-Forwarded-For names the client
+ * @param loginHashingPermits password hashes running at once, at most (console and admin API
+ *                            logins, password checks); more are refused with 429
  */
 public record ServerConfig(String host, int port, String publicUrl, StoreConfig store, TenantId defaultTenant,
                            int maxBodyBytes, int managementPort, HttpLimits limits, TlsConfig tls,
                            AdminAccounts.Settings sessions, Duration auditRetention,
                            ClientAuthenticationGuard.Settings bruteForce, TokenAudit.Mode tokenAudit,
-                           FailureLimiter.Settings loginLimits, TrustedProxies trustedProxies) {
+                           FailureLimiter.Settings loginLimits, TrustedProxies trustedProxies,
+                           int loginHashingPermits) {
 
     public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
 
@@ -86,6 +90,9 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         if (auditRetention.compareTo(Duration.ofDays(1)) < 0) {
             problems.add("audit.retention: must be at least 1d");
         }
+        if (loginHashingPermits < 1 || loginHashingPermits > 1024) {
+            problems.add("console.login.hashing-permits: must be from 1 to 1024");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
@@ -107,7 +114,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
                 .host(host).port(port).publicUrl(publicUrl).store(store).defaultTenant(defaultTenant)
                 .maxBodyBytes(maxBodyBytes).managementPort(managementPort).limits(limits).tls(tls)
                 .sessions(sessions).auditRetention(auditRetention).bruteForce(bruteForce).tokenAudit(tokenAudit)
-                .loginLimits(loginLimits).trustedProxies(trustedProxies);
+                .loginLimits(loginLimits).trustedProxies(trustedProxies).loginHashingPermits(loginHashingPermits);
     }
 
     /** Collects settings one by one; {@link #build} validates them all through the record's constructor. */
@@ -128,6 +135,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         private TokenAudit.Mode tokenAudit = TokenAudit.Mode.COMMITTED;
         private FailureLimiter.Settings loginLimits = FailureLimiter.Settings.loginDefaults();
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
+        private int loginHashingPermits = PasswordHashingPool.defaultPermits();
 
         private Builder() {
         }
@@ -210,10 +218,16 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
             return this;
         }
 
+        public Builder loginHashingPermits(int value) {
+            this.loginHashingPermits = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the key of every setting that is out of range */
         public ServerConfig build() {
             return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, limits,
-                    tls, sessions, auditRetention, bruteForce, tokenAudit, loginLimits, trustedProxies);
+                    tls, sessions, auditRetention, bruteForce, tokenAudit, loginLimits, trustedProxies,
+                    loginHashingPermits);
         }
     }
 

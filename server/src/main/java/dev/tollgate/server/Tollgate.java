@@ -5,6 +5,7 @@ import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.AdminOperations;
 import dev.tollgate.core.admin.ChangeListener;
 import dev.tollgate.core.admin.PasswordHasher;
+import dev.tollgate.core.admin.PasswordHashingPool;
 import dev.tollgate.core.audit.AuditWriter;
 import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.AdminFailure;
@@ -53,6 +54,7 @@ public final class Tollgate implements AutoCloseable {
     private final AdminAccounts adminAccounts;
     private final AdminOperations adminOperations;
     private final AuditWriter tokenAudit;
+    private final PasswordHashingPool passwordHashing;
     /** Until {@link #sealIssuers}, what the CLI mints with; written once more at most, before serving. */
     private volatile Function<TenantId, String> issuers;
     private boolean issuersSealed;
@@ -86,6 +88,13 @@ public final class Tollgate implements AutoCloseable {
     public Tollgate(Store store, Clock clock, Function<TenantId, String> issuers,
                     Function<Store, Directory> directories, AdminAccounts.Settings sessions,
                     FailureLimiter.Settings loginLimits) {
+        this(store, clock, issuers, directories, sessions, loginLimits, PasswordHashingPool.defaultPermits());
+    }
+
+    /** @param hashingPermits password hashes (logins, password checks) running at once, at most */
+    public Tollgate(Store store, Clock clock, Function<TenantId, String> issuers,
+                    Function<Store, Directory> directories, AdminAccounts.Settings sessions,
+                    FailureLimiter.Settings loginLimits, int hashingPermits) {
         this.store = store;
         this.clock = clock;
         this.issuers = issuers;
@@ -96,7 +105,8 @@ public final class Tollgate implements AutoCloseable {
         this.tokens = new TokenService(directory, new ClientAuthenticator(hasher), t -> currentIssuers().apply(t), clock);
         this.revocations = new Revocations(store, clock);
         this.introspector = new TokenIntrospector(directory, revocations, clock);
-        PasswordHasher passwords = new PasswordHasher();
+        this.passwordHashing = new PasswordHashingPool(hashingPermits);
+        PasswordHasher passwords = new PasswordHasher(PasswordHasher.DEFAULT_ITERATIONS, passwordHashing);
         this.adminAccounts = new AdminAccounts(store, passwords,
                 new FailureLimiter(loginLimits, clock),
                 new FailureLimiter(loginLimits, clock),
@@ -112,7 +122,7 @@ public final class Tollgate implements AutoCloseable {
         Store store = JdbcStore.open(config.store());
         try {
             return new Tollgate(store, clock, issuersFor(config.publicUrl()), Directory::withDefaults,
-                    config.sessions(), config.loginLimits());
+                    config.sessions(), config.loginLimits(), config.loginHashingPermits());
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -297,6 +307,7 @@ public final class Tollgate implements AutoCloseable {
         }
         revocations.close();
         tokenAudit.close();
+        passwordHashing.close();
         store.close();
     }
 }

@@ -129,7 +129,7 @@ public final class AdminAccounts {
     private final FailureLimiter perAddress;
     private final Settings settings;
     private final Clock clock;
-    /** A hash of a random password, verified for unknown usernames so they cost as much as known ones. */
+    /** An encoding no password matches, verified for unknown usernames so they cost as much as known ones. */
     private final AtomicReference<String> dummyHash = new AtomicReference<>();
     /** RFC 6238 §5.2: the last TOTP step accepted per admin, so a code seen once is not accepted again. */
     private final Cache<String, Long> usedTotpSteps;
@@ -211,15 +211,25 @@ public final class AdminAccounts {
         pruneOccasionally(now);
 
         Optional<Admin> found = known(tenant, username);
-        if (found.isEmpty()) {
-            // The same work as for a known username, so response time does not tell which usernames exist.
-            hasher.verify(password, dummyHash());
+        boolean passwordRight;
+        try {
+            // An unknown username costs the same hash as a known one (through the same pool), so
+            // response time does not tell which usernames exist.
+            if (found.isPresent()) {
+                passwordRight = hasher.verify(password, found.get().passwordHash());
+            } else {
+                hasher.verify(password, dummyHash());
+                passwordRight = false;
+            }
+        } catch (AdminFailure.Throttled busy) {
+            // Every hashing permit is taken (a flood, issue 11): nothing was checked, so nothing
+            // is counted or audited, and the answer costs no hash.
+            return new LoginResult.Throttled(busy.retryAfter());
+        }
+        if (!passwordRight) {
             return refuse(tenant, username, found, address, accountKey, addressKey, WRONG_CREDENTIALS);
         }
         Admin admin = found.get();
-        if (!hasher.verify(password, admin.passwordHash())) {
-            return refuse(tenant, username, found, address, accountKey, addressKey, WRONG_CREDENTIALS);
-        }
         if (admin.totpSecret() != null) {
             if (totpCode == null || totpCode.isBlank()) {
                 return new LoginResult.SecondFactorRequired();
@@ -540,7 +550,8 @@ public final class AdminAccounts {
     private String dummyHash() {
         String hash = dummyHash.get();
         if (hash == null) {
-            hash = hasher.hash(PasswordHasher.generatePassword().toCharArray());
+            // Made without hashing: a flood's first unknown username must not wait for a permit.
+            hash = hasher.unmatchable();
             dummyHash.compareAndSet(null, hash);
         }
         return hash;

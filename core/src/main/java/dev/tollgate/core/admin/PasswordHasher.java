@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Objects;
 
 /**
  * Admin passwords as PBKDF2-HMAC-SHA256 (the JDK's own; OWASP's 2023 guidance: 600,000 iterations),
@@ -17,6 +18,10 @@ import java.util.Base64;
  * String stored = hasher.hash(password);          // pbkdf2-sha256$600000$...$...
  * boolean ok = hasher.verify(attempt, stored);    // at the cost stored in the encoding
  * }</pre>
+ *
+ * <p>The hashing itself runs in a {@link PasswordHashingPool}, which bounds how many hashes run at
+ * once in the whole process; {@link #verify} fails fast with {@link AdminFailure.Throttled} when
+ * the pool is busy, {@link #hash} waits its turn.
  */
 public final class PasswordHasher {
 
@@ -40,36 +45,59 @@ public final class PasswordHasher {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final int iterations;
+    private final PasswordHashingPool pool;
 
+    /** The default cost, in the process's shared pool. */
     public PasswordHasher() {
         this(DEFAULT_ITERATIONS);
     }
 
     /** Fewer iterations than the default are for tests only. */
     public PasswordHasher(int iterations) {
+        this(iterations, SharedPool.POOL);
+    }
+
+    /** @param pool where the hashing runs; the server passes one sized by its configuration */
+    public PasswordHasher(int iterations, PasswordHashingPool pool) {
         if (iterations < 1 || iterations > MAX_ITERATIONS) {
             throw new IllegalArgumentException("iterations must be between 1 and " + MAX_ITERATIONS);
         }
         this.iterations = iterations;
+        this.pool = Objects.requireNonNull(pool, "pool");
+    }
+
+    /** Hashers built without a pool share this one, so they too are bounded together. */
+    private static final class SharedPool {
+        static final PasswordHashingPool POOL = new PasswordHashingPool(PasswordHashingPool.defaultPermits());
     }
 
     public int iterations() {
         return iterations;
     }
 
-    /** @throws IllegalArgumentException for an empty password (HMAC refuses an empty key) */
+    /**
+     * Waits for a hashing permit (a new password is asked for by a signed-in admin or the operator).
+     *
+     * @throws IllegalArgumentException for an empty password (HMAC refuses an empty key)
+     * @throws AdminFailure.Throttled   when no permit frees for a long while
+     */
     public String hash(char[] password) {
         if (password == null || password.length == 0) {
             throw new IllegalArgumentException("password must not be empty");
         }
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
-        byte[] hash = derive(password, salt, iterations, HASH_BYTES);
+        byte[] hash = pool.runPatiently(() -> derive(password, salt, iterations, HASH_BYTES));
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
         return SCHEME + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
     }
 
-    /** Constant-time comparison; false (never an exception) for a malformed encoding. */
+    /**
+     * Constant-time comparison; false for a malformed encoding.
+     *
+     * @throws AdminFailure.Throttled when every hashing permit stays taken for
+     *                                {@link PasswordHashingPool#MAX_WAIT}: nothing was checked
+     */
     public boolean verify(char[] password, String encoded) {
         if (password == null || password.length == 0 || encoded == null) {
             return false;
@@ -86,11 +114,26 @@ public final class PasswordHasher {
                     || expected.length < 16 || expected.length > 64) {
                 return false;
             }
-            return MessageDigest.isEqual(derive(password, salt, storedIterations, expected.length), expected);
+            byte[] derived = pool.run(() -> derive(password, salt, storedIterations, expected.length));
+            return MessageDigest.isEqual(derived, expected);
         } catch (IllegalArgumentException e) {
             // NumberFormatException too: a malformed row answers "no", as a wrong password does.
             return false;
         }
+    }
+
+    /**
+     * An encoding at this hasher's cost that no password matches (its hash is random bytes, not a
+     * derivation): verifying against it costs exactly what verifying a stored one does, and making
+     * it costs no hash, so it needs no permit.
+     */
+    public String unmatchable() {
+        byte[] salt = new byte[SALT_BYTES];
+        byte[] hash = new byte[HASH_BYTES];
+        RANDOM.nextBytes(salt);
+        RANDOM.nextBytes(hash);
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        return SCHEME + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
     }
 
     /** Whether {@code password} meets the policy for a password an admin chooses. */

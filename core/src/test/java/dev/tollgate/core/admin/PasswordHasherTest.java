@@ -142,4 +142,13 @@ class PasswordHasherTest {
         // Six emoji are twelve UTF-16 units but six characters.
         assertThat(PasswordHasher.isAcceptable("😀😀😀😀😀😀".toCharArray())).isFalse();
     }
+
+    @Test
+    void unmatchableWhenVerifiedThenFalseAndItsCostIsTheHashersOwn() {
+        String dummy = hasher.unmatchable();
+
+        assertThat(dummy.split("\\$")[1]).isEqualTo("1000");
+        assertThat(hasher.verify("correct horse battery".toCharArray(), dummy)).isFalse();
+        assertThat(hasher.unmatchable()).isNotEqualTo(dummy);
+    }
 }

@@ -57,7 +57,7 @@ final class SessionResource {
                     sendJson(response, 200, AdminApiViews.session(success.authenticated()));
                 }
                 case LoginResult.Throttled throttled ->
-                        throw new AdminFailure.Throttled(throttled.retryAfter(), "too many failed logins; retry later");
+                        throw new AdminFailure.Throttled(throttled.retryAfter(), "too many login attempts; retry later");
                 case LoginResult.SecondFactorRequired required ->
                         throw new Refusal(401, "totp_required", "a TOTP code is required", null, null);
                 case LoginResult.Refused refused ->

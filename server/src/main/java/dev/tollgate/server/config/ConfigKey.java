@@ -80,6 +80,9 @@ public enum ConfigKey {
             + "it doubles with each further failure, up to console.login.max-delay."),
     LOGIN_MAX_DELAY("console.login.max-delay", "30s", "Longest wait between failed logins while slowed."),
     LOGIN_WINDOW("console.login.window", "15m", "How long failed logins are remembered, and how long a refusal lasts."),
+    LOGIN_HASHING_PERMITS("console.login.hashing-permits", "auto", "Password hashes (about 0.45 CPU-s each: "
+            + "logins, password checks) running at once, at most (1-1024); a login finding them all taken for "
+            + "150 ms is answered 429. auto: half the processors, at least 1."),
 
     AUDIT_RETENTION("audit.retention", "90d", "Audit events older than this are deleted (hourly)."),
     AUDIT_TOKEN_EVENTS("audit.token-events", "committed", "Token issued/refused events: committed (each token "

@@ -3,6 +3,7 @@ package dev.tollgate.server.config;
 import dev.tollgate.core.abuse.ClientAuthenticationGuard;
 import dev.tollgate.core.abuse.FailureLimiter;
 import dev.tollgate.core.admin.AdminAccounts;
+import dev.tollgate.core.admin.PasswordHashingPool;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.ServerConfig;
 import dev.tollgate.server.ops.TokenAudit;
@@ -217,6 +218,7 @@ public final class ConfigLoader {
         Duration retention = duration(ConfigKey.AUDIT_RETENTION);
         ClientAuthenticationGuard.Settings guard = guard();
         FailureLimiter.Settings login = login();
+        int hashingPermits = hashingPermits();
         TrustedProxies proxies = build(() -> TrustedProxies.of(list(ConfigKey.TRUSTED_PROXIES)), Map.of());
         TokenAudit.Mode tokenAudit = TokenAudit.Mode.valueOf(
                 oneOf(ConfigKey.AUDIT_TOKEN_EVENTS, List.of("committed", "off")).toUpperCase(Locale.ROOT));
@@ -227,7 +229,7 @@ public final class ConfigLoader {
         // (management-port equal to port) are listed alongside the other problems.
         ServerConfig.Builder builder = ServerConfig.builder()
                 .host(host).port(port).publicUrl(publicUrl).managementPort(managementPort).maxBodyBytes(maxBody)
-                .auditRetention(retention).tokenAudit(tokenAudit).tls(tls);
+                .auditRetention(retention).tokenAudit(tokenAudit).tls(tls).loginHashingPermits(hashingPermits);
         if (tenant != null) {
             builder.defaultTenant(tenant);
         }
@@ -294,7 +296,20 @@ public final class ConfigLoader {
                         "window", ConfigKey.LOGIN_WINDOW));
     }
 
-    private static Map<String, ConfigKey> with(Map<String, ConfigKey> shared, String field1, ConfigKey key1,
+    /** auto: half the processors, so a login flood leaves the other half to the token path (issue 11). */
+    private int hashingPermits() {
+        String value = values.get(ConfigKey.LOGIN_HASHING_PERMITS);
+        if (!"auto".equalsIgnoreCase(value)) {
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                problem(ConfigKey.LOGIN_HASHING_PERMITS, "must be a whole number or auto");
+            }
+        }
+        return PasswordHashingPool.defaultPermits();
+    }
+
+        private static Map<String, ConfigKey> with(Map<String, ConfigKey> shared, String field1, ConfigKey key1,
                                                String field2, ConfigKey key2) {
         Map<String, ConfigKey> all = new LinkedHashMap<>(shared);
         all.put(field1, key1);

@@ -98,8 +98,8 @@ final class AccountPages {
                 long seconds = RetryAfter.seconds(throttled.retryAfter());
                 RetryAfter.set(res, throttled.retryAfter());
                 views.error(res, Status.TOO_MANY_REQUESTS_429, Frame.anonymous("Too many attempts"),
-                        "Too many attempts", "Too many failed sign-ins for this account or address. Try again in "
-                                + seconds + (seconds == 1 ? " second." : " seconds."));
+                        "Too many attempts", "Too many sign-in attempts (for this account, from this address, "
+                                + "or at once). Try again in " + seconds + (seconds == 1 ? " second." : " seconds."));
             }
         }
     }

@@ -598,6 +598,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loadWhenHashingPermitsUnsetThenHalfTheProcessorsAtLeastOne() {
+        ServerConfig server = ConfigLoader.load(null, NO_ENV, NO_FLAGS).server();
+
+        assertThat(server.loginHashingPermits())
+                .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    }
+
+    @Test
+    void loadWhenHashingPermitsSetThenTheServerCarriesThem() {
+        ServerConfig server = ConfigLoader.load(null, Map.of("TOLLGATE_CONSOLE_LOGIN_HASHING_PERMITS", "3"),
+                NO_FLAGS).server();
+
+        assertThat(server.loginHashingPermits()).isEqualTo(3);
+    }
+
+    @Test
+    void loadWhenHashingPermitsZeroOrNotANumberThenTheProblemNamesTheKey() {
+        assertThat(problems(null, Map.of("TOLLGATE_CONSOLE_LOGIN_HASHING_PERMITS", "0"), NO_FLAGS))
+                .singleElement().asString()
+                .startsWith("console.login.hashing-permits").contains("must be from 1 to 1024");
+        assertThat(problems(null, Map.of("TOLLGATE_CONSOLE_LOGIN_HASHING_PERMITS", "many"), NO_FLAGS))
+                .singleElement().asString()
+                .startsWith("console.login.hashing-permits").contains("must be a whole number or auto");
+    }
+
+    @Test
     void loadWhenTrustedProxiesAreListedThenTheyAreParsed() {
         Loaded loaded = ConfigLoader.load(null, Map.of("TOLLGATE_HTTP_TRUSTED_PROXIES", " 10.0.0.0/8, 192.0.2.7 ,"),
                 NO_FLAGS);
