@@ -111,7 +111,7 @@ class AdminAccountsLoginFloodTest {
     void disableTotpWhenTheOnlyHashingPermitIsHeldThenThrottled() throws Exception {
         AdminAccounts.Authenticated who = ((LoginResult.Success) login("alice", PASSWORD)).authenticated();
         String secret = accounts.beginTotpEnrollment();
-        accounts.enrollTotp(who, secret, Totp.code(Totp.decodeBase32(secret),
+        accounts.enrollTotp(who, PASSWORD.toCharArray(), secret, Totp.code(Totp.decodeBase32(secret),
                 node.clock.instant().getEpochSecond() / 30, 6, "HmacSHA1"));
         holdTheOnlyPermit();
 
