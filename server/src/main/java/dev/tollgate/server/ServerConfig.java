@@ -26,7 +26,7 @@ import java.util.Objects;
  * @param auditRetention how long audit events are kept
  * @param bruteForce     limits on failed client authentication (per source address)
  * @param tokenAudit     whether token responses wait for their audit event's commit
- * @param loginLimits    limits on failed console logins, per account and per source address
+ * @param loginLimits    limits on failed console logins, per account, per source address and per known device
  * @param trustedProxies the peers whose X-Forwarded-For names the client
  */
 public record ServerConfig(String host, int port, String publicUrl, StoreConfig store, TenantId defaultTenant,
