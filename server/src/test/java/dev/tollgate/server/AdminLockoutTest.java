@@ -58,6 +58,7 @@ class AdminLockoutTest {
         HttpResponse<String> known = consoleLogin(HOTEL, password, device);
         assertThat(known.statusCode()).as(known.body()).isEqualTo(303);
         assertThat(deviceCookie(known)).isPresent();
+        assertThat(known.headers().allValues("Set-Cookie")).anyMatch(h -> h.startsWith("tollgate_session="));
 
         HttpResponse<String> unknown = consoleLogin(HOTEL, password, null);
         assertThat(unknown.statusCode()).isEqualTo(429);
@@ -71,7 +72,12 @@ class AdminLockoutTest {
         String device = deviceCookie(first).orElseThrow();
         lockTheAccountFrom(ATTACKER);
 
-        assertThat(apiLogin(HOTEL, password, device).statusCode()).isEqualTo(200);
+        HttpResponse<String> known = apiLogin(HOTEL, password, device);
+        assertThat(known.statusCode()).isEqualTo(200);
+        // Both cookies: the session to work with, the device renewed for the next sign-in.
+        assertThat(known.headers().allValues("Set-Cookie"))
+                .anyMatch(h -> h.startsWith("tollgate_session="))
+                .anyMatch(h -> h.startsWith(DeviceCookie.NAME + "="));
         HttpResponse<String> unknown = apiLogin(HOTEL, password, null);
         assertThat(unknown.statusCode()).isEqualTo(429);
         assertThat(unknown.headers().firstValue("Retry-After")).isPresent();

@@ -36,8 +36,9 @@ public final class DeviceCookie {
                 && value.chars().allMatch(DeviceCookie::isTokenChar) ? Optional.of(value) : Optional.empty();
     }
 
+    /** Added beside the session cookie: {@code response.header} would replace that one. */
     public static void set(ServerResponse response, String token, boolean secure) {
-        response.header(HeaderValues.create(HeaderNames.SET_COOKIE, NAME + "=" + token
+        response.headers().add(HeaderValues.create(HeaderNames.SET_COOKIE, NAME + "=" + token
                 + "; Path=/; Max-Age=" + DeviceTokens.LIFETIME.toSeconds() + "; HttpOnly; SameSite=Strict"
                 + (secure ? "; Secure" : "")));
     }
