@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Console login and sessions: password (and optional TOTP) checks slowed per account and per
  * address (a browser that signed in as the admin before, a known device, per device instead of
- * per account: {@link DeviceTokens}), server-side sessions with idle and absolute timeouts, a fresh session id at every login
- * (so a fixed id planted before login is worth nothing), and a CSRF token per session. Every
+ * per account: {@link DeviceTokens}), server-side sessions with idle and absolute timeouts, a
+ * fresh session id at every login (so a fixed id planted before login is worth nothing), and a
+ * CSRF token per session. Every
  * sign-in is audited here, accepted ({@code admin.login}) or not ({@code admin.login_failed}), as
  * is an admin's own second factor ({@code admin.totp_enroll}, {@code admin.totp_disable}).
  *
