@@ -25,9 +25,9 @@ import java.util.Objects;
  * @param managementPort the listener for metrics and health, on the same host; 0 picks a free one
  * @param tls            HTTPS on the public listener; null for plain HTTP
  * @param auditRetention how long audit events are kept
- * @param bruteForce     limits on failed client authentication (per address, per client id)
+ * @param bruteForce     limits on failed client authentication (per source address)
  * @param tokenAudit     whether token responses wait for their audit event's commit
- * @param loginLimits    limits on failed console logins, per account and per source address
+ * @param loginLimits    limits on failed console logins, per account, per source address and per known device
  * @param trustedProxies the peers whose X-Forwarded-For names the client
  * @param loginHashingPermits password hashes running at once, at most (console and admin API
  *                            logins, password checks); more are refused with 429

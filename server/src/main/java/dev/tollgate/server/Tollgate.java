@@ -1,6 +1,7 @@
 package dev.tollgate.server;
 
 import dev.tollgate.core.abuse.FailureLimiter;
+import dev.tollgate.core.admin.DeviceTokens;
 import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.AdminOperations;
 import dev.tollgate.core.admin.ChangeListener;
@@ -44,6 +45,8 @@ public final class Tollgate implements AutoCloseable {
 
     /** Name of the installation-wide key for secret hashes; all nodes of one store share it. */
     static final String SECRET_HASH_KEY = "secret-hash-key";
+    /** Name of the installation-wide key that signs known-device cookies ({@link DeviceTokens}). */
+    static final String DEVICE_COOKIE_KEY = "device-cookie-key";
 
     private final Store store;
     private final Clock clock;
@@ -84,7 +87,7 @@ public final class Tollgate implements AutoCloseable {
         this(store, clock, issuers, directories, sessions, FailureLimiter.Settings.loginDefaults());
     }
 
-    /** @param loginLimits failed console logins, counted per account and per source address alike */
+    /** @param loginLimits failed console logins, counted per account, per source address and per known device alike */
     public Tollgate(Store store, Clock clock, Function<TenantId, String> issuers,
                     Function<Store, Directory> directories, AdminAccounts.Settings sessions,
                     FailureLimiter.Settings loginLimits) {
@@ -99,7 +102,7 @@ public final class Tollgate implements AutoCloseable {
         this.clock = clock;
         this.issuers = issuers;
         CryptoProviders.installPreferred();
-        SecretHasher hasher = new SecretHasher(hashingKey(store));
+        SecretHasher hasher = new SecretHasher(installationKey(store, SECRET_HASH_KEY));
         this.directory = directories.apply(store);
         ChangeListener invalidate = new DirectoryInvalidation(directory);
         this.tokens = new TokenService(directory, new ClientAuthenticator(hasher), t -> currentIssuers().apply(t), clock);
@@ -107,8 +110,11 @@ public final class Tollgate implements AutoCloseable {
         this.introspector = new TokenIntrospector(directory, revocations, clock);
         this.passwordHashing = new PasswordHashingPool(hashingPermits);
         PasswordHasher passwords = new PasswordHasher(PasswordHasher.DEFAULT_ITERATIONS, passwordHashing);
+        // Its own key, not the secret-hash key: a key does one job, so neither leaks into the other.
         this.adminAccounts = new AdminAccounts(store, passwords,
                 new FailureLimiter(loginLimits, clock),
+                new FailureLimiter(loginLimits, clock),
+                new DeviceTokens(installationKey(store, DEVICE_COOKIE_KEY), clock),
                 new FailureLimiter(loginLimits, clock),
                 sessions, clock);
         this.adminOperations = new AdminOperations(store, hasher, passwords, revocations, invalidate, clock);
@@ -242,11 +248,12 @@ public final class Tollgate implements AutoCloseable {
         }
     }
 
-    private static byte[] hashingKey(Store store) {
-        return store.installation().find(SECRET_HASH_KEY).orElseGet(() -> {
+    /** A random 256-bit key kept in the store under {@code name}, created by whichever node needs it first. */
+    private static byte[] installationKey(Store store, String name) {
+        return store.installation().find(name).orElseGet(() -> {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
-            return store.installation().putIfAbsent(SECRET_HASH_KEY, key);
+            return store.installation().putIfAbsent(name, key);
         });
     }
 

@@ -28,14 +28,16 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Console login and sessions: password (and optional TOTP) checks slowed per account and per
- * address, server-side sessions with idle and absolute timeouts, a fresh session id at every login
- * (so a fixed id planted before login is worth nothing), and a CSRF token per session. Every
+ * address (a browser that signed in as the admin before, a known device, per device instead of
+ * per account: {@link DeviceTokens}), server-side sessions with idle and absolute timeouts, a
+ * fresh session id at every login (so a fixed id planted before login is worth nothing), and a
+ * CSRF token per session. Every
  * sign-in is audited here, accepted ({@code admin.login}) or not ({@code admin.login_failed}), as
  * is an admin's own second factor ({@code admin.totp_enroll}, {@code admin.totp_disable}).
  *
  * <pre>{@code
- * switch (accounts.login(tenant, username, password, totp, address, cookieOrNull)) {
- *     case LoginResult.Success s -> setCookie(s.sessionId());
+ * switch (accounts.login(tenant, username, password, totp, address, cookieOrNull, deviceCookieOrNull)) {
+ *     case LoginResult.Success s -> setCookies(s.sessionId(), s.deviceToken());
  *     case LoginResult.SecondFactorRequired r -> askForCode();
  *     case LoginResult.Throttled t -> answer429(t.retryAfter());
  *     case LoginResult.Refused r -> answer("wrong username or password");
@@ -77,15 +79,19 @@ public final class AdminAccounts {
     }
 
     public sealed interface LoginResult {
-        /** {@code sessionId} is the cookie value: returned here once, stored only as a hash. */
-        record Success(Authenticated authenticated, String sessionId) implements LoginResult {
+        /**
+         * {@code sessionId} is the cookie value: returned here once, stored only as a hash.
+         * {@code deviceToken}, after a sign-in, marks the browser as a known device of the admin
+         * ({@link DeviceTokens}); null when there is nothing new to remember (a password change).
+         */
+        record Success(Authenticated authenticated, String sessionId, String deviceToken) implements LoginResult {
         }
 
         /** Wrong username, password or second factor: one answer for all, so none is confirmed. */
         record Refused() implements LoginResult {
         }
 
-        /** Too many failures for this account or address. */
+        /** Too many failures for this account or address (or, for a known device, for that device). */
         record Throttled(Duration retryAfter) implements LoginResult {
         }
 
@@ -127,6 +133,8 @@ public final class AdminAccounts {
     private final PasswordHasher hasher;
     private final FailureLimiter perAccount;
     private final FailureLimiter perAddress;
+    private final DeviceTokens devices;
+    private final FailureLimiter perDevice;
     private final Settings settings;
     private final Clock clock;
     /** An encoding no password matches, verified for unknown usernames so they cost as much as known ones. */
@@ -137,12 +145,25 @@ public final class AdminAccounts {
     private final Cache<String, Boolean> auditedThrottles;
     private final AtomicReference<Instant> nextPrune = new AtomicReference<>(Instant.MIN);
 
+    /** With a device key of its own (devices are forgotten at restart) and the default per-device limit. */
     public AdminAccounts(Store store, PasswordHasher hasher, FailureLimiter perAccount, FailureLimiter perAddress,
                          Settings settings, Clock clock) {
+        this(store, hasher, perAccount, perAddress, new DeviceTokens(DeviceTokens.newKey(), clock),
+                new FailureLimiter(FailureLimiter.Settings.loginDefaults(), clock), settings, clock);
+    }
+
+    /**
+     * @param devices   signs and checks the known-device tokens (its key is the installation's)
+     * @param perDevice failures of a known device, which the per-account limit does not hold back
+     */
+    public AdminAccounts(Store store, PasswordHasher hasher, FailureLimiter perAccount, FailureLimiter perAddress,
+                         DeviceTokens devices, FailureLimiter perDevice, Settings settings, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.perAccount = Objects.requireNonNull(perAccount, "perAccount");
         this.perAddress = Objects.requireNonNull(perAddress, "perAddress");
+        this.devices = Objects.requireNonNull(devices, "devices");
+        this.perDevice = Objects.requireNonNull(perDevice, "perDevice");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         // A step is accepted up to one step late, so a used step matters for about 90 s.
@@ -188,29 +209,58 @@ public final class AdminAccounts {
         }
     }
 
-    /** @param previousSessionId the session cookie sent with the login form, if any: ended, never reused */
+    /** A sign-in from a browser that carries no known-device token. */
     public LoginResult login(TenantId tenant, String username, char[] password, String totpCode, String address,
                              String previousSessionId) {
+        return login(tenant, username, password, totpCode, address, previousSessionId, null);
+    }
+
+    /**
+     * @param previousSessionId the session cookie sent with the login form, if any: ended, never reused
+     * @param deviceToken       the known-device cookie sent with the form, if any ({@link DeviceTokens})
+     */
+    public LoginResult login(TenantId tenant, String username, char[] password, String totpCode, String address,
+                             String previousSessionId, String deviceToken) {
         String accountKey = accountKey(tenant, username);
         // One source is an IPv4 address or an IPv6 /64, as for client authentication: a host
         // owns its whole /64 and could otherwise hash a password per address.
         String addressKey = dev.tollgate.core.abuse.ClientAuthenticationGuard.sourceKey(address);
+        // A device that signed in as the admin this username names (the HMAC is checked first, so
+        // only a token we issued costs the lookup). Anyone can push the account's count by guessing
+        // at a predictable username, so a known device is held back by its own count instead
+        // (issue 11, point 5); its failures still count against the account and the address.
+        Optional<DeviceTokens.Device> device = devices.verify(deviceToken).filter(d -> d.tenant().equals(tenant));
+        Optional<Admin> named = device.isPresent() ? known(tenant, username) : null;
+        String deviceKey = named != null && named.isPresent() && named.get().id().equals(device.get().adminId())
+                ? "device/" + tenant.value() + '/' + device.get().deviceId() : null;
         // Checked before the password, so a throttled guess costs no hashing and reveals nothing.
-        FailureLimiter.Decision account = perAccount.check(accountKey);
-        FailureLimiter.Decision origin = perAddress.check(addressKey);
-        if (!account.allowed() || !origin.allowed()) {
-            Duration wait = account.retryAfter().compareTo(origin.retryAfter()) >= 0
-                    ? account.retryAfter() : origin.retryAfter();
-            String blocked = account.allowed() ? "address/" + addressKey : "account/" + accountKey;
+        Duration wait = Duration.ZERO;
+        String blocked = null;
+        if (deviceKey != null) {
+            FailureLimiter.Decision own = perDevice.check(deviceKey);
+            if (!own.allowed()) {
+                wait = own.retryAfter();
+                blocked = deviceKey;
+            }
+        } else {
+            FailureLimiter.Decision account = perAccount.check(accountKey);
+            FailureLimiter.Decision origin = perAddress.check(addressKey);
+            if (!account.allowed() || !origin.allowed()) {
+                wait = account.retryAfter().compareTo(origin.retryAfter()) >= 0
+                        ? account.retryAfter() : origin.retryAfter();
+                blocked = account.allowed() ? "address/" + addressKey : "account/" + accountKey;
+            }
+        }
+        if (blocked != null) {
             if (auditedThrottles.asMap().putIfAbsent(blocked, Boolean.TRUE) == null) {
-                auditFailure(tenant, username, known(tenant, username), address, THROTTLED);
+                auditFailure(tenant, username, named != null ? named : known(tenant, username), address, THROTTLED);
             }
             return new LoginResult.Throttled(wait);
         }
         Instant now = clock.instant();
         pruneOccasionally(now);
 
-        Optional<Admin> found = known(tenant, username);
+        Optional<Admin> found = named != null ? named : known(tenant, username);
         boolean passwordRight;
         try {
             // An unknown username costs the same hash as a known one (through the same pool), so
@@ -227,7 +277,7 @@ public final class AdminAccounts {
             return new LoginResult.Throttled(busy.retryAfter());
         }
         if (!passwordRight) {
-            return refuse(tenant, username, found, address, accountKey, addressKey, WRONG_CREDENTIALS);
+            return refuse(tenant, username, found, address, accountKey, addressKey, deviceKey, WRONG_CREDENTIALS);
         }
         Admin admin = found.get();
         if (admin.totpSecret() != null) {
@@ -235,10 +285,17 @@ public final class AdminAccounts {
                 return new LoginResult.SecondFactorRequired();
             }
             if (!acceptTotp(admin.id(), admin.totpSecret(), totpCode, now)) {
-                return refuse(tenant, username, found, address, accountKey, addressKey, SECOND_FACTOR_WRONG);
+                return refuse(tenant, username, found, address, accountKey, addressKey, deviceKey,
+                        SECOND_FACTOR_WRONG);
             }
         }
-        perAccount.recordSuccess(accountKey);
+        if (deviceKey != null) {
+            // The account's count is left as it is: a guesser elsewhere must not get a fresh start
+            // because the admin signed in from a known device.
+            perDevice.recordSuccess(deviceKey);
+        } else {
+            perAccount.recordSuccess(accountKey);
+        }
         String sessionId = newToken();
         // The record commits with the session: no session exists that the log does not show.
         AdminSession session = store.inTransaction(() -> {
@@ -251,7 +308,8 @@ public final class AdminAccounts {
                     AuditAction.ADMIN_LOGIN, null, admin.id(), null, null, null)));
             return opened;
         });
-        return new LoginResult.Success(new Authenticated(admin, session), sessionId);
+        return new LoginResult.Success(new Authenticated(admin, session), sessionId,
+                devices.issue(tenant, admin.id(), device.orElse(null)));
     }
 
     /** The session behind a cookie value if it exists and has not timed out; records the activity. */
@@ -323,7 +381,7 @@ public final class AdminAccounts {
             store.adminSessions().deleteForAdmin(updated.tenantId(), updated.id());
             return new Authenticated(updated, openSession(updated, sessionId, who.session().address(), now));
         });
-        return new LoginResult.Success(renewed, sessionId);
+        return new LoginResult.Success(renewed, sessionId, null);
     }
 
     /** A new RFC 6238 secret (base32) to show the admin for {@link #enrollTotp}; nothing is stored yet. */
@@ -441,9 +499,12 @@ public final class AdminAccounts {
     }
 
     private LoginResult refuse(TenantId tenant, String username, Optional<Admin> found, String address,
-                               String accountKey, String addressKey, String reason) {
+                               String accountKey, String addressKey, String deviceKey, String reason) {
         perAccount.recordFailure(accountKey);
         perAddress.recordFailure(addressKey);
+        if (deviceKey != null) {
+            perDevice.recordFailure(deviceKey);
+        }
         auditFailure(tenant, username, found, address, reason);
         return new LoginResult.Refused();
     }

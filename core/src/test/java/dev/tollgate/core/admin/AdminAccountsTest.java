@@ -195,6 +195,95 @@ class AdminAccountsTest {
         assertThat(((LoginResult.Throttled) result).retryAfter()).isEqualTo(Duration.ofMinutes(15).minusSeconds(30));
     }
 
+    // ---- known devices (issue 11, point 5) ------------------------------------------------------
+
+    private static final String ATTACKER = "203.0.113.66";
+
+    /** Ten wrong passwords for alice from the attacker's address, 30 s apart: her account is refused. */
+    private void lockAliceFromElsewhere() {
+        for (int i = 0; i < 10; i++) {
+            accounts.login(TENANT, "alice", "wrong password".toCharArray(), null, ATTACKER, null);
+            node.clock.advance(Duration.ofSeconds(30));
+        }
+        assertThat(login("alice", PASSWORD)).isInstanceOf(LoginResult.Throttled.class);
+    }
+
+    private LoginResult loginWithDevice(String username, String password, String deviceToken) {
+        return accounts.login(TENANT, username, password.toCharArray(), null, ADDRESS, null, deviceToken);
+    }
+
+    @Test
+    void loginWhenAccountLockedFromElsewhereAndTheBrowserIsAKnownDeviceOfTheAdminThenSuccess() {
+        String device = loginAlice().deviceToken();
+        lockAliceFromElsewhere();
+
+        LoginResult result = loginWithDevice("alice", PASSWORD, device);
+
+        assertThat(result).isInstanceOf(LoginResult.Success.class);
+        assertThat(((LoginResult.Success) result).deviceToken()).isNotBlank();
+        // The attacker's count was not reset by her sign-in.
+        assertThat(login("alice", PASSWORD)).isInstanceOf(LoginResult.Throttled.class);
+    }
+
+    @Test
+    void loginWhenAccountLockedAndNoDeviceTokenThenThrottled() {
+        loginAlice();
+        lockAliceFromElsewhere();
+
+        assertThat(loginWithDevice("alice", PASSWORD, null)).isInstanceOf(LoginResult.Throttled.class);
+    }
+
+    @Test
+    void loginWhenAccountLockedAndTheDeviceTokenIsAnotherAdminsThenThrottled() {
+        addAdmin(TENANT, "bob", null);
+        String bobsDevice = ((LoginResult.Success) login("bob", PASSWORD)).deviceToken();
+        lockAliceFromElsewhere();
+
+        assertThat(loginWithDevice("alice", PASSWORD, bobsDevice)).isInstanceOf(LoginResult.Throttled.class);
+    }
+
+    @Test
+    void loginWhenAccountLockedAndTheDeviceTokenIsForgedThenThrottled() {
+        String real = loginAlice().deviceToken();
+        lockAliceFromElsewhere();
+        String otherKey = new DeviceTokens(DeviceTokens.newKey(), node.clock).issue(TENANT, alice.id(), null);
+        String tampered = real.substring(0, real.length() - 2) + (real.endsWith("AA") ? "BB" : "AA");
+
+        assertThat(loginWithDevice("alice", PASSWORD, otherKey)).isInstanceOf(LoginResult.Throttled.class);
+        assertThat(loginWithDevice("alice", PASSWORD, tampered)).isInstanceOf(LoginResult.Throttled.class);
+        assertThat(loginWithDevice("alice", PASSWORD, "not.a-token")).isInstanceOf(LoginResult.Throttled.class);
+    }
+
+    @Test
+    void loginWhenAKnownDeviceGuessesThenItsOwnLimitRefusesIt() {
+        String device = loginAlice().deviceToken();
+        for (int i = 0; i < 10; i++) {
+            assertThat(loginWithDevice("alice", "wrong password", device)).isInstanceOf(LoginResult.Refused.class);
+            node.clock.advance(Duration.ofSeconds(30));
+        }
+
+        assertThat(loginWithDevice("alice", PASSWORD, device)).isInstanceOf(LoginResult.Throttled.class);
+    }
+
+    @Test
+    void loginWhenWithAKnownDeviceThenTheSameDeviceIsRememberedAgain() {
+        String first = loginAlice().deviceToken();
+        String second = ((LoginResult.Success) loginWithDevice("alice", PASSWORD, first)).deviceToken();
+
+        DeviceTokens.Device before = accountsDevice(first);
+        DeviceTokens.Device after = accountsDevice(second);
+        assertThat(after.deviceId()).isEqualTo(before.deviceId());
+        assertThat(after.adminId()).isEqualTo(alice.id());
+    }
+
+    /** A token's content, read without the key (the payload is not secret, only signed). */
+    private static DeviceTokens.Device accountsDevice(String token) {
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String[] parts = payload.split("\\|");
+        return new DeviceTokens.Device(TenantId.of(parts[1]), parts[2], parts[3]);
+    }
+
     @Test
     void loginWhenAddressThrottledThenThrottledForEveryAccount() {
         for (int i = 0; i < 7; i++) {

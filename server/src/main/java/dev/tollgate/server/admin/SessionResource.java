@@ -49,11 +49,13 @@ final class SessionResource {
             caller.requireSameOrigin(request);
             LoginRequest login = LoginRequest.parse(exchange.json(request));
             LoginResult result = accounts.login(tenant, login.username(), login.password().toCharArray(),
-                    login.totpCode(), RemoteAddress.of(request), SessionCookie.read(request).orElse(null));
+                    login.totpCode(), RemoteAddress.of(request), SessionCookie.read(request).orElse(null),
+                    DeviceCookie.read(request).orElse(null));
             // AdminAccounts audited the sign-in, accepted or refused.
             switch (result) {
                 case LoginResult.Success success -> {
                     SessionCookie.set(response, success.sessionId(), secureCookies);
+                    DeviceCookie.set(response, success.deviceToken(), secureCookies);
                     sendJson(response, 200, AdminApiViews.session(success.authenticated()));
                 }
                 case LoginResult.Throttled throttled ->

@@ -51,22 +51,16 @@ public enum ConfigKey {
     TLS_HSTS_MAX_AGE("tls.hsts-max-age", "365d", "Strict-Transport-Security max-age sent on HTTPS responses; 0 sends none."),
 
     ABUSE_ADDRESS_FREE_FAILURES("abuse.address.free-failures", "100", "Failed client authentications from one "
-            + "source address (any client id) answered normally before the address is slowed."),
-    ABUSE_ADDRESS_REFUSE_AFTER("abuse.address.refuse-after", "300", "Failures after which an address is refused "
-            + "(429) for abuse.window, without checking its secrets."),
-    ABUSE_CLIENT_FREE_FAILURES("abuse.client.free-failures", "20", "Failed authentications for one client id "
-            + "(from any address) before it is slowed; addresses where that client authenticated within "
-            + "abuse.known-address-memory are exempt."),
-    ABUSE_CLIENT_REFUSE_AFTER("abuse.client.refuse-after", "200", "Failures after which a client id is refused "
-            + "from unknown addresses for abuse.window."),
+            + "source address (any client id) answered 401 before the address is slowed: its further failures "
+            + "get 429 with Retry-After. A correct secret is never refused, from any address."),
+    ABUSE_ADDRESS_REFUSE_AFTER("abuse.address.refuse-after", "300", "Answered failures after which every failure "
+            + "from the address gets 429 for abuse.window."),
     ABUSE_BASE_DELAY("abuse.base-delay", "1s", "Retry-After at the first failure past the free ones; it doubles "
-            + "with each further failure, up to abuse.max-delay."),
+            + "with each further answered failure, up to abuse.max-delay; failures during the wait get 429 and are "
+            + "not counted."),
     ABUSE_MAX_DELAY("abuse.max-delay", "60s", "Longest Retry-After while slowed."),
     ABUSE_WINDOW("abuse.window", "15m", "How long failures are remembered, and how long a refusal lasts."),
-    ABUSE_KNOWN_ADDRESS_MEMORY("abuse.known-address-memory", "24h", "How long an address where a client "
-            + "authenticated stays exempt from the per-address and per-client-id limits for that client."),
-    ABUSE_MAX_TRACKED("abuse.max-tracked", "100000", "Most addresses, client ids and (address, client id) pairs "
-            + "each limit remembers; bounds their memory."),
+    ABUSE_MAX_TRACKED("abuse.max-tracked", "100000", "Most source addresses the limit remembers; bounds its memory."),
 
     SESSION_IDLE_TIMEOUT("console.session-idle-timeout", "30m", "A console session ends after this long without a request."),
     SESSION_ABSOLUTE_TIMEOUT("console.session-absolute-timeout", "12h", "A console session ends this long after login, "

@@ -141,6 +141,20 @@ public final class ConfigLoader {
         origins.put(key, origin);
     }
 
+    private static final String CLIENT_LIMIT_REMOVED = "removed: failures for a client id no longer refuse "
+            + "anyone (a correct secret is always answered), so there is no per-client limit or known-address "
+            + "exemption to configure; delete the line (failures per client are in the metric "
+            + "tollgate_client_authentication_failures_total)";
+
+    /**
+     * Keys that existed once, with why they went: a file naming one is refused with the reason
+     * instead of "unknown key", so an upgrade says what changed.
+     */
+    private static final Map<String, String> REMOVED = Map.of(
+            "abuse.client.free-failures", CLIENT_LIMIT_REMOVED,
+            "abuse.client.refuse-after", CLIENT_LIMIT_REMOVED,
+            "abuse.known-address-memory", CLIENT_LIMIT_REMOVED);
+
     private void readFile(Path file) {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -151,7 +165,8 @@ public final class ConfigLoader {
         for (String name : properties.stringPropertyNames().stream().sorted().toList()) {
             ConfigKey.byKey(name).ifPresentOrElse(
                     key -> put(key, properties.getProperty(name), Source.FILE, "file " + file),
-                    () -> problems.add(name + " (file " + file + "): unknown key" + suggestion(name)));
+                    () -> problems.add(name + " (file " + file + "): " + (REMOVED.containsKey(name)
+                            ? REMOVED.get(name) : "unknown key" + suggestion(name))));
         }
     }
 
@@ -259,30 +274,15 @@ public final class ConfigLoader {
     }
 
     private ClientAuthenticationGuard.Settings guard() {
-        Duration baseDelay = duration(ConfigKey.ABUSE_BASE_DELAY);
-        Duration maxDelay = duration(ConfigKey.ABUSE_MAX_DELAY);
-        Duration window = duration(ConfigKey.ABUSE_WINDOW);
-        int tracked = integer(ConfigKey.ABUSE_MAX_TRACKED);
-        Map<String, ConfigKey> shared = Map.of("baseDelay", ConfigKey.ABUSE_BASE_DELAY,
-                "maxDelay", ConfigKey.ABUSE_MAX_DELAY, "window", ConfigKey.ABUSE_WINDOW,
-                "maxKeys", ConfigKey.ABUSE_MAX_TRACKED);
         FailureLimiter.Settings perAddress = build(() -> new FailureLimiter.Settings(
-                integer(ConfigKey.ABUSE_ADDRESS_FREE_FAILURES), baseDelay, maxDelay,
-                integer(ConfigKey.ABUSE_ADDRESS_REFUSE_AFTER), window, tracked),
-                with(shared, "freeFailures", ConfigKey.ABUSE_ADDRESS_FREE_FAILURES,
-                        "refuseAfter", ConfigKey.ABUSE_ADDRESS_REFUSE_AFTER));
-        FailureLimiter.Settings perClientId = build(() -> new FailureLimiter.Settings(
-                integer(ConfigKey.ABUSE_CLIENT_FREE_FAILURES), baseDelay, maxDelay,
-                integer(ConfigKey.ABUSE_CLIENT_REFUSE_AFTER), window, tracked),
-                with(shared, "freeFailures", ConfigKey.ABUSE_CLIENT_FREE_FAILURES,
-                        "refuseAfter", ConfigKey.ABUSE_CLIENT_REFUSE_AFTER));
-        Duration memory = duration(ConfigKey.ABUSE_KNOWN_ADDRESS_MEMORY);
-        if (perAddress == null || perClientId == null) {
-            return null;
-        }
-        return build(() -> new ClientAuthenticationGuard.Settings(perAddress, perClientId, memory, tracked),
-                Map.of("knownAddressMemory", ConfigKey.ABUSE_KNOWN_ADDRESS_MEMORY,
-                        "maxKnownAddresses", ConfigKey.ABUSE_MAX_TRACKED));
+                integer(ConfigKey.ABUSE_ADDRESS_FREE_FAILURES), duration(ConfigKey.ABUSE_BASE_DELAY),
+                duration(ConfigKey.ABUSE_MAX_DELAY), integer(ConfigKey.ABUSE_ADDRESS_REFUSE_AFTER),
+                duration(ConfigKey.ABUSE_WINDOW), integer(ConfigKey.ABUSE_MAX_TRACKED)),
+                Map.of("freeFailures", ConfigKey.ABUSE_ADDRESS_FREE_FAILURES,
+                        "refuseAfter", ConfigKey.ABUSE_ADDRESS_REFUSE_AFTER,
+                        "baseDelay", ConfigKey.ABUSE_BASE_DELAY, "maxDelay", ConfigKey.ABUSE_MAX_DELAY,
+                        "window", ConfigKey.ABUSE_WINDOW, "maxKeys", ConfigKey.ABUSE_MAX_TRACKED));
+        return perAddress == null ? null : new ClientAuthenticationGuard.Settings(perAddress);
     }
 
     /** The console's login limits; the per-account and per-address counts share them. */

@@ -10,6 +10,7 @@ import dev.tollgate.core.admin.AuditAction;
 import dev.tollgate.core.admin.Capability;
 import dev.tollgate.core.admin.PasswordHasher;
 import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.server.admin.DeviceCookie;
 import dev.tollgate.server.admin.SessionCookie;
 import dev.tollgate.server.http.RemoteAddress;
 import dev.tollgate.server.http.RetryAfter;
@@ -78,7 +79,7 @@ final class AccountPages {
         LoginResult result;
         try {
             result = accounts.login(TenantId.of(tenant), username, password, code.isEmpty() ? null : code,
-                    RemoteAddress.of(req), SessionCookie.read(req).orElse(null));
+                    RemoteAddress.of(req), SessionCookie.read(req).orElse(null), DeviceCookie.read(req).orElse(null));
         } finally {
             Arrays.fill(password, '\0');
         }
@@ -86,6 +87,7 @@ final class AccountPages {
             case LoginResult.Success success -> {
                 // A new id for the new session: whatever cookie came with the form is ended, not promoted.
                 SessionCookie.set(res, success.sessionId(), secureCookies);
+                DeviceCookie.set(res, success.deviceToken(), secureCookies);
                 Admin admin = success.authenticated().admin();
                 Views.redirect(res, admin.mustChangePassword() ? PASSWORD : home(admin));
             }

@@ -24,7 +24,7 @@ record AuthenticatedRequest(TenantId tenant, ClientCredential client, FormParame
     /**
      * @param endpoint the metrics tag of the calling endpoint: {@code introspect} or {@code revoke}
      * @throws HttpFailure with the RFC 6749 §5.2 error to answer (401 invalid_client when authentication
-     *                     failed, 429 when the brute-force limits refused to try)
+     *                     failed, 429 when it failed from an address over the brute-force limit)
      */
     static AuthenticatedRequest read(ServerRequest request, ServerResponse response, TokenService tokens,
                                      ClientAuthenticationGuard guard, Metrics metrics, String endpoint,
@@ -41,14 +41,17 @@ record AuthenticatedRequest(TenantId tenant, ClientCredential client, FormParame
         }
         FormParameters params = FormParameters.ofBody(FormBody.single(FormBody.parse(body)));
         PresentedCredentials presented = ClientAuthentication.credentials(request, params);
-        ClientAuthenticationGuard.Attempt attempt = guard.check(RemoteAddress.of(request), tenant,
-                presented.clientId());
-        if (!attempt.allowed()) {
-            metrics.clientAuthenticationThrottled(endpoint, ClientAuthentication.limitTag(attempt));
-            throw new HttpFailure(ClientAuthentication.throttled(response, attempt));
-        }
+        // The secret is checked first, from any address (issue 11): a right secret is never refused.
+        ClientAuthenticationGuard.Attempt attempt = guard.check(RemoteAddress.of(request));
         TokenService.Authentication authentication = tokens.authenticate(tenant, presented, false);
-        guard.recordOutcome(attempt, authentication.refusal(), authentication.client());
+        ClientAuthenticationGuard.Verdict verdict = guard.recordOutcome(attempt, authentication.refusal());
+        if (authentication.refusal() != null && authentication.refusal().isAuthenticationFailure()) {
+            metrics.clientAuthenticationFailed(tenant, authentication.client());
+        }
+        if (verdict.throttled()) {
+            metrics.clientAuthenticationThrottled(endpoint, ClientAuthentication.limitTag(verdict));
+            throw new HttpFailure(ClientAuthentication.throttled(response, verdict));
+        }
         if (!authentication.isAuthenticated()) {
             throw new HttpFailure(TokenEndpoint.errorObject(authentication.refusal()));
         }

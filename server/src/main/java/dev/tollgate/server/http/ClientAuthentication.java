@@ -15,7 +15,8 @@ import java.util.Locale;
  * The client-authentication step of every endpoint a client calls with its own credentials: token,
  * introspection (RFC 7662 §2.1) and revocation (RFC 7009 §2.1). It asks each registered
  * {@link ClientAuthenticationMethod} whether the request uses it; exactly one must (RFC 6749 §2.3).
- * The secret itself is checked by the policy ({@code TokenService}), behind the brute-force guard.
+ * The secret itself is checked by the policy ({@code TokenService}); the brute-force guard only
+ * decides how a failure is answered.
  */
 final class ClientAuthentication {
 
@@ -66,10 +67,10 @@ final class ClientAuthentication {
     }
 
     /**
-     * The answer to an attempt the brute-force limits refused, for every endpoint a client
+     * The answer to a failed authentication from an address over the brute-force limit, for every endpoint a client
      * authenticates at: {@code 429} (RFC 6585 §4) with {@code Retry-After} in seconds (RFC 9110
      * §10.2.3), and an RFC 6749 §5.2 error body. RFC 6749 has no token-endpoint error for "too
-     * many attempts": {@code invalid_client} would claim the secret was checked and wrong,
+     * many attempts": {@code invalid_client} with 401 says nothing about waiting,
      * {@code invalid_request} that the request was malformed, and RFC 8628 §3.5's
      * {@code slow_down} belongs to device-code polling (its "add 5 s to the interval" means
      * nothing here). {@code temporarily_unavailable} is OAuth's code for "the server can't serve
@@ -77,14 +78,14 @@ final class ClientAuthentication {
      * with 503 for a store outage, so clients need only one retryable code. The status and
      * Retry-After carry the rest. The description names no limit, so it tells nothing about ids.
      */
-    static ErrorObject throttled(ServerResponse response, ClientAuthenticationGuard.Attempt attempt) {
-        RetryAfter.set(response, attempt.retryAfter());
+    static ErrorObject throttled(ServerResponse response, ClientAuthenticationGuard.Verdict verdict) {
+        RetryAfter.set(response, verdict.retryAfter());
         return new ErrorObject("temporarily_unavailable",
                 "too many failed client authentications; retry after the delay in Retry-After", 429);
     }
 
-    /** The guard's limit as a metrics tag value: {@code address}, {@code client_id}, {@code client_at_address}. */
-    static String limitTag(ClientAuthenticationGuard.Attempt attempt) {
-        return attempt.refusedBy().name().toLowerCase(Locale.ROOT);
+    /** The guard's limit as a metrics tag value: {@code address}. */
+    static String limitTag(ClientAuthenticationGuard.Verdict verdict) {
+        return verdict.throttledBy().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -21,7 +21,7 @@ import java.util.function.Function;
  * endpoint per tenant ({@link FormTokenRequest}), the payment-gateway shape {@code POST /oauth/token}
  * ({@link PaymentGatewayTokenRequest}) and the PAM JSON shape ({@link PamTokenRequest}). Each shape
  * is a converter and a renderer around one pipeline, written once here:
- * parse → brute-force guard → policy → guard's record → metrics → access log → audit → render.
+ * parse → guard's standing of the address → policy → guard's verdict → metrics → access log → audit → render.
  */
 public final class TokenEndpoint {
 
@@ -81,17 +81,22 @@ public final class TokenEndpoint {
         }
         TenantId tenant = parsed.tenant();
         String clientId = parsed.credentials().clientId();
-        ClientAuthenticationGuard.Attempt attempt = guard.check(RemoteAddress.of(request), tenant, clientId);
-        if (!attempt.allowed()) {
-            // No secret hashed, no audit event (an attacker's refused guesses must not cost a store
-            // write each); counted and logged as throttled.
-            metrics.clientAuthenticationThrottled("token", ClientAuthentication.limitTag(attempt));
+        // The secret is checked first, from any address (issue 11): a right secret is never
+        // refused, so knowing a client id is not enough to lock the client out.
+        ClientAuthenticationGuard.Attempt attempt = guard.check(RemoteAddress.of(request));
+        TokenService.Outcome outcome = tokens.issue(parsed);
+        ClientAuthenticationGuard.Verdict verdict = guard.recordOutcome(attempt, outcome.refusal());
+        if (outcome.refusal() != null && outcome.refusal().isAuthenticationFailure()) {
+            metrics.clientAuthenticationFailed(tenant, outcome.client());
+        }
+        if (verdict.throttled()) {
+            // A failure from an address that keeps failing: no audit event (an attacker's guesses
+            // must not cost a store write each); counted and logged as throttled.
+            metrics.clientAuthenticationThrottled("token", ClientAuthentication.limitTag(verdict));
             refusedEarly(request, response, tenant, TokenRefusal.Reason.THROTTLED,
-                    ClientAuthentication.throttled(response, attempt));
+                    ClientAuthentication.throttled(response, verdict));
             return;
         }
-        TokenService.Outcome outcome = tokens.issue(parsed);
-        guard.recordOutcome(attempt, outcome.refusal(), outcome.client());
         metrics.tokenOutcome(tenant, outcome);
         AccessLog.noteOutcome(request, tenant, outcome);
         audit.record(request, tenant, outcome);
@@ -102,7 +107,7 @@ public final class TokenEndpoint {
         }
     }
 
-    /** A refusal before the policy (or instead of it, when throttled): counted, logged, answered. */
+    /** A refusal before the policy (or instead of its answer, when throttled): counted, logged, answered. */
     private void refusedEarly(ServerRequest request, ServerResponse response, TenantId tenant,
                               TokenRefusal.Reason reason, ErrorObject error) {
         metrics.tokenRefusedEarly(tenant, reason);

@@ -2,6 +2,7 @@ package dev.tollgate.server.ops;
 
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.tollgate.core.cache.Directory;
+import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.token.TokenRefusal;
 import dev.tollgate.core.token.TokenService;
@@ -41,6 +42,9 @@ public final class Metrics implements AutoCloseable {
     private record IssuedKey(TenantId tenant, String client) {
     }
 
+    private record FailureKey(TenantId tenant, String client) {
+    }
+
     private record RefusedKey(String tenant, String reason, String client) {
     }
 
@@ -52,6 +56,7 @@ public final class Metrics implements AutoCloseable {
     private final Map<IssuedKey, Counter> issued = new ConcurrentHashMap<>();
     private final Map<RefusedKey, Counter> refused = new ConcurrentHashMap<>();
     private final Map<String, Counter> throttled = new ConcurrentHashMap<>();
+    private final Map<FailureKey, Counter> failures = new ConcurrentHashMap<>();
     private final Timer tokenRequests;
 
     /** @param tenantExists answers from the directory's cache, which remembers unknown ids too */
@@ -116,19 +121,38 @@ public final class Metrics implements AutoCloseable {
     }
 
     /**
-     * A client authentication refused by the brute-force guard before its secret was checked
-     * ({@code 429}). Token requests are also counted in {@code tollgate_tokens_refused_total} with
-     * reason {@code throttled}; this counter adds introspection and revocation, and which limit fired.
+     * A failed client authentication from an address over the brute-force limit, answered
+     * {@code 429} (the secret was checked, and wrong). Token requests are also counted in
+     * {@code tollgate_tokens_refused_total} with reason {@code throttled}; this counter adds
+     * introspection and revocation, and which limit fired.
      *
      * @param endpoint {@code token}, {@code introspect} or {@code revoke}
-     * @param limit    the guard's limit in lower case: {@code address}, {@code client_id}, {@code client_at_address}
+     * @param limit    the guard's limit in lower case: {@code address}
      */
     public void clientAuthenticationThrottled(String endpoint, String limit) {
         throttled.computeIfAbsent(endpoint + '|' + limit,
                 key -> Counter.builder("tollgate.client.authentication.throttled")
-                        .description("Client authentications refused by the brute-force limits before the secret was checked")
+                        .description("Failed client authentications answered 429 because their address keeps failing")
                         .tag("endpoint", endpoint)
                         .tag("limit", limit)
+                        .register(registry))
+                .increment();
+    }
+
+    /**
+     * A failed client authentication ({@code invalid_client}) at any endpoint, per client: what
+     * an alert on an attack against one client id reads, since no limit refuses per client
+     * (that would let anyone who knows the id lock the client out, issue 11).
+     *
+     * @param client the client the presented id names, or null when it names none (tagged
+     *               {@code unknown}, so made-up ids cannot grow the registry)
+     */
+    public void clientAuthenticationFailed(TenantId tenant, ClientCredential client) {
+        failures.computeIfAbsent(new FailureKey(tenant, client != null ? client.clientId().value() : UNKNOWN),
+                key -> Counter.builder("tollgate.client.authentication.failures")
+                        .description("Failed client authentications (invalid_client), all endpoints")
+                        .tag("tenant", key.tenant().value())
+                        .tag("client", key.client())
                         .register(registry))
                 .increment();
     }

@@ -543,22 +543,30 @@ class ConfigLoaderTest {
     @Test
     void bruteForceLimitsWhenConfiguredThenComeFromTheirKeys() {
         Loaded loaded = ConfigLoader.load(null, Map.of("TOLLGATE_ABUSE_ADDRESS_FREE_FAILURES", "7",
-                "TOLLGATE_ABUSE_CLIENT_REFUSE_AFTER", "50", "TOLLGATE_ABUSE_WINDOW", "5m"), NO_FLAGS);
+                "TOLLGATE_ABUSE_ADDRESS_REFUSE_AFTER", "50", "TOLLGATE_ABUSE_WINDOW", "5m"), NO_FLAGS);
 
         assertThat(loaded.server().bruteForce().perAddress().freeFailures()).isEqualTo(7);
-        assertThat(loaded.server().bruteForce().perClientId().refuseAfter()).isEqualTo(50);
-        assertThat(loaded.server().bruteForce().perClientId().window()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(loaded.server().bruteForce().perAddress().refuseAfter()).isEqualTo(50);
         assertThat(loaded.server().bruteForce().perAddress().window()).isEqualTo(Duration.ofMinutes(5));
     }
 
     @Test
     void bruteForceRefusalWhenBeforeTheFreeFailuresAreUsedUpThenAProblemNamingTheKey() {
-        List<String> problems = problems(null, Map.of("TOLLGATE_ABUSE_CLIENT_FREE_FAILURES", "30",
-                "TOLLGATE_ABUSE_CLIENT_REFUSE_AFTER", "30"), NO_FLAGS);
+        List<String> problems = problems(null, Map.of("TOLLGATE_ABUSE_ADDRESS_FREE_FAILURES", "30",
+                "TOLLGATE_ABUSE_ADDRESS_REFUSE_AFTER", "30"), NO_FLAGS);
 
         assertThat(problems).singleElement().asString()
-                .startsWith("abuse.client.refuse-after (environment variable TOLLGATE_ABUSE_CLIENT_REFUSE_AFTER): ")
-                .contains("greater than abuse.client.free-failures");
+                .startsWith("abuse.address.refuse-after (environment variable TOLLGATE_ABUSE_ADDRESS_REFUSE_AFTER): ")
+                .contains("greater than abuse.address.free-failures");
+    }
+
+    @Test
+    void loadWhenTheFileNamesARemovedPerClientKeyThenAProblemSayingWhyItWasRemoved() throws IOException {
+        Path file = write("abuse.client.free-failures=20\nabuse.known-address-memory=24h\n");
+
+        assertThat(problems(file, NO_ENV, NO_FLAGS)).hasSize(2).allSatisfy(problem -> assertThat(problem)
+                .contains("(file " + file + "): removed: failures for a client id no longer refuse anyone")
+                .contains("tollgate_client_authentication_failures_total"));
     }
 
     @Test
@@ -573,16 +581,13 @@ class ConfigLoaderTest {
     @Test
     void loadWhenGuardAndLoginKeysAreSetThenTheSettingsCarryThem() {
         Loaded loaded = ConfigLoader.load(null, Map.of("TOLLGATE_ABUSE_BASE_DELAY", "2s",
-                "TOLLGATE_ABUSE_KNOWN_ADDRESS_MEMORY", "2h", "TOLLGATE_ABUSE_MAX_TRACKED", "500",
+                "TOLLGATE_ABUSE_MAX_TRACKED", "500",
                 "TOLLGATE_CONSOLE_LOGIN_FREE_FAILURES", "5", "TOLLGATE_CONSOLE_LOGIN_REFUSE_AFTER", "50",
                 "TOLLGATE_CONSOLE_LOGIN_BASE_DELAY", "3s", "TOLLGATE_CONSOLE_LOGIN_MAX_DELAY", "2m",
                 "TOLLGATE_CONSOLE_LOGIN_WINDOW", "1h"), NO_FLAGS);
 
         var guard = loaded.server().bruteForce();
         assertThat(guard.perAddress().baseDelay()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(guard.perClientId().baseDelay()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(guard.knownAddressMemory()).isEqualTo(Duration.ofHours(2));
-        assertThat(guard.maxKnownAddresses()).isEqualTo(500);
         assertThat(guard.perAddress().maxKeys()).isEqualTo(500);
         assertThat(loaded.server().loginLimits()).isEqualTo(new dev.tollgate.core.abuse.FailureLimiter.Settings(5,
                 Duration.ofSeconds(3), Duration.ofMinutes(2), 50, Duration.ofHours(1),

@@ -25,11 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TrustedProxiesHttpTest {
 
-    /** One failure from an address refuses that address; the per-client-id limit stays out of the way. */
+    /** After one failure from an address, that address's failures are answered 429. */
     private static final ClientAuthenticationGuard.Settings ONE_STRIKE = new ClientAuthenticationGuard.Settings(
             new FailureLimiter.Settings(0, Duration.ofSeconds(1), Duration.ofSeconds(60), 1, Duration.ofMinutes(15),
-                    1000),
-            ClientAuthenticationGuard.Settings.DEFAULTS.perClientId(), Duration.ofHours(24), 1000);
+                    1000));
 
     private TestServer server;
 
