@@ -4,10 +4,14 @@ import dev.tollgate.server.config.HttpLimits;
 import dev.tollgate.server.config.TlsConfig;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionListener;
 
 import java.time.Duration;
 import java.util.function.IntSupplier;
@@ -49,6 +53,10 @@ final class Listeners {
                                              HttpRouting.Builder management, IntSupplier httpsPort) {
         HttpLimits limits = config.limits();
         TlsConfig tls = config.tls();
+        // On every listener: a Connection: close answer ends the connection, read body or not.
+        ConnectionClose close = new ConnectionClose(config.maxBodyBytes());
+        routing.addFilter(close.filter());
+        management.addFilter(close.filter());
         WebServerConfig.Builder builder = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -61,7 +69,7 @@ final class Listeners {
                 .addProtocol(Http1Config.builder()
                         .maxHeadersSize(limits.maxHeaderBytes())
                         .maxPrologueLength(limits.maxRequestLineBytes())
-                        .addReceiveListener(deadline.receiving())
+                        .addReceiveListener(both(deadline.receiving(), close.receiving()))
                         .addSendListener(deadline.sending())
                         .build())
                 .routing(routing)
@@ -69,7 +77,8 @@ final class Listeners {
                         .host(config.host())
                         .port(config.managementPort())
                         .idleConnectionTimeout(limits.idleTimeout())
-                        .idleConnectionPeriod(idleCheckPeriod(limits)))
+                        .idleConnectionPeriod(idleCheckPeriod(limits))
+                        .addProtocol(closingHttp1(close)))
                 .routing(MANAGEMENT_SOCKET, management);
         if (tls != null) {
             builder.tls(TlsMaterial.serverTls(tls));
@@ -78,11 +87,41 @@ final class Listeners {
                                 .host(config.host())
                                 .port(tls.redirectPort())
                                 .idleConnectionTimeout(limits.idleTimeout())
-                                .idleConnectionPeriod(idleCheckPeriod(limits)))
-                        .routing(REDIRECT_SOCKET, HttpRouting.builder().any(new HttpsRedirect(config, httpsPort)));
+                                .idleConnectionPeriod(idleCheckPeriod(limits))
+                                .addProtocol(closingHttp1(close)))
+                        .routing(REDIRECT_SOCKET, HttpRouting.builder().addFilter(close.filter())
+                                .any(new HttpsRedirect(config, httpsPort)));
             }
         }
         return builder;
+    }
+
+    /**
+     * One receive listener that calls two. Helidon 4.5.0 wraps two or more registered listeners in
+     * a composite that forwards no request line and no headers (Http1ConnectionListenerUtil's
+     * ListFrameListener overrides nothing), so each would silently stop being called.
+     */
+    private static Http1ConnectionListener both(Http1ConnectionListener first, Http1ConnectionListener second) {
+        return new Http1ConnectionListener() {
+            @Override
+            public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+                first.prologue(ctx, prologue);
+                second.prologue(ctx, prologue);
+            }
+
+            @Override
+            public void headers(ConnectionContext ctx, Headers headers) {
+                first.headers(ctx, headers);
+                second.headers(ctx, headers);
+            }
+        };
+    }
+
+    /** HTTP/1 with Helidon's defaults, plus the connection-close listener (a socket's own protocols replace the server's). */
+    private static Http1Config closingHttp1(ConnectionClose close) {
+        return Http1Config.builder()
+                .addReceiveListener(close.receiving())
+                .build();
     }
 
     /** Helidon logs a listener that cannot bind and carries on with port -1; Tollgate refuses to. */

@@ -133,6 +133,11 @@ public final class TestServer implements AutoCloseable {
         return server.managementPort();
     }
 
+    /** With TLS and a redirect port configured, the plain-HTTP listener that redirects; -1 otherwise. */
+    public int redirectPort() {
+        return server.redirectPort();
+    }
+
     public String issuer() {
         return baseUrl() + "/t/" + TENANT.value();
     }
