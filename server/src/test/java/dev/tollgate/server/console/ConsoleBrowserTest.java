@@ -414,8 +414,29 @@ class ConsoleBrowserTest {
         WebElement submit = driver.findElement(By.id("create-scope"));
         submit.click();
         // The URL already says scope-created after the first one: wait for the page to be replaced.
-        wait.until(ExpectedConditions.stalenessOf(submit));
+        wait.until(replaced(submit));
         wait.until(ExpectedConditions.urlContains("done=scope-created"));
+    }
+
+    /**
+     * Like {@link ExpectedConditions#stalenessOf}, but also when ChromeDriver, asked about the element
+     * while the old document is being torn down, answers "Node with given id does not belong to the
+     * document" instead of a stale-element error: that answer means the same thing, the page was replaced.
+     */
+    private static org.openqa.selenium.support.ui.ExpectedCondition<Boolean> replaced(WebElement element) {
+        return d -> {
+            try {
+                element.isEnabled();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException gone) {
+                return true;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        };
     }
 
     private static WebElement scopeCheckbox(String scope) {
