@@ -1,7 +1,6 @@
 package dev.tollgate.core.admin;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -47,15 +46,10 @@ public abstract sealed class AdminFailure extends RuntimeException {
         }
 
         private static String describe(Map<String, String> fields) {
-            StringBuilder text = new StringBuilder();
-            new LinkedHashMap<>(fields).entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-                if (!text.isEmpty()) {
-                    text.append("; ");
-                }
-                // "current_password" + "is wrong" reads as "current password is wrong".
-                text.append(e.getKey().isEmpty() ? e.getValue() : e.getKey().replace('_', ' ') + " " + e.getValue());
-            });
-            return text.toString();
+            // "current_password" + "is wrong" reads as "current password is wrong".
+            return fields.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> e.getKey().isEmpty() ? e.getValue() : e.getKey().replace('_', ' ') + " " + e.getValue())
+                    .collect(java.util.stream.Collectors.joining("; "));
         }
     }
 

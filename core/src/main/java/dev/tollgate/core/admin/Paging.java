@@ -3,8 +3,6 @@ package dev.tollgate.core.admin;
 /** The bounds of every list's page. */
 final class Paging {
 
-    static final int MAX_LIMIT = Page.MAX_LIMIT;
-
     private Paging() {
     }
 
@@ -12,8 +10,8 @@ final class Paging {
         if (offset < 0) {
             throw AdminFailure.Invalid.of("offset", "must not be negative");
         }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw AdminFailure.Invalid.of("limit", "must be between 1 and " + MAX_LIMIT);
+        if (limit < 1 || limit > Page.MAX_LIMIT) {
+            throw AdminFailure.Invalid.of("limit", "must be between 1 and " + Page.MAX_LIMIT);
         }
     }
 }

@@ -82,9 +82,4 @@ public final class ScopeOperations {
             audit.scope(actor, AuditAction.SCOPE_DELETE, before, null);
         });
     }
-
-    /** Whether {@code scope} is one every tenant defines, which cannot be deleted. */
-    public static boolean isBuiltin(ScopeName scope) {
-        return BuiltinScopes.contains(scope);
-    }
 }
