@@ -132,7 +132,8 @@ class ImageTarIT {
         assertThat(loaded.repoTags()).singleElement().asString().startsWith("tollgate:");
         assertThat(loaded.config()).containsEntry("os", "linux").containsEntry("architecture", "amd64");
         assertThat(loaded.strings("Entrypoint"))
-                .containsExactly("/opt/java/bin/java", "-XX:+UseSerialGC", "-jar", "/app/tollgate.jar");
+                .containsExactly("/opt/java/bin/java", "-XX:+UseSerialGC", "-Xms32m", "-Xmx128m",
+                        "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-jar", "/app/tollgate.jar");
         assertThat(loaded.strings("Cmd")).containsExactly("serve");
         assertThat(loaded.strings("Env")).contains("TOLLGATE_HOST=0.0.0.0", "TOLLGATE_DATA_DIR=/data/store");
         assertThat(loaded.runConfig()).containsEntry("User", "10001:10001").containsEntry("WorkingDir", "/data");

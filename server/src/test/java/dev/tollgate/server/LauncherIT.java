@@ -157,6 +157,23 @@ class LauncherIT {
     }
 
     @Test
+    void launcherWhenRunThenTheJvmHasTheDefaultOptionsAndTollgateJavaOptsOverridesThem() throws Exception {
+        Map<String, String> env = plainShell();
+        env.put("TOLLGATE_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        Result defaults = ServerProcess.run(workDir, WAIT, Map.of(), processes,
+                inPlainShell(env, repository.resolve("tollgate").toString(), "version"));
+        env.put("TOLLGATE_JAVA_OPTS", "-Xmx256m -XX:+PrintCommandLineFlags");
+        Result raised = ServerProcess.run(workDir, WAIT, Map.of(), processes,
+                inPlainShell(env, repository.resolve("tollgate").toString(), "version"));
+
+        assertThat(defaults.exitCode()).as(defaults.err()).isZero();
+        assertThat(defaults.out()).contains("-XX:+UseSerialGC", "-XX:MaxHeapSize=134217728",
+                "-XX:InitialHeapSize=33554432", "-XX:TrimNativeHeapInterval=5000");
+        assertThat(raised.exitCode()).as(raised.err()).isZero();
+        assertThat(raised.out()).contains("-XX:MaxHeapSize=268435456");
+    }
+
+    @Test
     void mavenWrapperWhenInAPlainShellThenBuildsWithAJdk21Plus() throws Exception {
         Result version = ServerProcess.run(repository, WAIT, Map.of(), processes,
                 inPlainShell(plainShell(), repository.resolve("mvnw").toString(), "-v"));
