@@ -40,6 +40,12 @@ start_server() {
 # $work/token.lua, and token_url set to the token endpoint of tenant 10001.
 start_token_server() {
   start_server
+  write_token_script
+  token_url="http://127.0.0.1:$PORT/t/10001/oauth2/token"
+}
+
+# The wrk script in $work/token.lua: a client_credentials request as $client_id with client_secret_basic.
+write_token_script() {
   local basic
   basic=$(printf '%s:%s' "$client_id" "$client_secret" | base64 -w0)
   cat >"$work/token.lua" <<LUA
@@ -48,7 +54,6 @@ wrk.body = "grant_type=client_credentials"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Authorization"] = "Basic $basic"
 LUA
-  token_url="http://127.0.0.1:$PORT/t/10001/oauth2/token"
 }
 
 # wrk on CPU $LOAD_CPU with $CONNECTIONS connections, latency percentiles on.
