@@ -9,7 +9,7 @@
 #   bench/jmh.sh Verifier                 # TokenVerifier vs raw ECDSA verify; prints verifier/raw
 #   bench/jmh.sh -h                       # JMH's own options
 #
-# Environment: JAVA_HOME (a JDK 21+; else java on PATH), JMH_CPU (core to pin to, default 0),
+# Environment: JAVA_HOME (a JDK 21+; else the one .mvn/find-jdk.sh finds), JMH_CPU (core to pin to, default 0),
 # JMH_SKIP_BUILD=1 (reuse bench/target/benchmarks.jar). The JSON result is kept in
 # bench/target/jmh-result.json; -rf/-rff are therefore the script's and can't be passed.
 set -euo pipefail
@@ -18,7 +18,9 @@ cd "$(dirname "$0")/.."
 jar=bench/target/benchmarks.jar
 result=bench/target/jmh-result.json
 cpu=${JMH_CPU:-0}
-java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+# shellcheck source=.mvn/find-jdk.sh
+. .mvn/find-jdk.sh && tollgate_use_jdk
+java=$JAVA_HOME/bin/java
 
 die() { echo "jmh.sh: $*" >&2; exit 2; }
 

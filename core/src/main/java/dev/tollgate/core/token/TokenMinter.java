@@ -1,13 +1,13 @@
 package dev.tollgate.core.token;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.key.SigningKeyRing;
 
 import java.time.Instant;
-import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 
 /** Turns a grant into a signed RFC 9068 access token. */
@@ -16,30 +16,34 @@ public final class TokenMinter {
     public IssuedToken mint(TokenGrant grant, SigningKeyRing ring, String issuer, Instant now) throws JOSEException {
         ClientCredential client = grant.client();
         // RFC 9068 §2.2 claims; whole seconds, since JWT NumericDate is in seconds.
-        Instant issuedAt = Instant.ofEpochSecond(now.getEpochSecond());
-        Instant expiresAt = issuedAt.plus(grant.lifetime());
+        long issuedAt = now.getEpochSecond();
+        Instant expiresAt = Instant.ofEpochSecond(issuedAt).plus(grant.lifetime());
         String jti = UUID.randomUUID().toString();
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-                .issuer(issuer)
-                .subject(client.clientId().value())
-                .expirationTime(Date.from(expiresAt))
-                .issueTime(Date.from(issuedAt))
-                .notBeforeTime(Date.from(issuedAt))
-                .jwtID(jti)
-                .claim("client_id", client.clientId().value())
-                .claim("scope", grant.scopes().toSpaceDelimited())
-                .claim("customer_id", client.tenantId().value())
-                .claim("client_name", client.name());
-        if (grant.audiences().size() == 1) {
-            claims.audience(grant.audiences().get(0));
+        String clientId = client.clientId().value();
+        List<String> audiences = grant.audiences();
+
+        // Written once, in order, rather than through JWTClaimsSet's map and its serialiser.
+        StringBuilder claims = new StringBuilder(512).append('{');
+        JsonText.string(claims, "iss", issuer);
+        JsonText.string(claims, "sub", clientId);
+        if (audiences.size() == 1) {
+            JsonText.string(claims, "aud", audiences.get(0));
         } else {
-            claims.audience(grant.audiences());
+            JsonText.strings(claims, "aud", audiences);
         }
+        JsonText.number(claims, "exp", expiresAt.getEpochSecond());
+        JsonText.number(claims, "iat", issuedAt);
+        JsonText.number(claims, "nbf", issuedAt);
+        JsonText.string(claims, "jti", jti);
+        JsonText.string(claims, "client_id", clientId);
+        JsonText.string(claims, "scope", grant.scopes().toSpaceDelimited());
+        JsonText.string(claims, "customer_id", client.tenantId().value());
+        JsonText.string(claims, "client_name", client.name());
         if (!client.authorities().isEmpty()) {
-            claims.claim("authorities", client.authorities());
+            JsonText.strings(claims, "authorities", client.authorities());
         }
-        SignedJWT jwt = new SignedJWT(ring.header(), claims.build());
-        jwt.sign(ring.signer());
-        return new IssuedToken(jwt.serialize(), jti, grant.scopes(), grant.lifetime(), expiresAt);
+        JWSObject jws = new JWSObject(ring.header(), new Payload(claims.append('}').toString()));
+        jws.sign(ring.signer());
+        return new IssuedToken(jws.serialize(), jti, grant.scopes(), grant.lifetime(), expiresAt);
     }
 }

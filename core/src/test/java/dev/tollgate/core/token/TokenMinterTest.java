@@ -155,6 +155,19 @@ class TokenMinterTest {
     }
 
     @Test
+    void mintWhenTheClientNameHoldsJsonThenItStaysOneStringClaim() throws Exception {
+        String name = "x\",\"scope\":\"admin:all\",\"n\":\"\\";
+        ClientCredential client = aClient().name(name).authorities(List.of("\"],\"evil")).build();
+
+        JWTClaimsSet claims = claimsOf(minter.mint(grant(client, List.of("aud")), es256, ISSUER, NOW));
+
+        assertThat(claims.getStringClaim("client_name")).isEqualTo(name);
+        assertThat(claims.getStringListClaim("authorities")).containsExactly("\"],\"evil");
+        assertThat(claims.getClaims()).doesNotContainKey("n");
+        assertThat(claims.getStringClaim("scope")).doesNotContain("admin:all");
+    }
+
+    @Test
     void mintWhenCalledThenClaimSetIsExactlyTheProfile() throws Exception {
         JWTClaimsSet claims = claimsOf(minter.mint(grant(aClient().build(), List.of("aud")), es256, ISSUER, NOW));
 

@@ -2,9 +2,9 @@ package dev.tollgate.server.http;
 
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import dev.tollgate.core.token.IssuedToken;
+import dev.tollgate.core.token.JsonText;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
-import net.minidev.json.JSONObject;
 
 /** The PAM shape's answer: RFC 6749 §5.1's members plus {@code expires_in_minutes}. */
 enum PamTokenResponse implements TokenResponseRenderer {
@@ -12,14 +12,14 @@ enum PamTokenResponse implements TokenResponseRenderer {
 
     @Override
     public void issued(ServerResponse response, IssuedToken token) {
-        JSONObject answer = new JSONObject();
-        answer.put("access_token", token.value());
-        answer.put("token_type", "Bearer");
-        answer.put("expires_in_minutes", token.lifetime().toMinutes());
-        answer.put("expires_in", token.lifetime().toSeconds());
-        answer.put("scope", token.scopes().toSpaceDelimited());
+        StringBuilder json = new StringBuilder(token.value().length() + 160).append('{');
+        JsonText.string(json, "access_token", token.value());
+        JsonText.string(json, "token_type", "Bearer");
+        JsonText.number(json, "expires_in_minutes", token.lifetime().toMinutes());
+        JsonText.number(json, "expires_in", token.lifetime().toSeconds());
+        JsonText.string(json, "scope", token.scopes().toSpaceDelimited());
         response.header(HeaderNames.PRAGMA, "no-cache");
-        OAuthResponses.sendJson(response, 200, answer.toJSONString(), "no-store");
+        OAuthResponses.sendJson(response, 200, json.append('}').toString(), "no-store");
     }
 
     /** The tenant came from the body here, not the path: an unknown one is a bad request, not a 404. */
