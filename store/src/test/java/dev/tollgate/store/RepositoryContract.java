@@ -1111,6 +1111,48 @@ public abstract class RepositoryContract {
     }
 
     @Test
+    void adminRecordTotpStepWhenLaterThanTheLastThenRecordedElseRefused() {
+        insertTenant(A);
+        insertTenant(B);
+        Admin alice = admin(A, "alice", 0);
+        store.admins().insert(alice);
+
+        assertThat(store.admins().recordTotpStep(A, alice.id(), 100)).isTrue();
+        assertThat(store.admins().recordTotpStep(A, alice.id(), 100)).isFalse();
+        assertThat(store.admins().recordTotpStep(A, alice.id(), 99)).isFalse();
+        assertThat(store.admins().recordTotpStep(B, alice.id(), 101)).isFalse();
+        assertThat(store.admins().recordTotpStep(A, UUID.randomUUID().toString(), 101)).isFalse();
+        assertThat(store.admins().recordTotpStep(A, alice.id(), 101)).isTrue();
+        // An update of the admin's fields leaves the recorded step alone.
+        store.admins().update(alice);
+        assertThat(store.admins().recordTotpStep(A, alice.id(), 101)).isFalse();
+    }
+
+    @Test
+    void adminRecordTotpStepWhenTheSameStepRecordedConcurrentlyThenExactlyOneSucceeds() throws Exception {
+        insertTenant(A);
+        Admin alice = admin(A, "alice", 0);
+        store.admins().insert(alice);
+        int threads = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return store.admins().recordTotpStep(A, alice.id(), 7);
+                }));
+            }
+            start.countDown();
+            int recorded = 0;
+            for (Future<Boolean> result : results) {
+                recorded += result.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(recorded).isEqualTo(1);
+        }
+    }
+
+    @Test
     void adminDeleteWhenCalledThenOnlyThatAdminRemovedAndItsSessionsEnded() {
         insertTenant(A);
         Admin alice = admin(A, "alice", 0);
