@@ -230,25 +230,7 @@ class HttpLimitsTest {
     @Test
     void clientWhenItTricklesItsHeadersThenDisconnectedAfterTheRequestTimeout() throws Exception {
         try (Socket socket = socket()) {
-            long started = System.nanoTime();
-            send(socket, "POST /t/10001/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-            boolean closed = false;
-            // Slow loris: one more header line every 300 ms, never the blank line that ends them.
-            for (int i = 0; i < 20 && !closed; i++) {
-                Thread.sleep(300);
-                try {
-                    send(socket, "X-Slow-" + i + ": 1\r\n");
-                } catch (IOException e) {
-                    closed = true;
-                }
-                if (!closed) {
-                    closed = awaitClose(socket, Duration.ofMillis(1));
-                }
-            }
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-
-            assertThat(closed).as("the server dropped the trickling request").isTrue();
-            assertThat(elapsed).isLessThanOrEqualTo(REQUEST_TIMEOUT.plus(MARGIN));
+            assertTricklingRequestCut(socket, "POST /t/10001/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         }
     }
 
@@ -257,13 +239,8 @@ class HttpLimitsTest {
         try (Socket socket = socket()) {
             send(socket, "POST /t/10001/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=");
-            long started = System.nanoTime();
 
-            boolean closed = awaitClose(socket, REQUEST_TIMEOUT.plus(MARGIN).plusSeconds(1));
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-
-            assertThat(closed).isTrue();
-            assertThat(elapsed).isLessThanOrEqualTo(REQUEST_TIMEOUT.plus(MARGIN));
+            assertClosedWithinTheRequestTimeout(socket);
         }
     }
 
@@ -297,25 +274,7 @@ class HttpLimitsTest {
     @Test
     void managementPortWhenAClientTricklesItsHeadersThenDisconnectedAfterTheRequestTimeout() throws Exception {
         try (Socket socket = managementSocket(server)) {
-            long started = System.nanoTime();
-            send(socket, "GET /health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-            boolean closed = false;
-            // Slow loris, as on the public port: a header line every 300 ms keeps the connection from idling.
-            for (int i = 0; i < 20 && !closed; i++) {
-                Thread.sleep(300);
-                try {
-                    send(socket, "X-Slow-" + i + ": 1\r\n");
-                } catch (IOException e) {
-                    closed = true;
-                }
-                if (!closed) {
-                    closed = awaitClose(socket, Duration.ofMillis(1));
-                }
-            }
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-
-            assertThat(closed).as("the management port dropped the trickling request").isTrue();
-            assertThat(elapsed).isLessThanOrEqualTo(REQUEST_TIMEOUT.plus(MARGIN));
+            assertTricklingRequestCut(socket, "GET /health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         }
     }
 
@@ -324,13 +283,8 @@ class HttpLimitsTest {
             throws Exception {
         try (Socket socket = managementSocket(server)) {
             send(socket, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/pl");
-            long started = System.nanoTime();
 
-            boolean closed = awaitClose(socket, REQUEST_TIMEOUT.plus(MARGIN).plusSeconds(1));
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-
-            assertThat(closed).isTrue();
-            assertThat(elapsed).isLessThanOrEqualTo(REQUEST_TIMEOUT.plus(MARGIN));
+            assertClosedWithinTheRequestTimeout(socket);
         }
     }
 
@@ -429,6 +383,42 @@ class HttpLimitsTest {
         OutputStream out = socket.getOutputStream();
         out.write(text.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
+    }
+
+    /**
+     * Slow loris: after {@code requestStart}, one more header line every 300 ms, never the blank line
+     * that ends them; the server must drop the connection within the request timeout.
+     */
+    private static void assertTricklingRequestCut(Socket socket, String requestStart) throws Exception {
+        long started = System.nanoTime();
+        send(socket, requestStart);
+        boolean closed = false;
+        for (int i = 0; i < 20 && !closed; i++) {
+            Thread.sleep(300);
+            try {
+                send(socket, "X-Slow-" + i + ": 1\r\n");
+            } catch (IOException e) {
+                closed = true;
+            }
+            if (!closed) {
+                closed = awaitClose(socket, Duration.ofMillis(1));
+            }
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(closed).as("the server dropped the trickling request").isTrue();
+        assertThat(elapsed).isLessThanOrEqualTo(REQUEST_TIMEOUT.plus(MARGIN));
+    }
+
+    /** A request that stalled just now is dropped within the request timeout. */
+    private static void assertClosedWithinTheRequestTimeout(Socket socket) throws IOException {
+        long started = System.nanoTime();
+
+        boolean closed = awaitClose(socket, REQUEST_TIMEOUT.plus(MARGIN).plusSeconds(1));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(closed).as("the server dropped the stalled request").isTrue();
+        assertThat(elapsed).isLessThanOrEqualTo(REQUEST_TIMEOUT.plus(MARGIN));
     }
 
     /** Waits until the server closes (EOF or reset); false if it is still open after {@code atMost}. */
