@@ -66,19 +66,18 @@ final class Listeners {
                 .shutdownGracePeriod(limits.shutdownGrace())
                 .idleConnectionPeriod(idleCheckPeriod(limits))
                 .maxTcpConnections(limits.maxConnections())
-                .addProtocol(Http1Config.builder()
-                        .maxHeadersSize(limits.maxHeaderBytes())
-                        .maxPrologueLength(limits.maxRequestLineBytes())
-                        .addReceiveListener(both(deadline.receiving(), close.receiving()))
-                        .addSendListener(deadline.sending())
-                        .build())
+                .addProtocol(limitedHttp1(limits, deadline, close))
                 .routing(routing)
+                // Health, readiness and metrics get the public listener's protections (issue 11):
+                // without them one slow-loris client per connection could hold the port's probes off.
                 .putSocket(MANAGEMENT_SOCKET, socket -> socket
                         .host(config.host())
                         .port(config.managementPort())
+                        .maxPayloadSize(4L * 1024 * 1024)
                         .idleConnectionTimeout(limits.idleTimeout())
                         .idleConnectionPeriod(idleCheckPeriod(limits))
-                        .addProtocol(closingHttp1(close)))
+                        .maxTcpConnections(limits.managementMaxConnections())
+                        .addProtocol(limitedHttp1(limits, deadline, close)))
                 .routing(MANAGEMENT_SOCKET, management);
         if (tls != null) {
             builder.tls(TlsMaterial.serverTls(tls));
@@ -115,6 +114,19 @@ final class Listeners {
                 second.headers(ctx, headers);
             }
         };
+    }
+
+    /**
+     * HTTP/1 within the configured header and request-line sizes, with the request deadline and the
+     * connection-close listener (a socket's own protocols replace the server's, so each gets its own).
+     */
+    private static Http1Config limitedHttp1(HttpLimits limits, RequestDeadline deadline, ConnectionClose close) {
+        return Http1Config.builder()
+                .maxHeadersSize(limits.maxHeaderBytes())
+                .maxPrologueLength(limits.maxRequestLineBytes())
+                .addReceiveListener(both(deadline.receiving(), close.receiving()))
+                .addSendListener(deadline.sending())
+                .build();
     }
 
     /** HTTP/1 with Helidon's defaults, plus the connection-close listener (a socket's own protocols replace the server's). */

@@ -27,12 +27,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The listener's limits (issue 5, point 5: size limits and timeouts) with small values, over raw
@@ -48,6 +51,7 @@ class HttpLimitsTest {
     private static final int MAX_REQUEST_LINE_BYTES = 512;
     private static final int MAX_BODY_BYTES = 1024;
     private static final int MAX_CONNECTIONS = 64;
+    private static final int MANAGEMENT_MAX_CONNECTIONS = 3;
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
     /** How long past a timeout the server may take to act on it. */
@@ -65,7 +69,7 @@ class HttpLimitsTest {
         ServerConfig config = ServerConfig.builder().port(0).managementPort(0).store(StoreConfig.embedded(dir))
                 .defaultTenant(TENANT).maxBodyBytes(MAX_BODY_BYTES)
                 .limits(new HttpLimits(MAX_HEADER_BYTES, MAX_REQUEST_LINE_BYTES, IDLE_TIMEOUT, MAX_CONNECTIONS,
-                        REQUEST_TIMEOUT, Duration.ZERO))
+                        REQUEST_TIMEOUT, Duration.ZERO, MANAGEMENT_MAX_CONNECTIONS))
                 .build();
         app = Tollgate.open(config, Clock.systemUTC());
         ProvisionedTenant created = app.bootstrap(TENANT).orElseThrow();
@@ -226,25 +230,7 @@ class HttpLimitsTest {
     @Test
     void clientWhenItTricklesItsHeadersThenDisconnectedAfterTheRequestTimeout() throws Exception {
         try (Socket socket = socket()) {
-            long started = System.nanoTime();
-            send(socket, "POST /t/10001/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-            boolean closed = false;
-            // Slow loris: one more header line every 300 ms, never the blank line that ends them.
-            for (int i = 0; i < 20 && !closed; i++) {
-                Thread.sleep(300);
-                try {
-                    send(socket, "X-Slow-" + i + ": 1\r\n");
-                } catch (IOException e) {
-                    closed = true;
-                }
-                if (!closed) {
-                    closed = awaitClose(socket, Duration.ofMillis(1));
-                }
-            }
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-
-            assertThat(closed).as("the server dropped the trickling request").isTrue();
-            assertThat(elapsed).isLessThanOrEqualTo(REQUEST_TIMEOUT.plus(MARGIN));
+            assertTricklingRequestCut(socket, "POST /t/10001/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         }
     }
 
@@ -253,13 +239,8 @@ class HttpLimitsTest {
         try (Socket socket = socket()) {
             send(socket, "POST /t/10001/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=");
-            long started = System.nanoTime();
 
-            boolean closed = awaitClose(socket, REQUEST_TIMEOUT.plus(MARGIN).plusSeconds(1));
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-
-            assertThat(closed).isTrue();
-            assertThat(elapsed).isLessThanOrEqualTo(REQUEST_TIMEOUT.plus(MARGIN));
+            assertClosedWithinTheRequestTimeout(socket);
         }
     }
 
@@ -288,6 +269,83 @@ class HttpLimitsTest {
         }
     }
 
+    // ---------------------------------------------------------------- the management port (issue 11)
+
+    @Test
+    void managementPortWhenAClientTricklesItsHeadersThenDisconnectedAfterTheRequestTimeout() throws Exception {
+        try (Socket socket = managementSocket(server)) {
+            assertTricklingRequestCut(socket, "GET /health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        }
+    }
+
+    @Test
+    void managementPortWhenAClientStopsHalfWayThroughItsHeadersThenDisconnectedAfterTheRequestTimeout()
+            throws Exception {
+        try (Socket socket = managementSocket(server)) {
+            send(socket, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/pl");
+
+            assertClosedWithinTheRequestTimeout(socket);
+        }
+    }
+
+    @Test
+    void managementPortWhenHeadersOverTheLimitThenRefusedWithA4xx() throws Exception {
+        try (Socket socket = managementSocket(server)) {
+            send(socket, "GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + "h".repeat(MAX_HEADER_BYTES)
+                    + "\r\n\r\n");
+            Response response = readResponse(socket.getInputStream());
+
+            if (response != null) {
+                assertThat(response.status()).isBetween(400, 499);
+            }
+            assertClosedSoon(socket);
+        }
+    }
+
+    @Test
+    void managementPortWhenItsConnectionsAreAllTakenThenAFurtherOneWaitsWhileThePublicPortServes(
+            @TempDir Path ownDir) throws Exception {
+        // A server of its own with long timeouts, so the held connections stay held for the whole test.
+        int cap = 2;
+        ServerConfig config = ServerConfig.builder().port(0).managementPort(0).store(StoreConfig.embedded(ownDir))
+                .defaultTenant(TENANT)
+                .limits(new HttpLimits(MAX_HEADER_BYTES, MAX_REQUEST_LINE_BYTES, Duration.ofMinutes(2),
+                        MAX_CONNECTIONS, Duration.ofMinutes(1), Duration.ZERO, cap))
+                .build();
+        List<Socket> held = new ArrayList<>();
+        try (Tollgate ownApp = Tollgate.open(config, Clock.systemUTC());
+             TollgateServer own = TollgateServer.start(ownApp, config)) {
+            ownApp.bootstrap(TENANT);
+            for (int i = 0; i < cap; i++) {
+                Socket socket = managementSocket(own);
+                held.add(socket);
+                send(socket, "GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                assertThat(readResponse(socket.getInputStream())).extracting(Response::status).isEqualTo(200);
+            }
+            try (Socket beyond = managementSocket(own)) {
+                send(beyond, "GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+
+                beyond.setSoTimeout(500);
+                assertThatThrownBy(() -> beyond.getInputStream().read())
+                        .as("not served while the cap is taken").isInstanceOf(SocketTimeoutException.class);
+                try (Socket publicPort = new Socket("127.0.0.1", own.port())) {
+                    publicPort.setSoTimeout(10_000);
+                    send(publicPort, "GET /t/10001/oauth2/jwks HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+                    assertThat(readResponse(publicPort.getInputStream())).extracting(Response::status).isEqualTo(200);
+                }
+
+                held.removeFirst().close();
+                beyond.setSoTimeout(10_000);
+                assertThat(readResponse(beyond.getInputStream())).as("served once a connection is free")
+                        .extracting(Response::status).isEqualTo(200);
+            }
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private record Response(int status, Map<String, String> headers, String body) {
@@ -309,6 +367,12 @@ class HttpLimitsTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
+    private static Socket managementSocket(TollgateServer target) throws IOException {
+        Socket socket = new Socket("127.0.0.1", target.managementPort());
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
     private static Socket socket() throws IOException {
         Socket socket = new Socket("127.0.0.1", server.port());
         socket.setSoTimeout(10_000);
@@ -319,6 +383,42 @@ class HttpLimitsTest {
         OutputStream out = socket.getOutputStream();
         out.write(text.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
+    }
+
+    /**
+     * Slow loris: after {@code requestStart}, one more header line every 300 ms, never the blank line
+     * that ends them; the server must drop the connection within the request timeout.
+     */
+    private static void assertTricklingRequestCut(Socket socket, String requestStart) throws Exception {
+        long started = System.nanoTime();
+        send(socket, requestStart);
+        boolean closed = false;
+        for (int i = 0; i < 20 && !closed; i++) {
+            Thread.sleep(300);
+            try {
+                send(socket, "X-Slow-" + i + ": 1\r\n");
+            } catch (IOException e) {
+                closed = true;
+            }
+            if (!closed) {
+                closed = awaitClose(socket, Duration.ofMillis(1));
+            }
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(closed).as("the server dropped the trickling request").isTrue();
+        assertThat(elapsed).isLessThanOrEqualTo(REQUEST_TIMEOUT.plus(MARGIN));
+    }
+
+    /** A request that stalled just now is dropped within the request timeout. */
+    private static void assertClosedWithinTheRequestTimeout(Socket socket) throws IOException {
+        long started = System.nanoTime();
+
+        boolean closed = awaitClose(socket, REQUEST_TIMEOUT.plus(MARGIN).plusSeconds(1));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(closed).as("the server dropped the stalled request").isTrue();
+        assertThat(elapsed).isLessThanOrEqualTo(REQUEST_TIMEOUT.plus(MARGIN));
     }
 
     /** Waits until the server closes (EOF or reset); false if it is still open after {@code atMost}. */

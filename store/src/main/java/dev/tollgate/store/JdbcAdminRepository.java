@@ -123,6 +123,21 @@ final class JdbcAdminRepository implements AdminRepository {
         });
     }
 
+    @Override
+    public boolean recordTotpStep(TenantId tenant, String id, long step) {
+        // One guarded UPDATE, not a read then a write: the row lock orders two nodes accepting the same code.
+        return db.write("record TOTP step of admin of tenant " + tenant, c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE admins SET totp_last_step = ?"
+                    + " WHERE tenant_id = ? AND id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)")) {
+                s.setLong(1, step);
+                s.setString(2, tenant.value());
+                s.setString(3, id);
+                s.setLong(4, step);
+                return s.executeUpdate() == 1;
+            }
+        });
+    }
+
     /** In declaration order, so the column reads the same whatever order the set iterates in. */
     private static String capabilities(Set<Capability> capabilities) {
         return capabilities.stream().sorted().map(Capability::name).collect(Collectors.joining(" "));

@@ -1111,6 +1111,35 @@ public abstract class RepositoryContract {
     }
 
     @Test
+    void adminRecordTotpStepWhenLaterThanTheLastThenRecordedElseRefused() {
+        insertTenant(A);
+        insertTenant(B);
+        Admin alice = admin(A, "alice", 0);
+        store.admins().insert(alice);
+
+        assertThat(store.admins().recordTotpStep(A, alice.id(), 100)).isTrue();
+        assertThat(store.admins().recordTotpStep(A, alice.id(), 100)).isFalse();
+        assertThat(store.admins().recordTotpStep(A, alice.id(), 99)).isFalse();
+        assertThat(store.admins().recordTotpStep(B, alice.id(), 101)).isFalse();
+        assertThat(store.admins().recordTotpStep(A, UUID.randomUUID().toString(), 101)).isFalse();
+        assertThat(store.admins().recordTotpStep(A, alice.id(), 101)).isTrue();
+        // An update of the admin's fields leaves the recorded step alone.
+        store.admins().update(alice);
+        assertThat(store.admins().recordTotpStep(A, alice.id(), 101)).isFalse();
+    }
+
+    @Test
+    void adminRecordTotpStepWhenTheSameStepRecordedConcurrentlyThenExactlyOneSucceeds() throws Exception {
+        insertTenant(A);
+        Admin alice = admin(A, "alice", 0);
+        store.admins().insert(alice);
+        List<Callable<Boolean>> sameStep = java.util.Collections.nCopies(8,
+                () -> store.admins().recordTotpStep(A, alice.id(), 7));
+
+        assertThat(race(sameStep)).containsOnlyOnce(true);
+    }
+
+    @Test
     void adminDeleteWhenCalledThenOnlyThatAdminRemovedAndItsSessionsEnded() {
         insertTenant(A);
         Admin alice = admin(A, "alice", 0);

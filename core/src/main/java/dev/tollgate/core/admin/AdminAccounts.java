@@ -139,8 +139,6 @@ public final class AdminAccounts {
     private final Clock clock;
     /** An encoding no password matches, verified for unknown usernames so they cost as much as known ones. */
     private final AtomicReference<String> dummyHash = new AtomicReference<>();
-    /** RFC 6238 §5.2: the last TOTP step accepted per admin, so a code seen once is not accepted again. */
-    private final Cache<String, Long> usedTotpSteps;
     /** Blocked limiter keys whose throttled sign-in was audited within {@link #THROTTLE_AUDIT_INTERVAL}. */
     private final Cache<String, Boolean> auditedThrottles;
     private final AtomicReference<Instant> nextPrune = new AtomicReference<>(Instant.MIN);
@@ -166,12 +164,6 @@ public final class AdminAccounts {
         this.perDevice = Objects.requireNonNull(perDevice, "perDevice");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
-        // A step is accepted up to one step late, so a used step matters for about 90 s.
-        this.usedTotpSteps = Caffeine.newBuilder()
-                .maximumSize(100_000)
-                .expireAfterWrite(Duration.ofSeconds(Totp.STEP_SECONDS * (2L * Totp.WINDOW + 2)))
-                .ticker(() -> nanos(clock))
-                .build();
         this.auditedThrottles = Caffeine.newBuilder()
                 .maximumSize(100_000)
                 .expireAfterWrite(THROTTLE_AUDIT_INTERVAL)
@@ -284,7 +276,7 @@ public final class AdminAccounts {
             if (totpCode == null || totpCode.isBlank()) {
                 return new LoginResult.SecondFactorRequired();
             }
-            if (!acceptTotp(admin.id(), admin.totpSecret(), totpCode, now)) {
+            if (!acceptTotp(admin, admin.totpSecret(), totpCode, now)) {
                 return refuse(tenant, username, found, address, accountKey, addressKey, deviceKey,
                         SECOND_FACTOR_WRONG);
             }
@@ -411,7 +403,7 @@ public final class AdminAccounts {
                 throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.STATE,
                         "a second factor is enrolled already; disable it first");
             }
-            if (!acceptTotp(before.id(), canonical, code, now)) {
+            if (!acceptTotp(before, canonical, code, now)) {
                 throw AdminFailure.Invalid.of("code", "is wrong: check the secret and the time on your device");
             }
             Admin after = before.withTotpSecret(canonical, now);
@@ -572,20 +564,13 @@ public final class AdminAccounts {
         return Totp.encodeBase32(key);
     }
 
-    private boolean acceptTotp(String adminId, String secret, String code, Instant now) {
+    /**
+     * RFC 6238 §5.2: a code is accepted once. The last accepted step is kept in the store, so a code
+     * is not accepted again after a restart or by another node, and of two uses at once only one wins.
+     */
+    private boolean acceptTotp(Admin admin, String secret, String code, Instant now) {
         OptionalLong step = Totp.matchingStep(secret, code, now);
-        if (step.isEmpty()) {
-            return false;
-        }
-        boolean[] fresh = {false};
-        usedTotpSteps.asMap().compute(adminId, (id, last) -> {
-            if (last != null && last >= step.getAsLong()) {
-                return last;
-            }
-            fresh[0] = true;
-            return step.getAsLong();
-        });
-        return fresh[0];
+        return step.isPresent() && store.admins().recordTotpStep(admin.tenantId(), admin.id(), step.getAsLong());
     }
 
     private AdminSession openSession(Admin admin, String sessionId, String address, Instant now) {

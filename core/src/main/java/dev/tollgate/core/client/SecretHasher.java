@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 import javax.crypto.Mac;
@@ -54,7 +55,26 @@ public final class SecretHasher {
 
     /** True when {@code presented} is the secret behind {@code stored}. Unknown algorithms never match. */
     public boolean matches(String presented, SecretHash stored) {
-        if (presented == null || !SecretHash.HMAC_SHA256.equals(stored.algorithm())) {
+        return matchesAny(presented, List.of(stored));
+    }
+
+    /**
+     * True when {@code presented} is the secret behind any of {@code candidates} (the two secrets of a
+     * rotation's overlap). One MAC whatever the number of candidates, then a constant-time compare with
+     * each, with no early exit: the time does not depend on which candidate matched, and checking an
+     * unknown client against one made-up hash costs what a known client with one secret costs.
+     */
+    public boolean matchesAny(String presented, List<SecretHash> candidates) {
+        byte[] presentedMac = mac(presented == null ? "" : presented);
+        boolean matched = false;
+        for (SecretHash stored : candidates) {
+            matched |= isMacOf(presentedMac, stored);
+        }
+        return matched && presented != null;
+    }
+
+    private static boolean isMacOf(byte[] presentedMac, SecretHash stored) {
+        if (!SecretHash.HMAC_SHA256.equals(stored.algorithm())) {
             return false;
         }
         byte[] expected;
@@ -63,12 +83,7 @@ public final class SecretHasher {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return MessageDigest.isEqual(mac(presented), expected);
-    }
-
-    /** Spends the same work as a real check, so an unknown client id answers no faster than a wrong secret. */
-    public void burn(String presented) {
-        mac(presented == null ? "" : presented);
+        return MessageDigest.isEqual(presentedMac, expected);
     }
 
     private byte[] mac(String secret) {

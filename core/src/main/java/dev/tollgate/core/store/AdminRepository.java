@@ -24,4 +24,13 @@ public interface AdminRepository {
     boolean update(Admin admin);
 
     boolean delete(TenantId tenant, String id);
+
+    /**
+     * Records {@code step} as the admin's last accepted TOTP step, only if it is later than the one
+     * recorded (none at first). Atomic, so of two nodes (or threads) accepting the same code only one
+     * gets true (RFC 6238 §5.2: a code is accepted once).
+     *
+     * @return true when recorded; false when a step as late or later was recorded, or no such admin
+     */
+    boolean recordTotpStep(TenantId tenant, String id, long step);
 }

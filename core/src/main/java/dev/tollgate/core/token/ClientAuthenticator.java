@@ -1,11 +1,14 @@
 package dev.tollgate.core.token;
 
 import dev.tollgate.core.client.ClientCredential;
+import dev.tollgate.core.client.ClientSecret;
+import dev.tollgate.core.client.SecretHash;
 import dev.tollgate.core.client.SecretHasher;
 import dev.tollgate.core.client.StoredSecret;
 import dev.tollgate.core.token.TokenRefusal.Reason;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,24 +18,24 @@ import java.util.Optional;
 public final class ClientAuthenticator {
 
     private final SecretHasher hasher;
+    /** The hash of a secret nobody holds: what a presented secret is checked against when its client id is unknown. */
+    private final List<SecretHash> unknownClientSecrets;
 
     public ClientAuthenticator(SecretHasher hasher) {
         this.hasher = hasher;
+        this.unknownClientSecrets = List.of(hasher.hash(ClientSecret.generate()));
     }
 
     /** Empty when the credentials are good; otherwise why not. */
     public Optional<TokenRefusal> authenticate(ClientCredential client, PresentedCredentials presented, Instant now) {
         if (client == null) {
-            // Same work as a real check: response time must not tell which client ids exist.
-            hasher.burn(presented.secret());
+            // The same check as a known client's, against a made-up hash: response time must not
+            // tell which client ids exist (issue 11).
+            hasher.matchesAny(presented.secret(), unknownClientSecrets);
             return Optional.of(TokenRefusal.invalidClient(Reason.UNKNOWN_CLIENT));
         }
-        boolean matched = false;
-        for (StoredSecret secret : client.activeSecrets(now)) {
-            // No early exit: checking every candidate keeps the time independent of which one matched.
-            matched |= hasher.matches(presented.secret(), secret.hash());
-        }
-        if (!matched) {
+        List<SecretHash> candidates = client.activeSecrets(now).stream().map(StoredSecret::hash).toList();
+        if (!hasher.matchesAny(presented.secret(), candidates)) {
             return Optional.of(TokenRefusal.invalidClient(Reason.WRONG_SECRET));
         }
         // Only a caller who proved the secret learns the state of the client.

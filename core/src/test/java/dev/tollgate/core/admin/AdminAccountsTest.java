@@ -14,10 +14,16 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -387,6 +393,60 @@ class AdminAccountsTest {
         node.clock.advance(Duration.ofSeconds(30));
         assertThat(accounts.login(TENANT, "carol", PASSWORD.toCharArray(), currentCode(secret, node.clock.instant()),
                 ADDRESS, null)).isInstanceOf(LoginResult.Success.class);
+    }
+
+    @Test
+    void loginWhenTotpCodeUsedBeforeARestartOrOnAnotherNodeThenRefused() {
+        // RFC 6238 §5.2 across processes: the used step is in the store, not in one process's memory.
+        String secret = Totp.generateSecret();
+        addAdmin(TENANT, "carol", secret);
+        String code = currentCode(secret, node.clock.instant());
+        assertThat(accounts.login(TENANT, "carol", PASSWORD.toCharArray(), code, ADDRESS, null))
+                .isInstanceOf(LoginResult.Success.class);
+
+        AdminAccounts restarted = anotherNode(hasher);
+
+        assertThat(restarted.login(TENANT, "carol", PASSWORD.toCharArray(), code, ADDRESS, null))
+                .isInstanceOf(LoginResult.Refused.class);
+    }
+
+    @Test
+    void loginWhenOneTotpCodeUsedOnSeveralNodesAtOnceThenExactlyOneSucceeds() throws Exception {
+        String secret = Totp.generateSecret();
+        addAdmin(TENANT, "carol", secret);
+        String code = currentCode(secret, node.clock.instant());
+        int nodes = 6;
+        // A pool per test with a permit per node, so no sign-in is refused for want of a hashing permit.
+        PasswordHasher roomy = new PasswordHasher(1000, new PasswordHashingPool(nodes));
+        List<AdminAccounts> cluster = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            cluster.add(anotherNode(roomy));
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<LoginResult>> results = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(nodes)) {
+            for (AdminAccounts each : cluster) {
+                results.add(threads.submit(() -> {
+                    start.await();
+                    return each.login(TENANT, "carol", PASSWORD.toCharArray(), code, ADDRESS, null);
+                }));
+            }
+            start.countDown();
+            List<LoginResult> outcomes = new ArrayList<>();
+            for (Future<LoginResult> result : results) {
+                outcomes.add(result.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(outcomes).filteredOn(LoginResult.Success.class::isInstance).hasSize(1);
+            assertThat(outcomes).filteredOn(LoginResult.Refused.class::isInstance).hasSize(nodes - 1);
+        }
+    }
+
+    /** Another process over the same store: limiters and memory of its own. */
+    private AdminAccounts anotherNode(PasswordHasher itsHasher) {
+        return new AdminAccounts(store, itsHasher,
+                new FailureLimiter(FailureLimiter.Settings.loginDefaults(), node.clock),
+                new FailureLimiter(FailureLimiter.Settings.loginDefaults(), node.clock),
+                AdminAccounts.Settings.DEFAULTS, node.clock);
     }
 
     @Test

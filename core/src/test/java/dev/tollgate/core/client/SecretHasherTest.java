@@ -1,7 +1,6 @@
 package dev.tollgate.core.client;
 
 import org.junit.jupiter.api.Test;
-import java.nio.charset.StandardCharsets;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -111,33 +110,34 @@ class SecretHasherTest {
     }
 
     @Test
-    void burnWhenCalledThenDoesTheWorkOfARealComparisonOfTheSameSecret() {
+    void matchesAnyWhenTwoCandidatesThenOneMacAndEitherSecretMatches() {
         List<Integer> macs = new ArrayList<>();
         SecretHasher observed = new SecretHasher(new byte[32], macs::add);
-        ClientSecret secret = ClientSecret.generate();
-        SecretHash stored = observed.hash(ClientSecret.generate());
-        String presented = secret.reveal();
-
+        ClientSecret previous = ClientSecret.generate();
+        ClientSecret current = ClientSecret.generate();
+        List<SecretHash> candidates = List.of(observed.hash(previous), observed.hash(current));
         macs.clear();
-        observed.matches(presented, stored);
-        List<Integer> comparison = List.copyOf(macs);
-        macs.clear();
-        observed.burn(presented);
 
-        // An unknown client id must cost what a wrong secret costs: the same MACs over the same input.
-        assertThat(comparison).containsExactly(presented.getBytes(StandardCharsets.UTF_8).length);
-        assertThat(macs).isEqualTo(comparison);
+        assertThat(observed.matchesAny(previous.reveal(), candidates)).isTrue();
+        assertThat(observed.matchesAny(current.reveal(), candidates)).isTrue();
+        assertThat(observed.matchesAny(ClientSecret.generate().reveal(), candidates)).isFalse();
+
+        // A rotation's second secret costs a compare, not a second MAC: the work does not depend on it.
+        assertThat(macs).hasSize(3);
     }
 
     @Test
-    void burnWhenNothingPresentedThenStillOneMac() {
+    void matchesAnyWhenNothingPresentedThenStillOneMacAndNoMatch() {
         List<Integer> macs = new ArrayList<>();
         SecretHasher observed = new SecretHasher(new byte[32], macs::add);
+        List<SecretHash> candidates = List.of(observed.hash(ClientSecret.generate()));
+        macs.clear();
 
-        observed.burn(null);
-        observed.burn("");
+        assertThat(observed.matchesAny(null, candidates)).isFalse();
+        assertThat(observed.matchesAny("", candidates)).isFalse();
+        assertThat(observed.matchesAny(null, List.of())).isFalse();
 
-        assertThat(macs).containsExactly(0, 0);
+        assertThat(macs).containsExactly(0, 0, 0);
     }
 
     @Test

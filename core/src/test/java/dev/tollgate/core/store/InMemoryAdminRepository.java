@@ -4,6 +4,7 @@ import dev.tollgate.core.admin.Admin;
 import dev.tollgate.core.tenant.TenantId;
 
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ final class InMemoryAdminRepository implements AdminRepository {
 
     private final Object lock;
     private final Map<String, Admin> admins = new LinkedHashMap<>();
+    /** The admins table's totp_last_step column, by admin id. */
+    private final Map<String, Long> totpLastSteps = new HashMap<>();
     private InMemoryAdminSessionRepository sessions;
 
     InMemoryAdminRepository(Object lock) {
@@ -90,7 +93,23 @@ final class InMemoryAdminRepository implements AdminRepository {
                 return false;
             }
             admins.remove(id);
+            totpLastSteps.remove(id);
             sessions.deleteForAdmin(tenant, id);
+            return true;
+        }
+    }
+
+    @Override
+    public boolean recordTotpStep(TenantId tenant, String id, long step) {
+        synchronized (lock) {
+            if (!exists(tenant, id)) {
+                return false;
+            }
+            Long last = totpLastSteps.get(id);
+            if (last != null && last >= step) {
+                return false;
+            }
+            totpLastSteps.put(id, step);
             return true;
         }
     }

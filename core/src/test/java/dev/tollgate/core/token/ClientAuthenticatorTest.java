@@ -3,13 +3,17 @@ package dev.tollgate.core.token;
 import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientSecret;
+import dev.tollgate.core.client.ObservedSecretHashers;
 import dev.tollgate.core.client.SecretHash;
 import dev.tollgate.core.client.SecretHasher;
 import dev.tollgate.core.token.TokenRefusal.Reason;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 
 import static dev.tollgate.core.client.ClientCredentialBuilder.CREATED;
@@ -31,6 +35,27 @@ class ClientAuthenticatorTest {
 
         assertThat(refusal).contains(new TokenRefusal(OAuthErrorCode.INVALID_CLIENT, "client authentication failed",
                 Reason.UNKNOWN_CLIENT));
+    }
+
+    @Test
+    void authenticateWhenClientUnknownThenTheSameMacsAsForAKnownClientDuringARotation() {
+        List<Integer> macs = new ArrayList<>();
+        SecretHasher observed = ObservedSecretHashers.observed(new byte[32], macs::add);
+        ClientAuthenticator counted = new ClientAuthenticator(observed);
+        ClientCredential rotating = aClient()
+                .secret(observed.hash(ClientSecret.generate()), NOW.plusSeconds(60))
+                .secret(observed.hash(ClientSecret.generate()), null).build();
+        String presented = ClientSecret.generate().reveal();
+
+        macs.clear();
+        counted.authenticate(rotating, basic(presented), NOW);
+        List<Integer> known = List.copyOf(macs);
+        macs.clear();
+        counted.authenticate(null, basic(presented), NOW);
+
+        // Issue 11: an unknown id answered with less work than a known one's wrong secret tells them apart.
+        assertThat(known).containsExactly(presented.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(macs).isEqualTo(known);
     }
 
     @Test

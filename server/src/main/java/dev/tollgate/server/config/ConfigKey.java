@@ -31,6 +31,8 @@ public enum ConfigKey {
             + "a request line is complete, before it is closed."),
     MAX_CONNECTIONS("limits.max-connections", "10000", "Most connections the public listener holds open at once; "
             + "further ones wait in the kernel's backlog."),
+    MANAGEMENT_MAX_CONNECTIONS("limits.management-max-connections", "100", "Most connections the management "
+            + "port (metrics, health) holds open at once (1-1000000); further ones wait in the kernel's backlog."),
     REQUEST_TIMEOUT("timeouts.request", "30s", "Longest a request may take from its request line to its response; "
             + "a client that sends its headers or body slower than this is disconnected."),
     SHUTDOWN_GRACE("timeouts.shutdown-grace", "10s", "On SIGTERM, how long in-flight requests get to finish "

@@ -224,7 +224,7 @@ public final class ConfigLoader {
         HttpLimits limits = build(() -> new HttpLimits(integer(ConfigKey.MAX_HEADER_BYTES),
                 integer(ConfigKey.MAX_REQUEST_LINE_BYTES), duration(ConfigKey.IDLE_TIMEOUT),
                 integer(ConfigKey.MAX_CONNECTIONS), duration(ConfigKey.REQUEST_TIMEOUT),
-                duration(ConfigKey.SHUTDOWN_GRACE)), Map.of());
+                duration(ConfigKey.SHUTDOWN_GRACE), integer(ConfigKey.MANAGEMENT_MAX_CONNECTIONS)), Map.of());
         TlsConfig tls = tls();
         AdminAccounts.Settings sessions = build(() -> new AdminAccounts.Settings(
                 duration(ConfigKey.SESSION_IDLE_TIMEOUT), duration(ConfigKey.SESSION_ABSOLUTE_TIMEOUT)),

@@ -11,12 +11,15 @@ import java.util.Objects;
  * sit idle. Helidon closes a connection idle between requests or stalled before its request line
  * is complete after {@code idleTimeout}; {@code requestTimeout} bounds a request from its request
  * line to its response, which Helidon does not (a slow-loris client trickling its headers).
+ * Every listener has these limits; the management port holds at most {@code managementMaxConnections}
+ * connections of its own, as scrapers and probes need a few, and a flood there must not cost what
+ * the public listener's cap allows.
  */
 public record HttpLimits(int maxHeaderBytes, int maxRequestLineBytes, Duration idleTimeout, int maxConnections,
-                         Duration requestTimeout, Duration shutdownGrace) {
+                         Duration requestTimeout, Duration shutdownGrace, int managementMaxConnections) {
 
     public static final HttpLimits DEFAULTS = new HttpLimits(16 * 1024, 4096, Duration.ofMinutes(2),
-            10_000, Duration.ofSeconds(30), Duration.ofSeconds(10));
+            10_000, Duration.ofSeconds(30), Duration.ofSeconds(10), 100);
 
     /**
      * @throws IllegalArgumentException one line per setting out of range, each starting with its
@@ -39,6 +42,9 @@ public record HttpLimits(int maxHeaderBytes, int maxRequestLineBytes, Duration i
         }
         if (maxConnections < 1 || maxConnections > 1_000_000) {
             problems.add("limits.max-connections: must be from 1 to 1000000");
+        }
+        if (managementMaxConnections < 1 || managementMaxConnections > 1_000_000) {
+            problems.add("limits.management-max-connections: must be from 1 to 1000000");
         }
         if (requestTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
             problems.add("timeouts.request: must be at least 1s");

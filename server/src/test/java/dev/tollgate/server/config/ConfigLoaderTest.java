@@ -57,7 +57,7 @@ class ConfigLoaderTest {
         assertThat(server.maxBodyBytes()).isEqualTo(65536);
         assertThat(server.limits()).isEqualTo(HttpLimits.DEFAULTS);
         assertThat(server.limits()).isEqualTo(new HttpLimits(16384, 4096, Duration.ofMinutes(2),
-                10_000, Duration.ofSeconds(30), Duration.ofSeconds(10)));
+                10_000, Duration.ofSeconds(30), Duration.ofSeconds(10), 100));
         assertThat(server.tls()).isNull();
         assertThat(server.scheme()).isEqualTo("http");
         assertThat(server.sessions()).isEqualTo(AdminAccounts.Settings.DEFAULTS);
