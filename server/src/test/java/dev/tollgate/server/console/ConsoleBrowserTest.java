@@ -320,8 +320,22 @@ class ConsoleBrowserTest {
         // The code as Chromium draws it, read by an independent decoder, is the setup URI.
         WebElement qr = driver.findElement(By.id("totp-qr"));
         // Whole and in the middle of the window, clear of the sticky header, whatever the form below focused.
-        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
-                "arguments[0].scrollIntoView({block: 'center'});", qr);
+        // On a loaded machine the password field's autofocus can scroll the page after this script has
+        // run; so the script blurs it first, and the screenshot waits until the code has kept one fully
+        // visible position for two frames.
+        ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript("""
+                const [el, done] = arguments;
+                document.activeElement?.blur();
+                el.scrollIntoView({block: 'center'});
+                let last = '';
+                const settle = () => requestAnimationFrame(() => requestAnimationFrame(() => {
+                  const r = el.getBoundingClientRect();
+                  const now = [r.top, r.left, r.width, r.height].join();
+                  const whole = r.top >= 0 && r.bottom <= window.innerHeight && r.width > 0;
+                  if (now === last && whole) { done(); } else { last = now; el.scrollIntoView({block: 'center'}); settle(); }
+                }));
+                settle();
+                """, qr);
         assertThat(QrDecoding.decode(ImageIO.read(new ByteArrayInputStream(qr.getScreenshotAs(OutputType.BYTES)))))
                 .isEqualTo(uri);
         screenshot("15-second-factor");
