@@ -11,9 +11,16 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Ends an HTTP/1.1 connection once it has answered with {@code Connection: close}, on every
@@ -38,26 +45,42 @@ import java.util.WeakHashMap;
  *       connection ends it instead of being served. (A send listener would see the response's
  *       header, but Helidon 4.5.0 calls send listeners only for streamed responses.)</li>
  * </ul>
- * Without {@code Connection: close}, Helidon drains an unread body itself before the next request
- * (Http1Connection.consumeEntity, bounded by the listener's max payload size).
+ * Without {@code Connection: close}, Helidon would drain an unread body itself before the next
+ * request (Http1Connection.consumeEntity), with no deadline: the request's clock stops when the
+ * answer's status goes out, so a client that declared a body, got its 401 and then sent nothing held
+ * the connection and its virtual thread indefinitely. The filter therefore drains an unread body
+ * itself, for at most {@code drainTime}; a body not drained by then, or one it would not drain
+ * (chunked, larger than an endpoint reads, behind {@code Expect: 100-continue}), ends the connection.
  */
 final class ConnectionClose {
 
+    private static final ExecutorService DRAINER = Executors.newVirtualThreadPerTaskExecutor();
+
     private final long drainLimit;
+    private final Duration drainTime;
     /** Connections whose last request said {@code Connection: close}; weak, so a closed one leaves no entry. */
     private final Set<ConnectionContext> closing = Collections.synchronizedSet(
             Collections.newSetFromMap(new WeakHashMap<>()));
 
-    /** @param drainLimit the largest declared body drained before closing; a larger one closes at once */
-    ConnectionClose(long drainLimit) {
+    /**
+     * @param drainLimit the largest declared body drained after an answer; a larger one closes at once
+     * @param drainTime  how long the rest of an unread body may take to arrive
+     */
+    ConnectionClose(long drainLimit, Duration drainTime) {
         this.drainLimit = drainLimit;
+        this.drainTime = drainTime;
     }
 
     Filter filter() {
         return (chain, req, res) -> {
             chain.proceed();
-            if (res.isSent() && closes(req, res)) {
-                drainSmallBody(req);
+            if (!res.isSent()) {
+                return;
+            }
+            if (hasUnreadBody(req) && !drained(req)) {
+                throw new CloseConnectionException("request body left unread and not drained");
+            }
+            if (closes(req, res)) {
                 throw new CloseConnectionException("Connection: close");
             }
         };
@@ -90,26 +113,40 @@ final class ConnectionClose {
                 || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE);
     }
 
+    private static boolean hasUnreadBody(ServerRequest req) {
+        return req.content().hasEntity() && !req.content().consumed();
+    }
+
     /**
-     * A body the handler left unread is read and dropped when it is small and announced by its
-     * length. Not a chunked or larger one (the client may be sending megabytes: closing is
-     * cheaper), nor one behind {@code Expect: 100-continue} (the client waits for a 100 that must
-     * not follow a final answer, RFC 9110 §10.1.1, so it has sent nothing to drain).
+     * Reads and drops a body the handler left unread, when it is announced by its length, small, and
+     * arrives within {@code drainTime}; then the connection can carry a next request. Not a chunked
+     * or larger one (the client may be sending megabytes: closing is cheaper), nor one behind
+     * {@code Expect: 100-continue} (the client waits for a 100 that must not follow a final answer,
+     * RFC 9110 §10.1.1, so it has sent nothing to drain). Closing after a drain ends with a FIN, not
+     * a reset that could cost the client its answer.
+     *
+     * @return whether the body was read to its end in time
      */
-    private void drainSmallBody(ServerRequest req) {
-        if (!req.content().hasEntity() || req.content().consumed()
-                || req.headers().containsToken(HeaderValues.EXPECT_100)
-                || !req.headers().contains(HeaderNames.CONTENT_LENGTH)) {
-            return;
+    private boolean drained(ServerRequest req) {
+        if (req.headers().containsToken(HeaderValues.EXPECT_100)
+                || !req.headers().contains(HeaderNames.CONTENT_LENGTH)
+                || req.headers().contentLength().orElse(Long.MAX_VALUE) > drainLimit) {
+            return false;
         }
-        long declared = req.headers().contentLength().orElse(Long.MAX_VALUE);
-        if (declared > drainLimit) {
-            return;
-        }
+        // The read blocks on the socket; waiting for it apart bounds it. On a timeout the connection
+        // closes, which ends the blocked read with an exception nobody needs.
+        Future<?> drain = DRAINER.submit(() -> req.content().consume());
         try {
-            req.content().consume();
-        } catch (RuntimeException e) {
-            // The client went away or sent less than it declared: the connection closes either way.
+            drain.get(drainTime.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            // Too slow, or the client went away or sent less than it declared.
+            drain.cancel(true);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drain.cancel(true);
+            return false;
         }
     }
 }

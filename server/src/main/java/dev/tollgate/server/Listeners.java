@@ -23,6 +23,9 @@ import java.util.function.IntSupplier;
  */
 final class Listeners {
 
+    /** Above any endpoint's own body limit; also the most an unread body is drained to keep its answer. */
+    private static final long MAX_PAYLOAD_BYTES = 4L * 1024 * 1024;
+
     static final String MANAGEMENT_SOCKET = "management";
     static final String REDIRECT_SOCKET = "https-redirect";
 
@@ -53,15 +56,16 @@ final class Listeners {
                                              HttpRouting.Builder management, IntSupplier httpsPort) {
         HttpLimits limits = config.limits();
         TlsConfig tls = config.tls();
-        // On every listener: a Connection: close answer ends the connection, read body or not.
-        ConnectionClose close = new ConnectionClose(config.maxBodyBytes());
+        // On every listener: a Connection: close answer ends the connection, read body or not, and a
+        // body left unread must arrive within the drain time or the connection ends.
+        ConnectionClose close = new ConnectionClose(MAX_PAYLOAD_BYTES, drainTime(limits));
         routing.addFilter(close.filter());
         management.addFilter(close.filter());
         WebServerConfig.Builder builder = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 // A safety net above the endpoints' own limit, which answers with an OAuth error body.
-                .maxPayloadSize(4L * 1024 * 1024)
+                .maxPayloadSize(MAX_PAYLOAD_BYTES)
                 .idleConnectionTimeout(limits.idleTimeout())
                 .shutdownGracePeriod(limits.shutdownGrace())
                 .idleConnectionPeriod(idleCheckPeriod(limits))
@@ -73,7 +77,7 @@ final class Listeners {
                 .putSocket(MANAGEMENT_SOCKET, socket -> socket
                         .host(config.host())
                         .port(config.managementPort())
-                        .maxPayloadSize(4L * 1024 * 1024)
+                        .maxPayloadSize(MAX_PAYLOAD_BYTES)
                         .idleConnectionTimeout(limits.idleTimeout())
                         .idleConnectionPeriod(idleCheckPeriod(limits))
                         .maxTcpConnections(limits.managementMaxConnections())
@@ -154,6 +158,15 @@ final class Listeners {
      * Helidon looks for idle connections every period (2 minutes by default), so a timeout shorter
      * than that would be honoured late; checking at a tenth of the timeout keeps it within 10%.
      */
+    /**
+     * A body sent with its request is on the wire within milliseconds; two seconds covers a slow
+     * link without letting a client that stopped sending hold the connection for the request timeout.
+     */
+    private static Duration drainTime(HttpLimits limits) {
+        Duration twoSeconds = Duration.ofSeconds(2);
+        return limits.requestTimeout().compareTo(twoSeconds) < 0 ? limits.requestTimeout() : twoSeconds;
+    }
+
     private static Duration idleCheckPeriod(HttpLimits limits) {
         Duration tenth = limits.idleTimeout().dividedBy(10);
         return tenth.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100)

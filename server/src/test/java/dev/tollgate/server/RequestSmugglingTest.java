@@ -134,6 +134,17 @@ class RequestSmugglingTest {
         assertThat(wire).startsWith("HTTP/1.1 401").contains("\"issuer\"").doesNotContain("\"keys\"");
     }
 
+    @Test
+    void publicListenerWhenAnsweredBeforeTheBodyAndTheRestNeverComesThenTheConnectionEnds() throws IOException {
+        // 100 bytes declared, 4 sent: the 401 goes out at once; the rest never comes.
+        String request = "POST /t/10001/api/v1/users HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\"";
+
+        String wire = exchange(plainSocket(plain.port()), request);
+
+        assertAnsweredOnceThenClosed(wire, 401);
+    }
+
     // ---------------------------------------------------------------- management listener
 
     @Test
@@ -142,6 +153,16 @@ class RequestSmugglingTest {
 
         assertThat(statusLines(wire)).as(wire).isEqualTo(1);
         assertThat(wire).doesNotContain("# TYPE");
+    }
+
+    @Test
+    void managementListenerWhenAnsweredBeforeTheBodyAndTheRestNeverComesThenTheConnectionEnds() throws IOException {
+        String request = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\"";
+
+        String wire = exchange(plainSocket(plain.managementPort()), request);
+
+        assertThat(statusLines(wire)).as(wire).isEqualTo(1);
     }
 
     @Test
