@@ -139,6 +139,29 @@ class ClientValueAllowListTest {
                 .allSatisfy(c -> assertThat(c.introspection()).isEqualTo(c.builtin() == BuiltinClient.MICROSERVICE));
     }
 
+    @Test
+    void updateAllowListsWhenCredentialManagerThenForbiddenAndWhenTenantAdminThenReplacedAndAudited() {
+        assertThatThrownBy(() -> ops.tenants().updateAllowLists(credentialManager, TENANT, List.of("ROLE_ADMIN"), null))
+                .isInstanceOf(AdminFailure.Forbidden.class);
+        assertThat(store.tenants().find(TENANT).orElseThrow().settings().allowedAuthorities())
+                .containsExactly("ROLE_READER");
+
+        ops.tenants().updateAllowLists(tenantAdmin, TENANT, List.of("ROLE_AUDITOR"), null);
+
+        TenantSettings after = ops.tenants().settings(credentialManager, TENANT);
+        assertThat(after.allowedAuthorities()).containsExactly("ROLE_AUDITOR");
+        assertThat(after.allowedAudiences()).containsExactly("https://orders.acme.example");
+        assertThat(store.audit().query(TENANT, AuditRepository.Filter.ALL, 0, 10))
+                .anySatisfy(e -> assertThat(e.action()).isEqualTo(AuditAction.TENANT_UPDATE));
+    }
+
+    @Test
+    void updateAllowListsWhenAValueHasASpaceThenInvalidNamingTheField() {
+        assertThatThrownBy(() -> ops.tenants().updateAllowLists(tenantAdmin, TENANT, null, List.of("urn:a b")))
+                .isInstanceOfSatisfying(AdminFailure.Invalid.class,
+                        failure -> assertThat(failure.fields()).containsOnlyKeys("allowed_audiences"));
+    }
+
     private static ClientSpec spec(List<String> audiences, List<String> authorities) {
         return new ClientSpec("Orders reader", ScopeSet.EMPTY, null, audiences, authorities, null);
     }

@@ -126,6 +126,57 @@ class AdminApiClientValuesTest {
         assertThat(f.snapshot(TENANT)).isEqualTo(before);
     }
 
+    @Test
+    void settingsWhenTenantAdminReplacesTheListsThenCredentialManagerReadsAndUsesThemAtOnce() {
+        Response patched = f.call("PATCH", f.api(TENANT) + "/settings", admin,
+                "{\"allowed_authorities\":[\"ROLE_AUDITOR\"]}");
+
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        assertThat(patched.json()).containsEntry("allowed_authorities", List.of("ROLE_AUDITOR"))
+                .containsEntry("allowed_audiences", List.of("urn:orders"));
+        assertThat(f.call("GET", f.api(TENANT) + "/settings", credentialManager, null).json())
+                .containsEntry("allowed_authorities", List.of("ROLE_AUDITOR"));
+        create(credentialManager, "{\"name\":\"" + name() + "\",\"authorities\":[\"ROLE_AUDITOR\"]}");
+        f.call("POST", f.api(TENANT) + "/clients", credentialManager, "{\"name\":\"" + name()
+                + "\",\"authorities\":[\"ROLE_READER\"]}").assertError(400, "invalid_request");
+    }
+
+    @Test
+    void settingsWhenCredentialManagerWidensItsOwnListsThenForbiddenAndNothingChanged() {
+        for (Caller caller : List.of(credentialManager, credentialManagerToken)) {
+            Snapshot before = f.snapshot(TENANT);
+
+            Response response = f.call("PATCH", f.api(TENANT) + "/settings", caller,
+                    "{\"allowed_authorities\":[\"ROLE_ADMIN\"]}");
+
+            response.assertError(403, null);
+            assertThat(f.snapshot(TENANT)).isEqualTo(before);
+            assertThat(f.server.app().store().tenants().find(TENANT).orElseThrow().settings().allowedAuthorities())
+                    .containsExactly("ROLE_READER");
+        }
+    }
+
+    @Test
+    void settingsWhenValuesMalformedThenBadRequestNamingEachFieldAndNothingChanged() {
+        Snapshot before = f.snapshot(TENANT);
+
+        Response response = f.call("PATCH", f.api(TENANT) + "/settings", admin,
+                "{\"allowed_authorities\":[\"ROLE A\"],\"allowed_audiences\":[\"\"],\"default_audience\":\"x\"}");
+        Response typed = f.call("PATCH", f.api(TENANT) + "/settings", admin, "{\"allowed_audiences\":\"urn:x\"}");
+
+        response.assertError(400, "invalid_request");
+        assertThat(response.fields()).containsKey("default_audience");
+        typed.assertError(400, "invalid_request");
+        assertThat(typed.fields()).containsOnlyKeys("allowed_audiences");
+        Response values = f.call("PATCH", f.api(TENANT) + "/settings", admin,
+                "{\"allowed_authorities\":[\"ROLE A\"],\"allowed_audiences\":[\"\"]}");
+        values.assertError(400, "invalid_request");
+        assertThat(values.fields()).containsOnlyKeys("allowed_authorities", "allowed_audiences");
+        assertThat(f.snapshot(TENANT)).isEqualTo(before);
+        assertThat(f.server.app().store().tenants().find(TENANT).orElseThrow().settings().allowedAudiences())
+                .containsExactly("urn:orders");
+    }
+
     private static Response create(Caller caller, String body) {
         Response response = f.call("POST", f.api(TENANT) + "/clients", caller, body);
         assertThat(response.status()).as(response.body()).isEqualTo(201);
