@@ -506,6 +506,50 @@ class ConsoleFormsTest {
         }
     }
 
+    @Test
+    void tenantSettingsWhenTenantAdminSavesListsThenStoredAndACredentialManagerSeesThemReadOnlyAndMayNotSave() {
+        HttpResponse<String> saved = console.post("/console/settings", "csrf", console.csrf(),
+                "allowed_authorities", "ROLE_READER\nROLE_WRITER", "allowed_audiences", "urn:orders");
+
+        assertThat(saved.statusCode()).isEqualTo(303);
+        assertThat(server.app().store().tenants().find(TestServer.TENANT).orElseThrow().settings().allowedAuthorities())
+                .containsExactly("ROLE_READER", "ROLE_WRITER");
+        assertThat(console.page("/console/settings").getElementById("allowed_audiences").wholeText())
+                .isEqualTo("urn:orders");
+
+        AdminAccounts.AdminWithPassword manager = server.app().adminOperations().administrators().create(
+                Actor.cli(TestServer.TENANT), TestServer.TENANT, "settings-reader", AdminRole.ADDITIONAL_ADMIN,
+                Set.of(Capability.MANAGE_CLIENT_CREDENTIALS));
+        try (ConsoleHttp other = new ConsoleHttp(server)) {
+            other.login("settings-reader", manager.password());
+            other.changePassword(manager.password(), PASSWORD);
+            Document page = other.page("/console/settings");
+            assertThat(page.getElementById("allowed_authorities").hasAttr("readonly")).isTrue();
+            assertThat(page.getElementById("tenant-settings-readonly")).isNotNull();
+
+            HttpResponse<String> refused = other.post("/console/settings", "csrf", other.csrf(),
+                    "allowed_authorities", "ROLE_ADMIN", "allowed_audiences", "");
+
+            assertThat(refused.statusCode()).isEqualTo(403);
+        }
+        assertThat(server.app().store().tenants().find(TestServer.TENANT).orElseThrow().settings().allowedAuthorities())
+                .containsExactly("ROLE_READER", "ROLE_WRITER");
+    }
+
+    @Test
+    void tenantSettingsWhenAValueIsMalformedThenMessageBesideTheFieldAndNothingChanged() {
+        List<String> before = server.app().store().tenants().find(TestServer.TENANT).orElseThrow().settings()
+                .allowedAudiences();
+
+        HttpResponse<String> refused = console.post("/console/settings", "csrf", console.csrf(),
+                "allowed_authorities", "", "allowed_audiences", "urn:ok\nbüro");
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(Jsoup.parse(refused.body()).getElementById("allowed_audiences-error")).isNotNull();
+        assertThat(server.app().store().tenants().find(TestServer.TENANT).orElseThrow().settings().allowedAudiences())
+                .isEqualTo(before);
+    }
+
     private static ClientCredential named(String name) {
         return server.app().adminOperations().clients().list(Actor.cli(TestServer.TENANT), TestServer.TENANT, name, 0,
                 100).items().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
