@@ -44,7 +44,7 @@ final class ClientValueAllowList {
     }
 
     private static Optional<String> refused(List<String> requested, List<String> listed, String always,
-                                                      List<String> already) {
+                                            List<String> already) {
         if (requested == null) {
             return Optional.empty();
         }
