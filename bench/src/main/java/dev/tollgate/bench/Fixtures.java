@@ -44,7 +44,7 @@ final class Fixtures {
     static ClientCredential client() {
         return new ClientCredential(TENANT, CLIENT_ID, "Warehouse sync", SCOPES, SCOPES,
                 List.of("https://api.shop.example"), List.of(),
-                ClientCredential.DEFAULT_TOKEN_TTL, Set.of(), true, null, List.of(), NOW, NOW);
+                ClientCredential.DEFAULT_TOKEN_TTL, Set.of(), true, false, null, List.of(), NOW, NOW);
     }
 
     static TokenGrant grant() {

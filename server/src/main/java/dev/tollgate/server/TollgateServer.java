@@ -80,11 +80,12 @@ public final class TollgateServer implements AutoCloseable {
         // counts the same wherever it is made.
         var guard = new dev.tollgate.core.abuse.ClientAuthenticationGuard(
                 config.bruteForce(), app.clock());
+        TokenAudit tokenAudit = new TokenAudit(app.tokenAudit(), app.clock(), config.tokenAudit());
         TokenEndpoint token = new TokenEndpoint(app.tokens(), issuers, config.defaultTenant(), config.maxBodyBytes(),
-                metrics, new TokenAudit(app.tokenAudit(), app.clock(), config.tokenAudit()), guard);
+                metrics, tokenAudit, guard);
         DiscoveryEndpoints discovery = new DiscoveryEndpoints(app.directory(), app.store(), issuers, app.clock());
         IntrospectionEndpoint introspection = new IntrospectionEndpoint(app.tokens(), app.introspector(), issuers,
-                guard, metrics, config.maxBodyBytes());
+                guard, metrics, tokenAudit, config.maxBodyBytes());
         RevocationEndpoint revocation = new RevocationEndpoint(app.tokens(), app.introspector(), app.revocations(),
                 issuers, guard, metrics, config.maxBodyBytes());
         // Every revocation in the store is known before the first request is served.

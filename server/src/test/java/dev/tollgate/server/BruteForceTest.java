@@ -57,6 +57,7 @@ class BruteForceTest {
         server = TestServer.embedded(b -> b.trustedProxies(TrustedProxies.of(List.of("127.0.0.1"))));
         attacked = server.defaultClient();
         other = server.microserviceClient();
+        server.letDefaultClientIntrospect();
     }
 
     @AfterEach

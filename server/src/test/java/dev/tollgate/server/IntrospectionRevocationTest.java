@@ -19,6 +19,7 @@ import dev.tollgate.core.admin.ClientUpdate;
 import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.scope.ScopeSet;
 import dev.tollgate.core.admin.ProvisionedTenant;
+import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -64,6 +65,7 @@ class IntrospectionRevocationTest {
         server = TestServer.start(kind);
         client = server.defaultClient();
         microservice = server.microserviceClient();
+        server.letDefaultClientIntrospect();
     }
 
     @AfterEach
@@ -246,7 +248,8 @@ class IntrospectionRevocationTest {
     void introspectionWhenAnotherTenantsTokenThenInactiveAndItsOwnTenantSaysActive() {
         TenantId otherTenant = TenantId.of("20002");
         ProvisionedTenant other = Administration.of(server.app()).tenants.create(otherTenant, "Other", TenantSettings.DEFAULTS);
-        ClientWithSecret otherClient = other.clients().get(0);
+        ClientWithSecret otherClient = other.clients().stream()
+                .filter(c -> c.client().builtin() == BuiltinClient.MICROSERVICE).findFirst().orElseThrow();
         String foreign = NimbusClient.accessToken(URI.create(server.baseUrl() + "/t/20002/oauth2/token"),
                 NimbusClient.basic(otherClient), null);
 

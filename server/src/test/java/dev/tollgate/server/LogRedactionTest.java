@@ -34,6 +34,7 @@ class LogRedactionTest {
     @BeforeEach
     void start() {
         server = TestServer.embedded();
+        server.letDefaultClientIntrospect();
         capture = CapturedLogs.everythingAtTrace();
     }
 

@@ -2,6 +2,8 @@ package dev.tollgate.server;
 
 import dev.tollgate.testing.TestClock;
 
+import dev.tollgate.core.admin.Actor;
+import dev.tollgate.core.admin.ClientUpdate;
 import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.client.BuiltinClient;
@@ -157,6 +159,15 @@ public final class TestServer implements AutoCloseable {
 
     public ClientWithSecret microserviceClient() {
         return bootstrapped(BuiltinClient.MICROSERVICE);
+    }
+
+    /**
+     * Grants the bootstrapped default credential the introspection permission, which only the
+     * microservice key starts with, for tests that introspect with either.
+     */
+    public void letDefaultClientIntrospect() {
+        app.adminOperations().clients().update(Actor.cli(TENANT), TENANT, defaultClient().client().clientId(),
+                new ClientUpdate(null, null, null, null, null, null, null, true));
     }
 
     private ClientWithSecret bootstrapped(BuiltinClient which) {

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -263,6 +264,11 @@ final class Database {
     static Instant getInstant(ResultSet rows, String column) throws SQLException {
         long value = rows.getLong(column);
         return rows.wasNull() ? null : instant(value);
+    }
+
+    /** A list column, space-delimited ('' for none) as V1 stores lists. */
+    static List<String> spaceDelimited(String column) {
+        return column.isEmpty() ? List.of() : List.of(column.split(" "));
     }
 
     static void setNullableString(PreparedStatement statement, int index, String value) throws SQLException {

@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
 final class JdbcClientRepository implements ClientRepository {
 
     private static final String SELECT = "SELECT c.client_id, c.tenant_id, c.name, c.allowed_scopes, c.default_scopes,"
-            + " c.audiences, c.authorities, c.token_ttl_seconds, c.auth_methods, c.enabled, c.builtin,"
+            + " c.audiences, c.authorities, c.token_ttl_seconds, c.auth_methods, c.enabled, c.introspection, c.builtin,"
             + " c.created_at_ns, c.updated_at_ns,"
             + " s.secret_id, s.hash, s.created_at_ns AS secret_created_at_ns, s.expires_at_ns"
             + " FROM clients c LEFT JOIN client_secrets s ON s.client_id = c.client_id";
@@ -54,7 +54,8 @@ final class JdbcClientRepository implements ClientRepository {
         db.atomically("insert client " + client.clientId(), c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO clients (client_id, tenant_id, name,"
                     + " allowed_scopes, default_scopes, audiences, authorities, token_ttl_seconds, auth_methods,"
-                    + " enabled, builtin, created_at_ns, updated_at_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " enabled, introspection, builtin, created_at_ns, updated_at_ns)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, client.clientId().value());
                 s.setString(2, client.tenantId().value());
                 bindFields(s, 3, client, ttl);
@@ -102,7 +103,7 @@ final class JdbcClientRepository implements ClientRepository {
         return db.atomically("update client " + client.clientId(), c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE clients SET name = ?, allowed_scopes = ?,"
                     + " default_scopes = ?, audiences = ?, authorities = ?, token_ttl_seconds = ?, auth_methods = ?,"
-                    + " enabled = ?, builtin = ?, created_at_ns = ?, updated_at_ns = ?"
+                    + " enabled = ?, introspection = ?, builtin = ?, created_at_ns = ?, updated_at_ns = ?"
                     + " WHERE tenant_id = ? AND client_id = ?")) {
                 int next = bindFields(s, 1, client, ttl);
                 s.setString(next, client.tenantId().value());
@@ -132,7 +133,7 @@ final class JdbcClientRepository implements ClientRepository {
         });
     }
 
-    /** Binds name through updated_at (11 parameters) from {@code first}; returns the next index. */
+    /** Binds name through updated_at (12 parameters) from {@code first}; returns the next index. */
     private static int bindFields(PreparedStatement s, int first, ClientCredential client, long ttlSeconds)
             throws SQLException {
         int i = first;
@@ -145,6 +146,7 @@ final class JdbcClientRepository implements ClientRepository {
         s.setString(i++, EnumSet.copyOf(client.authMethods()).stream()
                 .map(ClientAuthMethod::wireName).collect(Collectors.joining(" ")));
         s.setBoolean(i++, client.enabled());
+        s.setBoolean(i++, client.introspection());
         if (client.builtin() == null) {
             s.setNull(i++, Types.VARCHAR);
         } else {
@@ -224,13 +226,13 @@ final class JdbcClientRepository implements ClientRepository {
     /** A client row's columns, read before its secrets are known. */
     private record ResultRow(String clientId, String tenantId, String name, String allowedScopes, String defaultScopes,
                              String audiences, String authorities, long ttlSeconds, String authMethods, boolean enabled,
-                             String builtin, long createdAtNs, long updatedAtNs) {
+                             boolean introspection, String builtin, long createdAtNs, long updatedAtNs) {
 
         static ResultRow read(ResultSet rows) throws SQLException {
             return new ResultRow(rows.getString("client_id"), rows.getString("tenant_id"), rows.getString("name"),
                     rows.getString("allowed_scopes"), rows.getString("default_scopes"), rows.getString("audiences"),
                     rows.getString("authorities"), rows.getLong("token_ttl_seconds"), rows.getString("auth_methods"),
-                    rows.getBoolean("enabled"), rows.getString("builtin"), rows.getLong("created_at_ns"),
+                    rows.getBoolean("enabled"), rows.getBoolean("introspection"), rows.getString("builtin"), rows.getLong("created_at_ns"),
                     rows.getLong("updated_at_ns"));
         }
 
@@ -242,11 +244,12 @@ final class JdbcClientRepository implements ClientRepository {
                         name,
                         ScopeSet.parse(allowedScopes),
                         ScopeSet.parse(defaultScopes),
-                        tokens(audiences),
-                        tokens(authorities),
+                        Database.spaceDelimited(audiences),
+                        Database.spaceDelimited(authorities),
                         Duration.ofSeconds(ttlSeconds),
                         authMethods(authMethods),
                         enabled,
+                        introspection,
                         builtin == null ? null : BuiltinClient.valueOf(builtin),
                         secrets,
                         Database.instant(createdAtNs),
@@ -254,10 +257,6 @@ final class JdbcClientRepository implements ClientRepository {
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw unreadable(clientId, e);
             }
-        }
-
-        private static List<String> tokens(String spaceDelimited) {
-            return spaceDelimited.isEmpty() ? List.of() : List.of(spaceDelimited.split(" "));
         }
 
         private static Set<ClientAuthMethod> authMethods(String spaceDelimited) {

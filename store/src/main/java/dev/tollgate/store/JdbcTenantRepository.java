@@ -18,7 +18,8 @@ import java.util.Optional;
 final class JdbcTenantRepository implements TenantRepository {
 
     private static final String COLUMNS =
-            "id, name, signing_algorithm, allow_query_credentials, default_audience, created_at_ns";
+            "id, name, signing_algorithm, allow_query_credentials, default_audience, allowed_authorities,"
+                    + " allowed_audiences, created_at_ns";
 
     private final Database db;
 
@@ -29,13 +30,15 @@ final class JdbcTenantRepository implements TenantRepository {
     @Override
     public void insert(Tenant tenant) {
         db.write("insert tenant " + tenant.id(), c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, tenant.id().value());
                 s.setString(2, tenant.name());
                 s.setString(3, tenant.settings().signingAlgorithm().name());
                 s.setBoolean(4, tenant.settings().allowQueryCredentials());
                 Database.setNullableString(s, 5, tenant.settings().defaultAudience());
-                Database.setInstant(s, 6, tenant.createdAt());
+                s.setString(6, String.join(" ", tenant.settings().allowedAuthorities()));
+                s.setString(7, String.join(" ", tenant.settings().allowedAudiences()));
+                Database.setInstant(s, 8, tenant.createdAt());
                 return s.executeUpdate();
             }
         });
@@ -86,12 +89,15 @@ final class JdbcTenantRepository implements TenantRepository {
     public boolean update(Tenant tenant) {
         return db.write("update tenant " + tenant.id(), c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE tenants SET name = ?, signing_algorithm = ?,"
-                    + " allow_query_credentials = ?, default_audience = ? WHERE id = ?")) {
+                    + " allow_query_credentials = ?, default_audience = ?, allowed_authorities = ?,"
+                    + " allowed_audiences = ? WHERE id = ?")) {
                 s.setString(1, tenant.name());
                 s.setString(2, tenant.settings().signingAlgorithm().name());
                 s.setBoolean(3, tenant.settings().allowQueryCredentials());
                 Database.setNullableString(s, 4, tenant.settings().defaultAudience());
-                s.setString(5, tenant.id().value());
+                s.setString(5, String.join(" ", tenant.settings().allowedAuthorities()));
+                s.setString(6, String.join(" ", tenant.settings().allowedAudiences()));
+                s.setString(7, tenant.id().value());
                 return s.executeUpdate() == 1;
             }
         });
@@ -103,7 +109,9 @@ final class JdbcTenantRepository implements TenantRepository {
             TenantSettings settings = new TenantSettings(
                     SigningAlgorithm.valueOf(rows.getString("signing_algorithm")),
                     rows.getBoolean("allow_query_credentials"),
-                    rows.getString("default_audience"));
+                    rows.getString("default_audience"),
+                    Database.spaceDelimited(rows.getString("allowed_authorities")),
+                    Database.spaceDelimited(rows.getString("allowed_audiences")));
             return new Tenant(TenantId.of(id), rows.getString("name"), settings,
                     Database.getInstant(rows, "created_at_ns"));
         } catch (IllegalArgumentException | NullPointerException e) {

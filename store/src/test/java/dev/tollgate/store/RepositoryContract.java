@@ -125,7 +125,7 @@ public abstract class RepositoryContract {
     @Test
     void tenantWhenStoredAndReadThenEveryFieldRoundTrips() {
         Tenant custom = new Tenant(A, "Acme Payments", new TenantSettings(SigningAlgorithm.RS256, true,
-                "https://api.acme.example"), T0);
+                "https://api.acme.example", List.of("ROLE_READER", "ROLE_WRITER"), List.of("urn:orders")), T0);
         Tenant defaults = new Tenant(B, null, TenantSettings.DEFAULTS, T0.plusNanos(1));
 
         store.tenants().insert(custom);
@@ -134,6 +134,9 @@ public abstract class RepositoryContract {
         assertThat(store.tenants().find(A)).contains(custom);
         assertThat(store.tenants().find(B)).contains(defaults);
         assertThat(store.tenants().find(B).orElseThrow().settings().defaultAudience()).isNull();
+        assertThat(store.tenants().find(A).orElseThrow().settings().allowedAuthorities())
+                .containsExactly("ROLE_READER", "ROLE_WRITER");
+        assertThat(store.tenants().find(B).orElseThrow().settings().allowedAudiences()).isEmpty();
     }
 
     @Test
@@ -154,8 +157,8 @@ public abstract class RepositoryContract {
     @Test
     void tenantUpdateWhenCalledThenNameAndSettingsReplacedButNotCreationTime() {
         Tenant original = insertTenant(A);
-        Tenant changed = new Tenant(A, "Renamed", new TenantSettings(SigningAlgorithm.EdDSA, true, "aud"),
-                T0.plusSeconds(99));
+        Tenant changed = new Tenant(A, "Renamed", new TenantSettings(SigningAlgorithm.EdDSA, true, "aud",
+                List.of("ROLE_X"), List.of("urn:a", "urn:b")), T0.plusSeconds(99));
 
         assertThat(store.tenants().update(changed)).isTrue();
 
@@ -280,7 +283,8 @@ public abstract class RepositoryContract {
                 ScopeSet.of("orders:read", "orders:write", "payments"), ScopeSet.of("orders:read", "payments"),
                 List.of("https://api.example.com", "urn:billing", "https://a.example"),
                 List.of("ROLE_USER", "ROLE_ADMIN"),
-                Duration.ofSeconds(900), Set.of(ClientAuthMethod.CLIENT_SECRET_POST), false, BuiltinClient.MICROSERVICE,
+                Duration.ofSeconds(900), Set.of(ClientAuthMethod.CLIENT_SECRET_POST), false, true,
+                BuiltinClient.MICROSERVICE,
                 List.of(current, previous), T0, T0.plusMillis(1500).plusNanos(3));
 
         store.clients().insert(client);
@@ -297,7 +301,7 @@ public abstract class RepositoryContract {
     void clientWhenEmptyListsNoSecretsAndDefaultsThenTheyRoundTrip() {
         insertTenant(A);
         ClientCredential bare = new ClientCredential(A, ClientId.generate(), "Bare", ScopeSet.EMPTY, ScopeSet.EMPTY,
-                null, null, ClientCredential.DEFAULT_TOKEN_TTL, null, true, null, null, T0, T0);
+                null, null, ClientCredential.DEFAULT_TOKEN_TTL, null, true, false, null, null, T0, T0);
 
         store.clients().insert(bare);
 
@@ -404,7 +408,7 @@ public abstract class RepositoryContract {
         StoredSecret fresh = secret(T0.plusSeconds(100), null);
         ClientCredential rotated = new ClientCredential(A, original.clientId(), "Renamed",
                 ScopeSet.of("x", "y"), ScopeSet.of("y"), List.of("aud-2"), List.of("ROLE_OTHER"),
-                Duration.ofSeconds(120), Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC), true, BuiltinClient.DEFAULT,
+                Duration.ofSeconds(120), Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC), true, true, BuiltinClient.DEFAULT,
                 List.of(fresh, old.expiringAt(T0.plusSeconds(3700))), T0.plusSeconds(1), T0.plusSeconds(100));
         assertThat(store.clients().update(rotated)).isTrue();
         assertThat(store.clients().find(A, original.clientId())).contains(rotated);
@@ -1621,6 +1625,34 @@ public abstract class RepositoryContract {
                 .contains(new ScopeDefinition(Capability.VIEW_AUDIT.scope(), "defined before V4"));
     }
 
+    @Test
+    void migrationV6WhenClientsExistThenEveryOneKeepsIntrospectingAndTenantsListNothing() throws SQLException {
+        store.close();
+        StoreConfig config = config();
+        Flyway.configure().dataSource(config.connectionUrl(), config.connectionUser(), config.connectionPassword())
+                .cleanDisabled(false).load().clean();
+        Flyway.configure().dataSource(config.connectionUrl(), config.connectionUser(), config.connectionPassword())
+                .locations("classpath:db/migration").target("4").load().migrate();
+        try (Connection c = DriverManager.getConnection(config.connectionUrl(), config.connectionUser(),
+                config.connectionPassword()); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO tenants (id, name, signing_algorithm, allow_query_credentials, created_at_ns)"
+                    + " VALUES ('tenant-a', 'A', 'ES256', FALSE, 0)");
+            s.executeUpdate("INSERT INTO clients (client_id, tenant_id, name, allowed_scopes, default_scopes,"
+                    + " audiences, authorities, token_ttl_seconds, auth_methods, enabled, builtin, created_at_ns,"
+                    + " updated_at_ns) VALUES ('resource-server', 'tenant-a', 'Orders API', '', '', '', '', 3600,"
+                    + " 'client_secret_basic', TRUE, NULL, 0, 0)");
+        }
+
+        store = JdbcStore.open(config);
+
+        assertThat(store.clients().find(A, new ClientId("resource-server")).orElseThrow().introspection()).isTrue();
+        assertThat(store.tenants().find(A).orElseThrow().settings().allowedAuthorities()).isEmpty();
+        assertThat(store.tenants().find(A).orElseThrow().settings().allowedAudiences()).isEmpty();
+        ClientCredential created = client(A, "created-after", T0, List.of());
+        store.clients().insert(created);
+        assertThat(store.clients().find(A, created.clientId()).orElseThrow().introspection()).isFalse();
+    }
+
     // ---------------------------------------------------------------- transactions
 
     @Test
@@ -1833,7 +1865,7 @@ public abstract class RepositoryContract {
         return new ClientCredential(tenant, new ClientId(id), "Client " + id,
                 ScopeSet.of("orders:read", "orders:write"), ScopeSet.of("orders:read"),
                 List.of("https://api.example.com"), List.of("ROLE_USER"), Duration.ofSeconds(600),
-                Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC, ClientAuthMethod.CLIENT_SECRET_POST), true, null,
+                Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC, ClientAuthMethod.CLIENT_SECRET_POST), true, false, null,
                 secrets, createdAt, createdAt.plusSeconds(1));
     }
 
@@ -1871,7 +1903,7 @@ public abstract class RepositoryContract {
 
     private static ClientCredential builtin(TenantId tenant, String id, BuiltinClient kind) {
         return new ClientCredential(tenant, new ClientId(id), kind.displayName(), ScopeSet.EMPTY, ScopeSet.EMPTY,
-                null, null, ClientCredential.DEFAULT_TOKEN_TTL, null, true, kind, null, T0, T0);
+                null, null, ClientCredential.DEFAULT_TOKEN_TTL, null, true, false, kind, null, T0, T0);
     }
 
     private static byte[] bytes(String s) {

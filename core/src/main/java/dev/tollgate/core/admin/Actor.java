@@ -45,4 +45,12 @@ public record Actor(TenantId tenant, Kind kind, String id, String name, Set<Capa
     public boolean may(Capability capability) {
         return capabilities.contains(capability);
     }
+
+    /**
+     * The rank of the tenant admin role: every capability. An additional admin holding them all
+     * could make itself role admin (grants need only what the granter holds), so the two are one rank.
+     */
+    public boolean holdsEveryCapability() {
+        return capabilities.containsAll(EnumSet.allOf(Capability.class));
+    }
 }

@@ -32,6 +32,7 @@ public final class AdminViews {
         json.put("authorities", client.authorities());
         json.put("token_ttl_seconds", client.tokenTtl().toSeconds());
         json.put("enabled", client.enabled());
+        json.put("introspection", client.introspection());
         return json;
     }
 

@@ -47,7 +47,8 @@ final class ClientAdministration {
     }
 
     ClientWithSecret createBuiltin(TenantId tenant, BuiltinClient builtin, ScopeSet scopes) {
-        return insert(tenant, ClientSpec.named(builtin.displayName(), scopes), builtin);
+        return insert(tenant, new ClientSpec(builtin.displayName(), scopes, null, null, null, null,
+                builtin.introspects()), builtin);
     }
 
     private ClientWithSecret insert(TenantId tenant, ClientSpec spec, BuiltinClient builtin) {
@@ -57,7 +58,7 @@ final class ClientAdministration {
         ClientSecret secret = ClientSecret.generate();
         ClientCredential client = new ClientCredential(tenant, ClientId.generate(), spec.name(), spec.allowedScopes(),
                 spec.defaultScopes(), spec.audiences(), spec.authorities(), spec.tokenTtl(),
-                EnumSet.allOf(ClientAuthMethod.class), true, builtin,
+                EnumSet.allOf(ClientAuthMethod.class), true, spec.introspection(), builtin,
                 List.of(new StoredSecret(newSecretId(), hasher.hash(secret), now, null)), now, now);
         store.clients().insert(client);
         return new ClientWithSecret(client, secret);
@@ -133,6 +134,7 @@ final class ClientAdministration {
                     update.tokenTtl() == null ? client.tokenTtl() : update.tokenTtl(),
                     client.authMethods(),
                     update.enabled() == null ? client.enabled() : update.enabled(),
+                    update.introspection() == null ? client.introspection() : update.introspection(),
                     client.builtin(), client.secrets(), client.createdAt(), clock.instant());
             store.clients().update(changed);
             return changed;

@@ -5,7 +5,9 @@ import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.revocation.ClientTokenCutoff;
 import dev.tollgate.core.revocation.Revocations;
 import dev.tollgate.core.store.Store;
+import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.core.tenant.TenantSettings;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -73,6 +75,7 @@ public final class ClientOperations {
         authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
         requireHeld(actor, spec.allowedScopes(), dev.tollgate.core.scope.ScopeSet.EMPTY);
         ClientWithSecret created = store.inTransaction(() -> {
+            ClientValueAllowList.require(actor, settings(tenant), spec.audiences(), spec.authorities(), null);
             ClientWithSecret client = clients.create(tenant, spec);
             audit.client(actor, AuditAction.CLIENT_CREATE, client.client().clientId(), null, client.client(), null);
             return client;
@@ -97,6 +100,7 @@ public final class ClientOperations {
             if (update.allowedScopes() != null) {
                 requireHeld(actor, update.allowedScopes(), before.allowedScopes());
             }
+            ClientValueAllowList.require(actor, settings(tenant), update.audiences(), update.authorities(), before);
             ClientCredential after = clients.update(tenant, id, update);
             String action = AuditAction.CLIENT_UPDATE;
             if (before.enabled() != after.enabled()
@@ -112,6 +116,11 @@ public final class ClientOperations {
         // Again after the commit: the call inside the transaction fired before it, and a cache may have reloaded.
         changes.clientChanged(tenant, id);
         return updated.client();
+    }
+
+    private TenantSettings settings(TenantId tenant) {
+        return store.tenants().find(tenant).map(Tenant::settings)
+                .orElseThrow(() -> new AdminFailure.NotFound("no tenant " + tenant));
     }
 
     /** The audit detail of a change that revoked the client's tokens; the same words as client.revoke_tokens. */

@@ -10,9 +10,10 @@ import java.util.List;
  * What an administrator asks for when creating a client.
  *
  * @param defaultScopes null means "the same as allowed"
+ * @param introspection whether the client may introspect tokens; a permission asked for, never assumed
  */
 public record ClientSpec(String name, ScopeSet allowedScopes, ScopeSet defaultScopes, List<String> audiences,
-                         List<String> authorities, Duration tokenTtl) {
+                         List<String> authorities, Duration tokenTtl, boolean introspection) {
 
     public ClientSpec {
         allowedScopes = allowedScopes == null ? ScopeSet.EMPTY : allowedScopes;
@@ -20,6 +21,12 @@ public record ClientSpec(String name, ScopeSet allowedScopes, ScopeSet defaultSc
         audiences = audiences == null ? List.of() : List.copyOf(audiences);
         authorities = authorities == null ? List.of() : List.copyOf(authorities);
         tokenTtl = tokenTtl == null ? ClientCredential.DEFAULT_TOKEN_TTL : tokenTtl;
+    }
+
+    /** A client that may not introspect. */
+    public ClientSpec(String name, ScopeSet allowedScopes, ScopeSet defaultScopes, List<String> audiences,
+                      List<String> authorities, Duration tokenTtl) {
+        this(name, allowedScopes, defaultScopes, audiences, authorities, tokenTtl, false);
     }
 
     public static ClientSpec named(String name, ScopeSet scopes) {

@@ -14,7 +14,10 @@ import java.util.Set;
  * A client credential: who a program is, what it may ask for, and how it proves itself.
  * Immutable; every change produces a new value with a fresh {@code updatedAt}.
  *
- * @param builtin null for custom credentials; set for the two every tenant starts with
+ * @param introspection whether the client may call the introspection endpoint (RFC 7662 §2.1 leaves who may
+ *                      to the server): a permission granted, off unless asked for, so a token holder cannot
+ *                      probe other clients' tokens
+ * @param builtin       null for custom credentials; set for the two every tenant starts with
  */
 public record ClientCredential(
         TenantId tenantId,
@@ -27,6 +30,7 @@ public record ClientCredential(
         Duration tokenTtl,
         Set<ClientAuthMethod> authMethods,
         boolean enabled,
+        boolean introspection,
         BuiltinClient builtin,
         List<StoredSecret> secrets,
         Instant createdAt,
@@ -96,17 +100,17 @@ public record ClientCredential(
 
     public ClientCredential withEnabled(boolean newEnabled, Instant now) {
         return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
-                tokenTtl, authMethods, newEnabled, builtin, secrets, createdAt, now);
+                tokenTtl, authMethods, newEnabled, introspection, builtin, secrets, createdAt, now);
     }
 
     public ClientCredential withSecrets(List<StoredSecret> newSecrets, Instant now) {
         return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
-                tokenTtl, authMethods, enabled, builtin, newSecrets, createdAt, now);
+                tokenTtl, authMethods, enabled, introspection, builtin, newSecrets, createdAt, now);
     }
 
     public ClientCredential withScopes(ScopeSet allowed, ScopeSet defaults, Instant now) {
         return new ClientCredential(tenantId, clientId, name, allowed, defaults, audiences, authorities,
-                tokenTtl, authMethods, enabled, builtin, secrets, createdAt, now);
+                tokenTtl, authMethods, enabled, introspection, builtin, secrets, createdAt, now);
     }
 
     public boolean isBuiltin() {

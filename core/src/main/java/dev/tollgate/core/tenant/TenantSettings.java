@@ -2,6 +2,7 @@ package dev.tollgate.core.tenant;
 
 import dev.tollgate.core.key.SigningAlgorithm;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,8 +14,13 @@ import java.util.Objects;
  *                              (RFC 6749 §2.3.1 forbids it; the payment-gateway reference shape needs it)
  * @param defaultAudience       {@code aud} of tokens for clients that have no allowed audiences; null means
  *                              {@code <issuer>/api}
+ * @param allowedAuthorities    the authorities a credential manager who is not a tenant admin may give a
+ *                              client; empty: none (an authority in a token is a role at every API that reads it)
+ * @param allowedAudiences      the audiences such a credential manager may give a client, besides the default
+ *                              audience; empty: none
  */
-public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience) {
+public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
+                             List<String> allowedAuthorities, List<String> allowedAudiences) {
 
     /** The setting's name as the CLI and error messages spell it. */
     public static final String ALLOW_QUERY_CREDENTIALS = "allow-query-credentials";
@@ -26,21 +32,53 @@ public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQue
         if (defaultAudience != null && defaultAudience.isBlank()) {
             defaultAudience = null;
         }
-        if (defaultAudience != null && (defaultAudience.length() > 512
-                || defaultAudience.chars().anyMatch(c -> c < 0x21 || c > 0x7E))) {
-            throw new IllegalArgumentException("default audience must be 1-512 printable ASCII characters without spaces");
+        if (defaultAudience != null) {
+            requirePrintable(defaultAudience, "default audience");
+        }
+        allowedAuthorities = distinct(allowedAuthorities, "allowed authority");
+        allowedAudiences = distinct(allowedAudiences, "allowed audience");
+    }
+
+    /** Settings without allow-lists: only a tenant admin gives clients authorities or audiences. */
+    public TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience) {
+        this(signingAlgorithm, allowQueryCredentials, defaultAudience, List.of(), List.of());
+    }
+
+    // The same shape ClientCredential requires of a client's values, so every listed value can be granted.
+    private static List<String> distinct(List<String> values, String what) {
+        List<String> copy = values == null ? List.of() : values.stream().distinct().toList();
+        copy.forEach(value -> requirePrintable(value, what));
+        return copy;
+    }
+
+    private static void requirePrintable(String value, String what) {
+        if (value == null || value.isEmpty() || value.length() > 512
+                || value.chars().anyMatch(c -> c < 0x21 || c > 0x7E)) {
+            throw new IllegalArgumentException(what + " must be 1-512 printable ASCII characters without spaces");
         }
     }
 
     public TenantSettings withAllowQueryCredentials(boolean allow) {
-        return new TenantSettings(signingAlgorithm, allow, defaultAudience);
+        return new TenantSettings(signingAlgorithm, allow, defaultAudience, allowedAuthorities, allowedAudiences);
     }
 
     public TenantSettings withSigningAlgorithm(SigningAlgorithm algorithm) {
-        return new TenantSettings(algorithm, allowQueryCredentials, defaultAudience);
+        return new TenantSettings(algorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
+                allowedAudiences);
     }
 
     public TenantSettings withDefaultAudience(String audience) {
-        return new TenantSettings(signingAlgorithm, allowQueryCredentials, audience);
+        return new TenantSettings(signingAlgorithm, allowQueryCredentials, audience, allowedAuthorities,
+                allowedAudiences);
+    }
+
+    public TenantSettings withAllowedAuthorities(List<String> authorities) {
+        return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, authorities,
+                allowedAudiences);
+    }
+
+    public TenantSettings withAllowedAudiences(List<String> audiences) {
+        return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
+                audiences);
     }
 }

@@ -48,7 +48,7 @@ class ClientAdministrationUpdateTest {
 
         assertThat(updated).isEqualTo(new ClientCredential(TENANT, id(), "Billing service",
                 custom.client().allowedScopes(), custom.client().defaultScopes(), custom.client().audiences(),
-                custom.client().authorities(), custom.client().tokenTtl(), custom.client().authMethods(), true, null,
+                custom.client().authorities(), custom.client().tokenTtl(), custom.client().authMethods(), true, false, null,
                 custom.client().secrets(), custom.client().createdAt(), node.clock.instant()));
         assertThat(node.clients.get(TENANT, id())).isEqualTo(updated);
     }

@@ -25,6 +25,7 @@ public final class ClientCredentialBuilder {
     private Duration ttl = ClientCredential.DEFAULT_TOKEN_TTL;
     private Set<ClientAuthMethod> methods = EnumSet.allOf(ClientAuthMethod.class);
     private boolean enabled = true;
+    private boolean introspection;
     private BuiltinClient builtin;
     private List<StoredSecret> secrets = new ArrayList<>();
 
@@ -82,6 +83,11 @@ public final class ClientCredentialBuilder {
         return this;
     }
 
+    public ClientCredentialBuilder introspection(boolean value) {
+        introspection = value;
+        return this;
+    }
+
     public ClientCredentialBuilder builtin(BuiltinClient value) {
         builtin = value;
         return this;
@@ -99,6 +105,6 @@ public final class ClientCredentialBuilder {
 
     public ClientCredential build() {
         return new ClientCredential(tenantId, clientId, name, allowed, defaults, audiences, authorities, ttl, methods,
-                enabled, builtin, secrets, CREATED, CREATED);
+                enabled, introspection, builtin, secrets, CREATED, CREATED);
     }
 }

@@ -39,6 +39,7 @@ public final class AdminApiEndpoint {
     private final ScopeResource scopes;
     private final AdministratorResource admins;
     private final AuditResource audit;
+    private final TenantSettingsResource settings;
 
     /** @param maxBodyBytes limits.max-body-bytes: the largest JSON body read */
     public AdminApiEndpoint(AdminAccounts accounts, AdminOperations operations, TenantVerifiers verifiers,
@@ -50,6 +51,7 @@ public final class AdminApiEndpoint {
         this.scopes = new ScopeResource(caller, operations, exchange);
         this.admins = new AdministratorResource(caller, operations, exchange);
         this.audit = new AuditResource(caller, operations);
+        this.settings = new TenantSettingsResource(caller, operations, exchange);
     }
 
     public void register(HttpRouting.Builder routing) {
@@ -88,6 +90,7 @@ public final class AdminApiEndpoint {
         routes.put("/admins", admins::admins);
         routes.put("/admins/{id}", admins::admin);
         routes.put("/audit", audit::audit);
+        routes.put("/settings", settings::settings);
         return routes;
     }
 

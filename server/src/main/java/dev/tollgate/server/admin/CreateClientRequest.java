@@ -10,10 +10,10 @@ import java.util.Set;
 
 /** {@code POST clients}: a new client's settings; what is absent takes the policy's default. */
 record CreateClientRequest(String name, ScopeSet allowedScopes, ScopeSet defaultScopes, List<String> audiences,
-                           List<String> authorities, Duration tokenTtl) {
+                           List<String> authorities, Duration tokenTtl, Boolean introspection) {
 
     static final Set<String> FIELDS = Set.of("name", "allowed_scopes", "default_scopes", "audiences", "authorities",
-            "token_ttl_seconds");
+            "token_ttl_seconds", "introspection");
     /** Token lifetimes from one second to a leap year; the policy narrows it further. */
     static final long MAX_TTL_SECONDS = Duration.ofDays(366).toSeconds();
     static final String TTL_PROBLEM = "must be a whole number of seconds";
@@ -24,13 +24,15 @@ record CreateClientRequest(String name, ScopeSet allowedScopes, ScopeSet default
         CreateClientRequest request = new CreateClientRequest(fields.string("name", true),
                 fields.scopes("allowed_scopes"), fields.scopes("default_scopes"), fields.strings("audiences"),
                 fields.strings("authorities"),
-                fields.seconds("token_ttl_seconds", false, 1, MAX_TTL_SECONDS, TTL_PROBLEM));
+                fields.seconds("token_ttl_seconds", false, 1, MAX_TTL_SECONDS, TTL_PROBLEM),
+                fields.bool("introspection"));
         fields.throwIfInvalid();
         return request;
     }
 
     /** @throws IllegalArgumentException for values the policy refuses (a blank name, an unknown scope) */
     ClientSpec spec() {
-        return new ClientSpec(name, allowedScopes, defaultScopes, audiences, authorities, tokenTtl);
+        return new ClientSpec(name, allowedScopes, defaultScopes, audiences, authorities, tokenTtl,
+                Boolean.TRUE.equals(introspection));
     }
 }

@@ -12,7 +12,7 @@ import java.util.Set;
 record UpdateClientRequest(ClientUpdate update) {
 
     static final Set<String> FIELDS = Set.of("name", "allowed_scopes", "default_scopes", "audiences", "authorities",
-            "token_ttl_seconds", "enabled");
+            "token_ttl_seconds", "enabled", "introspection");
 
     /** @throws dev.tollgate.core.admin.AdminFailure.Invalid naming every bad field */
     static UpdateClientRequest parse(Map<String, Object> json) {
@@ -25,7 +25,8 @@ record UpdateClientRequest(ClientUpdate update) {
                 fields.strings("authorities"),
                 fields.seconds("token_ttl_seconds", false, 1, CreateClientRequest.MAX_TTL_SECONDS,
                         CreateClientRequest.TTL_PROBLEM),
-                fields.bool("enabled"));
+                fields.bool("enabled"),
+                fields.bool("introspection"));
         fields.throwIfInvalid();
         return new UpdateClientRequest(update);
     }

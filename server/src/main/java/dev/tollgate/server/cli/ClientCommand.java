@@ -60,11 +60,16 @@ final class ClientCommand {
         @Option(names = "--ttl", paramLabel = "SECONDS", description = "Token lifetime in seconds (default 3600).")
         Long ttl;
 
+        @Option(names = "--introspection", paramLabel = "true|false", arity = "1",
+                description = "May call the introspection endpoint (RFC 7662), as an API checking tokens does"
+                        + " (default false).")
+        boolean introspection;
+
         @Override
         void run(Tollgate app, PrintWriter out) {
             ClientWithSecret created = app.adminOperations().clients().create(Actor.cli(tenant()), tenant(),
                     new ClientSpec(name, ScopeSet.of(ListValues.of(scopes).toArray(String[]::new)), null, ListValues.of(audiences),
-                            ListValues.of(authorities), ttl == null ? null : Duration.ofSeconds(ttl)));
+                            ListValues.of(authorities), ttl == null ? null : Duration.ofSeconds(ttl), introspection));
             print(out, created.client());
             out.println("client_secret: " + created.secret().reveal() + "   (shown only now)");
         }
@@ -114,11 +119,16 @@ final class ClientCommand {
         @Option(names = "--ttl", paramLabel = "SECONDS", description = "Token lifetime in seconds.")
         Long ttl;
 
+        @Option(names = "--introspection", paramLabel = "true|false", arity = "1",
+                description = "Grant (true) or withdraw (false) the permission to call the introspection endpoint.")
+        Boolean introspection;
+
         @Override
         void check() {
-            if (name == null && scopes == null && audiences == null && authorities == null && ttl == null) {
-                throw new ParameterException(spec.commandLine(),
-                        "nothing to change: give --name, --scopes, --audiences, --authorities or --ttl");
+            if (name == null && scopes == null && audiences == null && authorities == null && ttl == null
+                    && introspection == null) {
+                throw new ParameterException(spec.commandLine(), "nothing to change: give --name, --scopes,"
+                        + " --audiences, --authorities, --ttl or --introspection");
             }
         }
 
@@ -136,7 +146,7 @@ final class ClientCommand {
             }
             print(out, app.adminOperations().clients().update(Actor.cli(tenant()), tenant(), clientId(),
                     new ClientUpdate(name, allowed, defaults, ListValues.of(audiences), ListValues.of(authorities),
-                            ttl == null ? null : Duration.ofSeconds(ttl), null)));
+                            ttl == null ? null : Duration.ofSeconds(ttl), null, introspection)));
         }
     }
 
@@ -218,6 +228,7 @@ final class ClientCommand {
         out.println("audiences:      " + String.join(" ", c.audiences()));
         out.println("authorities:    " + String.join(" ", c.authorities()));
         out.println("token ttl:      " + c.tokenTtl().toSeconds() + " s");
+        out.println("introspection:  " + (c.introspection() ? "allowed" : "not allowed"));
         Instant now = Instant.now();
         c.secrets().forEach(s -> out.println("secret:         " + s.id() + " created " + s.createdAt()
                 + (s.expiresAt() == null ? "" : (s.isActiveAt(now) ? " expires " : " expired ") + s.expiresAt())));

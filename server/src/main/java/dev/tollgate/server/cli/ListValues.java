@@ -11,7 +11,8 @@ final class ListValues {
 
     static final String SPLIT = ",";
     /** Named in the top-level help's footer. */
-    static final String OPTIONS = "--scopes, --audiences, --authorities, --capabilities";
+    static final String OPTIONS = "--scopes, --audiences, --authorities, --capabilities, --allowed-authorities,"
+            + " --allowed-audiences";
 
     private ListValues() {
     }

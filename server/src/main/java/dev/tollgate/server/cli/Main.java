@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
         footer = {
                 "",
                 "Options that take several values (" + ListValues.OPTIONS + "; the singular names"
-                        + " work too) take them comma-separated, repeated, or both:"
-                        + " --scopes users:read,users:write --scopes orders:read.",
+                        + " work too) take them comma-separated, repeated, or both:",
+                // Its own line: picocli may wrap after a comma, which would split the example.
+                "  --scopes users:read,users:write --scopes orders:read",
                 "",
                 "--tenant defaults to the default tenant (key default-tenant, env TOLLGATE_DEFAULT_TENANT, 10001)."
                         + " The commands read --config FILE (env TOLLGATE_CONFIG) and the TOLLGATE_* environment;"

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Create, list and configure tenants.",
         subcommands = {TenantCommand.Create.class, TenantCommand.ListTenants.class, TenantCommand.Set.class})
@@ -74,6 +75,16 @@ final class TenantCommand {
                 description = "aud of tokens for clients without allowed audiences.")
         String defaultAudience;
 
+        @Option(names = {"--allowed-authorities", "--allowed-authority"}, paramLabel = "AUTHORITY", split = ListValues.SPLIT,
+                description = "Authorities a credential manager who is not a tenant admin may give clients"
+                        + " (--allowed-authorities= for none: only tenant admins set authorities). Replaces the list.")
+        List<String> allowedAuthorities;
+
+        @Option(names = {"--allowed-audiences", "--allowed-audience"}, paramLabel = "AUDIENCE", split = ListValues.SPLIT,
+                description = "Audiences such a credential manager may give clients besides the default audience"
+                        + " (--allowed-audiences= for none). Replaces the list.")
+        List<String> allowedAudiences;
+
         @Override
         void run(Tollgate app, PrintWriter out) {
             Tenant updated = app.adminOperations().tenants().updateSettings(Actor.cli(tenant()), tenant(), settings -> {
@@ -86,6 +97,12 @@ final class TenantCommand {
                 }
                 if (defaultAudience != null) {
                     s = s.withDefaultAudience(defaultAudience);
+                }
+                if (allowedAuthorities != null) {
+                    s = s.withAllowedAuthorities(ListValues.of(allowedAuthorities));
+                }
+                if (allowedAudiences != null) {
+                    s = s.withAllowedAudiences(ListValues.of(allowedAudiences));
                 }
                 return s;
             });

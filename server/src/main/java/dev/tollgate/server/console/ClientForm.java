@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * {@link ClientCredential} enforces, each into its own message, so every bad field is named at
  * once; the policy still has the last word.
  */
-public record ClientForm(String name, Set<String> scopes, String audiences, String lifetime) {
+public record ClientForm(String name, Set<String> scopes, String audiences, String lifetime, boolean introspection) {
 
     static final String DEFAULT_LIFETIME = "3600";
     /** The most audiences a form takes: far more than any client needs, few enough to show. */
@@ -30,18 +30,30 @@ public record ClientForm(String name, Set<String> scopes, String audiences, Stri
     }
 
     static ClientForm empty() {
-        return new ClientForm("", Set.of(), "", DEFAULT_LIFETIME);
+        return new ClientForm("", Set.of(), "", DEFAULT_LIFETIME, false);
     }
 
     static ClientForm from(Form form) {
         return new ClientForm(form.value("name"), Set.copyOf(form.values("scope")), form.value("audiences"),
-                form.value("lifetime"));
+                form.value("lifetime"), introspection(form));
     }
 
     /** The settings form of an existing client, filled with what it holds. */
     static ClientForm of(ClientCredential client) {
         return new ClientForm(client.name(), Set.copyOf(client.allowedScopes().names()),
-                String.join("\n", client.audiences()), Long.toString(client.tokenTtl().toSeconds()));
+                String.join("\n", client.audiences()), Long.toString(client.tokenTtl().toSeconds()),
+                client.introspection());
+    }
+
+    /** The settings form as sent, without its scopes (which have a form of their own). */
+    static ClientForm settings(Form form) {
+        return new ClientForm(form.value("name"), Set.of(), form.value("audiences"), form.value("lifetime"),
+                introspection(form));
+    }
+
+    /** An unticked checkbox sends nothing, so absent is false. */
+    private static boolean introspection(Form form) {
+        return "true".equals(form.value("introspection"));
     }
 
     /** The name without surrounding spaces, or null with a message. */

@@ -42,6 +42,8 @@ final class ClientPages {
 
     private static final long MAX_OVERLAP_SECONDS = Duration.ofDays(365).toSeconds();
 
+    /** The policy's fields a refusal can name that the client forms show; the console sets no authorities. */
+    private static final Set<String> FORM_FIELDS = Set.of("audiences");
     private static final String SECRET = "secret";
     private static final String ROTATED = "rotated";
 
@@ -92,10 +94,12 @@ final class ClientPages {
         ClientWithSecret created;
         try {
             created = operations.clients().create(visit.actor, visit.tenant(),
-                    new ClientSpec(name, scopes, null, audiences, null, lifetime));
+                    new ClientSpec(name, scopes, null, audiences, null, lifetime, form.introspection()));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            renderNew(visit, failure.answer(visit.response), form, defined, new FieldErrors(), failure.message());
+            FieldErrors refused = failure.fieldErrors(FORM_FIELDS);
+            renderNew(visit, failure.answer(visit.response), form, defined, refused,
+                    refused.isEmpty() ? failure.message() : null);
             return;
         }
         handOver(visit, created, false);
@@ -174,7 +178,7 @@ final class ClientPages {
             Set<String> offered = new HashSet<>(names(operations.scopes().list(visit.actor, visit.tenant())));
             offered.addAll(client.allowedScopes().names());
             FieldErrors errors = new FieldErrors();
-            ScopeSet allowed = new ClientForm("", Set.copyOf(visit.form.values("scope")), "", "")
+            ScopeSet allowed = new ClientForm("", Set.copyOf(visit.form.values("scope")), "", "", false)
                     .checkedScopes(offered, errors);
             if (!errors.isEmpty()) {
                 renderDetail(visit, Status.BAD_REQUEST_400, null, null, errors);
@@ -196,8 +200,7 @@ final class ClientPages {
 
     void editSettings(Visit visit) {
         ClientId id = clientId(visit);
-        ClientForm form = new ClientForm(visit.form.value("name"), Set.of(), visit.form.value("audiences"),
-                visit.form.value("lifetime"));
+        ClientForm form = ClientForm.settings(visit.form);
         FieldErrors errors = new FieldErrors();
         String name = form.checkedName(errors);
         List<String> audiences = form.checkedAudiences(errors);
@@ -208,10 +211,12 @@ final class ClientPages {
         }
         try {
             operations.clients().update(visit.actor, visit.tenant(), id,
-                    new ClientUpdate(name, null, null, audiences, null, lifetime, null));
+                    new ClientUpdate(name, null, null, audiences, null, lifetime, null, form.introspection()));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
-            renderDetail(visit, failure.answer(visit.response), failure.message(), form, new FieldErrors());
+            FieldErrors refused = failure.fieldErrors(FORM_FIELDS);
+            renderDetail(visit, failure.answer(visit.response), refused.isEmpty() ? failure.message() : null, form,
+                    refused);
             return;
         }
         Views.redirect(visit.response, href(id) + "?done=client-settings");

@@ -46,6 +46,7 @@ import java.util.function.UnaryOperator;
  *                                        …/end-previous …/enabled;  GET|POST …/delete (confirmation)
  * GET  /console/clients/{id}/secret      the secret just created or rotated, shown to the first GET only
  * GET  /console/scopes, POST /console/scopes, POST /console/scopes/describe, POST /console/scopes/delete
+ * GET  /console/settings, POST /console/settings    the tenant's allowed authorities and audiences
  * GET  /console/admins, POST /console/admins, GET|POST /console/admins/{id}, POST /console/admins/{id}/delete,
  *                                        POST /console/admins/{id}/reset-totp
  * GET  /console/admins/{id}/created      a new admin's generated password, shown to the first GET only
@@ -85,6 +86,7 @@ public final class ConsoleEndpoint {
     private final AccountPages account;
     private final ClientPages clients;
     private final ScopePages scopes;
+    private final TenantSettingsPages settings;
     private final AdminPages admins;
     private final UserPages users;
     private final AuditPages audit;
@@ -112,6 +114,7 @@ public final class ConsoleEndpoint {
         ShownOnce shownOnce = new ShownOnce(clock, secureCookies);
         this.clients = new ClientPages(operations, views, clock, shownOnce, issuers);
         this.scopes = new ScopePages(operations, views);
+        this.settings = new TenantSettingsPages(operations, views);
         this.admins = new AdminPages(operations, views, shownOnce);
         this.users = new UserPages(operations, views);
         this.audit = new AuditPages(operations, views);
@@ -162,6 +165,9 @@ public final class ConsoleEndpoint {
                 .post("/console/scopes", action(scopes::create))
                 .post("/console/scopes/describe", action(scopes::describe))
                 .post("/console/scopes/delete", action(scopes::delete))
+
+                .get(TenantSettingsPages.PATH, page(settings::show))
+                .post(TenantSettingsPages.PATH, action(settings::save))
 
                 .get("/console/admins", page(admins::list))
                 .post("/console/admins", action(admins::create))

@@ -6,6 +6,8 @@ import dev.tollgate.server.http.RetryAfter;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.util.Set;
+
 /**
  * An operation's refusal that the page shows next to the form it came from: invalid values (400),
  * conflicts with the current state (409), too many wrong passwords (429). What it means is
@@ -25,6 +27,20 @@ record Failure(Status status, String message, AdminProblem problem) {
         String message = problem.status() == Status.CONFLICT_409.code() && problem.fields().isEmpty()
                 && !(e instanceof AdminFailure) ? "That name is already taken." : sentence(problem.message());
         return new Failure(Status.create(problem.status()), message, problem);
+    }
+
+    /**
+     * The refusal's problems with fields the form shows, each to stand under its field (the tenant's
+     * allow-list refusing an audience); empty when none is one of {@code shown}.
+     */
+    FieldErrors fieldErrors(Set<String> shown) {
+        FieldErrors errors = new FieldErrors();
+        problem.fields().forEach((field, problem) -> {
+            if (shown.contains(field)) {
+                errors.add(field, sentence(field + " " + problem));
+            }
+        });
+        return errors;
     }
 
     /** The status, and when to try again if the refusal says so. */

@@ -19,7 +19,7 @@ import java.util.Set;
 public record Frame(String title, Section section, String tenant, String tenantName, String username, String csrf,
                     Set<Capability> capabilities, boolean forced, String notice, String error, FieldErrors fields) {
 
-    public enum Section { NONE, CLIENTS, SCOPES, ADMINS, USERS, AUDIT, ACCOUNT, SECOND_FACTOR }
+    public enum Section { NONE, CLIENTS, SCOPES, SETTINGS, ADMINS, USERS, AUDIT, ACCOUNT, SECOND_FACTOR }
 
     public Frame {
         capabilities = capabilities == null ? Set.of() : Set.copyOf(capabilities);

@@ -15,6 +15,7 @@ final class Notices {
             Map.entry("totp-disabled", "Second factor off: signing in asks only for your password."),
             Map.entry("client-scopes", "Scopes saved. Tokens issued from now on carry the new scopes."),
             Map.entry("client-settings", "Settings saved."),
+            Map.entry("tenant-settings", "Saved. Client forms accept the new lists from now on."),
             Map.entry("client-enabled", "The client credential is enabled."),
             Map.entry("client-disabled", "The client credential is disabled: its tokens are revoked and it gets "
                     + "no new ones."),

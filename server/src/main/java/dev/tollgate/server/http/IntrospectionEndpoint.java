@@ -1,5 +1,7 @@
 package dev.tollgate.server.http;
 
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
@@ -16,6 +18,7 @@ import dev.tollgate.core.token.TokenIntrospector;
 import dev.tollgate.core.token.TokenIntrospector.ActiveToken;
 import dev.tollgate.core.token.TokenService;
 import dev.tollgate.server.ops.Metrics;
+import dev.tollgate.server.ops.TokenAudit;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -23,29 +26,44 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * {@code POST /t/{tenant}/oauth2/introspect} (RFC 7662). Any client of the tenant that
- * authenticates as at the token endpoint may introspect any token: resource servers use their own
- * client credential for it, and a client learns nothing about a token that its holder could not
- * read from the JWT itself. Every token that is not an active access token of this tenant, for
+ * {@code POST /t/{tenant}/oauth2/introspect} (RFC 7662). A client of the tenant that authenticates
+ * as at the token endpoint and holds the introspection permission may introspect any token:
+ * resource servers use their own client credential for it. RFC 7662 §2.1 leaves who may call the
+ * endpoint to the server; without the permission, any token holder could learn whether a token it
+ * found is live, and whose. Every token that is not an active access token of this tenant, for
  * whatever reason, is answered {@code {"active":false}} and nothing more (RFC 7662 §2.2).
+ *
+ * <p>A client without the permission is answered 403 {@code unauthorized_client} before its token
+ * is read, so the answer says nothing about the token. Not {@code {"active":false}}: a resource
+ * server whose credential lacks the grant would then reject every caller's token as inactive, a
+ * misconfiguration that looks like an attack; the 403 names the cause. The refusal is audited
+ * ({@code introspection.refused}) and counted ({@code tollgate_introspection_refused_total}).
  */
 public final class IntrospectionEndpoint {
+
+    // RFC 6749 §5.2's code for a client not authorized to use what it asked for; 403, as the client
+    // is known and refused, not unauthenticated (RFC 7662 §2.3 keeps 401 for bad credentials).
+    private static final ErrorObject NOT_PERMITTED = OAuth2Error.UNAUTHORIZED_CLIENT
+            .setDescription("this client may not introspect tokens; an admin grants it the introspection permission")
+            .setHTTPStatusCode(403);
 
     private final TokenService tokens;
     private final TokenIntrospector introspector;
     private final Function<TenantId, String> issuers;
     private final ClientAuthenticationGuard guard;
     private final Metrics metrics;
+    private final TokenAudit audit;
     private final int maxBodyBytes;
 
     public IntrospectionEndpoint(TokenService tokens, TokenIntrospector introspector,
                                  Function<TenantId, String> issuers, ClientAuthenticationGuard guard,
-                                 Metrics metrics, int maxBodyBytes) {
+                                 Metrics metrics, TokenAudit audit, int maxBodyBytes) {
         this.tokens = tokens;
         this.introspector = introspector;
         this.issuers = issuers;
         this.guard = guard;
         this.metrics = metrics;
+        this.audit = audit;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -55,6 +73,11 @@ public final class IntrospectionEndpoint {
             realm = issuers.apply(AuthenticatedRequest.tenant(request));
             AuthenticatedRequest authenticated = AuthenticatedRequest.read(request, response, tokens, guard, metrics,
                     "introspect", maxBodyBytes);
+            if (!authenticated.client().introspection()) {
+                metrics.introspectionRefused(authenticated.tenant(), authenticated.client());
+                audit.introspectionRefused(request, authenticated.tenant(), authenticated.client());
+                throw new HttpFailure(NOT_PERMITTED);
+            }
             Optional<ActiveToken> active = authenticated.activeToken(introspector);
             HTTPResponse answer = active.map(IntrospectionEndpoint::describe)
                     .orElseGet(() -> new TokenIntrospectionSuccessResponse.Builder(false).build())

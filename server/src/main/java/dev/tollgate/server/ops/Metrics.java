@@ -57,6 +57,7 @@ public final class Metrics implements AutoCloseable {
     private final Map<RefusedKey, Counter> refused = new ConcurrentHashMap<>();
     private final Map<String, Counter> throttled = new ConcurrentHashMap<>();
     private final Map<FailureKey, Counter> failures = new ConcurrentHashMap<>();
+    private final Map<FailureKey, Counter> introspectionRefusals = new ConcurrentHashMap<>();
     private final Timer tokenRequests;
 
     /** @param tenantExists answers from the directory's cache, which remembers unknown ids too */
@@ -151,6 +152,20 @@ public final class Metrics implements AutoCloseable {
         failures.computeIfAbsent(new FailureKey(tenant, client != null ? client.clientId().value() : UNKNOWN),
                 key -> Counter.builder("tollgate.client.authentication.failures")
                         .description("Failed client authentications (invalid_client), all endpoints")
+                        .tag("tenant", key.tenant().value())
+                        .tag("client", key.client())
+                        .register(registry))
+                .increment();
+    }
+
+    /**
+     * An authenticated client without the introspection permission that called the introspection
+     * endpoint: a resource server whose credential lacks the grant, or a token holder probing.
+     */
+    public void introspectionRefused(TenantId tenant, ClientCredential client) {
+        introspectionRefusals.computeIfAbsent(new FailureKey(tenant, client.clientId().value()),
+                key -> Counter.builder("tollgate.introspection.refused")
+                        .description("Introspection requests refused because the client lacks the permission")
                         .tag("tenant", key.tenant().value())
                         .tag("client", key.client())
                         .register(registry))

@@ -33,6 +33,8 @@ public final class TokenAudit {
     private static final Logger LOG = LoggerFactory.getLogger(TokenAudit.class);
     /** The actor of a refusal whose presented client id names no client of the tenant. */
     public static final String UNKNOWN_CLIENT = "unknown";
+    /** The action of a refused introspection request. */
+    public static final String INTROSPECTION_REFUSED = "introspection.refused";
 
     private final AuditWriter writer;
     private final Clock clock;
@@ -67,6 +69,21 @@ public final class TokenAudit {
                         "scope=" + outcome.token().scopes().toSpaceDelimited())
                 : AuditEvent.of(actor, clock.instant(), "token.refused", client != null ? clientId : null, null, null,
                         null, refusal.error().code() + " (" + refusal.reason().name().toLowerCase(java.util.Locale.ROOT) + ")");
+        append(event, tenant, clientId);
+    }
+
+    /** An authenticated client that lacks the introspection permission asked to introspect a token. */
+    public void introspectionRefused(ServerRequest request, TenantId tenant, ClientCredential client) {
+        if (mode == Mode.OFF) {
+            return;
+        }
+        String clientId = client.clientId().value();
+        Actor actor = new Actor(tenant, Actor.Kind.CLIENT, clientId, client.name(), null, RemoteAddress.of(request));
+        append(AuditEvent.of(actor, clock.instant(), INTROSPECTION_REFUSED, clientId, null, null, null,
+                "unauthorized_client (no introspection permission)"), tenant, clientId);
+    }
+
+    private void append(AuditEvent event, TenantId tenant, String clientId) {
         try {
             writer.append(event);
         } catch (StoreException | IllegalStateException e) {

@@ -190,7 +190,7 @@ class AdminApiInteropTest {
                 }
             }
         }
-        assertThat(bodies).isEqualTo(9);
+        assertThat(bodies).isEqualTo(10);
         assertThat(queries).isEqualTo(3);
     }
 

@@ -98,7 +98,8 @@ class ClientCommandTest {
         Cli.Run update = store.run("client", "update", "--client-id", billing.value());
 
         assertThat(update.exitCode()).isEqualTo(2);
-        assertThat(update.error()).startsWith("nothing to change: give --name, --scopes, --audiences, --authorities or --ttl");
+        assertThat(update.error()).startsWith("nothing to change: give --name, --scopes, --audiences, --authorities,"
+                + " --ttl or --introspection");
     }
 
     @Test
@@ -107,6 +108,25 @@ class ClientCommandTest {
 
         assertThat(update.exitCode()).isEqualTo(1);
         assertThat(update.error()).contains("no client no-such-client in tenant 10001");
+    }
+
+    @Test
+    void clientCreateWhenIntrospectionTrueThenPermittedAndUpdateWithdrawsItWhileWithoutTheOptionNot() {
+        Cli.Run created = store.run("client", "create", "--name", "orders-api", "--introspection", "true");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).contains("introspection:  allowed");
+        ClientCredential api = onlyClientNamed("orders-api");
+        assertThat(api.introspection()).isTrue();
+        assertThat(client().introspection()).isFalse();
+
+        Cli.Run renamed = store.run("client", "update", "--client-id", api.clientId().value(), "--name", "orders");
+        assertThat(onlyClientNamed("orders").introspection()).isTrue();
+        Cli.Run withdrawn = store.run("client", "update", "--client-id", api.clientId().value(),
+                "--introspection", "false");
+
+        assertThat(renamed.exitCode()).as(renamed.err()).isZero();
+        assertThat(withdrawn.exitCode()).as(withdrawn.err()).isZero();
+        assertThat(onlyClientNamed("orders").introspection()).isFalse();
     }
 
     private ClientCredential client() {

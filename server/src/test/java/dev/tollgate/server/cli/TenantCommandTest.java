@@ -4,6 +4,7 @@ import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.AdminAccounts.LoginResult;
 import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.core.tenant.TenantSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,5 +42,23 @@ class TenantCommandTest {
         AuditEvent event = store.audit(TENANT).stream().filter(e -> e.action().equals("admin.create"))
                 .findFirst().orElseThrow();
         assertThat(event.actorId()).isEqualTo("cli");
+    }
+
+    @Test
+    void tenantSetWhenAllowListsGivenThenStoredAndEmptiedByAnEmptyValue() {
+        DataDir store = new DataDir(directory.resolve("data"));
+        store.bootstrap();
+
+        Cli.Run set = store.run("tenant", "set", "--tenant", "10001", "--allowed-authorities", "ROLE_READER,ROLE_WRITER",
+                "--allowed-audiences", "urn:orders");
+        assertThat(set.exitCode()).as(set.err()).isZero();
+        TenantSettings listed = store.with(app -> app.store().tenants().find(TenantId.of("10001")).orElseThrow().settings());
+        store.run("tenant", "set", "--tenant", "10001", "--allowed-authorities=");
+        TenantSettings emptied = store.with(app -> app.store().tenants().find(TenantId.of("10001")).orElseThrow().settings());
+
+        assertThat(listed.allowedAuthorities()).containsExactly("ROLE_READER", "ROLE_WRITER");
+        assertThat(listed.allowedAudiences()).containsExactly("urn:orders");
+        assertThat(emptied.allowedAuthorities()).isEmpty();
+        assertThat(emptied.allowedAudiences()).containsExactly("urn:orders");
     }
 }

@@ -3,6 +3,9 @@ package dev.tollgate.server.console;
 import dev.tollgate.server.Administration;
 import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.Admin;
+import dev.tollgate.core.admin.AdminAccounts;
+import dev.tollgate.core.admin.AdminRole;
+import dev.tollgate.core.admin.Capability;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.store.AuditRepository;
@@ -17,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -447,6 +451,108 @@ class ConsoleFormsTest {
         try (ConsoleHttp anonymous = new ConsoleHttp(server)) {
             assertThat(anonymous.page("/console/login").getElementById("tenant-id")).isNull();
         }
+    }
+
+    // ---------------------------------------------------------------- introspection and the tenant's allow-lists
+
+    @Test
+    void clientFormsWhenIntrospectionTickedThenGrantedShownTickedAndWithdrawnWhenUnticked() {
+        HttpResponse<String> created = console.post("/console/clients/new", "csrf", console.csrf(),
+                "name", "console introspecting api", "lifetime", "3600", "introspection", "true");
+        assertThat(created.statusCode()).isEqualTo(303);
+        ClientCredential client = named("console introspecting api");
+        assertThat(client.introspection()).isTrue();
+        String path = "/console/clients/" + client.clientId().value();
+        Document page = console.page(path);
+        assertThat(page.getElementById("introspection").hasAttr("checked")).isTrue();
+        assertThat(page.getElementById("introspection-permission").text()).isEqualTo("allowed");
+
+        HttpResponse<String> saved = console.post(path + "/settings", "csrf", console.csrf(),
+                "name", "console introspecting api", "audiences", "", "lifetime", "3600");
+
+        assertThat(saved.statusCode()).isEqualTo(303);
+        assertThat(named("console introspecting api").introspection()).isFalse();
+        assertThat(console.page(path).getElementById("introspection").hasAttr("checked")).isFalse();
+    }
+
+    @Test
+    void clientFormsWhenCredentialManagerNamesAnUnlistedAudienceThenMessageBesideTheFieldAndNothingChanged() {
+        AdminAccounts.AdminWithPassword manager = server.app().adminOperations().administrators().create(
+                Actor.cli(TestServer.TENANT), TestServer.TENANT, "audience-manager", AdminRole.ADDITIONAL_ADMIN,
+                Set.of(Capability.MANAGE_CLIENT_CREDENTIALS));
+        try (ConsoleHttp other = new ConsoleHttp(server)) {
+            other.login("audience-manager", manager.password());
+            other.changePassword(manager.password(), PASSWORD);
+            long before = clientCount();
+
+            HttpResponse<String> refused = other.post("/console/clients/new", "csrf", other.csrf(),
+                    "name", "unlisted audience", "audiences", "urn:payments", "lifetime", "3600");
+
+            assertThat(refused.statusCode()).isEqualTo(400);
+            Document page = Jsoup.parse(refused.body());
+            assertThat(page.getElementById("audiences-error").text()).contains("urn:payments")
+                    .contains("allowed audiences");
+            assertThat(page.getElementById("audiences").wholeText()).isEqualTo("urn:payments");
+            assertThat(clientCount()).isEqualTo(before);
+
+            ClientCredential existing = builtin();
+            String path = "/console/clients/" + existing.clientId().value();
+            HttpResponse<String> settings = other.post(path + "/settings", "csrf", other.csrf(),
+                    "name", existing.name(), "audiences", "urn:payments", "lifetime", "3600");
+
+            assertThat(settings.statusCode()).isEqualTo(400);
+            assertThat(Jsoup.parse(settings.body()).getElementById("audiences-error").text()).contains("urn:payments");
+            assertThat(builtin()).isEqualTo(existing);
+        }
+    }
+
+    @Test
+    void tenantSettingsWhenTenantAdminSavesListsThenStoredAndACredentialManagerSeesThemReadOnlyAndMayNotSave() {
+        HttpResponse<String> saved = console.post("/console/settings", "csrf", console.csrf(),
+                "allowed_authorities", "ROLE_READER\nROLE_WRITER", "allowed_audiences", "urn:orders");
+
+        assertThat(saved.statusCode()).isEqualTo(303);
+        assertThat(server.app().store().tenants().find(TestServer.TENANT).orElseThrow().settings().allowedAuthorities())
+                .containsExactly("ROLE_READER", "ROLE_WRITER");
+        assertThat(console.page("/console/settings").getElementById("allowed_audiences").wholeText())
+                .isEqualTo("urn:orders");
+
+        AdminAccounts.AdminWithPassword manager = server.app().adminOperations().administrators().create(
+                Actor.cli(TestServer.TENANT), TestServer.TENANT, "settings-reader", AdminRole.ADDITIONAL_ADMIN,
+                Set.of(Capability.MANAGE_CLIENT_CREDENTIALS));
+        try (ConsoleHttp other = new ConsoleHttp(server)) {
+            other.login("settings-reader", manager.password());
+            other.changePassword(manager.password(), PASSWORD);
+            Document page = other.page("/console/settings");
+            assertThat(page.getElementById("allowed_authorities").hasAttr("readonly")).isTrue();
+            assertThat(page.getElementById("tenant-settings-readonly")).isNotNull();
+
+            HttpResponse<String> refused = other.post("/console/settings", "csrf", other.csrf(),
+                    "allowed_authorities", "ROLE_ADMIN", "allowed_audiences", "");
+
+            assertThat(refused.statusCode()).isEqualTo(403);
+        }
+        assertThat(server.app().store().tenants().find(TestServer.TENANT).orElseThrow().settings().allowedAuthorities())
+                .containsExactly("ROLE_READER", "ROLE_WRITER");
+    }
+
+    @Test
+    void tenantSettingsWhenAValueIsMalformedThenMessageBesideTheFieldAndNothingChanged() {
+        List<String> before = server.app().store().tenants().find(TestServer.TENANT).orElseThrow().settings()
+                .allowedAudiences();
+
+        HttpResponse<String> refused = console.post("/console/settings", "csrf", console.csrf(),
+                "allowed_authorities", "", "allowed_audiences", "urn:ok\nbüro");
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(Jsoup.parse(refused.body()).getElementById("allowed_audiences-error")).isNotNull();
+        assertThat(server.app().store().tenants().find(TestServer.TENANT).orElseThrow().settings().allowedAudiences())
+                .isEqualTo(before);
+    }
+
+    private static ClientCredential named(String name) {
+        return server.app().adminOperations().clients().list(Actor.cli(TestServer.TENANT), TestServer.TENANT, name, 0,
+                100).items().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
     private static ClientCredential builtin() {
