@@ -50,52 +50,6 @@ public final class ConfigLoader {
                          Map<ConfigKey, Source> sources) {
     }
 
-    /** The log settings; {@link #apply} hands them to Logback's configuration (logback.xml). */
-    public record LogSettings(String format, String level, String accessLevel) {
-
-        private static final List<String> FORMATS = List.of("auto", "json", "text");
-        private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
-
-        /** Case-insensitive; kept as logback.xml spells them. */
-        public LogSettings {
-            format = format == null ? null : format.toLowerCase(Locale.ROOT);
-            level = level == null ? null : level.toUpperCase(Locale.ROOT);
-            accessLevel = accessLevel == null ? null : accessLevel.toUpperCase(Locale.ROOT);
-            List<String> problems = new ArrayList<>();
-            if (!FORMATS.contains(format)) {
-                problems.add("log.format: must be one of " + String.join(", ", FORMATS));
-            }
-            if (!LEVELS.contains(level)) {
-                problems.add("log.level: must be one of " + String.join(", ", LEVELS));
-            }
-            if (!LEVELS.contains(accessLevel)) {
-                problems.add("log.access-level: must be one of " + String.join(", ", LEVELS));
-            }
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException(String.join("\n", problems));
-            }
-        }
-
-        /**
-         * logback.xml reads these names as variables; an operator's own environment variables of
-         * the same names were already merged in by the loader. If Logback started before the file
-         * was read, it is configured again so the file's values take effect.
-         */
-        public void apply() {
-            System.setProperty("TOLLGATE_LOG_FORMAT", dev.tollgate.server.ops.LogOutput.resolve(format));
-            System.setProperty("TOLLGATE_LOG_LEVEL", level);
-            System.setProperty("TOLLGATE_ACCESS_LOG_LEVEL", accessLevel);
-            if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
-                context.reset();
-                try {
-                    new ch.qos.logback.classic.util.ContextInitializer(context).autoConfig();
-                } catch (ch.qos.logback.core.joran.spi.JoranException e) {
-                    throw new IllegalStateException("logback.xml: " + e.getMessage(), e);
-                }
-            }
-        }
-    }
-
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     private final Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
@@ -141,20 +95,6 @@ public final class ConfigLoader {
         origins.put(key, origin);
     }
 
-    private static final String CLIENT_LIMIT_REMOVED = "removed: failures for a client id no longer refuse "
-            + "anyone (a correct secret is always answered), so there is no per-client limit or known-address "
-            + "exemption to configure; delete the line (failures per client are in the metric "
-            + "tollgate_client_authentication_failures_total)";
-
-    /**
-     * Keys that existed once, with why they went: a file naming one is refused with the reason
-     * instead of "unknown key", so an upgrade says what changed.
-     */
-    private static final Map<String, String> REMOVED = Map.of(
-            "abuse.client.free-failures", CLIENT_LIMIT_REMOVED,
-            "abuse.client.refuse-after", CLIENT_LIMIT_REMOVED,
-            "abuse.known-address-memory", CLIENT_LIMIT_REMOVED);
-
     private void readFile(Path file) {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -165,42 +105,8 @@ public final class ConfigLoader {
         for (String name : properties.stringPropertyNames().stream().sorted().toList()) {
             ConfigKey.byKey(name).ifPresentOrElse(
                     key -> put(key, properties.getProperty(name), Source.FILE, "file " + file),
-                    () -> problems.add(name + " (file " + file + "): " + (REMOVED.containsKey(name)
-                            ? REMOVED.get(name) : "unknown key" + suggestion(name))));
+                    () -> problems.add(name + " (file " + file + "): " + UnknownKeys.explain(name)));
         }
-    }
-
-    /** A typo's likely meaning: the known key with the fewest edits, if it is close. */
-    private static String suggestion(String unknown) {
-        ConfigKey best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (ConfigKey key : ConfigKey.values()) {
-            int distance = editDistance(unknown, key.key());
-            if (distance < bestDistance) {
-                best = key;
-                bestDistance = distance;
-            }
-        }
-        return best != null && bestDistance <= 3 ? "; did you mean " + best.key() + "?" : "; see docs/CONFIGURATION.md";
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     /**

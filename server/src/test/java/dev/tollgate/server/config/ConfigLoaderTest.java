@@ -63,7 +63,7 @@ class ConfigLoaderTest {
         assertThat(server.sessions()).isEqualTo(AdminAccounts.Settings.DEFAULTS);
         assertThat(server.sessions()).isEqualTo(new AdminAccounts.Settings(Duration.ofMinutes(30), Duration.ofHours(12)));
         assertThat(server.auditRetention()).isEqualTo(Duration.ofDays(90));
-        assertThat(loaded.log()).isEqualTo(new ConfigLoader.LogSettings("auto", "INFO", "OFF"));
+        assertThat(loaded.log()).isEqualTo(new LogSettings("auto", "INFO", "OFF"));
 
         for (ConfigKey key : ConfigKey.values()) {
             assertThat(loaded.values()).as(key.key()).containsEntry(key, key.defaultValue());
