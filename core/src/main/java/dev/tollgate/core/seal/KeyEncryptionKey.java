@@ -2,6 +2,7 @@ package dev.tollgate.core.seal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
@@ -17,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Its {@link #id()} is derived from the key, so a sealed value names the key that opens it
  * without revealing anything about it: the store can tell which rows a KEK rotation has not reached
  * yet, and a node with the wrong KEK is refused at start rather than failing row by row.
- * Not a record: equality and {@code toString} must not expose the key.
+ * Not a record: {@code toString} must not expose the key, nor equality compare it in variable time.
  */
 public final class KeyEncryptionKey {
 
@@ -93,6 +94,18 @@ public final class KeyEncryptionKey {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
         }
+    }
+
+    /** Constant-time, like every comparison of key material. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof KeyEncryptionKey that
+                && MessageDigest.isEqual(key.getEncoded(), that.key.getEncoded());
+    }
+
+    @Override
+    public int hashCode() {
+        return id.hashCode();
     }
 
     @Override

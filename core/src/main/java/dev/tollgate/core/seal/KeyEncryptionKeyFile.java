@@ -108,6 +108,21 @@ public final class KeyEncryptionKeyFile implements KeyEncryptionKeySource {
         return file;
     }
 
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof KeyEncryptionKeyFile that && file.equals(that.file);
+    }
+
+    @Override
+    public int hashCode() {
+        return file.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "KeyEncryptionKeyFile[" + file + "]";
+    }
+
     private static boolean posix() {
         return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     }

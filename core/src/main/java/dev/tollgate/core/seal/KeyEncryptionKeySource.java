@@ -25,23 +25,30 @@ public interface KeyEncryptionKeySource {
 
     /** A KEK handed in whole: from an environment variable, or a test's. */
     static KeyEncryptionKeySource fixed(KeyEncryptionKey key, String description) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(description, "description");
-        return new KeyEncryptionKeySource() {
-            @Override
-            public Optional<KeyEncryptionKey> existing() {
-                return Optional.of(key);
-            }
+        return new FixedKeyEncryptionKey(key, description);
+    }
 
-            @Override
-            public KeyEncryptionKey create() {
-                return key;
-            }
+    /** Equal when the key is: two loads of the same configuration give equal sources. */
+    record FixedKeyEncryptionKey(KeyEncryptionKey key, String description) implements KeyEncryptionKeySource {
 
-            @Override
-            public String describe() {
-                return description;
-            }
-        };
+        public FixedKeyEncryptionKey {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(description, "description");
+        }
+
+        @Override
+        public Optional<KeyEncryptionKey> existing() {
+            return Optional.of(key);
+        }
+
+        @Override
+        public KeyEncryptionKey create() {
+            return key;
+        }
+
+        @Override
+        public String describe() {
+            return description;
+        }
     }
 }

@@ -7,7 +7,9 @@ import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.admin.Totp;
 import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.key.SigningKey;
+import dev.tollgate.core.seal.KeyEncryptionKey;
 import dev.tollgate.core.seal.KeyEncryptionKeyFile;
+import dev.tollgate.core.seal.KeyEncryptionKeySource;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.token.PresentedCredentials;
@@ -18,15 +20,20 @@ import dev.tollgate.store.StoreConfig;
 import dev.tollgate.testing.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -117,6 +124,48 @@ class SecretsCommandTest {
 
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.error()).contains("accessible to other users").contains("chmod 600");
+        try (Tollgate app = Tollgate.open(config(data, null), clock)) {
+            assertThat(app.store().keys().list(TENANT)).isNotEmpty();
+        }
+    }
+
+    @Test
+    void rotateKekWhenNewKeyFromAnEnvironmentVariableThenTheStoreOpensWithThatKeyOnly() {
+        Path data = temp.resolve("data");
+        try (Tollgate app = Tollgate.open(config(data, null), clock)) {
+            app.bootstrap(TENANT);
+        }
+        KeyEncryptionKey next = KeyEncryptionKey.generate(new SecureRandom());
+        SecretsCommand.RotateKek command = new SecretsCommand.RotateKek();
+        command.environment = Map.of("NEXT_KEK", next.toBase64())::get;
+        StringWriter out = new StringWriter();
+
+        int exit = new CommandLine(command).setOut(new PrintWriter(out))
+                .execute("--new-kek-env", "NEXT_KEK", "--data-dir", data.toString());
+
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("under key-encryption key " + next.id())
+                .contains("TOLLGATE_KEK_BASE64 from NEXT_KEK").doesNotContain(next.toBase64());
+        ServerConfig withNext = ServerConfig.builder().port(0).managementPort(0).store(StoreConfig.embedded(data))
+                .keyEncryptionKey(KeyEncryptionKeySource.fixed(next, "next")).defaultTenant(TENANT).build();
+        try (Tollgate app = Tollgate.open(withNext, clock)) {
+            assertThat(app.store().keys().list(TENANT)).isNotEmpty();
+        }
+        assertThatThrownBy(() -> Tollgate.open(config(data, null), clock).close()).isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void rotateKekWhenEnvironmentVariableUnsetThenRefusedBeforeTheStoreChanges() {
+        Path data = temp.resolve("data");
+        try (Tollgate app = Tollgate.open(config(data, null), clock)) {
+            app.bootstrap(TENANT);
+        }
+
+        Cli.Run refused = Cli.run("secrets", "rotate-kek", "--new-kek-env", "TOLLGATE_TEST_NO_SUCH_VARIABLE",
+                "--data-dir", data.toString());
+
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.error()).contains("TOLLGATE_TEST_NO_SUCH_VARIABLE is not set");
         try (Tollgate app = Tollgate.open(config(data, null), clock)) {
             assertThat(app.store().keys().list(TENANT)).isNotEmpty();
         }
