@@ -137,8 +137,10 @@ final class SealedColumns {
     }
 
     private static void forEachRow(Connection c, Column column, RowVisitor visitor) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + String.join(", ", column.keys) + ", " + column.value
-                + " FROM " + column.table + " WHERE " + column.value + " IS NOT NULL");
+        // In key order, so two nodes sealing at once update rows in the same order and can't deadlock.
+        String keyColumns = String.join(", ", column.keys);
+        try (PreparedStatement s = c.prepareStatement("SELECT " + keyColumns + ", " + column.value
+                + " FROM " + column.table + " WHERE " + column.value + " IS NOT NULL ORDER BY " + keyColumns);
              ResultSet rows = s.executeQuery()) {
             while (rows.next()) {
                 List<String> keys = new ArrayList<>();

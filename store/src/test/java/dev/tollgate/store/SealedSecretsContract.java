@@ -32,6 +32,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -160,6 +165,45 @@ abstract class SealedSecretsContract {
         try (JdbcStore ignored = JdbcStore.open(config, kek)) {
             assertThat(rawSecrets()).isEqualTo(firstSeal);
         }
+    }
+
+    @Test
+    void openWhenTwoNodesStartAtOnceOnRowsFromBeforeSealingThenEachRowIsSealedOnceAndBothReadIt() throws Exception {
+        Flyway.configure().dataSource(config.connectionUrl(), config.connectionUser(), config.connectionPassword())
+                .locations("classpath:db/migration").target("4").load().migrate();
+        List<SigningKey> keys = new ArrayList<>();
+        try (Connection c = connect()) {
+            for (int t = 0; t < 20; t++) {
+                TenantId tenant = TenantId.of("tenant-" + t);
+                execute(c, "INSERT INTO tenants (id, name, signing_algorithm, allow_query_credentials, created_at_ns)"
+                        + " VALUES (?, 'T', 'ES256', FALSE, 0)", tenant.value());
+                for (SigningKey key : KeyRotation.initialKeys(tenant, SigningAlgorithm.ES256, T0)) {
+                    execute(c, "INSERT INTO signing_keys (tenant_id, kid, algorithm, state, jwk, created_at_ns)"
+                            + " VALUES (?, ?, 'ES256', ?, ?, 0)", tenant.value(), key.kid(), key.state().name(),
+                            key.privateJwk().toJSONString());
+                    keys.add(key);
+                }
+            }
+        }
+        CyclicBarrier together = new CyclicBarrier(2);
+        Callable<JdbcStore> node = () -> {
+            together.await();
+            return JdbcStore.open(config, kek);
+        };
+        ExecutorService nodes = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<JdbcStore>> started = nodes.invokeAll(List.of(node, node));
+            for (Future<JdbcStore> future : started) {
+                try (JdbcStore store = future.get()) {
+                    for (SigningKey key : keys) {
+                        assertThat(store.keys().list(key.tenantId())).extracting(SigningKey::kid).contains(key.kid());
+                    }
+                }
+            }
+        } finally {
+            nodes.shutdownNow();
+        }
+        assertThat(rawSecrets()).hasSize(40).allSatisfy(value -> assertThat(value).startsWith("tgenc1:"));
     }
 
     @Test
