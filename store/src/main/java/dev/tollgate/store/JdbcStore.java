@@ -3,11 +3,11 @@ package dev.tollgate.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
-import dev.tollgate.core.store.AdminRepository;
-import dev.tollgate.core.store.AdminSessionRepository;
 import dev.tollgate.core.seal.KeyEncryptionKey;
 import dev.tollgate.core.seal.KeyEncryptionKeySource;
 import dev.tollgate.core.seal.SecretSealer;
+import dev.tollgate.core.store.AdminRepository;
+import dev.tollgate.core.store.AdminSessionRepository;
 import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.core.store.ClientRepository;
 import dev.tollgate.core.store.InstallationRepository;
@@ -65,7 +65,7 @@ public final class JdbcStore implements Store {
     private final AdminRepository admins;
     private final AdminSessionRepository adminSessions;
     private final AuditRepository audit;
-    /** Replaced once more at most, by {@link #rotateKeyEncryptionKey}. */
+    /** Replaced by {@link #rotateKeyEncryptionKey}; the repositories ask it for every value. */
     private final AtomicReference<SecretSealer> sealer;
 
     private JdbcStore(String description, HikariDataSource dataSource, Database db, SecretSealer sealer) {
@@ -182,7 +182,9 @@ public final class JdbcStore implements Store {
     /**
      * Re-seals every secret under {@code next} in one transaction, and seals what this store writes
      * from now on under it. Until it commits, the secrets stay sealed under the current KEK and the
-     * store keeps reading them; if it fails, nothing changed.
+     * store keeps reading them; if it fails, nothing changed. Meant for a process that writes
+     * nothing else meanwhile (the CLI): a value this store writes during the re-seal is sealed under
+     * the current KEK.
      *
      * @return how many secrets were re-sealed
      */

@@ -7,7 +7,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
-import javax.crypto.Mac;
+import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -23,6 +23,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class KeyEncryptionKey {
 
     public static final int LENGTH = 32;
+
+    /** Sixteen bytes, one AES block. */
+    private static final byte[] ID_BLOCK = "tollgate kek id.".getBytes(StandardCharsets.US_ASCII);
 
     private final SecretKey key;
     private final String id;
@@ -84,15 +87,20 @@ public final class KeyEncryptionKey {
         return key;
     }
 
-    /** A keyed hash rather than a plain one: the id of a key must not be a fast test for guesses of it. */
+    /**
+     * A key check value: the key's own encryption of a fixed block, as HSMs and payment systems name
+     * keys. It needs only the ability to encrypt with the key, never its bytes, so a key that can't
+     * leave a PKCS#11 token gets the same id as the same key in a file; and, unlike a plain hash of
+     * the key, it is no fast test for guesses of it without the key's own cipher work per guess.
+     */
     private static String idOf(byte[] bytes) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(bytes, "HmacSHA256"));
-            byte[] digest = mac.doFinal("tollgate key-encryption key id".getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 9));
+            Cipher cipher = Cipher.getInstance("AES/ECB/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(bytes, "AES"));
+            byte[] check = cipher.doFinal(ID_BLOCK);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(check, 9));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+            throw new IllegalStateException("AES is missing from this JDK", e);
         }
     }
 

@@ -21,6 +21,12 @@ class KeyEncryptionKeyTest {
     }
 
     @Test
+    void idWhenComputedThenTheKeyCheckValueOfTheKeyOverAFixedBlock() {
+        // printf 'tollgate kek id.' | openssl enc -aes-256-ecb -K 00…00 -nopad | head -c 9 | base64 (url alphabet)
+        assertThat(KeyEncryptionKey.of(new byte[32]).id()).isEqualTo("j06LYx2bBO38");
+    }
+
+    @Test
     void fromBase64WhenUrlSafeAlphabetThenAccepted() {
         byte[] bytes = new byte[32];
         bytes[0] = (byte) 0xfb;

@@ -16,6 +16,7 @@ import dev.tollgate.core.token.PresentedCredentials;
 import dev.tollgate.core.token.TokenService;
 import dev.tollgate.server.ServerConfig;
 import dev.tollgate.server.Tollgate;
+import dev.tollgate.server.TotpCodes;
 import dev.tollgate.store.StoreConfig;
 import dev.tollgate.testing.TestClock;
 import org.junit.jupiter.api.Test;
@@ -24,18 +25,14 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -104,16 +101,13 @@ class SecretsCommandTest {
             assertThat(app.introspector().inspect(TENANT, tokenBefore)).isPresent();
             assertThat(app.introspector().inspect(TENANT, issue(app, client))).isPresent();
             assertThat(login(app, password, null)).isInstanceOf(LoginResult.SecondFactorRequired.class);
-            assertThat(login(app, password, code(seed, clock.instant()))).isInstanceOf(LoginResult.Success.class);
+            assertThat(login(app, password, TotpCodes.at(seed, clock.instant()))).isInstanceOf(LoginResult.Success.class);
         }
     }
 
     @Test
     void rotateKekWhenNewKeyFileIsGroupReadableThenRefusedAndTheStoreKeepsItsKey() throws Exception {
-        Path data = temp.resolve("data");
-        try (Tollgate app = Tollgate.open(config(data, null), clock)) {
-            app.bootstrap(TENANT);
-        }
+        Path data = bootstrappedDataDirectory();
         Path shared = temp.resolve("shared.kek");
         new KeyEncryptionKeyFile(temp.resolve("made.kek")).create();
         Files.copy(temp.resolve("made.kek"), shared);
@@ -131,10 +125,7 @@ class SecretsCommandTest {
 
     @Test
     void rotateKekWhenNewKeyFromAnEnvironmentVariableThenTheStoreOpensWithThatKeyOnly() {
-        Path data = temp.resolve("data");
-        try (Tollgate app = Tollgate.open(config(data, null), clock)) {
-            app.bootstrap(TENANT);
-        }
+        Path data = bootstrappedDataDirectory();
         KeyEncryptionKey next = KeyEncryptionKey.generate(new SecureRandom());
         SecretsCommand.RotateKek command = new SecretsCommand.RotateKek();
         command.environment = Map.of("NEXT_KEK", next.toBase64())::get;
@@ -156,10 +147,7 @@ class SecretsCommandTest {
 
     @Test
     void rotateKekWhenEnvironmentVariableUnsetThenRefusedBeforeTheStoreChanges() {
-        Path data = temp.resolve("data");
-        try (Tollgate app = Tollgate.open(config(data, null), clock)) {
-            app.bootstrap(TENANT);
-        }
+        Path data = bootstrappedDataDirectory();
 
         Cli.Run refused = Cli.run("secrets", "rotate-kek", "--new-kek-env", "TOLLGATE_TEST_NO_SUCH_VARIABLE",
                 "--data-dir", data.toString());
@@ -173,10 +161,7 @@ class SecretsCommandTest {
 
     @Test
     void rotateKekWhenNewKeyIsTheCurrentOneThenRefused() {
-        Path data = temp.resolve("data");
-        try (Tollgate app = Tollgate.open(config(data, null), clock)) {
-            app.bootstrap(TENANT);
-        }
+        Path data = bootstrappedDataDirectory();
 
         Cli.Run refused = Cli.run("secrets", "rotate-kek", "--new-kek-file", temp.resolve("data.kek").toString(),
                 "--data-dir", data.toString());
@@ -187,15 +172,21 @@ class SecretsCommandTest {
 
     @Test
     void openWhenDefaultKekFileIsWorldReadableThenRefusesToStart() throws Exception {
-        Path data = temp.resolve("data");
-        try (Tollgate app = Tollgate.open(config(data, null), clock)) {
-            app.bootstrap(TENANT);
-        }
+        Path data = bootstrappedDataDirectory();
         Files.setPosixFilePermissions(temp.resolve("data.kek"), PosixFilePermissions.fromString("rw-r--r--"));
 
         assertThatThrownBy(() -> Tollgate.open(config(data, null), clock).close())
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("accessible to other users");
+    }
+
+    /** A data directory after a first start: the default tenant, its keys, the installation keys, the default KEK file. */
+    private Path bootstrappedDataDirectory() {
+        Path data = temp.resolve("data");
+        try (Tollgate app = Tollgate.open(config(data, null), clock)) {
+            app.bootstrap(TENANT);
+        }
+        return data;
     }
 
     private static ServerConfig config(Path data, Path kekFile) {
@@ -218,16 +209,5 @@ class SecretsCommandTest {
 
     private static boolean contains(byte[] haystack, String needle) {
         return new String(haystack, StandardCharsets.ISO_8859_1).contains(needle);
-    }
-
-    /** RFC 6238 (HMAC-SHA1, 30 s steps, 6 digits), written out here rather than borrowed from the code under test. */
-    private static String code(String secret, Instant at) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(Totp.decodeBase32(secret), "HmacSHA1"));
-        byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(at.getEpochSecond() / 30).array());
-        int offset = hash[hash.length - 1] & 0xf;
-        int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
-                | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
-        return String.format("%06d", binary % 1_000_000);
     }
 }
