@@ -19,16 +19,15 @@ import java.util.Set;
  * from the database (and from the embedded store's data directory), so that a backup of the
  * database does not carry the key that opens it.
  */
-public final class KeyEncryptionKeyFile implements KeyEncryptionKeySource {
+public record KeyEncryptionKeyFile(Path file) implements KeyEncryptionKeySource {
 
     private static final Set<PosixFilePermission> SHARED = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
-    private final Path file;
-
-    public KeyEncryptionKeyFile(Path file) {
-        this.file = file.toAbsolutePath().normalize();
+    /** @param file absolute or relative to the working directory; kept absolute */
+    public KeyEncryptionKeyFile {
+        file = file.toAbsolutePath().normalize();
     }
 
     /**
@@ -102,25 +101,6 @@ public final class KeyEncryptionKeyFile implements KeyEncryptionKeySource {
     @Override
     public String describe() {
         return "file " + file;
-    }
-
-    public Path file() {
-        return file;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof KeyEncryptionKeyFile that && file.equals(that.file);
-    }
-
-    @Override
-    public int hashCode() {
-        return file.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "KeyEncryptionKeyFile[" + file + "]";
     }
 
     private static boolean posix() {
