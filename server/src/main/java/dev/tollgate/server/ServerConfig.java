@@ -9,6 +9,8 @@ import dev.tollgate.server.config.HttpLimits;
 import dev.tollgate.server.config.TlsConfig;
 import dev.tollgate.server.config.TrustedProxies;
 import dev.tollgate.server.ops.TokenAudit;
+import dev.tollgate.core.seal.KeyEncryptionKeyFile;
+import dev.tollgate.core.seal.KeyEncryptionKeySource;
 import dev.tollgate.store.StoreConfig;
 
 import java.time.Duration;
@@ -31,13 +33,15 @@ import java.util.Objects;
  * @param trustedProxies the peers whose X-Forwarded-For names the client
  * @param loginHashingPermits password hashes running at once, at most (console and admin API
  *                            logins, password checks); more are refused with 429
+ * @param keyEncryptionKey where the key that seals the store's secrets comes from; null for the
+ *                         file {@link StoreConfig#defaultKeyEncryptionKeyFile()}
  */
 public record ServerConfig(String host, int port, String publicUrl, StoreConfig store, TenantId defaultTenant,
                            int maxBodyBytes, int managementPort, HttpLimits limits, TlsConfig tls,
                            AdminAccounts.Settings sessions, Duration auditRetention,
                            ClientAuthenticationGuard.Settings bruteForce, TokenAudit.Mode tokenAudit,
                            FailureLimiter.Settings loginLimits, TrustedProxies trustedProxies,
-                           int loginHashingPermits) {
+                           int loginHashingPermits, KeyEncryptionKeySource keyEncryptionKey) {
 
     public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
 
@@ -136,6 +140,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         private FailureLimiter.Settings loginLimits = FailureLimiter.Settings.loginDefaults();
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private int loginHashingPermits = PasswordHashingPool.defaultPermits();
+        private KeyEncryptionKeySource keyEncryptionKey;
 
         private Builder() {
         }
@@ -158,6 +163,12 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
 
         public Builder store(StoreConfig value) {
             this.store = value;
+            return this;
+        }
+
+        /** Null for the default file next to the store ({@link StoreConfig#defaultKeyEncryptionKeyFile()}). */
+        public Builder keyEncryptionKey(KeyEncryptionKeySource value) {
+            this.keyEncryptionKey = value;
             return this;
         }
 
@@ -227,8 +238,13 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         public ServerConfig build() {
             return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, limits,
                     tls, sessions, auditRetention, bruteForce, tokenAudit, loginLimits, trustedProxies,
-                    loginHashingPermits);
+                    loginHashingPermits, keyEncryptionKey);
         }
+    }
+
+    /** The configured source of the key-encryption key, or the default file for this store. */
+    public KeyEncryptionKeySource keyEncryptionKeySource() {
+        return keyEncryptionKey != null ? keyEncryptionKey : new KeyEncryptionKeyFile(store.defaultKeyEncryptionKeyFile());
     }
 
     /** The scheme clients use: https when this server terminates TLS. */

@@ -125,7 +125,7 @@ public final class Tollgate implements AutoCloseable {
     private static final int TOKEN_AUDIT_BATCH = 512;
 
     public static Tollgate open(ServerConfig config, Clock clock) {
-        Store store = JdbcStore.open(config.store());
+        Store store = JdbcStore.open(config.store(), config.keyEncryptionKeySource());
         try {
             return new Tollgate(store, clock, issuersFor(config.publicUrl()), Directory::withDefaults,
                     config.sessions(), config.loginLimits(), config.loginHashingPermits());

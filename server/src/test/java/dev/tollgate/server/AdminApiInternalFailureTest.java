@@ -9,6 +9,7 @@ import dev.tollgate.core.cache.Directory;
 import dev.tollgate.core.scope.ScopeSet;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.store.JdbcStore;
+import dev.tollgate.store.TestKek;
 import dev.tollgate.store.StoreConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +55,7 @@ class AdminApiInternalFailureTest {
     @BeforeEach
     void start() throws Exception {
         StoreConfig storeConfig = StoreConfig.embedded(dataDir);
-        store = new CountingStore(JdbcStore.open(storeConfig));
+        store = new CountingStore(JdbcStore.open(storeConfig, TestKek.defaultFile(storeConfig)));
         ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).store(storeConfig)
                 .defaultTenant(TENANT).managementPort(0).build();
         app = new Tollgate(store, TestClock.startingNow(), Tollgate.issuersFor(null), CACHED);

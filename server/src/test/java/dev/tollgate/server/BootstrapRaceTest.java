@@ -3,6 +3,7 @@ package dev.tollgate.server;
 import dev.tollgate.testing.TestClock;
 import dev.tollgate.core.cache.Directory;
 import dev.tollgate.store.JdbcStore;
+import dev.tollgate.store.TestKek;
 import dev.tollgate.store.PostgresTestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +38,7 @@ class BootstrapRaceTest {
         database = PostgresTestDatabase.create();
         // Opened one after the other: the migrations are Flyway's to serialise, not this test's subject.
         for (int i = 0; i < 2; i++) {
-            nodes.add(new Tollgate(JdbcStore.open(database.storeConfig()), TestClock.startingNow(),
+            nodes.add(new Tollgate(JdbcStore.open(database.storeConfig(), TestKek.SHARED), TestClock.startingNow(),
                     Tollgate.issuersFor(null), Directory::withDefaults));
         }
     }

@@ -16,6 +16,7 @@ import dev.tollgate.core.store.Store;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
 import dev.tollgate.store.JdbcStore;
+import dev.tollgate.store.TestKek;
 import dev.tollgate.store.StoreConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class DirectoryCacheTest {
 
     private void start(Function<Store, Directory> directories) {
         StoreConfig storeConfig = StoreConfig.embedded(dataDir);
-        realStore = JdbcStore.open(storeConfig);
+        realStore = JdbcStore.open(storeConfig, TestKek.defaultFile(storeConfig));
         store = new CountingStore(realStore);
         ServerConfig config = ServerConfig.builder().port(0).managementPort(0).store(storeConfig)
                 .defaultTenant(TENANT).build();

@@ -7,6 +7,7 @@ import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.cache.Directory;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.store.JdbcStore;
+import dev.tollgate.store.TestKek;
 import dev.tollgate.store.PostgresTestDatabase;
 import dev.tollgate.store.StoreConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -159,7 +160,7 @@ class OperationsTest {
     @Test
     void readinessWhenStoreGoesDownThenDownNamingTheStoreAndUpWhenItReturns() {
         StoreConfig storeConfig = StoreConfig.embedded(dataDir);
-        CountingStore store = new CountingStore(JdbcStore.open(storeConfig));
+        CountingStore store = new CountingStore(JdbcStore.open(storeConfig, TestKek.defaultFile(storeConfig)));
         app = new Tollgate(store, TestClock.startingNow(), Tollgate.issuersFor(null), Directory::withDefaults);
         ProvisionedTenant provisioned = app.bootstrap(TENANT).orElseThrow();
         assertThat(provisioned.clients()).anyMatch(c -> c.client().builtin() == BuiltinClient.DEFAULT);
@@ -188,7 +189,7 @@ class OperationsTest {
     void tokenRequestWhenTheStoreReportsADuplicateThenNotAnsweredAsStoreUnavailable() {
         database = PostgresTestDatabase.create();
         StoreConfig storeConfig = database.storeConfig();
-        CountingStore store = new CountingStore(JdbcStore.open(storeConfig));
+        CountingStore store = new CountingStore(JdbcStore.open(storeConfig, TestKek.SHARED));
         app = new Tollgate(store, TestClock.startingNow(), Tollgate.issuersFor(null), Directory::withDefaults);
         ClientWithSecret client = app.bootstrap(TENANT).orElseThrow().clients().getFirst();
         countingServer = TollgateServer.start(app, ServerConfig.builder().port(0).managementPort(0)

@@ -5,6 +5,7 @@ import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.revocation.ClientTokenCutoff;
 import dev.tollgate.server.cli.Cli;
 import dev.tollgate.store.JdbcStore;
+import dev.tollgate.store.TestKek;
 import dev.tollgate.store.StoreConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +59,6 @@ class RevokeTokensCommandTest {
     }
 
     private Tollgate open() {
-        return new Tollgate(JdbcStore.open(StoreConfig.embedded(dataDir)), Clock.systemUTC(), Tollgate.issuersFor(null));
+        return new Tollgate(JdbcStore.open(StoreConfig.embedded(dataDir), TestKek.defaultFile(StoreConfig.embedded(dataDir))), Clock.systemUTC(), Tollgate.issuersFor(null));
     }
 }

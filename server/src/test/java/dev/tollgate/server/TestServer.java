@@ -10,6 +10,7 @@ import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.store.PostgresTestDatabase;
 import dev.tollgate.store.StoreConfig;
+import dev.tollgate.store.TestKek;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -90,8 +91,9 @@ public final class TestServer implements AutoCloseable {
     }
 
     private void startServer(int port) {
+        // PostgreSQL has no data directory to put the default KEK file beside: a fixed key, not ./tollgate.kek.
         ServerConfig config = settings.apply(ServerConfig.builder().port(port).managementPort(0).store(storeConfig)
-                .defaultTenant(TENANT)).build();
+                .keyEncryptionKey(postgres != null ? TestKek.SHARED : null).defaultTenant(TENANT)).build();
         app = Tollgate.open(config, clock);
         ProvisionedTenant created = app.bootstrap(TENANT).orElse(null);
         if (bootstrapped == null) {

@@ -3,6 +3,8 @@ package dev.tollgate.store;
 import dev.tollgate.core.admin.Admin;
 import dev.tollgate.core.admin.AdminRole;
 import dev.tollgate.core.admin.Capability;
+import dev.tollgate.core.seal.SealedSecretException;
+import dev.tollgate.core.seal.SecretSealer;
 import dev.tollgate.core.store.AdminRepository;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.tenant.TenantId;
@@ -16,17 +18,21 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+/** Console admins in {@code admins}, the TOTP seed sealed ({@link SealedColumns}). */
 final class JdbcAdminRepository implements AdminRepository {
 
     private static final String COLUMNS = "id, tenant_id, username, role, capabilities, password_hash,"
             + " must_change_password, totp_secret, created_at_ns, updated_at_ns";
 
     private final Database db;
+    private final Supplier<SecretSealer> sealer;
 
-    JdbcAdminRepository(Database db) {
+    JdbcAdminRepository(Database db, Supplier<SecretSealer> sealer) {
         this.db = db;
+        this.sealer = sealer;
     }
 
     @Override
@@ -41,7 +47,7 @@ final class JdbcAdminRepository implements AdminRepository {
                 s.setString(5, capabilities(admin.capabilities()));
                 s.setString(6, admin.passwordHash());
                 s.setBoolean(7, admin.mustChangePassword());
-                Database.setNullableString(s, 8, admin.totpSecret());
+                Database.setNullableString(s, 8, sealedTotp(admin));
                 Database.setInstant(s, 9, admin.createdAt());
                 Database.setInstant(s, 10, admin.updatedAt());
                 return s.executeUpdate();
@@ -102,7 +108,7 @@ final class JdbcAdminRepository implements AdminRepository {
                 s.setString(3, capabilities(admin.capabilities()));
                 s.setString(4, admin.passwordHash());
                 s.setBoolean(5, admin.mustChangePassword());
-                Database.setNullableString(s, 6, admin.totpSecret());
+                Database.setNullableString(s, 6, sealedTotp(admin));
                 Database.setInstant(s, 7, admin.updatedAt());
                 s.setString(8, admin.tenantId().value());
                 s.setString(9, admin.id());
@@ -143,17 +149,28 @@ final class JdbcAdminRepository implements AdminRepository {
         return capabilities.stream().sorted().map(Capability::name).collect(Collectors.joining(" "));
     }
 
-    private static Admin map(ResultSet rows) throws SQLException {
+    private String sealedTotp(Admin admin) {
+        return admin.totpSecret() == null ? null
+                : sealer.get().seal(admin.totpSecret(), SealedColumns.totpSecret(admin.tenantId().value(), admin.id()));
+    }
+
+    private Admin map(ResultSet rows) throws SQLException {
         String id = rows.getString("id");
+        String tenant = rows.getString("tenant_id");
+        String sealedTotp = rows.getString("totp_secret");
         try {
+            String totp = sealedTotp == null ? null
+                    : sealer.get().unsealText(sealedTotp, SealedColumns.totpSecret(tenant, id));
             Set<Capability> capabilities = Arrays.stream(rows.getString("capabilities").split(" "))
                     .filter(name -> !name.isEmpty())
                     .map(Capability::valueOf)
                     .collect(Collectors.toUnmodifiableSet());
-            return new Admin(id, TenantId.of(rows.getString("tenant_id")), rows.getString("username"),
+            return new Admin(id, TenantId.of(tenant), rows.getString("username"),
                     AdminRole.valueOf(rows.getString("role")), capabilities, rows.getString("password_hash"),
-                    rows.getBoolean("must_change_password"), rows.getString("totp_secret"),
+                    rows.getBoolean("must_change_password"), totp,
                     Database.getInstant(rows, "created_at_ns"), Database.getInstant(rows, "updated_at_ns"));
+        } catch (SealedSecretException e) {
+            throw new StoreException("admin " + id + "'s second factor can't be opened: " + e.getMessage(), e);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new StoreException("admin " + id + " is stored in a form this version can't read", e);
         }

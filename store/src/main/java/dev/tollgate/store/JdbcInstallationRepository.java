@@ -1,21 +1,29 @@
 package dev.tollgate.store;
 
+import dev.tollgate.core.seal.SealedSecretException;
+import dev.tollgate.core.seal.SecretSealer;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.InstallationRepository;
 import dev.tollgate.core.store.StoreException;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
+/**
+ * Installation values in {@code installation}, every one sealed ({@link SealedColumns}): all of them
+ * so far are keys (secret hashing, device cookies), and a value that is not secret loses nothing by it.
+ */
 final class JdbcInstallationRepository implements InstallationRepository {
 
     private final Database db;
+    private final Supplier<SecretSealer> sealer;
 
-    JdbcInstallationRepository(Database db) {
+    JdbcInstallationRepository(Database db, Supplier<SecretSealer> sealer) {
         this.db = db;
+        this.sealer = sealer;
     }
 
     @Override
@@ -29,9 +37,9 @@ final class JdbcInstallationRepository implements InstallationRepository {
                         return Optional.<byte[]>empty();
                     }
                     try {
-                        return Optional.of(Base64.getDecoder().decode(rows.getString(1)));
-                    } catch (IllegalArgumentException e) {
-                        throw new StoreException("installation value " + name + " is not base64", e);
+                        return Optional.of(sealer.get().unseal(rows.getString(1), SealedColumns.installation(name)));
+                    } catch (SealedSecretException e) {
+                        throw new StoreException("installation value " + name + " can't be opened: " + e.getMessage(), e);
                     }
                 }
             }
@@ -56,7 +64,7 @@ final class JdbcInstallationRepository implements InstallationRepository {
                 try (PreparedStatement s = c.prepareStatement(
                         "INSERT INTO installation (name, value_base64) VALUES (?, ?)")) {
                     s.setString(1, name);
-                    s.setString(2, Base64.getEncoder().encodeToString(value));
+                    s.setString(2, sealer.get().seal(value, SealedColumns.installation(name)));
                     return s.executeUpdate();
                 }
             });

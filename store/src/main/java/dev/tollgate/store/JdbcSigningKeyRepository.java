@@ -5,6 +5,8 @@ import dev.tollgate.core.key.KeyRotation;
 import dev.tollgate.core.key.KeyState;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.key.SigningKey;
+import dev.tollgate.core.seal.SealedSecretException;
+import dev.tollgate.core.seal.SecretSealer;
 import dev.tollgate.core.store.SigningKeyRepository;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.tenant.TenantId;
@@ -17,8 +19,13 @@ import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 
-/** Signing keys, private JWK included, in {@code signing_keys}. */
+/**
+ * Signing keys in {@code signing_keys}, the private JWK sealed ({@link SealedColumns}). A key is
+ * opened here, once per load: the token path signs with the cached {@code SigningKeyRing} and never
+ * decrypts per request.
+ */
 final class JdbcSigningKeyRepository implements SigningKeyRepository {
 
     private static final String COLUMNS = "tenant_id, kid, algorithm, state, jwk,"
@@ -36,9 +43,11 @@ final class JdbcSigningKeyRepository implements SigningKeyRepository {
     }
 
     private final Database db;
+    private final Supplier<SecretSealer> sealer;
 
-    JdbcSigningKeyRepository(Database db) {
+    JdbcSigningKeyRepository(Database db, Supplier<SecretSealer> sealer) {
         this.db = db;
+        this.sealer = sealer;
     }
 
     @Override
@@ -113,14 +122,15 @@ final class JdbcSigningKeyRepository implements SigningKeyRepository {
         }
     }
 
-    private static void insert(Connection c, SigningKey key) throws SQLException {
+    private void insert(Connection c, SigningKey key) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO signing_keys (" + COLUMNS + ")"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, key.tenantId().value());
             s.setString(2, key.kid());
             s.setString(3, key.algorithm().name());
             s.setString(4, key.state().name());
-            s.setString(5, key.privateJwk().toJSONString());
+            s.setString(5, sealer.get().seal(key.privateJwk().toJSONString(),
+                    SealedColumns.signingKey(key.tenantId().value(), key.kid())));
             Database.setInstant(s, 6, key.createdAt());
             Database.setInstant(s, 7, key.activatedAt());
             Database.setInstant(s, 8, key.retiredAt());
@@ -129,7 +139,7 @@ final class JdbcSigningKeyRepository implements SigningKeyRepository {
         }
     }
 
-    private static SigningKey map(ResultSet rows) throws SQLException {
+    private SigningKey map(ResultSet rows) throws SQLException {
         String tenant = rows.getString("tenant_id");
         String kid = rows.getString("kid");
         try {
@@ -138,11 +148,13 @@ final class JdbcSigningKeyRepository implements SigningKeyRepository {
                     kid,
                     SigningAlgorithm.valueOf(rows.getString("algorithm")),
                     KeyState.valueOf(rows.getString("state")),
-                    JWK.parse(rows.getString("jwk")),
+                    JWK.parse(sealer.get().unsealText(rows.getString("jwk"), SealedColumns.signingKey(tenant, kid))),
                     Database.getInstant(rows, "created_at_ns"),
                     Database.getInstant(rows, "activated_at_ns"),
                     Database.getInstant(rows, "retired_at_ns"),
                     Database.getInstant(rows, "publish_until_ns"));
+        } catch (SealedSecretException e) {
+            throw new StoreException("signing key " + kid + " of tenant " + tenant + " can't be opened: " + e.getMessage(), e);
         } catch (ParseException | IllegalArgumentException | NullPointerException e) {
             // The message names the key, never the JWK: it holds the private part.
             throw new StoreException("signing key " + kid + " of tenant " + tenant

@@ -3,6 +3,9 @@ package dev.tollgate.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
+import dev.tollgate.core.seal.KeyEncryptionKey;
+import dev.tollgate.core.seal.KeyEncryptionKeySource;
+import dev.tollgate.core.seal.SecretSealer;
 import dev.tollgate.core.store.AdminRepository;
 import dev.tollgate.core.store.AdminSessionRepository;
 import dev.tollgate.core.store.AuditRepository;
@@ -31,6 +34,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -38,8 +44,9 @@ import javax.sql.DataSource;
  * The store over JDBC: the embedded H2 database or PostgreSQL, with the same SQL and the same
  * Flyway migrations ({@code db/migration}) for both.
  *
- * <p>Open one with {@link #open(StoreConfig)}; it is thread-safe, and meant to live as long as the
- * process. See {@link Database} for how transactions and failures behave.
+ * <p>Open one with {@link #open(StoreConfig, KeyEncryptionKeySource)}; it is thread-safe, and meant to
+ * live as long as the process. See {@link Database} for how transactions and failures behave, and
+ * {@link SealedColumns} for the secrets it keeps sealed under the key-encryption key.
  */
 public final class JdbcStore implements Store {
 
@@ -58,30 +65,35 @@ public final class JdbcStore implements Store {
     private final AdminRepository admins;
     private final AdminSessionRepository adminSessions;
     private final AuditRepository audit;
+    /** Replaced by {@link #rotateKeyEncryptionKey}; the repositories ask it for every value. */
+    private final AtomicReference<SecretSealer> sealer;
 
-    private JdbcStore(String description, HikariDataSource dataSource) {
+    private JdbcStore(String description, HikariDataSource dataSource, Database db, SecretSealer sealer) {
         this.description = description;
         this.dataSource = dataSource;
-        this.db = new Database(dataSource);
+        this.db = db;
+        this.sealer = new AtomicReference<>(sealer);
         this.tenants = new JdbcTenantRepository(db);
         this.scopes = new JdbcScopeRepository(db);
         this.clients = new JdbcClientRepository(db);
-        this.keys = new JdbcSigningKeyRepository(db);
-        this.installation = new JdbcInstallationRepository(db);
+        this.keys = new JdbcSigningKeyRepository(db, this.sealer::get);
+        this.installation = new JdbcInstallationRepository(db, this.sealer::get);
         this.users = new JdbcUserRepository(db);
         this.revocations = new JdbcRevocationRepository(db);
-        this.admins = new JdbcAdminRepository(db);
+        this.admins = new JdbcAdminRepository(db, this.sealer::get);
         this.adminSessions = new JdbcAdminSessionRepository(db);
         this.audit = new JdbcAuditRepository(db);
     }
 
     /**
      * Connects (creating the embedded store's directory if need be), brings the schema up to date,
-     * and logs which store it opened.
+     * takes the key-encryption key from {@code kek} (creating it only when the store holds no sealed
+     * value yet), seals any secret still stored in the clear, and logs which store it opened.
      *
-     * @throws StoreException when the database can't be reached or migrated
+     * @throws StoreException when the database can't be reached or migrated, or when {@code kek}
+     *                        can't open the secrets already sealed in it
      */
-    public static JdbcStore open(StoreConfig config) {
+    public static JdbcStore open(StoreConfig config, KeyEncryptionKeySource kek) {
         String description = config.describe();
         if (config.isEmbedded()) {
             createDataDirectory(config.dataDirectory());
@@ -118,7 +130,76 @@ public final class JdbcStore implements Store {
         if (config.isEmbedded()) {
             restrictDataFiles(config.dataDirectory());
         }
-        return new JdbcStore(description, dataSource);
+        Database db = new Database(dataSource);
+        try {
+            return new JdbcStore(description, dataSource, db, openSecrets(db, kek, description));
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Checks that {@code source}'s KEK is the one the store's secrets are sealed under, and seals
+     * those still in the clear (a store from before sealing), in one transaction.
+     */
+    private static SecretSealer openSecrets(Database db, KeyEncryptionKeySource source, String description) {
+        return db.inTransaction(() -> db.read("seal the secrets of " + description, c -> {
+            Set<String> inUse = SealedColumns.keyIdsInUse(c);
+            KeyEncryptionKey kek;
+            try {
+                kek = source.existing().orElseGet(() -> {
+                    if (!inUse.isEmpty()) {
+                        // Making a new KEK here would leave every node unable to read the others' secrets.
+                        throw new StoreException("the secrets in " + description + " are sealed under key-encryption key "
+                                + String.join(", ", inUse) + ", but there is no key-encryption key at " + source.describe()
+                                + ": give this node the key the others use (see docs/OPERATIONS.md, Security)");
+                    }
+                    KeyEncryptionKey created = source.create();
+                    LOG.info("Created key-encryption key {} at {}", created.id(), source.describe());
+                    return created;
+                });
+            } catch (IllegalStateException e) {
+                throw new StoreException(e.getMessage(), e);
+            }
+            Set<String> foreign = new TreeSet<>(inUse);
+            foreign.remove(kek.id());
+            if (!foreign.isEmpty()) {
+                throw new StoreException("the secrets in " + description + " are sealed under key-encryption key "
+                        + String.join(", ", foreign) + ", but " + source.describe() + " holds key " + kek.id()
+                        + ", which can't open them: give this node the key the others use, or finish the rotation"
+                        + " (tollgate secrets rotate-kek)");
+            }
+            SecretSealer sealer = new SecretSealer(kek);
+            int sealed = SealedColumns.sealUnsealed(c, sealer);
+            if (sealed > 0) {
+                LOG.info("Sealed {} secrets that were stored in the clear under key-encryption key {}", sealed, kek.id());
+            }
+            return sealer;
+        }));
+    }
+
+    /**
+     * Re-seals every secret under {@code next} in one transaction, and seals what this store writes
+     * from now on under it. Until it commits, the secrets stay sealed under the current KEK and the
+     * store keeps reading them; if it fails, nothing changed. Meant for a process that writes
+     * nothing else meanwhile (the CLI): a value this store writes during the re-seal is sealed under
+     * the current KEK.
+     *
+     * @return how many secrets were re-sealed
+     */
+    public int rotateKeyEncryptionKey(KeyEncryptionKey next) {
+        SecretSealer both = sealer.get().rotatingTo(next);
+        int resealed = db.inTransaction(() -> db.read("re-seal the secrets of " + description,
+                c -> SealedColumns.resealAll(c, both)));
+        sealer.set(new SecretSealer(next));
+        LOG.info("Re-sealed {} secrets under key-encryption key {}", resealed, next.id());
+        return resealed;
+    }
+
+    /** The id of the key-encryption key the store seals under. */
+    public String keyEncryptionKeyId() {
+        return sealer.get().currentKeyId();
     }
 
     /**

@@ -112,6 +112,21 @@ public record StoreConfig(Path dataDirectory, String jdbcUrl, String user, Strin
         return isEmbedded() || password == null ? "" : password;
     }
 
+    /**
+     * Where the key-encryption key file is when none is configured: next to the embedded store's
+     * data directory ({@code ./data} → {@code ./data.kek}), outside it, so that a copy of the
+     * directory does not carry the key that opens it; for a database server, {@code ./tollgate.kek},
+     * which every node must share (docs/OPERATIONS.md).
+     */
+    public Path defaultKeyEncryptionKeyFile() {
+        if (!isEmbedded()) {
+            return Path.of("tollgate.kek").toAbsolutePath();
+        }
+        Path directory = dataDirectory.toAbsolutePath().normalize();
+        Path name = directory.getFileName();
+        return directory.resolveSibling((name == null ? "tollgate" : name.toString()) + ".kek");
+    }
+
     /** True when the URL names a PostgreSQL database. */
     public boolean isPostgres() {
         return !isEmbedded() && jdbcUrl.startsWith("jdbc:postgresql:");

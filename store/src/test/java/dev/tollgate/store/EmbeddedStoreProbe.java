@@ -17,7 +17,7 @@ public final class EmbeddedStoreProbe {
     }
 
     public static void main(String[] args) {
-        try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(Path.of(args[0])))) {
+        try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(Path.of(args[0])), TestKek.defaultFile(StoreConfig.embedded(Path.of(args[0]))))) {
             store.tenants().insert(new Tenant(TenantId.of(args[1]), null, TenantSettings.DEFAULTS, Instant.now()));
             store.tenants().list().forEach(t -> System.out.println(t.id()));
         }

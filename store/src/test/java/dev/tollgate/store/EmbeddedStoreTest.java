@@ -29,7 +29,7 @@ class EmbeddedStoreTest {
     void openWhenNoDataDirectoryThenCreatedForItsOwnerOnly() throws IOException {
         Path directory = temp.resolve("nested").resolve("data");
 
-        try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(directory))) {
+        try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(directory), TestKek.SHARED)) {
             assertThat(store.describe()).endsWith(directory.toString());
             assertThat(directory).isDirectory();
             assertThat(directory.resolve("tollgate.mv.db")).exists();
@@ -42,7 +42,7 @@ class EmbeddedStoreTest {
         Path directory = Files.createDirectory(temp.resolve("shared"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
 
-        try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(directory))) {
+        try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(directory), TestKek.SHARED)) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("tollgate.mv.db"))))
                     .isEqualTo("rw-------");
         }
@@ -50,7 +50,7 @@ class EmbeddedStoreTest {
 
     @Test
     void openEmbeddedWhenSharingThenThePortBoundToLoopbackOnly() throws IOException {
-        try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(temp.resolve("bind")))) {
+        try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(temp.resolve("bind")), TestKek.SHARED)) {
             assertThat(System.getProperty("h2.bindAddress")).isEqualTo("127.0.0.1");
         }
     }
@@ -59,13 +59,13 @@ class EmbeddedStoreTest {
     void openWhenTheDataDirectoryIsAFileThenStoreException() throws IOException {
         Path file = Files.writeString(temp.resolve("not-a-directory"), "x");
 
-        assertThatThrownBy(() -> JdbcStore.open(StoreConfig.embedded(file))).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> JdbcStore.open(StoreConfig.embedded(file), TestKek.SHARED)).isInstanceOf(StoreException.class);
     }
 
     @Test
     void openWhenAnotherProcessHasTheDirectoryOpenThenBothShareIt() throws Exception {
         Path directory = temp.resolve("data");
-        try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(directory))) {
+        try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(directory), TestKek.defaultFile(StoreConfig.embedded(directory)))) {
             store.tenants().insert(new Tenant(TenantId.of("server"), null, TenantSettings.DEFAULTS, Instant.now()));
 
             String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

@@ -31,7 +31,7 @@ import java.util.Properties;
  *
  * <pre>{@code
  * try (PostgresTestDatabase db = PostgresTestDatabase.create()) {
- *     try (Store store = JdbcStore.open(db.storeConfig())) { ... }
+ *     try (Store store = JdbcStore.open(db.storeConfig(), TestKek.SHARED)) { ... }
  * }
  * }</pre>
  */

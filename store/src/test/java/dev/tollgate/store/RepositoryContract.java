@@ -107,7 +107,7 @@ public abstract class RepositoryContract {
 
     @BeforeEach
     void openEmptyStore() throws SQLException {
-        store = JdbcStore.open(config());
+        store = JdbcStore.open(config(), TestKek.SHARED);
         try (Connection c = ((JdbcStore) store).dataSource().getConnection(); Statement s = c.createStatement()) {
             for (String table : TABLES) {
                 s.executeUpdate("DELETE FROM " + table);
@@ -957,7 +957,7 @@ public abstract class RepositoryContract {
         store.revocations().upsert(cutoff);
 
         store.close();
-        store = JdbcStore.open(config());
+        store = JdbcStore.open(config(), TestKek.SHARED);
 
         assertThat(store.revocations().listTokens(T0)).containsExactly(token);
         assertThat(store.revocations().listCutoffs(T0)).containsExactly(cutoff);
@@ -1612,7 +1612,7 @@ public abstract class RepositoryContract {
                     + " VALUES ('tenant-b', 'admin:view_audit', 'defined before V4')");
         }
 
-        store = JdbcStore.open(config);
+        store = JdbcStore.open(config, TestKek.SHARED);
 
         List<ScopeDefinition> expected = List.of(
                 new ScopeDefinition(Capability.MANAGE_ADMINS.scope(), "Admin API: manage admins and their capabilities"),
@@ -1790,7 +1790,7 @@ public abstract class RepositoryContract {
 
     @Test
     void transactionsWhenDoneThenTheirConnectionsGoBackToThePool() {
-        try (Store small = JdbcStore.open(config().withPoolSize(2))) {
+        try (Store small = JdbcStore.open(config().withPoolSize(2), TestKek.SHARED)) {
             assertTimeout(Duration.ofSeconds(20), () -> {
                 for (int i = 0; i < 20; i++) {
                     int n = i;
@@ -1827,7 +1827,7 @@ public abstract class RepositoryContract {
         store.installation().putIfAbsent("key", value);
 
         store.close();
-        store = JdbcStore.open(config());
+        store = JdbcStore.open(config(), TestKek.SHARED);
 
         assertThat(store.tenants().list()).containsExactly(tenant);
         assertThat(store.scopes().list(A)).containsExactly(scope);

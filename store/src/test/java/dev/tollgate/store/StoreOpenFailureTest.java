@@ -52,7 +52,7 @@ class StoreOpenFailureTest {
     void openWhenTheRoleDoesNotExistThenTheMessageNamesTheRole() {
         StoreConfig config = StoreConfig.jdbc(database.jdbcUrl(), "tollgate_no_such_role", null);
 
-        assertThatThrownBy(() -> JdbcStore.open(config))
+        assertThatThrownBy(() -> JdbcStore.open(config, TestKek.SHARED))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("no such role \"tollgate_no_such_role\"")
                 .hasMessageContaining("jdbc-user");
@@ -63,7 +63,7 @@ class StoreOpenFailureTest {
         String url = PostgresTestDatabase.withDatabase(database.jdbcUrl(), "tollgate_no_such_database");
         StoreConfig config = StoreConfig.jdbc(url, database.user(), database.password());
 
-        assertThatThrownBy(() -> JdbcStore.open(config))
+        assertThatThrownBy(() -> JdbcStore.open(config, TestKek.SHARED))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("no such database \"tollgate_no_such_database\"")
                 .hasMessageContaining("createdb");
@@ -77,7 +77,7 @@ class StoreOpenFailureTest {
         }
         StoreConfig config = StoreConfig.jdbc("jdbc:postgresql://127.0.0.1:" + closedPort + "/test", "postgres", null);
 
-        assertThatThrownBy(() -> JdbcStore.open(config))
+        assertThatThrownBy(() -> JdbcStore.open(config, TestKek.SHARED))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("connection refused");
     }
@@ -99,7 +99,7 @@ class StoreOpenFailureTest {
                     "postgres", null);
 
             long start = System.nanoTime();
-            assertThatThrownBy(() -> JdbcStore.open(config))
+            assertThatThrownBy(() -> JdbcStore.open(config, TestKek.SHARED))
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("timeout");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the pool's 2 s limit, not a hang")
@@ -116,7 +116,7 @@ class StoreOpenFailureTest {
     @Test
     void openWhenANewerTollgateMigratedTheSchemaThenRefusedNamingBothVersions() throws SQLException {
         Path directory = temp.resolve("data");
-        try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(directory));
+        try (JdbcStore store = JdbcStore.open(StoreConfig.embedded(directory), TestKek.SHARED);
              Connection connection = store.dataSource().getConnection();
              Statement sql = connection.createStatement()) {
             sql.executeUpdate("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\", \"description\","
@@ -124,7 +124,7 @@ class StoreOpenFailureTest {
                     + " VALUES (999, '999', 'from the future', 'SQL', 'V999__future.sql', 0, 'test', 1, TRUE)");
         }
 
-        assertThatThrownBy(() -> JdbcStore.open(StoreConfig.embedded(directory)))
+        assertThatThrownBy(() -> JdbcStore.open(StoreConfig.embedded(directory), TestKek.SHARED))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("schema is at version 999")
                 .hasMessageContaining("newer than this Tollgate knows");
@@ -145,7 +145,7 @@ class StoreOpenFailureTest {
     void explainWhenUnknownHostThenTheHostIsNamed() {
         StoreConfig config = StoreConfig.jdbc("jdbc:postgresql://no-such-host.invalid:5432/test", "postgres", null);
 
-        assertThatThrownBy(() -> JdbcStore.open(config))
+        assertThatThrownBy(() -> JdbcStore.open(config, TestKek.SHARED))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("unknown host");
     }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
                 AdminCommand.class,
                 ConfigCommand.class,
                 KeysCommand.class,
+                SecretsCommand.class,
                 TokenCommand.class,
                 HelpCommand.class,
                 VersionCommand.class,

@@ -28,7 +28,7 @@ abstract class StoreCommand implements Callable<Integer> {
     public final Integer call() {
         check();
         config = store.load().server();
-        try (Tollgate app = new Tollgate(JdbcStore.open(config.store()), Clock.systemUTC(),
+        try (Tollgate app = new Tollgate(JdbcStore.open(config.store(), config.keyEncryptionKeySource()), Clock.systemUTC(),
                 Tollgate.issuersFor(null))) {
             run(app, spec.commandLine().getOut());
             spec.commandLine().getOut().flush();

@@ -23,6 +23,13 @@ public enum ConfigKey {
     JDBC_PASSWORD("jdbc-password", "", "PostgreSQL password. Prefer the environment variable to the file.", true),
     JDBC_POOL_SIZE("jdbc-pool-size", "10", "Most connections the store's pool opens (1-1000)."),
 
+    KEK_FILE("kek.file", "", "File holding the key-encryption key that seals the store's secrets (base64 of 32 bytes, "
+            + "mode 600). Created on first start if absent and the store holds no sealed secret; a group- or "
+            + "world-accessible file is refused. Empty: <data-dir>.kek next to the embedded store's directory, "
+            + "or ./tollgate.kek with jdbc-url."),
+    KEK_BASE64("kek.base64", "", "The key-encryption key itself, base64 of 32 bytes, instead of kek.file. "
+            + "Set it in the environment (TOLLGATE_KEK_BASE64), not the file.", true),
+
     MAX_BODY_BYTES("limits.max-body-bytes", "65536", "Largest request body the endpoints read (1024-1048576); "
             + "larger ones are refused with 413 and the endpoint's error body."),
     MAX_HEADER_BYTES("limits.max-header-bytes", "16384", "Largest total size of a request's headers (1024-1048576)."),

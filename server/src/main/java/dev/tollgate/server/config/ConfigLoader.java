@@ -7,6 +7,9 @@ import dev.tollgate.core.admin.PasswordHashingPool;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.ServerConfig;
 import dev.tollgate.server.ops.TokenAudit;
+import dev.tollgate.core.seal.KeyEncryptionKey;
+import dev.tollgate.core.seal.KeyEncryptionKeyFile;
+import dev.tollgate.core.seal.KeyEncryptionKeySource;
 import dev.tollgate.store.StoreConfig;
 
 import java.io.IOException;
@@ -140,6 +143,7 @@ public final class ConfigLoader {
         ClientAuthenticationGuard.Settings guard = guard();
         FailureLimiter.Settings login = login();
         int hashingPermits = hashingPermits();
+        KeyEncryptionKeySource kek = keyEncryptionKey();
         TrustedProxies proxies = build(() -> TrustedProxies.of(list(ConfigKey.TRUSTED_PROXIES)), Map.of());
         TokenAudit.Mode tokenAudit = TokenAudit.Mode.valueOf(
                 oneOf(ConfigKey.AUDIT_TOKEN_EVENTS, List.of("committed", "off")).toUpperCase(Locale.ROOT));
@@ -150,7 +154,8 @@ public final class ConfigLoader {
         // (management-port equal to port) are listed alongside the other problems.
         ServerConfig.Builder builder = ServerConfig.builder()
                 .host(host).port(port).publicUrl(publicUrl).managementPort(managementPort).maxBodyBytes(maxBody)
-                .auditRetention(retention).tokenAudit(tokenAudit).tls(tls).loginHashingPermits(hashingPermits);
+                .auditRetention(retention).tokenAudit(tokenAudit).tls(tls).loginHashingPermits(hashingPermits)
+                .keyEncryptionKey(kek);
         if (tenant != null) {
             builder.defaultTenant(tenant);
         }
@@ -241,6 +246,30 @@ public final class ConfigLoader {
                 Map.of("dataDirectory", ConfigKey.DATA_DIR, "jdbcUrl", ConfigKey.JDBC_URL,
                         "user", ConfigKey.JDBC_USER, "password", ConfigKey.JDBC_PASSWORD,
                         "poolSize", ConfigKey.JDBC_POOL_SIZE));
+    }
+
+    /** Null for the default file, which depends on the store. */
+    private KeyEncryptionKeySource keyEncryptionKey() {
+        String file = optional(ConfigKey.KEK_FILE);
+        String base64 = optional(ConfigKey.KEK_BASE64);
+        if (base64 != null) {
+            if (file != null) {
+                problem(ConfigKey.KEK_BASE64, "set either kek.base64 or kek.file, not both");
+                return null;
+            }
+            try {
+                return KeyEncryptionKeySource.fixed(KeyEncryptionKey.fromBase64(base64),
+                        "kek.base64 (" + sources.get(ConfigKey.KEK_BASE64).name().toLowerCase(Locale.ROOT) + ")");
+            } catch (IllegalArgumentException e) {
+                problem(ConfigKey.KEK_BASE64, e.getMessage());
+                return null;
+            }
+        }
+        if (file == null) {
+            return null;
+        }
+        Path path = path(ConfigKey.KEK_FILE);
+        return path == null ? null : new KeyEncryptionKeyFile(path);
     }
 
     private TlsConfig tls() {

@@ -6,6 +6,7 @@ import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.Tollgate;
 import dev.tollgate.store.JdbcStore;
+import dev.tollgate.store.TestKek;
 import dev.tollgate.store.StoreConfig;
 
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ final class DataDir {
 
     /** Opens the store, hands it to {@code work}, and closes it again before the next command. */
     <T> T with(Function<Tollgate, T> work) {
-        try (Tollgate app = new Tollgate(JdbcStore.open(StoreConfig.embedded(directory)), Clock.systemUTC(),
+        try (Tollgate app = new Tollgate(JdbcStore.open(StoreConfig.embedded(directory), TestKek.defaultFile(StoreConfig.embedded(directory))), Clock.systemUTC(),
                 Tollgate.issuersFor(null))) {
             return work.apply(app);
         }

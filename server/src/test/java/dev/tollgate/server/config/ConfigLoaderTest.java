@@ -1,6 +1,9 @@
 package dev.tollgate.server.config;
 
 import dev.tollgate.core.admin.AdminAccounts;
+import dev.tollgate.core.seal.KeyEncryptionKey;
+import dev.tollgate.core.seal.KeyEncryptionKeyFile;
+import dev.tollgate.core.seal.KeyEncryptionKeySource;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.ServerConfig;
 import dev.tollgate.server.config.ConfigLoader.Loaded;
@@ -13,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -431,9 +435,9 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void secretKeysWhenListedThenOnlyPasswords() {
+    void secretKeysWhenListedThenOnlyPasswordsAndTheKeyEncryptionKey() {
         assertThat(Arrays.stream(ConfigKey.values()).filter(ConfigKey::isSecret))
-                .containsExactlyInAnyOrder(ConfigKey.JDBC_PASSWORD, ConfigKey.TLS_KEYSTORE_PASSWORD);
+                .containsExactlyInAnyOrder(ConfigKey.JDBC_PASSWORD, ConfigKey.TLS_KEYSTORE_PASSWORD, ConfigKey.KEK_BASE64);
     }
 
     @Test
@@ -481,6 +485,57 @@ class ConfigLoaderTest {
 
         assertThat(ConfigLoader.load(file, NO_ENV, NO_FLAGS).server())
                 .isEqualTo(ConfigLoader.load(null, NO_ENV, NO_FLAGS).server());
+    }
+
+    // ---------------------------------------------------------------- key-encryption key
+
+    @Test
+    void loadWhenNoKekKeyThenTheFileBesideTheDataDirectoryOrInTheWorkingDirectoryForJdbc() {
+        ServerConfig embedded = ConfigLoader.load(null, Map.of("TOLLGATE_DATA_DIR", dir.resolve("store").toString()),
+                NO_FLAGS).server();
+        ServerConfig jdbc = ConfigLoader.load(null, Map.of("TOLLGATE_JDBC_URL", "jdbc:postgresql://db/tollgate"),
+                NO_FLAGS).server();
+
+        assertThat(embedded.keyEncryptionKeySource()).isEqualTo(new KeyEncryptionKeyFile(dir.resolve("store.kek")));
+        assertThat(jdbc.keyEncryptionKeySource()).isEqualTo(new KeyEncryptionKeyFile(Path.of("tollgate.kek")));
+    }
+
+    @Test
+    void loadWhenKekFileSetThenThatFile() {
+        ServerConfig server = ConfigLoader.load(null, Map.of("TOLLGATE_KEK_FILE", dir.resolve("k").toString()),
+                NO_FLAGS).server();
+
+        assertThat(server.keyEncryptionKeySource()).isEqualTo(new KeyEncryptionKeyFile(dir.resolve("k")));
+    }
+
+    @Test
+    void loadWhenKekBase64InTheEnvironmentThenThatKeyAndConfigCheckMasksIt() {
+        KeyEncryptionKey key = KeyEncryptionKey.generate(new SecureRandom());
+
+        Loaded loaded = ConfigLoader.load(null, Map.of("TOLLGATE_KEK_BASE64", key.toBase64()), NO_FLAGS);
+
+        KeyEncryptionKeySource source = loaded.server().keyEncryptionKeySource();
+        assertThat(source.existing()).contains(key);
+        assertThat(source.describe()).isEqualTo("kek.base64 (environment)");
+        assertThat(ConfigLoader.describe(loaded).get("kek.base64")).startsWith("********").doesNotContain(key.toBase64());
+    }
+
+    @Test
+    void loadWhenKekBase64IsNotAKeyThenProblemWithoutTheValue() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_KEK_BASE64", "hunter2hunter2"), NO_FLAGS);
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("kek.base64 (environment variable TOLLGATE_KEK_BASE64): ")
+                .contains("32 bytes").doesNotContain("hunter2");
+    }
+
+    @Test
+    void loadWhenKekBase64AndKekFileBothSetThenProblem() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_KEK_BASE64",
+                KeyEncryptionKey.generate(new SecureRandom()).toBase64(), "TOLLGATE_KEK_FILE", "k"), NO_FLAGS);
+
+        assertThat(problems).singleElement().asString().startsWith("kek.base64 (environment variable TOLLGATE_KEK_BASE64): ")
+                .contains("not both");
     }
 
     // ---------------------------------------------------------------- docs/CONFIGURATION.md

@@ -10,6 +10,7 @@ import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
 import dev.tollgate.server.TestServer;
+import dev.tollgate.server.TotpCodes;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -404,22 +405,11 @@ class ConsoleSecurityTest {
             assertThat(page.select("#password").attr("value")).isEmpty();
 
             HttpResponse<String> signedIn = visitor.post("/console/login", "tenant", TestServer.TENANT.value(),
-                    "username", "with-totp", "password", password, "code", totp(key, server.clock().instant()));
+                    "username", "with-totp", "password", password, "code", TotpCodes.at(key, server.clock().instant()));
             assertThat(signedIn.statusCode()).isEqualTo(303);
             assertThat(signedIn.headers().firstValue("Location")).contains("/console/password");
             assertThat(ConsoleHttp.sessionCookie(signedIn)).isPresent();
         }
-    }
-
-    /** RFC 6238 TOTP (HMAC-SHA1, 30 s steps, 6 digits) over RFC 4226's dynamic truncation. */
-    private static String totp(byte[] key, java.time.Instant at) throws Exception {
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
-        mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA1"));
-        byte[] hash = mac.doFinal(java.nio.ByteBuffer.allocate(8).putLong(at.getEpochSecond() / 30).array());
-        int offset = hash[hash.length - 1] & 0xf;
-        int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
-                | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
-        return String.format("%06d", binary % 1_000_000);
     }
 
     @Test

@@ -4,22 +4,18 @@ import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.Admin;
 import dev.tollgate.core.admin.AdminRole;
 import dev.tollgate.core.admin.Capability;
-import dev.tollgate.core.admin.Totp;
 import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.server.TestServer;
+import dev.tollgate.server.TotpCodes;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -51,7 +47,7 @@ class ConsoleTotpTest {
             String secret = carol.page("/console/account/totp").select("input[name=secret]").attr("value");
 
             HttpResponse<String> refused = carol.post("/console/account/totp", "csrf", carol.csrf(),
-                    "current", "not the password", "secret", secret, "code", code(secret, server.clock().instant()));
+                    "current", "not the password", "secret", secret, "code", TotpCodes.at(secret, server.clock().instant()));
 
             assertThat(refused.statusCode()).isEqualTo(400);
             assertThat(Jsoup.parse(refused.body()).getElementById("error").text())
@@ -81,7 +77,7 @@ class ConsoleTotpTest {
             assertThat(admin("alice").totpSecret()).isNull();
 
             HttpResponse<String> wrong = alice.post("/console/account/totp", "csrf", alice.csrf(), "current", PASSWORD, "secret", secret,
-                    "code", code(secret, server.clock().instant().plusSeconds(600)));
+                    "code", TotpCodes.at(secret, server.clock().instant().plusSeconds(600)));
             assertThat(wrong.statusCode()).isEqualTo(400);
             Document again = Jsoup.parse(wrong.body());
             assertThat(again.getElementById("error").text()).startsWith("Code is wrong");
@@ -89,7 +85,7 @@ class ConsoleTotpTest {
             assertThat(admin("alice").totpSecret()).isNull();
 
             HttpResponse<String> enrolled = alice.post("/console/account/totp", "csrf", alice.csrf(), "current", PASSWORD,
-                    "secret", secret, "code", code(secret, server.clock().instant()));
+                    "secret", secret, "code", TotpCodes.at(secret, server.clock().instant()));
             assertThat(enrolled.statusCode()).isEqualTo(303);
             assertThat(enrolled.headers().firstValue("Location")).contains("/console/account/totp?done=totp-enrolled");
             assertThat(admin("alice").totpSecret()).isEqualTo(secret);
@@ -108,14 +104,14 @@ class ConsoleTotpTest {
             assertThat(Jsoup.parse(asked.body()).select("#code").hasAttr("required")).isTrue();
 
             HttpResponse<String> refused = login("alice", PASSWORD,
-                    code(secret, server.clock().instant().plusSeconds(600)));
+                    TotpCodes.at(secret, server.clock().instant().plusSeconds(600)));
             assertThat(refused.statusCode()).isEqualTo(403);
             assertThat(ConsoleHttp.sessionCookie(refused)).isEmpty();
             // The code that enrolled was seen once already (RFC 6238 §5.2).
-            assertThat(login("alice", PASSWORD, code(secret, server.clock().instant())).statusCode()).isEqualTo(403);
+            assertThat(login("alice", PASSWORD, TotpCodes.at(secret, server.clock().instant())).statusCode()).isEqualTo(403);
 
             server.clock().advance(Duration.ofSeconds(30));
-            HttpResponse<String> signedIn = login("alice", PASSWORD, code(secret, server.clock().instant()));
+            HttpResponse<String> signedIn = login("alice", PASSWORD, TotpCodes.at(secret, server.clock().instant()));
             assertThat(signedIn.statusCode()).isEqualTo(303);
             assertThat(ConsoleHttp.sessionCookie(signedIn)).isPresent();
         }
@@ -242,11 +238,11 @@ class ConsoleTotpTest {
         try (ConsoleHttp dave = signedIn("dave", AdminRole.ADMIN, Set.of())) {
             String secret = dave.page("/console/account/totp").select("input[name=secret]").attr("value");
             HttpResponse<String> noToken = dave.post("/console/account/totp", "secret", secret,
-                    "code", code(secret, server.clock().instant()));
+                    "code", TotpCodes.at(secret, server.clock().instant()));
             assertThat(noToken.statusCode()).isEqualTo(403);
             HttpResponse<String> crossSite = dave.post("/console/account/totp",
                     List.of("Origin", "https://evil.example"),
-                    "csrf", dave.csrf(), "secret", secret, "code", code(secret, server.clock().instant()));
+                    "csrf", dave.csrf(), "secret", secret, "code", TotpCodes.at(secret, server.clock().instant()));
             assertThat(crossSite.statusCode()).isEqualTo(403);
             // A secret of the visitor's choosing must still be a real one.
             HttpResponse<String> weak = dave.post("/console/account/totp", "csrf", dave.csrf(), "current", PASSWORD, "secret", "AAAA",
@@ -273,7 +269,7 @@ class ConsoleTotpTest {
     private static String enrol(ConsoleHttp console) throws Exception {
         String secret = console.page("/console/account/totp").select("input[name=secret]").attr("value");
         HttpResponse<String> response = console.post("/console/account/totp", "csrf", console.csrf(), "current", PASSWORD,
-                "secret", secret, "code", code(secret, server.clock().instant()));
+                "secret", secret, "code", TotpCodes.at(secret, server.clock().instant()));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(303);
         // The enrolling code's step is spent; the next sign-in uses the next one.
         server.clock().advance(Duration.ofSeconds(30));
@@ -298,16 +294,5 @@ class ConsoleTotpTest {
     private static List<AuditEvent> audit(String actor) {
         return server.app().adminOperations().audit().query(Actor.cli(TestServer.TENANT), TestServer.TENANT,
                 new AuditRepository.Filter(actor, null, null, null, null), 0, 100).items();
-    }
-
-    /** RFC 6238 (HMAC-SHA1, 30 s steps, 6 digits), written out here rather than borrowed from the code under test. */
-    private static String code(String secret, Instant at) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(Totp.decodeBase32(secret), "HmacSHA1"));
-        byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(at.getEpochSecond() / 30).array());
-        int offset = hash[hash.length - 1] & 0xf;
-        int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
-                | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
-        return String.format("%06d", binary % 1_000_000);
     }
 }
