@@ -1643,7 +1643,7 @@ public abstract class RepositoryContract {
                     + " 'client_secret_basic', TRUE, NULL, 0, 0)");
         }
 
-        store = JdbcStore.open(config);
+        store = JdbcStore.open(config, TestKek.SHARED);
 
         assertThat(store.clients().find(A, new ClientId("resource-server")).orElseThrow().introspection()).isTrue();
         assertThat(store.tenants().find(A).orElseThrow().settings().allowedAuthorities()).isEmpty();
