@@ -14,6 +14,7 @@ import dev.tollgate.core.store.SigningKeyRepository;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.store.TenantRepository;
+import dev.tollgate.core.store.TokenCountRepository;
 import dev.tollgate.core.store.UserRepository;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -58,8 +59,9 @@ public final class JdbcStore implements Store {
     private final AdminRepository admins;
     private final AdminSessionRepository adminSessions;
     private final AuditRepository audit;
+    private final TokenCountRepository tokenCounts;
 
-    private JdbcStore(String description, HikariDataSource dataSource) {
+    private JdbcStore(String description, HikariDataSource dataSource, boolean postgres) {
         this.description = description;
         this.dataSource = dataSource;
         this.db = new Database(dataSource);
@@ -73,6 +75,7 @@ public final class JdbcStore implements Store {
         this.admins = new JdbcAdminRepository(db);
         this.adminSessions = new JdbcAdminSessionRepository(db);
         this.audit = new JdbcAuditRepository(db);
+        this.tokenCounts = new JdbcTokenCountRepository(db, postgres);
     }
 
     /**
@@ -97,6 +100,7 @@ public final class JdbcStore implements Store {
         } catch (RuntimeException e) {
             throw new StoreException("cannot open " + description + ": " + StoreFailure.explain(e), e);
         }
+        boolean postgres;
         try {
             Flyway flyway = Flyway.configure()
                     .dataSource(dataSource)
@@ -108,6 +112,7 @@ public final class JdbcStore implements Store {
             LOG.info("Opened {} ({}, schema version {}{})", description, product,
                     migration.targetSchemaVersion != null ? migration.targetSchemaVersion : migration.initialSchemaVersion,
                     migration.migrationsExecuted > 0 ? ", migrations applied now: " + migration.migrationsExecuted : "");
+            postgres = product.startsWith("PostgreSQL");
         } catch (StoreException e) {
             dataSource.close();
             throw e;
@@ -118,7 +123,7 @@ public final class JdbcStore implements Store {
         if (config.isEmbedded()) {
             restrictDataFiles(config.dataDirectory());
         }
-        return new JdbcStore(description, dataSource);
+        return new JdbcStore(description, dataSource, postgres);
     }
 
     /**
@@ -269,6 +274,11 @@ public final class JdbcStore implements Store {
     @Override
     public AuditRepository audit() {
         return audit;
+    }
+
+    @Override
+    public TokenCountRepository tokenCounts() {
+        return tokenCounts;
     }
 
     @Override

@@ -40,6 +40,6 @@ public final class TokenMinter {
         }
         SignedJWT jwt = new SignedJWT(ring.header(), claims.build());
         jwt.sign(ring.signer());
-        return new IssuedToken(jwt.serialize(), jti, grant.scopes(), grant.lifetime(), expiresAt);
+        return new IssuedToken(jwt.serialize(), jti, grant.scopes(), grant.audiences(), grant.lifetime(), expiresAt);
     }
 }
