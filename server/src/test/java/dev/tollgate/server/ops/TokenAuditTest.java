@@ -20,7 +20,8 @@ class TokenAuditTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.embedded();
+        // The events in the store's audit log: the committed mode (the stream's are in TokenEventStreamTest).
+        server = TestServer.embedded(b -> b.tokenAudit(TokenAudit.Mode.COMMITTED));
     }
 
     @AfterAll
