@@ -82,10 +82,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Kind kind) {
+        return start(kind, UnaryOperator.identity());
+    }
+
+    /** A server on either store with some settings changed. */
+    public static TestServer start(Kind kind, UnaryOperator<ServerConfig.Builder> settings) {
         try {
             TestServer server = kind == Kind.POSTGRES
                     ? new TestServer(kind, null, PostgresTestDatabase.create(), TestClock.startingNow())
                     : new TestServer(kind, Files.createTempDirectory("tollgate-test"), null, TestClock.startingNow());
+            server.settings = settings;
             server.startServer();
             return server;
         } catch (IOException e) {
@@ -121,6 +127,11 @@ public final class TestServer implements AutoCloseable {
         server.close();
         app.close();
         startServer(port);
+    }
+
+    /** The token audit stream in the stream mode, null in the others. */
+    public TokenEventStream tokenStream() {
+        return server.tokenStream();
     }
 
     /** The audit stream's directory: where tokens.jsonl is written in the stream mode. */
