@@ -80,13 +80,20 @@ public final class TollgateServer implements AutoCloseable {
         } else {
             app.holdIssuersUntilSealed();
         }
+        TokenEventStream stream;
+        try {
+            stream = config.tokenAudit() == TokenAudit.Mode.STREAM
+                    ? TokenEventStream.open(config.tokenStream(), config.tokenStreamDirectory(), app.clock()) : null;
+        } catch (RuntimeException e) {
+            // A directory that can't be written: nothing was served.
+            undoSeal(app, sealedBeforeListening);
+            throw e;
+        }
         Metrics metrics = new Metrics(t -> app.directory().tenant(t).isPresent());
         // Brute-force limits, one guard for the three endpoints a client authenticates at, so a guess
         // counts the same wherever it is made.
         var guard = new dev.tollgate.core.abuse.ClientAuthenticationGuard(
                 config.bruteForce(), app.clock());
-        TokenEventStream stream = config.tokenAudit() == TokenAudit.Mode.STREAM
-                ? TokenEventStream.open(config.tokenStream(), config.tokenStreamDirectory(), app.clock()) : null;
         metrics.bindTokenAudit(stream, app.tokenCounters());
         TokenEndpoint token = new TokenEndpoint(app.tokens(), issuers, config.defaultTenant(), config.maxBodyBytes(),
                 metrics, new TokenAudit(config.tokenAudit(), app.tokenCounters(), app.tokenAudit(), stream,
@@ -143,12 +150,7 @@ public final class TollgateServer implements AutoCloseable {
             if (server != null) {
                 server.stop();
             }
-            if (sealedBeforeListening) {
-                // Nothing was served, so no token carries these issuers: the next start seals its own.
-                app.unsealIssuers();
-            } else {
-                app.releaseIssuers();
-            }
+            undoSeal(app, sealedBeforeListening);
             deadline.close();
             metrics.close();
             if (stream != null) {
@@ -162,6 +164,15 @@ public final class TollgateServer implements AutoCloseable {
                 server.port(MANAGEMENT_SOCKET), config.tls() != null && config.tls().redirectPort() != 0
                         ? "; plain HTTP on port " + server.port(REDIRECT_SOCKET) + " redirects to HTTPS" : "");
         return new TollgateServer(app, server, baseUrl, metrics, deadline, stream);
+    }
+
+    private static void undoSeal(Tollgate app, boolean sealedBeforeListening) {
+        if (sealedBeforeListening) {
+            // Nothing was served, so no token carries these issuers: the next start seals its own.
+            app.unsealIssuers();
+        } else {
+            app.releaseIssuers();
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.tollgate.store;
 
+import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.TokenCountRepository;
 import dev.tollgate.core.tenant.TenantId;
 
@@ -22,7 +23,10 @@ final class JdbcTokenCountRepository implements TokenCountRepository {
     private static final String POSTGRES_ADD = "INSERT INTO token_counts (tenant_id, client_id, minute_ns, outcome, n)"
             + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, client_id, outcome, minute_ns)"
             + " DO UPDATE SET n = token_counts.n + EXCLUDED.n";
-    /** H2 has no ON CONFLICT; its MERGE runs under the table lock, so the race above cannot happen. */
+    /**
+     * H2 has no ON CONFLICT. Its MERGE has the race above (two transactions inserting the same new
+     * row: one violates the key), so {@link #add} tries again: the second time the row is there.
+     */
     private static final String H2_ADD = "MERGE INTO token_counts t USING (VALUES (CAST(? AS VARCHAR(64)),"
             + " CAST(? AS VARCHAR(128)), CAST(? AS BIGINT), CAST(? AS VARCHAR(16)), CAST(? AS BIGINT)))"
             + " s (tenant_id, client_id, minute_ns, outcome, n)"
@@ -44,11 +48,28 @@ final class JdbcTokenCountRepository implements TokenCountRepository {
         this.addSql = postgres ? POSTGRES_ADD : H2_ADD;
     }
 
+    /** Attempts of an add that lost a race to insert a new row; each loss means the row now exists. */
+    private static final int ADD_ATTEMPTS = 3;
+
     @Override
     public void add(List<Count> counts) {
         if (counts.isEmpty()) {
             return;
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                addOnce(counts);
+                return;
+            } catch (DuplicateException lostTheRace) {
+                // The whole batch rolled back, so adding it again counts each row once.
+                if (attempt == ADD_ATTEMPTS) {
+                    throw lostTheRace;
+                }
+            }
+        }
+    }
+
+    private void addOnce(List<Count> counts) {
         db.atomically("add " + counts.size() + " token counts", c -> {
             try (PreparedStatement s = c.prepareStatement(addSql)) {
                 s.setQueryTimeout(ADD_TIMEOUT_SECONDS);

@@ -6,11 +6,19 @@ import dev.tollgate.core.abuse.ClientAuthenticationGuard;
 import dev.tollgate.core.abuse.FailureLimiter;
 import dev.tollgate.core.store.TokenCountRepository;
 import dev.tollgate.server.TestServer;
+import dev.tollgate.server.ServerConfig;
+import dev.tollgate.server.Tollgate;
+import dev.tollgate.server.TollgateServer;
+import dev.tollgate.store.StoreConfig;
+import dev.tollgate.testing.TestClock;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The token audit's default mode over HTTP, on both stores: a concurrent burst of issued and
@@ -93,6 +102,26 @@ class TokenAuditStreamTest {
         assertEvents(lines, 2);
         assertCounts(2);
         assertNoSecretOrToken();
+    }
+
+    @Test
+    void startWhenTheStreamDirectoryCannotBeCreatedThenTheStartFailsAndALaterStartWorks(@TempDir Path dir)
+            throws IOException {
+        Path notADirectory = Files.writeString(dir.resolve("taken"), "a file");
+        ServerConfig bad = ServerConfig.builder().port(0).managementPort(0)
+                .store(StoreConfig.embedded(dir.resolve("store"))).defaultTenant(TestServer.TENANT)
+                .tokenStream(TokenEventStream.Settings.files(notADirectory.resolve("audit"))).build();
+        try (Tollgate app = Tollgate.open(bad, TestClock.startingNow())) {
+            assertThatThrownBy(() -> TollgateServer.start(app, bad)).isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("token audit stream");
+
+            ServerConfig good = bad.toBuilder().tokenStream(TokenEventStream.Settings.files(dir.resolve("audit")))
+                    .build();
+            try (TollgateServer started = TollgateServer.start(app, good)) {
+                assertThat(started.tokenStream()).isNotNull();
+                assertThat(dir.resolve("audit")).isDirectory();
+            }
+        }
     }
 
     private void burst() throws Exception {
