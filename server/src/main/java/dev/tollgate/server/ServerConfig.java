@@ -11,6 +11,7 @@ import dev.tollgate.server.config.TrustedProxies;
 import dev.tollgate.server.ops.TokenAudit;
 import dev.tollgate.core.seal.KeyEncryptionKeyFile;
 import dev.tollgate.core.seal.KeyEncryptionKeySource;
+import dev.tollgate.server.ops.TokenEventStream;
 import dev.tollgate.store.StoreConfig;
 
 import java.time.Duration;
@@ -28,7 +29,10 @@ import java.util.Objects;
  * @param tls            HTTPS on the public listener; null for plain HTTP
  * @param auditRetention how long audit events are kept
  * @param bruteForce     limits on failed client authentication (per source address)
- * @param tokenAudit     whether token responses wait for their audit event's commit
+ * @param tokenAudit     how token events are recorded: audit stream, committed to the store, or not at all
+ * @param tokenStream    the audit stream's target, files and queue; a null directory means
+ *                       {@code <data directory>/audit} (./data/audit for PostgreSQL)
+ * @param tokenCountsFlushInterval how often the token counts are added to the store
  * @param loginLimits    limits on failed console logins, per account, per source address and per known device
  * @param trustedProxies the peers whose X-Forwarded-For names the client
  * @param loginHashingPermits password hashes running at once, at most (console and admin API
@@ -41,9 +45,11 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
                            AdminAccounts.Settings sessions, Duration auditRetention,
                            ClientAuthenticationGuard.Settings bruteForce, TokenAudit.Mode tokenAudit,
                            FailureLimiter.Settings loginLimits, TrustedProxies trustedProxies,
-                           int loginHashingPermits, KeyEncryptionKeySource keyEncryptionKey) {
+                           int loginHashingPermits, KeyEncryptionKeySource keyEncryptionKey,
+                           TokenEventStream.Settings tokenStream, Duration tokenCountsFlushInterval) {
 
     public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
+    public static final Duration DEFAULT_TOKEN_COUNTS_FLUSH_INTERVAL = Duration.ofSeconds(5);
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MANAGEMENT_PORT = 9090;
@@ -64,6 +70,8 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         Objects.requireNonNull(tokenAudit, "tokenAudit");
         Objects.requireNonNull(loginLimits, "loginLimits");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
+        Objects.requireNonNull(tokenStream, "tokenStream");
+        Objects.requireNonNull(tokenCountsFlushInterval, "tokenCountsFlushInterval");
         List<String> problems = new ArrayList<>();
         if (host.isBlank()) {
             problems.add("host: must not be empty");
@@ -97,9 +105,21 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         if (loginHashingPermits < 1 || loginHashingPermits > 1024) {
             problems.add("console.login.hashing-permits: must be from 1 to 1024");
         }
+        if (tokenCountsFlushInterval.compareTo(Duration.ofMillis(100)) < 0
+                || tokenCountsFlushInterval.compareTo(Duration.ofMinutes(5)) > 0) {
+            problems.add("audit.counts.flush-interval: must be from 100ms to 5m");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
+    }
+
+    /** The directory of the audit stream's files: as configured, or {@code audit} in the data directory. */
+    public java.nio.file.Path tokenStreamDirectory() {
+        if (tokenStream.directory() != null) {
+            return tokenStream.directory();
+        }
+        return (store.dataDirectory() != null ? store.dataDirectory() : java.nio.file.Path.of("data")).resolve("audit");
     }
 
     /** The embedded store in ./data on {@code port}, a free management port, everything else at its default. */
@@ -118,7 +138,9 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
                 .host(host).port(port).publicUrl(publicUrl).store(store).defaultTenant(defaultTenant)
                 .maxBodyBytes(maxBodyBytes).managementPort(managementPort).limits(limits).tls(tls)
                 .sessions(sessions).auditRetention(auditRetention).bruteForce(bruteForce).tokenAudit(tokenAudit)
-                .loginLimits(loginLimits).trustedProxies(trustedProxies).loginHashingPermits(loginHashingPermits);
+                .loginLimits(loginLimits).trustedProxies(trustedProxies).loginHashingPermits(loginHashingPermits)
+                .keyEncryptionKey(keyEncryptionKey).tokenStream(tokenStream)
+                .tokenCountsFlushInterval(tokenCountsFlushInterval);
     }
 
     /** Collects settings one by one; {@link #build} validates them all through the record's constructor. */
@@ -136,7 +158,9 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         private AdminAccounts.Settings sessions = AdminAccounts.Settings.DEFAULTS;
         private Duration auditRetention = DEFAULT_AUDIT_RETENTION;
         private ClientAuthenticationGuard.Settings bruteForce = ClientAuthenticationGuard.Settings.DEFAULTS;
-        private TokenAudit.Mode tokenAudit = TokenAudit.Mode.COMMITTED;
+        private TokenAudit.Mode tokenAudit = TokenAudit.Mode.STREAM;
+        private TokenEventStream.Settings tokenStream = TokenEventStream.Settings.files(null);
+        private Duration tokenCountsFlushInterval = DEFAULT_TOKEN_COUNTS_FLUSH_INTERVAL;
         private FailureLimiter.Settings loginLimits = FailureLimiter.Settings.loginDefaults();
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private int loginHashingPermits = PasswordHashingPool.defaultPermits();
@@ -229,6 +253,16 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
             return this;
         }
 
+        public Builder tokenStream(TokenEventStream.Settings value) {
+            this.tokenStream = value;
+            return this;
+        }
+
+        public Builder tokenCountsFlushInterval(Duration value) {
+            this.tokenCountsFlushInterval = value;
+            return this;
+        }
+
         public Builder loginHashingPermits(int value) {
             this.loginHashingPermits = value;
             return this;
@@ -238,7 +272,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         public ServerConfig build() {
             return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, limits,
                     tls, sessions, auditRetention, bruteForce, tokenAudit, loginLimits, trustedProxies,
-                    loginHashingPermits, keyEncryptionKey);
+                    loginHashingPermits, keyEncryptionKey, tokenStream, tokenCountsFlushInterval);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.tollgate.core.admin.ChangeListener;
 import dev.tollgate.core.admin.PasswordHasher;
 import dev.tollgate.core.admin.PasswordHashingPool;
 import dev.tollgate.core.audit.AuditWriter;
+import dev.tollgate.core.audit.TokenCounters;
 import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.admin.ProvisionedTenant;
@@ -57,6 +58,8 @@ public final class Tollgate implements AutoCloseable {
     private final AdminAccounts adminAccounts;
     private final AdminOperations adminOperations;
     private final AuditWriter tokenAudit;
+    private final TokenCounters tokenCounters;
+    private ScheduledExecutorService tokenCounting;
     private final PasswordHashingPool passwordHashing;
     /** Until {@link #sealIssuers}, what the CLI mints with; written once more at most, before serving. */
     private volatile Function<TenantId, String> issuers;
@@ -119,7 +122,14 @@ public final class Tollgate implements AutoCloseable {
                 sessions, clock);
         this.adminOperations = new AdminOperations(store, hasher, passwords, revocations, invalidate, clock);
         this.tokenAudit = new AuditWriter(store.audit(), TOKEN_AUDIT_BATCH);
+        this.tokenCounters = new TokenCounters(store.tokenCounts(), clock, MAX_UNWRITTEN_TOKEN_COUNTS);
     }
+
+    /**
+     * Rows of token counts kept through a store outage, at most: a few MB, and at 1,000 active
+     * clients an hour of both outcomes' minutes.
+     */
+    private static final int MAX_UNWRITTEN_TOKEN_COUNTS = 100_000;
 
     /** Events per group commit of the token audit: large enough that the store sees few writes under load. */
     private static final int TOKEN_AUDIT_BATCH = 512;
@@ -156,10 +166,34 @@ public final class Tollgate implements AutoCloseable {
                 if (deleted > 0) {
                     LOG.info("audit: deleted {} events older than {}", deleted, retention);
                 }
+                store.tokenCounts().deleteBefore(clock.instant().minus(retention));
             } catch (RuntimeException e) {
                 LOG.warn("audit pruning failed, retrying in an hour: {}", e.getMessage());
             }
         }, 1, 60, TimeUnit.MINUTES);
+    }
+
+    /**
+     * Adds the token counts to the store every {@code interval}, on a daemon thread; {@link #close}
+     * adds the last ones. Idempotent: a second call changes nothing.
+     */
+    synchronized void startTokenCounting(Duration interval) {
+        if (tokenCounting != null) {
+            return;
+        }
+        tokenCounting = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("tollgate-token-counts").factory());
+        long millis = interval.toMillis();
+        tokenCounting.scheduleWithFixedDelay(this::flushTokenCounts, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void flushTokenCounts() {
+        try {
+            tokenCounters.flush();
+        } catch (RuntimeException e) {
+            // Kept in memory for the next flush; the token path never notices.
+            LOG.warn("token counts not written, kept for the next flush: {}", e.getMessage());
+        }
     }
 
     /**
@@ -301,8 +335,22 @@ public final class Tollgate implements AutoCloseable {
         return tokenAudit;
     }
 
+    /** Tokens issued and refused per client and minute, added to the store in batches. */
+    public TokenCounters tokenCounters() {
+        return tokenCounters;
+    }
+
     public Function<TenantId, String> issuers() {
         return currentIssuers();
+    }
+
+    /** Lets a flush in progress finish, so the last one below sees everything it did not write. */
+    private static void awaitQuietly(ScheduledExecutorService executor) {
+        try {
+            executor.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -311,9 +359,14 @@ public final class Tollgate implements AutoCloseable {
             if (auditPruning != null) {
                 auditPruning.shutdownNow();
             }
+            if (tokenCounting != null) {
+                tokenCounting.shutdown();
+                awaitQuietly(tokenCounting);
+            }
         }
         revocations.close();
         tokenAudit.close();
+        flushTokenCounts();
         passwordHashing.close();
         store.close();
     }

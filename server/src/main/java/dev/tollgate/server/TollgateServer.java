@@ -7,6 +7,7 @@ import dev.tollgate.server.api.TenantVerifiers;
 import dev.tollgate.server.console.ConsoleEndpoint;
 import dev.tollgate.server.api.UsersEndpoint;
 import dev.tollgate.server.ops.TokenAudit;
+import dev.tollgate.server.ops.TokenEventStream;
 import dev.tollgate.server.http.DiscoveryEndpoints;
 import dev.tollgate.server.http.IntrospectionEndpoint;
 import dev.tollgate.server.http.OAuthResponses;
@@ -47,8 +48,12 @@ public final class TollgateServer implements AutoCloseable {
     private final String baseUrl;
     private final Metrics metrics;
     private final RequestDeadline deadline;
+    /** The token audit stream, in its mode; null otherwise. */
+    private final TokenEventStream stream;
 
-    private TollgateServer(Tollgate app, WebServer server, String baseUrl, Metrics metrics, RequestDeadline deadline) {
+    private TollgateServer(Tollgate app, WebServer server, String baseUrl, Metrics metrics, RequestDeadline deadline,
+                           TokenEventStream stream) {
+        this.stream = stream;
         this.deadline = deadline;
         this.app = app;
         this.server = server;
@@ -75,12 +80,23 @@ public final class TollgateServer implements AutoCloseable {
         } else {
             app.holdIssuersUntilSealed();
         }
+        TokenEventStream stream;
+        try {
+            stream = config.tokenAudit() == TokenAudit.Mode.STREAM
+                    ? TokenEventStream.open(config.tokenStream(), config.tokenStreamDirectory(), app.clock()) : null;
+        } catch (RuntimeException e) {
+            // A directory that can't be written: nothing was served.
+            undoSeal(app, sealedBeforeListening);
+            throw e;
+        }
         Metrics metrics = new Metrics(t -> app.directory().tenant(t).isPresent());
         // Brute-force limits, one guard for the three endpoints a client authenticates at, so a guess
         // counts the same wherever it is made.
         var guard = new dev.tollgate.core.abuse.ClientAuthenticationGuard(
                 config.bruteForce(), app.clock());
-        TokenAudit tokenAudit = new TokenAudit(app.tokenAudit(), app.clock(), config.tokenAudit());
+        metrics.bindTokenAudit(stream, app.tokenCounters());
+        TokenAudit tokenAudit = new TokenAudit(config.tokenAudit(), app.tokenCounters(), app.tokenAudit(), stream,
+                app.clock());
         TokenEndpoint token = new TokenEndpoint(app.tokens(), issuers, config.defaultTenant(), config.maxBodyBytes(),
                 metrics, tokenAudit, guard);
         DiscoveryEndpoints discovery = new DiscoveryEndpoints(app.directory(), app.store(), issuers, app.clock());
@@ -135,21 +151,29 @@ public final class TollgateServer implements AutoCloseable {
             if (server != null) {
                 server.stop();
             }
-            if (sealedBeforeListening) {
-                // Nothing was served, so no token carries these issuers: the next start seals its own.
-                app.unsealIssuers();
-            } else {
-                app.releaseIssuers();
-            }
+            undoSeal(app, sealedBeforeListening);
             deadline.close();
             metrics.close();
+            if (stream != null) {
+                stream.close();
+            }
             throw e;
         }
         app.startAuditPruning(config.auditRetention());
+        app.startTokenCounting(config.tokenCountsFlushInterval());
         LOG.info("listening on {} (store: {}); metrics and health on port {}{}", baseUrl, app.store().describe(),
                 server.port(MANAGEMENT_SOCKET), config.tls() != null && config.tls().redirectPort() != 0
                         ? "; plain HTTP on port " + server.port(REDIRECT_SOCKET) + " redirects to HTTPS" : "");
-        return new TollgateServer(app, server, baseUrl, metrics, deadline);
+        return new TollgateServer(app, server, baseUrl, metrics, deadline, stream);
+    }
+
+    private static void undoSeal(Tollgate app, boolean sealedBeforeListening) {
+        if (sealedBeforeListening) {
+            // Nothing was served, so no token carries these issuers: the next start seals its own.
+            app.unsealIssuers();
+        } else {
+            app.releaseIssuers();
+        }
     }
 
     /**
@@ -195,9 +219,18 @@ public final class TollgateServer implements AutoCloseable {
         return app;
     }
 
+    /** The token audit stream, or null when token events are committed to the store or off. */
+    public TokenEventStream tokenStream() {
+        return stream;
+    }
+
+    /** Stops listening once in-flight requests are answered, then writes the stream's last events. */
     @Override
     public void close() {
         server.stop();
+        if (stream != null) {
+            stream.close();
+        }
         deadline.close();
         metrics.close();
     }

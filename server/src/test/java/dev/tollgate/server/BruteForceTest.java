@@ -54,7 +54,9 @@ class BruteForceTest {
 
     @BeforeEach
     void start() {
-        server = TestServer.embedded(b -> b.trustedProxies(TrustedProxies.of(List.of("127.0.0.1"))));
+        // Committed: the test reads the refusals back from the store's audit log.
+        server = TestServer.embedded(b -> b.trustedProxies(TrustedProxies.of(List.of("127.0.0.1")))
+                .tokenAudit(dev.tollgate.server.ops.TokenAudit.Mode.COMMITTED));
         attacked = server.defaultClient();
         other = server.microserviceClient();
         server.letDefaultClientIntrospect();

@@ -40,6 +40,7 @@ final class CountingStore implements Store {
     private final AdminRepository admins;
     private final AdminSessionRepository adminSessions;
     private final AuditRepository audit;
+    private final dev.tollgate.core.store.TokenCountRepository tokenCounts;
     private volatile Supplier<? extends RuntimeException> failure;
 
     CountingStore(Store delegate) {
@@ -54,6 +55,8 @@ final class CountingStore implements Store {
         this.admins = counting(AdminRepository.class, "admins", delegate.admins());
         this.adminSessions = counting(AdminSessionRepository.class, "adminSessions", delegate.adminSessions());
         this.audit = counting(AuditRepository.class, "audit", delegate.audit());
+        this.tokenCounts = counting(dev.tollgate.core.store.TokenCountRepository.class, "tokenCounts",
+                delegate.tokenCounts());
     }
 
     /** While down, every repository call and transaction throws {@link StoreException}. */
@@ -151,6 +154,11 @@ final class CountingStore implements Store {
     @Override
     public AuditRepository audit() {
         return audit;
+    }
+
+    @Override
+    public dev.tollgate.core.store.TokenCountRepository tokenCounts() {
+        return tokenCounts;
     }
 
     @Override

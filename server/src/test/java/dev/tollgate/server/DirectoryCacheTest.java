@@ -99,8 +99,8 @@ class DirectoryCacheTest {
         assertThat(issue(client).indicatesSuccess()).isTrue();
         // The first request looks up what it needs once.
         assertThat(reads(store.counts())).isEqualTo(Map.of("tenants.find", 1, "clients.find", 1, "keys.list", 1));
-        // The one write: the token.issued audit event, group-committed.
-        assertThat(store.counts()).containsEntry("audit.append", 1);
+        // No audit write either: the token event goes to the audit stream, its count to memory (added on a timer).
+        assertThat(store.counts()).doesNotContainKey("audit.append");
         store.resetCounts();
 
         for (int i = 0; i < 50; i++) {
@@ -299,12 +299,14 @@ class DirectoryCacheTest {
         }
     }
 
-    /** Store calls other than the token audit's writes, which every issued token makes by design. */
+    /** Store calls other than the token audit's writes, made by design (in the committed mode, or the counts' flush). */
     private static Map<String, Integer> reads(Map<String, Integer> counts) {
         Map<String, Integer> reads = new java.util.TreeMap<>(counts);
         // The revocation lists are re-read on a timer (every few seconds), not by a token request; on a
-        // slow machine the 50 requests outlast one period, and that read is not the token path's.
-        reads.keySet().removeIf(name -> name.startsWith("audit.") || name.startsWith("revocations.list"));
+        // slow machine the 50 requests outlast one period, and that read is not the token path's. The
+        // token counts are added to the store on a timer too.
+        reads.keySet().removeIf(name -> name.startsWith("audit.") || name.startsWith("revocations.list")
+                || name.startsWith("tokenCounts."));
         return reads;
     }
 }

@@ -1,5 +1,7 @@
 package dev.tollgate.server;
 
+import dev.tollgate.server.ops.TokenEventStream;
+
 import dev.tollgate.testing.TestClock;
 
 import dev.tollgate.core.admin.Actor;
@@ -40,9 +42,12 @@ public final class TestServer implements AutoCloseable {
     private final PostgresTestDatabase postgres;
     private final TestClock clock;
     private final StoreConfig storeConfig;
+    /** The audit stream's directory with PostgreSQL; null for the embedded store, whose data directory has it. */
+    private final Path streamDir;
     private UnaryOperator<ServerConfig.Builder> settings = UnaryOperator.identity();
     private Tollgate app;
     private TollgateServer server;
+    private ServerConfig currentConfig;
     private ProvisionedTenant bootstrapped;
 
     private TestServer(Kind kind, Path dataDir, PostgresTestDatabase postgres, TestClock clock) {
@@ -51,6 +56,11 @@ public final class TestServer implements AutoCloseable {
         this.postgres = postgres;
         this.clock = clock;
         this.storeConfig = postgres != null ? postgres.storeConfig() : StoreConfig.embedded(dataDir);
+        try {
+            this.streamDir = postgres != null ? Files.createTempDirectory("tollgate-stream") : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static TestServer embedded() {
@@ -75,10 +85,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Kind kind) {
+        return start(kind, UnaryOperator.identity());
+    }
+
+    /** A server on either store with some settings changed. */
+    public static TestServer start(Kind kind, UnaryOperator<ServerConfig.Builder> settings) {
         try {
             TestServer server = kind == Kind.POSTGRES
                     ? new TestServer(kind, null, PostgresTestDatabase.create(), TestClock.startingNow())
                     : new TestServer(kind, Files.createTempDirectory("tollgate-test"), null, TestClock.startingNow());
+            server.settings = settings;
             server.startServer();
             return server;
         } catch (IOException e) {
@@ -92,14 +108,20 @@ public final class TestServer implements AutoCloseable {
 
     private void startServer(int port) {
         // PostgreSQL has no data directory to put the default KEK file beside: a fixed key, not ./tollgate.kek.
-        ServerConfig config = settings.apply(ServerConfig.builder().port(port).managementPort(0).store(storeConfig)
-                .keyEncryptionKey(postgres != null ? TestKek.SHARED : null).defaultTenant(TENANT)).build();
+        ServerConfig.Builder defaults = ServerConfig.builder().port(port).managementPort(0).store(storeConfig)
+                .keyEncryptionKey(postgres != null ? TestKek.SHARED : null).defaultTenant(TENANT);
+        if (streamDir != null) {
+            // PostgreSQL has no data directory: the stream's files go to this server's own, not ./data.
+            defaults.tokenStream(TokenEventStream.Settings.files(streamDir));
+        }
+        ServerConfig config = settings.apply(defaults).build();
         app = Tollgate.open(config, clock);
         ProvisionedTenant created = app.bootstrap(TENANT).orElse(null);
         if (bootstrapped == null) {
             bootstrapped = created;
         }
         server = TollgateServer.start(app, config);
+        currentConfig = config;
     }
 
     /** Stops the server and closes the store, then starts both again on the same data. */
@@ -109,6 +131,16 @@ public final class TestServer implements AutoCloseable {
         server.close();
         app.close();
         startServer(port);
+    }
+
+    /** The token audit stream in the stream mode, null in the others. */
+    public TokenEventStream tokenStream() {
+        return server.tokenStream();
+    }
+
+    /** The audit stream's directory: where tokens.jsonl is written in the stream mode. */
+    public Path tokenStreamDirectory() {
+        return currentConfig.tokenStreamDirectory();
     }
 
     public Kind kind() {
@@ -195,8 +227,11 @@ public final class TestServer implements AutoCloseable {
         if (postgres != null) {
             postgres.close();
         }
-        if (dataDir != null) {
-            try (Stream<Path> files = Files.walk(dataDir)) {
+        for (Path dir : new Path[] {dataDir, streamDir}) {
+            if (dir == null) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {
                 // a temporary directory left behind is harmless

@@ -2,7 +2,6 @@ package dev.tollgate.store;
 
 import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.audit.AuditEvent;
-import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.tenant.TenantId;
@@ -11,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +22,6 @@ final class JdbcAuditRepository implements AuditRepository {
 
     private static final String COLUMNS = "tenant_id, at_ns, actor_kind, actor_id, actor_name, action, client_id,"
             + " target, address, before_json, after_json, detail";
-
-    /** The issued-tokens chart allocates its buckets before counting; this bounds that array. */
-    static final int MAX_BUCKETS = 100_000;
 
     // The lengths of V4's bounded columns.
     private static final int ID_LENGTH = 128;
@@ -167,54 +162,6 @@ final class JdbcAuditRepository implements AuditRepository {
             s.close();
             throw e;
         }
-    }
-
-    @Override
-    public long[] issuedPerBucket(TenantId tenant, ClientId client, Instant from, Instant to, Duration bucket) {
-        if (bucket.isNegative() || bucket.isZero()) {
-            throw new IllegalArgumentException("bucket must be positive");
-        }
-        if (to.isBefore(from)) {
-            throw new IllegalArgumentException("to must not be before from");
-        }
-        long fromNs = Database.nanos(from);
-        long toNs = Database.nanos(to);
-        long count;
-        long bucketNs;
-        try {
-            bucketNs = bucket.toNanos();
-            count = Math.ceilDiv(Math.subtractExact(toNs, fromNs), bucketNs);
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("range or bucket too long to count in nanoseconds", e);
-        }
-        if (count > MAX_BUCKETS) {
-            throw new IllegalArgumentException("at most " + MAX_BUCKETS + " buckets, asked for " + count);
-        }
-        long[] counts = new long[(int) count];
-        if (count == 0) {
-            return counts;
-        }
-        return db.read("count tokens issued to client " + client, c -> {
-            // Bucketed in the database: a busy client's month is millions of rows, its chart a few hundred.
-            // at_ns >= from, so the integer division is a floor on both databases.
-            try (PreparedStatement s = c.prepareStatement("SELECT slot, COUNT(*) AS n FROM ("
-                    + "SELECT (at_ns - CAST(? AS BIGINT)) / CAST(? AS BIGINT) AS slot FROM audit_events"
-                    + " WHERE tenant_id = ? AND client_id = ? AND action = 'token.issued' AND at_ns >= ? AND at_ns < ?"
-                    + ") issued GROUP BY slot")) {
-                s.setLong(1, fromNs);
-                s.setLong(2, bucketNs);
-                s.setString(3, tenant.value());
-                s.setString(4, client.value());
-                s.setLong(5, fromNs);
-                s.setLong(6, toNs);
-                try (ResultSet rows = s.executeQuery()) {
-                    while (rows.next()) {
-                        counts[(int) rows.getLong("slot")] = rows.getLong("n");
-                    }
-                }
-            }
-            return counts;
-        });
     }
 
     @Override

@@ -17,6 +17,7 @@ import dev.tollgate.core.store.SigningKeyRepository;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.store.TenantRepository;
+import dev.tollgate.core.store.TokenCountRepository;
 import dev.tollgate.core.store.UserRepository;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -67,8 +68,10 @@ public final class JdbcStore implements Store {
     private final AuditRepository audit;
     /** Replaced by {@link #rotateKeyEncryptionKey}; the repositories ask it for every value. */
     private final AtomicReference<SecretSealer> sealer;
+    private final TokenCountRepository tokenCounts;
 
-    private JdbcStore(String description, HikariDataSource dataSource, Database db, SecretSealer sealer) {
+    private JdbcStore(String description, HikariDataSource dataSource, Database db, SecretSealer sealer,
+                      boolean postgres) {
         this.description = description;
         this.dataSource = dataSource;
         this.db = db;
@@ -83,6 +86,7 @@ public final class JdbcStore implements Store {
         this.admins = new JdbcAdminRepository(db, this.sealer::get);
         this.adminSessions = new JdbcAdminSessionRepository(db);
         this.audit = new JdbcAuditRepository(db);
+        this.tokenCounts = new JdbcTokenCountRepository(db, postgres);
     }
 
     /**
@@ -109,6 +113,7 @@ public final class JdbcStore implements Store {
         } catch (RuntimeException e) {
             throw new StoreException("cannot open " + description + ": " + StoreFailure.explain(e), e);
         }
+        boolean postgres;
         try {
             Flyway flyway = Flyway.configure()
                     .dataSource(dataSource)
@@ -120,6 +125,7 @@ public final class JdbcStore implements Store {
             LOG.info("Opened {} ({}, schema version {}{})", description, product,
                     migration.targetSchemaVersion != null ? migration.targetSchemaVersion : migration.initialSchemaVersion,
                     migration.migrationsExecuted > 0 ? ", migrations applied now: " + migration.migrationsExecuted : "");
+            postgres = product.startsWith("PostgreSQL");
         } catch (StoreException e) {
             dataSource.close();
             throw e;
@@ -132,7 +138,7 @@ public final class JdbcStore implements Store {
         }
         Database db = new Database(dataSource);
         try {
-            return new JdbcStore(description, dataSource, db, openSecrets(db, kek, description));
+            return new JdbcStore(description, dataSource, db, openSecrets(db, kek, description), postgres);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -350,6 +356,11 @@ public final class JdbcStore implements Store {
     @Override
     public AuditRepository audit() {
         return audit;
+    }
+
+    @Override
+    public TokenCountRepository tokenCounts() {
+        return tokenCounts;
     }
 
     @Override

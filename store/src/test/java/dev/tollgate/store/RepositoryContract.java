@@ -45,6 +45,7 @@ import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.store.StoreException;
+import dev.tollgate.core.store.TokenCountRepository;
 import dev.tollgate.core.store.UserRepository;
 import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
@@ -98,7 +99,7 @@ public abstract class RepositoryContract {
     private static final SecretHasher HASHER = new SecretHasher(new byte[32]);
     private static final List<String> TABLES =
             List.of("client_secrets", "clients", "scopes", "signing_keys", "installation", "users", "revoked_tokens",
-                    "client_token_cutoffs", "admin_sessions", "admins", "audit_events", "tenants");
+                    "client_token_cutoffs", "admin_sessions", "admins", "audit_events", "token_counts", "tenants");
 
     protected Store store;
 
@@ -1536,50 +1537,99 @@ public abstract class RepositoryContract {
         assertThat(store.audit().count(A, filter(null, null, "a_b.", null, null))).isEqualTo(1);
     }
 
+    // ---------------------------------------------------------------- token counts
+
+    private static final Instant MINUTE = Instant.parse("2026-03-01T10:15:00Z");
+
+    private static TokenCountRepository.Count count(TenantId tenant, String client, Instant minute,
+                                                    TokenCountRepository.Outcome outcome, long n) {
+        return new TokenCountRepository.Count(tenant, client, minute, outcome, n);
+    }
+
+    private static final TokenCountRepository.Outcome ISSUED = TokenCountRepository.Outcome.ISSUED;
+    private static final TokenCountRepository.Outcome REFUSED = TokenCountRepository.Outcome.REFUSED;
+
     @Test
-    void auditIssuedPerBucketWhenCountedThenOnlyTheClientsIssuedTokensInRange() {
-        Instant from = T0;
+    void tokenCountsWhenAddedThenCountedPerBucketForTheClientOutcomeAndRangeOnly() {
         Duration minute = Duration.ofMinutes(1);
-        List<AuditEvent> events = new ArrayList<>();
-        events.add(issued(A, "svc-1", from));                                   // bucket 0, at its start
-        events.add(issued(A, "svc-1", from.plus(minute).minusNanos(1)));        // bucket 0, at its end
-        events.add(issued(A, "svc-1", from.plus(minute)));                      // bucket 1
-        events.add(issued(A, "svc-1", from.plus(minute.multipliedBy(4)).plusSeconds(1)));  // bucket 4
-        events.add(issued(A, "svc-1", from.minusNanos(1)));                     // before the range
-        events.add(issued(A, "svc-1", from.plus(minute.multipliedBy(5))));      // at the end: excluded
-        events.add(issued(A, "svc-2", from.plusSeconds(1)));                    // another client
-        events.add(issued(B, "svc-1", from.plusSeconds(1)));                    // another tenant
-        events.add(event(A, from.plusSeconds(1), Actor.Kind.CLIENT, "svc-1", "One", "token.refused", "svc-1"));
-        events.add(event(A, from.plusSeconds(1), Actor.Kind.ADMIN, "id-a", "alice", "client.update", "svc-1"));
-        store.audit().append(events);
+        store.tokenCounts().add(List.of(
+                count(A, "svc-1", MINUTE, ISSUED, 2),                                   // bucket 0
+                count(A, "svc-1", MINUTE.plus(minute), ISSUED, 1),                      // bucket 1
+                count(A, "svc-1", MINUTE.plus(minute.multipliedBy(4)), ISSUED, 5),      // bucket 4
+                count(A, "svc-1", MINUTE.minus(minute), ISSUED, 100),                   // before the range
+                count(A, "svc-1", MINUTE.plus(minute.multipliedBy(5)), ISSUED, 100),    // at the end: excluded
+                count(A, "svc-2", MINUTE, ISSUED, 100),                                 // another client
+                count(B, "svc-1", MINUTE, ISSUED, 100),                                 // another tenant
+                count(A, "svc-1", MINUTE, REFUSED, 3)));                                // another outcome
 
-        assertThat(store.audit().issuedPerBucket(A, new ClientId("svc-1"), from, from.plus(minute.multipliedBy(5)),
-                minute)).containsExactly(2, 1, 0, 0, 1);
+        assertThat(store.tokenCounts().perBucket(A, "svc-1", ISSUED, MINUTE, MINUTE.plus(minute.multipliedBy(5)),
+                minute)).containsExactly(2, 1, 0, 0, 5);
+        assertThat(store.tokenCounts().perBucket(A, "svc-1", REFUSED, MINUTE, MINUTE.plus(Duration.ofHours(2)),
+                Duration.ofHours(1))).containsExactly(3, 0);
+        assertThat(store.tokenCounts().perBucket(A, "nobody", ISSUED, MINUTE, MINUTE, minute)).isEmpty();
     }
 
     @Test
-    void auditIssuedPerBucketWhenRangeNotAWholeNumberOfBucketsThenEndsWithAPartialBucketCountedOnlyUpToTheRangesEnd() {
-        Duration hour = Duration.ofHours(1);
-        store.audit().append(List.of(issued(A, "svc-1", T0.plus(hour).plusSeconds(10)),
-                issued(A, "svc-1", T0.plus(hour).plusSeconds(40))));
+    void tokenCountsWhenTheSameRowIsAddedAgainThenTheCountsAddUp() {
+        store.tokenCounts().add(List.of(count(A, "svc-1", MINUTE, ISSUED, 2),
+                count(A, TokenCountRepository.NO_CLIENT, MINUTE, REFUSED, 1)));
+        store.tokenCounts().add(List.of(count(A, "svc-1", MINUTE, ISSUED, 3),
+                count(A, TokenCountRepository.NO_CLIENT, MINUTE, REFUSED, 4)));
 
-        assertThat(store.audit().issuedPerBucket(A, new ClientId("svc-1"), T0, T0.plus(hour).plusSeconds(30), hour))
-                .containsExactly(0, 1);
-        assertThat(store.audit().issuedPerBucket(A, new ClientId("svc-1"), T0, T0, hour)).isEmpty();
-        assertThat(store.audit().issuedPerBucket(A, new ClientId("nobody"), T0, T0.plus(hour.multipliedBy(3)), hour))
-                .containsExactly(0, 0, 0);
+        assertThat(store.tokenCounts().perBucket(A, "svc-1", ISSUED, MINUTE, MINUTE.plusSeconds(60),
+                Duration.ofMinutes(1))).containsExactly(5);
+        assertThat(store.tokenCounts().perBucket(A, TokenCountRepository.NO_CLIENT, REFUSED, MINUTE,
+                MINUTE.plusSeconds(60), Duration.ofMinutes(1))).containsExactly(5);
     }
 
     @Test
-    void auditIssuedPerBucketWhenAnEmptyBucketOrBackwardRangeThenIllegalArgument() {
-        ClientId client = new ClientId("svc-1");
+    void tokenCountsWhenNodesAddTheSameRowsConcurrentlyThenTheStoredSumsAreExact() throws Exception {
+        int nodes = 6;
+        int flushes = 40;
+        CyclicBarrier start = new CyclicBarrier(nodes);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(nodes)) {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int node = 0; node < nodes; node++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int f = 0; f < flushes; f++) {
+                        // Each flush of each node touches the same rows, some of them new at that moment.
+                        store.tokenCounts().add(List.of(count(A, "svc-1", MINUTE, ISSUED, 1),
+                                count(A, "svc-1", MINUTE.plusSeconds(60L * (f / 4)), REFUSED, 2)));
+                    }
+                    return null;
+                }));
+            }
+            for (var d : done) {
+                d.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
 
-        assertThatThrownBy(() -> store.audit().issuedPerBucket(A, client, T0, T0.plusSeconds(60), Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.audit().issuedPerBucket(A, client, T0.plusSeconds(60), T0, Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.audit().issuedPerBucket(A, client, T0, T0.plus(Duration.ofDays(365)),
+        assertThat(store.tokenCounts().perBucket(A, "svc-1", ISSUED, MINUTE, MINUTE.plusSeconds(3600),
+                Duration.ofHours(1))).containsExactly((long) nodes * flushes);
+        assertThat(store.tokenCounts().perBucket(A, "svc-1", REFUSED, MINUTE, MINUTE.plusSeconds(3600),
+                Duration.ofHours(1))).containsExactly(2L * nodes * flushes);
+    }
+
+    @Test
+    void tokenCountsWhenAnEmptyBucketOrBackwardRangeOrTooManyBucketsThenIllegalArgument() {
+        assertThatThrownBy(() -> store.tokenCounts().perBucket(A, "svc-1", ISSUED, T0, T0.plusSeconds(60),
+                Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.tokenCounts().perBucket(A, "svc-1", ISSUED, T0.plusSeconds(60), T0,
                 Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.tokenCounts().perBucket(A, "svc-1", ISSUED, T0, T0.plus(Duration.ofDays(365)),
+                Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void tokenCountsDeleteBeforeWhenCalledThenOnlyOlderMinutesOfEveryTenantRemoved() {
+        store.tokenCounts().add(List.of(count(A, "svc-1", MINUTE.minusSeconds(60), ISSUED, 1),
+                count(B, "svc-1", MINUTE.minusSeconds(600), REFUSED, 1), count(A, "svc-1", MINUTE, ISSUED, 1)));
+
+        assertThat(store.tokenCounts().deleteBefore(MINUTE)).isEqualTo(2);
+
+        assertThat(store.tokenCounts().perBucket(A, "svc-1", ISSUED, MINUTE.minusSeconds(60), MINUTE.plusSeconds(60),
+                Duration.ofMinutes(1))).containsExactly(0, 1);
     }
 
     @Test
@@ -1651,6 +1701,30 @@ public abstract class RepositoryContract {
         ClientCredential created = client(A, "created-after", T0, List.of());
         store.clients().insert(created);
         assertThat(store.clients().find(A, created.clientId()).orElseThrow().introspection()).isFalse();
+    }
+
+    @Test
+    void migrationV8WhenTokenEventsWereAuditedThenTheyAreCountedPerMinute() throws SQLException {
+        StoreConfig config = config();
+        store.audit().append(List.of(issued(A, "svc-1", MINUTE.plusSeconds(1)), issued(A, "svc-1", MINUTE.plusSeconds(59)),
+                issued(A, "svc-1", MINUTE.plusSeconds(61)),
+                event(A, MINUTE.plusSeconds(2), Actor.Kind.CLIENT, "unknown", "unknown", "token.refused", null),
+                event(A, MINUTE.plusSeconds(3), Actor.Kind.ADMIN, "id-a", "alice", "client.update", "svc-1")));
+        store.close();
+        try (Connection c = DriverManager.getConnection(config.connectionUrl(), config.connectionUser(),
+                config.connectionPassword()); Statement s = c.createStatement()) {
+            // Back to V4 with those rows, as an installation upgrading from it.
+            s.executeUpdate("DELETE FROM token_counts");
+            s.executeUpdate("DROP TABLE token_counts");
+            s.executeUpdate("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '8'");
+        }
+
+        store = JdbcStore.open(config, TestKek.SHARED);
+
+        assertThat(store.tokenCounts().perBucket(A, "svc-1", ISSUED, MINUTE, MINUTE.plusSeconds(120),
+                Duration.ofMinutes(1))).containsExactly(2, 1);
+        assertThat(store.tokenCounts().perBucket(A, TokenCountRepository.NO_CLIENT, REFUSED, MINUTE,
+                MINUTE.plusSeconds(120), Duration.ofMinutes(1))).containsExactly(1, 0);
     }
 
     // ---------------------------------------------------------------- transactions

@@ -6,6 +6,7 @@ import dev.tollgate.core.revocation.ClientTokenCutoff;
 import dev.tollgate.core.revocation.Revocations;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.tenant.Tenant;
+import dev.tollgate.core.store.TokenCountRepository;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
 
@@ -207,7 +208,8 @@ public final class ClientOperations {
 
     /**
      * Tokens issued to a client in {@code buckets} consecutive buckets ending now (the console's
-     * 24-hour chart). Needs MANAGE_CLIENT_CREDENTIALS or VIEW_AUDIT.
+     * 24-hour chart), to the minute: a minute counts in the bucket it starts in. Needs
+     * MANAGE_CLIENT_CREDENTIALS or VIEW_AUDIT.
      */
     public long[] tokenIssuance(Actor actor, TenantId tenant, ClientId id, Duration bucket, int buckets) {
         authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS, Capability.VIEW_AUDIT);
@@ -220,6 +222,6 @@ public final class ClientOperations {
         clients.get(tenant, id);
         Instant to = clock.instant();
         Instant from = to.minus(bucket.multipliedBy(buckets));
-        return store.audit().issuedPerBucket(tenant, id, from, to, bucket);
+        return store.tokenCounts().perBucket(tenant, id.value(), TokenCountRepository.Outcome.ISSUED, from, to, bucket);
     }
 }

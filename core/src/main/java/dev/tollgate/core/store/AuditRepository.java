@@ -1,7 +1,6 @@
 package dev.tollgate.core.store;
 
 import dev.tollgate.core.audit.AuditEvent;
-import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.tenant.TenantId;
 
 import java.time.Instant;
@@ -28,12 +27,6 @@ public interface AuditRepository {
 
     /** How many events {@link #query} would page through with the same filter. */
     long count(TenantId tenant, Filter filter);
-
-    /**
-     * Tokens issued to one client from {@code from} (inclusive) to {@code to} (exclusive), counted
-     * per bucket: element i counts [from + i*bucket, from + (i+1)*bucket).
-     */
-    long[] issuedPerBucket(TenantId tenant, ClientId client, Instant from, Instant to, java.time.Duration bucket);
 
     /** Deletes events older than {@code before}. @return how many */
     int deleteBefore(Instant before);

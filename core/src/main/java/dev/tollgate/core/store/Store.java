@@ -30,6 +30,9 @@ public interface Store extends AutoCloseable {
 
     AuditRepository audit();
 
+    /** Tokens issued and refused per client and minute: the issuance chart's numbers. */
+    TokenCountRepository tokenCounts();
+
     /**
      * Runs {@code work} so that every repository call it makes on this thread commits together or
      * not at all. Nested calls join the outer transaction; an exception that leaves a nested call

@@ -44,6 +44,6 @@ public final class TokenMinter {
         }
         JWSObject jws = new JWSObject(ring.header(), new Payload(claims.append('}').toString()));
         jws.sign(ring.signer());
-        return new IssuedToken(jws.serialize(), jti, grant.scopes(), grant.lifetime(), expiresAt);
+        return new IssuedToken(jws.serialize(), jti, grant.scopes(), grant.audiences(), grant.lifetime(), expiresAt);
     }
 }

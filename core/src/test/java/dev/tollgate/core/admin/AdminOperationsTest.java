@@ -17,6 +17,7 @@ import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.core.store.ClientRepository;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.InMemoryStore;
+import dev.tollgate.core.store.TokenCountRepository;
 import dev.tollgate.core.store.InstallationRepository;
 import dev.tollgate.core.store.RevocationRepository;
 import dev.tollgate.core.store.ScopeRepository;
@@ -77,12 +78,6 @@ class AdminOperationsTest {
             }
 
             @Override
-            public long[] issuedPerBucket(TenantId tenant, ClientId client, Instant from, Instant to,
-                                          Duration bucket) {
-                return delegate.audit().issuedPerBucket(tenant, client, from, to, bucket);
-            }
-
-            @Override
             public int deleteBefore(Instant before) {
                 return delegate.audit().deleteBefore(before);
             }
@@ -131,6 +126,11 @@ class AdminOperationsTest {
         @Override
         public AdminSessionRepository adminSessions() {
             return delegate.adminSessions();
+        }
+
+        @Override
+        public TokenCountRepository tokenCounts() {
+            return delegate.tokenCounts();
         }
 
         @Override
@@ -681,18 +681,17 @@ class AdminOperationsTest {
     @Test
     void tokenIssuanceWhenQueriedThenTokensCountedPerBucketEndingNow() {
         ClientId id = createClient("Billing").client().clientId();
-        Actor client = new Actor(TENANT, Actor.Kind.CLIENT, id.value(), "Billing", null, null);
         clock.advance(Duration.ofHours(3));
-        Instant now = clock.instant();
-        store.audit().append(List.of(
-                AuditEvent.of(client, now.minus(Duration.ofMinutes(150)), "token.issued", id.value(), null, null, null,
-                        null),
-                AuditEvent.of(client, now.minus(Duration.ofMinutes(30)), "token.issued", id.value(), null, null, null,
-                        null),
-                AuditEvent.of(client, now.minus(Duration.ofMinutes(20)), "token.issued", id.value(), null, null, null,
-                        null),
-                AuditEvent.of(client, now.minus(Duration.ofMinutes(10)), "token.refused", id.value(), null, null, null,
-                        null)));
+        Instant minute = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        store.tokenCounts().add(List.of(
+                new TokenCountRepository.Count(TENANT, id.value(), minute.minus(Duration.ofMinutes(150)),
+                        TokenCountRepository.Outcome.ISSUED, 1),
+                new TokenCountRepository.Count(TENANT, id.value(), minute.minus(Duration.ofMinutes(30)),
+                        TokenCountRepository.Outcome.ISSUED, 1),
+                new TokenCountRepository.Count(TENANT, id.value(), minute.minus(Duration.ofMinutes(20)),
+                        TokenCountRepository.Outcome.ISSUED, 1),
+                new TokenCountRepository.Count(TENANT, id.value(), minute.minus(Duration.ofMinutes(10)),
+                        TokenCountRepository.Outcome.REFUSED, 1)));
 
         assertThat(ops.clients().tokenIssuance(holding(Capability.VIEW_AUDIT), TENANT, id, Duration.ofHours(1), 3))
                 .containsExactly(1, 0, 2);

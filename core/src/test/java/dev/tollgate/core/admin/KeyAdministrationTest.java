@@ -248,6 +248,11 @@ class KeyAdministrationTest {
             }
 
             @Override
+            public dev.tollgate.core.store.TokenCountRepository tokenCounts() {
+                return delegate.tokenCounts();
+            }
+
+            @Override
             public <T> T inTransaction(Supplier<T> work) {
                 return delegate.inTransaction(work);
             }

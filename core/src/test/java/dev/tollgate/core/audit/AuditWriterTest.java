@@ -71,11 +71,6 @@ class AuditWriterTest {
         }
 
         @Override
-        public long[] issuedPerBucket(TenantId tenant, ClientId client, Instant from, Instant to, Duration bucket) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
         public int deleteBefore(Instant before) {
             throw new UnsupportedOperationException();
         }

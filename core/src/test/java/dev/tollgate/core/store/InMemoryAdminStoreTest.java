@@ -134,18 +134,19 @@ class InMemoryAdminStoreTest {
     }
 
     @Test
-    void auditIssuedPerBucketWhenCountedThenOnlyTheClientsIssuedTokensInRange() {
-        Duration minute = Duration.ofMinutes(1);
-        store.audit().append(List.of(issued(A, "svc-1", T0), issued(A, "svc-1", T0.plus(minute).minusNanos(1)),
-                issued(A, "svc-1", T0.plus(minute.multipliedBy(2))), issued(A, "svc-1", T0.minusNanos(1)),
-                issued(A, "svc-1", T0.plus(minute.multipliedBy(3))), issued(A, "svc-2", T0), issued(B, "svc-1", T0),
-                new AuditEvent(0, A, T0, Actor.Kind.CLIENT, "svc-1", null, "token.refused", "svc-1", null, null, null,
-                        null, null)));
+    void tokenCountsWhenAddedTwiceThenSummedPerMinuteAndCountedWhereTheMinuteStarts() {
+        Instant minute = Instant.parse("2026-03-01T10:15:00Z");
+        TokenCountRepository.Count one = new TokenCountRepository.Count(A, "svc-1", minute,
+                TokenCountRepository.Outcome.ISSUED, 2);
+        store.tokenCounts().add(List.of(one, new TokenCountRepository.Count(A, "svc-1", minute.plusSeconds(120),
+                TokenCountRepository.Outcome.ISSUED, 1)));
+        store.tokenCounts().add(List.of(one, new TokenCountRepository.Count(A, "svc-1", minute,
+                TokenCountRepository.Outcome.REFUSED, 7)));
 
-        assertThat(store.audit().issuedPerBucket(A, new ClientId("svc-1"), T0, T0.plus(minute.multipliedBy(3)),
-                minute)).containsExactly(2, 0, 1);
-        assertThatThrownBy(() -> store.audit().issuedPerBucket(A, new ClientId("svc-1"), T0, T0, Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.tokenCounts().perBucket(A, "svc-1", TokenCountRepository.Outcome.ISSUED, minute,
+                minute.plusSeconds(180), Duration.ofMinutes(1))).containsExactly(4, 0, 1);
+        assertThatThrownBy(() -> store.tokenCounts().perBucket(A, "svc-1", TokenCountRepository.Outcome.ISSUED,
+                minute, minute, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

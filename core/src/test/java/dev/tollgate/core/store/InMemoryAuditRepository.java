@@ -1,10 +1,8 @@
 package dev.tollgate.core.store;
 
 import dev.tollgate.core.audit.AuditEvent;
-import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.tenant.TenantId;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,9 +17,6 @@ final class InMemoryAuditRepository implements AuditRepository {
 
     private static final Comparator<AuditEvent> NEWEST_FIRST = Comparator.comparing(AuditEvent::at)
             .thenComparingLong(AuditEvent::id).reversed();
-
-    /** Like the JDBC store's limit: the array is allocated before anything is counted. */
-    private static final int MAX_BUCKETS = 100_000;
 
     private final AtomicLong ids = new AtomicLong();
     private final List<AuditEvent> events = new ArrayList<>();
@@ -55,44 +50,10 @@ final class InMemoryAuditRepository implements AuditRepository {
     }
 
     @Override
-    public synchronized long[] issuedPerBucket(TenantId tenant, ClientId client, Instant from, Instant to,
-                                               Duration bucket) {
-        long[] counts = new long[bucketCount(from, to, bucket)];
-        long bucketNanos = bucket.toNanos();
-        for (AuditEvent e : events) {
-            if (e.tenantId().equals(tenant) && client.value().equals(e.clientId()) && "token.issued".equals(e.action())
-                    && !e.at().isBefore(from) && e.at().isBefore(to)) {
-                counts[(int) (Duration.between(from, e.at()).toNanos() / bucketNanos)]++;
-            }
-        }
-        return counts;
-    }
-
-    @Override
     public synchronized int deleteBefore(Instant before) {
         int size = events.size();
         events.removeIf(e -> e.at().isBefore(before));
         return size - events.size();
-    }
-
-    /** The same checks as the JDBC store's, so a policy test sees the same refusals. */
-    private static int bucketCount(Instant from, Instant to, Duration bucket) {
-        if (bucket.isNegative() || bucket.isZero()) {
-            throw new IllegalArgumentException("bucket must be positive");
-        }
-        if (to.isBefore(from)) {
-            throw new IllegalArgumentException("to must not be before from");
-        }
-        long count;
-        try {
-            count = Math.ceilDiv(Duration.between(from, to).toNanos(), bucket.toNanos());
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("range or bucket too long to count in nanoseconds", e);
-        }
-        if (count > MAX_BUCKETS) {
-            throw new IllegalArgumentException("at most " + MAX_BUCKETS + " buckets, asked for " + count);
-        }
-        return (int) count;
     }
 
     private static boolean matches(AuditEvent e, Filter f) {

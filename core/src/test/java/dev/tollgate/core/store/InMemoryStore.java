@@ -246,6 +246,7 @@ public final class InMemoryStore implements Store {
     }
 
     private final AuditRepository auditRepository = new InMemoryAuditRepository();
+    private final TokenCountRepository tokenCountRepository = new InMemoryTokenCountRepository();
 
     private final InstallationRepository installationRepository = new InstallationRepository() {
         @Override
@@ -354,6 +355,11 @@ public final class InMemoryStore implements Store {
     @Override
     public AuditRepository audit() {
         return auditRepository;
+    }
+
+    @Override
+    public TokenCountRepository tokenCounts() {
+        return tokenCountRepository;
     }
 
     @Override

@@ -87,10 +87,30 @@ public enum ConfigKey {
             + "logins, password checks) running at once, at most (1-1024); a login finding them all taken for "
             + "150 ms is answered 429. auto: half the processors, at least 1."),
 
-    AUDIT_RETENTION("audit.retention", "90d", "Audit events older than this are deleted (hourly)."),
-    AUDIT_TOKEN_EVENTS("audit.token-events", "committed", "Token issued/refused events: committed (each token "
-            + "response waits until its event is in the store, group-committed) or off (admin changes are "
-            + "audited either way; see docs/BENCHMARKS.md for what the token events cost)."),
+    AUDIT_RETENTION("audit.retention", "90d", "Audit events, and the per-minute token counts, older than this are deleted (hourly)."),
+    AUDIT_TOKEN_EVENTS("audit.token-events", "stream", "Token issued/refused events: stream (one JSON line per "
+            + "event in the audit stream, written off the token path at least every audit.stream.flush-interval), "
+            + "committed (each token response waits until its event is in the store's audit log, group-committed) "
+            + "or off. Admin changes are audited in the store either way, and the per-client token counts are "
+            + "kept in every mode; see docs/OPERATIONS.md for what each mode can lose."),
+    AUDIT_COUNTS_FLUSH_INTERVAL("audit.counts.flush-interval", "5s", "How often the per-client, per-minute token "
+            + "counts behind the issuance chart are added to the store (100ms-5m); they are also added on a "
+            + "graceful stop."),
+    AUDIT_STREAM_TARGET("audit.stream.target", "file", "Where the audit stream goes: file (under "
+            + "audit.stream.directory, rotated) or stdout (for containers whose runtime collects standard output)."),
+    AUDIT_STREAM_DIRECTORY("audit.stream.directory", "", "Directory of the audit stream's files: tokens.jsonl and "
+            + "its rotated files tokens-<UTC time>.jsonl. Empty: <data-dir>/audit."),
+    AUDIT_STREAM_FLUSH_INTERVAL("audit.stream.flush-interval", "1s", "Longest a token event waits in memory before "
+            + "it is written to the operating system (10ms-1m): what a killed process can lose."),
+    AUDIT_STREAM_MAX_FILE_SIZE("audit.stream.max-file-size", "100MB", "The stream's file is rotated before it grows "
+            + "past this (bytes, or with KB, MB or GB; at least 1KB); it is also rotated when the UTC day changes."),
+    AUDIT_STREAM_MAX_FILES("audit.stream.max-files", "100", "Rotated stream files kept, at most (1-100000); the "
+            + "oldest are deleted first."),
+    AUDIT_STREAM_RETENTION("audit.stream.retention", "90d", "Rotated stream files older than this are deleted "
+            + "(at least 1h)."),
+    AUDIT_STREAM_QUEUE_SIZE("audit.stream.queue-size", "65536", "Token events waiting for the stream's writer, at "
+            + "most (16-10000000); when it is full, events are dropped and counted in "
+            + "tollgate_audit_stream_dropped_total rather than slowing the token endpoint."),
 
     LOG_FORMAT("log.format", "auto", "auto (text when stderr is a terminal, json otherwise), json (one JSON object per line) or text."),
     LOG_LEVEL("log.level", "INFO", "Level of the application log: TRACE, DEBUG, INFO, WARN, ERROR or OFF."),

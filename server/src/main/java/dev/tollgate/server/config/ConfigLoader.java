@@ -10,6 +10,7 @@ import dev.tollgate.server.ops.TokenAudit;
 import dev.tollgate.core.seal.KeyEncryptionKey;
 import dev.tollgate.core.seal.KeyEncryptionKeyFile;
 import dev.tollgate.core.seal.KeyEncryptionKeySource;
+import dev.tollgate.server.ops.TokenEventStream;
 import dev.tollgate.store.StoreConfig;
 
 import java.io.IOException;
@@ -54,6 +55,7 @@ public final class ConfigLoader {
     }
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+    private static final Pattern BYTES = Pattern.compile("(\\d{1,15})\\s*(KB|MB|GB)?");
 
     private final Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
     private final Map<ConfigKey, Source> sources = new EnumMap<>(ConfigKey.class);
@@ -146,7 +148,9 @@ public final class ConfigLoader {
         KeyEncryptionKeySource kek = keyEncryptionKey();
         TrustedProxies proxies = build(() -> TrustedProxies.of(list(ConfigKey.TRUSTED_PROXIES)), Map.of());
         TokenAudit.Mode tokenAudit = TokenAudit.Mode.valueOf(
-                oneOf(ConfigKey.AUDIT_TOKEN_EVENTS, List.of("committed", "off")).toUpperCase(Locale.ROOT));
+                oneOf(ConfigKey.AUDIT_TOKEN_EVENTS, List.of("stream", "committed", "off")).toUpperCase(Locale.ROOT));
+        TokenEventStream.Settings tokenStream = tokenStream();
+        Duration countsFlush = duration(ConfigKey.AUDIT_COUNTS_FLUSH_INTERVAL);
         LogSettings log = build(() -> new LogSettings(text(ConfigKey.LOG_FORMAT), text(ConfigKey.LOG_LEVEL),
                 text(ConfigKey.ACCESS_LOG_LEVEL)), Map.of());
 
@@ -155,7 +159,11 @@ public final class ConfigLoader {
         ServerConfig.Builder builder = ServerConfig.builder()
                 .host(host).port(port).publicUrl(publicUrl).managementPort(managementPort).maxBodyBytes(maxBody)
                 .auditRetention(retention).tokenAudit(tokenAudit).tls(tls).loginHashingPermits(hashingPermits)
-                .keyEncryptionKey(kek);
+                .keyEncryptionKey(kek)
+                .tokenCountsFlushInterval(countsFlush);
+        if (tokenStream != null) {
+            builder.tokenStream(tokenStream);
+        }
         if (tenant != null) {
             builder.defaultTenant(tenant);
         }
@@ -205,6 +213,21 @@ public final class ConfigLoader {
                 Map.of("freeFailures", ConfigKey.LOGIN_FREE_FAILURES, "baseDelay", ConfigKey.LOGIN_BASE_DELAY,
                         "maxDelay", ConfigKey.LOGIN_MAX_DELAY, "refuseAfter", ConfigKey.LOGIN_REFUSE_AFTER,
                         "window", ConfigKey.LOGIN_WINDOW));
+    }
+
+    /** The audit stream's settings; its files under {@code <data-dir>/audit} unless a directory is given. */
+    private TokenEventStream.Settings tokenStream() {
+        TokenEventStream.Target target = TokenEventStream.Target.valueOf(
+                oneOf(ConfigKey.AUDIT_STREAM_TARGET, List.of("file", "stdout")).toUpperCase(Locale.ROOT));
+        // Unset: the embedded store's directory decides (ServerConfig.tokenStreamDirectory); with
+        // PostgreSQL the store has none, and data-dir still says where local files go.
+        Path directory = optional(ConfigKey.AUDIT_STREAM_DIRECTORY) != null ? path(ConfigKey.AUDIT_STREAM_DIRECTORY)
+                : optional(ConfigKey.JDBC_URL) == null || path(ConfigKey.DATA_DIR) == null ? null
+                : path(ConfigKey.DATA_DIR).resolve("audit");
+        return build(() -> new TokenEventStream.Settings(target, directory,
+                duration(ConfigKey.AUDIT_STREAM_FLUSH_INTERVAL), bytes(ConfigKey.AUDIT_STREAM_MAX_FILE_SIZE),
+                integer(ConfigKey.AUDIT_STREAM_MAX_FILES), duration(ConfigKey.AUDIT_STREAM_RETENTION),
+                integer(ConfigKey.AUDIT_STREAM_QUEUE_SIZE)), Map.of());
     }
 
     /** auto: half the processors, so a login flood leaves the other half to the token path (issue 11). */
@@ -377,6 +400,34 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
             problem(key, "must be a whole number");
             return key.defaultValue().isEmpty() ? 0 : Integer.parseInt(key.defaultValue());
+        }
+    }
+
+    /** A size in bytes: {@code 1048576}, {@code 512KB}, {@code 100MB}, {@code 2GB} (powers of 1024). On a problem, the default. */
+    private long bytes(ConfigKey key) {
+        Long parsed = parseBytes(values.get(key));
+        if (parsed == null) {
+            problem(key, "must be a size such as 1048576, 512KB, 100MB or 2GB");
+            return parseBytes(key.defaultValue());
+        }
+        return parsed;
+    }
+
+    static Long parseBytes(String value) {
+        Matcher m = value == null ? null : BYTES.matcher(value.strip().toUpperCase(Locale.ROOT));
+        if (m == null || !m.matches()) {
+            return null;
+        }
+        int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
+            case "KB" -> 10;
+            case "MB" -> 20;
+            default -> 30;
+        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            return n > (Long.MAX_VALUE >> shift) ? null : n << shift;
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

@@ -10,6 +10,8 @@ import dev.tollgate.store.JdbcStore;
 import io.helidon.webserver.http.Handler;
 import dev.tollgate.core.store.StoreException;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import dev.tollgate.core.audit.TokenCounters;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -80,6 +82,21 @@ public final class Metrics implements AutoCloseable {
     /** Cache statistics (hits, misses, loads, evictions) of the token path's directory. */
     public void bindDirectory(Directory directory) {
         directory.caches().forEach((name, cache) -> CaffeineCacheMetrics.monitor(registry, cache, name));
+    }
+
+    /** What the token audit lost: stream events dropped (queue full, write failed), counts given up in an outage. */
+    public void bindTokenAudit(TokenEventStream stream, TokenCounters counters) {
+        if (stream != null) {
+            FunctionCounter.builder("tollgate.audit.stream.dropped", stream, TokenEventStream::dropped)
+                    .description("Token events not written to the audit stream (queue full, closed, or write failed)")
+                    .register(registry);
+            FunctionCounter.builder("tollgate.audit.stream.written", stream, TokenEventStream::written)
+                    .description("Token events written to the audit stream")
+                    .register(registry);
+        }
+        FunctionCounter.builder("tollgate.token.counts.dropped", counters, TokenCounters::dropped)
+                .description("Tokens left out of the issuance counts because the store stayed down too long")
+                .register(registry);
     }
 
     /** HikariCP's own Micrometer tracker: pool size, active, idle, pending, acquire and usage times. */

@@ -702,13 +702,46 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void tokenEventsWhenNotSwitchedOffThenCommittedBeforeTheAnswer() {
+    void tokenEventsWhenNotSetThenStreamedAndCommittedOrOffOnRequest() {
         assertThat(ConfigLoader.load(null, Map.of(), NO_FLAGS).server().tokenAudit())
-                .isEqualTo(dev.tollgate.server.ops.TokenAudit.Mode.COMMITTED);
+                .isEqualTo(dev.tollgate.server.ops.TokenAudit.Mode.STREAM);
+        assertThat(ConfigLoader.load(null, Map.of("TOLLGATE_AUDIT_TOKEN_EVENTS", "committed"), NO_FLAGS).server()
+                .tokenAudit()).isEqualTo(dev.tollgate.server.ops.TokenAudit.Mode.COMMITTED);
         assertThat(ConfigLoader.load(null, Map.of("TOLLGATE_AUDIT_TOKEN_EVENTS", "off"), NO_FLAGS).server().tokenAudit())
                 .isEqualTo(dev.tollgate.server.ops.TokenAudit.Mode.OFF);
         assertThat(problems(null, Map.of("TOLLGATE_AUDIT_TOKEN_EVENTS", "sometimes"), NO_FLAGS)).singleElement()
                 .asString().startsWith("audit.token-events (environment variable TOLLGATE_AUDIT_TOKEN_EVENTS): ");
+    }
+
+    @Test
+    void tokenStreamWhenConfiguredThenEverySettingReadAndSizesTakeUnits() {
+        ServerConfig config = ConfigLoader.load(null, Map.of("TOLLGATE_AUDIT_STREAM_TARGET", "stdout",
+                "TOLLGATE_AUDIT_STREAM_FLUSH_INTERVAL", "250ms", "TOLLGATE_AUDIT_STREAM_MAX_FILE_SIZE", "2MB",
+                "TOLLGATE_AUDIT_STREAM_MAX_FILES", "7", "TOLLGATE_AUDIT_STREAM_RETENTION", "2d",
+                "TOLLGATE_AUDIT_STREAM_QUEUE_SIZE", "1024", "TOLLGATE_AUDIT_COUNTS_FLUSH_INTERVAL", "2s"), NO_FLAGS)
+                .server();
+
+        assertThat(config.tokenStream()).isEqualTo(new dev.tollgate.server.ops.TokenEventStream.Settings(
+                dev.tollgate.server.ops.TokenEventStream.Target.STDOUT, null, java.time.Duration.ofMillis(250),
+                2L * 1024 * 1024, 7, java.time.Duration.ofDays(2), 1024));
+        assertThat(config.tokenCountsFlushInterval()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(ConfigLoader.load(null, Map.of("TOLLGATE_DATA_DIR", "/var/lib/tollgate"), NO_FLAGS).server()
+                .tokenStreamDirectory()).isEqualTo(Path.of("/var/lib/tollgate", "audit"));
+        assertThat(ConfigLoader.load(null, Map.of("TOLLGATE_AUDIT_STREAM_DIRECTORY", "/var/log/tollgate"), NO_FLAGS)
+                .server().tokenStreamDirectory()).isEqualTo(Path.of("/var/log/tollgate"));
+    }
+
+    @Test
+    void tokenStreamWhenSettingsOutOfRangeThenOneProblemPerKey() {
+        List<String> problems = problems(null, Map.of("TOLLGATE_AUDIT_STREAM_MAX_FILE_SIZE", "12 parsecs",
+                "TOLLGATE_AUDIT_STREAM_FLUSH_INTERVAL", "5m", "TOLLGATE_AUDIT_STREAM_MAX_FILES", "0",
+                "TOLLGATE_AUDIT_STREAM_TARGET", "syslog", "TOLLGATE_AUDIT_COUNTS_FLUSH_INTERVAL", "1ms"), NO_FLAGS);
+
+        assertThat(problems).hasSize(5).anySatisfy(p -> assertThat(p).startsWith("audit.stream.max-file-size ("))
+                .anySatisfy(p -> assertThat(p).startsWith("audit.stream.flush-interval ("))
+                .anySatisfy(p -> assertThat(p).startsWith("audit.stream.max-files ("))
+                .anySatisfy(p -> assertThat(p).startsWith("audit.stream.target ("))
+                .anySatisfy(p -> assertThat(p).startsWith("audit.counts.flush-interval ("));
     }
 
     private static List<String> problems(Path file, Map<String, String> env, Map<ConfigKey, String> flags) {

@@ -71,7 +71,8 @@ class ConsoleBrowserTest {
             assertThat(available).as(missing + "; " + REQUIRE_BROWSER + "=1 forbids skipping this test").isTrue();
         }
         assumeTrue(available, missing);
-        server = TestServer.embedded();
+        // Committed: the walk-through reads the token events back from the console's audit log.
+        server = TestServer.embedded(b -> b.tokenAudit(dev.tollgate.server.ops.TokenAudit.Mode.COMMITTED));
         generatedPassword = server.app().adminAccounts().bootstrap(TestServer.TENANT).orElseThrow().password();
         service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions();
@@ -228,6 +229,7 @@ class ConsoleBrowserTest {
         // The client's page, with the day's issuance drawn. The test clock stands still, and the
         // chart's last hour ends at "now" (exclusive): let a second pass so the last token is in it.
         server.clock().advance(Duration.ofSeconds(1));
+        server.app().tokenCounters().flush();   // what the timer does every audit.counts.flush-interval
         driver.findElement(By.id("done")).click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("issuance-chart")));
         assertThat(driver.findElement(By.id("chart-summary")).getText()).startsWith("5 tokens issued");

@@ -1,7 +1,9 @@
 package dev.tollgate.server.ops;
 
 import dev.tollgate.core.audit.AuditEvent;
+import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.store.AuditRepository;
+import dev.tollgate.core.store.TokenCountRepository;
 import dev.tollgate.server.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +24,8 @@ class TokenAuditTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.embedded();
+        // The events in the store's audit log: the committed mode (the stream's are in TokenEventStreamTest).
+        server = TestServer.embedded(b -> b.tokenAudit(TokenAudit.Mode.COMMITTED));
     }
 
     @AfterAll
@@ -46,6 +51,27 @@ class TokenAuditTest {
         assertThat(event.actorId()).isEqualTo(TokenAudit.UNKNOWN_CLIENT);
         assertThat(event.actorName()).isEqualTo(TokenAudit.UNKNOWN_CLIENT);
         assertThat(event.toString()).doesNotContain(pasted);
+    }
+
+    @Test
+    void issuedWhenCommittedThenCountedForTheChartAsInEveryModeAndNoStreamOpened() {
+        ClientId id = server.defaultClient().client().clientId();
+        HttpResponse<String> answer = server.send(HttpRequest.newBuilder(server.tokenEndpoint())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((id.value() + ":"
+                        + server.defaultClient().secret().reveal()).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                .build());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        server.app().tokenCounters().flush();
+
+        Instant now = server.clock().instant();
+        long[] hours = server.app().store().tokenCounts().perBucket(TestServer.TENANT, id.value(),
+                TokenCountRepository.Outcome.ISSUED, now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(1)),
+                Duration.ofHours(1));
+        assertThat(hours[0] + hours[1]).isPositive();
+        assertThat(server.tokenStream()).isNull();
+        assertThat(server.tokenStreamDirectory()).doesNotExist();
     }
 
     @Test
