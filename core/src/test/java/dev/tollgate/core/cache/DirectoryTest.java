@@ -3,6 +3,7 @@ package dev.tollgate.core.cache;
 import dev.tollgate.core.InMemoryInstallation;
 import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.key.KeyRotation;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
 import dev.tollgate.core.token.TokenRefusal.Reason;
@@ -111,6 +112,7 @@ class DirectoryTest {
         InMemoryInstallation node = InMemoryInstallation.withoutInvalidation();
         node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS);
         String cachedKid = node.directory.keyRing(TENANT).orElseThrow().current().kid();
+        node.clock.advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
 
         node.keys.rotate(TENANT);
 
