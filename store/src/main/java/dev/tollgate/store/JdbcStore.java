@@ -3,6 +3,7 @@ package dev.tollgate.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
+import dev.tollgate.core.admin.ChangeListener;
 import dev.tollgate.core.store.AdminRepository;
 import dev.tollgate.core.store.AdminSessionRepository;
 import dev.tollgate.core.store.AuditRepository;
@@ -30,7 +31,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Properties;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -46,6 +49,7 @@ public final class JdbcStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
 
     private final String description;
+    private final StoreConfig config;
     private final HikariDataSource dataSource;
     private final Database db;
     private final TenantRepository tenants;
@@ -59,8 +63,9 @@ public final class JdbcStore implements Store {
     private final AdminSessionRepository adminSessions;
     private final AuditRepository audit;
 
-    private JdbcStore(String description, HikariDataSource dataSource) {
+    private JdbcStore(String description, StoreConfig config, HikariDataSource dataSource) {
         this.description = description;
+        this.config = config;
         this.dataSource = dataSource;
         this.db = new Database(dataSource);
         this.tenants = new JdbcTenantRepository(db);
@@ -100,7 +105,7 @@ public final class JdbcStore implements Store {
         try {
             Flyway flyway = Flyway.configure()
                     .dataSource(dataSource)
-                    .locations("classpath:db/migration")
+                    .locations(migrationLocations(config))
                     .load();
             refuseNewerSchema(flyway);
             MigrateResult migration = flyway.migrate();
@@ -118,7 +123,7 @@ public final class JdbcStore implements Store {
         if (config.isEmbedded()) {
             restrictDataFiles(config.dataDirectory());
         }
-        return new JdbcStore(description, dataSource);
+        return new JdbcStore(description, config, dataSource);
     }
 
     /**
@@ -210,6 +215,35 @@ public final class JdbcStore implements Store {
         } catch (IOException e) {
             throw new StoreException("cannot create data directory " + directory.toAbsolutePath(), e);
         }
+    }
+
+    /** PostgreSQL also gets its change notifications (V10); H2 has one node and none. */
+    private static String[] migrationLocations(StoreConfig config) {
+        return isPostgres(config)
+                ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+                : new String[] {"classpath:db/migration"};
+    }
+
+    private static boolean isPostgres(StoreConfig config) {
+        return config.jdbcUrl() != null && config.jdbcUrl().startsWith("jdbc:postgresql:");
+    }
+
+    /** On PostgreSQL, LISTENs on a connection of its own (see {@link PostgresChangeListener}). */
+    @Override
+    public Runnable listenForChanges(ChangeListener listener) {
+        if (!isPostgres(config)) {
+            return Store.super.listenForChanges(listener);
+        }
+        Properties credentials = new Properties();
+        if (config.user() != null) {
+            credentials.setProperty("user", config.user());
+        }
+        if (config.password() != null) {
+            credentials.setProperty("password", config.password());
+        }
+        PostgresChangeListener listening = new PostgresChangeListener(
+                () -> DriverManager.getConnection(config.jdbcUrl(), credentials), listener).start();
+        return listening::stop;
     }
 
     private static String product(DataSource dataSource) {
