@@ -88,8 +88,13 @@ final class PostgresChangeListener implements Runnable {
                 while (!stopped) {
                     PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
                     if (notifications != null) {
+                        // A reload reads every live revocation: once per batch, not once per revoked token.
+                        boolean revocations = false;
                         for (PGNotification notification : notifications) {
-                            dispatch(notification.getParameter());
+                            revocations |= dispatch(notification.getParameter());
+                        }
+                        if (revocations) {
+                            listener.revocationsChanged();
                         }
                     }
                 }
@@ -103,12 +108,17 @@ final class PostgresChangeListener implements Runnable {
         }
     }
 
-    /** Payload {@code <kind> <tenant> <client>} (migration V10); anything else is ignored, never trusted. */
-    void dispatch(String payload) {
+    /**
+     * Passes on one payload, {@code <kind> <tenant> <client>} (migration V10); anything else is ignored,
+     * never trusted.
+     *
+     * @return whether it was a revocation, which the caller passes on once for its whole batch
+     */
+    boolean dispatch(String payload) {
         String[] parts = payload.split(" ", -1);
         if (parts.length != 3) {
             LOG.warn("ignoring change notification {}", payload);
-            return;
+            return false;
         }
         try {
             TenantId tenant = TenantId.of(parts[1]);
@@ -116,11 +126,14 @@ final class PostgresChangeListener implements Runnable {
                 case "tenant" -> listener.tenantChanged(tenant);
                 case "client" -> listener.clientChanged(tenant, new ClientId(parts[2]));
                 case "keys" -> listener.keysChanged(tenant);
-                case "revocation" -> listener.revocationsChanged();
+                case "revocation" -> {
+                    return true;
+                }
                 default -> LOG.warn("ignoring change notification {}", payload);
             }
         } catch (IllegalArgumentException e) {
             LOG.warn("ignoring change notification {}: {}", payload, e.getMessage());
         }
+        return false;
     }
 }

@@ -99,7 +99,7 @@ class PostgresChangeListenerTest {
 
         for (String payload : new String[] {"", "client 10001", "bogus 10001 x", "client 10001 ", "keys  x",
                 "client 10001 a b", "tenant " + "9".repeat(500) + " "}) {
-            listener.dispatch(payload);
+            assertThat(listener.dispatch(payload)).as(payload).isFalse();
         }
 
         assertThat(heard).isEmpty();
