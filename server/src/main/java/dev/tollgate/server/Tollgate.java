@@ -68,6 +68,7 @@ public final class Tollgate implements AutoCloseable {
     private Function<TenantId, String> unsealedIssuers;
     private volatile CountDownLatch sealing;
     private ScheduledExecutorService auditPruning;
+    private Runnable stopListening;
 
     private static final Logger LOG = LoggerFactory.getLogger(Tollgate.class);
 
@@ -148,6 +149,16 @@ public final class Tollgate implements AutoCloseable {
     public static Function<TenantId, String> issuersFor(String publicUrl) {
         String base = publicUrl == null ? "http://localhost:" + ServerConfig.DEFAULT_PORT : publicUrl;
         return tenant -> base + "/t/" + tenant.value();
+    }
+
+    /**
+     * Hears the changes other nodes and the CLI commit, where the store pushes them (PostgreSQL),
+     * and drops what the caches hold of them at once. Idempotent.
+     */
+    synchronized void listenForChanges() {
+        if (stopListening == null) {
+            stopListening = store.listenForChanges(new DirectoryInvalidation(directory, revocations));
+        }
     }
 
     /**
@@ -362,6 +373,9 @@ public final class Tollgate implements AutoCloseable {
             if (tokenCounting != null) {
                 tokenCounting.shutdown();
                 awaitQuietly(tokenCounting);
+            }
+            if (stopListening != null) {
+                stopListening.run();
             }
         }
         revocations.close();

@@ -178,6 +178,8 @@ class DirectoryCacheTest {
         String before = token(client);
         String next = kidInState(KeyState.NEXT);
 
+        clock.advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
+
         Administration.of(app).keys.rotate(TENANT);
 
         assertThat(kidOf(token(client))).isEqualTo(next).isNotEqualTo(kidOf(before));

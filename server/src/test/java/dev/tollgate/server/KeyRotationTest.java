@@ -57,6 +57,8 @@ class KeyRotationTest {
         assertThat(before.decode(token).getSubject()).isEqualTo(clientId());
         server.clock().advance(Duration.ofMinutes(10));
 
+        server.clock().advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
+
         Administration.of(server.app()).keys.rotate(TENANT);
 
         assertThat(before.decode(token).getSubject()).isEqualTo(clientId());
@@ -103,6 +105,8 @@ class KeyRotationTest {
         String next = kidInState(KeyState.NEXT);
         assertThat(kidOf(before)).isEqualTo(current);
 
+        server.clock().advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
+
         Administration.of(server.app()).keys.rotate(TENANT);
         String after = token();
 
@@ -115,6 +119,8 @@ class KeyRotationTest {
         String formerCurrent = kidInState(KeyState.CURRENT);
         String formerNext = kidInState(KeyState.NEXT);
         assertThat(jwksKids()).containsExactlyInAnyOrder(formerCurrent, formerNext);
+
+        server.clock().advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
 
         Administration.of(server.app()).keys.rotate(TENANT);
 
@@ -136,6 +142,8 @@ class KeyRotationTest {
         Instant oldExpiry = decoder.decode(oldToken).getExpiresAt();
         String oldKid = kidInState(KeyState.CURRENT);
         server.clock().advance(Duration.ofMinutes(10));
+
+        server.clock().advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
         Instant rotatedAt = server.clock().instant();
 
         Administration.of(server.app()).keys.rotate(TENANT);
@@ -161,6 +169,8 @@ class KeyRotationTest {
     void retiredKeyWhenTheClientsNowHaveShorterLifetimesThenPublishedForTheLongestLifetimeAnyTokenCanHave() {
         ClientWithSecret shortLived = Administration.of(server.app()).clients.create(TENANT, new ClientSpec("short-lived",
                 ScopeSet.of("users:read"), null, null, null, ClientCredential.MIN_TOKEN_TTL));
+
+        server.clock().advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
         Instant rotatedAt = server.clock().instant();
 
         Administration.of(server.app()).keys.rotate(TENANT);
@@ -172,9 +182,12 @@ class KeyRotationTest {
 
     @Test
     void rotationWhenAfterTheRetiredKeyExpiredThenTheRetiredKeyIsDeleted() {
+        server.clock().advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
         Administration.of(server.app()).keys.rotate(TENANT);
         SigningKey firstRetired = retired();
         server.clock().set(firstRetired.publishUntil().plusSeconds(1));
+
+        server.clock().advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
 
         Administration.of(server.app()).keys.rotate(TENANT);
 
@@ -201,6 +214,8 @@ class KeyRotationTest {
                 server.clock()));
         decoder.decode(token());
         assertThat(fetches).hasValue(1);
+
+        server.clock().advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
 
         Administration.of(server.app()).keys.rotate(TENANT);
         String signedByFormerNext = token();

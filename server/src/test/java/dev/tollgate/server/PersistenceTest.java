@@ -1,5 +1,6 @@
 package dev.tollgate.server;
 
+import dev.tollgate.core.key.KeyRotation;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -87,6 +88,7 @@ class PersistenceTest {
 
     @Test
     void keysWhenRotatedBeforeRestartThenSameKidsStatesAndKeysAfterIt() throws Exception {
+        server.clock().advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
         Administration.of(server.app()).keys.rotate(TENANT);
         List<SigningKey> before = Administration.of(server.app()).keys.list(TENANT);
         String oldIssuer = server.issuer();
@@ -139,6 +141,7 @@ class PersistenceTest {
         ClientWithSecret created = Administration.of(server.app()).clients.create(TENANT,
                 ClientSpec.named("twice-restarted", ScopeSet.of("users:read")));
         Administration.of(server.app()).tenants.updateSettings(TENANT, s -> s.withAllowQueryCredentials(true));
+        server.clock().advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
         Administration.of(server.app()).keys.rotate(TENANT);
         Map<String, KeyState> keys = summary(Administration.of(server.app()).keys.list(TENANT));
 

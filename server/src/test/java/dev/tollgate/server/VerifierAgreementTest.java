@@ -1,5 +1,6 @@
 package dev.tollgate.server;
 
+import dev.tollgate.core.key.KeyRotation;
 import dev.tollgate.testing.TestClock;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -154,6 +155,7 @@ class VerifierAgreementTest {
     @Test
     void verifiersWhenSignedWithARetiredKeyWithinItsGracePeriodThenBothAccept() throws Exception {
         String token = token();
+        server.clock().advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
         Administration.of(server.app()).keys.rotate(TENANT);
         SigningKey retired = keyInState(KeyState.RETIRED);
         server.clock().set(retired.publishUntil().minusSeconds(3600 + 60));
@@ -165,6 +167,7 @@ class VerifierAgreementTest {
     @Test
     void verifiersWhenSignedWithARetiredKeyPastItsGracePeriodThenBothReject() throws Exception {
         String token = token();
+        server.clock().advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
         Administration.of(server.app()).keys.rotate(TENANT);
         SigningKey retired = keyInState(KeyState.RETIRED);
         server.clock().set(retired.publishUntil().plusSeconds(1));

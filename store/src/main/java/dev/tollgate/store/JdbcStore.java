@@ -6,6 +6,7 @@ import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import dev.tollgate.core.seal.KeyEncryptionKey;
 import dev.tollgate.core.seal.KeyEncryptionKeySource;
 import dev.tollgate.core.seal.SecretSealer;
+import dev.tollgate.core.admin.ChangeListener;
 import dev.tollgate.core.store.AdminRepository;
 import dev.tollgate.core.store.AdminSessionRepository;
 import dev.tollgate.core.store.AuditRepository;
@@ -34,10 +35,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.Properties;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -54,6 +57,7 @@ public final class JdbcStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
 
     private final String description;
+    private final StoreConfig config;
     private final HikariDataSource dataSource;
     private final Database db;
     private final TenantRepository tenants;
@@ -70,9 +74,10 @@ public final class JdbcStore implements Store {
     private final AtomicReference<SecretSealer> sealer;
     private final TokenCountRepository tokenCounts;
 
-    private JdbcStore(String description, HikariDataSource dataSource, Database db, SecretSealer sealer,
-                      boolean postgres) {
+    private JdbcStore(String description, StoreConfig config, HikariDataSource dataSource, Database db,
+                      SecretSealer sealer, boolean postgres) {
         this.description = description;
+        this.config = config;
         this.dataSource = dataSource;
         this.db = db;
         this.sealer = new AtomicReference<>(sealer);
@@ -117,7 +122,7 @@ public final class JdbcStore implements Store {
         try {
             Flyway flyway = Flyway.configure()
                     .dataSource(dataSource)
-                    .locations("classpath:db/migration")
+                    .locations(migrationLocations(config))
                     .load();
             refuseNewerSchema(flyway);
             MigrateResult migration = flyway.migrate();
@@ -138,7 +143,7 @@ public final class JdbcStore implements Store {
         }
         Database db = new Database(dataSource);
         try {
-            return new JdbcStore(description, dataSource, db, openSecrets(db, kek, description), postgres);
+            return new JdbcStore(description, config, dataSource, db, openSecrets(db, kek, description), postgres);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -297,6 +302,35 @@ public final class JdbcStore implements Store {
         } catch (IOException e) {
             throw new StoreException("cannot create data directory " + directory.toAbsolutePath(), e);
         }
+    }
+
+    /** PostgreSQL also gets its change notifications (V10); H2 has one node and none. */
+    private static String[] migrationLocations(StoreConfig config) {
+        return isPostgres(config)
+                ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+                : new String[] {"classpath:db/migration"};
+    }
+
+    private static boolean isPostgres(StoreConfig config) {
+        return config.jdbcUrl() != null && config.jdbcUrl().startsWith("jdbc:postgresql:");
+    }
+
+    /** On PostgreSQL, LISTENs on a connection of its own (see {@link PostgresChangeListener}). */
+    @Override
+    public Runnable listenForChanges(ChangeListener listener) {
+        if (!isPostgres(config)) {
+            return Store.super.listenForChanges(listener);
+        }
+        Properties credentials = new Properties();
+        if (config.user() != null) {
+            credentials.setProperty("user", config.user());
+        }
+        if (config.password() != null) {
+            credentials.setProperty("password", config.password());
+        }
+        PostgresChangeListener listening = new PostgresChangeListener(
+                () -> DriverManager.getConnection(config.jdbcUrl(), credentials), listener).start();
+        return listening::stop;
     }
 
     private static String product(DataSource dataSource) {

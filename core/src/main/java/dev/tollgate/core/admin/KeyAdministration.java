@@ -9,6 +9,7 @@ import dev.tollgate.core.tenant.TenantId;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /** Lists and rotates a tenant's signing keys. */
@@ -36,14 +37,25 @@ final class KeyAdministration {
      *
      * The caller {@link #announce}s it after its transaction commits.
      *
+     * <p>NEXT starts signing only once it has been published for {@link KeyRotation#PUBLISHED_BEFORE_SIGNING},
+     * so no node signs with a key another node's JWKS (or a verifier's cached copy of it) lacks.
+     *
      * @return the keys after rotation
-     * @throws AdminFailure.Conflict when another node rotated at the same moment (nothing changed)
+     * @throws AdminFailure.Conflict when NEXT was published too recently, or another node rotated at the
+     *                               same moment (nothing changed either way)
      */
     List<SigningKey> rotate(TenantId tenant) {
         Tenant t = requireTenant(tenant);
         Duration longest = ClientCredential.MAX_TOKEN_TTL;
-        KeyRotation.Plan plan = KeyRotation.rotate(store.keys().list(tenant), t.settings().signingAlgorithm(),
-                longest, clock.instant());
+        List<SigningKey> keys = store.keys().list(tenant);
+        Instant now = clock.instant();
+        KeyRotation.nextMaySignAt(keys).filter(now::isBefore).ifPresent(at -> {
+            throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.STATE, "the next key of tenant " + tenant
+                    + " has been published for less than " + KeyRotation.PUBLISHED_BEFORE_SIGNING.toSeconds()
+                    + " s (JWKS max-age plus cache staleness), so a node or verifier may not know it yet;"
+                    + " rotate again at or after " + at + "; nothing was changed");
+        });
+        KeyRotation.Plan plan = KeyRotation.rotate(keys, t.settings().signingAlgorithm(), longest, now);
         if (!store.keys().apply(plan)) {
             throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.CONCURRENT_CHANGE,
                     "keys of tenant " + tenant + " changed during rotation; nothing was changed");

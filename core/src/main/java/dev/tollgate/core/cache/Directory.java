@@ -138,4 +138,13 @@ public final class Directory {
     public void invalidateKeys(TenantId tenant) {
         keyRings.invalidate(tenant);
     }
+
+    /** After changes may have been missed: the next request of each kind reloads from the store. */
+    public void invalidateAll() {
+        unknownTenants.cache().invalidateAll();
+        unknownClients.cache().invalidateAll();
+        tenants.invalidateAll();
+        clients.invalidateAll();
+        keyRings.invalidateAll();
+    }
 }

@@ -22,6 +22,20 @@ public final class KeyRotation {
     /** Margin for verifiers whose clocks run behind ours (RFC 9068 verifiers commonly allow 60 s). */
     public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
+    /** How long a verifier may cache the JWKS (its {@code Cache-Control: max-age}). */
+    public static final Duration JWKS_MAX_AGE = Duration.ofMinutes(5);
+
+    /** How stale a node's cached key ring may be (the token path's cache bound, {@code Directory.withDefaults}). */
+    public static final Duration NODE_CACHE_STALENESS = Duration.ofSeconds(10);
+
+    /**
+     * How long a NEXT key must have been published before it may sign. Issue 13: two rotations in a
+     * row made a key current that an idle node had not published yet, and a verifier that had just
+     * cached that node's JWKS refused its tokens. After this long every node's JWKS has carried the
+     * key, and every verifier's cached copy came from such a JWKS.
+     */
+    public static final Duration PUBLISHED_BEFORE_SIGNING = JWKS_MAX_AGE.plus(NODE_CACHE_STALENESS);
+
     private KeyRotation() {
     }
 
@@ -45,7 +59,17 @@ public final class KeyRotation {
     }
 
     /**
-     * Plans one rotation.
+     * When the tenant's NEXT key may start signing: {@link #PUBLISHED_BEFORE_SIGNING} after it was
+     * published. Empty when there is no NEXT key (a rotation then only publishes one).
+     */
+    public static java.util.Optional<Instant> nextMaySignAt(List<SigningKey> keys) {
+        return keys.stream().filter(k -> k.state() == KeyState.NEXT).findFirst()
+                .map(next -> next.createdAt().plus(PUBLISHED_BEFORE_SIGNING));
+    }
+
+    /**
+     * Plans one rotation. The caller first checks {@link #nextMaySignAt}: this plan promotes NEXT
+     * whenever it is asked to, which an emergency may need.
      *
      * @param keys           the tenant's keys now
      * @param algorithm      algorithm of the new NEXT key (the tenant's setting, so a change of algorithm

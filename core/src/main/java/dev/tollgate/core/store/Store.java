@@ -1,5 +1,7 @@
 package dev.tollgate.core.store;
 
+import dev.tollgate.core.admin.ChangeListener;
+
 import java.util.function.Supplier;
 
 /**
@@ -45,6 +47,18 @@ public interface Store extends AutoCloseable {
             work.run();
             return null;
         });
+    }
+
+    /**
+     * Tells {@code listener} of the changes any process commits to this store, as they commit, where
+     * the store can push them (PostgreSQL, on a thread of its own); elsewhere nothing, and caches rely
+     * on their staleness bounds.
+     *
+     * @return what stops listening
+     */
+    default Runnable listenForChanges(ChangeListener listener) {
+        return () -> {
+        };
     }
 
     /** A short description for logs, e.g. {@code embedded H2 at ./data}; never contains a password. */

@@ -51,7 +51,7 @@ class KeyAdministrationTest {
         String formerNext = kidOf(KeyState.NEXT);
         assertThat(kidOfToken(issue())).isEqualTo(formerCurrent);
 
-        node.keys.rotate(TENANT);
+        rotateOnceTheNextKeyIsPublished();
 
         assertThat(kidOfToken(issue())).isEqualTo(formerNext).isNotEqualTo(formerCurrent);
         assertThat(kidOf(KeyState.CURRENT)).isEqualTo(formerNext);
@@ -62,6 +62,7 @@ class KeyAdministrationTest {
     void rotateWhenDoneThenTheOldKidStaysInTheJwksUntilPublishUntilAndItsTokensVerifyMeanwhile() {
         String oldKid = kidOf(KeyState.CURRENT);
         String oldToken = issue().token().value();
+        node.clock.advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
         Instant rotatedAt = node.clock.instant();
 
         node.keys.rotate(TENANT);
@@ -81,7 +82,7 @@ class KeyAdministrationTest {
 
     @Test
     void rotateWhenDoneThenTheJwksAlreadyHoldsTheNewNextKey() {
-        node.keys.rotate(TENANT);
+        rotateOnceTheNextKeyIsPublished();
 
         List<String> published = node.jwks(TENANT).getKeys().stream().map(JWK::getKeyID).toList();
 
@@ -96,19 +97,19 @@ class KeyAdministrationTest {
         node.clients.delete(TENANT, longLived.client().clientId());
         String oldKid = kidOf(KeyState.CURRENT);
 
-        node.keys.rotate(TENANT);
+        rotateOnceTheNextKeyIsPublished();
 
         assertThat(key(oldKid).publishUntil())
-                .isEqualTo(InMemoryInstallation.START.plus(Duration.ofDays(1)).plus(KeyRotation.CLOCK_SKEW));
+                .isEqualTo(node.clock.instant().plus(Duration.ofDays(1)).plus(KeyRotation.CLOCK_SKEW));
     }
 
     @Test
     void rotateWhenAfterPublishUntilThenTheRetiredKeyDropped() {
         String first = kidOf(KeyState.CURRENT);
-        node.keys.rotate(TENANT);
+        rotateOnceTheNextKeyIsPublished();
         node.clock.advance(ClientCredential.MAX_TOKEN_TTL.plus(KeyRotation.CLOCK_SKEW).plusSeconds(1));
 
-        List<SigningKey> keys = node.keys.rotate(TENANT);
+        List<SigningKey> keys = rotateOnceTheNextKeyIsPublished();
 
         assertThat(keys).extracting(SigningKey::kid).doesNotContain(first);
         assertThat(keys).extracting(SigningKey::state)
@@ -117,10 +118,10 @@ class KeyAdministrationTest {
 
     @Test
     void rotateWhenBeforePublishUntilThenBothRetiredKeysKept() {
-        node.keys.rotate(TENANT);
+        rotateOnceTheNextKeyIsPublished();
         node.clock.advance(Duration.ofMinutes(10));
 
-        List<SigningKey> keys = node.keys.rotate(TENANT);
+        List<SigningKey> keys = rotateOnceTheNextKeyIsPublished();
 
         assertThat(keys).extracting(SigningKey::state)
                 .containsExactlyInAnyOrder(KeyState.RETIRED, KeyState.RETIRED, KeyState.CURRENT, KeyState.NEXT);
@@ -130,10 +131,10 @@ class KeyAdministrationTest {
     void rotateWhenTheAlgorithmChangedThenSignsWithTheNewAlgorithmFromTheSecondRotation() throws Exception {
         node.tenants.updateSettings(TENANT, s -> s.withSigningAlgorithm(SigningAlgorithm.EdDSA));
 
-        node.keys.rotate(TENANT);
+        rotateOnceTheNextKeyIsPublished();
         assertThat(SignedJWT.parse(issue().token().value()).getHeader().getAlgorithm().getName()).isEqualTo("ES256");
 
-        node.keys.rotate(TENANT);
+        rotateOnceTheNextKeyIsPublished();
         TokenService.Outcome outcome = issue();
         assertThat(SignedJWT.parse(outcome.token().value()).getHeader().getAlgorithm().getName()).isEqualTo("EdDSA");
         assertThat(TokenVerifier.verified(outcome.token().value(), node.jwks(TENANT))).isNotNull();
@@ -150,12 +151,54 @@ class KeyAdministrationTest {
         KeyAdministration otherNode = new KeyAdministration(node.store, ChangeListener.NONE, node.clock);
         Store racing = racingStore(() -> otherNode.rotate(TENANT));
         KeyAdministration thisNode = new KeyAdministration(racing, ChangeListener.NONE, node.clock);
+        node.clock.advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
 
         assertThatThrownBy(() -> thisNode.rotate(TENANT))
                 .isInstanceOf(AdminFailure.Conflict.class)
                 .hasMessage("keys of tenant 10001 changed during rotation; nothing was changed");
         assertThat(node.keys.list(TENANT)).extracting(SigningKey::state)
                 .containsExactlyInAnyOrder(KeyState.RETIRED, KeyState.CURRENT, KeyState.NEXT);
+    }
+
+    @Test
+    void rotateWhenTheNextKeyWasPublishedTooRecentlyThenRefusedSayingWhenAndNothingChanged() {
+        List<SigningKey> before = node.keys.list(TENANT);
+        Instant maySignAt = InMemoryInstallation.START.plus(KeyRotation.PUBLISHED_BEFORE_SIGNING);
+        node.clock.set(maySignAt.minusSeconds(1));
+
+        assertThatThrownBy(() -> node.keys.rotate(TENANT))
+                .isInstanceOfSatisfying(AdminFailure.Conflict.class,
+                        f -> assertThat(f.code()).isEqualTo(AdminFailure.Conflict.Code.STATE))
+                .hasMessageContaining("published for less than 310 s")
+                .hasMessageContaining("rotate again at or after " + maySignAt);
+        assertThat(node.keys.list(TENANT)).isEqualTo(before);
+    }
+
+    @Test
+    void rotateWhenTheNextKeyWasPublishedExactlyLongEnoughThenItSigns() throws Exception {
+        String formerNext = kidOf(KeyState.NEXT);
+        node.clock.set(InMemoryInstallation.START.plus(KeyRotation.PUBLISHED_BEFORE_SIGNING));
+
+        node.keys.rotate(TENANT);
+
+        assertThat(kidOfToken(issue())).isEqualTo(formerNext);
+    }
+
+    @Test
+    void rotateWhenRotatedTwiceQuicklyThenTheSecondWaitsForTheKeyTheFirstPublished() {
+        rotateOnceTheNextKeyIsPublished();
+        String published = kidOf(KeyState.NEXT);
+
+        assertThatThrownBy(() -> node.keys.rotate(TENANT)).isInstanceOf(AdminFailure.Conflict.class);
+        node.clock.advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
+        node.keys.rotate(TENANT);
+
+        assertThat(kidOf(KeyState.CURRENT)).isEqualTo(published);
+    }
+
+    private List<SigningKey> rotateOnceTheNextKeyIsPublished() {
+        node.clock.advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
+        return node.keys.rotate(TENANT);
     }
 
     private TokenService.Outcome issue() {

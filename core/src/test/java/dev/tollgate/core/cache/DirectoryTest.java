@@ -3,6 +3,8 @@ package dev.tollgate.core.cache;
 import dev.tollgate.core.InMemoryInstallation;
 import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.key.KeyRotation;
+import dev.tollgate.core.revocation.Revocations;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
 import dev.tollgate.core.token.TokenRefusal.Reason;
@@ -111,6 +113,7 @@ class DirectoryTest {
         InMemoryInstallation node = InMemoryInstallation.withoutInvalidation();
         node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS);
         String cachedKid = node.directory.keyRing(TENANT).orElseThrow().current().kid();
+        node.clock.advance(KeyRotation.PUBLISHED_BEFORE_SIGNING);
 
         node.keys.rotate(TENANT);
 
@@ -126,6 +129,33 @@ class DirectoryTest {
         assertThat(node.directory.keyRing(TENANT)).isEmpty();
         assertThat(node.directory.client(TENANT, new ClientId("nobody"))).isEmpty();
         assertThat(node.directory.tenant(TENANT)).isEmpty();
+    }
+
+    @Test
+    void everythingChangedWhenToldThenTheNextRequestSeesAChangeMadeBehindTheCachesBack() {
+        InMemoryInstallation node = InMemoryInstallation.withoutInvalidation();
+        ClientWithSecret client = node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS).clients().get(0);
+        assertThat(issue(node, client, client.secret().reveal()).isIssued()).isTrue();
+        node.clients.setEnabled(TENANT, client.client().clientId(), false);
+
+        new DirectoryInvalidation(node.directory, node.revocations).everythingChanged();
+
+        assertThat(issue(node, client, client.secret().reveal()).refusal().reason()).isEqualTo(Reason.CLIENT_DISABLED);
+    }
+
+    @Test
+    void revocationsChangedWhenToldThenATokenRevokedByAnotherProcessIsRevokedHere() {
+        InMemoryInstallation node = new InMemoryInstallation();
+        ClientWithSecret client = node.tenants.create(TENANT, "Acme", TenantSettings.DEFAULTS).clients().get(0);
+        Revocations otherProcess = new Revocations(node.store, node.clock);
+        otherProcess.revokeToken(TENANT, client.client().clientId(), "jti-1", node.clock.instant().plusSeconds(60));
+        assertThat(node.revocations.isRevoked(TENANT, client.client().clientId(), "jti-1", node.clock.instant()))
+                .isFalse();
+
+        new DirectoryInvalidation(node.directory, node.revocations).revocationsChanged();
+
+        assertThat(node.revocations.isRevoked(TENANT, client.client().clientId(), "jti-1", node.clock.instant()))
+                .isTrue();
     }
 
     private static TokenService.Outcome issue(InMemoryInstallation node, ClientWithSecret client, String secret) {

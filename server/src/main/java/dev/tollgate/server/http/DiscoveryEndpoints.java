@@ -9,6 +9,7 @@ import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import dev.tollgate.core.cache.Directory;
+import dev.tollgate.core.key.KeyRotation;
 import dev.tollgate.core.key.SigningKeyRing;
 import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.store.Store;
@@ -29,7 +30,7 @@ public final class DiscoveryEndpoints {
      * Verifiers may cache the JWKS this long. Safe because a key is published as NEXT one whole
      * rotation before it signs, and an unknown kid makes well-behaved verifiers refetch anyway.
      */
-    static final String JWKS_CACHE_CONTROL = "public, max-age=300";
+    static final String JWKS_CACHE_CONTROL = "public, max-age=" + KeyRotation.JWKS_MAX_AGE.toSeconds();
 
     private final Directory directory;
     private final Store store;

@@ -1,6 +1,7 @@
 package dev.tollgate.server.cli;
 
 import dev.tollgate.core.audit.AuditEvent;
+import dev.tollgate.core.key.KeyState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,13 @@ class OperatorAuditTest {
         String clientId = data.with(app -> app.store().clients().list(DataDir.DEFAULT_TENANT)).getFirst()
                 .clientId().value();
 
-        assertThat(data.run("keys", "rotate", "--tenant", "10001").exitCode()).isZero();
+        // A fresh tenant's NEXT key was published moments ago: too soon to sign (issue 13), and nothing is audited.
+        Cli.Run tooSoon = data.run("keys", "rotate", "--tenant", "10001");
+        assertThat(tooSoon.exitCode()).isNotZero();
+        assertThat(tooSoon.err()).contains("rotate again at or after");
+        String nextKid = data.with(app -> app.store().keys().list(DataDir.DEFAULT_TENANT)).stream()
+                .filter(k -> k.state() == KeyState.NEXT).findFirst().orElseThrow().kid();
+        assertThat(data.run("keys", "revoke", "--tenant", "10001", "--kid", nextKid).exitCode()).isZero();
         assertThat(data.run("tenant", "set", "--tenant", "10001", "--default-audience", "https://api.example")
                 .exitCode()).isZero();
         assertThat(data.run("client", "revoke-tokens", "--tenant", "10001", "--client-id", clientId).exitCode())
@@ -33,8 +40,8 @@ class OperatorAuditTest {
 
         List<AuditEvent> log = data.audit(DataDir.DEFAULT_TENANT);
         assertThat(log).extracting(AuditEvent::action)
-                .contains("key.rotate", "tenant.update", "client.revoke_tokens", "tenant.create");
-        assertThat(log).filteredOn(e -> List.of("key.rotate", "tenant.update", "client.revoke_tokens")
+                .contains("key.revoke", "tenant.update", "client.revoke_tokens", "tenant.create");
+        assertThat(log).filteredOn(e -> List.of("key.revoke", "tenant.update", "client.revoke_tokens")
                 .contains(e.action())).extracting(AuditEvent::actorId).containsOnly("cli");
         assertThat(log).filteredOn(e -> e.action().equals("tenant.create")).singleElement()
                 .satisfies(e -> assertThat(e.actorId()).isEqualTo("tollgate"));
