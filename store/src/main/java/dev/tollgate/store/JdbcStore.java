@@ -92,8 +92,11 @@ public final class JdbcStore implements Store {
             }
         }
         HikariDataSource dataSource;
+        BrokenConnectionEviction eviction = new BrokenConnectionEviction();
         try {
-            dataSource = new HikariDataSource(hikariConfig(config));
+            HikariConfig hikari = hikariConfig(config);
+            hikari.setExceptionOverride(eviction);
+            dataSource = new HikariDataSource(hikari);
         } catch (RuntimeException e) {
             throw new StoreException("cannot open " + description + ": " + StoreFailure.explain(e), e);
         }
@@ -118,6 +121,8 @@ public final class JdbcStore implements Store {
         if (config.isEmbedded()) {
             restrictDataFiles(config.dataDirectory());
         }
+        HikariDataSource pool = dataSource;
+        eviction.evictAllWith(() -> pool.getHikariPoolMXBean().softEvictConnections());
         return new JdbcStore(description, dataSource);
     }
 
