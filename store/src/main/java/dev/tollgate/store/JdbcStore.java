@@ -113,8 +113,11 @@ public final class JdbcStore implements Store {
             }
         }
         HikariDataSource dataSource;
+        BrokenConnectionEviction eviction = new BrokenConnectionEviction();
         try {
-            dataSource = new HikariDataSource(hikariConfig(config));
+            HikariConfig hikari = hikariConfig(config);
+            hikari.setExceptionOverride(eviction);
+            dataSource = new HikariDataSource(hikari);
         } catch (RuntimeException e) {
             throw new StoreException("cannot open " + description + ": " + StoreFailure.explain(e), e);
         }
@@ -141,6 +144,8 @@ public final class JdbcStore implements Store {
         if (config.isEmbedded()) {
             restrictDataFiles(config.dataDirectory());
         }
+        HikariDataSource pool = dataSource;
+        eviction.evictAllWith(() -> pool.getHikariPoolMXBean().softEvictConnections());
         Database db = new Database(dataSource);
         try {
             return new JdbcStore(description, config, dataSource, db, openSecrets(db, kek, description), postgres);

@@ -91,15 +91,24 @@ public record StoreConfig(Path dataDirectory, String jdbcUrl, String user, Strin
 
     /**
      * The URL the pool connects to. For the embedded store, an H2 file database with
-     * {@code AUTO_SERVER=TRUE}: the first process to open it serves it to the others, so the CLI
-     * can work on the same directory while a server runs.
+     * <ul>
+     *   <li>{@code AUTO_SERVER=TRUE}: the first process to open it serves it to the others, so the
+     *       CLI can work on the same directory while a server runs;</li>
+     *   <li>{@code WRITE_DELAY=0}: every commit is written to the file before it returns. H2's
+     *       default (500 ms) wrote commits in the background, so a kill -9 lost changes that had
+     *       already been answered 201 (issue 13). H2 writes without fsync, so the commit is in the
+     *       operating system's cache: it survives the process, not a power loss (docs/OPERATIONS.md);</li>
+     *   <li>{@code TRACE_LEVEL_FILE=0}: no {@code tollgate.trace.db}. H2 created it world-readable
+     *       and, on a full disk, kept appending the same error to it until it filled the space
+     *       that had just been freed; every failure reaches our log through the exception anyway.</li>
+     * </ul>
      */
     public String connectionUrl() {
         if (!isEmbedded()) {
             return jdbcUrl;
         }
         Path file = dataDirectory.toAbsolutePath().normalize().resolve(EMBEDDED_DATABASE_NAME);
-        return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE";
+        return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;TRACE_LEVEL_FILE=0";
     }
 
     /** The user the pool connects as. */

@@ -26,6 +26,7 @@ final class StoreFailure {
     private static final String INVALID_AUTHORIZATION = "28000";
     private static final String INVALID_PASSWORD = "28P01";
     private static final String NO_SUCH_DATABASE = "3D000";
+    private static final String NO_SPACE = "No space left on device";
     private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"");
 
     private StoreFailure() {
@@ -59,6 +60,10 @@ final class StoreFailure {
             }
             if (t instanceof AccessDeniedException) {
                 return "permission denied: " + message;
+            }
+            // ENOSPC as the JDK words it; H2 buries it under "Could not save properties" or "Writing to ... failed".
+            if (message.contains(NO_SPACE)) {
+                return "no space left on the device that holds the store: free some space on it";
             }
         }
         // Then the driver's connection errors that carry no more precise cause, and Hikari's own timeout.

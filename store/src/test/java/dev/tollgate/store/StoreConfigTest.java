@@ -23,7 +23,7 @@ class StoreConfigTest {
         StoreConfig config = StoreConfig.embedded(Path.of("some", "..", "dir"));
 
         assertThat(config.connectionUrl()).isEqualTo(
-                "jdbc:h2:file:" + Path.of("dir").toAbsolutePath() + "/tollgate;AUTO_SERVER=TRUE");
+                "jdbc:h2:file:" + Path.of("dir").toAbsolutePath() + "/tollgate;AUTO_SERVER=TRUE;WRITE_DELAY=0;TRACE_LEVEL_FILE=0");
         assertThat(config.isPostgres()).isFalse();
     }
 

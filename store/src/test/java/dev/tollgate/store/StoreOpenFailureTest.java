@@ -151,6 +151,16 @@ class StoreOpenFailureTest {
     }
 
     @Test
+    void explainWhenTheDiskIsFullThenNoSpaceLeftNamedRatherThanTheDriversWords() {
+        // How H2 reports a lock file it can't write: an 08 SQLState over the JDK's ENOSPC.
+        SQLException opening = new SQLException("Error opening database: \"Could not save properties\"", "08000",
+                new IOException("No space left on device"));
+
+        assertThat(StoreFailure.explain(new RuntimeException("Failed to initialize pool", opening)))
+                .isEqualTo("no space left on the device that holds the store: free some space on it");
+    }
+
+    @Test
     void explainWhenNothingIsKnownThenTheInnermostMessage() {
         assertThat(StoreFailure.explain(new IllegalStateException("outer", new IOException("disk on fire"))))
                 .isEqualTo("disk on fire");
