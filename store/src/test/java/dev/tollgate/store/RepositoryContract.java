@@ -1705,18 +1705,32 @@ public abstract class RepositoryContract {
 
     @Test
     void migrationV8WhenTokenEventsWereAuditedThenTheyAreCountedPerMinute() throws SQLException {
-        StoreConfig config = config();
-        store.audit().append(List.of(issued(A, "svc-1", MINUTE.plusSeconds(1)), issued(A, "svc-1", MINUTE.plusSeconds(59)),
-                issued(A, "svc-1", MINUTE.plusSeconds(61)),
-                event(A, MINUTE.plusSeconds(2), Actor.Kind.CLIENT, "unknown", "unknown", "token.refused", null),
-                event(A, MINUTE.plusSeconds(3), Actor.Kind.ADMIN, "id-a", "alice", "client.update", "svc-1")));
         store.close();
+        StoreConfig config = config();
+        // An installation at V7 with token events in its audit log; migrating only the shared folder
+        // to 7 keeps PostgreSQL's own later migrations (V10) pending too, as on a real upgrade.
+        Flyway.configure().dataSource(config.connectionUrl(), config.connectionUser(), config.connectionPassword())
+                .cleanDisabled(false).load().clean();
+        Flyway.configure().dataSource(config.connectionUrl(), config.connectionUser(), config.connectionPassword())
+                .locations("classpath:db/migration").target("7").load().migrate();
         try (Connection c = DriverManager.getConnection(config.connectionUrl(), config.connectionUser(),
-                config.connectionPassword()); Statement s = c.createStatement()) {
-            // Back to V4 with those rows, as an installation upgrading from it.
-            s.executeUpdate("DELETE FROM token_counts");
-            s.executeUpdate("DROP TABLE token_counts");
-            s.executeUpdate("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '8'");
+                config.connectionPassword())) {
+            for (AuditEvent event : List.of(issued(A, "svc-1", MINUTE.plusSeconds(1)),
+                    issued(A, "svc-1", MINUTE.plusSeconds(59)), issued(A, "svc-1", MINUTE.plusSeconds(61)),
+                    event(A, MINUTE.plusSeconds(2), Actor.Kind.CLIENT, "unknown", "unknown", "token.refused", null),
+                    event(A, MINUTE.plusSeconds(3), Actor.Kind.ADMIN, "id-a", "alice", "client.update", "svc-1"))) {
+                try (var insert = c.prepareStatement("INSERT INTO audit_events (tenant_id, at_ns, actor_kind,"
+                        + " actor_id, actor_name, action, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    insert.setString(1, event.tenantId().value());
+                    insert.setLong(2, event.at().getEpochSecond() * 1_000_000_000L + event.at().getNano());
+                    insert.setString(3, event.actorKind().name());
+                    insert.setString(4, event.actorId());
+                    insert.setString(5, event.actorName());
+                    insert.setString(6, event.action());
+                    insert.setString(7, event.clientId());
+                    insert.executeUpdate();
+                }
+            }
         }
 
         store = JdbcStore.open(config, TestKek.SHARED);
