@@ -229,19 +229,13 @@ public final class Directory {
         return reads.isDown();
     }
 
-    /** Whether every tenant in memory has a key ring in memory that can sign: tokens can be issued without the store. */
+    /**
+     * Whether tokens can be signed without the store: some key ring is in memory, and every one in
+     * memory can sign. Readiness asks it while the store does not answer.
+     */
     public boolean canSignFromMemory() {
-        var rings = keyRings.asMap();
-        if (tenants.asMap().isEmpty()) {
-            return false;
-        }
-        for (TenantId tenant : tenants.asMap().keySet()) {
-            Loaded<Optional<SigningKeyRing>> ring = rings.get(tenant);
-            if (ring == null || ring.value().isEmpty()) {
-                return false;
-            }
-        }
-        return true;
+        var rings = keyRings.asMap().values();
+        return !rings.isEmpty() && rings.stream().allMatch(ring -> ring.value().isPresent());
     }
 
     public Optional<Tenant> tenant(TenantId id) {

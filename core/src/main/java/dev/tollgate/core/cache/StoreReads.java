@@ -96,7 +96,12 @@ public final class StoreReads {
                 succeeded();
                 result.complete(value);
             } catch (Throwable e) {
-                failed(e);
+                // Only the store's failures say it is away; anything else (a conflict, a bug) came from a store that answered.
+                if (e instanceof StoreException) {
+                    failed(e);
+                } else {
+                    succeeded();
+                }
                 result.completeExceptionally(e);
             } finally {
                 release(probing);
@@ -146,12 +151,16 @@ public final class StoreReads {
         }
     }
 
-    private StoreException unavailable(Throwable cause) {
-        if (cause instanceof StoreException store) {
-            return store;
-        }
+    /** What the caller sees: the read's own failure as it was, or the timeout as the store being unavailable. */
+    private RuntimeException unavailable(Throwable cause) {
         if (cause instanceof TimeoutException) {
             return new StoreUnavailableException("the store did not answer within " + timeout.toMillis() + " ms");
+        }
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (cause instanceof Error error) {
+            throw error;
         }
         return new StoreUnavailableException("store read failed: " + cause, cause);
     }
