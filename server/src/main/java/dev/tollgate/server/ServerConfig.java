@@ -5,6 +5,7 @@ import dev.tollgate.core.abuse.FailureLimiter;
 import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.PasswordHashingPool;
 import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.server.config.Bulkheads;
 import dev.tollgate.server.config.HttpLimits;
 import dev.tollgate.server.config.TlsConfig;
 import dev.tollgate.server.config.TrustedProxies;
@@ -31,13 +32,14 @@ import java.util.Objects;
  * @param trustedProxies the peers whose X-Forwarded-For names the client
  * @param loginHashingPermits password hashes running at once, at most (console and admin API
  *                            logins, password checks); more are refused with 429
+ * @param bulkheads      the outage grace and what each kind of work may take at once
  */
 public record ServerConfig(String host, int port, String publicUrl, StoreConfig store, TenantId defaultTenant,
                            int maxBodyBytes, int managementPort, HttpLimits limits, TlsConfig tls,
                            AdminAccounts.Settings sessions, Duration auditRetention,
                            ClientAuthenticationGuard.Settings bruteForce, TokenAudit.Mode tokenAudit,
                            FailureLimiter.Settings loginLimits, TrustedProxies trustedProxies,
-                           int loginHashingPermits) {
+                           int loginHashingPermits, Bulkheads bulkheads) {
 
     public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
 
@@ -60,6 +62,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         Objects.requireNonNull(tokenAudit, "tokenAudit");
         Objects.requireNonNull(loginLimits, "loginLimits");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
+        Objects.requireNonNull(bulkheads, "bulkheads");
         List<String> problems = new ArrayList<>();
         if (host.isBlank()) {
             problems.add("host: must not be empty");
@@ -114,7 +117,8 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
                 .host(host).port(port).publicUrl(publicUrl).store(store).defaultTenant(defaultTenant)
                 .maxBodyBytes(maxBodyBytes).managementPort(managementPort).limits(limits).tls(tls)
                 .sessions(sessions).auditRetention(auditRetention).bruteForce(bruteForce).tokenAudit(tokenAudit)
-                .loginLimits(loginLimits).trustedProxies(trustedProxies).loginHashingPermits(loginHashingPermits);
+                .loginLimits(loginLimits).trustedProxies(trustedProxies).loginHashingPermits(loginHashingPermits)
+                .bulkheads(bulkheads);
     }
 
     /** Collects settings one by one; {@link #build} validates them all through the record's constructor. */
@@ -136,6 +140,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         private FailureLimiter.Settings loginLimits = FailureLimiter.Settings.loginDefaults();
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private int loginHashingPermits = PasswordHashingPool.defaultPermits();
+        private Bulkheads bulkheads = Bulkheads.DEFAULTS;
 
         private Builder() {
         }
@@ -223,11 +228,16 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
             return this;
         }
 
+        public Builder bulkheads(Bulkheads value) {
+            this.bulkheads = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the key of every setting that is out of range */
         public ServerConfig build() {
             return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, limits,
                     tls, sessions, auditRetention, bruteForce, tokenAudit, loginLimits, trustedProxies,
-                    loginHashingPermits);
+                    loginHashingPermits, bulkheads);
         }
     }
 

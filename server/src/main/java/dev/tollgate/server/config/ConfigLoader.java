@@ -235,6 +235,9 @@ public final class ConfigLoader {
         FailureLimiter.Settings login = login();
         int hashingPermits = hashingPermits();
         TrustedProxies proxies = build(() -> TrustedProxies.of(list(ConfigKey.TRUSTED_PROXIES)), Map.of());
+        Bulkheads bulkheads = build(() -> new Bulkheads(duration(ConfigKey.STORE_OUTAGE_GRACE),
+                duration(ConfigKey.STORE_READ_TIMEOUT), integer(ConfigKey.STORE_READ_PERMITS),
+                integer(ConfigKey.BULKHEAD_ADMIN_PERMITS), integer(ConfigKey.BULKHEAD_OAUTH_PERMITS)), Map.of());
         TokenAudit.Mode tokenAudit = TokenAudit.Mode.valueOf(
                 oneOf(ConfigKey.AUDIT_TOKEN_EVENTS, List.of("committed", "off")).toUpperCase(Locale.ROOT));
         LogSettings log = build(() -> new LogSettings(text(ConfigKey.LOG_FORMAT), text(ConfigKey.LOG_LEVEL),
@@ -265,6 +268,9 @@ public final class ConfigLoader {
         }
         if (proxies != null) {
             builder.trustedProxies(proxies);
+        }
+        if (bulkheads != null) {
+            builder.bulkheads(bulkheads);
         }
         ServerConfig server = build(builder::build, Map.of());
         if (!problems.isEmpty()) {
