@@ -33,7 +33,7 @@ public enum ConfigKey {
     STORE_READ_PERMITS("store.read-permits", "6", "Store reads of the token path in progress at once (1-1000); "
             + "keep it below jdbc-pool-size so admin work and the audit keep connections."),
     BULKHEAD_ADMIN_PERMITS("bulkhead.admin-permits", "4", "Admin API and console requests in progress at once "
-            + "(1-1000); more get 503 with Retry-After at once. Keep it below jdbc-pool-size so the token path "
+            + "(1-1000); more get 429 with Retry-After at once. Keep it below jdbc-pool-size so the token path "
             + "keeps connections under admin load."),
     BULKHEAD_OAUTH_PERMITS("bulkhead.oauth-permits", "32", "Introspection and revocation requests in progress at "
             + "once (1-10000); more get 503 temporarily_unavailable with Retry-After at once."),

@@ -3,7 +3,6 @@ package dev.tollgate.server.http;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import dev.tollgate.server.api.JsonApi;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -14,7 +13,7 @@ import java.util.function.Consumer;
 
 /**
  * At most {@code permits} requests of one kind in progress at once; the next one is refused at
- * once with 503 and Retry-After rather than queued. A queue in front of a shared connection pool
+ * once with Retry-After rather than queued (503 for OAuth clients, 429 for administration). A queue in front of a shared connection pool
  * is what let 50 admin list requests take the token path from 1,021 to 9 tokens/s (issue 13): the
  * token path's reads waited behind them for a connection. Refusing fast keeps the queue out of the
  * pool, and a client told to retry in a second costs nothing meanwhile.
@@ -41,12 +40,16 @@ public final class Bulkhead {
         });
     }
 
-    /** For the admin API and the console: the API's JSON error body, which a browser shows as it is. */
+    /**
+     * For the admin API and the console: 429 (RFC 6585 §4) in the API's JSON error body, as a login
+     * flood already is answered once password hashing is busy, so a caller sees one kind of "slow
+     * down" from administration whichever limit it met.
+     */
     public static Bulkhead admin(int permits) {
         return new Bulkhead(permits, response -> {
             RetryAfter.set(response, RETRY_AFTER);
             response.header(HeaderNames.CACHE_CONTROL, "no-store");
-            JsonApi.sendJson(response, 503, JsonApi.error("temporarily_unavailable",
+            JsonApi.sendJson(response, 429, JsonApi.error("too_many_requests",
                     "too many administration requests in progress; retry after the delay in Retry-After", null));
         });
     }

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 13, "admin load (50 concurrent list requests, pool of 10)": tokens fell from 1,021/s to
  * 9/s while the admin requests queued for the store's connections. With the admin bulkhead, the
- * admin requests past its permits are refused at once with 503 and Retry-After, and the token
+ * admin requests past its permits are refused at once with 429 and Retry-After, and the token
  * path keeps its rate. The admin callers wait the Retry-After they are told, as a well-behaved
  * client does; callers that retry at once cost the server a request each, refused or not (see
  * docs/OPERATIONS.md). The bound here is loose (half the rate, on a shared machine); the measured
@@ -56,7 +56,7 @@ class AdminLoadTest {
     }
 
     @Test
-    void tokensWhenFiftyAdminCallersListAtOnceThenTokenRateHoldsAndAdminExcessGets503WithRetryAfter() throws Exception {
+    void tokensWhenFiftyAdminCallersListAtOnceThenTokenRateHoldsAndAdminExcessGets429WithRetryAfter() throws Exception {
         ClientWithSecret client = fixture.server.defaultClient();
         AdminApiFixture.Session session = fixture.seedAndLogin(TENANT, "loader", AdminRole.ADMIN, Set.of());
         for (int i = 0; i < 20; i++) {
@@ -78,7 +78,7 @@ class AdminLoadTest {
                             session, null);
                     switch (response.status()) {
                         case 200 -> listed.incrementAndGet();
-                        case 503 -> {
+                        case 429 -> {
                             refused.incrementAndGet();
                             var retryAfter = response.headers().firstValue("Retry-After");
                             if (retryAfter.isEmpty()) {
@@ -112,7 +112,7 @@ class AdminLoadTest {
         assertThat(listed.get()).as("admin requests still served").isPositive();
         assertThat(refused.get()).as("admin requests past the permits refused").isPositive();
         assertThat(refusedWithoutRetryAfter.get()).isZero();
-        assertThat(other.get()).as("answers other than 200 and 503").isZero();
+        assertThat(other.get()).as("answers other than 200 and 429").isZero();
     }
 
     /** Waits {@code delay}, or less when the load stops meanwhile. */

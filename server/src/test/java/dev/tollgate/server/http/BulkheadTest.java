@@ -57,16 +57,16 @@ class BulkheadTest {
     }
 
     @Test
-    void requestWhenEveryAdminPermitIsTakenThen503WithRetryAfterAndTheOthersFinish() throws Exception {
+    void requestWhenEveryAdminPermitIsTakenThen429WithRetryAfterAndTheOthersFinish() throws Exception {
         Bulkhead bulkhead = Bulkhead.admin(PERMITS);
         URI uri = URI.create("http://127.0.0.1:" + start(bulkhead) + "/work");
         List<CompletableFuture<HttpResponse<String>>> inProgress = fill(bulkhead, uri);
 
         HttpResponse<String> refused = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
 
-        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(refused.headers().firstValue("Retry-After")).contains("1");
-        assertThat(refused.body()).contains("\"error\":\"temporarily_unavailable\"");
+        assertThat(refused.body()).contains("\"error\":\"too_many_requests\"");
         release.countDown();
         for (CompletableFuture<HttpResponse<String>> response : inProgress) {
             assertThat(response.join().statusCode()).isEqualTo(200);
