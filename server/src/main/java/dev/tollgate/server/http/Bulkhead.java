@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -22,6 +23,8 @@ public final class Bulkhead {
 
     /** Long enough for the requests in progress to end; short enough that a retry finds a permit. */
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    static final Duration BURST_WAIT = Duration.ofMillis(50);
 
     private final Semaphore permits;
     private final Consumer<ServerResponse> refuse;
@@ -56,7 +59,7 @@ public final class Bulkhead {
 
     public Handler guard(Handler handler) {
         return (request, response) -> {
-            if (!permits.tryAcquire()) {
+            if (!acquire()) {
                 refuse.accept(response);
                 return;
             }
@@ -66,6 +69,20 @@ public final class Bulkhead {
                 permits.release();
             }
         };
+    }
+
+    /**
+     * A permit within {@link #BURST_WAIT}: a browser asks for a console page and its assets at once,
+     * each served in a millisecond or two, and must not be refused for that; a flood still is,
+     * after a wait far below the pool's connection timeout.
+     */
+    private boolean acquire() {
+        try {
+            return permits.tryAcquire(BURST_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Permits free now, for metrics and tests. */
