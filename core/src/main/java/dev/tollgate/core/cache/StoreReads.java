@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -90,6 +91,12 @@ public final class StoreReads {
                     ? "the store is unavailable" : "too many store reads in progress"));
         }
         CompletableFuture<T> result = new CompletableFuture<>();
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable releaseOnce = () -> {
+            if (released.compareAndSet(false, true)) {
+                release(probing);
+            }
+        };
         Runnable task = () -> {
             try {
                 T value = read.get();
@@ -104,18 +111,23 @@ public final class StoreReads {
                 }
                 result.completeExceptionally(e);
             } finally {
-                release(probing);
+                releaseOnce.run();
             }
         };
         try {
             executor.execute(task);
         } catch (RuntimeException e) {
-            release(probing);
+            releaseOnce.run();
             return CompletableFuture.failedFuture(new StoreUnavailableException("store read not started", e));
         }
         return result.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((value, failure) -> {
             if (failure instanceof TimeoutException) {
                 failed(failure);
+                // A probe stuck on a connection that died silently (no socket timeout) must not keep
+                // the store "down" for good: the next request probes again, on another connection.
+                if (probing) {
+                    releaseOnce.run();
+                }
             }
         });
     }

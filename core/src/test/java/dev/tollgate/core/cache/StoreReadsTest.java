@@ -64,6 +64,25 @@ class StoreReadsTest {
     }
 
     @Test
+    void readWhenStoreDownAndTheProbeOutlivedTheTimeoutThenTheNextReadProbesAgain() {
+        StoreReads reads = new StoreReads(4, Duration.ofMillis(50), Executors.newVirtualThreadPerTaskExecutor(),
+                Ticker.systemTicker());
+        assertThatThrownBy(() -> reads.read(() -> {
+            throw new StoreException("connection refused");
+        })).isInstanceOf(StoreException.class);
+        try {
+            assertThatThrownBy(() -> reads.read(this::stalled)).isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("did not answer");
+
+            assertThat(reads.read(() -> "answered")).as("probed again although the stalled probe still runs")
+                    .isEqualTo("answered");
+            assertThat(reads.isDown()).isFalse();
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void readWhenEveryPermitIsHeldByAStalledReadThenRefused() {
         StoreReads reads = new StoreReads(1, Duration.ofMillis(50), Executors.newVirtualThreadPerTaskExecutor(),
                 Ticker.systemTicker());
