@@ -5,6 +5,7 @@ import dev.tollgate.core.store.StoreException;
 import dev.tollgate.server.admin.AdminApiEndpoint;
 import dev.tollgate.server.api.UsersEndpoint;
 import dev.tollgate.server.console.ConsoleEndpoint;
+import dev.tollgate.server.http.Bulkhead;
 import dev.tollgate.server.http.DiscoveryEndpoints;
 import dev.tollgate.server.http.IntrospectionEndpoint;
 import dev.tollgate.server.http.OAuthResponses;
@@ -56,12 +57,13 @@ final class Routes {
     private Routes() {
     }
 
+    /** @param oauth the permits introspection and revocation share: their reads must not queue for the pool */
     static List<Route> table(TokenEndpoint token, IntrospectionEndpoint introspection, RevocationEndpoint revocation,
-                             DiscoveryEndpoints discovery, UsersEndpoint users, StartPage start) {
+                             DiscoveryEndpoints discovery, UsersEndpoint users, StartPage start, Bulkhead oauth) {
         List<Route> routes = new java.util.ArrayList<>(List.of(
                 new Route(null, "/t/{tenant}/oauth2/token", token.canonical(), Timing.TOKEN),
-                new Route(null, "/t/{tenant}/oauth2/introspect", introspection::introspect, Timing.HTTP),
-                new Route(null, "/t/{tenant}/oauth2/revoke", revocation::revoke, Timing.HTTP),
+                new Route(null, "/t/{tenant}/oauth2/introspect", oauth.guard(introspection::introspect), Timing.HTTP),
+                new Route(null, "/t/{tenant}/oauth2/revoke", oauth.guard(revocation::revoke), Timing.HTTP),
                 new Route(Method.GET, "/t/{tenant}/oauth2/jwks", discovery::jwks, Timing.HTTP),
                 new Route(Method.GET, "/t/{tenant}/.well-known/oauth-authorization-server", discovery::metadata, Timing.HTTP),
                 new Route(Method.GET, "/t/{tenant}/.well-known/openid-configuration", discovery::metadata, Timing.HTTP),
@@ -82,9 +84,12 @@ final class Routes {
         return List.copyOf(routes);
     }
 
-    /** Registers every row, measured under its metric name, then the admin API, the console and the error handlers. */
+    /**
+     * Registers every row, measured under its metric name, then the admin API and the console behind
+     * their shared bulkhead, then the error handlers.
+     */
     static void register(HttpRouting.Builder routing, List<Route> table, Metrics metrics, AdminApiEndpoint adminApi,
-                         ConsoleEndpoint console) {
+                         ConsoleEndpoint console, Bulkhead admin) {
         for (Route route : table) {
             Handler handler = route.timing() == Timing.TOKEN
                     ? metrics.timedToken(route.metricName(), route.handler())
@@ -95,9 +100,9 @@ final class Routes {
                 routing.route(route.method(), route.pattern(), handler);
             }
         }
-        adminApi.register(routing, metrics::timed);
+        adminApi.register(routing, (route, handler) -> metrics.timed(route, admin.guard(handler)));
         // The console counts as one route for metrics: its paths carry ids, which would add series.
-        console.register(routing, handler -> metrics.timed("/console", handler));
+        console.register(routing, handler -> metrics.timed("/console", admin.guard(handler)));
         routing
                 // With a filter in front (RemoteAddress's, and HSTS's under TLS), Helidon's own answers
                 // (no such route: 404) reach these handlers as HttpExceptions. They are not our bug:

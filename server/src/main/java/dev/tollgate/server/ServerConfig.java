@@ -5,6 +5,7 @@ import dev.tollgate.core.abuse.FailureLimiter;
 import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.PasswordHashingPool;
 import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.server.config.Bulkheads;
 import dev.tollgate.server.config.HttpLimits;
 import dev.tollgate.server.config.TlsConfig;
 import dev.tollgate.server.config.TrustedProxies;
@@ -39,6 +40,7 @@ import java.util.Objects;
  *                            logins, password checks); more are refused with 429
  * @param keyEncryptionKey where the key that seals the store's secrets comes from; null for the
  *                         file {@link StoreConfig#defaultKeyEncryptionKeyFile()}
+ * @param bulkheads      the outage grace and what each kind of work may take at once
  */
 public record ServerConfig(String host, int port, String publicUrl, StoreConfig store, TenantId defaultTenant,
                            int maxBodyBytes, int managementPort, HttpLimits limits, TlsConfig tls,
@@ -46,7 +48,8 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
                            ClientAuthenticationGuard.Settings bruteForce, TokenAudit.Mode tokenAudit,
                            FailureLimiter.Settings loginLimits, TrustedProxies trustedProxies,
                            int loginHashingPermits, KeyEncryptionKeySource keyEncryptionKey,
-                           TokenEventStream.Settings tokenStream, Duration tokenCountsFlushInterval) {
+                           TokenEventStream.Settings tokenStream, Duration tokenCountsFlushInterval,
+                           Bulkheads bulkheads) {
 
     public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
     public static final Duration DEFAULT_TOKEN_COUNTS_FLUSH_INTERVAL = Duration.ofSeconds(5);
@@ -72,6 +75,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         Objects.requireNonNull(trustedProxies, "trustedProxies");
         Objects.requireNonNull(tokenStream, "tokenStream");
         Objects.requireNonNull(tokenCountsFlushInterval, "tokenCountsFlushInterval");
+        Objects.requireNonNull(bulkheads, "bulkheads");
         List<String> problems = new ArrayList<>();
         if (host.isBlank()) {
             problems.add("host: must not be empty");
@@ -140,7 +144,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
                 .sessions(sessions).auditRetention(auditRetention).bruteForce(bruteForce).tokenAudit(tokenAudit)
                 .loginLimits(loginLimits).trustedProxies(trustedProxies).loginHashingPermits(loginHashingPermits)
                 .keyEncryptionKey(keyEncryptionKey).tokenStream(tokenStream)
-                .tokenCountsFlushInterval(tokenCountsFlushInterval);
+                .tokenCountsFlushInterval(tokenCountsFlushInterval).bulkheads(bulkheads);
     }
 
     /** Collects settings one by one; {@link #build} validates them all through the record's constructor. */
@@ -165,6 +169,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private int loginHashingPermits = PasswordHashingPool.defaultPermits();
         private KeyEncryptionKeySource keyEncryptionKey;
+        private Bulkheads bulkheads = Bulkheads.DEFAULTS;
 
         private Builder() {
         }
@@ -268,11 +273,16 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
             return this;
         }
 
+        public Builder bulkheads(Bulkheads value) {
+            this.bulkheads = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the key of every setting that is out of range */
         public ServerConfig build() {
             return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, limits,
                     tls, sessions, auditRetention, bruteForce, tokenAudit, loginLimits, trustedProxies,
-                    loginHashingPermits, keyEncryptionKey, tokenStream, tokenCountsFlushInterval);
+                    loginHashingPermits, keyEncryptionKey, tokenStream, tokenCountsFlushInterval, bulkheads);
         }
     }
 

@@ -14,6 +14,7 @@ import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.cache.Directory;
 import dev.tollgate.core.cache.DirectoryInvalidation;
+import dev.tollgate.core.cache.StoreReads;
 import dev.tollgate.core.client.SecretHasher;
 import dev.tollgate.core.key.CryptoProviders;
 import dev.tollgate.core.revocation.Revocations;
@@ -138,7 +139,10 @@ public final class Tollgate implements AutoCloseable {
     public static Tollgate open(ServerConfig config, Clock clock) {
         Store store = JdbcStore.open(config.store(), config.keyEncryptionKeySource());
         try {
-            return new Tollgate(store, clock, issuersFor(config.publicUrl()), Directory::withDefaults,
+            var bulkheads = config.bulkheads();
+            return new Tollgate(store, clock, issuersFor(config.publicUrl()),
+                    s -> Directory.configured(s, bulkheads.outageGrace(),
+                            StoreReads.of(bulkheads.readPermits(), bulkheads.readTimeout())),
                     config.sessions(), config.loginLimits(), config.loginHashingPermits());
         } catch (RuntimeException e) {
             store.close();

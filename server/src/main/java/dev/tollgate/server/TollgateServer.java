@@ -16,6 +16,7 @@ import dev.tollgate.server.http.RevocationEndpoint;
 import dev.tollgate.server.http.StartPage;
 import dev.tollgate.server.http.TokenEndpoint;
 import dev.tollgate.core.store.StoreException;
+import dev.tollgate.server.http.Bulkhead;
 import dev.tollgate.server.ops.Health;
 import dev.tollgate.server.ops.Metrics;
 import dev.tollgate.store.JdbcStore;
@@ -117,10 +118,12 @@ public final class TollgateServer implements AutoCloseable {
         HttpRouting.Builder routing = HttpRouting.builder();
         Listeners.addSecurityHeaders(routing, config.tls());
         new RemoteAddress(config.trustedProxies()).register(routing);
-        Routes.register(routing, Routes.table(token, introspection, revocation, discovery, users, start), metrics,
+        Routes.register(routing, Routes.table(token, introspection, revocation, discovery, users, start,
+                        Bulkhead.oauth(config.bulkheads().oauthPermits())), metrics,
                 adminApi, new ConsoleEndpoint(app.adminAccounts(), app.adminOperations(), config.defaultTenant(),
                         app.directory()::tenant, tenant -> app.issuers().apply(tenant), app.clock(),
-                        servedOverHttps(config), config.maxBodyBytes()));
+                        servedOverHttps(config), config.maxBodyBytes()),
+                Bulkhead.admin(config.bulkheads().adminPermits()));
         Health health = new Health(app.store(), app.directory());
         HttpRouting.Builder management = HttpRouting.builder()
                 .route(Method.GET, "/metrics", (req, res) -> {
@@ -128,7 +131,8 @@ public final class TollgateServer implements AutoCloseable {
                     res.send(metrics.scrape());
                 })
                 .route(Method.GET, "/health/live", health::live)
-                .route(Method.GET, "/health/ready", health::ready);
+                .route(Method.GET, "/health/ready", health::ready)
+                .route(Method.GET, "/health/admin", health::admin);
         Listeners.addSecurityHeaders(management, null);
 
         RequestDeadline deadline = new RequestDeadline(config.limits().requestTimeout());

@@ -158,7 +158,48 @@ class OperationsTest {
     }
 
     @Test
-    void readinessWhenStoreGoesDownThenDownNamingTheStoreAndUpWhenItReturns() {
+    void readinessWhenStoreGoesDownWithKeysInMemoryThenUpDegradedAndAdminDownUntilItReturns() {
+        CountingStore store = startCounting();
+        int port = countingServer.managementPort();
+
+        HttpResponse<String> up = management(port, "/health/ready");
+        assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
+        assertThat(up.body()).contains("\"status\":\"UP\"", "\"store\":\"UP\"", "\"signing_keys\":\"UP\"",
+                "\"degraded\":false");
+        assertThat(management(port, "/health/admin").statusCode()).isEqualTo(200);
+
+        store.setDown(true);
+        // Tokens can still be issued to known clients from memory (issue 13): stay in rotation, say degraded.
+        HttpResponse<String> degraded = management(port, "/health/ready");
+        assertThat(degraded.statusCode()).as(degraded.body()).isEqualTo(200);
+        assertThat(degraded.body()).contains("\"status\":\"UP\"", "\"store\":\"DOWN", "\"degraded\":true");
+        HttpResponse<String> admin = management(port, "/health/admin");
+        assertThat(admin.statusCode()).as(admin.body()).isEqualTo(503);
+        assertThat(admin.body()).contains("\"status\":\"DOWN\"", "\"store\":\"DOWN");
+        // Liveness is not readiness: a node waiting for its database must not be restarted for it.
+        assertThat(management(port, "/health/live").statusCode()).isEqualTo(200);
+
+        store.setDown(false);
+        HttpResponse<String> back = management(port, "/health/ready");
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+        assertThat(back.body()).contains("\"status\":\"UP\"", "\"degraded\":false");
+        assertThat(management(port, "/health/admin").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void readinessWhenStoreDownBeforeAnyKeyRingWasLoadedThenDownNamingTheStore() {
+        CountingStore store = startCounting();
+        int port = countingServer.managementPort();
+        app.directory().invalidateKeys(TENANT);
+
+        store.setDown(true);
+        HttpResponse<String> down = management(port, "/health/ready");
+
+        assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+        assertThat(down.body()).contains("\"status\":\"DOWN\"", "\"store\":\"DOWN", "\"signing_keys\":\"DOWN");
+    }
+
+    private CountingStore startCounting() {
         StoreConfig storeConfig = StoreConfig.embedded(dataDir);
         CountingStore store = new CountingStore(JdbcStore.open(storeConfig, TestKek.defaultFile(storeConfig)));
         app = new Tollgate(store, TestClock.startingNow(), Tollgate.issuersFor(null), Directory::withDefaults);
@@ -166,23 +207,7 @@ class OperationsTest {
         assertThat(provisioned.clients()).anyMatch(c -> c.client().builtin() == BuiltinClient.DEFAULT);
         countingServer = TollgateServer.start(app, ServerConfig.builder().port(0).managementPort(0)
                 .store(storeConfig).defaultTenant(TENANT).build());
-        int port = countingServer.managementPort();
-
-        HttpResponse<String> up = management(port, "/health/ready");
-        assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
-        assertThat(up.body()).contains("\"status\":\"UP\"", "\"store\":\"UP\"", "\"signing_keys\":\"UP\"");
-
-        store.setDown(true);
-        HttpResponse<String> down = management(port, "/health/ready");
-        assertThat(down.statusCode()).isEqualTo(503);
-        assertThat(down.body()).contains("\"status\":\"DOWN\"", "\"store\":\"DOWN");
-        // Liveness is not readiness: a node waiting for its database must not be restarted for it.
-        assertThat(management(port, "/health/live").statusCode()).isEqualTo(200);
-
-        store.setDown(false);
-        HttpResponse<String> back = management(port, "/health/ready");
-        assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
-        assertThat(back.body()).contains("\"status\":\"UP\"");
+        return store;
     }
 
     @Test

@@ -84,6 +84,14 @@ public final class TestServer implements AutoCloseable {
         return start(Kind.POSTGRES);
     }
 
+    /** A server on a fresh PostgreSQL database with some settings changed, e.g. {@code b -> b.bulkheads(...)}. */
+    public static TestServer postgres(UnaryOperator<ServerConfig.Builder> settings) {
+        TestServer server = new TestServer(Kind.POSTGRES, null, PostgresTestDatabase.create(), TestClock.startingNow());
+        server.settings = settings;
+        server.startServer();
+        return server;
+    }
+
     public static TestServer start(Kind kind) {
         return start(kind, UnaryOperator.identity());
     }

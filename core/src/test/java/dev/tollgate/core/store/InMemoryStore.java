@@ -43,6 +43,14 @@ public final class InMemoryStore implements Store {
     public final AtomicInteger clientLookups = new AtomicInteger();
     /** Calls of {@code tenants().find}. */
     public final AtomicInteger tenantLookups = new AtomicInteger();
+    /** While set, the token path's reads (tenant, client, key ring) fail as an unreachable database's do. */
+    public volatile boolean unreachable;
+
+    private void failWhenUnreachable() {
+        if (unreachable) {
+            throw new StoreException("connection refused (test)");
+        }
+    }
 
     private final TenantRepository tenantRepository = new TenantRepository() {
         @Override
@@ -58,6 +66,7 @@ public final class InMemoryStore implements Store {
         @Override
         public Optional<Tenant> find(TenantId id) {
             tenantLookups.incrementAndGet();
+            failWhenUnreachable();
             synchronized (InMemoryStore.this) {
                 return Optional.ofNullable(tenants.get(id));
             }
@@ -137,6 +146,7 @@ public final class InMemoryStore implements Store {
         @Override
         public Optional<ClientCredential> find(TenantId tenant, ClientId id) {
             clientLookups.incrementAndGet();
+            failWhenUnreachable();
             synchronized (InMemoryStore.this) {
                 return Optional.ofNullable(clients.get(id)).filter(c -> c.tenantId().equals(tenant));
             }
@@ -181,6 +191,7 @@ public final class InMemoryStore implements Store {
     private final SigningKeyRepository keyRepository = new SigningKeyRepository() {
         @Override
         public List<SigningKey> list(TenantId tenant) {
+            failWhenUnreachable();
             synchronized (InMemoryStore.this) {
                 return keys.getOrDefault(tenant, List.of()).stream()
                         .sorted(Comparator.comparing(SigningKey::createdAt).thenComparing(SigningKey::kid))

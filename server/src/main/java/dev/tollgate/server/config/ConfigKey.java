@@ -22,6 +22,21 @@ public enum ConfigKey {
     JDBC_USER("jdbc-user", "", "PostgreSQL user."),
     JDBC_PASSWORD("jdbc-password", "", "PostgreSQL password. Prefer the environment variable to the file.", true),
     JDBC_POOL_SIZE("jdbc-pool-size", "10", "Most connections the store's pool opens (1-1000)."),
+    STORE_OUTAGE_GRACE("store.outage-grace", "5m", "How long a tenant, client and key ring read from the store "
+            + "keep being served from memory while the store is away or slow, counted from their last successful "
+            + "read (at least 10s). A change made elsewhere meanwhile (a client disabled through another node during "
+            + "a partition) is not seen until the store answers again or the grace runs out."),
+    STORE_READ_TIMEOUT("store.read-timeout", "500ms", "Longest a token request waits on the store for a tenant, "
+            + "client or key ring it does not have in memory (10ms-30s); past it the request gets 503 "
+            + "temporarily_unavailable with Retry-After. While the store is known to be down, such requests "
+            + "are answered 503 at once."),
+    STORE_READ_PERMITS("store.read-permits", "6", "Store reads of the token path in progress at once (1-1000); "
+            + "keep it below jdbc-pool-size so admin work and the audit keep connections."),
+    BULKHEAD_ADMIN_PERMITS("bulkhead.admin-permits", "4", "Admin API and console requests in progress at once "
+            + "(1-1000); more get 429 with Retry-After at once. Keep it below jdbc-pool-size so the token path "
+            + "keeps connections under admin load."),
+    BULKHEAD_OAUTH_PERMITS("bulkhead.oauth-permits", "32", "Introspection and revocation requests in progress at "
+            + "once (1-10000); more get 503 temporarily_unavailable with Retry-After at once."),
 
     KEK_FILE("kek.file", "", "File holding the key-encryption key that seals the store's secrets (base64 of 32 bytes, "
             + "mode 600). Created on first start if absent and the store holds no sealed secret; a group- or "

@@ -147,6 +147,9 @@ public final class ConfigLoader {
         int hashingPermits = hashingPermits();
         KeyEncryptionKeySource kek = keyEncryptionKey();
         TrustedProxies proxies = build(() -> TrustedProxies.of(list(ConfigKey.TRUSTED_PROXIES)), Map.of());
+        Bulkheads bulkheads = build(() -> new Bulkheads(duration(ConfigKey.STORE_OUTAGE_GRACE),
+                duration(ConfigKey.STORE_READ_TIMEOUT), integer(ConfigKey.STORE_READ_PERMITS),
+                integer(ConfigKey.BULKHEAD_ADMIN_PERMITS), integer(ConfigKey.BULKHEAD_OAUTH_PERMITS)), Map.of());
         TokenAudit.Mode tokenAudit = TokenAudit.Mode.valueOf(
                 oneOf(ConfigKey.AUDIT_TOKEN_EVENTS, List.of("stream", "committed", "off")).toUpperCase(Locale.ROOT));
         TokenEventStream.Settings tokenStream = tokenStream();
@@ -184,6 +187,9 @@ public final class ConfigLoader {
         }
         if (proxies != null) {
             builder.trustedProxies(proxies);
+        }
+        if (bulkheads != null) {
+            builder.bulkheads(bulkheads);
         }
         ServerConfig server = build(builder::build, Map.of());
         if (!problems.isEmpty()) {
