@@ -1,6 +1,5 @@
 package dev.tollgate.server;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
@@ -50,7 +49,7 @@ import java.util.concurrent.TimeoutException;
  * answer's status goes out, so a client that declared a body, got its 401 and then sent nothing held
  * the connection and its virtual thread indefinitely. The filter therefore drains an unread body
  * itself, for at most {@code drainTime}; a body not drained by then, or one it would not drain
- * (chunked, larger than an endpoint reads, behind {@code Expect: 100-continue}), ends the connection.
+ * (declared larger than the payload cap, behind {@code Expect: 100-continue}), ends the connection.
  */
 final class ConnectionClose {
 
@@ -118,9 +117,10 @@ final class ConnectionClose {
     }
 
     /**
-     * Reads and drops a body the handler left unread, when it is announced by its length, small, and
-     * arrives within {@code drainTime}; then the connection can carry a next request. Not a chunked
-     * or larger one (the client may be sending megabytes: closing is cheaper), nor one behind
+     * Reads and drops a body the handler left unread, when it is no larger than {@code drainLimit}
+     * (a chunked one is cut there by Helidon's payload cap) and arrives within {@code drainTime};
+     * then the connection can carry a next request. Not a larger declared one (the client may be
+     * sending megabytes: closing is cheaper), nor one behind
      * {@code Expect: 100-continue} (the client waits for a 100 that must not follow a final answer,
      * RFC 9110 §10.1.1, so it has sent nothing to drain). Closing after a drain ends with a FIN, not
      * a reset that could cost the client its answer.
@@ -129,8 +129,7 @@ final class ConnectionClose {
      */
     private boolean drained(ServerRequest req) {
         if (req.headers().containsToken(HeaderValues.EXPECT_100)
-                || !req.headers().contains(HeaderNames.CONTENT_LENGTH)
-                || req.headers().contentLength().orElse(Long.MAX_VALUE) > drainLimit) {
+                || req.headers().contentLength().orElse(0) > drainLimit) {
             return false;
         }
         // The read blocks on the socket; waiting for it apart bounds it. On a timeout the connection

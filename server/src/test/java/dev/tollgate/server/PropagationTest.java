@@ -11,15 +11,20 @@ import dev.tollgate.core.token.IssuedToken;
 import dev.tollgate.core.token.PresentedCredentials;
 import dev.tollgate.core.token.TokenRefusal.Reason;
 import dev.tollgate.core.token.TokenService;
+import dev.tollgate.core.seal.KeyEncryptionKeyFile;
 import dev.tollgate.server.cli.Cli;
 import dev.tollgate.store.JdbcStore;
 import dev.tollgate.store.PostgresTestDatabase;
-import dev.tollgate.store.TestKek;
 import dev.tollgate.testing.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +48,9 @@ class PropagationTest {
     private static final Duration GIVE_UP = Duration.ofSeconds(10);
 
     private final TestClock clock = TestClock.startingNow();
+    @TempDir
+    Path temp;
+
     private final List<Tollgate> nodes = new ArrayList<>();
     private PostgresTestDatabase database;
     private ClientWithSecret client;
@@ -51,7 +59,7 @@ class PropagationTest {
     void startThreeNodes() {
         database = PostgresTestDatabase.create();
         for (int i = 0; i < 3; i++) {
-            nodes.add(new Tollgate(JdbcStore.open(database.storeConfig(), TestKek.SHARED), clock, Tollgate.issuersFor(null),
+            nodes.add(new Tollgate(JdbcStore.open(database.storeConfig(), new KeyEncryptionKeyFile(kekFile())), clock, Tollgate.issuersFor(null),
                     store -> new Directory(store, Duration.ofSeconds(30), Duration.ofSeconds(60), 1_000)));
         }
         client = nodes.get(0).bootstrap(TENANT).orElseThrow().clients().get(0);
@@ -106,9 +114,20 @@ class PropagationTest {
         assertThat(p99(latencies)).isLessThan(BOUND.toNanos());
     }
 
+    /** The nodes' key-encryption key, which the CLI needs too to open the store. */
+    private Path kekFile() {
+        return temp.resolve("tollgate.kek");
+    }
+
     private Cli.Run cli(String command) {
+        Path config = temp.resolve("cli.properties");
+        try {
+            Files.writeString(config, "kek.file=" + kekFile() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         List<String> args = new ArrayList<>(List.of("client", command, "--tenant", TENANT.value(),
-                "--client-id", clientId().value(), "--jdbc-url", database.jdbcUrl()));
+                "--client-id", clientId().value(), "--jdbc-url", database.jdbcUrl(), "--config", config.toString()));
         if (database.user() != null) {
             args.addAll(List.of("--jdbc-user", database.user()));
         }

@@ -41,7 +41,7 @@ class StoreOutageTest {
     private static final TenantId TENANT = TestServer.TENANT;
     private static final Duration MAX_STALENESS = Duration.ofSeconds(1);
     /** Far below the pool's 2 s connection timeout: a request that waited on the store shows up. */
-    private static final long SLOW_MILLIS = 1_000;
+    private static final long SLOW_MILLIS = 1_500;
     private static final Pattern HOST_PORT = Pattern.compile("//([^/:]+):(\\d+)/");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
