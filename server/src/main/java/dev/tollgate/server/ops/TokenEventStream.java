@@ -103,8 +103,12 @@ public final class TokenEventStream implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenEventStream.class);
-    /** A batch this large is written without waiting for the interval: bounds the writer's memory. */
-    private static final int WRITE_AT_CHARS = 1 << 20;
+    /**
+     * A batch this large is written without waiting for the interval. Small on purpose: a second's
+     * worth of lines at 10,000 tokens/s is megabytes, and a builder of that size (and its copy as
+     * bytes) lands in the old generation of a 128 MB heap, where bench/peers.sh saw 0.5 s pauses.
+     */
+    private static final int WRITE_AT_CHARS = 64 * 1024;
     private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
@@ -177,7 +181,7 @@ public final class TokenEventStream implements AutoCloseable {
     }
 
     private void run() {
-        StringBuilder batch = new StringBuilder(64 * 1024);
+        StringBuilder batch = new StringBuilder(WRITE_AT_CHARS + 4096);
         List<TokenEvent> taken = new ArrayList<>(1024);
         int pending = 0;
         long firstQueuedAt = 0;
@@ -185,7 +189,7 @@ public final class TokenEventStream implements AutoCloseable {
             while (true) {
                 // The writer looks at the queue on a tick instead of waiting on it: a waiting reader
                 // is woken by every offer, and on a one-core server each token then paid for two
-                // context switches (bench/peers.sh measured 0.58 of the unaudited rate that way).
+                // context switches.
                 if (queue.isEmpty() && !closing) {
                     LockSupport.parkNanos(tickNanos);
                 }
@@ -196,13 +200,18 @@ public final class TokenEventStream implements AutoCloseable {
                     }
                     for (TokenEvent e : taken) {
                         e.writeLine(batch);
+                        pending++;
+                        if (batch.length() >= WRITE_AT_CHARS) {
+                            write(batch, pending);
+                            batch.setLength(0);
+                            pending = 0;
+                            firstQueuedAt = System.nanoTime() - tickNanos;
+                        }
                     }
-                    pending += taken.size();
                     taken.clear();
                 }
                 boolean finishing = closing && queue.isEmpty();
-                if (pending > 0 && (finishing || batch.length() >= WRITE_AT_CHARS
-                        || System.nanoTime() - firstQueuedAt >= flushNanos)) {
+                if (pending > 0 && (finishing || System.nanoTime() - firstQueuedAt >= flushNanos)) {
                     write(batch, pending);
                     batch.setLength(0);
                     pending = 0;
