@@ -103,7 +103,8 @@ JSON
     tollgate-postgresql)
       drop_pg
       psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $pg_db" >/dev/null
-      TOLLGATE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$pg_db" TOLLGATE_JDBC_USER=postgres start_token_server ;;
+      TOLLGATE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$pg_db" TOLLGATE_JDBC_USER=postgres \
+        TOLLGATE_KEK_FILE="$work/tollgate.kek" start_token_server ;;
   esac
 }
 
