@@ -66,8 +66,8 @@ JAVA=${JAVA:-$JAVA_HOME/bin/java}
 JVM_OPTS=${JVM_OPTS-$(sed -e 's/#.*//' packaging/jvm.options | xargs)}
 JAR=${JAR:-server/target/tollgate.jar}
 
-for tool in wrk curl psql ss; do
-  command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install wrk curl postgresql-client iproute2)" >&2; exit 2; }
+for tool in wrk curl psql; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install wrk curl postgresql-client)" >&2; exit 2; }
 done
 [ -x "$NGINX" ] || { echo "$NGINX is missing: apt-get install nginx" >&2; exit 2; }
 psql "$PG_ADMIN_URL" -qtAc 'select 1' >/dev/null 2>&1 || { echo "PostgreSQL at $PG_ADMIN_URL does not answer" >&2; exit 2; }
@@ -98,14 +98,16 @@ failures=()
 fail() { failures+=("$1"); echo "FAILED: $1" >&2; }
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 
-# Eight consecutive free ports on 127.0.0.1 (nodes' API and management ports, nginx, the gate).
+# Eight consecutive free ports on 127.0.0.1 (nodes' API and management ports, nginx, the gate):
+# none of them answers a connection, and none is in the range outgoing connections take theirs from,
+# so the killed node's port is still free when it restarts.
 free_ports() {
-  local base listening
-  listening=$(ss -Htln | awk '{print $4}' | sed -E 's/.*:([0-9]+)$/\1/')
+  local base p clash
   for _ in $(seq 1 50); do
-    base=$((20000 + RANDOM % 30000))
-    local clash=0
-    for p in $(seq "$base" $((base + 7))); do grep -qx "$p" <<<"$listening" && clash=1; done
+    base=$((20000 + RANDOM % 12000)); clash=0   # below Linux's ephemeral range (32768-)
+    for p in $(seq "$base" $((base + 7))); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && { clash=1; break; }
+    done
     [ "$clash" = 0 ] && { echo "$base"; return; }
   done
   echo "no free ports" >&2; exit 1
