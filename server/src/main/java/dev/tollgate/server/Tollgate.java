@@ -4,6 +4,7 @@ import dev.tollgate.core.abuse.FailureLimiter;
 import dev.tollgate.core.admin.DeviceTokens;
 import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.AdminOperations;
+import dev.tollgate.core.admin.AutomaticKeyRotation;
 import dev.tollgate.core.admin.ChangeListener;
 import dev.tollgate.core.admin.PasswordHasher;
 import dev.tollgate.core.admin.PasswordHashingPool;
@@ -69,6 +70,8 @@ public final class Tollgate implements AutoCloseable {
     private Function<TenantId, String> unsealedIssuers;
     private volatile CountDownLatch sealing;
     private ScheduledExecutorService auditPruning;
+    private final AutomaticKeyRotation keyRotation;
+    private ScheduledExecutorService keyRotating;
     private Runnable stopListening;
 
     private static final Logger LOG = LoggerFactory.getLogger(Tollgate.class);
@@ -125,7 +128,14 @@ public final class Tollgate implements AutoCloseable {
         this.adminOperations = new AdminOperations(store, hasher, passwords, revocations, invalidate, clock);
         this.tokenAudit = new AuditWriter(store.audit(), TOKEN_AUDIT_BATCH);
         this.tokenCounters = new TokenCounters(store.tokenCounts(), clock, MAX_UNWRITTEN_TOKEN_COUNTS);
+        this.keyRotation = new AutomaticKeyRotation(store, adminOperations.keys(), clock);
     }
+
+    /**
+     * How often every node looks for tenants whose keys are due for their automatic rotation: a
+     * rotation happens at most this late, and a deferred one is retried this often.
+     */
+    static final Duration KEY_ROTATION_TICK = Duration.ofMinutes(1);
 
     /**
      * Rows of token counts kept through a store outage, at most: a few MB, and at 1,000 active
@@ -200,6 +210,26 @@ public final class Tollgate implements AutoCloseable {
                 .name("tollgate-token-counts").factory());
         long millis = interval.toMillis();
         tokenCounting.scheduleWithFixedDelay(this::flushTokenCounts, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Rotates the keys of tenants whose schedule says so, every {@code tick}, on a daemon thread
+     * ({@link AutomaticKeyRotation}: every node ticks, exactly one rotates). Idempotent.
+     */
+    synchronized void startKeyRotation(Duration tick) {
+        if (keyRotating != null) {
+            return;
+        }
+        keyRotating = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("tollgate-key-rotation").factory());
+        long millis = tick.toMillis();
+        keyRotating.scheduleWithFixedDelay(() -> {
+            try {
+                keyRotation.tick();
+            } catch (RuntimeException e) {
+                LOG.warn("automatic key rotation: tenants not read, retrying in {}: {}", tick, e.getMessage());
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     private void flushTokenCounts() {
@@ -359,6 +389,11 @@ public final class Tollgate implements AutoCloseable {
         return currentIssuers();
     }
 
+    /** The automatic key rotation this node runs; tests tick it by hand with their clock. */
+    public AutomaticKeyRotation keyRotation() {
+        return keyRotation;
+    }
+
     /** Lets a flush in progress finish, so the last one below sees everything it did not write. */
     private static void awaitQuietly(ScheduledExecutorService executor) {
         try {
@@ -373,6 +408,10 @@ public final class Tollgate implements AutoCloseable {
         synchronized (this) {
             if (auditPruning != null) {
                 auditPruning.shutdownNow();
+            }
+            if (keyRotating != null) {
+                keyRotating.shutdown();
+                awaitQuietly(keyRotating);
             }
             if (tokenCounting != null) {
                 tokenCounting.shutdown();

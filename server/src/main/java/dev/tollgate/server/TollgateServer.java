@@ -166,6 +166,7 @@ public final class TollgateServer implements AutoCloseable {
         }
         app.startAuditPruning(config.auditRetention());
         app.startTokenCounting(config.tokenCountsFlushInterval());
+        app.startKeyRotation(Tollgate.KEY_ROTATION_TICK);
         LOG.info("listening on {} (store: {}); metrics and health on port {}{}", baseUrl, app.store().describe(),
                 server.port(MANAGEMENT_SOCKET), config.tls() != null && config.tls().redirectPort() != 0
                         ? "; plain HTTP on port " + server.port(REDIRECT_SOCKET) + " redirects to HTTPS" : "");

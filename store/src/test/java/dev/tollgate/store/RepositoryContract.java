@@ -141,6 +141,23 @@ public abstract class RepositoryContract {
     }
 
     @Test
+    void tenantWhenKeyRotationIntervalSetOrOffThenItRoundTrips() {
+        Tenant weekly = new Tenant(A, "A", TenantSettings.DEFAULTS.withKeyRotationInterval(Duration.ofDays(7)), T0);
+        Tenant manual = new Tenant(B, "B", TenantSettings.DEFAULTS.withKeyRotationInterval(null), T0);
+        store.tenants().insert(weekly);
+        store.tenants().insert(manual);
+
+        assertThat(store.tenants().find(A).orElseThrow().settings().keyRotationInterval()).isEqualTo(Duration.ofDays(7));
+        assertThat(store.tenants().find(B).orElseThrow().settings().keyRotationInterval()).isNull();
+
+        store.tenants().update(new Tenant(A, "A", weekly.settings().withKeyRotationInterval(null), T0));
+        store.tenants().update(new Tenant(B, "B", manual.settings().withKeyRotationInterval(Duration.ofHours(1)), T0));
+
+        assertThat(store.tenants().find(A).orElseThrow().settings().keyRotationInterval()).isNull();
+        assertThat(store.tenants().find(B).orElseThrow().settings().keyRotationInterval()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
     void tenantFindWhenMissingThenEmpty() {
         assertThat(store.tenants().find(A)).isEmpty();
     }
@@ -1739,6 +1756,28 @@ public abstract class RepositoryContract {
                 Duration.ofMinutes(1))).containsExactly(2, 1);
         assertThat(store.tokenCounts().perBucket(A, TokenCountRepository.NO_CLIENT, REFUSED, MINUTE,
                 MINUTE.plusSeconds(120), Duration.ofMinutes(1))).containsExactly(1, 0);
+    }
+
+    @Test
+    void migrationV12WhenTenantsExistThenTheirKeysKeepRotatingOnlyByHand() throws SQLException {
+        store.close();
+        StoreConfig config = config();
+        Flyway.configure().dataSource(config.connectionUrl(), config.connectionUser(), config.connectionPassword())
+                .cleanDisabled(false).load().clean();
+        Flyway.configure().dataSource(config.connectionUrl(), config.connectionUser(), config.connectionPassword())
+                .locations("classpath:db/migration").target("8").load().migrate();
+        try (Connection c = DriverManager.getConnection(config.connectionUrl(), config.connectionUser(),
+                config.connectionPassword()); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO tenants (id, name, signing_algorithm, allow_query_credentials, created_at_ns)"
+                    + " VALUES ('tenant-a', 'A', 'ES256', FALSE, 0)");
+        }
+
+        store = JdbcStore.open(config, TestKek.SHARED);
+
+        assertThat(store.tenants().find(A).orElseThrow().settings().keyRotationInterval()).isNull();
+        store.tenants().insert(new Tenant(B, "B", TenantSettings.DEFAULTS, T0));
+        assertThat(store.tenants().find(B).orElseThrow().settings().keyRotationInterval())
+                .isEqualTo(TenantSettings.DEFAULT_KEY_ROTATION_INTERVAL);
     }
 
     // ---------------------------------------------------------------- transactions
