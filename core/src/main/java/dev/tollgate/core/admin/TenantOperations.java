@@ -138,7 +138,9 @@ public final class TenantOperations {
             return interval;
         } catch (DateTimeParseException | IllegalArgumentException e) {
             throw AdminFailure.Invalid.of(KEY_ROTATION_INTERVAL, "must be " + OFF
-                    + " or an ISO-8601 duration such as P90D or PT12H; " + TenantSettings.KEY_ROTATION_INTERVAL_RULE);
+                    + " or an ISO-8601 duration such as P90D or PT12H between "
+                    + TenantSettings.MIN_KEY_ROTATION_INTERVAL.toHours() + " hour and "
+                    + TenantSettings.MAX_KEY_ROTATION_INTERVAL.toDays() + " days");
         }
     }
 

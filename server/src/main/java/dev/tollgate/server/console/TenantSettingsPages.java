@@ -37,9 +37,10 @@ final class TenantSettingsPages {
     void save(Visit visit) {
         String authorities = visit.form.value("allowed_authorities");
         String audiences = visit.form.value("allowed_audiences");
-        String interval = visit.form.value(TenantOperations.KEY_ROTATION_INTERVAL);
+        // A form from before the field existed (an open tab across an upgrade) leaves the interval as it is.
+        String interval = visit.form.values(TenantOperations.KEY_ROTATION_INTERVAL).isEmpty() ? null
+                : visit.form.value(TenantOperations.KEY_ROTATION_INTERVAL);
         try {
-            // A form from before the field existed leaves the interval as it is.
             UnaryOperator<TenantSettings> keyRotation = interval == null ? UnaryOperator.identity()
                     : rotationSetter(TenantOperations.parseKeyRotationInterval(interval));
             operations.tenants().updateTenantAdminSettings(visit.actor, visit.tenant(), ClientForm.split(authorities),
@@ -48,7 +49,9 @@ final class TenantSettingsPages {
             Failure failure = Failure.of(e);
             FieldErrors refused = failure.fieldErrors(Set.of("allowed_authorities", "allowed_audiences",
                     TenantOperations.KEY_ROTATION_INTERVAL));
-            render(visit, failure.answer(visit.response), authorities, audiences, interval == null ? "" : interval,
+            render(visit, failure.answer(visit.response), authorities, audiences, interval == null
+                            ? TenantOperations.formatKeyRotationInterval(operations.tenants()
+                                    .settings(visit.actor, visit.tenant()).keyRotationInterval()) : interval,
                     operations.tenants().settings(visit.actor, visit.tenant()), refused,
                     refused.isEmpty() ? failure.message() : null);
             return;
