@@ -4,6 +4,7 @@ import dev.tollgate.core.abuse.FailureLimiter;
 import dev.tollgate.core.admin.DeviceTokens;
 import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.AdminOperations;
+import dev.tollgate.core.abuse.ClientAuthenticationGuard;
 import dev.tollgate.core.admin.AutomaticKeyRotation;
 import dev.tollgate.core.admin.ChangeListener;
 import dev.tollgate.core.admin.PasswordHasher;
@@ -72,6 +73,7 @@ public final class Tollgate implements AutoCloseable {
     private ScheduledExecutorService auditPruning;
     private final AutomaticKeyRotation keyRotation;
     private ScheduledExecutorService keyRotating;
+    private ScheduledExecutorService failureSharing;
     private Runnable stopListening;
 
     private static final Logger LOG = LoggerFactory.getLogger(Tollgate.class);
@@ -136,6 +138,13 @@ public final class Tollgate implements AutoCloseable {
      * rotation happens at most this late, and a deferred one is retried this often.
      */
     static final Duration KEY_ROTATION_TICK = Duration.ofMinutes(1);
+
+    /**
+     * How often a node adds its failed client authentications to the cluster's per-address counts
+     * and reads them back: the batch that makes the shared limit approximate (OPERATIONS.md,
+     * *Client lockout*). One upsert batch when there were failures and one indexed read per second.
+     */
+    static final Duration FAILURE_SHARING_INTERVAL = Duration.ofSeconds(1);
 
     /**
      * Rows of token counts kept through a store outage, at most: a few MB, and at 1,000 active
@@ -228,6 +237,28 @@ public final class Tollgate implements AutoCloseable {
                 keyRotation.tick();
             } catch (RuntimeException e) {
                 LOG.warn("automatic key rotation: tenants not read, retrying in {}: {}", tick, e.getMessage());
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Shares {@code guard}'s per-address failure counts with the other nodes of the store every
+     * {@code interval}, on a daemon thread. Idempotent.
+     */
+    synchronized void startFailureSharing(ClientAuthenticationGuard guard, Duration interval) {
+        if (failureSharing != null) {
+            return;
+        }
+        failureSharing = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("tollgate-failure-sharing").factory());
+        long millis = interval.toMillis();
+        failureSharing.scheduleWithFixedDelay(() -> {
+            try {
+                guard.shareFailures();
+            } catch (RuntimeException e) {
+                // Kept for the next flush; meanwhile this node limits on its own counts. The store's
+                // own health is reported by readiness, so once a second at DEBUG is enough here.
+                LOG.debug("failed authentications not shared, kept for the next flush: {}", e.getMessage());
             }
         }, millis, millis, TimeUnit.MILLISECONDS);
     }
@@ -412,6 +443,10 @@ public final class Tollgate implements AutoCloseable {
             if (keyRotating != null) {
                 keyRotating.shutdown();
                 awaitQuietly(keyRotating);
+            }
+            if (failureSharing != null) {
+                failureSharing.shutdown();
+                awaitQuietly(failureSharing);
             }
             if (tokenCounting != null) {
                 tokenCounting.shutdown();
