@@ -229,16 +229,13 @@ public final class Tollgate implements AutoCloseable {
         if (keyRotating != null) {
             return;
         }
-        keyRotating = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
-                .name("tollgate-key-rotation").factory());
-        long millis = tick.toMillis();
-        keyRotating.scheduleWithFixedDelay(() -> {
+        keyRotating = everyInterval("tollgate-key-rotation", tick, () -> {
             try {
                 keyRotation.tick();
             } catch (RuntimeException e) {
                 LOG.warn("automatic key rotation: tenants not read, retrying in {}: {}", tick, e.getMessage());
             }
-        }, millis, millis, TimeUnit.MILLISECONDS);
+        });
     }
 
     /**
@@ -249,10 +246,7 @@ public final class Tollgate implements AutoCloseable {
         if (failureSharing != null) {
             return;
         }
-        failureSharing = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
-                .name("tollgate-failure-sharing").factory());
-        long millis = interval.toMillis();
-        failureSharing.scheduleWithFixedDelay(() -> {
+        failureSharing = everyInterval("tollgate-failure-sharing", interval, () -> {
             try {
                 guard.shareFailures();
             } catch (RuntimeException e) {
@@ -260,7 +254,16 @@ public final class Tollgate implements AutoCloseable {
                 // own health is reported by readiness, so once a second at DEBUG is enough here.
                 LOG.debug("failed authentications not shared, kept for the next flush: {}", e.getMessage());
             }
-        }, millis, millis, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** {@code task} on a daemon thread of its own, {@code interval} after start and after each run. */
+    private static ScheduledExecutorService everyInterval(String thread, Duration interval, Runnable task) {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name(thread).factory());
+        long millis = interval.toMillis();
+        executor.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
+        return executor;
     }
 
     private void flushTokenCounts() {
