@@ -18,6 +18,7 @@ import dev.tollgate.core.store.SigningKeyRepository;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.store.TenantRepository;
+import dev.tollgate.core.store.FailureCountRepository;
 import dev.tollgate.core.store.TokenCountRepository;
 import dev.tollgate.core.store.UserRepository;
 import org.flywaydb.core.Flyway;
@@ -73,6 +74,7 @@ public final class JdbcStore implements Store {
     /** Replaced by {@link #rotateKeyEncryptionKey}; the repositories ask it for every value. */
     private final AtomicReference<SecretSealer> sealer;
     private final TokenCountRepository tokenCounts;
+    private final FailureCountRepository clientAuthFailures;
 
     private JdbcStore(String description, StoreConfig config, HikariDataSource dataSource, Database db,
                       SecretSealer sealer, boolean postgres) {
@@ -92,6 +94,7 @@ public final class JdbcStore implements Store {
         this.adminSessions = new JdbcAdminSessionRepository(db);
         this.audit = new JdbcAuditRepository(db);
         this.tokenCounts = new JdbcTokenCountRepository(db, postgres);
+        this.clientAuthFailures = new JdbcFailureCountRepository(db, postgres);
     }
 
     /**
@@ -400,6 +403,11 @@ public final class JdbcStore implements Store {
     @Override
     public TokenCountRepository tokenCounts() {
         return tokenCounts;
+    }
+
+    @Override
+    public FailureCountRepository clientAuthFailures() {
+        return clientAuthFailures;
     }
 
     @Override

@@ -10,6 +10,8 @@ import dev.tollgate.core.tenant.TenantSettings;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,7 +21,7 @@ final class JdbcTenantRepository implements TenantRepository {
 
     private static final String COLUMNS =
             "id, name, signing_algorithm, allow_query_credentials, default_audience, allowed_authorities,"
-                    + " allowed_audiences, created_at_ns";
+                    + " allowed_audiences, created_at_ns, key_rotation_interval_s";
 
     private final Database db;
 
@@ -30,7 +32,7 @@ final class JdbcTenantRepository implements TenantRepository {
     @Override
     public void insert(Tenant tenant) {
         db.write("insert tenant " + tenant.id(), c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, tenant.id().value());
                 s.setString(2, tenant.name());
                 s.setString(3, tenant.settings().signingAlgorithm().name());
@@ -39,6 +41,7 @@ final class JdbcTenantRepository implements TenantRepository {
                 s.setString(6, String.join(" ", tenant.settings().allowedAuthorities()));
                 s.setString(7, String.join(" ", tenant.settings().allowedAudiences()));
                 Database.setInstant(s, 8, tenant.createdAt());
+                setInterval(s, 9, tenant.settings().keyRotationInterval());
                 return s.executeUpdate();
             }
         });
@@ -90,17 +93,32 @@ final class JdbcTenantRepository implements TenantRepository {
         return db.write("update tenant " + tenant.id(), c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE tenants SET name = ?, signing_algorithm = ?,"
                     + " allow_query_credentials = ?, default_audience = ?, allowed_authorities = ?,"
-                    + " allowed_audiences = ? WHERE id = ?")) {
+                    + " allowed_audiences = ?, key_rotation_interval_s = ? WHERE id = ?")) {
                 s.setString(1, tenant.name());
                 s.setString(2, tenant.settings().signingAlgorithm().name());
                 s.setBoolean(3, tenant.settings().allowQueryCredentials());
                 Database.setNullableString(s, 4, tenant.settings().defaultAudience());
                 s.setString(5, String.join(" ", tenant.settings().allowedAuthorities()));
                 s.setString(6, String.join(" ", tenant.settings().allowedAudiences()));
-                s.setString(7, tenant.id().value());
+                setInterval(s, 7, tenant.settings().keyRotationInterval());
+                s.setString(8, tenant.id().value());
                 return s.executeUpdate() == 1;
             }
         });
+    }
+
+    /** Whole seconds: the schedule's bounds are hours to years. */
+    private static void setInterval(PreparedStatement s, int index, Duration interval) throws SQLException {
+        if (interval == null) {
+            s.setNull(index, Types.BIGINT);
+        } else {
+            s.setLong(index, interval.toSeconds());
+        }
+    }
+
+    private static Duration getInterval(ResultSet rows) throws SQLException {
+        long seconds = rows.getLong("key_rotation_interval_s");
+        return rows.wasNull() ? null : Duration.ofSeconds(seconds);
     }
 
     private static Tenant map(ResultSet rows) throws SQLException {
@@ -111,7 +129,8 @@ final class JdbcTenantRepository implements TenantRepository {
                     rows.getBoolean("allow_query_credentials"),
                     rows.getString("default_audience"),
                     Database.spaceDelimited(rows.getString("allowed_authorities")),
-                    Database.spaceDelimited(rows.getString("allowed_audiences")));
+                    Database.spaceDelimited(rows.getString("allowed_audiences")),
+                    getInterval(rows));
             return new Tenant(TenantId.of(id), rows.getString("name"), settings,
                     Database.getInstant(rows, "created_at_ns"));
         } catch (IllegalArgumentException | NullPointerException e) {
