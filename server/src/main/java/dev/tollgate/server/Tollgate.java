@@ -17,6 +17,7 @@ import dev.tollgate.core.cache.DirectoryInvalidation;
 import dev.tollgate.core.cache.StoreReads;
 import dev.tollgate.core.client.SecretHasher;
 import dev.tollgate.core.key.CryptoProviders;
+import dev.tollgate.core.replay.ReplayCache;
 import dev.tollgate.core.revocation.Revocations;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.Store;
@@ -55,6 +56,7 @@ public final class Tollgate implements AutoCloseable {
     private final Directory directory;
     private final TokenService tokens;
     private final Revocations revocations;
+    private final ReplayCache replays;
     private final TokenIntrospector introspector;
     private final AdminAccounts adminAccounts;
     private final AdminOperations adminOperations;
@@ -112,6 +114,7 @@ public final class Tollgate implements AutoCloseable {
         ChangeListener invalidate = new DirectoryInvalidation(directory);
         this.tokens = new TokenService(directory, new ClientAuthenticator(hasher), t -> currentIssuers().apply(t), clock);
         this.revocations = new Revocations(store, clock);
+        this.replays = new ReplayCache(store.replays(), clock, ReplayCache.DEFAULT_MAX_ENTRIES);
         this.introspector = new TokenIntrospector(directory, revocations, clock);
         this.passwordHashing = new PasswordHashingPool(hashingPermits);
         PasswordHasher passwords = new PasswordHasher(PasswordHasher.DEFAULT_ITERATIONS, passwordHashing);
@@ -330,6 +333,14 @@ public final class Tollgate implements AutoCloseable {
         return revocations;
     }
 
+    /**
+     * Single-use identifiers (client assertions' and DPoP proofs' {@code jti}) across every node of
+     * the store; {@link TollgateServer} starts its pruning.
+     */
+    public ReplayCache replays() {
+        return replays;
+    }
+
     /** Whether a string is an active access token of a tenant: signature, expiry and revocation. */
     public TokenIntrospector introspector() {
         return introspector;
@@ -383,6 +394,7 @@ public final class Tollgate implements AutoCloseable {
             }
         }
         revocations.close();
+        replays.close();
         tokenAudit.close();
         flushTokenCounts();
         passwordHashing.close();

@@ -107,6 +107,7 @@ public final class TollgateServer implements AutoCloseable {
                 issuers, guard, metrics, config.maxBodyBytes());
         // Every revocation in the store is known before the first request is served.
         app.revocations().startRefreshing();
+        app.replays().startPruning();
         app.listenForChanges();
         StartPage start = new StartPage(config.defaultTenant(), issuers, TollgateVersion.current());
         UsersEndpoint users = new UsersEndpoint(app.directory(), app.store().users(), app.adminOperations().users(),

@@ -12,6 +12,7 @@ import dev.tollgate.core.store.AdminSessionRepository;
 import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.core.store.ClientRepository;
 import dev.tollgate.core.store.InstallationRepository;
+import dev.tollgate.core.store.ReplayRepository;
 import dev.tollgate.core.store.RevocationRepository;
 import dev.tollgate.core.store.ScopeRepository;
 import dev.tollgate.core.store.SigningKeyRepository;
@@ -73,6 +74,7 @@ public final class JdbcStore implements Store {
     /** Replaced by {@link #rotateKeyEncryptionKey}; the repositories ask it for every value. */
     private final AtomicReference<SecretSealer> sealer;
     private final TokenCountRepository tokenCounts;
+    private final ReplayRepository replays;
 
     private JdbcStore(String description, StoreConfig config, HikariDataSource dataSource, Database db,
                       SecretSealer sealer, boolean postgres) {
@@ -92,6 +94,7 @@ public final class JdbcStore implements Store {
         this.adminSessions = new JdbcAdminSessionRepository(db);
         this.audit = new JdbcAuditRepository(db);
         this.tokenCounts = new JdbcTokenCountRepository(db, postgres);
+        this.replays = new JdbcReplayRepository(db);
     }
 
     /**
@@ -400,6 +403,11 @@ public final class JdbcStore implements Store {
     @Override
     public TokenCountRepository tokenCounts() {
         return tokenCounts;
+    }
+
+    @Override
+    public ReplayRepository replays() {
+        return replays;
     }
 
     @Override

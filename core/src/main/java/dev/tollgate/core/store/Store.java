@@ -35,6 +35,9 @@ public interface Store extends AutoCloseable {
     /** Tokens issued and refused per client and minute: the issuance chart's numbers. */
     TokenCountRepository tokenCounts();
 
+    /** Single-use identifiers (client assertions', DPoP proofs' jti) seen by any node, until they expire. */
+    ReplayRepository replays();
+
     /**
      * Runs {@code work} so that every repository call it makes on this thread commits together or
      * not at all. Nested calls join the outer transaction; an exception that leaves a nested call

@@ -134,6 +134,11 @@ class AdminOperationsTest {
         }
 
         @Override
+        public dev.tollgate.core.store.ReplayRepository replays() {
+            return delegate.replays();
+        }
+
+        @Override
         public AuditRepository audit() {
             return audit;
         }
