@@ -18,9 +18,14 @@ import java.util.Objects;
  *                              client; empty: none (an authority in a token is a role at every API that reads it)
  * @param allowedAudiences      the audiences such a credential manager may give a client, besides the default
  *                              audience; empty: none
+ * @param dpopNonces            RFC 9449 §8 and §9: DPoP proofs must carry a server-provided nonce
+ *                              ({@code DPoP-Nonce}), at the token endpoint and the built-in APIs; off by default
  */
 public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
-                             List<String> allowedAuthorities, List<String> allowedAudiences) {
+                             List<String> allowedAuthorities, List<String> allowedAudiences, boolean dpopNonces) {
+
+    /** The setting's name as the CLI and the admin API spell it. */
+    public static final String DPOP_NONCES = "dpop-nonces";
 
     /** The setting's name as the CLI and error messages spell it. */
     public static final String ALLOW_QUERY_CREDENTIALS = "allow-query-credentials";
@@ -37,6 +42,12 @@ public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQue
         }
         allowedAuthorities = distinct(allowedAuthorities, "allowed authority");
         allowedAudiences = distinct(allowedAudiences, "allowed audience");
+    }
+
+    /** Settings without server DPoP nonces. */
+    public TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
+                          List<String> allowedAuthorities, List<String> allowedAudiences) {
+        this(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities, allowedAudiences, false);
     }
 
     /** Settings without allow-lists: only a tenant admin gives clients authorities or audiences. */
@@ -58,27 +69,33 @@ public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQue
         }
     }
 
+    public TenantSettings withDpopNonces(boolean required) {
+        return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
+                allowedAudiences, required);
+    }
+
     public TenantSettings withAllowQueryCredentials(boolean allow) {
-        return new TenantSettings(signingAlgorithm, allow, defaultAudience, allowedAuthorities, allowedAudiences);
+        return new TenantSettings(signingAlgorithm, allow, defaultAudience, allowedAuthorities, allowedAudiences,
+                dpopNonces);
     }
 
     public TenantSettings withSigningAlgorithm(SigningAlgorithm algorithm) {
         return new TenantSettings(algorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                allowedAudiences);
+                allowedAudiences, dpopNonces);
     }
 
     public TenantSettings withDefaultAudience(String audience) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, audience, allowedAuthorities,
-                allowedAudiences);
+                allowedAudiences, dpopNonces);
     }
 
     public TenantSettings withAllowedAuthorities(List<String> authorities) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, authorities,
-                allowedAudiences);
+                allowedAudiences, dpopNonces);
     }
 
     public TenantSettings withAllowedAudiences(List<String> audiences) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                audiences);
+                audiences, dpopNonces);
     }
 }
