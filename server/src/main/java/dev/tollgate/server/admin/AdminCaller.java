@@ -128,14 +128,11 @@ final class AdminCaller {
     }
 
     private Actor tokenActor(ServerRequest request, TenantId tenant) {
-        String token = JsonApi.bearerToken(request, REALM);
+        JsonApi.PresentedToken token = JsonApi.presentedToken(request, REALM);
         TokenVerifier verifier = verifiers.forTenant(tenant)
                 .orElseThrow(() -> new AdminFailure.NotFound("unknown tenant"));
-        Verification verification = verifier.verify(token, Set.of());
-        if (verification instanceof Verification.Invalid invalid) {
-            throw JsonApi.unauthorized(invalid, REALM);
-        }
-        Principal principal = ((Verification.Valid) verification).principal();
+        Principal principal = JsonApi.verified(verifier, token, request, verifiers.requestUri(tenant, request),
+                Set.of(), REALM);
         // A token outlives changes to its client: one whose client was since disabled or deleted
         // gets nothing, and only the admin scopes the client still holds count, as a session
         // counts only the capabilities its admin holds now.
