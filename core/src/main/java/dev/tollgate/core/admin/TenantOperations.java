@@ -73,6 +73,15 @@ public final class TenantOperations {
      * @throws AdminFailure.Invalid   naming {@code allowed_authorities} or {@code allowed_audiences}
      */
     public Tenant updateAllowLists(Actor actor, TenantId id, List<String> authorities, List<String> audiences) {
+        return updateClientSettings(actor, id, authorities, audiences, null);
+    }
+
+    /**
+     * {@link #updateAllowLists}, and whether DPoP proofs must carry a server nonce (RFC 9449 §8/§9;
+     * null stays as it is), in one change. Only a tenant admin changes them.
+     */
+    public Tenant updateClientSettings(Actor actor, TenantId id, List<String> authorities, List<String> audiences,
+                                       Boolean dpopNonces) {
         authorize(actor, id, Capability.MANAGE_CLIENT_CREDENTIALS);
         if (!actor.holdsEveryCapability()) {
             throw new AdminFailure.Forbidden(null,
@@ -86,6 +95,7 @@ public final class TenantOperations {
         }
         return change(actor, id, settings -> {
             TenantSettings changed = authorities == null ? settings : settings.withAllowedAuthorities(authorities);
+            changed = dpopNonces == null ? changed : changed.withDpopNonces(dpopNonces);
             return audiences == null ? changed : changed.withAllowedAudiences(audiences);
         });
     }

@@ -42,8 +42,8 @@ final class TenantSettingsResource {
                 return;
             }
             UpdateAllowListsRequest update = UpdateAllowListsRequest.parse(exchange.mergePatch(request));
-            sendJson(response, 200, view(operations.tenants().updateAllowLists(actor, tenant,
-                    update.authorities(), update.audiences()).settings()));
+            sendJson(response, 200, view(operations.tenants().updateClientSettings(actor, tenant,
+                    update.authorities(), update.audiences(), update.dpopNonces()).settings()));
         });
     }
 
@@ -52,19 +52,23 @@ final class TenantSettingsResource {
         json.put("default_audience", settings.defaultAudience());
         json.put("allowed_authorities", settings.allowedAuthorities());
         json.put("allowed_audiences", settings.allowedAudiences());
+        json.put("dpop_nonces", settings.dpopNonces());
         return json;
     }
 
-    /** {@code PATCH settings}: a list sent replaces the tenant's; one left out stays. */
-    record UpdateAllowListsRequest(List<String> authorities, List<String> audiences) {
+    /**
+     * {@code PATCH settings}: a list sent replaces the tenant's; one left out stays. {@code dpop_nonces}:
+     * DPoP proofs must carry the server's nonce (RFC 9449 §8/§9).
+     */
+    record UpdateAllowListsRequest(List<String> authorities, List<String> audiences, Boolean dpopNonces) {
 
-        static final Set<String> FIELDS = Set.of("allowed_authorities", "allowed_audiences");
+        static final Set<String> FIELDS = Set.of("allowed_authorities", "allowed_audiences", "dpop_nonces");
 
         /** @throws dev.tollgate.core.admin.AdminFailure.Invalid naming every bad field */
         static UpdateAllowListsRequest parse(Map<String, Object> json) {
             JsonFields fields = JsonFields.body(json, FIELDS);
             UpdateAllowListsRequest request = new UpdateAllowListsRequest(fields.strings("allowed_authorities"),
-                    fields.strings("allowed_audiences"));
+                    fields.strings("allowed_audiences"), fields.bool("dpop_nonces"));
             fields.throwIfInvalid();
             return request;
         }
