@@ -142,6 +142,24 @@ public abstract class RepositoryContract {
     }
 
     @Test
+    void dpopSettingsWhenStoredUpdatedAndReadThenTheyRoundTrip() {
+        // V13: a client's dpop_bound_access_tokens and a tenant's dpop_nonces (RFC 9449 §5.2, §8).
+        store.tenants().insert(new Tenant(A, null, TenantSettings.DEFAULTS.withDpopNonces(true), T0));
+        insertTenant(B);
+        ClientCredential bound = client(A, "dpop-client", T0, List.of()).withDpopBound(true, T0);
+
+        store.clients().insert(bound);
+
+        assertThat(store.tenants().find(A).orElseThrow().settings().dpopNonces()).isTrue();
+        assertThat(store.tenants().find(B).orElseThrow().settings().dpopNonces()).isFalse();
+        assertThat(store.clients().find(A, bound.clientId()).orElseThrow().dpopBound()).isTrue();
+        store.clients().update(bound.withDpopBound(false, T0.plusSeconds(1)));
+        store.tenants().update(store.tenants().find(A).orElseThrow().withSettings(TenantSettings.DEFAULTS));
+        assertThat(store.clients().find(A, bound.clientId()).orElseThrow().dpopBound()).isFalse();
+        assertThat(store.tenants().find(A).orElseThrow().settings().dpopNonces()).isFalse();
+    }
+
+    @Test
     void tenantFindWhenMissingThenEmpty() {
         assertThat(store.tenants().find(A)).isEmpty();
     }
