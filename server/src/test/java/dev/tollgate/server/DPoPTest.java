@@ -256,7 +256,9 @@ class DPoPTest {
 
     @Test
     void adminApiWhenBoundTokenWithItsProofThenServedAndAsBearerThenRefused() {
-        String token = boundToken();
+        ClientWithSecret admin = server.app().adminOperations().clients().create(Actor.cli(TENANT), TENANT,
+                ClientSpec.named("admin automation", ScopeSet.of("admin:manage_client_credentials")));
+        String token = boundToken(admin);
         URI clients = URI.create(server.issuer() + "/admin/api/v1/clients");
 
         sync();
@@ -338,8 +340,12 @@ class DPoPTest {
 
     /** A DPoP-bound token of the default client, bound to {@link #proofs}' key. */
     private String boundToken() {
+        return boundToken(server.defaultClient());
+    }
+
+    private String boundToken(ClientWithSecret client) {
         try {
-            HttpResponse<String> response = tokenRequest(server.defaultClient(),
+            HttpResponse<String> response = tokenRequest(client,
                     proofs.nimbus("POST", server.tokenEndpoint(), null, null));
             assertThat(response.statusCode()).isEqualTo(200);
             return (String) JSONObjectUtils.parse(response.body()).get("access_token");
@@ -393,7 +399,7 @@ class DPoPTest {
         return (String) SignedJWT.parse(token).getJWTClaimsSet().getJSONObjectClaim("cnf").get("jkt");
     }
 
-    private static HTTPResponse nimbus(HttpResponse<String> response) {
+    private static HTTPResponse nimbus(HttpResponse<String> response) throws com.nimbusds.oauth2.sdk.ParseException {
         HTTPResponse nimbus = new HTTPResponse(response.statusCode());
         nimbus.setContentType(response.headers().firstValue("Content-Type").orElse(null));
         nimbus.setBody(response.body());
