@@ -273,6 +273,38 @@ class DPoPTest {
         assertThat(asBearer.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("DPoP ");
     }
 
+    @Test
+    void adminApiWhenClientCreatedWithDpopRequirementAndSettingsPatchedThenStoredAndBadValuesRefused()
+            throws Exception {
+        ClientWithSecret admin = server.app().adminOperations().clients().create(Actor.cli(TENANT), TENANT,
+                ClientSpec.named("tenant admin automation", ScopeSet.of(java.util.Arrays.stream(
+                        dev.tollgate.core.admin.Capability.values()).map(c -> c.scope().value()).toArray(String[]::new))));
+        String token = NimbusClient.accessToken(server.tokenEndpoint(), NimbusClient.basic(admin), null);
+        String api = server.issuer() + "/admin/api/v1";
+
+        HttpResponse<String> created = adminSend(token, "POST", api + "/clients",
+                "{\"name\":\"bound\",\"allowed_scopes\":[\"users:read\"],\"dpop_bound_access_tokens\":true}");
+        HttpResponse<String> notABoolean = adminSend(token, "POST", api + "/clients",
+                "{\"name\":\"bad\",\"dpop_bound_access_tokens\":\"yes\"}");
+        HttpResponse<String> patched = adminSend(token, "PATCH", api + "/settings", "{\"dpop_nonces\":true}");
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(JSONObjectUtils.parse(created.body())).containsEntry("dpop_bound_access_tokens", true);
+        String id = (String) JSONObjectUtils.parse(created.body()).get("client_id");
+        assertThat(server.app().directory().client(TENANT, new dev.tollgate.core.client.ClientId(id))
+                .orElseThrow().dpopBound()).isTrue();
+        assertThat(notABoolean.statusCode()).isEqualTo(400);
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        assertThat(JSONObjectUtils.parse(patched.body())).containsEntry("dpop_nonces", true);
+        assertThat(server.app().directory().tenant(TENANT).orElseThrow().settings().dpopNonces()).isTrue();
+    }
+
+    private HttpResponse<String> adminSend(String token, String method, String uri, String json) {
+        return server.send(HttpRequest.newBuilder(URI.create(uri)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", method.equals("PATCH") ? "application/merge-patch+json" : "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     // ---------------------------------------------------------------- client library
 
     @Test
