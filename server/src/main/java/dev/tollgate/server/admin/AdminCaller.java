@@ -18,7 +18,6 @@ import dev.tollgate.server.http.RemoteAddress;
 import dev.tollgate.server.http.SameOrigin;
 import dev.tollgate.verifier.Principal;
 import dev.tollgate.verifier.TokenVerifier;
-import dev.tollgate.verifier.Verification;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
