@@ -305,11 +305,13 @@ public final class DPoPProofVerifier {
 
     /**
      * RFC 9449 §4.3 item 9 with RFC 3986 §6.2.2 and §6.2.3: scheme and host compared without case,
-     * the default port dropped, an empty path as {@code /}, dot segments removed, query and fragment
-     * ignored. Null for anything that is not an absolute http(s) URI.
+     * the default port dropped, an empty path as {@code /}, percent-encodings in upper case with
+     * unreserved characters decoded, dot segments removed, query and fragment ignored. Null for
+     * anything that is not an absolute http(s) URI without user information.
      */
     static URI normalised(URI uri) {
-        if (uri == null || uri.getScheme() == null || uri.getRawAuthority() == null || uri.getHost() == null) {
+        if (uri == null || uri.getScheme() == null || uri.getRawAuthority() == null || uri.getHost() == null
+                || uri.getRawUserInfo() != null) {
             return null;
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
@@ -320,12 +322,50 @@ public final class DPoPProofVerifier {
         if (port == 443 && scheme.equals("https") || port == 80 && scheme.equals("http")) {
             port = -1;
         }
-        String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
-        try {
-            return new URI(scheme, null, uri.getHost().toLowerCase(Locale.ROOT), port, path, null, null).normalize();
-        } catch (URISyntaxException e) {
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : percentEncodings(uri.getRawPath());
+        if (path == null) {
             return null;
         }
+        try {
+            return URI.create(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (port == -1 ? "" : ":" + port)
+                    + path).normalize();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * RFC 3986 §6.2.2.1-2: hex digits of a percent-encoding in upper case, and an encoded unreserved
+     * character decoded; reserved ones stay encoded ({@code %2F} is not {@code /}). Null when malformed.
+     */
+    private static String percentEncodings(String rawPath) {
+        StringBuilder out = new StringBuilder(rawPath.length());
+        for (int i = 0; i < rawPath.length(); i++) {
+            char c = rawPath.charAt(i);
+            if (c != '%') {
+                out.append(c);
+                continue;
+            }
+            if (i + 2 >= rawPath.length()) {
+                return null;
+            }
+            int value = Character.digit(rawPath.charAt(i + 1), 16) * 16 + Character.digit(rawPath.charAt(i + 2), 16);
+            if (Character.digit(rawPath.charAt(i + 1), 16) < 0 || Character.digit(rawPath.charAt(i + 2), 16) < 0) {
+                return null;
+            }
+            char decoded = (char) value;
+            boolean unreserved = decoded >= 'A' && decoded <= 'Z' || decoded >= 'a' && decoded <= 'z'
+                    || decoded >= '0' && decoded <= '9' || decoded == '-' || decoded == '.' || decoded == '_'
+                    || decoded == '~';
+            if (unreserved) {
+                out.append(decoded);
+            } else {
+                out.append('%').append(Character.toUpperCase(rawPath.charAt(i + 1)))
+                        .append(Character.toUpperCase(rawPath.charAt(i + 2)));
+            }
+            i += 2;
+        }
+        return out.toString();
     }
 
     /** A verifier for {@code alg} with {@code jwk}, or null when the key's type does not fit the algorithm. */

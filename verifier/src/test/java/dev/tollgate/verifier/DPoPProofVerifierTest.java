@@ -48,7 +48,8 @@ class DPoPProofVerifierTest {
         // RFC 9449 §4.3 item 9 with RFC 3986 §6.2.2/§6.2.3 normalisation.
         for (String htu : List.of("HTTPS://Auth.Example.TEST:443/t/10001/oauth2/token",
                 "https://auth.example.test/t/10001/oauth2/token?x=1#f",
-                "https://auth.example.test/t/10001/./oauth2/token")) {
+                "https://auth.example.test/t/10001/./oauth2/token",
+                "https://auth.example.test/t/1000%31/oauth2/token")) {
             assertThat(proofs.verify(List.of(proof("POST", htu, null, null)), "POST", TOKEN_ENDPOINT, null, null))
                     .as(htu).isInstanceOf(DPoPProofVerifier.Valid.class);
         }
@@ -58,7 +59,9 @@ class DPoPProofVerifierTest {
     void proofWhenHtuNamesAnotherPathPortOrSchemeThenInvalidDpopProof() {
         for (String htu : List.of("https://auth.example.test/t/10002/oauth2/token",
                 "https://auth.example.test:8443/t/10001/oauth2/token",
-                "http://auth.example.test/t/10001/oauth2/token", "not a uri", "/t/10001/oauth2/token")) {
+                "http://auth.example.test/t/10001/oauth2/token", "not a uri", "/t/10001/oauth2/token",
+                "https://auth.example.test/t/10001%2Foauth2/token", "https://user@auth.example.test/t/10001/oauth2/token",
+                "https://auth.example.test/t/10001/oauth2/token%")) {
             assertThat(proofs.verify(List.of(proof("POST", htu, null, null)), "POST", TOKEN_ENDPOINT, null, null))
                     .as(htu).isEqualTo(new DPoPProofVerifier.Invalid("invalid_dpop_proof",
                             "DPoP proof htu does not match the request URI"));
