@@ -62,7 +62,7 @@ class DPoPAcrossNodesTest {
 
     @Test
     void proofWhenAcceptedByOneNodeAndReplayedToAnotherThenRefusedInvalidDpopProof() throws Exception {
-        DPoPProofs proofs = new DPoPProofs();
+        DPoPProofMaker proofs = new DPoPProofMaker();
         String proof = proofs.nimbus("POST", URI.create(PUBLIC_URL + "/t/" + TENANT.value() + "/oauth2/token"),
                 null, null);
 

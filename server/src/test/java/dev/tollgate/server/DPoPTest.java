@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DPoPTest {
 
     private TestServer server;
-    private final DPoPProofs proofs = new DPoPProofs();
+    private final DPoPProofMaker proofs = new DPoPProofMaker();
 
     @BeforeEach
     void startServer() {
@@ -111,7 +111,7 @@ class DPoPTest {
     void tokenRequestWhenHtuDiffersOnlyByNormalisationThenAccepted() throws Exception {
         // RFC 9449 §4.3 item 9: scheme and host without case, query ignored (RFC 3986 §6.2.2).
         String htu = server.tokenEndpoint().toString().replace("http://127.0.0.1", "HTTP://127.0.0.1") + "?ignored=1";
-        Map<String, Object> claims = DPoPProofs.claims("POST", htu, Instant.now());
+        Map<String, Object> claims = DPoPProofMaker.claims("POST", htu, Instant.now());
 
         assertThat(tokenRequest(server.defaultClient(), proofs.signed(proofs.header(), claims)).statusCode())
                 .isEqualTo(200);
@@ -197,7 +197,7 @@ class DPoPTest {
     void usersApiWhenBoundTokenWithoutProofOrWithAWrongOneThenRefused() {
         String token = boundToken();
         URI users = usersUri();
-        DPoPProofs otherKey = new DPoPProofs();
+        DPoPProofMaker otherKey = new DPoPProofMaker();
 
         Map<String, HttpResponse<String>> answers = Map.of(
                 "no proof", usersGet("DPoP " + token),
@@ -337,27 +337,27 @@ class DPoPTest {
         String uri = server.tokenEndpoint().toString();
         Instant now = Instant.now();
         Map<String, Object> header = proofs.header();
-        Map<String, Object> claims = DPoPProofs.claims("POST", uri, now);
+        Map<String, Object> claims = DPoPProofMaker.claims("POST", uri, now);
         switch (hostile) {
             case TWO_HEADERS -> {
                 return new String[] {proofs.signed(header, claims),
-                        proofs.signed(header, DPoPProofs.claims("POST", uri, now))};
+                        proofs.signed(header, DPoPProofMaker.claims("POST", uri, now))};
             }
             case NOT_A_JWT -> {
                 return new String[] {"not-a-jwt"};
             }
             case ALG_NONE -> {
                 header.put("alg", "none");
-                return new String[] {DPoPProofs.unsigned(header, claims)};
+                return new String[] {DPoPProofMaker.unsigned(header, claims)};
             }
             case HS256_WITH_THE_PUBLIC_KEY -> {
                 header.put("alg", "HS256");
                 byte[] secret = proofs.key.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8);
-                return new String[] {DPoPProofs.hmac(header, claims, secret)};
+                return new String[] {DPoPProofMaker.hmac(header, claims, secret)};
             }
             case PRIVATE_KEY_IN_JWK -> header.put("jwk", proofs.key.toJSONObject());
             case SIGNED_BY_ANOTHER_KEY -> {
-                return new String[] {new DPoPProofs().signed(header, claims)};
+                return new String[] {new DPoPProofMaker().signed(header, claims)};
             }
             case TYP_JWT -> header.put("typ", "JWT");
             case NO_JWK -> header.remove("jwk");

@@ -174,7 +174,7 @@ class StoreOutageTest {
     void dpopTokenWhenPostgresUnreachableThenFast503WithRetryAfterAndBearerTokensStillFlow() throws Exception {
         // A proof's single use must be recorded where every node sees it (RFC 9449 §11.1): without
         // the store it is refused as unavailable, never accepted on this node's word alone.
-        DPoPProofs proofs = new DPoPProofs();
+        DPoPProofMaker proofs = new DPoPProofMaker();
         URI endpoint = URI.create(app.issuers().apply(TENANT) + "/oauth2/token");
         clock.set(java.time.Instant.now());
         assertThat(dpopToken(proofs.nimbus("POST", endpoint, null, null)).statusCode()).isEqualTo(200);

@@ -27,12 +27,12 @@ import java.util.UUID;
  * client makes them), and made by hand with any header and claims, for the hostile cases the SDK
  * would refuse to make (a private key in {@code jwk}, {@code alg: none}, HMAC).
  */
-final class DPoPProofs {
+final class DPoPProofMaker {
 
     final ECKey key;
     private final DefaultDPoPProofFactory factory;
 
-    DPoPProofs() {
+    DPoPProofMaker() {
         try {
             this.key = new ECKeyGenerator(Curve.P_256).generate();
             this.factory = new DefaultDPoPProofFactory(key, JWSAlgorithm.ES256);
