@@ -1,5 +1,10 @@
 package dev.tollgate.client;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
@@ -9,11 +14,15 @@ import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.dpop.DPoPProofFactory;
+import com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.AccessToken;
 import com.nimbusds.oauth2.sdk.token.AccessTokenType;
+import com.nimbusds.oauth2.sdk.token.DPoPAccessToken;
+import com.nimbusds.openid.connect.sdk.Nonce;
 
 import java.io.IOException;
 import java.net.URI;
@@ -27,6 +36,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Gets client-credentials access tokens (RFC 6749 §4.4) from one Tollgate token endpoint, caches
@@ -66,6 +76,10 @@ import java.util.concurrent.ExecutionException;
  *       that waited on it.</li>
  *   <li>Thread-safe; one instance per token endpoint and client is meant to be shared.</li>
  *   <li>The secret and the tokens are never logged, and {@link #toString()} masks the secret.</li>
+ *   <li>With {@link Builder#dpop()} the tokens are DPoP-bound (RFC 9449): the instance makes an
+ *       EC P-256 key pair that never leaves it, sends a fresh proof with every token request and,
+ *       through {@link #send}, with every API call ({@code Authorization: DPoP}, {@code ath}); a
+ *       {@code use_dpop_nonce} refusal is retried once with the server's {@code DPoP-Nonce}.</li>
  *   <li>{@link #close()} releases the {@code HttpClient} it made (its selector thread and
  *       connections); one given to {@link Builder#httpClient} stays open, its owner's to close.</li>
  * </ul>
@@ -90,6 +104,12 @@ public final class TokenClient implements AutoCloseable {
     private final HttpClient httpClient;
     /** True when this client made {@link #httpClient} and so must close it. */
     private final boolean ownsHttpClient;
+    /** DPoP proofs with this instance's key (RFC 9449 §4); null for bearer tokens. */
+    private final DPoPProofFactory dpop;
+    /** The token endpoint's last DPoP-Nonce (RFC 9449 §8). */
+    private final AtomicReference<String> tokenEndpointNonce = new AtomicReference<>();
+    /** Each API origin's last DPoP-Nonce (RFC 9449 §9): nonces are per server. */
+    private final ConcurrentHashMap<String, String> resourceNonces = new ConcurrentHashMap<>();
 
     // A completed future holds the cached token; an incomplete one is the request in flight that
     // later callers wait on. A failed future is removed before it completes, so it is never served
@@ -105,6 +125,26 @@ public final class TokenClient implements AutoCloseable {
         this.clock = builder.clock;
         this.ownsHttpClient = builder.httpClient == null;
         this.httpClient = ownsHttpClient ? HttpClient.newHttpClient() : builder.httpClient;
+        this.dpop = builder.dpop ? newProofFactory() : null;
+    }
+
+    /** One key pair per client instance, made here and kept only in memory (RFC 9449 §2). */
+    private static DPoPProofFactory newProofFactory() {
+        try {
+            ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+            return new DefaultDPoPProofFactory(key, JWSAlgorithm.ES256);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot make a DPoP key pair", e);
+        }
+    }
+
+    /** The thumbprint of this instance's DPoP key, as tokens name it in {@code cnf.jkt}; null without DPoP. */
+    public String dpopKeyThumbprint() {
+        try {
+            return dpop == null ? null : ((DefaultDPoPProofFactory) dpop).getPublicJWK().computeThumbprint().toString();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -156,7 +196,9 @@ public final class TokenClient implements AutoCloseable {
     }
 
     /**
-     * Sends {@code request} with {@code Authorization: Bearer} and a token for {@code scope}. If
+     * Sends {@code request} with {@code Authorization: Bearer} (with {@link Builder#dpop()}:
+     * {@code Authorization: DPoP} and a {@code DPoP} proof for its method and URI; a
+     * {@code use_dpop_nonce} answer is retried once with the API's nonce) and a token for {@code scope}. If
      * the API answers {@code 401} (RFC 6750 §3.1: the token was revoked, or expired before the
      * clock said so), the token is dropped, renewed once and the request is sent once more; the
      * answer to that second attempt is returned whatever it is, so a persistent {@code 401} reaches
@@ -185,13 +227,37 @@ public final class TokenClient implements AutoCloseable {
         IssuedToken token = token(scope);
         HttpResponse<T> response = httpClient.send(authorized(request, token), bodyHandler);
         if (response.statusCode() != 401) {
+            if (dpop != null) {
+                // RFC 9449 §9: a new nonce may come with any answer.
+                response.headers().firstValue("DPoP-Nonce").ifPresent(n -> resourceNonces.put(origin(response.uri()), n));
+            }
             return response;
         }
         closeBody(response);
+        if (dpop != null && isNonceRequired(response)) {
+            // RFC 9449 §9: the API wants its nonce in the proof; the token is fine.
+            return httpClient.send(authorized(request, token), bodyHandler);
+        }
         // Only this token is dropped: of many callers rejected with the same token, the first
         // renews and the others wait for its request or find its result.
         invalidate(scope, token.value());
         return httpClient.send(authorized(request, token(scope)), bodyHandler);
+    }
+
+    /** A 401 whose DPoP challenge says use_dpop_nonce; the nonce itself was kept by {@link #authorized}'s caller. */
+    private boolean isNonceRequired(HttpResponse<?> response) {
+        String origin = origin(response.uri());
+        String nonce = response.headers().firstValue("DPoP-Nonce").orElse(null);
+        boolean asked = response.headers().allValues("WWW-Authenticate").stream()
+                .anyMatch(value -> value.contains("use_dpop_nonce"));
+        if (nonce != null) {
+            resourceNonces.put(origin, nonce);
+        }
+        return asked && nonce != null;
+    }
+
+    private static String origin(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
     /**
@@ -250,6 +316,18 @@ public final class TokenClient implements AutoCloseable {
     }
 
     private IssuedToken fetch(TokenScope scope) throws InterruptedException {
+        try {
+            return fetchOnce(scope);
+        } catch (TokenRequestException e) {
+            if (dpop != null && "use_dpop_nonce".equals(e.errorCode())) {
+                // RFC 9449 §8: retried once, with the nonce the refusal carried (kept by fetchOnce).
+                return fetchOnce(scope);
+            }
+            throw e;
+        }
+    }
+
+    private IssuedToken fetchOnce(TokenScope scope) throws InterruptedException {
         TokenRequest.Builder builder = new TokenRequest.Builder(tokenEndpoint,
                 new ClientSecretBasic(new ClientID(clientId), new Secret(clientSecret)),
                 new ClientCredentialsGrant());
@@ -264,6 +342,9 @@ public final class TokenClient implements AutoCloseable {
                 .timeout(requestTimeout)
                 .method(wire.getMethod().name(), HttpRequest.BodyPublishers.ofString(wire.getBody()));
         wire.getHeaderMap().forEach((name, values) -> values.forEach(value -> request.header(name, value)));
+        if (dpop != null) {
+            request.header("DPoP", proof("POST", tokenEndpoint, null, tokenEndpointNonce.get()));
+        }
 
         Instant sentAt = clock.instant();
         HttpResponse<String> response;
@@ -271,6 +352,9 @@ public final class TokenClient implements AutoCloseable {
             response = httpClient.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new TokenRequestException("token endpoint unreachable: " + e, -1, e);
+        }
+        if (dpop != null) {
+            response.headers().firstValue("DPoP-Nonce").ifPresent(tokenEndpointNonce::set);
         }
         TokenResponse parsed;
         try {
@@ -285,7 +369,13 @@ public final class TokenClient implements AutoCloseable {
         }
         AccessTokenResponse success = parsed.toSuccessResponse();
         AccessToken accessToken = success.getTokens().getAccessToken();
-        if (!AccessTokenType.BEARER.equals(accessToken.getType())) {
+        AccessTokenType expected = dpop != null ? AccessTokenType.DPOP : AccessTokenType.BEARER;
+        if (!expected.equals(accessToken.getType())) {
+            if (dpop != null) {
+                // RFC 9449 §5: a server that ignored the proof answers Bearer; that token is not bound.
+                throw new TokenRequestException("asked for a DPoP-bound token, got token_type "
+                        + accessToken.getType(), response.statusCode(), null);
+            }
             throw new TokenRequestException("not a bearer token: " + accessToken.getType(),
                     response.statusCode(), null);
         }
@@ -303,8 +393,27 @@ public final class TokenClient implements AutoCloseable {
         return nimbus;
     }
 
-    private static HttpRequest authorized(HttpRequest.Builder request, IssuedToken token) {
-        return request.copy().setHeader("Authorization", "Bearer " + token.value()).build();
+    private HttpRequest authorized(HttpRequest.Builder request, IssuedToken token) {
+        HttpRequest.Builder copy = request.copy();
+        if (dpop == null) {
+            return copy.setHeader("Authorization", "Bearer " + token.value()).build();
+        }
+        HttpRequest probe = copy.copy().build();
+        URI uri = probe.uri();
+        return copy.setHeader("Authorization", "DPoP " + token.value())
+                .setHeader("DPoP", proof(probe.method(), uri, token.value(), resourceNonces.get(origin(uri))))
+                .build();
+    }
+
+    /** A fresh proof: new {@code jti}, {@code iat} now, {@code ath} when a token goes with it. */
+    private String proof(String method, URI uri, String accessToken, String nonce) {
+        try {
+            Nonce n = nonce == null ? null : new Nonce(nonce);
+            return (accessToken == null ? dpop.createDPoPJWT(method, uri, n)
+                    : dpop.createDPoPJWT(method, uri, new DPoPAccessToken(accessToken), n)).serialize();
+        } catch (JOSEException e) {
+            throw new TokenRequestException("cannot sign a DPoP proof: " + e.getMessage(), -1, e);
+        }
     }
 
     private static void closeBody(HttpResponse<?> response) {
@@ -358,8 +467,18 @@ public final class TokenClient implements AutoCloseable {
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();
         private HttpClient httpClient;
+        private boolean dpop;
 
         private Builder() {
+        }
+
+        /**
+         * Ask for DPoP-bound tokens (RFC 9449) and present them with proofs: needed for a client
+         * registered with {@code dpop_bound_access_tokens}, and stronger for any other.
+         */
+        public Builder dpop() {
+            this.dpop = true;
+            return this;
         }
 
         /** The tenant's token endpoint, e.g. {@code https://auth.example.com/t/10001/oauth2/token}. */

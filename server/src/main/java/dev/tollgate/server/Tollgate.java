@@ -19,6 +19,8 @@ import dev.tollgate.core.cache.DirectoryInvalidation;
 import dev.tollgate.core.cache.StoreReads;
 import dev.tollgate.core.client.SecretHasher;
 import dev.tollgate.core.key.CryptoProviders;
+import dev.tollgate.core.dpop.DPoPNonces;
+import dev.tollgate.core.replay.ReplayCache;
 import dev.tollgate.core.revocation.Revocations;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.Store;
@@ -51,12 +53,16 @@ public final class Tollgate implements AutoCloseable {
     static final String SECRET_HASH_KEY = "secret-hash-key";
     /** Name of the installation-wide key that signs known-device cookies ({@link DeviceTokens}). */
     static final String DEVICE_COOKIE_KEY = "device-cookie-key";
+    /** Name of the installation-wide key that makes server DPoP nonces ({@link DPoPNonces}), the same on every node. */
+    static final String DPOP_NONCE_KEY = "dpop-nonce-key";
 
     private final Store store;
     private final Clock clock;
     private final Directory directory;
     private final TokenService tokens;
     private final Revocations revocations;
+    private final ReplayCache replays;
+    private final DPoPNonces dpopNonces;
     private final TokenIntrospector introspector;
     private final AdminAccounts adminAccounts;
     private final AdminOperations adminOperations;
@@ -117,6 +123,8 @@ public final class Tollgate implements AutoCloseable {
         ChangeListener invalidate = new DirectoryInvalidation(directory);
         this.tokens = new TokenService(directory, new ClientAuthenticator(hasher), t -> currentIssuers().apply(t), clock);
         this.revocations = new Revocations(store, clock);
+        this.replays = new ReplayCache(store.replays(), clock, ReplayCache.DEFAULT_MAX_ENTRIES);
+        this.dpopNonces = new DPoPNonces(installationKey(store, DPOP_NONCE_KEY), clock);
         this.introspector = new TokenIntrospector(directory, revocations, clock);
         this.passwordHashing = new PasswordHashingPool(hashingPermits);
         PasswordHasher passwords = new PasswordHasher(PasswordHasher.DEFAULT_ITERATIONS, passwordHashing);
@@ -394,6 +402,18 @@ public final class Tollgate implements AutoCloseable {
         return revocations;
     }
 
+    /**
+     * Single-use identifiers (client assertions' and DPoP proofs' {@code jti}) across every node of
+     * the store; {@link TollgateServer} starts its pruning.
+     */
+    public ReplayCache replays() {
+        return replays;
+    }
+
+    public DPoPNonces dpopNonces() {
+        return dpopNonces;
+    }
+
     /** Whether a string is an active access token of a tenant: signature, expiry and revocation. */
     public TokenIntrospector introspector() {
         return introspector;
@@ -460,6 +480,7 @@ public final class Tollgate implements AutoCloseable {
             }
         }
         revocations.close();
+        replays.close();
         tokenAudit.close();
         flushTokenCounts();
         passwordHashing.close();

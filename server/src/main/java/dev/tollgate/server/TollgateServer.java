@@ -8,6 +8,7 @@ import dev.tollgate.server.console.ConsoleEndpoint;
 import dev.tollgate.server.api.UsersEndpoint;
 import dev.tollgate.server.ops.TokenAudit;
 import dev.tollgate.server.ops.TokenEventStream;
+import dev.tollgate.server.http.DPoPProofs;
 import dev.tollgate.server.http.DiscoveryEndpoints;
 import dev.tollgate.server.http.IntrospectionEndpoint;
 import dev.tollgate.server.http.OAuthResponses;
@@ -33,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -100,22 +102,25 @@ public final class TollgateServer implements AutoCloseable {
         metrics.bindTokenAudit(stream, app.tokenCounters());
         TokenAudit tokenAudit = new TokenAudit(config.tokenAudit(), app.tokenCounters(), app.tokenAudit(), stream,
                 app.clock());
+        DPoPProofs dpop = new DPoPProofs(app.directory(), app.dpopNonces(), app.replays(), issuers, app.clock());
         TokenEndpoint token = new TokenEndpoint(app.tokens(), issuers, config.defaultTenant(), config.maxBodyBytes(),
-                metrics, tokenAudit, guard);
-        DiscoveryEndpoints discovery = new DiscoveryEndpoints(app.directory(), app.store(), issuers, app.clock());
+                metrics, tokenAudit, guard, dpop);
+        DiscoveryEndpoints discovery = new DiscoveryEndpoints(app.directory(), app.store(), issuers, app.clock(),
+                List.copyOf(dpop.verifier().algorithms()));
         IntrospectionEndpoint introspection = new IntrospectionEndpoint(app.tokens(), app.introspector(), issuers,
                 guard, metrics, tokenAudit, config.maxBodyBytes());
         RevocationEndpoint revocation = new RevocationEndpoint(app.tokens(), app.introspector(), app.revocations(),
                 issuers, guard, metrics, config.maxBodyBytes());
         // Every revocation in the store is known before the first request is served.
         app.revocations().startRefreshing();
+        app.replays().startPruning();
         app.listenForChanges();
         StartPage start = new StartPage(config.defaultTenant(), issuers, TollgateVersion.current());
         UsersEndpoint users = new UsersEndpoint(app.directory(), app.store().users(), app.adminOperations().users(),
                 app.revocations(), issuers,
-                app.clock(), config.maxBodyBytes());
+                app.clock(), config.maxBodyBytes(), dpop);
         AdminApiEndpoint adminApi = new AdminApiEndpoint(app.adminAccounts(), app.adminOperations(),
-                new TenantVerifiers(app.directory(), issuers, app.clock(), app.revocations()), app.directory(),
+                new TenantVerifiers(app.directory(), issuers, app.clock(), app.revocations(), dpop), app.directory(),
                 servedOverHttps(config), config.maxBodyBytes());
         HttpRouting.Builder routing = HttpRouting.builder();
         Listeners.addSecurityHeaders(routing, config.tls());

@@ -41,6 +41,7 @@ final class CountingStore implements Store {
     private final AdminSessionRepository adminSessions;
     private final AuditRepository audit;
     private final dev.tollgate.core.store.TokenCountRepository tokenCounts;
+    private final dev.tollgate.core.store.ReplayRepository replays;
     private volatile Supplier<? extends RuntimeException> failure;
 
     CountingStore(Store delegate) {
@@ -57,6 +58,7 @@ final class CountingStore implements Store {
         this.audit = counting(AuditRepository.class, "audit", delegate.audit());
         this.tokenCounts = counting(dev.tollgate.core.store.TokenCountRepository.class, "tokenCounts",
                 delegate.tokenCounts());
+        this.replays = counting(dev.tollgate.core.store.ReplayRepository.class, "replays", delegate.replays());
     }
 
     /** While down, every repository call and transaction throws {@link StoreException}. */
@@ -159,6 +161,11 @@ final class CountingStore implements Store {
     @Override
     public dev.tollgate.core.store.TokenCountRepository tokenCounts() {
         return tokenCounts;
+    }
+
+    @Override
+    public dev.tollgate.core.store.ReplayRepository replays() {
+        return replays;
     }
 
     @Override

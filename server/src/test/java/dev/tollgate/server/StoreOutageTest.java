@@ -45,6 +45,7 @@ class StoreOutageTest {
     private static final Pattern HOST_PORT = Pattern.compile("//([^/:]+):(\\d+)/");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final TestClock clock = TestClock.startingNow();
     private PostgresTestDatabase database;
     private TcpProxy proxy;
     private Tollgate app;
@@ -63,7 +64,7 @@ class StoreOutageTest {
         Bulkheads bulkheads = new Bulkheads(Duration.ofSeconds(60), Duration.ofMillis(200), 6, 4, 32);
         ServerConfig config = ServerConfig.builder().port(0).managementPort(0).store(proxied).defaultTenant(TENANT)
                 .tokenAudit(TokenAudit.Mode.OFF).bulkheads(bulkheads).build();
-        app = new Tollgate(JdbcStore.open(proxied, TestKek.SHARED), TestClock.startingNow(), Tollgate.issuersFor(null),
+        app = new Tollgate(JdbcStore.open(proxied, TestKek.SHARED), clock, Tollgate.issuersFor(null),
                 store -> new Directory(store, new Directory.Staleness(Duration.ofMillis(200), MAX_STALENESS,
                         bulkheads.outageGrace(), Duration.ofMillis(200)), 1_000,
                         StoreReads.of(bulkheads.readPermits(), bulkheads.readTimeout()), Ticker.systemTicker()));
@@ -169,14 +170,45 @@ class StoreOutageTest {
         return new Outcomes(sent, succeeded, slowest);
     }
 
-    private HttpResponse<String> token(String clientId, String secret) throws IOException, InterruptedException {
+    @Test
+    void dpopTokenWhenPostgresUnreachableThenFast503WithRetryAfterAndBearerTokensStillFlow() throws Exception {
+        // A proof's single use must be recorded where every node sees it (RFC 9449 §11.1): without
+        // the store it is refused as unavailable, never accepted on this node's word alone.
+        DPoPProofMaker proofs = new DPoPProofMaker();
+        URI endpoint = URI.create(app.issuers().apply(TENANT) + "/oauth2/token");
+        clock.set(java.time.Instant.now());
+        assertThat(dpopToken(proofs.nimbus("POST", endpoint, null, null)).statusCode()).isEqualTo(200);
+
+        proxy.cut();
+        clock.set(java.time.Instant.now());
+        long started = System.nanoTime();
+        HttpResponse<String> during = dpopToken(proofs.nimbus("POST", endpoint, null, null));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(during.statusCode()).as(during.body()).isEqualTo(503);
+        assertThat(during.headers().firstValue("Retry-After")).isPresent();
+        assertThat(during.body()).contains("temporarily_unavailable");
+        assertThat(millis).as("DPoP refusal while PostgreSQL is away, ms").isLessThan(SLOW_MILLIS * 2);
+        assertThat(token(client.client().clientId().value(), client.secret().reveal()).statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> dpopToken(String proof) throws IOException, InterruptedException {
+        return token(client.client().clientId().value(), client.secret().reveal(), proof);
+    }
+
+    /** @param dpopProofs DPoP headers to send, if any */
+    private HttpResponse<String> token(String clientId, String secret, String... dpopProofs)
+            throws IOException, InterruptedException {
         String basic = Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/t/"
-                                + TENANT.value() + "/oauth2/token"))
-                        .header("Authorization", "Basic " + basic)
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/t/"
+                        + TENANT.value() + "/oauth2/token"))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"));
+        for (String proof : dpopProofs) {
+            request.header("DPoP", proof);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> ready() throws IOException, InterruptedException {

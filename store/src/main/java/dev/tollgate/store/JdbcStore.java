@@ -12,6 +12,7 @@ import dev.tollgate.core.store.AdminSessionRepository;
 import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.core.store.ClientRepository;
 import dev.tollgate.core.store.InstallationRepository;
+import dev.tollgate.core.store.ReplayRepository;
 import dev.tollgate.core.store.RevocationRepository;
 import dev.tollgate.core.store.ScopeRepository;
 import dev.tollgate.core.store.SigningKeyRepository;
@@ -75,6 +76,7 @@ public final class JdbcStore implements Store {
     private final AtomicReference<SecretSealer> sealer;
     private final TokenCountRepository tokenCounts;
     private final FailureCountRepository clientAuthFailures;
+    private final ReplayRepository replays;
 
     private JdbcStore(String description, StoreConfig config, HikariDataSource dataSource, Database db,
                       SecretSealer sealer, boolean postgres) {
@@ -95,6 +97,7 @@ public final class JdbcStore implements Store {
         this.audit = new JdbcAuditRepository(db);
         this.tokenCounts = new JdbcTokenCountRepository(db, postgres);
         this.clientAuthFailures = new JdbcFailureCountRepository(db, postgres);
+        this.replays = new JdbcReplayRepository(db);
     }
 
     /**
@@ -408,6 +411,11 @@ public final class JdbcStore implements Store {
     @Override
     public FailureCountRepository clientAuthFailures() {
         return clientAuthFailures;
+    }
+
+    @Override
+    public ReplayRepository replays() {
+        return replays;
     }
 
     @Override

@@ -44,6 +44,7 @@ import dev.tollgate.core.scope.ScopeSet;
 import dev.tollgate.core.store.AuditRepository;
 import dev.tollgate.core.store.FailureCountRepository;
 import dev.tollgate.core.store.DuplicateException;
+import dev.tollgate.core.store.ReplayRepository;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.store.TokenCountRepository;
@@ -100,7 +101,7 @@ public abstract class RepositoryContract {
     private static final SecretHasher HASHER = new SecretHasher(new byte[32]);
     private static final List<String> TABLES =
             List.of("client_secrets", "clients", "scopes", "signing_keys", "installation", "users", "revoked_tokens",
-                    "client_token_cutoffs", "admin_sessions", "admins", "audit_events", "token_counts", "tenants");
+                    "client_token_cutoffs", "admin_sessions", "admins", "audit_events", "token_counts", "seen_jtis", "tenants");
 
     protected Store store;
 
@@ -156,6 +157,24 @@ public abstract class RepositoryContract {
 
         assertThat(store.tenants().find(A).orElseThrow().settings().keyRotationInterval()).isNull();
         assertThat(store.tenants().find(B).orElseThrow().settings().keyRotationInterval()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void dpopSettingsWhenStoredUpdatedAndReadThenTheyRoundTrip() {
+        // V13: a client's dpop_bound_access_tokens and a tenant's dpop_nonces (RFC 9449 §5.2, §8).
+        store.tenants().insert(new Tenant(A, null, TenantSettings.DEFAULTS.withDpopNonces(true), T0));
+        insertTenant(B);
+        ClientCredential bound = client(A, "dpop-client", T0, List.of()).withDpopBound(true, T0);
+
+        store.clients().insert(bound);
+
+        assertThat(store.tenants().find(A).orElseThrow().settings().dpopNonces()).isTrue();
+        assertThat(store.tenants().find(B).orElseThrow().settings().dpopNonces()).isFalse();
+        assertThat(store.clients().find(A, bound.clientId()).orElseThrow().dpopBound()).isTrue();
+        store.clients().update(bound.withDpopBound(false, T0.plusSeconds(1)));
+        store.tenants().update(store.tenants().find(A).orElseThrow().withSettings(TenantSettings.DEFAULTS));
+        assertThat(store.clients().find(A, bound.clientId()).orElseThrow().dpopBound()).isFalse();
+        assertThat(store.tenants().find(A).orElseThrow().settings().dpopNonces()).isFalse();
     }
 
     @Test
@@ -1038,6 +1057,86 @@ public abstract class RepositoryContract {
 
         assertThat(store.revocations().listTokens(T0)).containsExactly(token);
         assertThat(store.revocations().listCutoffs(T0)).containsExactly(cutoff);
+    }
+
+    // ---------------------------------------------------------------- single-use jtis
+
+    private static final String NS = "client-assertion:tenant-a:client-1";
+
+    @Test
+    void replayRecordWhenFirstThenTrueAndWhenAgainThenFalse() {
+        assertThat(store.replays().record(NS, "jti-1", T0.plusSeconds(60), T0)).isTrue();
+
+        assertThat(store.replays().record(NS, "jti-1", T0.plusSeconds(60), T0)).isFalse();
+        assertThat(store.inTransaction(() -> store.replays().record(NS, "jti-1", T0.plusSeconds(90), T0.plusSeconds(1))))
+                .isFalse();
+    }
+
+    @Test
+    void replayRecordWhenTheSameJtiInAnotherNamespaceThenTrue() {
+        store.replays().record(NS, "jti-1", T0.plusSeconds(60), T0);
+
+        assertThat(store.replays().record("dpop:thumbprint", "jti-1", T0.plusSeconds(60), T0)).isTrue();
+    }
+
+    @Test
+    void replayRecordWhenTheStoredOneExpiredButNotPrunedThenTrueAndKeptUntilTheNewExpiry() {
+        store.replays().record(NS, "jti-1", T0.plusSeconds(60), T0);
+
+        assertThat(store.replays().record(NS, "jti-1", T0.plusSeconds(120), T0.plusSeconds(60))).isTrue();
+        assertThat(store.replays().record(NS, "jti-1", T0.plusSeconds(120), T0.plusSeconds(119))).isFalse();
+    }
+
+    @Test
+    void replayRecordWhenLongestNamespaceAndJtiThenStoredExactly() {
+        String namespace = "n".repeat(ReplayRepository.MAX_NAMESPACE_LENGTH);
+        String jti = "\u00e9".repeat(ReplayRepository.MAX_JTI_LENGTH);
+
+        assertThat(store.replays().record(namespace, jti, T0.plusSeconds(60), T0)).isTrue();
+        assertThat(store.replays().record(namespace, jti, T0.plusSeconds(60), T0)).isFalse();
+        assertThat(store.replays().record(namespace, jti.substring(1) + "e", T0.plusSeconds(60), T0)).isTrue();
+    }
+
+    @Test
+    void replayRecordWhenTooLongThenIllegalArgumentAndNothingStored() {
+        assertThatThrownBy(() -> store.replays().record(NS, "j".repeat(ReplayRepository.MAX_JTI_LENGTH + 1),
+                T0.plusSeconds(60), T0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.replays().record("n".repeat(ReplayRepository.MAX_NAMESPACE_LENGTH + 1), "jti",
+                T0.plusSeconds(60), T0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void replayRecordWhenRacedByTwoNodesThenExactlyOneCallWins() throws Exception {
+        try (JdbcStore other = JdbcStore.open(config(), TestKek.SHARED)) {
+            List<Callable<Boolean>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Store node = i % 2 == 0 ? store : other;
+                calls.add(() -> node.replays().record(NS, "raced", T0.plusSeconds(60), T0));
+            }
+
+            assertThat(race(calls)).containsOnlyOnce(true);
+        }
+    }
+
+    @Test
+    void replayDeleteExpiredWhenCalledThenOnlyExpiredRowsGo() {
+        store.replays().record(NS, "expired", T0, T0.minusSeconds(1));
+        store.replays().record(NS, "live", T0.plusNanos(1), T0.minusSeconds(1));
+
+        assertThat(store.replays().deleteExpired(T0)).isEqualTo(1);
+
+        assertThat(store.replays().record(NS, "live", T0.plusSeconds(60), T0)).isFalse();
+        assertThat(store.replays().deleteExpired(T0)).isZero();
+    }
+
+    @Test
+    void replayRecordsWhenTheStoreClosedAndReopenedThenSurvive() {
+        store.replays().record(NS, "jti-1", T0.plusSeconds(60), T0);
+
+        store.close();
+        store = JdbcStore.open(config(), TestKek.SHARED);
+
+        assertThat(store.replays().record(NS, "jti-1", T0.plusSeconds(60), T0)).isFalse();
     }
 
     // ---------------------------------------------------------------- admins

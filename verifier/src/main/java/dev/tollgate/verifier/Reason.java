@@ -33,6 +33,15 @@ public enum Reason {
     MISSING_CLAIM(Reason.INVALID_TOKEN, 401),
     /** The token was revoked (RFC 7009), as the configured {@link RevocationCheck} says. */
     REVOKED(Reason.INVALID_TOKEN, 401),
+    /**
+     * A DPoP-bound token presented as a bearer token (RFC 9449 §7.2), a bearer token presented with
+     * the DPoP scheme, or a proof signed by another key than the token's {@code cnf.jkt}.
+     */
+    DPOP_BOUND_TOKEN(Reason.INVALID_TOKEN, 401),
+    /** The DPoP proof fails a check of RFC 9449 §4.3 (RFC 9449 §7.1: 401 invalid_dpop_proof). */
+    INVALID_DPOP_PROOF("invalid_dpop_proof", 401),
+    /** The DPoP proof lacks the resource server's current nonce (RFC 9449 §9). */
+    USE_DPOP_NONCE("use_dpop_nonce", 401),
     /** The token is valid but lacks a scope the request needs (RFC 6750 §3.1: 403). */
     INSUFFICIENT_SCOPE("insufficient_scope", 403),
     /**

@@ -96,7 +96,7 @@ public final class TokenVerifier {
      * Nimbus verifies Ed25519 with Tink, an optional dependency of this library: an API that does
      * not take EdDSA tokens need not carry it, and one that does is told what is missing.
      */
-    private static final boolean TINK_PRESENT = isPresent("com.google.crypto.tink.subtle.Ed25519Verify");
+    static final boolean TINK_PRESENT = isPresent("com.google.crypto.tink.subtle.Ed25519Verify");
 
     static final String EDDSA_NEEDS_TINK = "EdDSA needs com.google.crypto.tink:tink on the classpath";
 
@@ -115,6 +115,8 @@ public final class TokenVerifier {
     private final String tenant;
     private final JwksKeys keys;
     private final RevocationCheck revocationCheck;
+    private final DPoPProofVerifier dpopProofs;
+    private final DPoPNonceSource dpopNonces;
     private final VerifierCache verifiers = new VerifierCache();
 
     private TokenVerifier(Builder b, JwksKeys keys) {
@@ -126,6 +128,8 @@ public final class TokenVerifier {
         this.tenant = b.tenant;
         this.keys = keys;
         this.revocationCheck = b.revocationCheck;
+        this.dpopProofs = b.dpopProofs;
+        this.dpopNonces = b.dpopNonces;
     }
 
     public static Builder builder() {
@@ -139,9 +143,108 @@ public final class TokenVerifier {
 
     /**
      * Checks {@code token} (the bearer value, without {@code "Bearer "}) and that it grants every
-     * one of {@code requiredScopes}. Never throws for a bad token.
+     * one of {@code requiredScopes}. Never throws for a bad token. A DPoP-bound token (one with
+     * {@code cnf.jkt}) is refused here: RFC 9449 §7.2 does not let it be used as a bearer token;
+     * see {@link #verifyDPoP}.
      */
     public Verification verify(String token, Set<String> requiredScopes) {
+        Verification verification = verifyToken(token, requiredScopes);
+        if (verification instanceof Verification.Valid valid && boundKey(valid.principal()) != null) {
+            return dpopInvalid(Reason.DPOP_BOUND_TOKEN,
+                    "token is DPoP-bound: send it as Authorization: DPoP with a DPoP proof", requiredScopes, null);
+        }
+        return verification;
+    }
+
+    /**
+     * Checks a request made with a DPoP-bound token (RFC 9449 §7): {@code Authorization: DPoP <token>}
+     * and exactly one {@code DPoP} proof signed by the key the token names in {@code cnf.jkt}, for
+     * this method and URI, carrying the token's hash in {@code ath} (and the current nonce when
+     * {@link Builder#dpopNonces} requires one). Refusals carry a {@code DPoP} challenge with the
+     * accepted {@code algs} (§7.1), and for {@code use_dpop_nonce} the nonce to send
+     * ({@link Verification.Invalid#dpopNonce()}, for the {@code DPoP-Nonce} header).
+     *
+     * <pre>{@code
+     * Verification v = verifier.verifyDPoP(token, request.headers("DPoP"), "GET",
+     *         URI.create("https://api.example.com" + request.path()), Set.of("orders:read"));
+     * }</pre>
+     *
+     * @param proofs every {@code DPoP} header value of the request
+     * @param uri    the URI the client addressed (behind a proxy: the public URL); query ignored
+     * @throws IllegalStateException when the verifier was built without {@link Builder#dpop}
+     */
+    public Verification verifyDPoP(String token, List<String> proofs, String method, URI uri,
+                                   Set<String> requiredScopes) {
+        if (dpopProofs == null) {
+            throw new IllegalStateException("this verifier accepts no DPoP tokens; configure Builder.dpop");
+        }
+        Verification verification = verifyToken(token, requiredScopes);
+        if (!(verification instanceof Verification.Valid valid)) {
+            Verification.Invalid invalid = (Verification.Invalid) verification;
+            return invalid.reason() == Reason.KEYS_UNAVAILABLE ? invalid
+                    : dpopInvalid(invalid.reason(), invalid.description(), requiredScopes, null);
+        }
+        String jkt = boundKey(valid.principal());
+        if (jkt == null) {
+            // RFC 9449 §7.1: the DPoP scheme is for DPoP-bound tokens.
+            return dpopInvalid(Reason.DPOP_BOUND_TOKEN, "token is not DPoP-bound; send it as Bearer", requiredScopes,
+                    null);
+        }
+        String nonce = dpopNonces == null ? null : dpopNonces.current();
+        DPoPNonceSource source = dpopNonces;
+        DPoPProofVerifier.Result proof = dpopProofs.verify(proofs, method, uri, token,
+                nonce == null ? null : presented -> source.isValid(presented));
+        return switch (proof) {
+            case DPoPProofVerifier.Invalid bad -> dpopInvalid(bad.isNonceRequired() ? Reason.USE_DPOP_NONCE
+                    : Reason.INVALID_DPOP_PROOF, bad.description(), requiredScopes, bad.isNonceRequired() ? nonce : null);
+            case DPoPProofVerifier.Valid ok -> ok.jkt().equals(jkt) ? verification
+                    // RFC 9449 §7.1 example: the proof's key is not the token's.
+                    : dpopInvalid(Reason.DPOP_BOUND_TOKEN, "DPoP proof key does not match the token's cnf.jkt",
+                    requiredScopes, null);
+        };
+    }
+
+    /**
+     * Dispatches on the {@code Authorization} header's scheme: {@code Bearer} to {@link #verify},
+     * {@code DPoP} to {@link #verifyDPoP} (when this verifier accepts DPoP). Scheme names are
+     * case-insensitive (RFC 9110 §11.1).
+     *
+     * @param authorization the {@code Authorization} header value, null when there was none
+     */
+    public Verification verifyRequest(String authorization, List<String> proofs, String method, URI uri,
+                                      Set<String> requiredScopes) {
+        String value = authorization == null ? "" : authorization.strip();
+        if (value.regionMatches(true, 0, "DPoP ", 0, 5) && dpopProofs != null) {
+            return verifyDPoP(value.substring(5).strip(), proofs, method, uri, requiredScopes);
+        }
+        if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return verify(value.substring(7).strip(), requiredScopes);
+        }
+        return dpopProofs == null ? invalid(Reason.MALFORMED, "no token", requiredScopes)
+                : dpopInvalid(Reason.MALFORMED, "no token", requiredScopes, null);
+    }
+
+    /** Whether this verifier accepts DPoP-bound tokens ({@link Builder#dpop}). */
+    public boolean acceptsDPoP() {
+        return dpopProofs != null;
+    }
+
+    /** {@code cnf.jkt} of a valid token, null when it has none (RFC 9449 §6.1). */
+    private static String boundKey(Principal principal) {
+        if (principal.claims().get("cnf") instanceof java.util.Map<?, ?> cnf && cnf.get("jkt") instanceof String jkt) {
+            return jkt;
+        }
+        return null;
+    }
+
+    /** A refusal with a DPoP challenge when this verifier accepts DPoP, else a plain bearer one. */
+    private Verification dpopInvalid(Reason reason, String description, Set<String> requiredScopes, String nonce) {
+        Verification.DPoPChallenge challenge = dpopProofs == null ? null
+                : new Verification.DPoPChallenge(dpopProofs.algorithmList(), nonce);
+        return new Verification.Invalid(reason, description, requiredScopes, challenge);
+    }
+
+    private Verification verifyToken(String token, Set<String> requiredScopes) {
         Objects.requireNonNull(requiredScopes, "requiredScopes");
         if (token == null || token.isBlank()) {
             return invalid(Reason.MALFORMED, "no token", requiredScopes);
@@ -381,8 +484,25 @@ public final class TokenVerifier {
         // JwksRefreshTest on a loaded machine); 2 s still bounds a request that needs the keys.
         private Duration jwksFetchTimeout = Duration.ofSeconds(2);
         private RevocationCheck revocationCheck;
+        private DPoPProofVerifier dpopProofs;
+        private DPoPNonceSource dpopNonces;
 
         private Builder() {
+        }
+
+        /**
+         * Accept DPoP-bound tokens (RFC 9449 §7) with proofs checked by {@code proofs}; without it,
+         * {@link #verifyDPoP} is not available and bound tokens are refused.
+         */
+        public Builder dpop(DPoPProofVerifier proofs) {
+            this.dpopProofs = proofs;
+            return this;
+        }
+
+        /** Require a server nonce in DPoP proofs (RFC 9449 §9) whenever {@code nonces} has a current one. */
+        public Builder dpopNonces(DPoPNonceSource nonces) {
+            this.dpopNonces = nonces;
+            return this;
         }
 
         /** The expected {@code iss}, compared exactly (RFC 9068 §4 step 2), e.g. {@code https://auth.example.com/t/10001}. */

@@ -33,6 +33,7 @@ public final class AdminViews {
         json.put("token_ttl_seconds", client.tokenTtl().toSeconds());
         json.put("enabled", client.enabled());
         json.put("introspection", client.introspection());
+        json.put("dpop_bound_access_tokens", client.dpopBound());
         return json;
     }
 

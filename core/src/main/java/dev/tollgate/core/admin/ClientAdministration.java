@@ -59,7 +59,7 @@ final class ClientAdministration {
         ClientCredential client = new ClientCredential(tenant, ClientId.generate(), spec.name(), spec.allowedScopes(),
                 spec.defaultScopes(), spec.audiences(), spec.authorities(), spec.tokenTtl(),
                 EnumSet.allOf(ClientAuthMethod.class), true, spec.introspection(), builtin,
-                List.of(new StoredSecret(newSecretId(), hasher.hash(secret), now, null)), now, now);
+                List.of(new StoredSecret(newSecretId(), hasher.hash(secret), now, null)), now, now, spec.dpopBound());
         store.clients().insert(client);
         return new ClientWithSecret(client, secret);
     }
@@ -135,7 +135,8 @@ final class ClientAdministration {
                     client.authMethods(),
                     update.enabled() == null ? client.enabled() : update.enabled(),
                     update.introspection() == null ? client.introspection() : update.introspection(),
-                    client.builtin(), client.secrets(), client.createdAt(), clock.instant());
+                    client.builtin(), client.secrets(), client.createdAt(), clock.instant(),
+                    update.dpopBound() == null ? client.dpopBound() : update.dpopBound());
             store.clients().update(changed);
             return changed;
         });

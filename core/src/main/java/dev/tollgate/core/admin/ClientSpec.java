@@ -11,9 +11,10 @@ import java.util.List;
  *
  * @param defaultScopes null means "the same as allowed"
  * @param introspection whether the client may introspect tokens; a permission asked for, never assumed
+ * @param dpopBound     RFC 9449 §5.2 {@code dpop_bound_access_tokens}: token requests must carry a DPoP proof
  */
 public record ClientSpec(String name, ScopeSet allowedScopes, ScopeSet defaultScopes, List<String> audiences,
-                         List<String> authorities, Duration tokenTtl, boolean introspection) {
+                         List<String> authorities, Duration tokenTtl, boolean introspection, boolean dpopBound) {
 
     public ClientSpec {
         allowedScopes = allowedScopes == null ? ScopeSet.EMPTY : allowedScopes;
@@ -21,6 +22,12 @@ public record ClientSpec(String name, ScopeSet allowedScopes, ScopeSet defaultSc
         audiences = audiences == null ? List.of() : List.copyOf(audiences);
         authorities = authorities == null ? List.of() : List.copyOf(authorities);
         tokenTtl = tokenTtl == null ? ClientCredential.DEFAULT_TOKEN_TTL : tokenTtl;
+    }
+
+    /** A client that does not require DPoP. */
+    public ClientSpec(String name, ScopeSet allowedScopes, ScopeSet defaultScopes, List<String> audiences,
+                      List<String> authorities, Duration tokenTtl, boolean introspection) {
+        this(name, allowedScopes, defaultScopes, audiences, authorities, tokenTtl, introspection, false);
     }
 
     /** A client that may not introspect. */

@@ -90,6 +90,16 @@ public final class TenantOperations {
     }
 
     /**
+     * {@link #updateAllowLists}, and whether DPoP proofs must carry a server nonce (RFC 9449 §8/§9;
+     * null stays as it is), in one change. Only a tenant admin changes them.
+     */
+    public Tenant updateClientSettings(Actor actor, TenantId id, List<String> authorities, List<String> audiences,
+                                       Boolean dpopNonces) {
+        return updateTenantAdminSettings(actor, id, authorities, audiences,
+                s -> dpopNonces == null ? s : s.withDpopNonces(dpopNonces));
+    }
+
+    /**
      * The allow-lists and the key rotation interval at once, one change and one audit event (the
      * admin API's {@code PATCH settings}).
      *

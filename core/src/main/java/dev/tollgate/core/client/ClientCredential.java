@@ -18,6 +18,8 @@ import java.util.Set;
  *                      to the server): a permission granted, off unless asked for, so a token holder cannot
  *                      probe other clients' tokens
  * @param builtin       null for custom credentials; set for the two every tenant starts with
+ * @param dpopBound     RFC 9449 §5.2 {@code dpop_bound_access_tokens}: every token request must carry a DPoP
+ *                      proof, so every token of this client is bound to a key ({@code cnf.jkt})
  */
 public record ClientCredential(
         TenantId tenantId,
@@ -34,7 +36,8 @@ public record ClientCredential(
         BuiltinClient builtin,
         List<StoredSecret> secrets,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        boolean dpopBound) {
 
     public static final Duration DEFAULT_TOKEN_TTL = Duration.ofSeconds(3600);
     public static final Duration MIN_TOKEN_TTL = Duration.ofSeconds(60);
@@ -86,6 +89,15 @@ public record ClientCredential(
         }
     }
 
+    /** A client that does not require DPoP (it may still use it). */
+    public ClientCredential(TenantId tenantId, ClientId clientId, String name, ScopeSet allowedScopes,
+                            ScopeSet defaultScopes, List<String> audiences, List<String> authorities, Duration tokenTtl,
+                            Set<ClientAuthMethod> authMethods, boolean enabled, boolean introspection,
+                            BuiltinClient builtin, List<StoredSecret> secrets, Instant createdAt, Instant updatedAt) {
+        this(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities, tokenTtl, authMethods,
+                enabled, introspection, builtin, secrets, createdAt, updatedAt, false);
+    }
+
     private static void requirePrintable(String value, String what) {
         if (value == null || value.isEmpty() || value.length() > 512
                 || value.chars().anyMatch(c -> c < 0x21 || c > 0x7E)) {
@@ -100,17 +112,22 @@ public record ClientCredential(
 
     public ClientCredential withEnabled(boolean newEnabled, Instant now) {
         return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
-                tokenTtl, authMethods, newEnabled, introspection, builtin, secrets, createdAt, now);
+                tokenTtl, authMethods, newEnabled, introspection, builtin, secrets, createdAt, now, dpopBound);
     }
 
     public ClientCredential withSecrets(List<StoredSecret> newSecrets, Instant now) {
         return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
-                tokenTtl, authMethods, enabled, introspection, builtin, newSecrets, createdAt, now);
+                tokenTtl, authMethods, enabled, introspection, builtin, newSecrets, createdAt, now, dpopBound);
     }
 
     public ClientCredential withScopes(ScopeSet allowed, ScopeSet defaults, Instant now) {
         return new ClientCredential(tenantId, clientId, name, allowed, defaults, audiences, authorities,
-                tokenTtl, authMethods, enabled, introspection, builtin, secrets, createdAt, now);
+                tokenTtl, authMethods, enabled, introspection, builtin, secrets, createdAt, now, dpopBound);
+    }
+
+    public ClientCredential withDpopBound(boolean required, Instant now) {
+        return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
+                tokenTtl, authMethods, enabled, introspection, builtin, secrets, createdAt, now, required);
     }
 
     public boolean isBuiltin() {

@@ -35,6 +35,9 @@ public interface Store extends AutoCloseable {
     /** Tokens issued and refused per client and minute: the issuance chart's numbers. */
     TokenCountRepository tokenCounts();
 
+    /** Single-use identifiers (client assertions', DPoP proofs' jti) seen by any node, until they expire. */
+    ReplayRepository replays();
+
     /**
      * Failed client authentications per source address, shared by the nodes of one store. A store
      * that can't share them answers {@link FailureCountRepository#NONE}: each node then counts alone.

@@ -21,10 +21,15 @@ import java.util.Objects;
  *                              audience; empty: none
  * @param keyRotationInterval   how long a key signs before a node rotates the tenant's keys on its own
  *                              ({@code dev.tollgate.core.key.KeyRotationSchedule}); null: only by hand
+ * @param dpopNonces            RFC 9449 §8 and §9: DPoP proofs must carry a server-provided nonce
+ *                              ({@code DPoP-Nonce}), at the token endpoint and the built-in APIs; off by default
  */
 public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
                              List<String> allowedAuthorities, List<String> allowedAudiences,
-                             Duration keyRotationInterval) {
+                             Duration keyRotationInterval, boolean dpopNonces) {
+
+    /** The setting's name as the CLI and the admin API spell it. */
+    public static final String DPOP_NONCES = "dpop-nonces";
 
     /** The setting's name as the CLI and error messages spell it. */
     public static final String ALLOW_QUERY_CREDENTIALS = "allow-query-credentials";
@@ -69,6 +74,13 @@ public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQue
     public static final String KEY_ROTATION_INTERVAL_RULE = "key rotation interval must be off or between "
             + MIN_KEY_ROTATION_INTERVAL.toHours() + " hour and " + MAX_KEY_ROTATION_INTERVAL.toDays() + " days";
 
+    /** Settings with this automatic key rotation and without server DPoP nonces. */
+    public TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
+                          List<String> allowedAuthorities, List<String> allowedAudiences, Duration keyRotationInterval) {
+        this(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities, allowedAudiences,
+                keyRotationInterval, false);
+    }
+
     /** Settings without allow-lists: only a tenant admin gives clients authorities or audiences. */
     public TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience) {
         this(signingAlgorithm, allowQueryCredentials, defaultAudience, List.of(), List.of());
@@ -95,34 +107,39 @@ public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQue
         }
     }
 
+    public TenantSettings withDpopNonces(boolean required) {
+        return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
+                allowedAudiences, keyRotationInterval, required);
+    }
+
     public TenantSettings withAllowQueryCredentials(boolean allow) {
         return new TenantSettings(signingAlgorithm, allow, defaultAudience, allowedAuthorities, allowedAudiences,
-                keyRotationInterval);
+                keyRotationInterval, dpopNonces);
     }
 
     public TenantSettings withSigningAlgorithm(SigningAlgorithm algorithm) {
         return new TenantSettings(algorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                allowedAudiences, keyRotationInterval);
+                allowedAudiences, keyRotationInterval, dpopNonces);
     }
 
     public TenantSettings withDefaultAudience(String audience) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, audience, allowedAuthorities,
-                allowedAudiences, keyRotationInterval);
+                allowedAudiences, keyRotationInterval, dpopNonces);
     }
 
     public TenantSettings withAllowedAuthorities(List<String> authorities) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, authorities,
-                allowedAudiences, keyRotationInterval);
+                allowedAudiences, keyRotationInterval, dpopNonces);
     }
 
     public TenantSettings withAllowedAudiences(List<String> audiences) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                audiences, keyRotationInterval);
+                audiences, keyRotationInterval, dpopNonces);
     }
 
     /** @param interval null turns automatic rotation off */
     public TenantSettings withKeyRotationInterval(Duration interval) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                allowedAudiences, interval);
+                allowedAudiences, interval, dpopNonces);
     }
 }

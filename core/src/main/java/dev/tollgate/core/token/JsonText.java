@@ -34,6 +34,11 @@ public final class JsonText {
         return json.append(']');
     }
 
+    /** Opens a nested object member: {@code "name":{}; its members follow, then the caller appends '}'. */
+    public static StringBuilder object(StringBuilder json, String name) {
+        return name(json, name).append('{');
+    }
+
     private static StringBuilder name(StringBuilder json, String name) {
         if (json.charAt(json.length() - 1) != '{') {
             json.append(',');

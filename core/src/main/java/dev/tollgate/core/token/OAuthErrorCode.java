@@ -10,6 +10,8 @@ public enum OAuthErrorCode {
     INVALID_CLIENT("invalid_client"),
     INVALID_SCOPE("invalid_scope"),
     INVALID_TARGET("invalid_target"),
+    /** RFC 9449 §5: the DPoP proof is missing where the client requires one, or is invalid. */
+    INVALID_DPOP_PROOF("invalid_dpop_proof"),
     /** Not a §5.2 code, but the one OAuth uses (RFC 6749 §4.1.2.1) when the server can't serve right now. */
     TEMPORARILY_UNAVAILABLE("temporarily_unavailable");
 

@@ -22,6 +22,12 @@ public record TokenRefusal(OAuthErrorCode error, String description, Reason reas
         NO_DEFAULT_SCOPE,
         AUDIENCE_NOT_ALLOWED,
         SIGNING_UNAVAILABLE,
+        /** The client requires DPoP (RFC 9449 §5.2 {@code dpop_bound_access_tokens}) and sent no proof. */
+        DPOP_REQUIRED,
+        /** The DPoP proof failed a check of RFC 9449 §4.3 (refused by the protocol layer). */
+        DPOP_PROOF_INVALID,
+        /** The DPoP proof lacked the server's current nonce (RFC 9449 §8 use_dpop_nonce). */
+        DPOP_NONCE_REQUIRED,
         /** The request's shape was wrong before any policy applied (RFC 6749 §5.2 invalid_request). */
         MALFORMED_REQUEST,
         /** A grant type other than client_credentials (RFC 6749 §5.2 unsupported_grant_type). */

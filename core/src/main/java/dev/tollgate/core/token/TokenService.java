@@ -28,13 +28,26 @@ public final class TokenService {
     /**
      * @param requestedScopes null when no {@code scope} was sent
      * @param queryCredentials true when the credentials came in the URL query string
+     * @param dpopJkt          the thumbprint of the key a checked DPoP proof was signed with (RFC 9449 §4.3),
+     *                         null when the request carried no proof
      */
     public record Request(TenantId tenant, PresentedCredentials credentials, ScopeSet requestedScopes,
-                          List<String> resources, boolean queryCredentials) {
+                          List<String> resources, boolean queryCredentials, String dpopJkt) {
         public Request {
             Objects.requireNonNull(tenant, "tenant");
             Objects.requireNonNull(credentials, "credentials");
             resources = List.copyOf(resources);
+        }
+
+        /** A request without a DPoP proof. */
+        public Request(TenantId tenant, PresentedCredentials credentials, ScopeSet requestedScopes,
+                       List<String> resources, boolean queryCredentials) {
+            this(tenant, credentials, requestedScopes, resources, queryCredentials, null);
+        }
+
+        /** The same request, its DPoP proof checked and bound to the key {@code jkt}. */
+        public Request withDpopJkt(String jkt) {
+            return new Request(tenant, credentials, requestedScopes, resources, queryCredentials, jkt);
         }
     }
 
@@ -80,6 +93,11 @@ public final class TokenService {
         }
         Tenant tenant = authentication.tenant();
         ClientCredential client = authentication.client();
+        if (client.dpopBound() && request.dpopJkt() == null) {
+            // RFC 9449 §5.2: a client registered with dpop_bound_access_tokens never gets a bearer token.
+            return refused(new TokenRefusal(OAuthErrorCode.INVALID_DPOP_PROOF,
+                    "this client requires a DPoP proof (RFC 9449): send a DPoP header", Reason.DPOP_REQUIRED), client);
+        }
         Instant now = clock.instant();
         String issuer = issuers.apply(tenant.id());
         TokenPolicy.Decision decision = policy.decide(tenant, client, request.requestedScopes(), request.resources(), issuer);
@@ -92,7 +110,7 @@ public final class TokenService {
                     Reason.SIGNING_UNAVAILABLE), client);
         }
         try {
-            return new Outcome(minter.mint(decision.grant(), ring.get(), issuer, now), null, client);
+            return new Outcome(minter.mint(decision.grant(), ring.get(), issuer, now, request.dpopJkt()), null, client);
         } catch (JOSEException e) {
             throw new IllegalStateException("signing failed for tenant " + tenant.id(), e);
         }

@@ -134,6 +134,11 @@ class AdminOperationsTest {
         }
 
         @Override
+        public dev.tollgate.core.store.ReplayRepository replays() {
+            return delegate.replays();
+        }
+
+        @Override
         public AuditRepository audit() {
             return audit;
         }
@@ -430,7 +435,8 @@ class AdminOperationsTest {
         assertThat(event.after()).isEqualTo("{\"client_id\":\"" + id + "\",\"name\":\"Billing\","
                 + "\"allowed_scopes\":[\"users:read\",\"users:write\"],\"default_scopes\":[\"users:read\"],"
                 + "\"audiences\":[\"https://api.example\"],\"authorities\":[\"ROLE_BILLING\"],"
-                + "\"token_ttl_seconds\":600,\"enabled\":true,\"introspection\":false,\"builtin\":false,"
+                + "\"token_ttl_seconds\":600,\"enabled\":true,\"introspection\":false,"
+                + "\"dpop_bound_access_tokens\":false,\"builtin\":false,"
                 + "\"secrets\":[{\"id\":\"" + secretId + "\",\"created_at\":\"2026-03-01T10:00:00Z\","
                 + "\"expires_at\":null}]}");
         assertThat(event.after()).doesNotContain(created.secret().reveal())

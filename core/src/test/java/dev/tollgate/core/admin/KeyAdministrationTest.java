@@ -296,6 +296,11 @@ class KeyAdministrationTest {
             }
 
             @Override
+            public dev.tollgate.core.store.ReplayRepository replays() {
+                return delegate.replays();
+            }
+
+            @Override
             public <T> T inTransaction(Supplier<T> work) {
                 return delegate.inTransaction(work);
             }

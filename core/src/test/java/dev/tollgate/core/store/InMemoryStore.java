@@ -373,6 +373,13 @@ public final class InMemoryStore implements Store {
         return tokenCountRepository;
     }
 
+    private final ReplayRepository replayRepository = new InMemoryReplayRepository();
+
+    @Override
+    public ReplayRepository replays() {
+        return replayRepository;
+    }
+
     @Override
     public <T> T inTransaction(Supplier<T> work) {
         return work.get();

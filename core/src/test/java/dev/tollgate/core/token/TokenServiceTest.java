@@ -255,6 +255,32 @@ class TokenServiceTest {
         assertThat(first.token().jti()).isNotEqualTo(second.token().jti());
     }
 
+    @Test
+    void tokenRequestWhenClientRequiresDpopAndNoProofThenInvalidDpopProofAndWithAProofThenBoundToItsKey()
+            throws Exception {
+        ClientWithSecret bound = node.clients.create(TENANT, new ClientSpec("Bound", ScopeSet.of("users:read"), null,
+                null, null, null, false, true));
+        TokenService.Request plain = request(TENANT, id(bound), secret(bound), null, List.of(), false);
+
+        TokenService.Outcome without = node.tokens.issue(plain);
+        TokenService.Outcome with = node.tokens.issue(plain.withDpopJkt("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"));
+
+        assertThat(without.refusal().error()).isEqualTo(OAuthErrorCode.INVALID_DPOP_PROOF);
+        assertThat(without.refusal().reason()).isEqualTo(Reason.DPOP_REQUIRED);
+        assertThat(with.token().tokenType()).isEqualTo("DPoP");
+        JWTClaimsSet claims = com.nimbusds.jwt.SignedJWT.parse(with.token().value()).getJWTClaimsSet();
+        assertThat(claims.getJSONObjectClaim("cnf")).containsExactly(
+                java.util.Map.entry("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"));
+    }
+
+    @Test
+    void tokenRequestWhenClientDoesNotRequireDpopThenBearerWithoutCnf() throws Exception {
+        TokenService.Outcome outcome = node.issue(TENANT, id(defaultClient), secret(defaultClient));
+
+        assertThat(outcome.token().tokenType()).isEqualTo("Bearer");
+        assertThat(com.nimbusds.jwt.SignedJWT.parse(outcome.token().value()).getJWTClaimsSet().getClaim("cnf")).isNull();
+    }
+
     private static String id(ClientWithSecret client) {
         return client.client().clientId().value();
     }

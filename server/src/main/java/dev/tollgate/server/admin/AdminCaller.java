@@ -18,7 +18,6 @@ import dev.tollgate.server.http.RemoteAddress;
 import dev.tollgate.server.http.SameOrigin;
 import dev.tollgate.verifier.Principal;
 import dev.tollgate.verifier.TokenVerifier;
-import dev.tollgate.verifier.Verification;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
@@ -128,14 +127,11 @@ final class AdminCaller {
     }
 
     private Actor tokenActor(ServerRequest request, TenantId tenant) {
-        String token = JsonApi.bearerToken(request, REALM);
+        JsonApi.PresentedToken token = JsonApi.presentedToken(request, REALM);
         TokenVerifier verifier = verifiers.forTenant(tenant)
                 .orElseThrow(() -> new AdminFailure.NotFound("unknown tenant"));
-        Verification verification = verifier.verify(token, Set.of());
-        if (verification instanceof Verification.Invalid invalid) {
-            throw JsonApi.unauthorized(invalid, REALM);
-        }
-        Principal principal = ((Verification.Valid) verification).principal();
+        Principal principal = JsonApi.verified(verifier, token, request, verifiers.requestUri(tenant, request),
+                Set.of(), REALM);
         // A token outlives changes to its client: one whose client was since disabled or deleted
         // gets nothing, and only the admin scopes the client still holds count, as a session
         // counts only the capabilities its admin holds now.

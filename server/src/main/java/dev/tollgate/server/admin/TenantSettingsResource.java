@@ -47,10 +47,11 @@ final class TenantSettingsResource {
                 return;
             }
             UpdateSettingsRequest update = UpdateSettingsRequest.parse(exchange.mergePatch(request));
+            UnaryOperator<TenantSettings> keyRotation = update.changesKeyRotation()
+                    ? s -> s.withKeyRotationInterval(update.keyRotationInterval()) : UnaryOperator.identity();
             sendJson(response, 200, view(operations.tenants().updateTenantAdminSettings(actor, tenant,
-                    update.authorities(), update.audiences(), update.changesKeyRotation()
-                            ? s -> s.withKeyRotationInterval(update.keyRotationInterval())
-                            : UnaryOperator.identity()).settings()));
+                    update.authorities(), update.audiences(), keyRotation.andThen(s -> update.dpopNonces() == null
+                            ? s : s.withDpopNonces(update.dpopNonces()))::apply).settings()));
         });
     }
 
@@ -61,19 +62,21 @@ final class TenantSettingsResource {
         json.put("allowed_audiences", settings.allowedAudiences());
         json.put(TenantOperations.KEY_ROTATION_INTERVAL,
                 TenantOperations.formatKeyRotationInterval(settings.keyRotationInterval()));
+        json.put("dpop_nonces", settings.dpopNonces());
         return json;
     }
 
     /**
      * {@code PATCH settings}: a list sent replaces the tenant's; one left out stays.
      * {@code key_rotation_interval} is {@code "off"} (or null, as a merge patch removes a member) or
-     * an ISO-8601 duration; left out, it stays.
+     * an ISO-8601 duration; left out, it stays. {@code dpop_nonces}: DPoP proofs must carry the
+     * server's nonce (RFC 9449 §8/§9); left out, it stays.
      */
     record UpdateSettingsRequest(List<String> authorities, List<String> audiences, boolean changesKeyRotation,
-                                 Duration keyRotationInterval) {
+                                 Duration keyRotationInterval, Boolean dpopNonces) {
 
         static final Set<String> FIELDS = Set.of("allowed_authorities", "allowed_audiences",
-                TenantOperations.KEY_ROTATION_INTERVAL);
+                TenantOperations.KEY_ROTATION_INTERVAL, "dpop_nonces");
 
         /** @throws dev.tollgate.core.admin.AdminFailure.Invalid naming every bad field */
         static UpdateSettingsRequest parse(Map<String, Object> json) {
@@ -90,8 +93,9 @@ final class TenantSettingsResource {
                     invalid.fields().forEach(fields::problem);
                 }
             }
+            Boolean dpopNonces = fields.bool("dpop_nonces");
             fields.throwIfInvalid();
-            return new UpdateSettingsRequest(authorities, audiences, changesKeyRotation, interval);
+            return new UpdateSettingsRequest(authorities, audiences, changesKeyRotation, interval, dpopNonces);
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.Set;
 record UpdateClientRequest(ClientUpdate update) {
 
     static final Set<String> FIELDS = Set.of("name", "allowed_scopes", "default_scopes", "audiences", "authorities",
-            "token_ttl_seconds", "enabled", "introspection");
+            "token_ttl_seconds", "enabled", "introspection", "dpop_bound_access_tokens");
 
     /** @throws dev.tollgate.core.admin.AdminFailure.Invalid naming every bad field */
     static UpdateClientRequest parse(Map<String, Object> json) {
@@ -26,7 +26,8 @@ record UpdateClientRequest(ClientUpdate update) {
                 fields.seconds("token_ttl_seconds", false, 1, CreateClientRequest.MAX_TTL_SECONDS,
                         CreateClientRequest.TTL_PROBLEM),
                 fields.bool("enabled"),
-                fields.bool("introspection"));
+                fields.bool("introspection"),
+                fields.bool("dpop_bound_access_tokens"));
         fields.throwIfInvalid();
         return new UpdateClientRequest(update);
     }

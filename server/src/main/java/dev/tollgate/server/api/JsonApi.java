@@ -7,7 +7,10 @@ import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import dev.tollgate.server.http.DuplicateKeys;
 import dev.tollgate.server.http.HttpFailure;
 import dev.tollgate.server.http.RequestBody;
+import dev.tollgate.server.http.DPoPProofs;
+import dev.tollgate.verifier.Principal;
 import dev.tollgate.verifier.Reason;
+import dev.tollgate.verifier.TokenVerifier;
 import dev.tollgate.verifier.Verification;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -17,6 +20,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import net.minidev.json.JSONValue;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,13 +48,21 @@ public final class JsonApi {
         final String error;
         final String challenge;
         final Map<String, String> fields;
+        /** RFC 9449 §9: the nonce a {@code use_dpop_nonce} refusal hands out in {@code DPoP-Nonce}. */
+        final String dpopNonce;
 
         public Refusal(int status, String error, String description, String challenge, Map<String, String> fields) {
+            this(status, error, description, challenge, fields, null);
+        }
+
+        Refusal(int status, String error, String description, String challenge, Map<String, String> fields,
+                String dpopNonce) {
             super(description, null, false, false);
             this.status = status;
             this.error = error;
             this.challenge = challenge;
             this.fields = fields;
+            this.dpopNonce = dpopNonce;
         }
 
         public int status() {
@@ -74,6 +86,9 @@ public final class JsonApi {
         } catch (Refusal refusal) {
             if (refusal.challenge != null) {
                 response.header(HeaderNames.WWW_AUTHENTICATE, refusal.challenge);
+            }
+            if (refusal.dpopNonce != null) {
+                response.header(DPoPProofs.DPOP_NONCE, refusal.dpopNonce);
             }
             sendJson(response, refusal.status, error(refusal.error, refusal.getMessage(), refusal.fields));
         }
@@ -113,6 +128,45 @@ public final class JsonApi {
     }
 
     /**
+     * An access token as presented: {@code dpop} when it came as {@code Authorization: DPoP}
+     * (RFC 9449 §7.1), else as a bearer token.
+     */
+    public record PresentedToken(String token, boolean dpop) {
+    }
+
+    /**
+     * The request's access token: {@code Authorization: DPoP <token>} (RFC 9449 §7.1), or a bearer
+     * token as {@link #bearerToken} reads it.
+     */
+    public static PresentedToken presentedToken(ServerRequest request, String realm) {
+        List<String> authorization = request.headers().values(HeaderNames.AUTHORIZATION);
+        if (authorization.size() == 1 && !request.headers().contains(AUTHORIZE)) {
+            String value = authorization.get(0).strip();
+            if (value.regionMatches(true, 0, "DPoP ", 0, 5) && !value.substring(5).isBlank()) {
+                return new PresentedToken(value.substring(5).strip(), true);
+            }
+        }
+        return new PresentedToken(bearerToken(request, realm), false);
+    }
+
+    /**
+     * Checks a presented token with {@code verifier}: a DPoP one with the request's proof for
+     * {@code uri} (RFC 9449 §7), a bearer one as RFC 6750 says (a DPoP-bound token is refused as
+     * bearer, §7.2).
+     */
+    public static Principal verified(TokenVerifier verifier, PresentedToken presented, ServerRequest request, URI uri,
+                                     Set<String> scopes, String realm) {
+        Verification verification = presented.dpop()
+                ? verifier.verifyDPoP(presented.token(), request.headers().values(DPoPProofs.DPOP),
+                request.prologue().method().text(), uri, scopes)
+                : verifier.verify(presented.token(), scopes);
+        return switch (verification) {
+            case Verification.Invalid invalid -> throw unauthorized(invalid, realm);
+            case Verification.Valid valid -> valid.principal();
+        };
+    }
+
+    /**
      * RFC 6750 §2.1, and the reference's {@code Authorize} header. §2: a client uses one method
      * only, so two different tokens are an invalid_request rather than a guess at which one counts.
      */
@@ -149,7 +203,8 @@ public final class JsonApi {
     public static Refusal unauthorized(Verification.Invalid invalid, String realm) {
         Reason reason = invalid.reason();
         String error = reason.error() != null ? reason.error() : "temporarily_unavailable";
-        return new Refusal(reason.httpStatus(), error, invalid.description(), invalid.wwwAuthenticate(realm), null);
+        return new Refusal(reason.httpStatus(), error, invalid.description(), invalid.wwwAuthenticate(realm), null,
+                invalid.dpopNonce());
     }
 
     public static Refusal invalidRequest(String description, String realm) {

@@ -14,6 +14,7 @@ import dev.tollgate.verifier.RevocationCheck;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.token.TokenIntrospector;
+import dev.tollgate.server.http.DPoPProofs;
 import dev.tollgate.verifier.TokenVerifier;
 
 import java.time.Clock;
@@ -53,11 +54,14 @@ public final class TenantVerifiers {
     private final Function<TenantId, String> issuers;
     private final Clock clock;
     private final RevocationCheck revocations;
+    private final DPoPProofs dpop;
     private final ConcurrentHashMap<Key, TokenVerifier> verifiers = new ConcurrentHashMap<>();
 
+    /** @param dpop how DPoP-bound tokens are checked (RFC 9449 §7): the server's proof verifier, replay cache, nonces */
     public TenantVerifiers(Directory directory, Function<TenantId, String> issuers, Clock clock,
-                           Revocations revocations) {
+                           Revocations revocations, DPoPProofs dpop) {
         this.directory = directory;
+        this.dpop = dpop;
         this.issuers = issuers;
         this.clock = clock;
         this.revocations = principal -> isRevoked(directory, revocations, principal);
@@ -76,6 +80,11 @@ public final class TenantVerifiers {
         ClientId client = new ClientId(principal.clientId());
         return !TokenIntrospector.clientEnabled(directory, tenant, client)
                 || revocations.isRevoked(tenant, client, principal.jti(), Instant.ofEpochSecond(iat.longValue()));
+    }
+
+    /** The URI a client addressed with {@code request}, for its DPoP proof's {@code htu}. */
+    public java.net.URI requestUri(TenantId tenant, io.helidon.webserver.http.ServerRequest request) {
+        return dpop.requestUri(tenant, request);
     }
 
     /** The tenant's verifier; empty when no such tenant exists. */
@@ -98,6 +107,8 @@ public final class TenantVerifiers {
                 .jwksCacheTtl(KEY_CACHE_TTL)
                 .jwksRefreshRateLimit(KEY_REFRESH_LIMIT)
                 .revocationCheck(revocations)
+                .dpop(dpop.verifier())
+                .dpopNonces(dpop.nonceSource(key.tenant()))
                 .build();
     }
 

@@ -8,6 +8,7 @@ import dev.tollgate.core.admin.AdminViews;
 import dev.tollgate.core.admin.Capability;
 import dev.tollgate.core.admin.UserOperations;
 import dev.tollgate.server.http.RemoteAddress;
+import dev.tollgate.server.http.DPoPProofs;
 import dev.tollgate.verifier.Principal;
 import dev.tollgate.core.cache.Directory;
 import dev.tollgate.core.revocation.Revocations;
@@ -67,6 +68,7 @@ public final class UsersEndpoint {
     private static final Set<String> LIST_PARAMETERS = Set.of("username", "email", "page", "size", "offset", "limit");
 
     private final TenantVerifiers verifiers;
+    private final DPoPProofs dpop;
     private final Directory directory;
     private final UserRepository users;
     private final UserOperations operations;
@@ -79,9 +81,10 @@ public final class UsersEndpoint {
      * @param operations changes it, audited, with the token's client as the actor
      */
     public UsersEndpoint(Directory directory, UserRepository users, UserOperations operations, Revocations revocations,
-                         Function<TenantId, String> issuers, Clock clock, int maxBodyBytes) {
+                         Function<TenantId, String> issuers, Clock clock, int maxBodyBytes, DPoPProofs dpop) {
         this.maxBodyBytes = maxBodyBytes;
-        this.verifiers = new TenantVerifiers(directory, issuers, clock, revocations);
+        this.dpop = dpop;
+        this.verifiers = new TenantVerifiers(directory, issuers, clock, revocations, dpop);
         this.directory = directory;
         this.users = users;
         this.operations = operations;
@@ -131,14 +134,14 @@ public final class UsersEndpoint {
     public void pam(ServerRequest request, ServerResponse response) {
         handle(request, response, Set.of(Method.GET, Method.POST), () -> {
             Method method = request.prologue().method();
-            String token = bearerToken(request, REALM);
+            PresentedToken token = presentedToken(request, REALM);
             String scope = method == Method.GET ? READ : WRITE;
             // The unverified customer_id only chooses which tenant's verifier checks the token; the
             // verifier then pins that tenant, so a forged customer_id fails the signature or issuer check.
-            TenantId tenant = claimedTenant(token)
+            TenantId tenant = claimedTenant(token.token())
                     .orElseThrow(() -> unauthorized(new Verification.Invalid(Reason.MALFORMED,
                             "token names no tenant of this server", Set.of(scope)), REALM));
-            Principal caller = authorize(token, tenant, scope);
+            Principal caller = authorize(request, token, tenant, scope);
             if (method == Method.GET) {
                 list(request, response, tenant);
             } else {
@@ -229,11 +232,11 @@ public final class UsersEndpoint {
     // ---------------------------------------------------------------- authorization
 
     private Principal authorizeInPathTenant(ServerRequest request, TenantId tenant, String scope) {
-        String token = bearerToken(request, REALM);
+        PresentedToken token = presentedToken(request, REALM);
         if (tenant == null || directory.tenant(tenant).isEmpty()) {
             throw new Refusal(404, "not_found", "unknown tenant", null, null);
         }
-        return authorize(token, tenant, scope);
+        return authorize(request, token, tenant, scope);
     }
 
     /**
@@ -268,14 +271,11 @@ public final class UsersEndpoint {
      * here) and asks {@link #isRevoked} before it checks the scope, so a revoked token is always a
      * 401, never a 403 that would suggest asking for more scope with it.
      */
-    private Principal authorize(String token, TenantId tenant, String scope) {
+    private Principal authorize(ServerRequest request, PresentedToken token, TenantId tenant, String scope) {
         TokenVerifier verifier = verifiers.forTenant(tenant)
                 .orElseThrow(() -> unauthorized(new Verification.Invalid(Reason.MALFORMED,
                         "token names no tenant of this server", Set.of(scope)), REALM));
-        return switch (verifier.verify(token, Set.of(scope))) {
-            case Verification.Invalid invalid -> throw unauthorized(invalid, REALM);
-            case Verification.Valid valid -> valid.principal();
-        };
+        return verified(verifier, token, request, dpop.requestUri(tenant, request), Set.of(scope), REALM);
     }
 
     private Optional<TenantId> claimedTenant(String token) {

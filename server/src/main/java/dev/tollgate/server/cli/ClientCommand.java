@@ -65,11 +65,17 @@ final class ClientCommand {
                         + " (default false).")
         boolean introspection;
 
+        @Option(names = "--dpop-bound", paramLabel = "true|false", arity = "1",
+                description = "Require a DPoP proof with every token request, so every token is bound to the"
+                        + " client's key (RFC 9449 dpop_bound_access_tokens; default false).")
+        boolean dpopBound;
+
         @Override
         void run(Tollgate app, PrintWriter out) {
             ClientWithSecret created = app.adminOperations().clients().create(Actor.cli(tenant()), tenant(),
                     new ClientSpec(name, ScopeSet.of(ListValues.of(scopes).toArray(String[]::new)), null, ListValues.of(audiences),
-                            ListValues.of(authorities), ttl == null ? null : Duration.ofSeconds(ttl), introspection));
+                            ListValues.of(authorities), ttl == null ? null : Duration.ofSeconds(ttl), introspection,
+                            dpopBound));
             print(out, created.client());
             out.println("client_secret: " + created.secret().reveal() + "   (shown only now)");
         }
@@ -123,12 +129,16 @@ final class ClientCommand {
                 description = "Grant (true) or withdraw (false) the permission to call the introspection endpoint.")
         Boolean introspection;
 
+        @Option(names = "--dpop-bound", paramLabel = "true|false", arity = "1",
+                description = "Require (true) or stop requiring (false) a DPoP proof with every token request.")
+        Boolean dpopBound;
+
         @Override
         void check() {
             if (name == null && scopes == null && audiences == null && authorities == null && ttl == null
-                    && introspection == null) {
+                    && introspection == null && dpopBound == null) {
                 throw new ParameterException(spec.commandLine(), "nothing to change: give --name, --scopes,"
-                        + " --audiences, --authorities, --ttl or --introspection");
+                        + " --audiences, --authorities, --ttl, --introspection or --dpop-bound");
             }
         }
 
@@ -146,7 +156,7 @@ final class ClientCommand {
             }
             print(out, app.adminOperations().clients().update(Actor.cli(tenant()), tenant(), clientId(),
                     new ClientUpdate(name, allowed, defaults, ListValues.of(audiences), ListValues.of(authorities),
-                            ttl == null ? null : Duration.ofSeconds(ttl), null, introspection)));
+                            ttl == null ? null : Duration.ofSeconds(ttl), null, introspection, dpopBound)));
         }
     }
 
@@ -229,6 +239,7 @@ final class ClientCommand {
         out.println("authorities:    " + String.join(" ", c.authorities()));
         out.println("token ttl:      " + c.tokenTtl().toSeconds() + " s");
         out.println("introspection:  " + (c.introspection() ? "allowed" : "not allowed"));
+        out.println("dpop:           " + (c.dpopBound() ? "required (dpop_bound_access_tokens)" : "optional"));
         Instant now = Instant.now();
         c.secrets().forEach(s -> out.println("secret:         " + s.id() + " created " + s.createdAt()
                 + (s.expiresAt() == null ? "" : (s.isActiveAt(now) ? " expires " : " expired ") + s.expiresAt())));

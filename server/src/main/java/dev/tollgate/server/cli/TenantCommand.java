@@ -69,6 +69,11 @@ final class TenantCommand {
                 description = "Accept client credentials in the URL query string (RFC 6749 §2.3.1 forbids it; off by default).")
         Boolean allowQueryCredentials;
 
+        @Option(names = "--" + TenantSettings.DPOP_NONCES, paramLabel = "true|false", arity = "1",
+                description = "DPoP proofs must carry a nonce the server hands out in DPoP-Nonce (RFC 9449 §8, §9;"
+                        + " off by default).")
+        Boolean dpopNonces;
+
         @Option(names = "--algorithm", paramLabel = "ALG",
                 description = "Algorithm of keys generated from now on (takes effect over two rotations).")
         String algorithm;
@@ -99,6 +104,9 @@ final class TenantCommand {
                 TenantSettings s = settings;
                 if (allowQueryCredentials != null) {
                     s = s.withAllowQueryCredentials(allowQueryCredentials);
+                }
+                if (dpopNonces != null) {
+                    s = s.withDpopNonces(dpopNonces);
                 }
                 if (algorithm != null) {
                     s = s.withSigningAlgorithm(SigningAlgorithm.parse(algorithm));

@@ -19,7 +19,8 @@ import java.util.TreeSet;
  * {@link ClientCredential} enforces, each into its own message, so every bad field is named at
  * once; the policy still has the last word.
  */
-public record ClientForm(String name, Set<String> scopes, String audiences, String lifetime, boolean introspection) {
+public record ClientForm(String name, Set<String> scopes, String audiences, String lifetime, boolean introspection,
+                         boolean dpopBound) {
 
     static final String DEFAULT_LIFETIME = "3600";
     /** The most audiences a form takes: far more than any client needs, few enough to show. */
@@ -29,31 +30,40 @@ public record ClientForm(String name, Set<String> scopes, String audiences, Stri
         scopes = Set.copyOf(scopes);
     }
 
+    /** A form without the DPoP requirement ticked. */
+    public ClientForm(String name, Set<String> scopes, String audiences, String lifetime, boolean introspection) {
+        this(name, scopes, audiences, lifetime, introspection, false);
+    }
+
     static ClientForm empty() {
         return new ClientForm("", Set.of(), "", DEFAULT_LIFETIME, false);
     }
 
     static ClientForm from(Form form) {
         return new ClientForm(form.value("name"), Set.copyOf(form.values("scope")), form.value("audiences"),
-                form.value("lifetime"), introspection(form));
+                form.value("lifetime"), introspection(form), dpopBound(form));
     }
 
     /** The settings form of an existing client, filled with what it holds. */
     static ClientForm of(ClientCredential client) {
         return new ClientForm(client.name(), Set.copyOf(client.allowedScopes().names()),
                 String.join("\n", client.audiences()), Long.toString(client.tokenTtl().toSeconds()),
-                client.introspection());
+                client.introspection(), client.dpopBound());
     }
 
     /** The settings form as sent, without its scopes (which have a form of their own). */
     static ClientForm settings(Form form) {
         return new ClientForm(form.value("name"), Set.of(), form.value("audiences"), form.value("lifetime"),
-                introspection(form));
+                introspection(form), dpopBound(form));
     }
 
     /** An unticked checkbox sends nothing, so absent is false. */
     private static boolean introspection(Form form) {
         return "true".equals(form.value("introspection"));
+    }
+
+    private static boolean dpopBound(Form form) {
+        return "true".equals(form.value("dpop_bound_access_tokens"));
     }
 
     /** The name without surrounding spaces, or null with a message. */

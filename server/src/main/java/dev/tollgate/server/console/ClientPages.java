@@ -94,7 +94,8 @@ final class ClientPages {
         ClientWithSecret created;
         try {
             created = operations.clients().create(visit.actor, visit.tenant(),
-                    new ClientSpec(name, scopes, null, audiences, null, lifetime, form.introspection()));
+                    new ClientSpec(name, scopes, null, audiences, null, lifetime, form.introspection(),
+                            form.dpopBound()));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
             FieldErrors refused = failure.fieldErrors(FORM_FIELDS);
@@ -211,7 +212,8 @@ final class ClientPages {
         }
         try {
             operations.clients().update(visit.actor, visit.tenant(), id,
-                    new ClientUpdate(name, null, null, audiences, null, lifetime, null, form.introspection()));
+                    new ClientUpdate(name, null, null, audiences, null, lifetime, null, form.introspection(),
+                            form.dpopBound()));
         } catch (RuntimeException e) {
             Failure failure = Failure.of(e);
             FieldErrors refused = failure.fieldErrors(FORM_FIELDS);

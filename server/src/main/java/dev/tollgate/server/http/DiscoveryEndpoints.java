@@ -1,5 +1,6 @@
 package dev.tollgate.server.http;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
@@ -36,9 +37,14 @@ public final class DiscoveryEndpoints {
     private final Store store;
     private final Function<TenantId, String> issuers;
     private final Clock clock;
+    private final List<JWSAlgorithm> dpopAlgorithms;
 
-    public DiscoveryEndpoints(Directory directory, Store store, Function<TenantId, String> issuers, Clock clock) {
+    /** @param dpopAlgorithms the algorithms DPoP proofs may use (RFC 9449 §5.1) */
+    public DiscoveryEndpoints(Directory directory, Store store, Function<TenantId, String> issuers, Clock clock,
+                              List<JWSAlgorithm> dpopAlgorithms) {
         this.directory = directory;
+        this.dpopAlgorithms = dpopAlgorithms.stream().sorted(java.util.Comparator.comparing(JWSAlgorithm::getName))
+                .toList();
         this.store = store;
         this.issuers = issuers;
         this.clock = clock;
@@ -79,6 +85,8 @@ public final class DiscoveryEndpoints {
         directory.keyRing(tenant.get()).ifPresent(ring -> metadata.setCustomParameter(
                 "access_token_signing_alg_values_supported",
                 List.of(ring.current().algorithm().jwsAlgorithm().getName())));
+        // RFC 9449 §5.1: dpop_signing_alg_values_supported.
+        metadata.setDPoPJWSAlgs(dpopAlgorithms);
         Scope scopes = new Scope();
         for (ScopeDefinition scope : store.scopes().list(tenant.get())) {
             scopes.add(scope.name().value());

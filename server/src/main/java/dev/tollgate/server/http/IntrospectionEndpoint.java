@@ -1,6 +1,7 @@
 package dev.tollgate.server.http;
 
 import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
@@ -93,13 +94,18 @@ public final class IntrospectionEndpoint {
     /** RFC 7662 §2.2 members, from the token's verified claims. */
     private static TokenIntrospectionSuccessResponse describe(ActiveToken token) {
         JWTClaimsSet claims = token.claims();
+        // RFC 9449 §6.2: a DPoP-bound token is introspected as token_type DPoP with its cnf.jkt.
+        JWKThumbprintConfirmation cnf = JWKThumbprintConfirmation.parse(claims);
         TokenIntrospectionSuccessResponse.Builder builder = new TokenIntrospectionSuccessResponse.Builder(true)
                 .clientID(new ClientID(token.clientId().value()))
-                .tokenType(AccessTokenType.BEARER)
+                .tokenType(cnf != null ? AccessTokenType.DPOP : AccessTokenType.BEARER)
                 .expirationTime(claims.getExpirationTime())
                 .issueTime(claims.getIssueTime())
                 .jwtID(new JWTID(token.jti()))
                 .parameter("customer_id", token.tenant().value());
+        if (cnf != null) {
+            builder.jwkThumbprintConfirmation(cnf);
+        }
         // Only tokens signed with the tenant's own keys get here, and TokenMinter writes scope as a
         // space-delimited string (RFC 9068 §2.2.3), the form RFC 7662 §2.2 answers with.
         Object scope = claims.getClaim("scope");

@@ -24,7 +24,7 @@ enum OAuthTokenResponse implements TokenResponseRenderer {
     public void issued(ServerResponse response, IssuedToken token) {
         StringBuilder json = new StringBuilder(token.value().length() + 160).append('{');
         JsonText.string(json, "access_token", token.value());
-        JsonText.string(json, "token_type", "Bearer");
+        JsonText.string(json, "token_type", token.tokenType());
         JsonText.number(json, "expires_in", token.lifetime().toSeconds());
         JsonText.string(json, "scope", token.scopes().toSpaceDelimited());
         if (withJti) {

@@ -14,7 +14,7 @@ enum PamTokenResponse implements TokenResponseRenderer {
     public void issued(ServerResponse response, IssuedToken token) {
         StringBuilder json = new StringBuilder(token.value().length() + 160).append('{');
         JsonText.string(json, "access_token", token.value());
-        JsonText.string(json, "token_type", "Bearer");
+        JsonText.string(json, "token_type", token.tokenType());
         JsonText.number(json, "expires_in_minutes", token.lifetime().toMinutes());
         JsonText.number(json, "expires_in", token.lifetime().toSeconds());
         JsonText.string(json, "scope", token.scopes().toSpaceDelimited());

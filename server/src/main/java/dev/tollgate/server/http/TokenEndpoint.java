@@ -34,13 +34,16 @@ public final class TokenEndpoint {
     private final Metrics metrics;
     private final TokenAudit audit;
     private final ClientAuthenticationGuard guard;
+    private final DPoPProofs dpop;
     private final Handler canonical;
     private final Handler paymentGateway;
     private final Handler pam;
 
     public TokenEndpoint(TokenService tokens, Function<TenantId, String> issuers, TenantId defaultTenant,
-                         int maxBodyBytes, Metrics metrics, TokenAudit audit, ClientAuthenticationGuard guard) {
+                         int maxBodyBytes, Metrics metrics, TokenAudit audit, ClientAuthenticationGuard guard,
+                         DPoPProofs dpop) {
         this.tokens = tokens;
+        this.dpop = dpop;
         this.issuers = issuers;
         this.metrics = metrics;
         this.audit = audit;
@@ -75,6 +78,12 @@ public final class TokenEndpoint {
         TokenService.Request parsed;
         try {
             parsed = converter.parse(request, response);
+            // RFC 9449 §5: a proof, when sent, is checked whatever the client; a client that
+            // requires DPoP and sent none is refused by the policy.
+            String jkt = dpop.checkTokenRequest(request, response, parsed.tenant());
+            if (jkt != null) {
+                parsed = parsed.withDpopJkt(jkt);
+            }
         } catch (HttpFailure failure) {
             refusedEarly(request, response, failure.tenant(), failure.reason(), failure.error());
             return;
@@ -101,6 +110,13 @@ public final class TokenEndpoint {
         AccessLog.noteOutcome(request, tenant, outcome);
         audit.record(request, tenant, outcome);
         if (outcome.isIssued()) {
+            if (outcome.token().jkt() != null) {
+                // RFC 9449 §8.2: the next nonce may come with any response.
+                String nonce = dpop.currentNonce(tenant);
+                if (nonce != null) {
+                    response.header(DPoPProofs.DPOP_NONCE, nonce);
+                }
+            }
             renderer.issued(response, outcome.token());
         } else {
             refuse(response, renderer.refused(errorObject(outcome.refusal())), issuers.apply(tenant));

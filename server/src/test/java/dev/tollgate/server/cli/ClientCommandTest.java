@@ -85,6 +85,18 @@ class ClientCommandTest {
     }
 
     @Test
+    void clientUpdateWhenDpopBoundGivenThenTheClientRequiresDpopAndShowSaysSo() {
+        Cli.Run update = store.run("client", "update", "--client-id", billing.value(), "--dpop-bound", "true");
+
+        assertThat(update.exitCode()).as(update.err()).isZero();
+        assertThat(update.out()).contains("dpop:           required");
+        assertThat(client().dpopBound()).isTrue();
+        assertThat(store.run("client", "update", "--client-id", billing.value(), "--dpop-bound", "false").exitCode())
+                .isZero();
+        assertThat(client().dpopBound()).isFalse();
+    }
+
+    @Test
     void clientUpdateWhenScopeUnknownThenRefusedNamingIt() {
         Cli.Run update = store.run("client", "update", "--client-id", billing.value(), "--scopes", "users:read,nope:read");
 
@@ -99,7 +111,7 @@ class ClientCommandTest {
 
         assertThat(update.exitCode()).isEqualTo(2);
         assertThat(update.error()).startsWith("nothing to change: give --name, --scopes, --audiences, --authorities,"
-                + " --ttl or --introspection");
+                + " --ttl, --introspection or --dpop-bound");
     }
 
     @Test

@@ -86,8 +86,8 @@ class SecretsCommandTest {
         Cli.Run rotated = Cli.run("secrets", "rotate-kek", "--new-kek-file", newKek.toString(),
                 "--data-dir", data.toString());
         assertThat(rotated.exitCode()).as(rotated.err()).isZero();
-        // Two signing keys, the TOTP seed, the secret-hashing and the device-cookie keys.
-        assertThat(rotated.out()).contains("Re-sealed 5 secrets under key-encryption key")
+        // Two signing keys, the TOTP seed, the secret-hashing, device-cookie and DPoP-nonce keys.
+        assertThat(rotated.out()).contains("Re-sealed 6 secrets under key-encryption key")
                 .contains("kek.file=" + newKek);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(newKek))).isEqualTo("rw-------");
 

@@ -477,6 +477,26 @@ class ConsoleFormsTest {
     }
 
     @Test
+    void clientFormsWhenRequireDpopTickedThenRequiredShownTickedAndDroppedWhenUnticked() {
+        HttpResponse<String> created = console.post("/console/clients/new", "csrf", console.csrf(),
+                "name", "console dpop client", "lifetime", "3600", "dpop_bound_access_tokens", "true");
+        assertThat(created.statusCode()).isEqualTo(303);
+        ClientCredential client = named("console dpop client");
+        assertThat(client.dpopBound()).isTrue();
+        String path = "/console/clients/" + client.clientId().value();
+        Document page = console.page(path);
+        assertThat(page.getElementById("dpop_bound_access_tokens").hasAttr("checked")).isTrue();
+        assertThat(page.getElementById("dpop-requirement").text()).startsWith("required");
+
+        HttpResponse<String> saved = console.post(path + "/settings", "csrf", console.csrf(),
+                "name", "console dpop client", "audiences", "", "lifetime", "3600");
+
+        assertThat(saved.statusCode()).isEqualTo(303);
+        assertThat(named("console dpop client").dpopBound()).isFalse();
+        assertThat(console.page(path).getElementById("dpop_bound_access_tokens").hasAttr("checked")).isFalse();
+    }
+
+    @Test
     void clientFormsWhenCredentialManagerNamesAnUnlistedAudienceThenMessageBesideTheFieldAndNothingChanged() {
         AdminAccounts.AdminWithPassword manager = server.app().adminOperations().administrators().create(
                 Actor.cli(TestServer.TENANT), TestServer.TENANT, "audience-manager", AdminRole.ADDITIONAL_ADMIN,
