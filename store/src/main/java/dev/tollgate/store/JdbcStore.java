@@ -150,6 +150,8 @@ public final class JdbcStore implements Store {
         if (config.isEmbedded()) {
             restrictDataFiles(config.dataDirectory());
         }
+        // Fail fast when the store is down: a request waits 2 s at most, not Hikari's default 30 s.
+        dataSource.getHikariConfigMXBean().setConnectionTimeout(REQUEST_CONNECTION_TIMEOUT_MS);
         HikariDataSource pool = dataSource;
         eviction.evictAllWith(() -> pool.getHikariPoolMXBean().softEvictConnections());
         Database db = new Database(dataSource);
@@ -263,6 +265,11 @@ public final class JdbcStore implements Store {
         }
     }
 
+    /** Longest a request waits for a pooled connection before it is answered 503. */
+    static final long REQUEST_CONNECTION_TIMEOUT_MS = 2_000;
+    /** Longest opening the store (migration included) waits for a connection. */
+    static final long STARTUP_CONNECTION_TIMEOUT_MS = 10_000;
+
     private static HikariConfig hikariConfig(StoreConfig config) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("tollgate-store");
@@ -274,8 +281,10 @@ public final class JdbcStore implements Store {
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setMinimumIdle(Math.min(2, config.poolSize()));
         hikari.setAutoCommit(true);
-        // Fail fast when the store is down: a request waits 2 s at most, not Hikari's default 30 s.
-        hikari.setConnectionTimeout(2_000);
+        // Opening and migrating may wait longer for a connection than a request will (a loaded
+        // machine's PostgreSQL took over 2 s to accept Flyway's second connection); open() lowers
+        // it to REQUEST_CONNECTION_TIMEOUT_MS once the schema is in place.
+        hikari.setConnectionTimeout(STARTUP_CONNECTION_TIMEOUT_MS);
         if (config.isPostgres()) {
             hikari.addDataSourceProperty("ApplicationName", "tollgate");
             // Hikari calls the driver directly, so its connection timeout does not bound the driver's
