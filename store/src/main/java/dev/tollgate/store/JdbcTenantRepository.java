@@ -19,7 +19,7 @@ final class JdbcTenantRepository implements TenantRepository {
 
     private static final String COLUMNS =
             "id, name, signing_algorithm, allow_query_credentials, default_audience, allowed_authorities,"
-                    + " allowed_audiences, created_at_ns";
+                    + " allowed_audiences, created_at_ns, assertion_token_endpoint_aud";
 
     private final Database db;
 
@@ -30,7 +30,7 @@ final class JdbcTenantRepository implements TenantRepository {
     @Override
     public void insert(Tenant tenant) {
         db.write("insert tenant " + tenant.id(), c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, tenant.id().value());
                 s.setString(2, tenant.name());
                 s.setString(3, tenant.settings().signingAlgorithm().name());
@@ -39,6 +39,7 @@ final class JdbcTenantRepository implements TenantRepository {
                 s.setString(6, String.join(" ", tenant.settings().allowedAuthorities()));
                 s.setString(7, String.join(" ", tenant.settings().allowedAudiences()));
                 Database.setInstant(s, 8, tenant.createdAt());
+                s.setBoolean(9, tenant.settings().tokenEndpointAudience());
                 return s.executeUpdate();
             }
         });
@@ -90,14 +91,15 @@ final class JdbcTenantRepository implements TenantRepository {
         return db.write("update tenant " + tenant.id(), c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE tenants SET name = ?, signing_algorithm = ?,"
                     + " allow_query_credentials = ?, default_audience = ?, allowed_authorities = ?,"
-                    + " allowed_audiences = ? WHERE id = ?")) {
+                    + " allowed_audiences = ?, assertion_token_endpoint_aud = ? WHERE id = ?")) {
                 s.setString(1, tenant.name());
                 s.setString(2, tenant.settings().signingAlgorithm().name());
                 s.setBoolean(3, tenant.settings().allowQueryCredentials());
                 Database.setNullableString(s, 4, tenant.settings().defaultAudience());
                 s.setString(5, String.join(" ", tenant.settings().allowedAuthorities()));
                 s.setString(6, String.join(" ", tenant.settings().allowedAudiences()));
-                s.setString(7, tenant.id().value());
+                s.setBoolean(7, tenant.settings().tokenEndpointAudience());
+                s.setString(8, tenant.id().value());
                 return s.executeUpdate() == 1;
             }
         });
@@ -111,7 +113,8 @@ final class JdbcTenantRepository implements TenantRepository {
                     rows.getBoolean("allow_query_credentials"),
                     rows.getString("default_audience"),
                     Database.spaceDelimited(rows.getString("allowed_authorities")),
-                    Database.spaceDelimited(rows.getString("allowed_audiences")));
+                    Database.spaceDelimited(rows.getString("allowed_audiences")),
+                    rows.getBoolean("assertion_token_endpoint_aud"));
             return new Tenant(TenantId.of(id), rows.getString("name"), settings,
                     Database.getInstant(rows, "created_at_ns"));
         } catch (IllegalArgumentException | NullPointerException e) {

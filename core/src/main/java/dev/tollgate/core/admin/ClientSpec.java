@@ -1,6 +1,8 @@
 package dev.tollgate.core.admin;
 
+import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.client.ClientCredential;
+import dev.tollgate.core.client.ClientKeys;
 import dev.tollgate.core.scope.ScopeSet;
 
 import java.time.Duration;
@@ -11,11 +13,27 @@ import java.util.List;
  *
  * @param defaultScopes null means "the same as allowed"
  * @param introspection whether the client may introspect tokens; a permission asked for, never assumed
+ * @param authMethod    RFC 7591 {@code token_endpoint_auth_method}; null means a secret (basic or post)
+ * @param keys          the public keys of a private_key_jwt client (inline or jwks_uri); null for none
  */
 public record ClientSpec(String name, ScopeSet allowedScopes, ScopeSet defaultScopes, List<String> audiences,
-                         List<String> authorities, Duration tokenTtl, boolean introspection) {
+                         List<String> authorities, Duration tokenTtl, boolean introspection,
+                         ClientAuthMethod authMethod, ClientKeys keys) {
+
+    public ClientSpec(String name, ScopeSet allowedScopes, ScopeSet defaultScopes, List<String> audiences,
+                      List<String> authorities, Duration tokenTtl, boolean introspection) {
+        this(name, allowedScopes, defaultScopes, audiences, authorities, tokenTtl, introspection, null, null);
+    }
 
     public ClientSpec {
+        keys = keys == null ? ClientKeys.NONE : keys;
+        if (authMethod == ClientAuthMethod.PRIVATE_KEY_JWT && keys.isEmpty()) {
+            throw AdminFailure.Invalid.of("jwks", "a private_key_jwt client needs jwks (its public keys) or a jwks_uri");
+        }
+        if (authMethod != ClientAuthMethod.PRIVATE_KEY_JWT && !keys.isEmpty()) {
+            throw AdminFailure.Invalid.of("token_endpoint_auth_method",
+                    "keys are only for private_key_jwt clients; set token_endpoint_auth_method to private_key_jwt");
+        }
         allowedScopes = allowedScopes == null ? ScopeSet.EMPTY : allowedScopes;
         defaultScopes = defaultScopes == null ? allowedScopes : defaultScopes;
         audiences = audiences == null ? List.of() : List.copyOf(audiences);

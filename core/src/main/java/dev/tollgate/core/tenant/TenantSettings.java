@@ -18,9 +18,16 @@ import java.util.Objects;
  *                              client; empty: none (an authority in a token is a role at every API that reads it)
  * @param allowedAudiences      the audiences such a credential manager may give a client, besides the default
  *                              audience; empty: none
+ * @param tokenEndpointAudience accept a client assertion (RFC 7523) whose {@code aud} is the token endpoint URL,
+ *                              not only the issuer (RFC 7523bis keeps only the issuer; OIDC Core §9 and many
+ *                              client libraries send the endpoint URL); on by default for them
  */
 public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
-                             List<String> allowedAuthorities, List<String> allowedAudiences) {
+                             List<String> allowedAuthorities, List<String> allowedAudiences,
+                             boolean tokenEndpointAudience) {
+
+    /** The setting's name as the CLI and the admin API spell it. */
+    public static final String TOKEN_ENDPOINT_AUDIENCE = "assertion-token-endpoint-audience";
 
     /** The setting's name as the CLI and error messages spell it. */
     public static final String ALLOW_QUERY_CREDENTIALS = "allow-query-credentials";
@@ -37,6 +44,11 @@ public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQue
         }
         allowedAuthorities = distinct(allowedAuthorities, "allowed authority");
         allowedAudiences = distinct(allowedAudiences, "allowed audience");
+    }
+
+    public TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
+                          List<String> allowedAuthorities, List<String> allowedAudiences) {
+        this(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities, allowedAudiences, true);
     }
 
     /** Settings without allow-lists: only a tenant admin gives clients authorities or audiences. */
@@ -59,26 +71,31 @@ public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQue
     }
 
     public TenantSettings withAllowQueryCredentials(boolean allow) {
-        return new TenantSettings(signingAlgorithm, allow, defaultAudience, allowedAuthorities, allowedAudiences);
+        return new TenantSettings(signingAlgorithm, allow, defaultAudience, allowedAuthorities, allowedAudiences, tokenEndpointAudience);
     }
 
     public TenantSettings withSigningAlgorithm(SigningAlgorithm algorithm) {
         return new TenantSettings(algorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                allowedAudiences);
+                allowedAudiences, tokenEndpointAudience);
     }
 
     public TenantSettings withDefaultAudience(String audience) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, audience, allowedAuthorities,
-                allowedAudiences);
+                allowedAudiences, tokenEndpointAudience);
     }
 
     public TenantSettings withAllowedAuthorities(List<String> authorities) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, authorities,
-                allowedAudiences);
+                allowedAudiences, tokenEndpointAudience);
     }
 
     public TenantSettings withAllowedAudiences(List<String> audiences) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                audiences);
+                audiences, tokenEndpointAudience);
+    }
+
+    public TenantSettings withTokenEndpointAudience(boolean accept) {
+        return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
+                allowedAudiences, accept);
     }
 }
