@@ -30,6 +30,12 @@ final class TenantCommand {
         @Option(names = "--name", paramLabel = "NAME", description = "Display name (default: none).")
         String name;
 
+        @Option(names = "--" + TenantSettings.TOKEN_ENDPOINT_AUDIENCE, paramLabel = "true|false", arity = "1",
+                description = "Accept a private_key_jwt client assertion whose aud is the token endpoint URL, besides"
+                        + " the issuer (on by default, as OIDC Core and many client libraries send it; RFC 7523bis"
+                        + " keeps only the issuer).")
+        Boolean tokenEndpointAudience;
+
         @Option(names = "--algorithm", paramLabel = "ALG", defaultValue = "ES256",
                 description = "Signing algorithm: ES256, RS256, PS256 or EdDSA (default: ${DEFAULT-VALUE}).")
         String algorithm;
@@ -67,6 +73,12 @@ final class TenantCommand {
                 description = "Accept client credentials in the URL query string (RFC 6749 §2.3.1 forbids it; off by default).")
         Boolean allowQueryCredentials;
 
+        @Option(names = "--" + TenantSettings.TOKEN_ENDPOINT_AUDIENCE, paramLabel = "true|false", arity = "1",
+                description = "Accept a private_key_jwt client assertion whose aud is the token endpoint URL, besides"
+                        + " the issuer (on by default, as OIDC Core and many client libraries send it; RFC 7523bis"
+                        + " keeps only the issuer).")
+        Boolean tokenEndpointAudience;
+
         @Option(names = "--algorithm", paramLabel = "ALG",
                 description = "Algorithm of keys generated from now on (takes effect over two rotations).")
         String algorithm;
@@ -91,6 +103,9 @@ final class TenantCommand {
                 TenantSettings s = settings;
                 if (allowQueryCredentials != null) {
                     s = s.withAllowQueryCredentials(allowQueryCredentials);
+                }
+                if (tokenEndpointAudience != null) {
+                    s = s.withTokenEndpointAudience(tokenEndpointAudience);
                 }
                 if (algorithm != null) {
                     s = s.withSigningAlgorithm(SigningAlgorithm.parse(algorithm));
