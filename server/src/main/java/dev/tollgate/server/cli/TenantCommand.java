@@ -4,6 +4,7 @@ import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.AdminAccounts.AdminWithPassword;
 import dev.tollgate.core.admin.AdminRole;
+import dev.tollgate.core.admin.TenantOperations;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
@@ -57,10 +58,11 @@ final class TenantCommand {
     static final class ListTenants extends StoreCommand {
         @Override
         void run(Tollgate app, PrintWriter out) {
-            Table table = new Table("TENANT", "ALGORITHM", "QUERY_CREDENTIALS", "NAME");
+            Table table = new Table("TENANT", "ALGORITHM", "QUERY_CREDENTIALS", "KEY_ROTATION", "NAME");
             for (Tenant t : app.adminOperations().tenants().list()) {
                 table.row(t.id(), t.settings().signingAlgorithm(),
-                        t.settings().allowQueryCredentials() ? "allowed" : "refused", t.name());
+                        t.settings().allowQueryCredentials() ? "allowed" : "refused",
+                        TenantOperations.formatKeyRotationInterval(t.settings().keyRotationInterval()), t.name());
             }
             table.print(out, "No tenants yet: ./tollgate serve creates the default tenant at its first start,"
                     + " ./tollgate tenant create --tenant ID creates one.");
@@ -97,6 +99,12 @@ final class TenantCommand {
                         + " (--allowed-audiences= for none). Replaces the list.")
         List<String> allowedAudiences;
 
+        @Option(names = "--key-rotation-interval", paramLabel = "DURATION|off",
+                description = "Rotate the tenant's signing keys automatically this long after the current key"
+                        + " started signing: an ISO-8601 duration (P90D, PT12H) between 1 hour and 3650 days,"
+                        + " or off (rotate only with keys rotate). New tenants: P90D.")
+        String keyRotationInterval;
+
         @Override
         void run(Tollgate app, PrintWriter out) {
             Tenant updated = app.adminOperations().tenants().updateSettings(Actor.cli(tenant()), tenant(), settings -> {
@@ -118,6 +126,9 @@ final class TenantCommand {
                 }
                 if (allowedAudiences != null) {
                     s = s.withAllowedAudiences(ListValues.of(allowedAudiences));
+                }
+                if (keyRotationInterval != null) {
+                    s = s.withKeyRotationInterval(TenantOperations.parseKeyRotationInterval(keyRotationInterval));
                 }
                 return s;
             });

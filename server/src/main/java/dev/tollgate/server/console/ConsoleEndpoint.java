@@ -46,7 +46,7 @@ import java.util.function.UnaryOperator;
  *                                        …/end-previous …/enabled …/keys …/keys/remove;  GET|POST …/delete (confirmation)
  * GET  /console/clients/{id}/secret      the secret just created or rotated, shown to the first GET only
  * GET  /console/scopes, POST /console/scopes, POST /console/scopes/describe, POST /console/scopes/delete
- * GET  /console/settings, POST /console/settings    the tenant's allowed authorities and audiences
+ * GET  /console/settings, POST /console/settings    the tenant's allowed authorities and audiences, key rotation interval
  * GET  /console/admins, POST /console/admins, GET|POST /console/admins/{id}, POST /console/admins/{id}/delete,
  *                                        POST /console/admins/{id}/reset-totp
  * GET  /console/admins/{id}/created      a new admin's generated password, shown to the first GET only
