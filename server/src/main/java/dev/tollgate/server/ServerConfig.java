@@ -6,6 +6,7 @@ import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.PasswordHashingPool;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.config.Bulkheads;
+import dev.tollgate.server.config.ClientKeyConfig;
 import dev.tollgate.server.config.HttpLimits;
 import dev.tollgate.server.config.TlsConfig;
 import dev.tollgate.server.config.TrustedProxies;
@@ -41,6 +42,7 @@ import java.util.Objects;
  * @param keyEncryptionKey where the key that seals the store's secrets comes from; null for the
  *                         file {@link StoreConfig#defaultKeyEncryptionKeyFile()}
  * @param bulkheads      the outage grace and what each kind of work may take at once
+ * @param clientKeys     private_key_jwt: assertion checks and jwks_uri fetching
  */
 public record ServerConfig(String host, int port, String publicUrl, StoreConfig store, TenantId defaultTenant,
                            int maxBodyBytes, int managementPort, HttpLimits limits, TlsConfig tls,
@@ -49,7 +51,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
                            FailureLimiter.Settings loginLimits, TrustedProxies trustedProxies,
                            int loginHashingPermits, KeyEncryptionKeySource keyEncryptionKey,
                            TokenEventStream.Settings tokenStream, Duration tokenCountsFlushInterval,
-                           Bulkheads bulkheads) {
+                           Bulkheads bulkheads, ClientKeyConfig clientKeys) {
 
     public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
     public static final Duration DEFAULT_TOKEN_COUNTS_FLUSH_INTERVAL = Duration.ofSeconds(5);
@@ -76,6 +78,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         Objects.requireNonNull(tokenStream, "tokenStream");
         Objects.requireNonNull(tokenCountsFlushInterval, "tokenCountsFlushInterval");
         Objects.requireNonNull(bulkheads, "bulkheads");
+        Objects.requireNonNull(clientKeys, "clientKeys");
         List<String> problems = new ArrayList<>();
         if (host.isBlank()) {
             problems.add("host: must not be empty");
@@ -144,7 +147,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
                 .sessions(sessions).auditRetention(auditRetention).bruteForce(bruteForce).tokenAudit(tokenAudit)
                 .loginLimits(loginLimits).trustedProxies(trustedProxies).loginHashingPermits(loginHashingPermits)
                 .keyEncryptionKey(keyEncryptionKey).tokenStream(tokenStream)
-                .tokenCountsFlushInterval(tokenCountsFlushInterval).bulkheads(bulkheads);
+                .tokenCountsFlushInterval(tokenCountsFlushInterval).bulkheads(bulkheads).clientKeys(clientKeys);
     }
 
     /** Collects settings one by one; {@link #build} validates them all through the record's constructor. */
@@ -170,6 +173,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         private int loginHashingPermits = PasswordHashingPool.defaultPermits();
         private KeyEncryptionKeySource keyEncryptionKey;
         private Bulkheads bulkheads = Bulkheads.DEFAULTS;
+        private ClientKeyConfig clientKeys = ClientKeyConfig.DEFAULTS;
 
         private Builder() {
         }
@@ -278,11 +282,16 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
             return this;
         }
 
+        public Builder clientKeys(ClientKeyConfig value) {
+            this.clientKeys = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the key of every setting that is out of range */
         public ServerConfig build() {
             return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, limits,
                     tls, sessions, auditRetention, bruteForce, tokenAudit, loginLimits, trustedProxies,
-                    loginHashingPermits, keyEncryptionKey, tokenStream, tokenCountsFlushInterval, bulkheads);
+                    loginHashingPermits, keyEncryptionKey, tokenStream, tokenCountsFlushInterval, bulkheads, clientKeys);
         }
     }
 

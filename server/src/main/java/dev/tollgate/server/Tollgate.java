@@ -26,7 +26,11 @@ import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
+import dev.tollgate.core.token.ClientAssertionVerifier;
 import dev.tollgate.core.token.ClientAuthenticator;
+import dev.tollgate.core.token.JwksUriCache;
+import dev.tollgate.server.config.ClientKeyConfig;
+import dev.tollgate.server.http.JwksUriFetcher;
 import dev.tollgate.core.token.TokenIntrospector;
 import dev.tollgate.core.token.TokenService;
 import dev.tollgate.store.JdbcStore;
@@ -63,6 +67,8 @@ public final class Tollgate implements AutoCloseable {
     private final Revocations revocations;
     private final ReplayCache replays;
     private final DPoPNonces dpopNonces;
+    private final ClientKeyConfig clientKeys;
+    private final JwksUriCache jwksUris;
     private final TokenIntrospector introspector;
     private final AdminAccounts adminAccounts;
     private final AdminOperations adminOperations;
@@ -114,6 +120,13 @@ public final class Tollgate implements AutoCloseable {
     public Tollgate(Store store, Clock clock, Function<TenantId, String> issuers,
                     Function<Store, Directory> directories, AdminAccounts.Settings sessions,
                     FailureLimiter.Settings loginLimits, int hashingPermits) {
+        this(store, clock, issuers, directories, sessions, loginLimits, hashingPermits, ClientKeyConfig.DEFAULTS);
+    }
+
+    /** @param clientKeys private_key_jwt: assertion checks and how client jwks_uri are fetched */
+    public Tollgate(Store store, Clock clock, Function<TenantId, String> issuers,
+                    Function<Store, Directory> directories, AdminAccounts.Settings sessions,
+                    FailureLimiter.Settings loginLimits, int hashingPermits, ClientKeyConfig clientKeys) {
         this.store = store;
         this.clock = clock;
         this.issuers = issuers;
@@ -121,10 +134,14 @@ public final class Tollgate implements AutoCloseable {
         SecretHasher hasher = new SecretHasher(installationKey(store, SECRET_HASH_KEY));
         this.directory = directories.apply(store);
         ChangeListener invalidate = new DirectoryInvalidation(directory);
-        this.tokens = new TokenService(directory, new ClientAuthenticator(hasher), t -> currentIssuers().apply(t), clock);
-        this.revocations = new Revocations(store, clock);
         this.replays = new ReplayCache(store.replays(), clock, ReplayCache.DEFAULT_MAX_ENTRIES);
         this.dpopNonces = new DPoPNonces(installationKey(store, DPOP_NONCE_KEY), clock);
+        this.clientKeys = clientKeys;
+        this.jwksUris = new JwksUriCache(new JwksUriFetcher(clientKeys), clientKeys.assertions(), clock);
+        this.tokens = new TokenService(directory, new ClientAuthenticator(hasher),
+                new ClientAssertionVerifier(replays, jwksUris, clientKeys.assertions(), clock),
+                t -> currentIssuers().apply(t), clock);
+        this.revocations = new Revocations(store, clock);
         this.introspector = new TokenIntrospector(directory, revocations, clock);
         this.passwordHashing = new PasswordHashingPool(hashingPermits);
         PasswordHasher passwords = new PasswordHasher(PasswordHasher.DEFAULT_ITERATIONS, passwordHashing);
@@ -170,7 +187,7 @@ public final class Tollgate implements AutoCloseable {
             return new Tollgate(store, clock, issuersFor(config.publicUrl()),
                     s -> Directory.configured(s, bulkheads.outageGrace(),
                             StoreReads.of(bulkheads.readPermits(), bulkheads.readTimeout())),
-                    config.sessions(), config.loginLimits(), config.loginHashingPermits());
+                    config.sessions(), config.loginLimits(), config.loginHashingPermits(), config.clientKeys());
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -412,6 +429,16 @@ public final class Tollgate implements AutoCloseable {
 
     public DPoPNonces dpopNonces() {
         return dpopNonces;
+    }
+
+    /** private_key_jwt settings: what registrations of a jwks_uri are checked against. */
+    public ClientKeyConfig clientKeys() {
+        return clientKeys;
+    }
+
+    /** Keys fetched from clients' jwks_uri; forget one when its client registers another. */
+    public JwksUriCache jwksUris() {
+        return jwksUris;
     }
 
     /** Whether a string is an active access token of a tenant: signature, expiry and revocation. */

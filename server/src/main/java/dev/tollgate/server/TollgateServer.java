@@ -121,7 +121,7 @@ public final class TollgateServer implements AutoCloseable {
                 app.clock(), config.maxBodyBytes(), dpop);
         AdminApiEndpoint adminApi = new AdminApiEndpoint(app.adminAccounts(), app.adminOperations(),
                 new TenantVerifiers(app.directory(), issuers, app.clock(), app.revocations(), dpop), app.directory(),
-                servedOverHttps(config), config.maxBodyBytes());
+                servedOverHttps(config), config.maxBodyBytes(), config.clientKeys().allowPrivateAddresses());
         HttpRouting.Builder routing = HttpRouting.builder();
         Listeners.addSecurityHeaders(routing, config.tls());
         new RemoteAddress(config.trustedProxies()).register(routing);

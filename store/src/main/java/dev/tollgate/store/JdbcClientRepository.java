@@ -4,6 +4,7 @@ import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.client.ClientKeys;
 import dev.tollgate.core.client.SecretHash;
 import dev.tollgate.core.client.StoredSecret;
 import dev.tollgate.core.scope.ScopeSet;
@@ -34,7 +35,7 @@ final class JdbcClientRepository implements ClientRepository {
 
     private static final String SELECT = "SELECT c.client_id, c.tenant_id, c.name, c.allowed_scopes, c.default_scopes,"
             + " c.audiences, c.authorities, c.token_ttl_seconds, c.auth_methods, c.enabled, c.introspection, c.builtin,"
-            + " c.created_at_ns, c.updated_at_ns, c.dpop_bound_access_tokens,"
+            + " c.created_at_ns, c.updated_at_ns, c.jwks, c.jwks_uri, c.dpop_bound_access_tokens,"
             + " s.secret_id, s.hash, s.created_at_ns AS secret_created_at_ns, s.expires_at_ns"
             + " FROM clients c LEFT JOIN client_secrets s ON s.client_id = c.client_id";
 
@@ -54,8 +55,8 @@ final class JdbcClientRepository implements ClientRepository {
         db.atomically("insert client " + client.clientId(), c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO clients (client_id, tenant_id, name,"
                     + " allowed_scopes, default_scopes, audiences, authorities, token_ttl_seconds, auth_methods,"
-                    + " enabled, introspection, builtin, created_at_ns, updated_at_ns, dpop_bound_access_tokens)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " enabled, introspection, builtin, created_at_ns, updated_at_ns, jwks, jwks_uri,"
+                    + " dpop_bound_access_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, client.clientId().value());
                 s.setString(2, client.tenantId().value());
                 bindFields(s, 3, client, ttl);
@@ -104,8 +105,7 @@ final class JdbcClientRepository implements ClientRepository {
             try (PreparedStatement s = c.prepareStatement("UPDATE clients SET name = ?, allowed_scopes = ?,"
                     + " default_scopes = ?, audiences = ?, authorities = ?, token_ttl_seconds = ?, auth_methods = ?,"
                     + " enabled = ?, introspection = ?, builtin = ?, created_at_ns = ?, updated_at_ns = ?,"
-                    + " dpop_bound_access_tokens = ?"
-                    + " WHERE tenant_id = ? AND client_id = ?")) {
+                    + " jwks = ?, jwks_uri = ?, dpop_bound_access_tokens = ? WHERE tenant_id = ? AND client_id = ?")) {
                 int next = bindFields(s, 1, client, ttl);
                 s.setString(next, client.tenantId().value());
                 s.setString(next + 1, client.clientId().value());
@@ -134,7 +134,7 @@ final class JdbcClientRepository implements ClientRepository {
         });
     }
 
-    /** Binds name through dpop_bound_access_tokens (13 parameters) from {@code first}; returns the next index. */
+    /** Binds name through dpop_bound_access_tokens (15 parameters) from {@code first}; returns the next index. */
     private static int bindFields(PreparedStatement s, int first, ClientCredential client, long ttlSeconds)
             throws SQLException {
         int i = first;
@@ -155,6 +155,8 @@ final class JdbcClientRepository implements ClientRepository {
         }
         Database.setInstant(s, i++, client.createdAt());
         Database.setInstant(s, i++, client.updatedAt());
+        Database.setNullableString(s, i++, client.keys().jwksJson());
+        Database.setNullableString(s, i++, client.keys().jwksUri() == null ? null : client.keys().jwksUri().toString());
         s.setBoolean(i++, client.dpopBound());
         return i;
     }
@@ -229,14 +231,15 @@ final class JdbcClientRepository implements ClientRepository {
     private record ResultRow(String clientId, String tenantId, String name, String allowedScopes, String defaultScopes,
                              String audiences, String authorities, long ttlSeconds, String authMethods, boolean enabled,
                              boolean introspection, String builtin, long createdAtNs, long updatedAtNs,
-                             boolean dpopBound) {
+                             String jwks, String jwksUri, boolean dpopBound) {
 
         static ResultRow read(ResultSet rows) throws SQLException {
             return new ResultRow(rows.getString("client_id"), rows.getString("tenant_id"), rows.getString("name"),
                     rows.getString("allowed_scopes"), rows.getString("default_scopes"), rows.getString("audiences"),
                     rows.getString("authorities"), rows.getLong("token_ttl_seconds"), rows.getString("auth_methods"),
                     rows.getBoolean("enabled"), rows.getBoolean("introspection"), rows.getString("builtin"), rows.getLong("created_at_ns"),
-                    rows.getLong("updated_at_ns"), rows.getBoolean("dpop_bound_access_tokens"));
+                    rows.getLong("updated_at_ns"), rows.getString("jwks"), rows.getString("jwks_uri"),
+                    rows.getBoolean("dpop_bound_access_tokens"));
         }
 
         ClientCredential toClient(List<StoredSecret> secrets) {
@@ -255,6 +258,7 @@ final class JdbcClientRepository implements ClientRepository {
                         introspection,
                         builtin == null ? null : BuiltinClient.valueOf(builtin),
                         secrets,
+                        ClientKeys.fromStoredJson(jwks, jwksUri),
                         Database.instant(createdAtNs),
                         Database.instant(updatedAtNs),
                         dpopBound);

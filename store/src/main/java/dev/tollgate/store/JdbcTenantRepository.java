@@ -21,7 +21,8 @@ final class JdbcTenantRepository implements TenantRepository {
 
     private static final String COLUMNS =
             "id, name, signing_algorithm, allow_query_credentials, default_audience, allowed_authorities,"
-                    + " allowed_audiences, created_at_ns, key_rotation_interval_s, dpop_nonces";
+                    + " allowed_audiences, created_at_ns, key_rotation_interval_s, assertion_token_endpoint_aud,"
+                    + " dpop_nonces";
 
     private final Database db;
 
@@ -32,7 +33,7 @@ final class JdbcTenantRepository implements TenantRepository {
     @Override
     public void insert(Tenant tenant) {
         db.write("insert tenant " + tenant.id(), c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, tenant.id().value());
                 s.setString(2, tenant.name());
                 s.setString(3, tenant.settings().signingAlgorithm().name());
@@ -42,7 +43,8 @@ final class JdbcTenantRepository implements TenantRepository {
                 s.setString(7, String.join(" ", tenant.settings().allowedAudiences()));
                 Database.setInstant(s, 8, tenant.createdAt());
                 setInterval(s, 9, tenant.settings().keyRotationInterval());
-                s.setBoolean(10, tenant.settings().dpopNonces());
+                s.setBoolean(10, tenant.settings().tokenEndpointAudience());
+                s.setBoolean(11, tenant.settings().dpopNonces());
                 return s.executeUpdate();
             }
         });
@@ -94,7 +96,8 @@ final class JdbcTenantRepository implements TenantRepository {
         return db.write("update tenant " + tenant.id(), c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE tenants SET name = ?, signing_algorithm = ?,"
                     + " allow_query_credentials = ?, default_audience = ?, allowed_authorities = ?,"
-                    + " allowed_audiences = ?, key_rotation_interval_s = ?, dpop_nonces = ? WHERE id = ?")) {
+                    + " allowed_audiences = ?, key_rotation_interval_s = ?, assertion_token_endpoint_aud = ?,"
+                    + " dpop_nonces = ? WHERE id = ?")) {
                 s.setString(1, tenant.name());
                 s.setString(2, tenant.settings().signingAlgorithm().name());
                 s.setBoolean(3, tenant.settings().allowQueryCredentials());
@@ -102,8 +105,9 @@ final class JdbcTenantRepository implements TenantRepository {
                 s.setString(5, String.join(" ", tenant.settings().allowedAuthorities()));
                 s.setString(6, String.join(" ", tenant.settings().allowedAudiences()));
                 setInterval(s, 7, tenant.settings().keyRotationInterval());
-                s.setBoolean(8, tenant.settings().dpopNonces());
-                s.setString(9, tenant.id().value());
+                s.setBoolean(8, tenant.settings().tokenEndpointAudience());
+                s.setBoolean(9, tenant.settings().dpopNonces());
+                s.setString(10, tenant.id().value());
                 return s.executeUpdate() == 1;
             }
         });
@@ -133,6 +137,7 @@ final class JdbcTenantRepository implements TenantRepository {
                     Database.spaceDelimited(rows.getString("allowed_authorities")),
                     Database.spaceDelimited(rows.getString("allowed_audiences")),
                     getInterval(rows),
+                    rows.getBoolean("assertion_token_endpoint_aud"),
                     rows.getBoolean("dpop_nonces"));
             return new Tenant(TenantId.of(id), rows.getString("name"), settings,
                     Database.getInstant(rows, "created_at_ns"));

@@ -349,7 +349,7 @@ public abstract class RepositoryContract {
         assertThat(found.audiences()).isEmpty();
         assertThat(found.authorities()).isEmpty();
         assertThat(found.builtin()).isNull();
-        assertThat(found.authMethods()).containsExactlyInAnyOrder(ClientAuthMethod.values());
+        assertThat(found.authMethods()).containsExactlyInAnyOrderElementsOf(ClientAuthMethod.SECRET_METHODS);
     }
 
     @Test
@@ -1057,6 +1057,60 @@ public abstract class RepositoryContract {
 
         assertThat(store.revocations().listTokens(T0)).containsExactly(token);
         assertThat(store.revocations().listCutoffs(T0)).containsExactly(cutoff);
+    }
+
+    // ---------------------------------------------------------------- private_key_jwt clients (V11)
+
+    @Test
+    void clientWhenPrivateKeyJwtWithInlineKeysThenKeysAndMethodRoundTripWithoutASecret() throws Exception {
+        insertTenant(A);
+        com.nimbusds.jose.jwk.ECKey ec = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                com.nimbusds.jose.jwk.Curve.P_256).keyID("ec-1").generate();
+        com.nimbusds.jose.jwk.RSAKey rsa = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("rsa-1").generate();
+        ClientCredential base = client(A, "signer", T0, List.of());
+        ClientCredential signer = new ClientCredential(A, base.clientId(), base.name(), base.allowedScopes(),
+                base.defaultScopes(), base.audiences(), base.authorities(), base.tokenTtl(),
+                Set.of(ClientAuthMethod.PRIVATE_KEY_JWT), true, false, null, List.of(),
+                dev.tollgate.core.client.ClientKeys.inline(List.of(ec.toPublicJWK(), rsa.toPublicJWK())),
+                base.createdAt(), base.updatedAt());
+
+        store.clients().insert(signer);
+        ClientCredential read = store.clients().find(A, signer.clientId()).orElseThrow();
+
+        assertThat(read.authMethods()).containsExactly(ClientAuthMethod.PRIVATE_KEY_JWT);
+        assertThat(read.secrets()).isEmpty();
+        assertThat(read.keys().inlineKeys()).containsExactly(ec.toPublicJWK(), rsa.toPublicJWK());
+        assertThat(read.keys().jwksUri()).isNull();
+    }
+
+    @Test
+    void clientWhenKeysReplacedByAJwksUriThenTheUriRoundTripsAndTheInlineKeysAreGone() throws Exception {
+        insertTenant(A);
+        com.nimbusds.jose.jwk.ECKey ec = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                com.nimbusds.jose.jwk.Curve.P_256).keyID("ec-1").generate();
+        ClientCredential base = client(A, "signer", T0, List.of());
+        ClientCredential signer = new ClientCredential(A, base.clientId(), base.name(), base.allowedScopes(),
+                base.defaultScopes(), base.audiences(), base.authorities(), base.tokenTtl(),
+                Set.of(ClientAuthMethod.PRIVATE_KEY_JWT), true, false, null, List.of(),
+                dev.tollgate.core.client.ClientKeys.inline(List.of(ec.toPublicJWK())), base.createdAt(), base.updatedAt());
+        store.clients().insert(signer);
+
+        java.net.URI uri = java.net.URI.create("https://client.example/.well-known/jwks.json");
+        store.clients().update(signer.withKeys(dev.tollgate.core.client.ClientKeys.remote(uri), T0.plusSeconds(5)));
+
+        ClientCredential read = store.clients().find(A, signer.clientId()).orElseThrow();
+        assertThat(read.keys().jwksUri()).isEqualTo(uri);
+        assertThat(read.keys().inlineKeys()).isEmpty();
+    }
+
+    @Test
+    void tenantWhenTokenEndpointAudienceTurnedOffThenRoundTripsAndDefaultsToOn() {
+        store.tenants().insert(new Tenant(A, "A", TenantSettings.DEFAULTS, T0));
+        assertThat(store.tenants().find(A).orElseThrow().settings().tokenEndpointAudience()).isTrue();
+
+        store.tenants().update(new Tenant(A, "A", TenantSettings.DEFAULTS.withTokenEndpointAudience(false), T0));
+
+        assertThat(store.tenants().find(A).orElseThrow().settings().tokenEndpointAudience()).isFalse();
     }
 
     // ---------------------------------------------------------------- single-use jtis

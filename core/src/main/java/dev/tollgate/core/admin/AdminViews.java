@@ -1,6 +1,8 @@
 package dev.tollgate.core.admin;
 
+import com.nimbusds.jose.jwk.JWK;
 import dev.tollgate.core.client.ClientCredential;
+import dev.tollgate.core.client.ClientKeys;
 import dev.tollgate.core.client.StoredSecret;
 import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.user.User;
@@ -34,6 +36,29 @@ public final class AdminViews {
         json.put("enabled", client.enabled());
         json.put("introspection", client.introspection());
         json.put("dpop_bound_access_tokens", client.dpopBound());
+        json.put("token_endpoint_auth_method", client.tokenEndpointAuthMethod().wireName());
+        if (client.keys().jwksUri() != null) {
+            json.put("jwks_uri", client.keys().jwksUri().toString());
+        }
+        return json;
+    }
+
+    /** A client's inline public keys as the console and the API list them: kid, type, thumbprint; never more. */
+    public static List<Map<String, Object>> keys(ClientCredential client) {
+        return client.keys().inlineKeys().stream().map(AdminViews::key).toList();
+    }
+
+    private static Map<String, Object> key(JWK key) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("kid", key.getKeyID());
+        json.put("kty", key.getKeyType().getValue());
+        if (key instanceof com.nimbusds.jose.jwk.AsymmetricJWK && key instanceof com.nimbusds.jose.jwk.CurveBasedJWK curved) {
+            json.put("crv", curved.getCurve().getName());
+        }
+        if (key.getAlgorithm() != null) {
+            json.put("alg", key.getAlgorithm().getName());
+        }
+        json.put("thumbprint", ClientKeys.thumbprint(key));
         return json;
     }
 

@@ -16,6 +16,8 @@ public final class AuditAction {
     /** Every token issued to the client until now revoked. */
     public static final String CLIENT_REVOKE_TOKENS = "client.revoke_tokens";
     public static final String CLIENT_DELETE = "client.delete";
+    /** A private_key_jwt client's public keys added, removed, or its jwks_uri changed. */
+    public static final String CLIENT_KEYS_CHANGE = "client.keys_change";
     public static final String SCOPE_CREATE = "scope.create";
     public static final String SCOPE_UPDATE = "scope.update";
     public static final String SCOPE_DELETE = "scope.delete";

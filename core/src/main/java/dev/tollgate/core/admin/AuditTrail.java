@@ -70,6 +70,9 @@ final class AuditTrail {
         Map<String, Object> json = AdminViews.clientSettings(client);
         json.put("builtin", client.isBuiltin());
         json.put("secrets", AdminViews.secrets(client));
+        if (!client.keys().inlineKeys().isEmpty()) {
+            json.put("keys", AdminViews.keys(client));
+        }
         return JSONObjectUtils.toJSONString(json);
     }
 

@@ -3,6 +3,7 @@ package dev.tollgate.core.admin;
 import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.client.ClientCredential;
+import dev.tollgate.core.client.ClientKeys;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.client.ClientSecret;
 import dev.tollgate.core.client.SecretHasher;
@@ -16,8 +17,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -55,13 +56,51 @@ final class ClientAdministration {
         requireTenant(tenant);
         requireDefined(tenant, spec.allowedScopes());
         Instant now = clock.instant();
-        ClientSecret secret = ClientSecret.generate();
+        boolean keyClient = spec.authMethod() == ClientAuthMethod.PRIVATE_KEY_JWT;
+        // A private_key_jwt client has no secret at all (issue 14): nothing to leak, nothing to guess.
+        ClientSecret secret = keyClient ? null : ClientSecret.generate();
         ClientCredential client = new ClientCredential(tenant, ClientId.generate(), spec.name(), spec.allowedScopes(),
                 spec.defaultScopes(), spec.audiences(), spec.authorities(), spec.tokenTtl(),
-                EnumSet.allOf(ClientAuthMethod.class), true, spec.introspection(), builtin,
-                List.of(new StoredSecret(newSecretId(), hasher.hash(secret), now, null)), now, now, spec.dpopBound());
+                methods(spec.authMethod()), true, spec.introspection(), builtin,
+                keyClient ? List.of() : List.of(new StoredSecret(newSecretId(), hasher.hash(secret), now, null)),
+                spec.keys(), now, now, spec.dpopBound());
         store.clients().insert(client);
         return new ClientWithSecret(client, secret);
+    }
+
+    /**
+     * RFC 7591's single method, as the set the client may use: a secret client keeps both ways of
+     * sending its secret (what every client could before registrations named a method).
+     */
+    private static Set<ClientAuthMethod> methods(ClientAuthMethod registered) {
+        return registered == ClientAuthMethod.PRIVATE_KEY_JWT ? Set.of(ClientAuthMethod.PRIVATE_KEY_JWT)
+                : ClientAuthMethod.SECRET_METHODS;
+    }
+
+    /**
+     * Replaces a private_key_jwt client's keys (adds, removes, a new jwks_uri).
+     *
+     * @throws AdminFailure.Conflict when the client authenticates with a secret
+     */
+    public ClientCredential setKeys(TenantId tenant, ClientId id, java.util.function.UnaryOperator<ClientKeys> change) {
+        ClientCredential updated = store.inTransaction(() -> {
+            ClientCredential client = get(tenant, id);
+            if (client.tokenEndpointAuthMethod() != ClientAuthMethod.PRIVATE_KEY_JWT) {
+                throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.STATE,
+                        "client " + id + " authenticates with a secret; keys are for private_key_jwt clients");
+            }
+            ClientKeys keys;
+            try {
+                keys = change.apply(client.keys());
+            } catch (IllegalArgumentException e) {
+                throw AdminFailure.Invalid.of("jwks", e.getMessage());
+            }
+            ClientCredential changed = client.withKeys(keys, clock.instant());
+            store.clients().update(changed);
+            return changed;
+        });
+        changes.clientChanged(tenant, id);
+        return updated;
     }
 
     public ClientCredential get(TenantId tenant, ClientId id) {
@@ -84,6 +123,10 @@ final class ClientAdministration {
         }
         ClientWithSecret rotated = store.inTransaction(() -> {
             ClientCredential client = get(tenant, id);
+            if (client.tokenEndpointAuthMethod() == ClientAuthMethod.PRIVATE_KEY_JWT) {
+                throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.STATE,
+                        "client " + id + " authenticates with private_key_jwt and has no secret; add or remove keys instead");
+            }
             Instant now = clock.instant();
             ClientSecret secret = ClientSecret.generate();
             List<StoredSecret> secrets = new ArrayList<>();
@@ -135,7 +178,7 @@ final class ClientAdministration {
                     client.authMethods(),
                     update.enabled() == null ? client.enabled() : update.enabled(),
                     update.introspection() == null ? client.introspection() : update.introspection(),
-                    client.builtin(), client.secrets(), client.createdAt(), clock.instant(),
+                    client.builtin(), client.secrets(), client.keys(), client.createdAt(), clock.instant(),
                     update.dpopBound() == null ? client.dpopBound() : update.dpopBound());
             store.clients().update(changed);
             return changed;

@@ -1,7 +1,9 @@
 package dev.tollgate.core.admin;
 
 import dev.tollgate.core.client.ClientCredential;
+import com.nimbusds.jose.jwk.JWK;
 import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.client.ClientKeys;
 import dev.tollgate.core.revocation.ClientTokenCutoff;
 import dev.tollgate.core.revocation.Revocations;
 import dev.tollgate.core.store.Store;
@@ -10,7 +12,9 @@ import dev.tollgate.core.store.TokenCountRepository;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
 
+import java.net.URI;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -168,6 +172,40 @@ public final class ClientOperations {
             requireOutranks(actor, before);
             ClientCredential after = clients.revokePreviousSecret(tenant, id);
             audit.client(actor, AuditAction.CLIENT_REVOKE_PREVIOUS_SECRET, id, before, after, null);
+            return after;
+        });
+        changes.clientChanged(tenant, id);
+        return updated;
+    }
+
+    /**
+     * Adds public keys to a private_key_jwt client (a rotation: add the new key, switch the client,
+     * remove the old one). A client that had a jwks_uri keeps only these inline keys.
+     */
+    public ClientCredential addKeys(Actor actor, TenantId tenant, ClientId id, List<JWK> keys) {
+        return changeKeys(actor, tenant, id,
+                current -> current.jwksUri() == null ? current.withKeys(keys) : ClientKeys.inline(keys),
+                "added " + keys.stream().map(JWK::getKeyID).toList());
+    }
+
+    /** Removes one inline key by its kid. */
+    public ClientCredential removeKey(Actor actor, TenantId tenant, ClientId id, String kid) {
+        return changeKeys(actor, tenant, id, current -> current.withoutKey(kid), "removed " + kid);
+    }
+
+    /** Replaces the client's keys by the ones published at {@code uri}. */
+    public ClientCredential setJwksUri(Actor actor, TenantId tenant, ClientId id, URI uri) {
+        return changeKeys(actor, tenant, id, current -> ClientKeys.remote(uri), "jwks_uri=" + uri);
+    }
+
+    private ClientCredential changeKeys(Actor actor, TenantId tenant, ClientId id, UnaryOperator<ClientKeys> change,
+                                        String detail) {
+        authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
+        ClientCredential updated = store.inTransaction(() -> {
+            ClientCredential before = clients.get(tenant, id);
+            requireOutranks(actor, before);
+            ClientCredential after = clients.setKeys(tenant, id, change);
+            audit.client(actor, AuditAction.CLIENT_KEYS_CHANGE, id, before, after, detail);
             return after;
         });
         changes.clientChanged(tenant, id);

@@ -1,19 +1,37 @@
 package dev.tollgate.core.client;
 
 import java.util.Locale;
+import java.util.Set;
 
 /** How a client proves its identity at the token endpoint (RFC 8414 / RFC 7591 names). */
 public enum ClientAuthMethod {
     /** RFC 6749 §2.3.1 HTTP Basic. */
     CLIENT_SECRET_BASIC,
     /** RFC 6749 §2.3.1 form body parameters. */
-    CLIENT_SECRET_POST;
+    CLIENT_SECRET_POST,
+    /** RFC 7523 §2.2: a JWT signed with one of the client's registered keys; the client has no secret. */
+    PRIVATE_KEY_JWT;
+
+    /** What a client registered without a method may use: its secret, either way (RFC 7591 §2's default is basic). */
+    public static final Set<ClientAuthMethod> SECRET_METHODS = Set.of(CLIENT_SECRET_BASIC, CLIENT_SECRET_POST);
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    public boolean usesSecret() {
+        return this != PRIVATE_KEY_JWT;
+    }
+
+    /** @throws IllegalArgumentException for a name that is none of ours (client_secret_jwt among them) */
     public static ClientAuthMethod fromWireName(String name) {
-        return valueOf(name.toUpperCase(Locale.ROOT));
+        for (ClientAuthMethod method : values()) {
+            if (method.wireName().equals(name)) {
+                return method;
+            }
+        }
+        throw new IllegalArgumentException("unknown token_endpoint_auth_method '" + name
+                + "'; one of client_secret_basic, client_secret_post, private_key_jwt"
+                + " (client_secret_jwt is not offered: secrets are stored only as keyed hashes)");
     }
 }

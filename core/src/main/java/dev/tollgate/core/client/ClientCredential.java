@@ -5,7 +5,6 @@ import dev.tollgate.core.tenant.TenantId;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -18,6 +17,7 @@ import java.util.Set;
  *                      to the server): a permission granted, off unless asked for, so a token holder cannot
  *                      probe other clients' tokens
  * @param builtin       null for custom credentials; set for the two every tenant starts with
+ * @param keys          the public keys of a {@code private_key_jwt} client (RFC 7523); {@link ClientKeys#NONE} otherwise
  * @param dpopBound     RFC 9449 §5.2 {@code dpop_bound_access_tokens}: every token request must carry a DPoP
  *                      proof, so every token of this client is bound to a key ({@code cnf.jkt})
  */
@@ -35,6 +35,7 @@ public record ClientCredential(
         boolean introspection,
         BuiltinClient builtin,
         List<StoredSecret> secrets,
+        ClientKeys keys,
         Instant createdAt,
         Instant updatedAt,
         boolean dpopBound) {
@@ -81,21 +82,51 @@ public record ClientCredential(
             requirePrintable(authority, "authority");
         }
         authMethods = authMethods == null || authMethods.isEmpty()
-                ? Set.copyOf(EnumSet.allOf(ClientAuthMethod.class))
+                ? ClientAuthMethod.SECRET_METHODS
                 : Set.copyOf(authMethods);
         secrets = List.copyOf(secrets == null ? List.of() : secrets);
         if (secrets.size() > MAX_SECRETS) {
             throw new IllegalArgumentException("a client holds at most " + MAX_SECRETS + " secrets");
         }
+        keys = keys == null ? ClientKeys.NONE : keys;
+        // RFC 7591 §2 registers one token_endpoint_auth_method; a key client has no secret at all, so a
+        // leaked database row or a guessed secret can't stand in for its key.
+        if (authMethods.contains(ClientAuthMethod.PRIVATE_KEY_JWT)) {
+            if (authMethods.size() > 1) {
+                throw new IllegalArgumentException("a private_key_jwt client authenticates with its key only");
+            }
+            if (!secrets.isEmpty()) {
+                throw new IllegalArgumentException("a private_key_jwt client has no secret");
+            }
+        }
+    }
+
+    /** A client without keys (what every secret client is) that does not require DPoP (it may still use it). */
+    public ClientCredential(TenantId tenantId, ClientId clientId, String name, ScopeSet allowedScopes,
+                            ScopeSet defaultScopes, List<String> audiences, List<String> authorities, Duration tokenTtl,
+                            Set<ClientAuthMethod> authMethods, boolean enabled, boolean introspection,
+                            BuiltinClient builtin, List<StoredSecret> secrets, Instant createdAt, Instant updatedAt) {
+        this(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities, tokenTtl, authMethods,
+                enabled, introspection, builtin, secrets, ClientKeys.NONE, createdAt, updatedAt, false);
     }
 
     /** A client that does not require DPoP (it may still use it). */
     public ClientCredential(TenantId tenantId, ClientId clientId, String name, ScopeSet allowedScopes,
                             ScopeSet defaultScopes, List<String> audiences, List<String> authorities, Duration tokenTtl,
                             Set<ClientAuthMethod> authMethods, boolean enabled, boolean introspection,
-                            BuiltinClient builtin, List<StoredSecret> secrets, Instant createdAt, Instant updatedAt) {
+                            BuiltinClient builtin, List<StoredSecret> secrets, ClientKeys keys, Instant createdAt,
+                            Instant updatedAt) {
         this(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities, tokenTtl, authMethods,
-                enabled, introspection, builtin, secrets, createdAt, updatedAt, false);
+                enabled, introspection, builtin, secrets, keys, createdAt, updatedAt, false);
+    }
+
+    /** The one method a client is registered with, as RFC 7591 {@code token_endpoint_auth_method} names it. */
+    public ClientAuthMethod tokenEndpointAuthMethod() {
+        if (authMethods.contains(ClientAuthMethod.PRIVATE_KEY_JWT)) {
+            return ClientAuthMethod.PRIVATE_KEY_JWT;
+        }
+        return authMethods.contains(ClientAuthMethod.CLIENT_SECRET_BASIC)
+                ? ClientAuthMethod.CLIENT_SECRET_BASIC : ClientAuthMethod.CLIENT_SECRET_POST;
     }
 
     private static void requirePrintable(String value, String what) {
@@ -112,22 +143,27 @@ public record ClientCredential(
 
     public ClientCredential withEnabled(boolean newEnabled, Instant now) {
         return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
-                tokenTtl, authMethods, newEnabled, introspection, builtin, secrets, createdAt, now, dpopBound);
+                tokenTtl, authMethods, newEnabled, introspection, builtin, secrets, keys, createdAt, now, dpopBound);
     }
 
     public ClientCredential withSecrets(List<StoredSecret> newSecrets, Instant now) {
         return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
-                tokenTtl, authMethods, enabled, introspection, builtin, newSecrets, createdAt, now, dpopBound);
+                tokenTtl, authMethods, enabled, introspection, builtin, newSecrets, keys, createdAt, now, dpopBound);
     }
 
     public ClientCredential withScopes(ScopeSet allowed, ScopeSet defaults, Instant now) {
         return new ClientCredential(tenantId, clientId, name, allowed, defaults, audiences, authorities,
-                tokenTtl, authMethods, enabled, introspection, builtin, secrets, createdAt, now, dpopBound);
+                tokenTtl, authMethods, enabled, introspection, builtin, secrets, keys, createdAt, now, dpopBound);
+    }
+
+    public ClientCredential withKeys(ClientKeys newKeys, Instant now) {
+        return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
+                tokenTtl, authMethods, enabled, introspection, builtin, secrets, newKeys, createdAt, now, dpopBound);
     }
 
     public ClientCredential withDpopBound(boolean required, Instant now) {
         return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
-                tokenTtl, authMethods, enabled, introspection, builtin, secrets, createdAt, now, required);
+                tokenTtl, authMethods, enabled, introspection, builtin, secrets, keys, createdAt, now, required);
     }
 
     public boolean isBuiltin() {

@@ -10,7 +10,7 @@ import java.time.Instant;
 public interface ReplayRepository {
 
     /** Longest namespace and jti the store keeps; callers refuse longer ones before asking. */
-    int MAX_NAMESPACE_LENGTH = 128;
+    int MAX_NAMESPACE_LENGTH = 255;
     int MAX_JTI_LENGTH = 255;
 
     /**

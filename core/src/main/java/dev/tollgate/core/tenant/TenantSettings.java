@@ -21,12 +21,18 @@ import java.util.Objects;
  *                              audience; empty: none
  * @param keyRotationInterval   how long a key signs before a node rotates the tenant's keys on its own
  *                              ({@code dev.tollgate.core.key.KeyRotationSchedule}); null: only by hand
+ * @param tokenEndpointAudience accept a client assertion (RFC 7523) whose {@code aud} is the token endpoint URL,
+ *                              not only the issuer (RFC 7523bis keeps only the issuer; OIDC Core §9 and many
+ *                              client libraries send the endpoint URL); on by default for them
  * @param dpopNonces            RFC 9449 §8 and §9: DPoP proofs must carry a server-provided nonce
  *                              ({@code DPoP-Nonce}), at the token endpoint and the built-in APIs; off by default
  */
 public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
                              List<String> allowedAuthorities, List<String> allowedAudiences,
-                             Duration keyRotationInterval, boolean dpopNonces) {
+                             Duration keyRotationInterval, boolean tokenEndpointAudience, boolean dpopNonces) {
+
+    /** The setting's name as the CLI spells it. */
+    public static final String TOKEN_ENDPOINT_AUDIENCE = "assertion-token-endpoint-audience";
 
     /** The setting's name as the CLI and the admin API spell it. */
     public static final String DPOP_NONCES = "dpop-nonces";
@@ -74,16 +80,16 @@ public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQue
     public static final String KEY_ROTATION_INTERVAL_RULE = "key rotation interval must be off or between "
             + MIN_KEY_ROTATION_INTERVAL.toHours() + " hour and " + MAX_KEY_ROTATION_INTERVAL.toDays() + " days";
 
-    /** Settings with this automatic key rotation and without server DPoP nonces. */
-    public TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
-                          List<String> allowedAuthorities, List<String> allowedAudiences, Duration keyRotationInterval) {
-        this(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities, allowedAudiences,
-                keyRotationInterval, false);
-    }
-
     /** Settings without allow-lists: only a tenant admin gives clients authorities or audiences. */
     public TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience) {
         this(signingAlgorithm, allowQueryCredentials, defaultAudience, List.of(), List.of());
+    }
+
+    /** Settings that accept the token endpoint URL as a client assertion's audience, without server DPoP nonces. */
+    public TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
+                          List<String> allowedAuthorities, List<String> allowedAudiences, Duration keyRotationInterval) {
+        this(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities, allowedAudiences,
+                keyRotationInterval, true, false);
     }
 
     /** Settings with the default automatic key rotation ({@link #DEFAULT_KEY_ROTATION_INTERVAL}). */
@@ -109,37 +115,42 @@ public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQue
 
     public TenantSettings withDpopNonces(boolean required) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                allowedAudiences, keyRotationInterval, required);
+                allowedAudiences, keyRotationInterval, tokenEndpointAudience, required);
     }
 
     public TenantSettings withAllowQueryCredentials(boolean allow) {
         return new TenantSettings(signingAlgorithm, allow, defaultAudience, allowedAuthorities, allowedAudiences,
-                keyRotationInterval, dpopNonces);
+                keyRotationInterval, tokenEndpointAudience, dpopNonces);
     }
 
     public TenantSettings withSigningAlgorithm(SigningAlgorithm algorithm) {
         return new TenantSettings(algorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                allowedAudiences, keyRotationInterval, dpopNonces);
+                allowedAudiences, keyRotationInterval, tokenEndpointAudience, dpopNonces);
     }
 
     public TenantSettings withDefaultAudience(String audience) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, audience, allowedAuthorities,
-                allowedAudiences, keyRotationInterval, dpopNonces);
+                allowedAudiences, keyRotationInterval, tokenEndpointAudience, dpopNonces);
     }
 
     public TenantSettings withAllowedAuthorities(List<String> authorities) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, authorities,
-                allowedAudiences, keyRotationInterval, dpopNonces);
+                allowedAudiences, keyRotationInterval, tokenEndpointAudience, dpopNonces);
     }
 
     public TenantSettings withAllowedAudiences(List<String> audiences) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                audiences, keyRotationInterval, dpopNonces);
+                audiences, keyRotationInterval, tokenEndpointAudience, dpopNonces);
     }
 
     /** @param interval null turns automatic rotation off */
     public TenantSettings withKeyRotationInterval(Duration interval) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                allowedAudiences, interval, dpopNonces);
+                allowedAudiences, interval, tokenEndpointAudience, dpopNonces);
+    }
+
+    public TenantSettings withTokenEndpointAudience(boolean accept) {
+        return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
+                allowedAudiences, keyRotationInterval, accept, dpopNonces);
     }
 }

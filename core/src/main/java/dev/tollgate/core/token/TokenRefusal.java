@@ -8,8 +8,10 @@ import java.util.Objects;
  * @param error       the OAuth error code the client sees
  * @param description the {@code error_description}: says what to fix, never whether a client id exists
  * @param reason      a finer reason for logs, metrics and audit (clients see only {@code error})
+ * @param detail      the precise cause, for the log and the audit only (never the response), or null;
+ *                    e.g. which claim of a client assertion failed which check
  */
-public record TokenRefusal(OAuthErrorCode error, String description, Reason reason) {
+public record TokenRefusal(OAuthErrorCode error, String description, Reason reason, String detail) {
 
     public enum Reason {
         UNKNOWN_TENANT,
@@ -33,7 +35,35 @@ public record TokenRefusal(OAuthErrorCode error, String description, Reason reas
         /** A grant type other than client_credentials (RFC 6749 §5.2 unsupported_grant_type). */
         UNSUPPORTED_GRANT_TYPE,
         /** The brute-force limits refused to check the secret (the server's 429, before the policy). */
-        THROTTLED
+        THROTTLED,
+        // RFC 7523 §3 client assertions (private_key_jwt): each rule its own reason, so metrics tell
+        // a client's clock drift from an attack.
+        /** Not a signed JWT, a claim of the wrong type, no jti, or an unknown assertion type. */
+        ASSERTION_MALFORMED,
+        /** iss or sub is not the client id (RFC 7523 §3 items 1 and 2). */
+        ASSERTION_ISSUER_MISMATCH,
+        /** aud names neither the tenant's issuer nor (where allowed) its token endpoint (item 3). */
+        ASSERTION_WRONG_AUDIENCE,
+        /** No exp, or exp passed (item 4). */
+        ASSERTION_EXPIRED,
+        /** exp further ahead than the server's maximum assertion lifetime. */
+        ASSERTION_LIFETIME_TOO_LONG,
+        /** nbf or iat in the future beyond the clock skew (item 5, 6). */
+        ASSERTION_NOT_YET_VALID,
+        /** The jti was used before (item 7). */
+        ASSERTION_REPLAYED,
+        /** none, HMAC, or an algorithm that doesn't fit the key. */
+        ASSERTION_ALGORITHM_REFUSED,
+        /** No key of the client has the assertion's kid (after a refetch of its jwks_uri). */
+        ASSERTION_UNKNOWN_KEY,
+        /** The signature does not verify with the key the kid names. */
+        ASSERTION_BAD_SIGNATURE,
+        /** The client's jwks_uri could not be fetched (timeout, refused address, too large, not a JWK set). */
+        CLIENT_KEYS_UNAVAILABLE
+    }
+
+    public TokenRefusal(OAuthErrorCode error, String description, Reason reason) {
+        this(error, description, reason, null);
     }
 
     public TokenRefusal {
@@ -44,6 +74,11 @@ public record TokenRefusal(OAuthErrorCode error, String description, Reason reas
 
     public static TokenRefusal invalidClient(Reason reason) {
         return new TokenRefusal(OAuthErrorCode.INVALID_CLIENT, "client authentication failed", reason);
+    }
+
+    /** RFC 6749 §5.2 invalid_client in its own words; the precise cause goes to {@code detail} only. */
+    public static TokenRefusal invalidClient(Reason reason, String detail) {
+        return new TokenRefusal(OAuthErrorCode.INVALID_CLIENT, "client authentication failed", reason, detail);
     }
 
     public boolean isAuthenticationFailure() {

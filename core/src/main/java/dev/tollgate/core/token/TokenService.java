@@ -2,6 +2,7 @@ package dev.tollgate.core.token;
 
 import com.nimbusds.jose.JOSEException;
 import dev.tollgate.core.cache.Directory;
+import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.key.SigningKeyRing;
@@ -60,6 +61,8 @@ public final class TokenService {
 
     private final Directory directory;
     private final ClientAuthenticator authenticator;
+    /** Null where private_key_jwt is not wired (tests of the secret path): such assertions are refused. */
+    private final ClientAssertionVerifier assertions;
     private final TokenPolicy policy;
     private final TokenMinter minter;
     private final Function<TenantId, String> issuers;
@@ -67,8 +70,15 @@ public final class TokenService {
 
     public TokenService(Directory directory, ClientAuthenticator authenticator, Function<TenantId, String> issuers,
                         Clock clock) {
+        this(directory, authenticator, null, issuers, clock);
+    }
+
+    /** @param assertions checks RFC 7523 client assertions (private_key_jwt) */
+    public TokenService(Directory directory, ClientAuthenticator authenticator, ClientAssertionVerifier assertions,
+                        Function<TenantId, String> issuers, Clock clock) {
         this.directory = directory;
         this.authenticator = authenticator;
+        this.assertions = assertions;
         this.policy = new TokenPolicy();
         this.minter = new TokenMinter();
         this.issuers = issuers;
@@ -133,7 +143,14 @@ public final class TokenService {
         ClientCredential client = ClientId.isValid(presented.clientId())
                 ? directory.client(tenant.id(), new ClientId(presented.clientId())).orElse(null)
                 : null;
-        Optional<TokenRefusal> authFailure = authenticator.authenticate(client, presented, clock.instant());
+        Optional<TokenRefusal> authFailure;
+        if (presented.method() == ClientAuthMethod.PRIVATE_KEY_JWT) {
+            authFailure = assertions != null
+                    ? assertions.verify(tenant, client, presented, issuers.apply(tenant.id()))
+                    : Optional.of(TokenRefusal.invalidClient(Reason.AUTH_METHOD_NOT_ALLOWED, "private_key_jwt is not enabled"));
+        } else {
+            authFailure = authenticator.authenticate(client, presented, clock.instant());
+        }
         return new Authentication(tenant, client, authFailure.orElse(null));
     }
 

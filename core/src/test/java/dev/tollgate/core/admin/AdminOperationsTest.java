@@ -436,7 +436,7 @@ class AdminOperationsTest {
                 + "\"allowed_scopes\":[\"users:read\",\"users:write\"],\"default_scopes\":[\"users:read\"],"
                 + "\"audiences\":[\"https://api.example\"],\"authorities\":[\"ROLE_BILLING\"],"
                 + "\"token_ttl_seconds\":600,\"enabled\":true,\"introspection\":false,"
-                + "\"dpop_bound_access_tokens\":false,\"builtin\":false,"
+                + "\"dpop_bound_access_tokens\":false,\"token_endpoint_auth_method\":\"client_secret_basic\",\"builtin\":false,"
                 + "\"secrets\":[{\"id\":\"" + secretId + "\",\"created_at\":\"2026-03-01T10:00:00Z\","
                 + "\"expires_at\":null}]}");
         assertThat(event.after()).doesNotContain(created.secret().reveal())

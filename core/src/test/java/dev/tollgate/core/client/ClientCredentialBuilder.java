@@ -6,7 +6,6 @@ import dev.tollgate.core.tenant.TenantId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -23,7 +22,8 @@ public final class ClientCredentialBuilder {
     private List<String> audiences = List.of();
     private List<String> authorities = List.of();
     private Duration ttl = ClientCredential.DEFAULT_TOKEN_TTL;
-    private Set<ClientAuthMethod> methods = EnumSet.allOf(ClientAuthMethod.class);
+    private Set<ClientAuthMethod> methods = ClientAuthMethod.SECRET_METHODS;
+    private ClientKeys keys = ClientKeys.NONE;
     private boolean enabled = true;
     private boolean introspection;
     private BuiltinClient builtin;
@@ -103,8 +103,16 @@ public final class ClientCredentialBuilder {
         return this;
     }
 
+    /** A private_key_jwt client with these keys and no secret. */
+    public ClientCredentialBuilder keys(ClientKeys value) {
+        keys = value;
+        methods = Set.of(ClientAuthMethod.PRIVATE_KEY_JWT);
+        secrets = new ArrayList<>();
+        return this;
+    }
+
     public ClientCredential build() {
         return new ClientCredential(tenantId, clientId, name, allowed, defaults, audiences, authorities, ttl, methods,
-                enabled, introspection, builtin, secrets, CREATED, CREATED);
+                enabled, introspection, builtin, secrets, keys, CREATED, CREATED);
     }
 }

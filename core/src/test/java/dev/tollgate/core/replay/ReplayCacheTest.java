@@ -106,7 +106,7 @@ class ReplayCacheTest {
         assertThatThrownBy(() -> cache.firstUse(NS, "j".repeat(256), T0.plusSeconds(60)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> cache.firstUse("", "jti", T0.plusSeconds(60))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> cache.firstUse("n".repeat(129), "jti", T0.plusSeconds(60)))
+        assertThatThrownBy(() -> cache.firstUse("n".repeat(256), "jti", T0.plusSeconds(60)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(cache.firstUse(NS, "j".repeat(255), T0.plusSeconds(60))).isTrue();
         assertThat(store.recordCalls).hasValue(1);

@@ -8,7 +8,10 @@ import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientUpdate;
 import dev.tollgate.core.admin.ClientWithSecret;
+import dev.tollgate.core.admin.AdminFailure;
+import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.client.ClientCredential;
+import dev.tollgate.core.client.ClientKeys;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.revocation.ClientTokenCutoff;
 import dev.tollgate.core.scope.ScopeSet;
@@ -25,7 +28,8 @@ import java.util.List;
 @Command(name = "client", mixinStandardHelpOptions = true, description = "Manage client credentials.",
         subcommands = {ClientCommand.Create.class, ClientCommand.ListClients.class, ClientCommand.Show.class,
                 ClientCommand.Update.class, ClientCommand.RotateSecret.class, ClientCommand.Disable.class,
-                ClientCommand.Enable.class, ClientCommand.Delete.class, ClientCommand.RevokeTokens.class})
+                ClientCommand.Enable.class, ClientCommand.Delete.class, ClientCommand.RevokeTokens.class,
+                ClientCommand.Keys.class})
 final class ClientCommand {
 
     abstract static class OneClient extends StoreCommand.InTenant {
@@ -70,15 +74,143 @@ final class ClientCommand {
                         + " client's key (RFC 9449 dpop_bound_access_tokens; default false).")
         boolean dpopBound;
 
+        @Option(names = "--auth", paramLabel = "METHOD",
+                description = "token_endpoint_auth_method: client_secret_basic (default; the secret may also be sent"
+                        + " in the body), client_secret_post, or private_key_jwt (RFC 7523: no secret, the client signs"
+                        + " assertions with its key; give --jwk-file or --jwks-uri).")
+        String auth;
+
+        @Option(names = {"--jwk-files", "--jwk-file"}, paramLabel = "FILE", split = ListValues.SPLIT,
+                description = "private_key_jwt: a file with the client's public key(s): a JWK, a JWK set, a PEM public"
+                        + " key or a PEM certificate. Repeatable. A private key is refused.")
+        List<java.nio.file.Path> jwkFiles = List.of();
+
+        @Option(names = "--jwks-uri", paramLabel = "URL",
+                description = "private_key_jwt: where the client publishes its public keys (https), instead of --jwk-file.")
+        java.net.URI jwksUri;
+
         @Override
         void run(Tollgate app, PrintWriter out) {
+            ClientAuthMethod method = auth == null ? null : parseMethod(auth);
+            ClientKeys keys = keys(jwkFiles, jwksUri, config.clientKeys().allowPrivateAddresses());
             ClientWithSecret created = app.adminOperations().clients().create(Actor.cli(tenant()), tenant(),
                     new ClientSpec(name, ScopeSet.of(ListValues.of(scopes).toArray(String[]::new)), null, ListValues.of(audiences),
                             ListValues.of(authorities), ttl == null ? null : Duration.ofSeconds(ttl), introspection,
-                            dpopBound));
+                            method, keys, dpopBound));
             print(out, created.client());
-            out.println("client_secret: " + created.secret().reveal() + "   (shown only now)");
+            if (created.secret() != null) {
+                out.println("client_secret: " + created.secret().reveal() + "   (shown only now)");
+            }
         }
+    }
+
+    @Command(name = "keys", mixinStandardHelpOptions = true,
+            description = "The public keys of a private_key_jwt client (RFC 7523).",
+            subcommands = {KeysList.class, KeysAdd.class, KeysRemove.class})
+    static final class Keys {
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List a client's public keys with their thumbprints, or its jwks_uri.")
+    static final class KeysList extends OneClient {
+        @Override
+        void run(Tollgate app, PrintWriter out) {
+            printKeys(out, app.adminOperations().clients().get(Actor.cli(tenant()), tenant(), clientId()));
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Add public keys from files (rotation: add the new key, switch the client, remove the old one),"
+                    + " or replace the keys by a jwks_uri.")
+    static final class KeysAdd extends OneClient {
+        @Option(names = {"--jwk-files", "--jwk-file"}, paramLabel = "FILE", split = ListValues.SPLIT,
+                description = "A JWK, JWK set, PEM public key or PEM certificate. Repeatable.")
+        List<java.nio.file.Path> jwkFiles = List.of();
+
+        @Option(names = "--jwks-uri", paramLabel = "URL", description = "Fetch the client's keys from here instead (https).")
+        java.net.URI jwksUri;
+
+        @Override
+        void check() {
+            if (jwkFiles.isEmpty() == (jwksUri == null)) {
+                throw new ParameterException(spec.commandLine(), "give --jwk-file (one or more) or --jwks-uri");
+            }
+        }
+
+        @Override
+        void run(Tollgate app, PrintWriter out) {
+            ClientKeys keys = keys(jwkFiles, jwksUri, config.clientKeys().allowPrivateAddresses());
+            ClientCredential changed = jwksUri != null
+                    ? app.adminOperations().clients().setJwksUri(Actor.cli(tenant()), tenant(), clientId(), jwksUri)
+                    : app.adminOperations().clients().addKeys(Actor.cli(tenant()), tenant(), clientId(), keys.inlineKeys());
+            printKeys(out, changed);
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove one public key by its kid.")
+    static final class KeysRemove extends OneClient {
+        @Option(names = "--kid", paramLabel = "KID", required = true, description = "The key's kid (client keys list).")
+        String kid;
+
+        @Override
+        void run(Tollgate app, PrintWriter out) {
+            printKeys(out, app.adminOperations().clients().removeKey(Actor.cli(tenant()), tenant(), clientId(), kid));
+        }
+    }
+
+    static ClientAuthMethod parseMethod(String name) {
+        try {
+            return ClientAuthMethod.fromWireName(name);
+        } catch (IllegalArgumentException e) {
+            throw AdminFailure.Invalid.of("--auth", e.getMessage());
+        }
+    }
+
+    /** The keys the files hold, or the jwks_uri (checked as a registration through the API is); NONE for neither. */
+    static ClientKeys keys(List<java.nio.file.Path> files, java.net.URI uri, boolean allowPrivate) {
+        if (uri != null) {
+            try {
+                dev.tollgate.server.http.JwksUriFetcher.check(uri, allowPrivate);
+                return ClientKeys.remote(uri);
+            } catch (IllegalArgumentException | dev.tollgate.core.token.JwksUriCache.FetchException e) {
+                throw AdminFailure.Invalid.of("--jwks-uri", e.getMessage());
+            }
+        }
+        if (files.isEmpty()) {
+            return null;
+        }
+        List<com.nimbusds.jose.jwk.JWK> keys = new java.util.ArrayList<>();
+        for (java.nio.file.Path file : files) {
+            String text;
+            try {
+                text = java.nio.file.Files.readString(file);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+            try {
+                keys.addAll(ClientKeys.parsePublicKeys(text));
+            } catch (IllegalArgumentException e) {
+                throw AdminFailure.Invalid.of("--jwk-file", file + ": " + e.getMessage());
+            }
+        }
+        try {
+            return ClientKeys.inline(keys);
+        } catch (IllegalArgumentException e) {
+            throw AdminFailure.Invalid.of("--jwk-file", e.getMessage());
+        }
+    }
+
+    static void printKeys(PrintWriter out, ClientCredential c) {
+        out.println("client_id:      " + c.clientId());
+        out.println("auth method:    " + c.tokenEndpointAuthMethod().wireName());
+        if (c.keys().jwksUri() != null) {
+            out.println("jwks_uri:       " + c.keys().jwksUri());
+            return;
+        }
+        Table table = new Table("KID", "TYPE", "THUMBPRINT");
+        for (com.nimbusds.jose.jwk.JWK key : c.keys().inlineKeys()) {
+            table.row(key.getKeyID(), key.getKeyType().getValue(), ClientKeys.thumbprint(key));
+        }
+        table.print(out, "No keys.");
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List a tenant's client credentials.")
@@ -240,6 +372,12 @@ final class ClientCommand {
         out.println("token ttl:      " + c.tokenTtl().toSeconds() + " s");
         out.println("introspection:  " + (c.introspection() ? "allowed" : "not allowed"));
         out.println("dpop:           " + (c.dpopBound() ? "required (dpop_bound_access_tokens)" : "optional"));
+        out.println("auth method:    " + c.tokenEndpointAuthMethod().wireName());
+        if (c.keys().jwksUri() != null) {
+            out.println("jwks_uri:       " + c.keys().jwksUri());
+        }
+        c.keys().inlineKeys().forEach(k -> out.println("key:            " + k.getKeyID() + " " + k.getKeyType().getValue()
+                + " thumbprint " + ClientKeys.thumbprint(k)));
         Instant now = Instant.now();
         c.secrets().forEach(s -> out.println("secret:         " + s.id() + " created " + s.createdAt()
                 + (s.expiresAt() == null ? "" : (s.isActiveAt(now) ? " expires " : " expired ") + s.expiresAt())));

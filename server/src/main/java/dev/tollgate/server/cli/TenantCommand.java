@@ -31,6 +31,12 @@ final class TenantCommand {
         @Option(names = "--name", paramLabel = "NAME", description = "Display name (default: none).")
         String name;
 
+        @Option(names = "--" + TenantSettings.TOKEN_ENDPOINT_AUDIENCE, paramLabel = "true|false", arity = "1",
+                description = "Accept a private_key_jwt client assertion whose aud is the token endpoint URL, besides"
+                        + " the issuer (on by default, as OIDC Core and many client libraries send it; RFC 7523bis"
+                        + " keeps only the issuer).")
+        Boolean tokenEndpointAudience;
+
         @Option(names = "--algorithm", paramLabel = "ALG", defaultValue = "ES256",
                 description = "Signing algorithm: ES256, RS256, PS256 or EdDSA (default: ${DEFAULT-VALUE}).")
         String algorithm;
@@ -74,6 +80,12 @@ final class TenantCommand {
                         + " off by default).")
         Boolean dpopNonces;
 
+        @Option(names = "--" + TenantSettings.TOKEN_ENDPOINT_AUDIENCE, paramLabel = "true|false", arity = "1",
+                description = "Accept a private_key_jwt client assertion whose aud is the token endpoint URL, besides"
+                        + " the issuer (on by default, as OIDC Core and many client libraries send it; RFC 7523bis"
+                        + " keeps only the issuer).")
+        Boolean tokenEndpointAudience;
+
         @Option(names = "--algorithm", paramLabel = "ALG",
                 description = "Algorithm of keys generated from now on (takes effect over two rotations).")
         String algorithm;
@@ -107,6 +119,9 @@ final class TenantCommand {
                 }
                 if (dpopNonces != null) {
                     s = s.withDpopNonces(dpopNonces);
+                }
+                if (tokenEndpointAudience != null) {
+                    s = s.withTokenEndpointAudience(tokenEndpointAudience);
                 }
                 if (algorithm != null) {
                     s = s.withSigningAlgorithm(SigningAlgorithm.parse(algorithm));

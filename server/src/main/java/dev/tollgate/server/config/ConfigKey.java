@@ -102,6 +102,23 @@ public enum ConfigKey {
             + "logins, password checks) running at once, at most (1-1024); a login finding them all taken for "
             + "150 ms is answered 429. auto: half the processors, at least 1."),
 
+    CLIENT_ASSERTION_MAX_LIFETIME("client-assertion.max-lifetime", "5m", "private_key_jwt: how far ahead of now a "
+            + "client assertion's exp may be (10s-1h); a later exp is refused. The replay cache keeps each jti that long."),
+    CLIENT_ASSERTION_CLOCK_SKEW("client-assertion.clock-skew", "30s", "private_key_jwt: tolerance for a client's "
+            + "clock on an assertion's exp, nbf and iat (0-5m)."),
+    JWKS_URI_ALLOW_PRIVATE_ADDRESSES("jwks-uri.allow-private-addresses", "false", "Let a client's jwks_uri resolve "
+            + "to loopback, private, link-local or other non-public addresses, and use plain http there. Off: a client "
+            + "registration can't make the server fetch from its own network (SSRF)."),
+    JWKS_URI_TIMEOUT("jwks-uri.timeout", "2s", "Longest fetch of a client's jwks_uri, connect and read (100ms-30s); "
+            + "redirects are never followed."),
+    JWKS_URI_MAX_BYTES("jwks-uri.max-bytes", "65536", "Largest jwks_uri response read (1024-1048576); a larger one "
+            + "fails the fetch."),
+    JWKS_URI_CACHE_TTL("jwks-uri.cache-ttl", "5m", "How long keys fetched from a jwks_uri are used before they are "
+            + "fetched again."),
+    JWKS_URI_REFETCH_INTERVAL("jwks-uri.refetch-interval", "30s", "Least time between two fetches of one jwks_uri, "
+            + "also when an assertion names a kid the cached keys lack (the client rotated) and after a failed "
+            + "fetch; at most jwks-uri.cache-ttl."),
+
     AUDIT_RETENTION("audit.retention", "90d", "Audit events, and the per-minute token counts, older than this are deleted (hourly)."),
     AUDIT_TOKEN_EVENTS("audit.token-events", "stream", "Token issued/refused events: stream (one JSON line per "
             + "event in the audit stream, written off the token path at least every audit.stream.flush-interval), "

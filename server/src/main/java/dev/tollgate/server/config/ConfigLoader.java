@@ -138,6 +138,7 @@ public final class ConfigLoader extends ConfigValues {
                 oneOf(ConfigKey.AUDIT_TOKEN_EVENTS, List.of("stream", "committed", "off")).toUpperCase(Locale.ROOT));
         TokenEventStream.Settings tokenStream = tokenStream();
         Duration countsFlush = duration(ConfigKey.AUDIT_COUNTS_FLUSH_INTERVAL);
+        ClientKeyConfig clientKeys = clientKeys();
         LogSettings log = build(() -> new LogSettings(text(ConfigKey.LOG_FORMAT), text(ConfigKey.LOG_LEVEL),
                 text(ConfigKey.ACCESS_LOG_LEVEL)), Map.of());
 
@@ -175,6 +176,9 @@ public final class ConfigLoader extends ConfigValues {
         if (bulkheads != null) {
             builder.bulkheads(bulkheads);
         }
+        if (clientKeys != null) {
+            builder.clientKeys(clientKeys);
+        }
         ServerConfig server = build(builder::build, Map.of());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -192,6 +196,22 @@ public final class ConfigLoader extends ConfigValues {
                         "baseDelay", ConfigKey.ABUSE_BASE_DELAY, "maxDelay", ConfigKey.ABUSE_MAX_DELAY,
                         "window", ConfigKey.ABUSE_WINDOW, "maxKeys", ConfigKey.ABUSE_MAX_TRACKED));
         return perAddress == null ? null : new ClientAuthenticationGuard.Settings(perAddress);
+    }
+
+    /** private_key_jwt's checks and the fetching of jwks_uri. */
+    private ClientKeyConfig clientKeys() {
+        dev.tollgate.core.token.ClientAssertionSettings assertions = build(
+                () -> new dev.tollgate.core.token.ClientAssertionSettings(
+                        duration(ConfigKey.CLIENT_ASSERTION_MAX_LIFETIME), duration(ConfigKey.CLIENT_ASSERTION_CLOCK_SKEW),
+                        duration(ConfigKey.JWKS_URI_CACHE_TTL), duration(ConfigKey.JWKS_URI_REFETCH_INTERVAL)),
+                Map.of("maxLifetime", ConfigKey.CLIENT_ASSERTION_MAX_LIFETIME,
+                        "clockSkew", ConfigKey.CLIENT_ASSERTION_CLOCK_SKEW,
+                        "jwksCacheTtl", ConfigKey.JWKS_URI_CACHE_TTL,
+                        "jwksRefetchEvery", ConfigKey.JWKS_URI_REFETCH_INTERVAL));
+        boolean allowPrivate = Boolean.parseBoolean(oneOf(ConfigKey.JWKS_URI_ALLOW_PRIVATE_ADDRESSES,
+                List.of("true", "false")));
+        return assertions == null ? null : build(() -> new ClientKeyConfig(assertions,
+                duration(ConfigKey.JWKS_URI_TIMEOUT), integer(ConfigKey.JWKS_URI_MAX_BYTES), allowPrivate), Map.of());
     }
 
     /** The console's login limits; the per-account and per-address counts share them. */

@@ -53,6 +53,7 @@ record AuthenticatedRequest(TenantId tenant, ClientCredential client, FormParame
             throw new HttpFailure(ClientAuthentication.throttled(response, verdict));
         }
         if (!authentication.isAuthenticated()) {
+            TokenEndpoint.logDetail(tenant, authentication.refusal());
             throw new HttpFailure(TokenEndpoint.errorObject(authentication.refusal()));
         }
         return new AuthenticatedRequest(tenant, authentication.client(), params);

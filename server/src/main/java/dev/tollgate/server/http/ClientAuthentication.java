@@ -21,14 +21,14 @@ import java.util.Locale;
 final class ClientAuthentication {
 
     /**
-     * The methods a client may use, in the order they are asked: a new one (private_key_jwt,
-     * workload federation, mTLS) is one more entry here. Basic comes first, so a malformed
+     * The methods a client may use, in the order they are asked: a new one (workload federation,
+     * mTLS) is one more entry here. Basic comes first, so a malformed
      * {@code Authorization} header is reported as such before anything in the body.
      */
     static final List<ClientAuthenticationMethod> METHODS = List.of(
             new ClientSecretBasicMethod(),
             new ClientSecretPostMethod(),
-            new ClientAssertionMethod());
+            new PrivateKeyJwtMethod());
 
     private ClientAuthentication() {
     }

@@ -10,6 +10,7 @@ import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import dev.tollgate.core.cache.Directory;
+import dev.tollgate.core.client.ClientKeyAlgorithms;
 import dev.tollgate.core.key.KeyRotation;
 import dev.tollgate.core.key.SigningKeyRing;
 import dev.tollgate.core.scope.ScopeDefinition;
@@ -74,9 +75,15 @@ public final class DiscoveryEndpoints {
         metadata.setGrantTypes(List.of(GrantType.CLIENT_CREDENTIALS));
         // RFC 8414 §2 requires the member; a client-credentials-only server has no response types.
         metadata.setResponseTypes(List.<ResponseType>of());
+        // Not client_secret_jwt: secrets are stored only as keyed hashes, never as HMAC keys (issue 14).
         List<ClientAuthenticationMethod> clientAuthMethods = List.of(
-                ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST);
+                ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST,
+                ClientAuthenticationMethod.PRIVATE_KEY_JWT);
         metadata.setTokenEndpointAuthMethods(clientAuthMethods);
+        // RFC 8414 §2: required with private_key_jwt; none is never in it (RFC 8414 says "MUST NOT").
+        metadata.setTokenEndpointJWSAlgs(ClientKeyAlgorithms.SUPPORTED);
+        metadata.setIntrospectionEndpointJWSAlgs(ClientKeyAlgorithms.SUPPORTED);
+        metadata.setRevocationEndpointJWSAlgs(ClientKeyAlgorithms.SUPPORTED);
         // RFC 8414 §2: introspection (RFC 7662) and revocation (RFC 7009) authenticate clients as the token endpoint does.
         metadata.setIntrospectionEndpointURI(URI.create(issuer + "/oauth2/introspect"));
         metadata.setIntrospectionEndpointAuthMethods(clientAuthMethods);

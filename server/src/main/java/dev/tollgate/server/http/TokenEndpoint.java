@@ -108,6 +108,7 @@ public final class TokenEndpoint {
         }
         metrics.tokenOutcome(tenant, outcome);
         AccessLog.noteOutcome(request, tenant, outcome);
+        logDetail(tenant, outcome.refusal());
         audit.record(request, tenant, outcome);
         if (outcome.isIssued()) {
             if (outcome.token().jkt() != null) {
@@ -120,6 +121,17 @@ public final class TokenEndpoint {
             renderer.issued(response, outcome.token());
         } else {
             refuse(response, renderer.refused(errorObject(outcome.refusal())), issuers.apply(tenant));
+        }
+    }
+
+    /**
+     * The precise cause of an authentication refusal (which rule of a client assertion failed): for
+     * the operator, never the client, who gets RFC 6749 §5.2's invalid_client.
+     */
+    static void logDetail(TenantId tenant, TokenRefusal refusal) {
+        if (refusal != null && refusal.detail() != null) {
+            LOG.info("client authentication refused in tenant {}: {} ({})", tenant.value(),
+                    refusal.reason().name().toLowerCase(java.util.Locale.ROOT), refusal.detail());
         }
     }
 

@@ -96,7 +96,8 @@ public final class TokenAudit {
                 ? AuditEvent.of(actor, clock.instant(), "token.issued", clientId, outcome.token().jti(), null, null,
                         "scope=" + outcome.token().scopes().toSpaceDelimited())
                 : AuditEvent.of(actor, clock.instant(), "token.refused", client != null ? clientId : null, null, null,
-                        null, refusal.error().code() + " (" + refusal.reason().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                        null, refusal.error().code() + " (" + refusal.reason().name().toLowerCase(java.util.Locale.ROOT) + ")"
+                                + (refusal.detail() == null ? "" : ": " + refusal.detail()));
         append(event, tenant, clientId);
     }
 
