@@ -1,5 +1,6 @@
 package dev.tollgate.store;
 
+import dev.tollgate.core.client.ClientCertificateAuthorities;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.store.TenantRepository;
@@ -19,7 +20,7 @@ final class JdbcTenantRepository implements TenantRepository {
 
     private static final String COLUMNS =
             "id, name, signing_algorithm, allow_query_credentials, default_audience, allowed_authorities,"
-                    + " allowed_audiences, created_at_ns, assertion_token_endpoint_aud";
+                    + " allowed_audiences, created_at_ns, assertion_token_endpoint_aud, tls_client_ca_bundle";
 
     private final Database db;
 
@@ -30,7 +31,7 @@ final class JdbcTenantRepository implements TenantRepository {
     @Override
     public void insert(Tenant tenant) {
         db.write("insert tenant " + tenant.id(), c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, tenant.id().value());
                 s.setString(2, tenant.name());
                 s.setString(3, tenant.settings().signingAlgorithm().name());
@@ -40,6 +41,7 @@ final class JdbcTenantRepository implements TenantRepository {
                 s.setString(7, String.join(" ", tenant.settings().allowedAudiences()));
                 Database.setInstant(s, 8, tenant.createdAt());
                 s.setBoolean(9, tenant.settings().tokenEndpointAudience());
+                Database.setNullableString(s, 10, caBundle(tenant));
                 return s.executeUpdate();
             }
         });
@@ -91,7 +93,7 @@ final class JdbcTenantRepository implements TenantRepository {
         return db.write("update tenant " + tenant.id(), c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE tenants SET name = ?, signing_algorithm = ?,"
                     + " allow_query_credentials = ?, default_audience = ?, allowed_authorities = ?,"
-                    + " allowed_audiences = ?, assertion_token_endpoint_aud = ? WHERE id = ?")) {
+                    + " allowed_audiences = ?, assertion_token_endpoint_aud = ?, tls_client_ca_bundle = ? WHERE id = ?")) {
                 s.setString(1, tenant.name());
                 s.setString(2, tenant.settings().signingAlgorithm().name());
                 s.setBoolean(3, tenant.settings().allowQueryCredentials());
@@ -99,7 +101,8 @@ final class JdbcTenantRepository implements TenantRepository {
                 s.setString(5, String.join(" ", tenant.settings().allowedAuthorities()));
                 s.setString(6, String.join(" ", tenant.settings().allowedAudiences()));
                 s.setBoolean(7, tenant.settings().tokenEndpointAudience());
-                s.setString(8, tenant.id().value());
+                Database.setNullableString(s, 8, caBundle(tenant));
+                s.setString(9, tenant.id().value());
                 return s.executeUpdate() == 1;
             }
         });
@@ -114,11 +117,16 @@ final class JdbcTenantRepository implements TenantRepository {
                     rows.getString("default_audience"),
                     Database.spaceDelimited(rows.getString("allowed_authorities")),
                     Database.spaceDelimited(rows.getString("allowed_audiences")),
-                    rows.getBoolean("assertion_token_endpoint_aud"));
+                    rows.getBoolean("assertion_token_endpoint_aud"),
+                    ClientCertificateAuthorities.of(rows.getString("tls_client_ca_bundle")));
             return new Tenant(TenantId.of(id), rows.getString("name"), settings,
                     Database.getInstant(rows, "created_at_ns"));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new StoreException("tenant " + id + " is stored in a form this version can't read", e);
         }
+    }
+
+    private static String caBundle(Tenant tenant) {
+        return tenant.settings().clientCas().isEmpty() ? null : tenant.settings().clientCas().pem();
     }
 }

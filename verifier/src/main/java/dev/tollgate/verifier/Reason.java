@@ -33,6 +33,11 @@ public enum Reason {
     MISSING_CLAIM(Reason.INVALID_TOKEN, 401),
     /** The token was revoked (RFC 7009), as the configured {@link RevocationCheck} says. */
     REVOKED(Reason.INVALID_TOKEN, 401),
+    /**
+     * The token is bound to a TLS client certificate ({@code cnf.x5t#S256}, RFC 8705 §3) and the
+     * request presented none, or another one.
+     */
+    CERTIFICATE_BOUND_TOKEN(Reason.INVALID_TOKEN, 401),
     /** The token is valid but lacks a scope the request needs (RFC 6750 §3.1: 403). */
     INSUFFICIENT_SCOPE("insufficient_scope", 403),
     /**

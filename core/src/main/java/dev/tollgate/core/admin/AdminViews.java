@@ -39,6 +39,11 @@ public final class AdminViews {
         if (client.keys().jwksUri() != null) {
             json.put("jwks_uri", client.keys().jwksUri().toString());
         }
+        if (client.tls().hasSubject()) {
+            json.put(client.tls().subjectField().metadataName(), client.tls().subjectValue());
+        }
+        // RFC 8705 §3.4 client metadata: true when every token is bound to the client's certificate.
+        json.put("tls_client_certificate_bound_access_tokens", client.certificateBoundTokens());
         return json;
     }
 

@@ -3,6 +3,7 @@ package dev.tollgate.core.admin;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.core.client.ClientCertificateAuthorities;
 import dev.tollgate.core.tenant.TenantSettings;
 
 import java.util.LinkedHashMap;
@@ -88,6 +89,20 @@ public final class TenantOperations {
             TenantSettings changed = authorities == null ? settings : settings.withAllowedAuthorities(authorities);
             return audiences == null ? changed : changed.withAllowedAudiences(audiences);
         });
+    }
+
+    /**
+     * Replaces the tenant's trusted client CA bundle for {@code tls_client_auth} (RFC 8705 §2.1).
+     * Only a tenant admin: a CA trusted here can mint a certificate for any tls_client_auth client.
+     *
+     * @throws AdminFailure.Forbidden for an actor lacking any capability
+     */
+    public Tenant setClientCas(Actor actor, TenantId id, ClientCertificateAuthorities cas) {
+        authorize(actor, id, Capability.MANAGE_CLIENT_CREDENTIALS);
+        if (!actor.holdsEveryCapability()) {
+            throw new AdminFailure.Forbidden(null, "only a tenant admin changes the tenant's trusted client CAs");
+        }
+        return change(actor, id, settings -> settings.withClientCas(cas));
     }
 
     private static void requireListable(List<String> values, String field, Map<String, String> problems) {

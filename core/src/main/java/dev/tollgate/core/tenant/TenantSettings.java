@@ -1,5 +1,6 @@
 package dev.tollgate.core.tenant;
 
+import dev.tollgate.core.client.ClientCertificateAuthorities;
 import dev.tollgate.core.key.SigningAlgorithm;
 
 import java.util.List;
@@ -21,10 +22,15 @@ import java.util.Objects;
  * @param tokenEndpointAudience accept a client assertion (RFC 7523) whose {@code aud} is the token endpoint URL,
  *                              not only the issuer (RFC 7523bis keeps only the issuer; OIDC Core §9 and many
  *                              client libraries send the endpoint URL); on by default for them
+ * @param clientCas             RFC 8705 §2.1 {@code tls_client_auth}: the CAs whose client certificates this
+ *                              tenant trusts; none by default
  */
 public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
                              List<String> allowedAuthorities, List<String> allowedAudiences,
-                             boolean tokenEndpointAudience) {
+                             boolean tokenEndpointAudience, ClientCertificateAuthorities clientCas) {
+
+    /** The setting's name as the CLI and the admin API spell it. */
+    public static final String TLS_CLIENT_CA_BUNDLE = "tls-client-ca-bundle";
 
     /** The setting's name as the CLI and the admin API spell it. */
     public static final String TOKEN_ENDPOINT_AUDIENCE = "assertion-token-endpoint-audience";
@@ -44,6 +50,14 @@ public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQue
         }
         allowedAuthorities = distinct(allowedAuthorities, "allowed authority");
         allowedAudiences = distinct(allowedAudiences, "allowed audience");
+        clientCas = clientCas == null ? ClientCertificateAuthorities.NONE : clientCas;
+    }
+
+    public TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
+                          List<String> allowedAuthorities, List<String> allowedAudiences,
+                          boolean tokenEndpointAudience) {
+        this(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities, allowedAudiences,
+                tokenEndpointAudience, ClientCertificateAuthorities.NONE);
     }
 
     public TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
@@ -71,31 +85,37 @@ public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQue
     }
 
     public TenantSettings withAllowQueryCredentials(boolean allow) {
-        return new TenantSettings(signingAlgorithm, allow, defaultAudience, allowedAuthorities, allowedAudiences, tokenEndpointAudience);
+        return new TenantSettings(signingAlgorithm, allow, defaultAudience, allowedAuthorities, allowedAudiences,
+                tokenEndpointAudience, clientCas);
     }
 
     public TenantSettings withSigningAlgorithm(SigningAlgorithm algorithm) {
         return new TenantSettings(algorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                allowedAudiences, tokenEndpointAudience);
+                allowedAudiences, tokenEndpointAudience, clientCas);
     }
 
     public TenantSettings withDefaultAudience(String audience) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, audience, allowedAuthorities,
-                allowedAudiences, tokenEndpointAudience);
+                allowedAudiences, tokenEndpointAudience, clientCas);
     }
 
     public TenantSettings withAllowedAuthorities(List<String> authorities) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, authorities,
-                allowedAudiences, tokenEndpointAudience);
+                allowedAudiences, tokenEndpointAudience, clientCas);
     }
 
     public TenantSettings withAllowedAudiences(List<String> audiences) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                audiences, tokenEndpointAudience);
+                audiences, tokenEndpointAudience, clientCas);
     }
 
     public TenantSettings withTokenEndpointAudience(boolean accept) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                allowedAudiences, accept);
+                allowedAudiences, accept, clientCas);
+    }
+
+    public TenantSettings withClientCas(ClientCertificateAuthorities cas) {
+        return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
+                allowedAudiences, tokenEndpointAudience, cas);
     }
 }

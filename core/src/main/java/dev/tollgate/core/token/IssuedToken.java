@@ -10,12 +10,20 @@ import java.util.List;
  * A signed access token and the facts a token response reports about it.
  *
  * @param audiences its {@code aud} claim, for the token audit
+ * @param cnf       what it is bound to (RFC 7800 {@code cnf}); {@link Confirmation#NONE} for a bearer token
  */
 public record IssuedToken(String value, String jti, ScopeSet scopes, List<String> audiences, Duration lifetime,
-                          Instant expiresAt) {
+                          Instant expiresAt, Confirmation cnf) {
 
     public IssuedToken {
         audiences = List.copyOf(audiences);
+        cnf = cnf == null ? Confirmation.NONE : cnf;
+    }
+
+    /** A bearer token. */
+    public IssuedToken(String value, String jti, ScopeSet scopes, List<String> audiences, Duration lifetime,
+                       Instant expiresAt) {
+        this(value, jti, scopes, audiences, lifetime, expiresAt, Confirmation.NONE);
     }
 
     @Override

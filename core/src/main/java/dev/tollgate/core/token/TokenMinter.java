@@ -14,6 +14,12 @@ import java.util.UUID;
 public final class TokenMinter {
 
     public IssuedToken mint(TokenGrant grant, SigningKeyRing ring, String issuer, Instant now) throws JOSEException {
+        return mint(grant, ring, issuer, now, Confirmation.NONE);
+    }
+
+    /** @param cnf what the token is bound to (RFC 7800 {@code cnf}); {@link Confirmation#NONE} for a bearer token */
+    public IssuedToken mint(TokenGrant grant, SigningKeyRing ring, String issuer, Instant now, Confirmation cnf)
+            throws JOSEException {
         ClientCredential client = grant.client();
         // RFC 9068 §2.2 claims; whole seconds, since JWT NumericDate is in seconds.
         long issuedAt = now.getEpochSecond();
@@ -42,8 +48,10 @@ public final class TokenMinter {
         if (!client.authorities().isEmpty()) {
             JsonText.strings(claims, "authorities", client.authorities());
         }
+        cnf.appendTo(claims);
         JWSObject jws = new JWSObject(ring.header(), new Payload(claims.append('}').toString()));
         jws.sign(ring.signer());
-        return new IssuedToken(jws.serialize(), jti, grant.scopes(), grant.audiences(), grant.lifetime(), expiresAt);
+        return new IssuedToken(jws.serialize(), jti, grant.scopes(), grant.audiences(), grant.lifetime(), expiresAt,
+                cnf);
     }
 }

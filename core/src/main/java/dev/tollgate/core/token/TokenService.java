@@ -50,6 +50,7 @@ public final class TokenService {
     private final ClientAuthenticator authenticator;
     /** Null where private_key_jwt is not wired (tests of the secret path): such assertions are refused. */
     private final ClientAssertionVerifier assertions;
+    private final CertificateAuthenticator certificates = new CertificateAuthenticator();
     private final TokenPolicy policy;
     private final TokenMinter minter;
     private final Function<TenantId, String> issuers;
@@ -90,6 +91,12 @@ public final class TokenService {
         }
         Tenant tenant = authentication.tenant();
         ClientCredential client = authentication.client();
+        Confirmation cnf = confirmation(request.credentials(), client);
+        if (cnf == null) {
+            return refused(new TokenRefusal(OAuthErrorCode.INVALID_REQUEST, "this client's tokens are bound to its"
+                    + " TLS client certificate (tls_client_certificate_bound_access_tokens, RFC 8705 section 3):"
+                    + " present one", Reason.CERTIFICATE_REQUIRED), client);
+        }
         Instant now = clock.instant();
         String issuer = issuers.apply(tenant.id());
         TokenPolicy.Decision decision = policy.decide(tenant, client, request.requestedScopes(), request.resources(), issuer);
@@ -102,10 +109,23 @@ public final class TokenService {
                     Reason.SIGNING_UNAVAILABLE), client);
         }
         try {
-            return new Outcome(minter.mint(decision.grant(), ring.get(), issuer, now), null, client);
+            return new Outcome(minter.mint(decision.grant(), ring.get(), issuer, now, cnf), null, client);
         } catch (JOSEException e) {
             throw new IllegalStateException("signing failed for tenant " + tenant.id(), e);
         }
+    }
+
+    /**
+     * RFC 8705 §3: a client that authenticated with its certificate, or whose registration asks for
+     * it, gets a token bound to the certificate ({@code cnf.x5t#S256}); others a bearer token.
+     *
+     * @return null when the token must be bound and no certificate was presented
+     */
+    private static Confirmation confirmation(PresentedCredentials presented, ClientCredential client) {
+        if (!presented.method().usesCertificate() && !client.certificateBoundTokens()) {
+            return Confirmation.NONE;
+        }
+        return presented.certificate() == null ? null : Confirmation.certificate(presented.certificate());
     }
 
     /**
@@ -126,7 +146,9 @@ public final class TokenService {
                 ? directory.client(tenant.id(), new ClientId(presented.clientId())).orElse(null)
                 : null;
         Optional<TokenRefusal> authFailure;
-        if (presented.method() == ClientAuthMethod.PRIVATE_KEY_JWT) {
+        if (presented.method().usesCertificate()) {
+            authFailure = certificates.authenticate(tenant, client, presented.certificates(), clock.instant());
+        } else if (presented.method() == ClientAuthMethod.PRIVATE_KEY_JWT) {
             authFailure = assertions != null
                     ? assertions.verify(tenant, client, presented, issuers.apply(tenant.id()))
                     : Optional.of(TokenRefusal.invalidClient(Reason.AUTH_METHOD_NOT_ALLOWED, "private_key_jwt is not enabled"));

@@ -14,6 +14,7 @@ import dev.tollgate.server.api.JsonApi;
 import dev.tollgate.server.api.JsonApi.Refusal;
 import dev.tollgate.server.api.TenantVerifiers;
 import dev.tollgate.server.http.PathTenant;
+import dev.tollgate.server.http.ClientCertificates;
 import dev.tollgate.server.http.RemoteAddress;
 import dev.tollgate.server.http.SameOrigin;
 import dev.tollgate.verifier.Principal;
@@ -131,7 +132,8 @@ final class AdminCaller {
         String token = JsonApi.bearerToken(request, REALM);
         TokenVerifier verifier = verifiers.forTenant(tenant)
                 .orElseThrow(() -> new AdminFailure.NotFound("unknown tenant"));
-        Verification verification = verifier.verify(token, Set.of());
+        // RFC 8705 §3: a certificate-bound token is good only with the certificate it is bound to.
+        Verification verification = verifier.verify(token, Set.of(), ClientCertificates.leaf(request));
         if (verification instanceof Verification.Invalid invalid) {
             throw JsonApi.unauthorized(invalid, REALM);
         }

@@ -7,6 +7,7 @@ import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.admin.AdminViews;
 import dev.tollgate.core.admin.Capability;
 import dev.tollgate.core.admin.UserOperations;
+import dev.tollgate.server.http.ClientCertificates;
 import dev.tollgate.server.http.RemoteAddress;
 import dev.tollgate.verifier.Principal;
 import dev.tollgate.core.cache.Directory;
@@ -31,6 +32,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -138,7 +140,7 @@ public final class UsersEndpoint {
             TenantId tenant = claimedTenant(token)
                     .orElseThrow(() -> unauthorized(new Verification.Invalid(Reason.MALFORMED,
                             "token names no tenant of this server", Set.of(scope)), REALM));
-            Principal caller = authorize(token, tenant, scope);
+            Principal caller = authorize(token, ClientCertificates.leaf(request), tenant, scope);
             if (method == Method.GET) {
                 list(request, response, tenant);
             } else {
@@ -233,7 +235,7 @@ public final class UsersEndpoint {
         if (tenant == null || directory.tenant(tenant).isEmpty()) {
             throw new Refusal(404, "not_found", "unknown tenant", null, null);
         }
-        return authorize(token, tenant, scope);
+        return authorize(token, ClientCertificates.leaf(request), tenant, scope);
     }
 
     /**
@@ -266,13 +268,14 @@ public final class UsersEndpoint {
     /**
      * The verifier pins issuer, audience and tenant (a token of another tenant is invalid_token
      * here) and asks {@link #isRevoked} before it checks the scope, so a revoked token is always a
-     * 401, never a 403 that would suggest asking for more scope with it.
+     * 401, never a 403 that would suggest asking for more scope with it. A certificate-bound token
+     * (RFC 8705 §3) is good only with the certificate the request came with.
      */
-    private Principal authorize(String token, TenantId tenant, String scope) {
+    private Principal authorize(String token, X509Certificate certificate, TenantId tenant, String scope) {
         TokenVerifier verifier = verifiers.forTenant(tenant)
                 .orElseThrow(() -> unauthorized(new Verification.Invalid(Reason.MALFORMED,
                         "token names no tenant of this server", Set.of(scope)), REALM));
-        return switch (verifier.verify(token, Set.of(scope))) {
+        return switch (verifier.verify(token, Set.of(scope), certificate)) {
             case Verification.Invalid invalid -> throw unauthorized(invalid, REALM);
             case Verification.Valid valid -> valid.principal();
         };

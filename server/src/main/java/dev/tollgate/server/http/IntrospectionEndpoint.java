@@ -91,6 +91,7 @@ public final class IntrospectionEndpoint {
     }
 
     /** RFC 7662 §2.2 members, from the token's verified claims. */
+    @SuppressWarnings("unchecked")
     private static TokenIntrospectionSuccessResponse describe(ActiveToken token) {
         JWTClaimsSet claims = token.claims();
         TokenIntrospectionSuccessResponse.Builder builder = new TokenIntrospectionSuccessResponse.Builder(true)
@@ -117,6 +118,12 @@ public final class IntrospectionEndpoint {
         }
         if (claims.getIssuer() != null) {
             builder.issuer(new Issuer(claims.getIssuer()));
+        }
+        // RFC 7662 §2.2 / RFC 8705 §3.2: the confirmation, so a resource server that introspects can
+        // check the binding (x5t#S256, jkt) itself.
+        if (claims.getClaim("cnf") instanceof java.util.Map<?, ?> cnf) {
+            builder.parameter("cnf", new net.minidev.json.JSONObject(new java.util.LinkedHashMap<>(
+                    (java.util.Map<String, ?>) cnf)));
         }
         return builder.build();
     }
