@@ -1,7 +1,11 @@
 package dev.tollgate.core.token;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
 import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.client.ClientCertificateAuthorities;
 import dev.tollgate.core.client.ClientCredential;
@@ -10,6 +14,7 @@ import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.token.TokenRefusal.Reason;
 
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
@@ -22,6 +27,7 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +40,8 @@ import java.util.Optional;
  *       CAs at the injected clock's time (expiry included, no revocation checking), then its leaf must
  *       carry the one subject the client registered (§2.1.2);</li>
  *   <li>{@code self_signed_tls_client_auth} (§2.2): the leaf's public key must be one of the client's
- *       registered keys (a JWK, or the key of a registered PEM certificate); no CA is involved, but an
+ *       registered keys (a JWK, or the key of a registered PEM certificate), compared as public keys; no CA
+ *       is involved, but an
  *       expired certificate is refused all the same.</li>
  * </ul>
  *
@@ -141,24 +148,31 @@ public final class CertificateAuthenticator {
         } catch (CertificateExpiredException | CertificateNotYetValidException e) {
             return Optional.of(TokenRefusal.invalidClient(Reason.CERTIFICATE_EXPIRED, e.getMessage()));
         }
-        String presented;
-        try {
-            presented = JWK.parse(leaf).computeThumbprint().toString();
-        } catch (JOSEException | RuntimeException e) {
-            return Optional.of(TokenRefusal.invalidClient(Reason.CERTIFICATE_UNKNOWN_KEY,
-                    "certificate key is not an RSA or EC key"));
-        }
+        PublicKey presented = leaf.getPublicKey();
         for (JWK key : client.keys().inlineKeys()) {
-            try {
-                // RFC 7638 thumbprints cover exactly the public key's required members.
-                if (presented.equals(key.computeThumbprint().toString())) {
-                    return Optional.empty();
-                }
-            } catch (JOSEException e) {
-                // A key we can't thumbprint can't be the presented one.
+            if (sameKey(key, presented)) {
+                return Optional.empty();
             }
         }
         return Optional.of(TokenRefusal.invalidClient(Reason.CERTIFICATE_UNKNOWN_KEY,
                 "certificate key is none of the client's registered keys"));
+    }
+
+    /** Whether a registered public JWK is the certificate's key: equal SubjectPublicKeyInfo, or equal Ed25519 bytes. */
+    private static boolean sameKey(JWK registered, PublicKey presented) {
+        byte[] encoded = presented.getEncoded();
+        try {
+            return switch (registered) {
+                case RSAKey rsa -> Arrays.equals(rsa.toPublicKey().getEncoded(), encoded);
+                case ECKey ec -> Arrays.equals(ec.toPublicKey().getEncoded(), encoded);
+                // An Ed25519 SubjectPublicKeyInfo is a 12-byte prefix and the 32-byte key (RFC 8410 §4).
+                case OctetKeyPair okp -> Curve.Ed25519.equals(okp.getCurve()) && encoded.length == 44
+                        && ("Ed25519".equals(presented.getAlgorithm()) || "EdDSA".equals(presented.getAlgorithm()))
+                        && Arrays.equals(okp.getX().decode(), Arrays.copyOfRange(encoded, 12, 44));
+                default -> false;
+            };
+        } catch (JOSEException e) {
+            return false;
+        }
     }
 }
