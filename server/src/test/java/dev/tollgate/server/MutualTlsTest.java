@@ -422,18 +422,26 @@ class MutualTlsTest {
 
     /** A client presenting {@code certificate}; a fresh one each time, so no TLS session carries over. */
     private static HttpClient mutualTls(TestClientCertificates.Issued certificate) {
+        return mutualTls(certificate, serverCa.caPem());
+    }
+
+    static HttpClient mutualTls(TestClientCertificates.Issued certificate, Path trustedCa) {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(ClientCertificate.fromPem(certificate.certificate(), certificate.key(), serverCa.caPem()))
+                .sslContext(ClientCertificate.fromPem(certificate.certificate(), certificate.key(), trustedCa))
                 .build();
     }
 
     /** A client trusting the server and presenting no certificate. */
     private static HttpClient plainHttps() {
+        return plainHttps(serverCa.caPem());
+    }
+
+    static HttpClient plainHttps(Path trustedCa) {
         try {
             var trust = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
             var store = java.security.KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            try (var in = java.nio.file.Files.newInputStream(serverCa.caPem())) {
+            try (var in = java.nio.file.Files.newInputStream(trustedCa)) {
                 store.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
                         .generateCertificate(in));
             }
@@ -446,7 +454,7 @@ class MutualTlsTest {
         }
     }
 
-    private static HttpResponse<String> send(HttpClient client, HttpRequest request) {
+    static HttpResponse<String> send(HttpClient client, HttpRequest request) {
         try (client) {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -481,12 +489,12 @@ class MutualTlsTest {
         return cnf == null ? null : (String) cnf.get("x5t#S256");
     }
 
-    private static void assertInvalidClient(HttpResponse<String> response) throws Exception {
+    static void assertInvalidClient(HttpResponse<String> response) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
         assertThat(JSONObjectUtils.parse(response.body())).containsEntry("error", "invalid_client");
     }
 
-    private static void assertInvalidToken(HttpResponse<String> response) {
+    static void assertInvalidToken(HttpResponse<String> response) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
         assertThat(response.headers().firstValue("WWW-Authenticate").orElse(""))
                 .contains("error=\"invalid_token\"");

@@ -9,7 +9,6 @@ import io.helidon.webserver.http.ServerRequest;
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -110,7 +109,7 @@ public final class ClientCertificates {
             return List.of();
         }
         try {
-            String pem = URLDecoder.decode(value, StandardCharsets.US_ASCII).strip();
+            String pem = percentDecoded(value).strip();
             if (!pem.startsWith("-----BEGIN CERTIFICATE-----")) {
                 return List.of();
             }
@@ -124,5 +123,23 @@ public final class ClientCertificates {
         } catch (CertificateException | RuntimeException e) {
             return List.of();
         }
+    }
+
+    /**
+     * Percent-decoding only: a {@code +} stays a {@code +} (it is a base64 character, and not every
+     * proxy escapes it), unlike {@code URLDecoder}'s form decoding, which would make it a space.
+     */
+    private static String percentDecoded(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '%' && i + 2 < value.length()) {
+                out.append((char) Integer.parseInt(value, i + 1, i + 3, 16));
+                i += 2;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 }
