@@ -43,7 +43,10 @@ final class AdminApiViews {
     /** A client just created or rotated: the only response that ever carries its secret. */
     static Map<String, Object> clientWithSecret(ClientWithSecret created) {
         Map<String, Object> json = client(created.client());
-        json.put("client_secret", created.secret().reveal());
+        // A key or certificate client (private_key_jwt, RFC 8705) has no secret to show.
+        if (created.secret() != null) {
+            json.put("client_secret", created.secret().reveal());
+        }
         return json;
     }
 

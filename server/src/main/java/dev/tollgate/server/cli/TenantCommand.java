@@ -4,6 +4,7 @@ import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.AdminAccounts.AdminWithPassword;
 import dev.tollgate.core.admin.AdminRole;
+import dev.tollgate.core.client.ClientCertificateAuthorities;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
@@ -85,8 +86,16 @@ final class TenantCommand {
                         + " (--allowed-audiences= for none). Replaces the list.")
         List<String> allowedAudiences;
 
+        @Option(names = "--" + TenantSettings.TLS_CLIENT_CA_BUNDLE, paramLabel = "FILE",
+                description = "PEM file of the CAs whose client certificates tls_client_auth (RFC 8705) accepts in"
+                        + " this tenant; replaces the bundle (--" + TenantSettings.TLS_CLIENT_CA_BUNDLE + "= removes it).")
+        String clientCaBundle;
+
         @Override
         void run(Tollgate app, PrintWriter out) {
+            ClientCertificateAuthorities cas = clientCaBundle == null ? null : clientCaBundle.isEmpty()
+                    ? ClientCertificateAuthorities.NONE
+                    : ClientCertificateAuthorities.of(ClientCommand.readFile(java.nio.file.Path.of(clientCaBundle)));
             Tenant updated = app.adminOperations().tenants().updateSettings(Actor.cli(tenant()), tenant(), settings -> {
                 TenantSettings s = settings;
                 if (allowQueryCredentials != null) {
@@ -103,6 +112,9 @@ final class TenantCommand {
                 }
                 if (allowedAudiences != null) {
                     s = s.withAllowedAudiences(ListValues.of(allowedAudiences));
+                }
+                if (cas != null) {
+                    s = s.withClientCas(cas);
                 }
                 return s;
             });
