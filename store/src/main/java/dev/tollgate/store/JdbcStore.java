@@ -19,6 +19,7 @@ import dev.tollgate.core.store.SigningKeyRepository;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.store.TenantRepository;
+import dev.tollgate.core.store.FailureCountRepository;
 import dev.tollgate.core.store.TokenCountRepository;
 import dev.tollgate.core.store.UserRepository;
 import org.flywaydb.core.Flyway;
@@ -75,6 +76,7 @@ public final class JdbcStore implements Store {
     private final AtomicReference<SecretSealer> sealer;
     private final TokenCountRepository tokenCounts;
     private final ReplayRepository replays;
+    private final FailureCountRepository clientAuthFailures;
 
     private JdbcStore(String description, StoreConfig config, HikariDataSource dataSource, Database db,
                       SecretSealer sealer, boolean postgres) {
@@ -95,6 +97,7 @@ public final class JdbcStore implements Store {
         this.audit = new JdbcAuditRepository(db);
         this.tokenCounts = new JdbcTokenCountRepository(db, postgres);
         this.replays = new JdbcReplayRepository(db);
+        this.clientAuthFailures = new JdbcFailureCountRepository(db, postgres);
     }
 
     /**
@@ -408,6 +411,11 @@ public final class JdbcStore implements Store {
     @Override
     public ReplayRepository replays() {
         return replays;
+    }
+
+    @Override
+    public FailureCountRepository clientAuthFailures() {
+        return clientAuthFailures;
     }
 
     @Override

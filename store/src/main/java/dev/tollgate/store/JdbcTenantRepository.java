@@ -11,6 +11,8 @@ import dev.tollgate.core.tenant.TenantSettings;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,7 +22,8 @@ final class JdbcTenantRepository implements TenantRepository {
 
     private static final String COLUMNS =
             "id, name, signing_algorithm, allow_query_credentials, default_audience, allowed_authorities,"
-                    + " allowed_audiences, created_at_ns, assertion_token_endpoint_aud, tls_client_ca_bundle";
+                    + " allowed_audiences, created_at_ns, key_rotation_interval_s, assertion_token_endpoint_aud,"
+                    + " tls_client_ca_bundle";
 
     private final Database db;
 
@@ -31,7 +34,7 @@ final class JdbcTenantRepository implements TenantRepository {
     @Override
     public void insert(Tenant tenant) {
         db.write("insert tenant " + tenant.id(), c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, tenant.id().value());
                 s.setString(2, tenant.name());
                 s.setString(3, tenant.settings().signingAlgorithm().name());
@@ -40,8 +43,9 @@ final class JdbcTenantRepository implements TenantRepository {
                 s.setString(6, String.join(" ", tenant.settings().allowedAuthorities()));
                 s.setString(7, String.join(" ", tenant.settings().allowedAudiences()));
                 Database.setInstant(s, 8, tenant.createdAt());
-                s.setBoolean(9, tenant.settings().tokenEndpointAudience());
-                Database.setNullableString(s, 10, caBundle(tenant));
+                setInterval(s, 9, tenant.settings().keyRotationInterval());
+                s.setBoolean(10, tenant.settings().tokenEndpointAudience());
+                Database.setNullableString(s, 11, caBundle(tenant));
                 return s.executeUpdate();
             }
         });
@@ -93,19 +97,35 @@ final class JdbcTenantRepository implements TenantRepository {
         return db.write("update tenant " + tenant.id(), c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE tenants SET name = ?, signing_algorithm = ?,"
                     + " allow_query_credentials = ?, default_audience = ?, allowed_authorities = ?,"
-                    + " allowed_audiences = ?, assertion_token_endpoint_aud = ?, tls_client_ca_bundle = ? WHERE id = ?")) {
+                    + " allowed_audiences = ?, key_rotation_interval_s = ?, assertion_token_endpoint_aud = ?,"
+                    + " tls_client_ca_bundle = ? WHERE id = ?")) {
                 s.setString(1, tenant.name());
                 s.setString(2, tenant.settings().signingAlgorithm().name());
                 s.setBoolean(3, tenant.settings().allowQueryCredentials());
                 Database.setNullableString(s, 4, tenant.settings().defaultAudience());
                 s.setString(5, String.join(" ", tenant.settings().allowedAuthorities()));
                 s.setString(6, String.join(" ", tenant.settings().allowedAudiences()));
-                s.setBoolean(7, tenant.settings().tokenEndpointAudience());
-                Database.setNullableString(s, 8, caBundle(tenant));
-                s.setString(9, tenant.id().value());
+                setInterval(s, 7, tenant.settings().keyRotationInterval());
+                s.setBoolean(8, tenant.settings().tokenEndpointAudience());
+                Database.setNullableString(s, 9, caBundle(tenant));
+                s.setString(10, tenant.id().value());
                 return s.executeUpdate() == 1;
             }
         });
+    }
+
+    /** Whole seconds: the schedule's bounds are hours to years. */
+    private static void setInterval(PreparedStatement s, int index, Duration interval) throws SQLException {
+        if (interval == null) {
+            s.setNull(index, Types.BIGINT);
+        } else {
+            s.setLong(index, interval.toSeconds());
+        }
+    }
+
+    private static Duration getInterval(ResultSet rows) throws SQLException {
+        long seconds = rows.getLong("key_rotation_interval_s");
+        return rows.wasNull() ? null : Duration.ofSeconds(seconds);
     }
 
     private static Tenant map(ResultSet rows) throws SQLException {
@@ -117,6 +137,7 @@ final class JdbcTenantRepository implements TenantRepository {
                     rows.getString("default_audience"),
                     Database.spaceDelimited(rows.getString("allowed_authorities")),
                     Database.spaceDelimited(rows.getString("allowed_audiences")),
+                    getInterval(rows),
                     rows.getBoolean("assertion_token_endpoint_aud"),
                     ClientCertificateAuthorities.of(rows.getString("tls_client_ca_bundle")));
             return new Tenant(TenantId.of(id), rows.getString("name"), settings,

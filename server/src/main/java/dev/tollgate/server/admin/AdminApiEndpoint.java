@@ -44,10 +44,16 @@ public final class AdminApiEndpoint {
     /** @param maxBodyBytes limits.max-body-bytes: the largest JSON body read */
     public AdminApiEndpoint(AdminAccounts accounts, AdminOperations operations, TenantVerifiers verifiers,
                             Directory directory, boolean secureCookies, int maxBodyBytes) {
+        this(accounts, operations, verifiers, directory, secureCookies, maxBodyBytes, false);
+    }
+
+    /** @param allowPrivateJwksUri jwks-uri.allow-private-addresses: what a client's registered jwks_uri may name */
+    public AdminApiEndpoint(AdminAccounts accounts, AdminOperations operations, TenantVerifiers verifiers,
+                            Directory directory, boolean secureCookies, int maxBodyBytes, boolean allowPrivateJwksUri) {
         AdminCaller caller = new AdminCaller(accounts, verifiers, directory, secureCookies);
         AdminExchange exchange = new AdminExchange(maxBodyBytes);
         this.sessions = new SessionResource(caller, accounts, operations, exchange, secureCookies);
-        this.clients = new ClientResource(caller, operations, exchange);
+        this.clients = new ClientResource(caller, operations, exchange, allowPrivateJwksUri);
         this.scopes = new ScopeResource(caller, operations, exchange);
         this.admins = new AdministratorResource(caller, operations, exchange);
         this.audit = new AuditResource(caller, operations);
@@ -86,6 +92,8 @@ public final class AdminApiEndpoint {
         routes.put("/clients/{id}/revoke-previous-secret", clients::revokePreviousSecret);
         routes.put("/clients/{id}/revoke-tokens", clients::revokeTokens);
         routes.put("/clients/{id}/issuance", clients::issuance);
+        routes.put("/clients/{id}/keys", clients::keys);
+        routes.put("/clients/{id}/keys/{kid}", clients::key);
         routes.put("/scopes", scopes::scopes);
         routes.put("/scopes/{name}", scopes::scope);
         routes.put("/admins", admins::admins);

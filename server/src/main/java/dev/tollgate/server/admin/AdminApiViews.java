@@ -35,16 +35,27 @@ final class AdminApiViews {
         Map<String, Object> json = AdminViews.clientSettings(client);
         json.put("default_credential", client.isBuiltin());
         json.put("secrets", AdminViews.secrets(client));
+        json.put("keys", AdminViews.keys(client));
         json.put("created_at", client.createdAt().toString());
         json.put("updated_at", client.updatedAt().toString());
+        return json;
+    }
+
+    /** A private_key_jwt client's keys: its id, its method, the jwks_uri or the inline keys' kid, type and thumbprint. */
+    static Map<String, Object> keys(ClientCredential client) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("client_id", client.clientId().value());
+        json.put("token_endpoint_auth_method", client.tokenEndpointAuthMethod().wireName());
+        json.put("jwks_uri", client.keys().jwksUri() == null ? null : client.keys().jwksUri().toString());
+        json.put("keys", AdminViews.keys(client));
         return json;
     }
 
     /** A client just created or rotated: the only response that ever carries its secret. */
     static Map<String, Object> clientWithSecret(ClientWithSecret created) {
         Map<String, Object> json = client(created.client());
-        // A key or certificate client (private_key_jwt, RFC 8705) has no secret to show.
         if (created.secret() != null) {
+            // A private_key_jwt or mTLS client (RFC 8705) has none: it proves itself with its key or certificate.
             json.put("client_secret", created.secret().reveal());
         }
         return json;

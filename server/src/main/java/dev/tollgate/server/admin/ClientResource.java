@@ -33,11 +33,15 @@ final class ClientResource {
     private final AdminCaller caller;
     private final AdminOperations operations;
     private final AdminExchange exchange;
+    /** jwks-uri.allow-private-addresses: what a registered jwks_uri may name. */
+    private final boolean allowPrivateJwksUri;
 
-    ClientResource(AdminCaller caller, AdminOperations operations, AdminExchange exchange) {
+    ClientResource(AdminCaller caller, AdminOperations operations, AdminExchange exchange,
+                   boolean allowPrivateJwksUri) {
         this.caller = caller;
         this.operations = operations;
         this.exchange = exchange;
+        this.allowPrivateJwksUri = allowPrivateJwksUri;
     }
 
     /** {@code GET clients?q=&offset=&limit=}, {@code POST clients} */
@@ -53,6 +57,9 @@ final class ClientResource {
                 return;
             }
             CreateClientRequest create = CreateClientRequest.parse(exchange.json(request));
+            if (create.jwksUri() != null) {
+                requireFetchable(create.jwksUri());
+            }
             ClientWithSecret created = operations.clients().create(actor, tenant, create.spec());
             response.header(HeaderNames.LOCATION, AdminExchange.location(tenant,
                     "clients/" + created.client().clientId().value()));
@@ -142,6 +149,63 @@ final class ClientResource {
             long[] counts = operations.clients().tokenIssuance(actor, tenant, id, HOUR, query.hours());
             sendJson(response, 200, AdminApiViews.issuance(id, HOUR, counts));
         });
+    }
+
+    /**
+     * {@code GET clients/{id}/keys}: the public keys (kid, type, thumbprint) or the jwks_uri;
+     * {@code POST}: adds keys ({@code jwk}: a JWK or JWK set object, or a PEM public key or certificate);
+     * {@code PUT}: replaces them with a {@code jwks_uri}.
+     */
+    void keys(ServerRequest request, ServerResponse response) {
+        AdminExchange.handle(request, response, Set.of(Method.GET, Method.POST, Method.PUT), () -> {
+            TenantId tenant = caller.tenant(request);
+            Actor actor = caller.actor(request, tenant);
+            ClientId id = pathClientId(request);
+            Method method = request.prologue().method();
+            if (method == Method.GET) {
+                sendJson(response, 200, AdminApiViews.keys(operations.clients().get(actor, tenant, id)));
+                return;
+            }
+            JsonFields fields = JsonFields.body(exchange.json(request), method == Method.POST ? Set.of("jwk")
+                    : Set.of("jwks_uri"));
+            if (method == Method.POST) {
+                var keys = fields.publicKeys("jwk");
+                if (keys == null && !fields.has("jwk")) {
+                    fields.problem("jwk", "required");
+                }
+                fields.throwIfInvalid();
+                sendJson(response, 200, AdminApiViews.keys(operations.clients().addKeys(actor, tenant, id, keys)));
+            } else {
+                java.net.URI uri = fields.uri("jwks_uri");
+                if (uri == null && !fields.has("jwks_uri")) {
+                    fields.problem("jwks_uri", "required");
+                }
+                fields.throwIfInvalid();
+                requireFetchable(uri);
+                sendJson(response, 200, AdminApiViews.keys(operations.clients().setJwksUri(actor, tenant, id, uri)));
+            }
+        });
+    }
+
+    /** {@code DELETE clients/{id}/keys/{kid}}: removes one inline key. */
+    void key(ServerRequest request, ServerResponse response) {
+        AdminExchange.handle(request, response, Set.of(Method.DELETE), () -> {
+            TenantId tenant = caller.tenant(request);
+            Actor actor = caller.actor(request, tenant);
+            ClientId id = pathClientId(request);
+            String kid = request.path().pathParameters().first("kid").orElse("");
+            sendJson(response, 200, AdminApiViews.keys(operations.clients().removeKey(actor, tenant, id, kid)));
+        });
+    }
+
+    /** https and a public address (RFC 7591 §5, SSRF), checked when registered as well as when fetched. */
+    private void requireFetchable(java.net.URI uri) {
+        try {
+            new dev.tollgate.core.client.ClientKeys(null, uri);
+            dev.tollgate.server.http.JwksUriFetcher.check(uri, allowPrivateJwksUri);
+        } catch (IllegalArgumentException | dev.tollgate.core.token.JwksUriCache.FetchException e) {
+            throw AdminFailure.Invalid.of("jwks_uri", e.getMessage());
+        }
     }
 
     /** An id that cannot be a client's is answered as an unknown one. */

@@ -149,6 +149,53 @@ final class JsonFields {
         return null;
     }
 
+    /**
+     * Public keys given as a JWK or JWK set object, or as a PEM string (public key or certificate);
+     * null when absent. Private members, symmetric keys and unsupported ones are a problem naming why.
+     */
+    List<com.nimbusds.jose.jwk.JWK> publicKeys(String name) {
+        Object value = values.get(name);
+        if (value == null) {
+            return null;
+        }
+        String text;
+        if (value instanceof Map<?, ?> object) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> json = (Map<String, Object>) object;
+            text = com.nimbusds.jose.util.JSONObjectUtils.toJSONString(json);
+        } else if (value instanceof String pem) {
+            text = pem;
+        } else {
+            problem(name, "must be a JWK or JWK set object, or a PEM public key or certificate");
+            return null;
+        }
+        try {
+            return dev.tollgate.core.client.ClientKeys.parsePublicKeys(text);
+        } catch (IllegalArgumentException e) {
+            problem(name, e.getMessage());
+            return null;
+        }
+    }
+
+    /** An absolute URI, or null when absent. */
+    java.net.URI uri(String name) {
+        String value = string(name, false);
+        if (value == null) {
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            if (!uri.isAbsolute()) {
+                problem(name, "must be an absolute https URL");
+                return null;
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            problem(name, "must be an absolute https URL");
+            return null;
+        }
+    }
+
     /** Absent is null; anything but {@code true} or {@code false}, {@code null} included, is a problem. */
     Boolean bool(String name) {
         if (!has(name)) {

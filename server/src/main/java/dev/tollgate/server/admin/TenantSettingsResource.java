@@ -1,7 +1,9 @@
 package dev.tollgate.server.admin;
 
 import dev.tollgate.core.admin.Actor;
+import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.admin.AdminOperations;
+import dev.tollgate.core.admin.TenantOperations;
 import dev.tollgate.core.client.ClientCertificateAuthorities;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
@@ -9,17 +11,20 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import static dev.tollgate.server.api.JsonApi.sendJson;
 
 /**
  * {@code settings}: what credential managers may put in clients (the tenant's allowed authorities
- * and audiences), readable by them and changed by a tenant admin. The operator's settings (signing
- * algorithm, query-string credentials, default audience) stay with the CLI.
+ * and audiences) and how often the tenant's signing keys rotate on their own, readable by them and
+ * changed by a tenant admin. The operator's settings (signing algorithm, query-string credentials,
+ * default audience) stay with the CLI.
  */
 final class TenantSettingsResource {
 
@@ -42,16 +47,15 @@ final class TenantSettingsResource {
                 sendJson(response, 200, view(operations.tenants().settings(actor, tenant)));
                 return;
             }
-            UpdateAllowListsRequest update = UpdateAllowListsRequest.parse(exchange.mergePatch(request));
-            TenantSettings settings = null;
-            if (update.clientCas() == null || update.authorities() != null || update.audiences() != null) {
-                settings = operations.tenants().updateAllowLists(actor, tenant, update.authorities(),
-                        update.audiences()).settings();
-            }
-            if (update.clientCas() != null) {
-                settings = operations.tenants().setClientCas(actor, tenant, update.clientCas()).settings();
-            }
-            sendJson(response, 200, view(settings != null ? settings : operations.tenants().settings(actor, tenant)));
+            UpdateSettingsRequest update = UpdateSettingsRequest.parse(exchange.mergePatch(request));
+            UnaryOperator<TenantSettings> keyRotation = update.changesKeyRotation()
+                    ? s -> s.withKeyRotationInterval(update.keyRotationInterval()) : UnaryOperator.identity();
+            // RFC 8705 §2.1's CA bundle: the tenant admin's too (a CA trusted here vouches for every
+            // tls_client_auth client), in the same change and audit event.
+            UnaryOperator<TenantSettings> change = update.clientCas() == null ? keyRotation
+                    : s -> keyRotation.apply(s).withClientCas(update.clientCas());
+            sendJson(response, 200, view(operations.tenants().updateTenantAdminSettings(actor, tenant,
+                    update.authorities(), update.audiences(), change).settings()));
         });
     }
 
@@ -60,6 +64,8 @@ final class TenantSettingsResource {
         json.put("default_audience", settings.defaultAudience());
         json.put("allowed_authorities", settings.allowedAuthorities());
         json.put("allowed_audiences", settings.allowedAudiences());
+        json.put(TenantOperations.KEY_ROTATION_INTERVAL,
+                TenantOperations.formatKeyRotationInterval(settings.keyRotationInterval()));
         // RFC 8705 §2.1: the CAs whose client certificates tls_client_auth accepts, as PEM ("" for none).
         json.put(CA_BUNDLE, settings.clientCas().pem());
         return json;
@@ -68,19 +74,34 @@ final class TenantSettingsResource {
     static final String CA_BUNDLE = "tls_client_ca_bundle";
 
     /**
-     * {@code PATCH settings}: a list sent replaces the tenant's; one left out stays. The CA bundle
-     * sent replaces the tenant's; {@code ""} or {@code null} removes it.
+     * {@code PATCH settings}: a list sent replaces the tenant's; one left out stays.
+     * {@code key_rotation_interval} is {@code "off"} (or null, as a merge patch removes a member) or
+     * an ISO-8601 duration; left out, it stays. {@code tls_client_ca_bundle} (PEM) replaces the
+     * tenant's CA bundle; {@code ""} or null removes it; left out, it stays.
      *
      * @param clientCas null when not sent
      */
-    record UpdateAllowListsRequest(List<String> authorities, List<String> audiences,
-                                   ClientCertificateAuthorities clientCas) {
+    record UpdateSettingsRequest(List<String> authorities, List<String> audiences, boolean changesKeyRotation,
+                                 Duration keyRotationInterval, ClientCertificateAuthorities clientCas) {
 
-        static final Set<String> FIELDS = Set.of("allowed_authorities", "allowed_audiences", CA_BUNDLE);
+        static final Set<String> FIELDS = Set.of("allowed_authorities", "allowed_audiences",
+                TenantOperations.KEY_ROTATION_INTERVAL, CA_BUNDLE);
 
         /** @throws dev.tollgate.core.admin.AdminFailure.Invalid naming every bad field */
-        static UpdateAllowListsRequest parse(Map<String, Object> json) {
+        static UpdateSettingsRequest parse(Map<String, Object> json) {
             JsonFields fields = JsonFields.body(json, FIELDS);
+            List<String> authorities = fields.strings("allowed_authorities");
+            List<String> audiences = fields.strings("allowed_audiences");
+            boolean changesKeyRotation = json.containsKey(TenantOperations.KEY_ROTATION_INTERVAL);
+            Duration interval = null;
+            String value = fields.string(TenantOperations.KEY_ROTATION_INTERVAL, false);
+            if (value != null) {
+                try {
+                    interval = TenantOperations.parseKeyRotationInterval(value);
+                } catch (AdminFailure.Invalid invalid) {
+                    invalid.fields().forEach(fields::problem);
+                }
+            }
             ClientCertificateAuthorities cas = null;
             if (fields.has(CA_BUNDLE)) {
                 try {
@@ -89,10 +110,8 @@ final class TenantSettingsResource {
                     fields.problem(CA_BUNDLE, e.getMessage());
                 }
             }
-            UpdateAllowListsRequest request = new UpdateAllowListsRequest(fields.strings("allowed_authorities"),
-                    fields.strings("allowed_audiences"), cas);
             fields.throwIfInvalid();
-            return request;
+            return new UpdateSettingsRequest(authorities, audiences, changesKeyRotation, interval, cas);
         }
     }
 }

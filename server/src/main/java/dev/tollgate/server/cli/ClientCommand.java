@@ -8,6 +8,7 @@ import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientUpdate;
 import dev.tollgate.core.admin.ClientWithSecret;
+import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientKeys;
@@ -32,7 +33,7 @@ import java.util.List;
         subcommands = {ClientCommand.Create.class, ClientCommand.ListClients.class, ClientCommand.Show.class,
                 ClientCommand.Update.class, ClientCommand.RotateSecret.class, ClientCommand.Disable.class,
                 ClientCommand.Enable.class, ClientCommand.Delete.class, ClientCommand.RevokeTokens.class,
-                ClientCommand.Tls.class})
+                ClientCommand.Keys.class, ClientCommand.Tls.class})
 final class ClientCommand {
 
     abstract static class OneClient extends StoreCommand.InTenant {
@@ -72,6 +73,21 @@ final class ClientCommand {
                         + " (default false).")
         boolean introspection;
 
+        @Option(names = "--auth", paramLabel = "METHOD",
+                description = "token_endpoint_auth_method: client_secret_basic (default; the secret may also be sent"
+                        + " in the body), client_secret_post, or private_key_jwt (RFC 7523: no secret, the client signs"
+                        + " assertions with its key; give --jwk-file or --jwks-uri).")
+        String auth;
+
+        @Option(names = {"--jwk-files", "--jwk-file"}, paramLabel = "FILE", split = ListValues.SPLIT,
+                description = "private_key_jwt: a file with the client's public key(s): a JWK, a JWK set, a PEM public"
+                        + " key or a PEM certificate. Repeatable. A private key is refused.")
+        List<java.nio.file.Path> jwkFiles = List.of();
+
+        @Option(names = "--jwks-uri", paramLabel = "URL",
+                description = "private_key_jwt: where the client publishes its public keys (https), instead of --jwk-file.")
+        java.net.URI jwksUri;
+
         @Option(names = "--tls-client-auth", paramLabel = "FIELD=VALUE",
                 description = "Authenticate with a CA-issued TLS certificate (RFC 8705 tls_client_auth) carrying this"
                         + " subject: subject_dn=CN=orders,O=Example, san_dns=..., san_uri=..., san_ip=... or"
@@ -86,14 +102,22 @@ final class ClientCommand {
 
         @Override
         void run(Tollgate app, PrintWriter out) {
-            if (tlsClientAuth != null && selfSignedCertificate != null) {
-                throw new IllegalArgumentException("give --tls-client-auth or --self-signed-certificate, not both");
+            ClientAuthMethod method = auth == null ? null : parseMethod(auth);
+            ClientKeys keys = keys(jwkFiles, jwksUri, config.clientKeys().allowPrivateAddresses());
+            ClientTls tls = null;
+            if (tlsClientAuth != null || selfSignedCertificate != null) {
+                ClientAuthMethod implied = tlsClientAuth != null ? ClientAuthMethod.TLS_CLIENT_AUTH
+                        : ClientAuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH;
+                if ((tlsClientAuth != null && selfSignedCertificate != null) || (method != null && method != implied)) {
+                    throw new IllegalArgumentException("--tls-client-auth, --self-signed-certificate and --auth"
+                            + " name different methods; give one");
+                }
+                method = implied;
+                if (selfSignedCertificate != null) {
+                    keys = ClientKeys.inline(ClientKeys.parsePublicKeys(readFile(selfSignedCertificate)));
+                }
+                tls = tlsClientAuth == null ? null : subject(tlsClientAuth, true);
             }
-            ClientAuthMethod method = tlsClientAuth != null ? ClientAuthMethod.TLS_CLIENT_AUTH
-                    : selfSignedCertificate != null ? ClientAuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH : null;
-            ClientKeys keys = selfSignedCertificate == null ? null
-                    : ClientKeys.inline(ClientKeys.parsePublicKeys(readFile(selfSignedCertificate)));
-            ClientTls tls = tlsClientAuth == null ? null : subject(tlsClientAuth, true);
             ClientWithSecret created = app.adminOperations().clients().create(Actor.cli(tenant()), tenant(),
                     new ClientSpec(name, ScopeSet.of(ListValues.of(scopes).toArray(String[]::new)), null, ListValues.of(audiences),
                             ListValues.of(authorities), ttl == null ? null : Duration.ofSeconds(ttl), introspection,
@@ -103,6 +127,115 @@ final class ClientCommand {
                 out.println("client_secret: " + created.secret().reveal() + "   (shown only now)");
             }
         }
+    }
+
+    @Command(name = "keys", mixinStandardHelpOptions = true,
+            description = "The public keys of a private_key_jwt client (RFC 7523).",
+            subcommands = {KeysList.class, KeysAdd.class, KeysRemove.class})
+    static final class Keys {
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List a client's public keys with their thumbprints, or its jwks_uri.")
+    static final class KeysList extends OneClient {
+        @Override
+        void run(Tollgate app, PrintWriter out) {
+            printKeys(out, app.adminOperations().clients().get(Actor.cli(tenant()), tenant(), clientId()));
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Add public keys from files (rotation: add the new key, switch the client, remove the old one),"
+                    + " or replace the keys by a jwks_uri.")
+    static final class KeysAdd extends OneClient {
+        @Option(names = {"--jwk-files", "--jwk-file"}, paramLabel = "FILE", split = ListValues.SPLIT,
+                description = "A JWK, JWK set, PEM public key or PEM certificate. Repeatable.")
+        List<java.nio.file.Path> jwkFiles = List.of();
+
+        @Option(names = "--jwks-uri", paramLabel = "URL", description = "Fetch the client's keys from here instead (https).")
+        java.net.URI jwksUri;
+
+        @Override
+        void check() {
+            if (jwkFiles.isEmpty() == (jwksUri == null)) {
+                throw new ParameterException(spec.commandLine(), "give --jwk-file (one or more) or --jwks-uri");
+            }
+        }
+
+        @Override
+        void run(Tollgate app, PrintWriter out) {
+            ClientKeys keys = keys(jwkFiles, jwksUri, config.clientKeys().allowPrivateAddresses());
+            ClientCredential changed = jwksUri != null
+                    ? app.adminOperations().clients().setJwksUri(Actor.cli(tenant()), tenant(), clientId(), jwksUri)
+                    : app.adminOperations().clients().addKeys(Actor.cli(tenant()), tenant(), clientId(), keys.inlineKeys());
+            printKeys(out, changed);
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove one public key by its kid.")
+    static final class KeysRemove extends OneClient {
+        @Option(names = "--kid", paramLabel = "KID", required = true, description = "The key's kid (client keys list).")
+        String kid;
+
+        @Override
+        void run(Tollgate app, PrintWriter out) {
+            printKeys(out, app.adminOperations().clients().removeKey(Actor.cli(tenant()), tenant(), clientId(), kid));
+        }
+    }
+
+    static ClientAuthMethod parseMethod(String name) {
+        try {
+            return ClientAuthMethod.fromWireName(name);
+        } catch (IllegalArgumentException e) {
+            throw AdminFailure.Invalid.of("--auth", e.getMessage());
+        }
+    }
+
+    /** The keys the files hold, or the jwks_uri (checked as a registration through the API is); NONE for neither. */
+    static ClientKeys keys(List<java.nio.file.Path> files, java.net.URI uri, boolean allowPrivate) {
+        if (uri != null) {
+            try {
+                dev.tollgate.server.http.JwksUriFetcher.check(uri, allowPrivate);
+                return ClientKeys.remote(uri);
+            } catch (IllegalArgumentException | dev.tollgate.core.token.JwksUriCache.FetchException e) {
+                throw AdminFailure.Invalid.of("--jwks-uri", e.getMessage());
+            }
+        }
+        if (files.isEmpty()) {
+            return null;
+        }
+        List<com.nimbusds.jose.jwk.JWK> keys = new java.util.ArrayList<>();
+        for (java.nio.file.Path file : files) {
+            String text;
+            try {
+                text = java.nio.file.Files.readString(file);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+            try {
+                keys.addAll(ClientKeys.parsePublicKeys(text));
+            } catch (IllegalArgumentException e) {
+                throw AdminFailure.Invalid.of("--jwk-file", file + ": " + e.getMessage());
+            }
+        }
+        try {
+            return ClientKeys.inline(keys);
+        } catch (IllegalArgumentException e) {
+            throw AdminFailure.Invalid.of("--jwk-file", e.getMessage());
+        }
+    }
+
+    static void printKeys(PrintWriter out, ClientCredential c) {
+        out.println("client_id:      " + c.clientId());
+        out.println("auth method:    " + c.tokenEndpointAuthMethod().wireName());
+        if (c.keys().jwksUri() != null) {
+            out.println("jwks_uri:       " + c.keys().jwksUri());
+            return;
+        }
+        Table table = new Table("KID", "TYPE", "THUMBPRINT");
+        for (com.nimbusds.jose.jwk.JWK key : c.keys().inlineKeys()) {
+            table.row(key.getKeyID(), key.getKeyType().getValue(), ClientKeys.thumbprint(key));
+        }
+        table.print(out, "No keys.");
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List a tenant's client credentials.")
@@ -300,9 +433,16 @@ final class ClientCommand {
         out.println("authorities:    " + String.join(" ", c.authorities()));
         out.println("token ttl:      " + c.tokenTtl().toSeconds() + " s");
         out.println("introspection:  " + (c.introspection() ? "allowed" : "not allowed"));
-        out.println("authentication: " + c.tokenEndpointAuthMethod().wireName()
-                + (c.tls().hasSubject() ? "  (" + c.tls().subjectField().metadataName() + "=" + c.tls().subjectValue()
-                + ")" : "") + (c.certificateBoundTokens() ? "  certificate-bound tokens" : ""));
+        out.println("auth method:    " + c.tokenEndpointAuthMethod().wireName());
+        if (c.keys().jwksUri() != null) {
+            out.println("jwks_uri:       " + c.keys().jwksUri());
+        }
+        c.keys().inlineKeys().forEach(k -> out.println("key:            " + k.getKeyID() + " " + k.getKeyType().getValue()
+                + " thumbprint " + ClientKeys.thumbprint(k)));
+        if (c.tls().hasSubject() || c.certificateBoundTokens()) {
+            out.println("tls:            " + (c.tls().hasSubject() ? c.tls().subjectField().metadataName() + "="
+                    + c.tls().subjectValue() + "  " : "") + (c.certificateBoundTokens() ? "certificate-bound tokens" : ""));
+        }
         Instant now = Instant.now();
         c.secrets().forEach(s -> out.println("secret:         " + s.id() + " created " + s.createdAt()
                 + (s.expiresAt() == null ? "" : (s.isActiveAt(now) ? " expires " : " expired ") + s.expiresAt())));

@@ -128,7 +128,8 @@ class AdminApiInteropTest {
         for (String path : paths.keySet()) {
             Set<String> documented = methods(map(paths.get(path)));
             String url = f.server.baseUrl() + (BASE + path).replace("{tenant}", TENANT.value())
-                    .replace("{id}", "00000000-0000-4000-8000-000000000000").replace("{name}", "no.such.scope");
+                    .replace("{id}", "00000000-0000-4000-8000-000000000000").replace("{name}", "no.such.scope")
+                    .replace("{kid}", "no-such-kid");
             for (String method : METHODS) {
                 Response response = f.call(method, url, AdminApiFixture.NOBODY, method.equals("GET")
                         || method.equals("DELETE") ? null : "{}");
@@ -160,7 +161,8 @@ class AdminApiInteropTest {
 
         for (String path : paths.keySet()) {
             String url = f.server.baseUrl() + (BASE + path).replace("{tenant}", TENANT.value())
-                    .replace("{id}", "00000000-0000-4000-8000-000000000000").replace("{name}", "no.such.scope");
+                    .replace("{id}", "00000000-0000-4000-8000-000000000000").replace("{name}", "no.such.scope")
+                    .replace("{kid}", "no-such-kid");
             for (String method : methods(map(paths.get(path)))) {
                 Map<String, Object> operation = map(map(paths.get(path)).get(method.toLowerCase(Locale.ROOT)));
                 if (operation.get("requestBody") != null) {
@@ -190,7 +192,7 @@ class AdminApiInteropTest {
                 }
             }
         }
-        assertThat(bodies).isEqualTo(10);
+        assertThat(bodies).isEqualTo(12);
         assertThat(queries).isEqualTo(3);
     }
 
