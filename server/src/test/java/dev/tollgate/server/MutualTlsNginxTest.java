@@ -10,27 +10,18 @@ import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientTls;
 import dev.tollgate.server.config.TrustedProxies;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static dev.tollgate.server.MutualTlsTest.assertInvalidClient;
 import static dev.tollgate.server.MutualTlsTest.assertInvalidToken;
@@ -51,7 +42,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MutualTlsNginxTest {
 
-    private static final String NGINX = "/usr/sbin/nginx";
     private static final String HEADER = "X-SSL-Client-Cert";
 
     @TempDir
@@ -64,17 +54,13 @@ class MutualTlsNginxTest {
     private static TestServer trusting;
     /** Reads the header only from 10.0.0.0/8: nginx and the test client are not there. */
     private static TestServer untrusting;
-    private static Process nginx;
+    private static NginxProcess nginx;
     private static int trustingProxyPort;
     private static int untrustingProxyPort;
 
     @BeforeAll
     static void serversBehindNginx() throws Exception {
-        boolean installed = Files.isExecutable(Path.of(NGINX));
-        if (!installed && System.getenv("TOLLGATE_REQUIRE_NGINX") == null) {
-            Assumptions.abort("nginx is not installed (apt-get install nginx); set TOLLGATE_REQUIRE_NGINX=1 to fail instead");
-        }
-        assertThat(installed).as(NGINX + " is required (TOLLGATE_REQUIRE_NGINX is set)").isTrue();
+        NginxProcess.requireInstalled();
         serverCa = TestCa.create(dir);
         TestClientCertificates certs = new TestClientCertificates(dir);
         TestClientCertificates.Issued clientCa = certs.authority("Client CA");
@@ -88,9 +74,9 @@ class MutualTlsNginxTest {
             server.app().adminOperations().tenants().setClientCas(Actor.cli(TENANT), TENANT,
                     ClientCertificateAuthorities.of(clientCa.pem()));
         }
-        trustingProxyPort = freePort();
-        untrustingProxyPort = freePort();
-        Files.writeString(dir.resolve("nginx.conf"), """
+        trustingProxyPort = NginxProcess.freePort();
+        untrustingProxyPort = NginxProcess.freePort();
+        nginx = NginxProcess.start(dir, """
                 worker_processes 1;
                 events { worker_connections 64; }
                 http {
@@ -121,21 +107,13 @@ class MutualTlsNginxTest {
                     }
                 }
                 """.formatted(dir, serverCa.serverPem(), serverCa.serverKey(), trustingProxyPort, trusting.port(),
-                untrustingProxyPort, untrusting.port()));
-        nginx = new ProcessBuilder(NGINX, "-e", "stderr", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
-                "-g", "daemon off; pid " + dir.resolve("nginx.pid") + "; error_log stderr;")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
-        awaitListening(trustingProxyPort);
-        awaitListening(untrustingProxyPort);
+                untrustingProxyPort, untrusting.port()), trustingProxyPort, untrustingProxyPort);
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         if (nginx != null) {
-            nginx.destroy();
-            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
-                nginx.destroyForcibly();
-            }
+            nginx.close();
         }
         for (TestServer server : new TestServer[] {trusting, untrusting}) {
             if (server != null) {
@@ -187,13 +165,7 @@ class MutualTlsNginxTest {
         ClientCredential client = tlsClient(untrusting);
         String forged = URLEncoder.encode(orders.pem(), StandardCharsets.UTF_8);
 
-        HttpResponse<String> response = untrusting.send(HttpRequest.newBuilder(
-                        URI.create(untrusting.issuer() + "/oauth2/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded").header(HEADER, forged)
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id="
-                        + client.clientId().value())).build());
-
-        assertInvalidClient(response);
+        assertInvalidClient(direct(untrusting, client, forged));
     }
 
     @Test
@@ -201,13 +173,7 @@ class MutualTlsNginxTest {
         ClientCredential client = tlsClient(trusting);
 
         for (String garbage : List.of("not-a-certificate", "%ZZ%", "-----BEGIN%20CERTIFICATE-----%0AAAAA")) {
-            HttpResponse<String> response = trusting.send(HttpRequest.newBuilder(
-                            URI.create(trusting.issuer() + "/oauth2/token"))
-                    .header("Content-Type", "application/x-www-form-urlencoded").header(HEADER, garbage)
-                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id="
-                            + client.clientId().value())).build());
-
-            assertInvalidClient(response);
+            assertInvalidClient(direct(trusting, client, garbage));
         }
     }
 
@@ -217,6 +183,14 @@ class MutualTlsNginxTest {
                 new ClientSpec("mtls " + UUID.randomUUID(), template.allowedScopes(), template.defaultScopes(), null,
                         null, null, false, ClientAuthMethod.TLS_CLIENT_AUTH, null,
                         ClientTls.subject(ClientTls.SubjectField.SAN_DNS, "orders.example.com"))).client();
+    }
+
+    /** A token request straight to {@code server} (plain HTTP from 127.0.0.1), with the certificate header set. */
+    private static HttpResponse<String> direct(TestServer server, ClientCredential client, String header) {
+        return server.send(HttpRequest.newBuilder(URI.create(server.issuer() + "/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header(HEADER, header)
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id="
+                        + client.clientId().value())).build());
     }
 
     private static HttpRequest tokenRequest(int proxyPort, ClientCredential client) {
@@ -229,26 +203,5 @@ class MutualTlsNginxTest {
     private static HttpRequest users(int proxyPort, String token) {
         return HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + proxyPort + "/t/10001/api/v1/users"))
                 .header("Authorization", "Bearer " + token).GET().build();
-    }
-
-    /** nginx says nothing when it is up: its port answering is the sign. */
-    private static void awaitListening(int port) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try (Socket ignored = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
-                return;
-            } catch (IOException notYet) {
-                if (!nginx.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("nginx did not start:\n" + Files.readString(dir.resolve("nginx.out")));
-                }
-                nginx.waitFor(50, TimeUnit.MILLISECONDS);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
     }
 }

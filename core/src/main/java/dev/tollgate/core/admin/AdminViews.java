@@ -42,8 +42,11 @@ public final class AdminViews {
         if (client.tls().hasSubject()) {
             json.put(client.tls().subjectField().metadataName(), client.tls().subjectValue());
         }
-        // RFC 8705 §3.4 client metadata: true when every token is bound to the client's certificate.
-        json.put("tls_client_certificate_bound_access_tokens", client.certificateBoundTokens());
+        // RFC 8705 §3.4 client metadata, shown when every token is bound to the client's certificate
+        // (absent means false, RFC 7591 §2, and keeps earlier audit snapshots as they were).
+        if (client.certificateBoundTokens()) {
+            json.put("tls_client_certificate_bound_access_tokens", true);
+        }
         return json;
     }
 
