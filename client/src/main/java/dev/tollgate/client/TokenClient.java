@@ -13,6 +13,7 @@ import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.PKITLSClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.dpop.DPoPProofFactory;
 import com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory;
@@ -27,6 +28,8 @@ import com.nimbusds.openid.connect.sdk.Nonce;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -124,7 +127,9 @@ public final class TokenClient implements AutoCloseable {
         this.requestTimeout = builder.requestTimeout;
         this.clock = builder.clock;
         this.ownsHttpClient = builder.httpClient == null;
-        this.httpClient = ownsHttpClient ? HttpClient.newHttpClient() : builder.httpClient;
+        this.httpClient = !ownsHttpClient ? builder.httpClient
+                : builder.sslContext != null ? HttpClient.newBuilder().sslContext(builder.sslContext).build()
+                : HttpClient.newHttpClient();
         this.dpop = builder.dpop ? newProofFactory() : null;
     }
 
@@ -328,8 +333,10 @@ public final class TokenClient implements AutoCloseable {
     }
 
     private IssuedToken fetchOnce(TokenScope scope) throws InterruptedException {
+        // RFC 8705 §2: with no secret the TLS client certificate is the credential; client_id names the client.
         TokenRequest.Builder builder = new TokenRequest.Builder(tokenEndpoint,
-                new ClientSecretBasic(new ClientID(clientId), new Secret(clientSecret)),
+                clientSecret == null ? new PKITLSClientAuthentication(new ClientID(clientId), (SSLSocketFactory) null)
+                        : new ClientSecretBasic(new ClientID(clientId), new Secret(clientSecret)),
                 new ClientCredentialsGrant());
         if (!scope.scopes().isEmpty()) {
             builder.scope(new Scope(scope.scopes().toArray(String[]::new)));
@@ -468,6 +475,7 @@ public final class TokenClient implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private HttpClient httpClient;
         private boolean dpop;
+        private SSLContext sslContext;
 
         private Builder() {
         }
@@ -521,6 +529,18 @@ public final class TokenClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Presents the client certificate of {@code sslContext} (see {@link ClientCertificate}) on
+         * token requests and API calls (RFC 8705). Without a {@link #clientSecret} the certificate is
+         * the client's credential ({@code tls_client_auth} or {@code self_signed_tls_client_auth});
+         * with one, it is what the server binds the tokens to, where the client is set up for that.
+         * With an {@link #httpClient} of your own, give it the same SSLContext: it is that client that connects.
+         */
+        public Builder mutualTls(SSLContext sslContext) {
+            this.sslContext = sslContext;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first setting that is missing or invalid */
         public TokenClient build() {
             if (tokenEndpoint == null) {
@@ -534,8 +554,13 @@ public final class TokenClient implements AutoCloseable {
             if (clientId == null || clientId.isBlank()) {
                 throw new IllegalArgumentException("clientId is required");
             }
-            if (clientSecret == null || clientSecret.isEmpty()) {
-                throw new IllegalArgumentException("clientSecret is required");
+            boolean mutualTls = sslContext != null;
+            if ((clientSecret == null || clientSecret.isEmpty()) && !mutualTls) {
+                throw new IllegalArgumentException("clientSecret is required (or mutualTls, for a client that"
+                        + " authenticates with its TLS certificate)");
+            }
+            if (clientSecret != null && clientSecret.isEmpty()) {
+                clientSecret = null;
             }
             if (renewBefore == null || renewBefore.isNegative()) {
                 throw new IllegalArgumentException("renewBefore must be zero or positive: " + renewBefore);

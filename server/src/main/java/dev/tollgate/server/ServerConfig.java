@@ -43,6 +43,8 @@ import java.util.Objects;
  *                         file {@link StoreConfig#defaultKeyEncryptionKeyFile()}
  * @param bulkheads      the outage grace and what each kind of work may take at once
  * @param clientKeys     private_key_jwt: assertion checks and jwks_uri fetching
+ * @param clientCertificateHeader the header in which a trusted proxy forwards the TLS client certificate
+ *                       (URL-escaped PEM, nginx's {@code $ssl_client_escaped_cert}); null for none
  */
 public record ServerConfig(String host, int port, String publicUrl, StoreConfig store, TenantId defaultTenant,
                            int maxBodyBytes, int managementPort, HttpLimits limits, TlsConfig tls,
@@ -51,7 +53,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
                            FailureLimiter.Settings loginLimits, TrustedProxies trustedProxies,
                            int loginHashingPermits, KeyEncryptionKeySource keyEncryptionKey,
                            TokenEventStream.Settings tokenStream, Duration tokenCountsFlushInterval,
-                           Bulkheads bulkheads, ClientKeyConfig clientKeys) {
+                           Bulkheads bulkheads, ClientKeyConfig clientKeys, String clientCertificateHeader) {
 
     public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
     public static final Duration DEFAULT_TOKEN_COUNTS_FLUSH_INTERVAL = Duration.ofSeconds(5);
@@ -116,6 +118,16 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
                 || tokenCountsFlushInterval.compareTo(Duration.ofMinutes(5)) > 0) {
             problems.add("audit.counts.flush-interval: must be from 100ms to 5m");
         }
+        if (clientCertificateHeader != null && clientCertificateHeader.isBlank()) {
+            clientCertificateHeader = null;
+        }
+        if (clientCertificateHeader != null && !clientCertificateHeader.matches("[A-Za-z0-9-]{1,64}")) {
+            problems.add("http.client-certificate-header: must be a header name (letters, digits, '-')");
+        }
+        if (clientCertificateHeader != null && trustedProxies.isEmpty()) {
+            problems.add("http.client-certificate-header: needs http.trusted-proxies (the header is only read"
+                    + " from them)");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
@@ -147,7 +159,8 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
                 .sessions(sessions).auditRetention(auditRetention).bruteForce(bruteForce).tokenAudit(tokenAudit)
                 .loginLimits(loginLimits).trustedProxies(trustedProxies).loginHashingPermits(loginHashingPermits)
                 .keyEncryptionKey(keyEncryptionKey).tokenStream(tokenStream)
-                .tokenCountsFlushInterval(tokenCountsFlushInterval).bulkheads(bulkheads).clientKeys(clientKeys);
+                .tokenCountsFlushInterval(tokenCountsFlushInterval).bulkheads(bulkheads).clientKeys(clientKeys)
+                .clientCertificateHeader(clientCertificateHeader);
     }
 
     /** Collects settings one by one; {@link #build} validates them all through the record's constructor. */
@@ -173,6 +186,7 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
         private int loginHashingPermits = PasswordHashingPool.defaultPermits();
         private KeyEncryptionKeySource keyEncryptionKey;
         private Bulkheads bulkheads = Bulkheads.DEFAULTS;
+        private String clientCertificateHeader;
         private ClientKeyConfig clientKeys = ClientKeyConfig.DEFAULTS;
 
         private Builder() {
@@ -287,11 +301,17 @@ public record ServerConfig(String host, int port, String publicUrl, StoreConfig 
             return this;
         }
 
+        public Builder clientCertificateHeader(String value) {
+            this.clientCertificateHeader = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the key of every setting that is out of range */
         public ServerConfig build() {
             return new ServerConfig(host, port, publicUrl, store, defaultTenant, maxBodyBytes, managementPort, limits,
                     tls, sessions, auditRetention, bruteForce, tokenAudit, loginLimits, trustedProxies,
-                    loginHashingPermits, keyEncryptionKey, tokenStream, tokenCountsFlushInterval, bulkheads, clientKeys);
+                    loginHashingPermits, keyEncryptionKey, tokenStream, tokenCountsFlushInterval, bulkheads, clientKeys,
+                    clientCertificateHeader);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.tollgate.server.config.TlsConfig;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.pki.Keys;
 import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,11 +47,17 @@ final class TlsMaterial {
             throw new IllegalStateException("TLS: no private key with a certificate chain in " + source);
         }
         requireMatching(keys.privateKey().get(), keys.certChain().get(0), source);
-        return Tls.builder()
+        io.helidon.common.tls.TlsConfig.Builder tls = Tls.builder()
                 .privateKey(keys.privateKey().get())
                 .privateKeyCertChain(keys.certChain())
-                .enabledProtocols(PROTOCOLS)
-                .build();
+                .enabledProtocols(PROTOCOLS);
+        if (config.requestClientCertificates()) {
+            // RFC 8705 §2: ask for a certificate without requiring one, and let any through the
+            // handshake (which still proves the client holds its key): trust is per tenant (its CA
+            // bundle) and per client (its registered keys), decided by the policy, not by one JVM trust store.
+            tls.clientAuth(TlsClientAuth.OPTIONAL).trustAll(true);
+        }
+        return tls.build();
     }
 
     /** The keystore's first entry that holds a private key. */

@@ -12,6 +12,7 @@ import dev.tollgate.server.http.DPoPProofs;
 import dev.tollgate.server.http.DiscoveryEndpoints;
 import dev.tollgate.server.http.IntrospectionEndpoint;
 import dev.tollgate.server.http.OAuthResponses;
+import dev.tollgate.server.http.ClientCertificates;
 import dev.tollgate.server.http.RemoteAddress;
 import dev.tollgate.server.http.RevocationEndpoint;
 import dev.tollgate.server.http.StartPage;
@@ -106,7 +107,9 @@ public final class TollgateServer implements AutoCloseable {
         TokenEndpoint token = new TokenEndpoint(app.tokens(), issuers, config.defaultTenant(), config.maxBodyBytes(),
                 metrics, tokenAudit, guard, dpop);
         DiscoveryEndpoints discovery = new DiscoveryEndpoints(app.directory(), app.store(), issuers, app.clock(),
-                List.copyOf(dpop.verifier().algorithms()));
+                List.copyOf(dpop.verifier().algorithms()),
+                (config.tls() != null && config.tls().requestClientCertificates())
+                        || config.clientCertificateHeader() != null);
         IntrospectionEndpoint introspection = new IntrospectionEndpoint(app.tokens(), app.introspector(), issuers,
                 guard, metrics, tokenAudit, config.maxBodyBytes());
         RevocationEndpoint revocation = new RevocationEndpoint(app.tokens(), app.introspector(), app.revocations(),
@@ -125,6 +128,7 @@ public final class TollgateServer implements AutoCloseable {
         HttpRouting.Builder routing = HttpRouting.builder();
         Listeners.addSecurityHeaders(routing, config.tls());
         new RemoteAddress(config.trustedProxies()).register(routing);
+        new ClientCertificates(config.trustedProxies(), config.clientCertificateHeader()).register(routing);
         Routes.register(routing, Routes.table(token, introspection, revocation, discovery, users, start,
                         Bulkhead.oauth(config.bulkheads().oauthPermits())), metrics,
                 adminApi, new ConsoleEndpoint(app.adminAccounts(), app.adminOperations(), config.defaultTenant(),

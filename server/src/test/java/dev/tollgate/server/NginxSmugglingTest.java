@@ -7,15 +7,11 @@ import dev.tollgate.core.scope.ScopeSet;
 import dev.tollgate.core.admin.Capability;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static dev.tollgate.server.RequestSmugglingTest.exchange;
@@ -43,28 +38,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NginxSmugglingTest {
 
-    private static final String NGINX = "/usr/sbin/nginx";
-
     @TempDir
     static Path dir;
 
     private static TestServer server;
-    private static Process nginx;
+    private static NginxProcess nginx;
     private static int proxyPort;
     private static String adminToken;
 
     @BeforeAll
     static void serverBehindNginx() throws Exception {
-        boolean installed = Files.isExecutable(Path.of(NGINX));
-        if (!installed && System.getenv("TOLLGATE_REQUIRE_NGINX") == null) {
-            Assumptions.abort("nginx is not installed (apt-get install nginx); set TOLLGATE_REQUIRE_NGINX=1 to fail instead");
-        }
-        assertThat(installed).as(NGINX + " is required (TOLLGATE_REQUIRE_NGINX is set)").isTrue();
+        NginxProcess.requireInstalled();
         server = TestServer.embedded();
         adminToken = adminToken();
-        proxyPort = freePort();
+        proxyPort = NginxProcess.freePort();
         Files.createDirectories(dir.resolve("logs"));
-        Files.writeString(dir.resolve("nginx.conf"), """
+        nginx = NginxProcess.start(dir, """
                 worker_processes 1;
                 events { worker_connections 64; }
                 http {
@@ -83,20 +72,13 @@ class NginxSmugglingTest {
                         }
                     }
                 }
-                """.formatted(dir, proxyPort, server.port()));
-        nginx = new ProcessBuilder(NGINX, "-e", "stderr", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
-                "-g", "daemon off; pid " + dir.resolve("nginx.pid") + "; error_log stderr;")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
-        awaitListening(proxyPort);
+                """.formatted(dir, proxyPort, server.port()), proxyPort);
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         if (nginx != null) {
-            nginx.destroy();
-            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
-                nginx.destroyForcibly();
-            }
+            nginx.close();
         }
         if (server != null) {
             server.close();
@@ -191,27 +173,6 @@ class NginxSmugglingTest {
             }
             // A poll for that state, not a wait that hopes a race is over: it returns as soon as it holds.
             LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
-    }
-
-    /** nginx says nothing when it is up: its port answering is the sign. */
-    private static void awaitListening(int port) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try (Socket ignored = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
-                return;
-            } catch (IOException notYet) {
-                if (!nginx.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("nginx did not start:\n" + Files.readString(dir.resolve("nginx.out")));
-                }
-                nginx.waitFor(50, TimeUnit.MILLISECONDS);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.client.ClientKeys;
+import dev.tollgate.core.client.ClientTls;
 import dev.tollgate.core.client.SecretHash;
 import dev.tollgate.core.client.StoredSecret;
 import dev.tollgate.core.scope.ScopeSet;
@@ -23,6 +24,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -35,7 +37,8 @@ final class JdbcClientRepository implements ClientRepository {
 
     private static final String SELECT = "SELECT c.client_id, c.tenant_id, c.name, c.allowed_scopes, c.default_scopes,"
             + " c.audiences, c.authorities, c.token_ttl_seconds, c.auth_methods, c.enabled, c.introspection, c.builtin,"
-            + " c.created_at_ns, c.updated_at_ns, c.jwks, c.jwks_uri, c.dpop_bound_access_tokens,"
+            + " c.created_at_ns, c.updated_at_ns, c.jwks, c.jwks_uri,"
+            + " c.tls_subject_field, c.tls_subject_value, c.tls_bound_tokens, c.dpop_bound_access_tokens,"
             + " s.secret_id, s.hash, s.created_at_ns AS secret_created_at_ns, s.expires_at_ns"
             + " FROM clients c LEFT JOIN client_secrets s ON s.client_id = c.client_id";
 
@@ -56,7 +59,8 @@ final class JdbcClientRepository implements ClientRepository {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO clients (client_id, tenant_id, name,"
                     + " allowed_scopes, default_scopes, audiences, authorities, token_ttl_seconds, auth_methods,"
                     + " enabled, introspection, builtin, created_at_ns, updated_at_ns, jwks, jwks_uri,"
-                    + " dpop_bound_access_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " tls_subject_field, tls_subject_value, tls_bound_tokens, dpop_bound_access_tokens)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, client.clientId().value());
                 s.setString(2, client.tenantId().value());
                 bindFields(s, 3, client, ttl);
@@ -105,7 +109,8 @@ final class JdbcClientRepository implements ClientRepository {
             try (PreparedStatement s = c.prepareStatement("UPDATE clients SET name = ?, allowed_scopes = ?,"
                     + " default_scopes = ?, audiences = ?, authorities = ?, token_ttl_seconds = ?, auth_methods = ?,"
                     + " enabled = ?, introspection = ?, builtin = ?, created_at_ns = ?, updated_at_ns = ?,"
-                    + " jwks = ?, jwks_uri = ?, dpop_bound_access_tokens = ? WHERE tenant_id = ? AND client_id = ?")) {
+                    + " jwks = ?, jwks_uri = ?, tls_subject_field = ?, tls_subject_value = ?, tls_bound_tokens = ?,"
+                    + " dpop_bound_access_tokens = ? WHERE tenant_id = ? AND client_id = ?")) {
                 int next = bindFields(s, 1, client, ttl);
                 s.setString(next, client.tenantId().value());
                 s.setString(next + 1, client.clientId().value());
@@ -134,7 +139,7 @@ final class JdbcClientRepository implements ClientRepository {
         });
     }
 
-    /** Binds name through dpop_bound_access_tokens (15 parameters) from {@code first}; returns the next index. */
+    /** Binds name through dpop_bound_access_tokens (18 parameters) from {@code first}; returns the next index. */
     private static int bindFields(PreparedStatement s, int first, ClientCredential client, long ttlSeconds)
             throws SQLException {
         int i = first;
@@ -157,6 +162,10 @@ final class JdbcClientRepository implements ClientRepository {
         Database.setInstant(s, i++, client.updatedAt());
         Database.setNullableString(s, i++, client.keys().jwksJson());
         Database.setNullableString(s, i++, client.keys().jwksUri() == null ? null : client.keys().jwksUri().toString());
+        ClientTls tls = client.tls();
+        Database.setNullableString(s, i++, tls.hasSubject() ? tls.subjectField().name().toLowerCase(Locale.ROOT) : null);
+        Database.setNullableString(s, i++, tls.subjectValue());
+        s.setBoolean(i++, tls.boundTokens());
         s.setBoolean(i++, client.dpopBound());
         return i;
     }
@@ -231,7 +240,8 @@ final class JdbcClientRepository implements ClientRepository {
     private record ResultRow(String clientId, String tenantId, String name, String allowedScopes, String defaultScopes,
                              String audiences, String authorities, long ttlSeconds, String authMethods, boolean enabled,
                              boolean introspection, String builtin, long createdAtNs, long updatedAtNs,
-                             String jwks, String jwksUri, boolean dpopBound) {
+                             String jwks, String jwksUri, String tlsSubjectField, String tlsSubjectValue,
+                             boolean tlsBoundTokens, boolean dpopBound) {
 
         static ResultRow read(ResultSet rows) throws SQLException {
             return new ResultRow(rows.getString("client_id"), rows.getString("tenant_id"), rows.getString("name"),
@@ -239,7 +249,8 @@ final class JdbcClientRepository implements ClientRepository {
                     rows.getString("authorities"), rows.getLong("token_ttl_seconds"), rows.getString("auth_methods"),
                     rows.getBoolean("enabled"), rows.getBoolean("introspection"), rows.getString("builtin"), rows.getLong("created_at_ns"),
                     rows.getLong("updated_at_ns"), rows.getString("jwks"), rows.getString("jwks_uri"),
-                    rows.getBoolean("dpop_bound_access_tokens"));
+                    rows.getString("tls_subject_field"), rows.getString("tls_subject_value"),
+                    rows.getBoolean("tls_bound_tokens"), rows.getBoolean("dpop_bound_access_tokens"));
         }
 
         ClientCredential toClient(List<StoredSecret> secrets) {
@@ -259,6 +270,9 @@ final class JdbcClientRepository implements ClientRepository {
                         builtin == null ? null : BuiltinClient.valueOf(builtin),
                         secrets,
                         ClientKeys.fromStoredJson(jwks, jwksUri),
+                        new ClientTls(tlsSubjectField == null ? null
+                                : ClientTls.SubjectField.valueOf(tlsSubjectField.toUpperCase(Locale.ROOT)),
+                                tlsSubjectValue, tlsBoundTokens),
                         Database.instant(createdAtNs),
                         Database.instant(updatedAtNs),
                         dpopBound);

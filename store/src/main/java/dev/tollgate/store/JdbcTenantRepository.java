@@ -1,5 +1,6 @@
 package dev.tollgate.store;
 
+import dev.tollgate.core.client.ClientCertificateAuthorities;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.store.TenantRepository;
@@ -22,7 +23,7 @@ final class JdbcTenantRepository implements TenantRepository {
     private static final String COLUMNS =
             "id, name, signing_algorithm, allow_query_credentials, default_audience, allowed_authorities,"
                     + " allowed_audiences, created_at_ns, key_rotation_interval_s, assertion_token_endpoint_aud,"
-                    + " dpop_nonces";
+                    + " tls_client_ca_bundle, dpop_nonces";
 
     private final Database db;
 
@@ -33,7 +34,7 @@ final class JdbcTenantRepository implements TenantRepository {
     @Override
     public void insert(Tenant tenant) {
         db.write("insert tenant " + tenant.id(), c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, tenant.id().value());
                 s.setString(2, tenant.name());
                 s.setString(3, tenant.settings().signingAlgorithm().name());
@@ -44,7 +45,8 @@ final class JdbcTenantRepository implements TenantRepository {
                 Database.setInstant(s, 8, tenant.createdAt());
                 setInterval(s, 9, tenant.settings().keyRotationInterval());
                 s.setBoolean(10, tenant.settings().tokenEndpointAudience());
-                s.setBoolean(11, tenant.settings().dpopNonces());
+                Database.setNullableString(s, 11, caBundle(tenant));
+                s.setBoolean(12, tenant.settings().dpopNonces());
                 return s.executeUpdate();
             }
         });
@@ -97,7 +99,7 @@ final class JdbcTenantRepository implements TenantRepository {
             try (PreparedStatement s = c.prepareStatement("UPDATE tenants SET name = ?, signing_algorithm = ?,"
                     + " allow_query_credentials = ?, default_audience = ?, allowed_authorities = ?,"
                     + " allowed_audiences = ?, key_rotation_interval_s = ?, assertion_token_endpoint_aud = ?,"
-                    + " dpop_nonces = ? WHERE id = ?")) {
+                    + " tls_client_ca_bundle = ?, dpop_nonces = ? WHERE id = ?")) {
                 s.setString(1, tenant.name());
                 s.setString(2, tenant.settings().signingAlgorithm().name());
                 s.setBoolean(3, tenant.settings().allowQueryCredentials());
@@ -106,8 +108,9 @@ final class JdbcTenantRepository implements TenantRepository {
                 s.setString(6, String.join(" ", tenant.settings().allowedAudiences()));
                 setInterval(s, 7, tenant.settings().keyRotationInterval());
                 s.setBoolean(8, tenant.settings().tokenEndpointAudience());
-                s.setBoolean(9, tenant.settings().dpopNonces());
-                s.setString(10, tenant.id().value());
+                Database.setNullableString(s, 9, caBundle(tenant));
+                s.setBoolean(10, tenant.settings().dpopNonces());
+                s.setString(11, tenant.id().value());
                 return s.executeUpdate() == 1;
             }
         });
@@ -138,11 +141,16 @@ final class JdbcTenantRepository implements TenantRepository {
                     Database.spaceDelimited(rows.getString("allowed_audiences")),
                     getInterval(rows),
                     rows.getBoolean("assertion_token_endpoint_aud"),
+                    ClientCertificateAuthorities.of(rows.getString("tls_client_ca_bundle")),
                     rows.getBoolean("dpop_nonces"));
             return new Tenant(TenantId.of(id), rows.getString("name"), settings,
                     Database.getInstant(rows, "created_at_ns"));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new StoreException("tenant " + id + " is stored in a form this version can't read", e);
         }
+    }
+
+    private static String caBundle(Tenant tenant) {
+        return tenant.settings().clientCas().isEmpty() ? null : tenant.settings().clientCas().pem();
     }
 }

@@ -27,6 +27,8 @@ import dev.tollgate.core.admin.Capability;
 import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.client.ClientAuthMethod;
+import dev.tollgate.core.client.ClientCertificateAuthorities;
+import dev.tollgate.core.client.ClientTls;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.client.ClientSecret;
@@ -140,6 +142,33 @@ public abstract class RepositoryContract {
         assertThat(store.tenants().find(A).orElseThrow().settings().allowedAuthorities())
                 .containsExactly("ROLE_READER", "ROLE_WRITER");
         assertThat(store.tenants().find(B).orElseThrow().settings().allowedAudiences()).isEmpty();
+    }
+
+    /** A CA certificate as a tenant's tls_client_auth bundle holds it (parsed, never used to validate here). */
+    private static final String CONTRACT_CA = "-----BEGIN CERTIFICATE-----" + "\n"
+            + "MIIBgzCCASmgAwIBAgIUDHkNo1OYK5yFxMKOfZQw4iU8H3cwCgYIKoZIzj0EAwIw" + "\n"
+            + "FjEUMBIGA1UEAwwLQ29udHJhY3QgQ0EwIBcNMjYxMjAzMjAyMDA4WhgPMjEyNjEx" + "\n"
+            + "MDkyMDIwMDhaMBYxFDASBgNVBAMMC0NvbnRyYWN0IENBMFkwEwYHKoZIzj0CAQYI" + "\n"
+            + "KoZIzj0DAQcDQgAEdyoKSv5spqDX6QcHO6vU3UNHxKtf5r/Kia4T0MkJKmX1UPCv" + "\n"
+            + "4uUEpFtobT0mag6ozmMauaMeIL7dk+x/hv++U6NTMFEwHQYDVR0OBBYEFOweQpnw" + "\n"
+            + "phvy1r8FQU2sHFwNWM+zMB8GA1UdIwQYMBaAFOweQpnwphvy1r8FQU2sHFwNWM+z" + "\n"
+            + "MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSAAwRQIhAP2ODI8s3hbXBGgy" + "\n"
+            + "/M74Mk4/62xJK8Twyo3HyNSGba+AAiBln+wJLz2UGtRJUIsPZzUbgmfGOYPh62Hd" + "\n"
+            + "ITLP6uWv/g==" + "\n"
+            + "-----END CERTIFICATE-----";
+
+    @Test
+    void tenantWhenClientCaBundleStoredThenItRoundTripsAndAnUpdateRemovesIt() {
+        TenantSettings withCas = TenantSettings.DEFAULTS.withClientCas(ClientCertificateAuthorities.of(CONTRACT_CA));
+        Tenant tenant = new Tenant(A, "mTLS", withCas, T0);
+
+        store.tenants().insert(tenant);
+
+        assertThat(store.tenants().find(A)).contains(tenant);
+        assertThat(store.tenants().find(A).orElseThrow().settings().clientCas().certificates()).hasSize(1);
+        assertThat(store.tenants().update(tenant.withSettings(withCas.withClientCas(ClientCertificateAuthorities.NONE))))
+                .isTrue();
+        assertThat(store.tenants().find(A).orElseThrow().settings().clientCas().isEmpty()).isTrue();
     }
 
     @Test
@@ -350,6 +379,25 @@ public abstract class RepositoryContract {
         assertThat(found.authorities()).isEmpty();
         assertThat(found.builtin()).isNull();
         assertThat(found.authMethods()).containsExactlyInAnyOrderElementsOf(ClientAuthMethod.SECRET_METHODS);
+    }
+
+    @Test
+    void clientWhenTlsRegistrationStoredThenItRoundTripsAndAnUpdateReplacesIt() {
+        insertTenant(A);
+        ClientCredential tlsClient = new ClientCredential(A, ClientId.generate(), "orders", ScopeSet.EMPTY,
+                ScopeSet.EMPTY, null, null, ClientCredential.DEFAULT_TOKEN_TTL,
+                Set.of(ClientAuthMethod.TLS_CLIENT_AUTH), true, false, null, List.of(), null,
+                ClientTls.subject(ClientTls.SubjectField.SUBJECT_DN, "CN=orders,O=Example"), T0, T0);
+        ClientCredential secretClient = client(A, "bound", T0, List.of(secret(T0, null)));
+
+        store.clients().insert(tlsClient);
+        store.clients().insert(secretClient);
+        store.clients().update(secretClient.withTls(new ClientTls(null, null, true), T0.plusSeconds(1)));
+
+        assertThat(store.clients().find(A, tlsClient.clientId())).contains(tlsClient);
+        ClientCredential bound = store.clients().find(A, secretClient.clientId()).orElseThrow();
+        assertThat(bound.tls()).isEqualTo(new ClientTls(null, null, true));
+        assertThat(bound.certificateBoundTokens()).isTrue();
     }
 
     @Test

@@ -42,6 +42,11 @@ public enum Reason {
     INVALID_DPOP_PROOF("invalid_dpop_proof", 401),
     /** The DPoP proof lacks the resource server's current nonce (RFC 9449 §9). */
     USE_DPOP_NONCE("use_dpop_nonce", 401),
+    /**
+     * The token is bound to a TLS client certificate ({@code cnf.x5t#S256}, RFC 8705 §3) and the
+     * request presented none, or another one.
+     */
+    CERTIFICATE_BOUND_TOKEN(Reason.INVALID_TOKEN, 401),
     /** The token is valid but lacks a scope the request needs (RFC 6750 §3.1: 403). */
     INSUFFICIENT_SCOPE("insufficient_scope", 403),
     /**

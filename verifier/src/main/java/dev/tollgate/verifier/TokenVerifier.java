@@ -22,6 +22,7 @@ import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.X509CertUtils;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
@@ -31,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -145,10 +147,30 @@ public final class TokenVerifier {
      * Checks {@code token} (the bearer value, without {@code "Bearer "}) and that it grants every
      * one of {@code requiredScopes}. Never throws for a bad token. A DPoP-bound token (one with
      * {@code cnf.jkt}) is refused here: RFC 9449 §7.2 does not let it be used as a bearer token;
-     * see {@link #verifyDPoP}.
+     * see {@link #verifyDPoP}. A certificate-bound token (one with {@code cnf.x5t#S256}) is refused
+     * too: its presenter must show the certificate, see {@link #verify(String, Set, X509Certificate)}.
      */
     public Verification verify(String token, Set<String> requiredScopes) {
-        Verification verification = verifyToken(token, requiredScopes);
+        return verify(token, requiredScopes, null);
+    }
+
+    /**
+     * Checks {@code token} as {@link #verify(String, Set)} does, for a request that came with the
+     * TLS client certificate {@code clientCertificate} (from the TLS session, or from a header set by
+     * a trusted TLS-terminating proxy). A token bound to a certificate (RFC 8705 §3:
+     * {@code cnf.x5t#S256}) is valid only when that is the certificate presented; an unbound token
+     * is checked as usual, whatever certificate came along. A DPoP-bound token is refused here as in
+     * {@link #verify(String, Set)}.
+     *
+     * <pre>{@code
+     * X509Certificate[] chain = (X509Certificate[]) servletRequest.getAttribute("jakarta.servlet.request.X509Certificate");
+     * Verification v = verifier.verify(token, Set.of("orders:read"), chain == null ? null : chain[0]);
+     * }</pre>
+     *
+     * @param clientCertificate the client's certificate (the chain's leaf), or null when none was presented
+     */
+    public Verification verify(String token, Set<String> requiredScopes, X509Certificate clientCertificate) {
+        Verification verification = verifyToken(token, requiredScopes, clientCertificate);
         if (verification instanceof Verification.Valid valid && boundKey(valid.principal()) != null) {
             return dpopInvalid(Reason.DPOP_BOUND_TOKEN,
                     "token is DPoP-bound: send it as Authorization: DPoP with a DPoP proof", requiredScopes, null);
@@ -178,7 +200,9 @@ public final class TokenVerifier {
         if (dpopProofs == null) {
             throw new IllegalStateException("this verifier accepts no DPoP tokens; configure Builder.dpop");
         }
-        Verification verification = verifyToken(token, requiredScopes);
+        // No certificate here: a token bound to both a DPoP key and a certificate needs the
+        // three-argument verify's certificate check too, so it is refused on this path.
+        Verification verification = verifyToken(token, requiredScopes, null);
         if (!(verification instanceof Verification.Valid valid)) {
             Verification.Invalid invalid = (Verification.Invalid) verification;
             return invalid.reason() == Reason.KEYS_UNAVAILABLE ? invalid
@@ -244,7 +268,7 @@ public final class TokenVerifier {
         return new Verification.Invalid(reason, description, requiredScopes, challenge);
     }
 
-    private Verification verifyToken(String token, Set<String> requiredScopes) {
+    private Verification verifyToken(String token, Set<String> requiredScopes, X509Certificate clientCertificate) {
         Objects.requireNonNull(requiredScopes, "requiredScopes");
         if (token == null || token.isBlank()) {
             return invalid(Reason.MALFORMED, "no token", requiredScopes);
@@ -291,7 +315,7 @@ public final class TokenVerifier {
         } catch (ParseException e) {
             return invalid(Reason.MALFORMED, "claims are not a JSON object", requiredScopes);
         }
-        return checkClaims(claims, requiredScopes);
+        return checkClaims(claims, requiredScopes, clientCertificate);
     }
 
     /** Null when a published key verifies the signature; the refusal otherwise. */
@@ -373,7 +397,8 @@ public final class TokenVerifier {
         }
     }
 
-    private Verification checkClaims(JWTClaimsSet claims, Set<String> requiredScopes) {
+    private Verification checkClaims(JWTClaimsSet claims, Set<String> requiredScopes,
+                                     X509Certificate clientCertificate) {
         Instant now = clock.instant();
         // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti are required; Tollgate adds customer_id.
         for (String name : REQUIRED_CLAIMS) {
@@ -427,6 +452,11 @@ public final class TokenVerifier {
         }
         Principal principal = new Principal(clientId, customerId, scopes, authorities, aud, jti, expiresAt,
                 claims.toJSONObject());
+        // Before the scope, as revocation: a stolen bound token gets a 401, whatever scope it carries.
+        Verification binding = checkCertificateBinding(claims, clientCertificate, requiredScopes);
+        if (binding != null) {
+            return binding;
+        }
         // Before the scope: a revoked token is a 401, never a 403 inviting a retry with more scope.
         if (revocationCheck != null && revocationCheck.isRevoked(principal)) {
             return invalid(Reason.REVOKED, "token revoked", requiredScopes);
@@ -435,6 +465,36 @@ public final class TokenVerifier {
             return invalid(Reason.INSUFFICIENT_SCOPE, "token lacks a required scope", requiredScopes);
         }
         return new Verification.Valid(principal);
+    }
+
+    /**
+     * RFC 8705 §3.1: a token whose {@code cnf} carries {@code x5t#S256} is only good with the
+     * certificate whose SHA-256 thumbprint that is. Null when the token is unbound or the
+     * certificate matches; the refusal otherwise.
+     */
+    private static Verification checkCertificateBinding(JWTClaimsSet claims, X509Certificate certificate,
+                                                        Set<String> requiredScopes) {
+        Object cnf = claims.getClaim("cnf");
+        if (cnf == null) {
+            return null;
+        }
+        if (!(cnf instanceof java.util.Map<?, ?> confirmation)) {
+            return invalid(Reason.CERTIFICATE_BOUND_TOKEN, "cnf is not a JSON object", requiredScopes);
+        }
+        Object bound = confirmation.get("x5t#S256");
+        if (bound == null) {
+            return null;
+        }
+        if (certificate == null) {
+            return invalid(Reason.CERTIFICATE_BOUND_TOKEN,
+                    "token is bound to a TLS client certificate; present that certificate", requiredScopes);
+        }
+        if (!(bound instanceof String thumbprint)
+                || !thumbprint.equals(X509CertUtils.computeSHA256Thumbprint(certificate).toString())) {
+            return invalid(Reason.CERTIFICATE_BOUND_TOKEN,
+                    "token is bound to another TLS client certificate", requiredScopes);
+        }
+        return null;
     }
 
     /** RFC 9068 §2.2.3: scope is space-delimited; the legacy profile sent a JSON array. Absent means none. */

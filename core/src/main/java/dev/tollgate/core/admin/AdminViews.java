@@ -40,6 +40,14 @@ public final class AdminViews {
         if (client.keys().jwksUri() != null) {
             json.put("jwks_uri", client.keys().jwksUri().toString());
         }
+        if (client.tls().hasSubject()) {
+            json.put(client.tls().subjectField().metadataName(), client.tls().subjectValue());
+        }
+        // RFC 8705 §3.4 client metadata, shown when every token is bound to the client's certificate
+        // (absent means false, RFC 7591 §2, and keeps earlier audit snapshots as they were).
+        if (client.certificateBoundTokens()) {
+            json.put("tls_client_certificate_bound_access_tokens", true);
+        }
         return json;
     }
 

@@ -18,6 +18,8 @@ public final class AuditAction {
     public static final String CLIENT_DELETE = "client.delete";
     /** A private_key_jwt client's public keys added, removed, or its jwks_uri changed. */
     public static final String CLIENT_KEYS_CHANGE = "client.keys_change";
+    /** A client's RFC 8705 certificate subject or certificate-bound-token switch changed. */
+    public static final String CLIENT_TLS_CHANGE = "client.tls_change";
     public static final String SCOPE_CREATE = "scope.create";
     public static final String SCOPE_UPDATE = "scope.update";
     public static final String SCOPE_DELETE = "scope.delete";

@@ -4,6 +4,7 @@ import dev.tollgate.core.client.BuiltinClient;
 import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientKeys;
+import dev.tollgate.core.client.ClientTls;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.client.ClientSecret;
 import dev.tollgate.core.client.SecretHasher;
@@ -56,14 +57,14 @@ final class ClientAdministration {
         requireTenant(tenant);
         requireDefined(tenant, spec.allowedScopes());
         Instant now = clock.instant();
-        boolean keyClient = spec.authMethod() == ClientAuthMethod.PRIVATE_KEY_JWT;
-        // A private_key_jwt client has no secret at all (issue 14): nothing to leak, nothing to guess.
+        boolean keyClient = spec.authMethod() != null && !spec.authMethod().usesSecret();
+        // A private_key_jwt or mTLS client has no secret at all (issue 14): nothing to leak, nothing to guess.
         ClientSecret secret = keyClient ? null : ClientSecret.generate();
         ClientCredential client = new ClientCredential(tenant, ClientId.generate(), spec.name(), spec.allowedScopes(),
                 spec.defaultScopes(), spec.audiences(), spec.authorities(), spec.tokenTtl(),
                 methods(spec.authMethod()), true, spec.introspection(), builtin,
                 keyClient ? List.of() : List.of(new StoredSecret(newSecretId(), hasher.hash(secret), now, null)),
-                spec.keys(), now, now, spec.dpopBound());
+                spec.keys(), spec.tls(), now, now, spec.dpopBound());
         store.clients().insert(client);
         return new ClientWithSecret(client, secret);
     }
@@ -73,8 +74,7 @@ final class ClientAdministration {
      * sending its secret (what every client could before registrations named a method).
      */
     private static Set<ClientAuthMethod> methods(ClientAuthMethod registered) {
-        return registered == ClientAuthMethod.PRIVATE_KEY_JWT ? Set.of(ClientAuthMethod.PRIVATE_KEY_JWT)
-                : ClientAuthMethod.SECRET_METHODS;
+        return registered != null && !registered.usesSecret() ? Set.of(registered) : ClientAuthMethod.SECRET_METHODS;
     }
 
     /**
@@ -85,9 +85,11 @@ final class ClientAdministration {
     public ClientCredential setKeys(TenantId tenant, ClientId id, java.util.function.UnaryOperator<ClientKeys> change) {
         ClientCredential updated = store.inTransaction(() -> {
             ClientCredential client = get(tenant, id);
-            if (client.tokenEndpointAuthMethod() != ClientAuthMethod.PRIVATE_KEY_JWT) {
-                throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.STATE,
-                        "client " + id + " authenticates with a secret; keys are for private_key_jwt clients");
+            ClientAuthMethod method = client.tokenEndpointAuthMethod();
+            if (method != ClientAuthMethod.PRIVATE_KEY_JWT && method != ClientAuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH) {
+                throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.STATE, "client " + id + " authenticates"
+                        + " with " + method.wireName() + "; keys are for private_key_jwt and self_signed_tls_client_auth"
+                        + " clients");
             }
             ClientKeys keys;
             try {
@@ -96,6 +98,30 @@ final class ClientAdministration {
                 throw AdminFailure.Invalid.of("jwks", e.getMessage());
             }
             ClientCredential changed = client.withKeys(keys, clock.instant());
+            store.clients().update(changed);
+            return changed;
+        });
+        changes.clientChanged(tenant, id);
+        return updated;
+    }
+
+    /**
+     * Sets a client's RFC 8705 registration: its certificate subject (tls_client_auth clients only)
+     * and whether its tokens are bound to the certificate it presents.
+     *
+     * @throws AdminFailure.Invalid when a subject is given to, or taken from, a client that can't have it
+     */
+    public ClientCredential setTls(TenantId tenant, ClientId id, ClientTls tls) {
+        ClientCredential updated = store.inTransaction(() -> {
+            ClientCredential client = get(tenant, id);
+            boolean tlsClient = client.tokenEndpointAuthMethod() == ClientAuthMethod.TLS_CLIENT_AUTH;
+            if (tls.hasSubject() != tlsClient) {
+                throw AdminFailure.Invalid.of("tls_client_auth_subject_dn", tlsClient
+                        ? "a tls_client_auth client needs exactly one certificate subject field"
+                        : "a certificate subject is only for tls_client_auth clients; this one uses "
+                        + client.tokenEndpointAuthMethod().wireName());
+            }
+            ClientCredential changed = client.withTls(tls, clock.instant());
             store.clients().update(changed);
             return changed;
         });
@@ -123,9 +149,9 @@ final class ClientAdministration {
         }
         ClientWithSecret rotated = store.inTransaction(() -> {
             ClientCredential client = get(tenant, id);
-            if (client.tokenEndpointAuthMethod() == ClientAuthMethod.PRIVATE_KEY_JWT) {
-                throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.STATE,
-                        "client " + id + " authenticates with private_key_jwt and has no secret; add or remove keys instead");
+            if (!client.tokenEndpointAuthMethod().usesSecret()) {
+                throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.STATE, "client " + id + " authenticates with "
+                        + client.tokenEndpointAuthMethod().wireName() + " and has no secret");
             }
             Instant now = clock.instant();
             ClientSecret secret = ClientSecret.generate();
@@ -178,8 +204,8 @@ final class ClientAdministration {
                     client.authMethods(),
                     update.enabled() == null ? client.enabled() : update.enabled(),
                     update.introspection() == null ? client.introspection() : update.introspection(),
-                    client.builtin(), client.secrets(), client.keys(), client.createdAt(), clock.instant(),
-                    update.dpopBound() == null ? client.dpopBound() : update.dpopBound());
+                    client.builtin(), client.secrets(), client.keys(), client.tls(), client.createdAt(),
+                    clock.instant(), update.dpopBound() == null ? client.dpopBound() : update.dpopBound());
             store.clients().update(changed);
             return changed;
         });

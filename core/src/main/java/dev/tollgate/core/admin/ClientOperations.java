@@ -4,6 +4,7 @@ import dev.tollgate.core.client.ClientCredential;
 import com.nimbusds.jose.jwk.JWK;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.client.ClientKeys;
+import dev.tollgate.core.client.ClientTls;
 import dev.tollgate.core.revocation.ClientTokenCutoff;
 import dev.tollgate.core.revocation.Revocations;
 import dev.tollgate.core.store.Store;
@@ -206,6 +207,22 @@ public final class ClientOperations {
             requireOutranks(actor, before);
             ClientCredential after = clients.setKeys(tenant, id, change);
             audit.client(actor, AuditAction.CLIENT_KEYS_CHANGE, id, before, after, detail);
+            return after;
+        });
+        changes.clientChanged(tenant, id);
+        return updated;
+    }
+
+    /** Sets the client's RFC 8705 certificate subject and certificate-bound-token switch. */
+    public ClientCredential setTls(Actor actor, TenantId tenant, ClientId id, ClientTls tls) {
+        authorize(actor, tenant, Capability.MANAGE_CLIENT_CREDENTIALS);
+        ClientCredential updated = store.inTransaction(() -> {
+            ClientCredential before = clients.get(tenant, id);
+            requireOutranks(actor, before);
+            ClientCredential after = clients.setTls(tenant, id, tls);
+            audit.client(actor, AuditAction.CLIENT_TLS_CHANGE, id, before, after,
+                    tls.hasSubject() ? tls.subjectField().metadataName() + "=" + tls.subjectValue()
+                            : "bound_tokens=" + tls.boundTokens());
             return after;
         });
         changes.clientChanged(tenant, id);

@@ -3,6 +3,7 @@ package dev.tollgate.core.admin;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
+import dev.tollgate.core.client.ClientCertificateAuthorities;
 import dev.tollgate.core.tenant.TenantSettings;
 
 import java.time.Duration;
@@ -123,6 +124,20 @@ public final class TenantOperations {
             changed = audiences == null ? changed : changed.withAllowedAudiences(audiences);
             return keyRotation.apply(changed);
         });
+    }
+
+    /**
+     * Replaces the tenant's trusted client CA bundle for {@code tls_client_auth} (RFC 8705 §2.1).
+     * Only a tenant admin: a CA trusted here can mint a certificate for any tls_client_auth client.
+     *
+     * @throws AdminFailure.Forbidden for an actor lacking any capability
+     */
+    public Tenant setClientCas(Actor actor, TenantId id, ClientCertificateAuthorities cas) {
+        authorize(actor, id, Capability.MANAGE_CLIENT_CREDENTIALS);
+        if (!actor.holdsEveryCapability()) {
+            throw new AdminFailure.Forbidden(null, "only a tenant admin changes the tenant's trusted client CAs");
+        }
+        return change(actor, id, settings -> settings.withClientCas(cas));
     }
 
     /** The field's name in the admin API, the console's form and error messages. */

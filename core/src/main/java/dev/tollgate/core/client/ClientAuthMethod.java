@@ -10,7 +10,11 @@ public enum ClientAuthMethod {
     /** RFC 6749 §2.3.1 form body parameters. */
     CLIENT_SECRET_POST,
     /** RFC 7523 §2.2: a JWT signed with one of the client's registered keys; the client has no secret. */
-    PRIVATE_KEY_JWT;
+    PRIVATE_KEY_JWT,
+    /** RFC 8705 §2.1: a certificate issued by one of the tenant's trusted CAs, naming the client's registered subject. */
+    TLS_CLIENT_AUTH,
+    /** RFC 8705 §2.2: a self-signed certificate whose public key is one of the client's registered keys. */
+    SELF_SIGNED_TLS_CLIENT_AUTH;
 
     /** What a client registered without a method may use: its secret, either way (RFC 7591 §2's default is basic). */
     public static final Set<ClientAuthMethod> SECRET_METHODS = Set.of(CLIENT_SECRET_BASIC, CLIENT_SECRET_POST);
@@ -20,7 +24,12 @@ public enum ClientAuthMethod {
     }
 
     public boolean usesSecret() {
-        return this != PRIVATE_KEY_JWT;
+        return this == CLIENT_SECRET_BASIC || this == CLIENT_SECRET_POST;
+    }
+
+    /** The two RFC 8705 methods: the client proves itself with its TLS client certificate. */
+    public boolean usesCertificate() {
+        return this == TLS_CLIENT_AUTH || this == SELF_SIGNED_TLS_CLIENT_AUTH;
     }
 
     /** @throws IllegalArgumentException for a name that is none of ours (client_secret_jwt among them) */
@@ -31,7 +40,8 @@ public enum ClientAuthMethod {
             }
         }
         throw new IllegalArgumentException("unknown token_endpoint_auth_method '" + name
-                + "'; one of client_secret_basic, client_secret_post, private_key_jwt"
+                + "'; one of client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth,"
+                + " self_signed_tls_client_auth"
                 + " (client_secret_jwt is not offered: secrets are stored only as keyed hashes)");
     }
 }

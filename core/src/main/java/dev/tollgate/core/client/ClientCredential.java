@@ -17,7 +17,10 @@ import java.util.Set;
  *                      to the server): a permission granted, off unless asked for, so a token holder cannot
  *                      probe other clients' tokens
  * @param builtin       null for custom credentials; set for the two every tenant starts with
- * @param keys          the public keys of a {@code private_key_jwt} client (RFC 7523); {@link ClientKeys#NONE} otherwise
+ * @param keys          the public keys of a {@code private_key_jwt} client (RFC 7523), or the registered keys of a
+ *                      {@code self_signed_tls_client_auth} client (RFC 8705 §2.2); {@link ClientKeys#NONE} otherwise
+ * @param tls           the certificate subject of a {@code tls_client_auth} client and whether tokens are
+ *                      certificate-bound (RFC 8705); {@link ClientTls#NONE} otherwise
  * @param dpopBound     RFC 9449 §5.2 {@code dpop_bound_access_tokens}: every token request must carry a DPoP
  *                      proof, so every token of this client is bound to a key ({@code cnf.jkt})
  */
@@ -36,6 +39,7 @@ public record ClientCredential(
         BuiltinClient builtin,
         List<StoredSecret> secrets,
         ClientKeys keys,
+        ClientTls tls,
         Instant createdAt,
         Instant updatedAt,
         boolean dpopBound) {
@@ -89,15 +93,24 @@ public record ClientCredential(
             throw new IllegalArgumentException("a client holds at most " + MAX_SECRETS + " secrets");
         }
         keys = keys == null ? ClientKeys.NONE : keys;
-        // RFC 7591 §2 registers one token_endpoint_auth_method; a key client has no secret at all, so a
-        // leaked database row or a guessed secret can't stand in for its key.
-        if (authMethods.contains(ClientAuthMethod.PRIVATE_KEY_JWT)) {
-            if (authMethods.size() > 1) {
-                throw new IllegalArgumentException("a private_key_jwt client authenticates with its key only");
+        tls = tls == null ? ClientTls.NONE : tls;
+        // RFC 7591 §2 registers one token_endpoint_auth_method; a key or certificate client has no
+        // secret at all, so a leaked database row or a guessed secret can't stand in for its key.
+        for (ClientAuthMethod method : authMethods) {
+            if (!method.usesSecret()) {
+                if (authMethods.size() > 1) {
+                    throw new IllegalArgumentException("a " + method.wireName() + " client authenticates with "
+                            + method.wireName() + " only");
+                }
+                if (!secrets.isEmpty()) {
+                    throw new IllegalArgumentException("a " + method.wireName() + " client has no secret");
+                }
             }
-            if (!secrets.isEmpty()) {
-                throw new IllegalArgumentException("a private_key_jwt client has no secret");
-            }
+        }
+        // RFC 8705 §2.1.2: exactly one subject field names a tls_client_auth client.
+        if (authMethods.contains(ClientAuthMethod.TLS_CLIENT_AUTH) && !tls.hasSubject()) {
+            throw new IllegalArgumentException("a tls_client_auth client needs a certificate subject"
+                    + " (one of tls_client_auth_subject_dn, _san_dns, _san_uri, _san_ip, _san_email)");
         }
     }
 
@@ -107,23 +120,45 @@ public record ClientCredential(
                             Set<ClientAuthMethod> authMethods, boolean enabled, boolean introspection,
                             BuiltinClient builtin, List<StoredSecret> secrets, Instant createdAt, Instant updatedAt) {
         this(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities, tokenTtl, authMethods,
-                enabled, introspection, builtin, secrets, ClientKeys.NONE, createdAt, updatedAt, false);
+                enabled, introspection, builtin, secrets, ClientKeys.NONE, ClientTls.NONE, createdAt, updatedAt, false);
     }
 
-    /** A client that does not require DPoP (it may still use it). */
+    /** A client without a TLS registration that does not require DPoP (it may still use it). */
     public ClientCredential(TenantId tenantId, ClientId clientId, String name, ScopeSet allowedScopes,
                             ScopeSet defaultScopes, List<String> audiences, List<String> authorities, Duration tokenTtl,
                             Set<ClientAuthMethod> authMethods, boolean enabled, boolean introspection,
                             BuiltinClient builtin, List<StoredSecret> secrets, ClientKeys keys, Instant createdAt,
                             Instant updatedAt) {
         this(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities, tokenTtl, authMethods,
-                enabled, introspection, builtin, secrets, keys, createdAt, updatedAt, false);
+                enabled, introspection, builtin, secrets, keys, ClientTls.NONE, createdAt, updatedAt, false);
+    }
+
+    /** A client without a TLS registration. */
+    public ClientCredential(TenantId tenantId, ClientId clientId, String name, ScopeSet allowedScopes,
+                            ScopeSet defaultScopes, List<String> audiences, List<String> authorities, Duration tokenTtl,
+                            Set<ClientAuthMethod> authMethods, boolean enabled, boolean introspection,
+                            BuiltinClient builtin, List<StoredSecret> secrets, ClientKeys keys, Instant createdAt,
+                            Instant updatedAt, boolean dpopBound) {
+        this(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities, tokenTtl, authMethods,
+                enabled, introspection, builtin, secrets, keys, ClientTls.NONE, createdAt, updatedAt, dpopBound);
+    }
+
+    /** A client that does not require DPoP (it may still use it). */
+    public ClientCredential(TenantId tenantId, ClientId clientId, String name, ScopeSet allowedScopes,
+                            ScopeSet defaultScopes, List<String> audiences, List<String> authorities, Duration tokenTtl,
+                            Set<ClientAuthMethod> authMethods, boolean enabled, boolean introspection,
+                            BuiltinClient builtin, List<StoredSecret> secrets, ClientKeys keys, ClientTls tls,
+                            Instant createdAt, Instant updatedAt) {
+        this(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities, tokenTtl, authMethods,
+                enabled, introspection, builtin, secrets, keys, tls, createdAt, updatedAt, false);
     }
 
     /** The one method a client is registered with, as RFC 7591 {@code token_endpoint_auth_method} names it. */
     public ClientAuthMethod tokenEndpointAuthMethod() {
-        if (authMethods.contains(ClientAuthMethod.PRIVATE_KEY_JWT)) {
-            return ClientAuthMethod.PRIVATE_KEY_JWT;
+        for (ClientAuthMethod method : authMethods) {
+            if (!method.usesSecret()) {
+                return method;
+            }
         }
         return authMethods.contains(ClientAuthMethod.CLIENT_SECRET_BASIC)
                 ? ClientAuthMethod.CLIENT_SECRET_BASIC : ClientAuthMethod.CLIENT_SECRET_POST;
@@ -143,27 +178,37 @@ public record ClientCredential(
 
     public ClientCredential withEnabled(boolean newEnabled, Instant now) {
         return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
-                tokenTtl, authMethods, newEnabled, introspection, builtin, secrets, keys, createdAt, now, dpopBound);
+                tokenTtl, authMethods, newEnabled, introspection, builtin, secrets, keys, tls, createdAt, now, dpopBound);
     }
 
     public ClientCredential withSecrets(List<StoredSecret> newSecrets, Instant now) {
         return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
-                tokenTtl, authMethods, enabled, introspection, builtin, newSecrets, keys, createdAt, now, dpopBound);
+                tokenTtl, authMethods, enabled, introspection, builtin, newSecrets, keys, tls, createdAt, now, dpopBound);
     }
 
     public ClientCredential withScopes(ScopeSet allowed, ScopeSet defaults, Instant now) {
         return new ClientCredential(tenantId, clientId, name, allowed, defaults, audiences, authorities,
-                tokenTtl, authMethods, enabled, introspection, builtin, secrets, keys, createdAt, now, dpopBound);
+                tokenTtl, authMethods, enabled, introspection, builtin, secrets, keys, tls, createdAt, now, dpopBound);
     }
 
     public ClientCredential withKeys(ClientKeys newKeys, Instant now) {
         return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
-                tokenTtl, authMethods, enabled, introspection, builtin, secrets, newKeys, createdAt, now, dpopBound);
+                tokenTtl, authMethods, enabled, introspection, builtin, secrets, newKeys, tls, createdAt, now, dpopBound);
+    }
+
+    public ClientCredential withTls(ClientTls newTls, Instant now) {
+        return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
+                tokenTtl, authMethods, enabled, introspection, builtin, secrets, keys, newTls, createdAt, now, dpopBound);
     }
 
     public ClientCredential withDpopBound(boolean required, Instant now) {
         return new ClientCredential(tenantId, clientId, name, allowedScopes, defaultScopes, audiences, authorities,
-                tokenTtl, authMethods, enabled, introspection, builtin, secrets, keys, createdAt, now, required);
+                tokenTtl, authMethods, enabled, introspection, builtin, secrets, keys, tls, createdAt, now, required);
+    }
+
+    /** Whether this client's tokens are always bound to its TLS certificate (RFC 8705 §3). */
+    public boolean certificateBoundTokens() {
+        return tls.boundTokens() || tokenEndpointAuthMethod().usesCertificate();
     }
 
     public boolean isBuiltin() {

@@ -1,5 +1,6 @@
 package dev.tollgate.core.tenant;
 
+import dev.tollgate.core.client.ClientCertificateAuthorities;
 import dev.tollgate.core.key.SigningAlgorithm;
 
 import java.time.Duration;
@@ -24,12 +25,18 @@ import java.util.Objects;
  * @param tokenEndpointAudience accept a client assertion (RFC 7523) whose {@code aud} is the token endpoint URL,
  *                              not only the issuer (RFC 7523bis keeps only the issuer; OIDC Core §9 and many
  *                              client libraries send the endpoint URL); on by default for them
+ * @param clientCas             RFC 8705 §2.1 {@code tls_client_auth}: the CAs whose client certificates this
+ *                              tenant trusts; none by default
  * @param dpopNonces            RFC 9449 §8 and §9: DPoP proofs must carry a server-provided nonce
  *                              ({@code DPoP-Nonce}), at the token endpoint and the built-in APIs; off by default
  */
 public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
                              List<String> allowedAuthorities, List<String> allowedAudiences,
-                             Duration keyRotationInterval, boolean tokenEndpointAudience, boolean dpopNonces) {
+                             Duration keyRotationInterval, boolean tokenEndpointAudience,
+                             ClientCertificateAuthorities clientCas, boolean dpopNonces) {
+
+    /** The setting's name as the CLI and the admin API spell it. */
+    public static final String TLS_CLIENT_CA_BUNDLE = "tls-client-ca-bundle";
 
     /** The setting's name as the CLI spells it. */
     public static final String TOKEN_ENDPOINT_AUDIENCE = "assertion-token-endpoint-audience";
@@ -74,6 +81,7 @@ public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQue
         }
         allowedAuthorities = distinct(allowedAuthorities, "allowed authority");
         allowedAudiences = distinct(allowedAudiences, "allowed audience");
+        clientCas = clientCas == null ? ClientCertificateAuthorities.NONE : clientCas;
     }
 
     /** What is wrong with a key rotation interval out of bounds, as every interface says it. */
@@ -85,7 +93,31 @@ public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQue
         this(signingAlgorithm, allowQueryCredentials, defaultAudience, List.of(), List.of());
     }
 
-    /** Settings that accept the token endpoint URL as a client assertion's audience, without server DPoP nonces. */
+    /** Settings without trusted client CAs and without server DPoP nonces. */
+    public TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
+                          List<String> allowedAuthorities, List<String> allowedAudiences, Duration keyRotationInterval,
+                          boolean tokenEndpointAudience) {
+        this(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities, allowedAudiences,
+                keyRotationInterval, tokenEndpointAudience, ClientCertificateAuthorities.NONE, false);
+    }
+
+    /** Settings without trusted client CAs. */
+    public TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
+                          List<String> allowedAuthorities, List<String> allowedAudiences, Duration keyRotationInterval,
+                          boolean tokenEndpointAudience, boolean dpopNonces) {
+        this(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities, allowedAudiences,
+                keyRotationInterval, tokenEndpointAudience, ClientCertificateAuthorities.NONE, dpopNonces);
+    }
+
+    /** Settings without server DPoP nonces. */
+    public TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
+                          List<String> allowedAuthorities, List<String> allowedAudiences, Duration keyRotationInterval,
+                          boolean tokenEndpointAudience, ClientCertificateAuthorities clientCas) {
+        this(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities, allowedAudiences,
+                keyRotationInterval, tokenEndpointAudience, clientCas, false);
+    }
+
+    /** Settings that accept the token endpoint URL as a client assertion's audience. */
     public TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQueryCredentials, String defaultAudience,
                           List<String> allowedAuthorities, List<String> allowedAudiences, Duration keyRotationInterval) {
         this(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities, allowedAudiences,
@@ -115,42 +147,47 @@ public record TenantSettings(SigningAlgorithm signingAlgorithm, boolean allowQue
 
     public TenantSettings withDpopNonces(boolean required) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                allowedAudiences, keyRotationInterval, tokenEndpointAudience, required);
+                allowedAudiences, keyRotationInterval, tokenEndpointAudience, clientCas, required);
     }
 
     public TenantSettings withAllowQueryCredentials(boolean allow) {
         return new TenantSettings(signingAlgorithm, allow, defaultAudience, allowedAuthorities, allowedAudiences,
-                keyRotationInterval, tokenEndpointAudience, dpopNonces);
+                keyRotationInterval, tokenEndpointAudience, clientCas, dpopNonces);
     }
 
     public TenantSettings withSigningAlgorithm(SigningAlgorithm algorithm) {
         return new TenantSettings(algorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                allowedAudiences, keyRotationInterval, tokenEndpointAudience, dpopNonces);
+                allowedAudiences, keyRotationInterval, tokenEndpointAudience, clientCas, dpopNonces);
     }
 
     public TenantSettings withDefaultAudience(String audience) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, audience, allowedAuthorities,
-                allowedAudiences, keyRotationInterval, tokenEndpointAudience, dpopNonces);
+                allowedAudiences, keyRotationInterval, tokenEndpointAudience, clientCas, dpopNonces);
     }
 
     public TenantSettings withAllowedAuthorities(List<String> authorities) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, authorities,
-                allowedAudiences, keyRotationInterval, tokenEndpointAudience, dpopNonces);
+                allowedAudiences, keyRotationInterval, tokenEndpointAudience, clientCas, dpopNonces);
     }
 
     public TenantSettings withAllowedAudiences(List<String> audiences) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                audiences, keyRotationInterval, tokenEndpointAudience, dpopNonces);
+                audiences, keyRotationInterval, tokenEndpointAudience, clientCas, dpopNonces);
     }
 
     /** @param interval null turns automatic rotation off */
     public TenantSettings withKeyRotationInterval(Duration interval) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                allowedAudiences, interval, tokenEndpointAudience, dpopNonces);
+                allowedAudiences, interval, tokenEndpointAudience, clientCas, dpopNonces);
     }
 
     public TenantSettings withTokenEndpointAudience(boolean accept) {
         return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
-                allowedAudiences, keyRotationInterval, accept, dpopNonces);
+                allowedAudiences, keyRotationInterval, accept, clientCas, dpopNonces);
+    }
+
+    public TenantSettings withClientCas(ClientCertificateAuthorities cas) {
+        return new TenantSettings(signingAlgorithm, allowQueryCredentials, defaultAudience, allowedAuthorities,
+                allowedAudiences, keyRotationInterval, tokenEndpointAudience, cas, dpopNonces);
     }
 }

@@ -39,6 +39,11 @@ public final class JsonText {
         return name(json, name).append('{');
     }
 
+    /** A member whose value is already JSON (a nested object written with these methods). */
+    static StringBuilder raw(StringBuilder json, String name, CharSequence value) {
+        return name(json, name).append(value);
+    }
+
     private static StringBuilder name(StringBuilder json, String name) {
         if (json.charAt(json.length() - 1) != '{') {
             json.append(',');

@@ -14,11 +14,11 @@ import java.util.UUID;
 public final class TokenMinter {
 
     public IssuedToken mint(TokenGrant grant, SigningKeyRing ring, String issuer, Instant now) throws JOSEException {
-        return mint(grant, ring, issuer, now, null);
+        return mint(grant, ring, issuer, now, Confirmation.NONE);
     }
 
-    /** @param jkt the DPoP key's RFC 7638 thumbprint the token is bound to (RFC 9449 §6.1), null for none */
-    public IssuedToken mint(TokenGrant grant, SigningKeyRing ring, String issuer, Instant now, String jkt)
+    /** @param cnf what the token is bound to (RFC 7800 {@code cnf}); {@link Confirmation#NONE} for a bearer token */
+    public IssuedToken mint(TokenGrant grant, SigningKeyRing ring, String issuer, Instant now, Confirmation cnf)
             throws JOSEException {
         ClientCredential client = grant.client();
         // RFC 9068 §2.2 claims; whole seconds, since JWT NumericDate is in seconds.
@@ -48,15 +48,10 @@ public final class TokenMinter {
         if (!client.authorities().isEmpty()) {
             JsonText.strings(claims, "authorities", client.authorities());
         }
-        if (jkt != null) {
-            // RFC 9449 §6.1: {"cnf":{"jkt":"<base64url SHA-256 thumbprint>"}}
-            JsonText.object(claims, "cnf");
-            JsonText.string(claims, "jkt", jkt);
-            claims.append('}');
-        }
+        cnf.appendTo(claims);
         JWSObject jws = new JWSObject(ring.header(), new Payload(claims.append('}').toString()));
         jws.sign(ring.signer());
         return new IssuedToken(jws.serialize(), jti, grant.scopes(), grant.audiences(), grant.lifetime(), expiresAt,
-                jkt);
+                cnf);
     }
 }

@@ -59,7 +59,18 @@ public record TokenRefusal(OAuthErrorCode error, String description, Reason reas
         /** The signature does not verify with the key the kid names. */
         ASSERTION_BAD_SIGNATURE,
         /** The client's jwks_uri could not be fetched (timeout, refused address, too large, not a JWK set). */
-        CLIENT_KEYS_UNAVAILABLE
+        CLIENT_KEYS_UNAVAILABLE,
+        // RFC 8705 mutual TLS: each check its own reason, for the same cause.
+        /** The certificate chain does not lead to one of the tenant's trusted CAs (§2.1), or is malformed. */
+        CERTIFICATE_UNTRUSTED,
+        /** The certificate (or one in its chain) is expired or not yet valid. */
+        CERTIFICATE_EXPIRED,
+        /** The certificate does not carry the client's registered subject (§2.1.2). */
+        CERTIFICATE_SUBJECT_MISMATCH,
+        /** The self-signed certificate's key is none of the client's registered keys (§2.2). */
+        CERTIFICATE_UNKNOWN_KEY,
+        /** The client's tokens are certificate-bound (§3) and the request presented no certificate. */
+        CERTIFICATE_REQUIRED
     }
 
     public TokenRefusal(OAuthErrorCode error, String description, Reason reason) {

@@ -63,6 +63,7 @@ public final class TokenService {
     private final ClientAuthenticator authenticator;
     /** Null where private_key_jwt is not wired (tests of the secret path): such assertions are refused. */
     private final ClientAssertionVerifier assertions;
+    private final CertificateAuthenticator certificates = new CertificateAuthenticator();
     private final TokenPolicy policy;
     private final TokenMinter minter;
     private final Function<TenantId, String> issuers;
@@ -108,6 +109,12 @@ public final class TokenService {
             return refused(new TokenRefusal(OAuthErrorCode.INVALID_DPOP_PROOF,
                     "this client requires a DPoP proof (RFC 9449): send a DPoP header", Reason.DPOP_REQUIRED), client);
         }
+        Confirmation cnf = confirmation(request.credentials(), client);
+        if (cnf == null) {
+            return refused(new TokenRefusal(OAuthErrorCode.INVALID_REQUEST, "this client's tokens are bound to its"
+                    + " TLS client certificate (tls_client_certificate_bound_access_tokens, RFC 8705 section 3):"
+                    + " present one", Reason.CERTIFICATE_REQUIRED), client);
+        }
         Instant now = clock.instant();
         String issuer = issuers.apply(tenant.id());
         TokenPolicy.Decision decision = policy.decide(tenant, client, request.requestedScopes(), request.resources(), issuer);
@@ -120,10 +127,25 @@ public final class TokenService {
                     Reason.SIGNING_UNAVAILABLE), client);
         }
         try {
-            return new Outcome(minter.mint(decision.grant(), ring.get(), issuer, now, request.dpopJkt()), null, client);
+            // One cnf object for both bindings (RFC 7800 §3.1): the DPoP key and, where it applies, the certificate.
+            Confirmation bound = request.dpopJkt() == null ? cnf : new Confirmation(request.dpopJkt(), cnf.x5tS256());
+            return new Outcome(minter.mint(decision.grant(), ring.get(), issuer, now, bound), null, client);
         } catch (JOSEException e) {
             throw new IllegalStateException("signing failed for tenant " + tenant.id(), e);
         }
+    }
+
+    /**
+     * RFC 8705 §3: a client that authenticated with its certificate, or whose registration asks for
+     * it, gets a token bound to the certificate ({@code cnf.x5t#S256}); others a bearer token.
+     *
+     * @return null when the token must be bound and no certificate was presented
+     */
+    private static Confirmation confirmation(PresentedCredentials presented, ClientCredential client) {
+        if (!presented.method().usesCertificate() && !client.certificateBoundTokens()) {
+            return Confirmation.NONE;
+        }
+        return presented.certificate() == null ? null : Confirmation.certificate(presented.certificate());
     }
 
     /**
@@ -144,7 +166,9 @@ public final class TokenService {
                 ? directory.client(tenant.id(), new ClientId(presented.clientId())).orElse(null)
                 : null;
         Optional<TokenRefusal> authFailure;
-        if (presented.method() == ClientAuthMethod.PRIVATE_KEY_JWT) {
+        if (presented.method().usesCertificate()) {
+            authFailure = certificates.authenticate(tenant, client, presented.certificates(), clock.instant());
+        } else if (presented.method() == ClientAuthMethod.PRIVATE_KEY_JWT) {
             authFailure = assertions != null
                     ? assertions.verify(tenant, client, presented, issuers.apply(tenant.id()))
                     : Optional.of(TokenRefusal.invalidClient(Reason.AUTH_METHOD_NOT_ALLOWED, "private_key_jwt is not enabled"));

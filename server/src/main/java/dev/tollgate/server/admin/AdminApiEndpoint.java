@@ -88,6 +88,7 @@ public final class AdminApiEndpoint {
         routes.put("/clients", clients::clients);
         routes.put("/clients/{id}", clients::client);
         routes.put("/clients/{id}/rotate-secret", clients::rotateSecret);
+        routes.put("/clients/{id}/tls", clients::tls);
         routes.put("/clients/{id}/revoke-previous-secret", clients::revokePreviousSecret);
         routes.put("/clients/{id}/revoke-tokens", clients::revokeTokens);
         routes.put("/clients/{id}/issuance", clients::issuance);

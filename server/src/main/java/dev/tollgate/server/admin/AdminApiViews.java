@@ -55,7 +55,7 @@ final class AdminApiViews {
     static Map<String, Object> clientWithSecret(ClientWithSecret created) {
         Map<String, Object> json = client(created.client());
         if (created.secret() != null) {
-            // A private_key_jwt client has none: it proves itself with its key.
+            // A private_key_jwt or mTLS client (RFC 8705) has none: it proves itself with its key or certificate.
             json.put("client_secret", created.secret().reveal());
         }
         return json;

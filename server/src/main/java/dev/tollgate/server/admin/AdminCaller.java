@@ -14,6 +14,7 @@ import dev.tollgate.server.api.JsonApi;
 import dev.tollgate.server.api.JsonApi.Refusal;
 import dev.tollgate.server.api.TenantVerifiers;
 import dev.tollgate.server.http.PathTenant;
+import dev.tollgate.server.http.ClientCertificates;
 import dev.tollgate.server.http.RemoteAddress;
 import dev.tollgate.server.http.SameOrigin;
 import dev.tollgate.verifier.Principal;

@@ -7,6 +7,7 @@ import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.admin.Page;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.client.ClientTls;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.server.api.JsonApi;
 import io.helidon.http.HeaderNames;
@@ -84,6 +85,22 @@ final class ClientResource {
                 sendJson(response, 200, AdminApiViews.client(operations.clients().update(actor, tenant, id,
                         update.update())));
             }
+        });
+    }
+
+    /**
+     * {@code PUT clients/{id}/tls}: the client's RFC 8705 registration, whole: its certificate subject
+     * (one field, tls_client_auth clients only) and {@code tls_client_certificate_bound_access_tokens}.
+     */
+    void tls(ServerRequest request, ServerResponse response) {
+        AdminExchange.handle(request, response, Set.of(Method.PUT), () -> {
+            TenantId tenant = caller.tenant(request);
+            Actor actor = caller.actor(request, tenant);
+            ClientId id = pathClientId(request);
+            JsonFields fields = JsonFields.body(exchange.json(request), ClientTlsFields.FIELDS);
+            ClientTls tls = ClientTlsFields.parse(fields, false);
+            fields.throwIfInvalid();
+            sendJson(response, 200, AdminApiViews.client(operations.clients().setTls(actor, tenant, id, tls)));
         });
     }
 

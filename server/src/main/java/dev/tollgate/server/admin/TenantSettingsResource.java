@@ -4,6 +4,7 @@ import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.admin.AdminOperations;
 import dev.tollgate.core.admin.TenantOperations;
+import dev.tollgate.core.client.ClientCertificateAuthorities;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
 import io.helidon.http.Method;
@@ -49,8 +50,12 @@ final class TenantSettingsResource {
             UpdateSettingsRequest update = UpdateSettingsRequest.parse(exchange.mergePatch(request));
             UnaryOperator<TenantSettings> keyRotation = update.changesKeyRotation()
                     ? s -> s.withKeyRotationInterval(update.keyRotationInterval()) : UnaryOperator.identity();
+            // RFC 8705 §2.1's CA bundle: the tenant admin's too (a CA trusted here vouches for every
+            // tls_client_auth client), in the same change and audit event.
+            UnaryOperator<TenantSettings> change = update.clientCas() == null ? keyRotation
+                    : s -> keyRotation.apply(s).withClientCas(update.clientCas());
             sendJson(response, 200, view(operations.tenants().updateTenantAdminSettings(actor, tenant,
-                    update.authorities(), update.audiences(), keyRotation.andThen(s -> update.dpopNonces() == null
+                    update.authorities(), update.audiences(), change.andThen(s -> update.dpopNonces() == null
                             ? s : s.withDpopNonces(update.dpopNonces()))::apply).settings()));
         });
     }
@@ -62,21 +67,29 @@ final class TenantSettingsResource {
         json.put("allowed_audiences", settings.allowedAudiences());
         json.put(TenantOperations.KEY_ROTATION_INTERVAL,
                 TenantOperations.formatKeyRotationInterval(settings.keyRotationInterval()));
+        // RFC 8705 §2.1: the CAs whose client certificates tls_client_auth accepts, as PEM ("" for none).
+        json.put(CA_BUNDLE, settings.clientCas().pem());
         json.put("dpop_nonces", settings.dpopNonces());
         return json;
     }
+
+    static final String CA_BUNDLE = "tls_client_ca_bundle";
 
     /**
      * {@code PATCH settings}: a list sent replaces the tenant's; one left out stays.
      * {@code key_rotation_interval} is {@code "off"} (or null, as a merge patch removes a member) or
      * an ISO-8601 duration; left out, it stays. {@code dpop_nonces}: DPoP proofs must carry the
-     * server's nonce (RFC 9449 §8/§9); left out, it stays.
+     * server's nonce (RFC 9449 §8/§9); left out, it stays. {@code tls_client_ca_bundle} (PEM) replaces the
+     * tenant's CA bundle; {@code ""} or null removes it; left out, it stays.
+     *
+     * @param clientCas null when not sent
      */
     record UpdateSettingsRequest(List<String> authorities, List<String> audiences, boolean changesKeyRotation,
-                                 Duration keyRotationInterval, Boolean dpopNonces) {
+                                 Duration keyRotationInterval, ClientCertificateAuthorities clientCas,
+                                 Boolean dpopNonces) {
 
         static final Set<String> FIELDS = Set.of("allowed_authorities", "allowed_audiences",
-                TenantOperations.KEY_ROTATION_INTERVAL, "dpop_nonces");
+                TenantOperations.KEY_ROTATION_INTERVAL, CA_BUNDLE, "dpop_nonces");
 
         /** @throws dev.tollgate.core.admin.AdminFailure.Invalid naming every bad field */
         static UpdateSettingsRequest parse(Map<String, Object> json) {
@@ -93,9 +106,17 @@ final class TenantSettingsResource {
                     invalid.fields().forEach(fields::problem);
                 }
             }
+            ClientCertificateAuthorities cas = null;
+            if (fields.has(CA_BUNDLE)) {
+                try {
+                    cas = ClientCertificateAuthorities.of(fields.string(CA_BUNDLE, false));
+                } catch (IllegalArgumentException e) {
+                    fields.problem(CA_BUNDLE, e.getMessage());
+                }
+            }
             Boolean dpopNonces = fields.bool("dpop_nonces");
             fields.throwIfInvalid();
-            return new UpdateSettingsRequest(authorities, audiences, changesKeyRotation, interval, dpopNonces);
+            return new UpdateSettingsRequest(authorities, audiences, changesKeyRotation, interval, cas, dpopNonces);
         }
     }
 }

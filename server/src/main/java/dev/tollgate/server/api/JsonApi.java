@@ -7,6 +7,7 @@ import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import dev.tollgate.server.http.DuplicateKeys;
 import dev.tollgate.server.http.HttpFailure;
 import dev.tollgate.server.http.RequestBody;
+import dev.tollgate.server.http.ClientCertificates;
 import dev.tollgate.server.http.DPoPProofs;
 import dev.tollgate.verifier.Principal;
 import dev.tollgate.verifier.Reason;
@@ -159,7 +160,8 @@ public final class JsonApi {
         Verification verification = presented.dpop()
                 ? verifier.verifyDPoP(presented.token(), request.headers().values(DPoPProofs.DPOP),
                 request.prologue().method().text(), uri, scopes)
-                : verifier.verify(presented.token(), scopes);
+                // RFC 8705 §3: a certificate-bound token is good only with the certificate it is bound to.
+                : verifier.verify(presented.token(), scopes, ClientCertificates.leaf(request));
         return switch (verification) {
             case Verification.Invalid invalid -> throw unauthorized(invalid, realm);
             case Verification.Valid valid -> valid.principal();

@@ -7,6 +7,7 @@ import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.admin.AdminViews;
 import dev.tollgate.core.admin.Capability;
 import dev.tollgate.core.admin.UserOperations;
+import dev.tollgate.server.http.ClientCertificates;
 import dev.tollgate.server.http.RemoteAddress;
 import dev.tollgate.server.http.DPoPProofs;
 import dev.tollgate.verifier.Principal;
@@ -32,6 +33,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -269,7 +271,8 @@ public final class UsersEndpoint {
     /**
      * The verifier pins issuer, audience and tenant (a token of another tenant is invalid_token
      * here) and asks {@link #isRevoked} before it checks the scope, so a revoked token is always a
-     * 401, never a 403 that would suggest asking for more scope with it.
+     * 401, never a 403 that would suggest asking for more scope with it. A certificate-bound token
+     * (RFC 8705 §3) is good only with the certificate the request came with.
      */
     private Principal authorize(ServerRequest request, PresentedToken token, TenantId tenant, String scope) {
         TokenVerifier verifier = verifiers.forTenant(tenant)

@@ -12,6 +12,7 @@ import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.client.ClientAuthMethod;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientKeys;
+import dev.tollgate.core.client.ClientTls;
 import dev.tollgate.core.client.ClientId;
 import dev.tollgate.core.revocation.ClientTokenCutoff;
 import dev.tollgate.core.scope.ScopeSet;
@@ -20,7 +21,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,7 +33,7 @@ import java.util.List;
         subcommands = {ClientCommand.Create.class, ClientCommand.ListClients.class, ClientCommand.Show.class,
                 ClientCommand.Update.class, ClientCommand.RotateSecret.class, ClientCommand.Disable.class,
                 ClientCommand.Enable.class, ClientCommand.Delete.class, ClientCommand.RevokeTokens.class,
-                ClientCommand.Keys.class})
+                ClientCommand.Keys.class, ClientCommand.Tls.class})
 final class ClientCommand {
 
     abstract static class OneClient extends StoreCommand.InTenant {
@@ -89,14 +93,40 @@ final class ClientCommand {
                 description = "private_key_jwt: where the client publishes its public keys (https), instead of --jwk-file.")
         java.net.URI jwksUri;
 
+        @Option(names = "--tls-client-auth", paramLabel = "FIELD=VALUE",
+                description = "Authenticate with a CA-issued TLS certificate (RFC 8705 tls_client_auth) carrying this"
+                        + " subject: subject_dn=CN=orders,O=Example, san_dns=..., san_uri=..., san_ip=... or"
+                        + " san_email=...; the tenant's CA bundle (tenant set --tls-client-ca-bundle) must trust it."
+                        + " The client gets no secret.")
+        String tlsClientAuth;
+
+        @Option(names = "--self-signed-certificate", paramLabel = "FILE",
+                description = "Authenticate with this self-signed TLS certificate (PEM; RFC 8705"
+                        + " self_signed_tls_client_auth). The client gets no secret.")
+        Path selfSignedCertificate;
+
         @Override
         void run(Tollgate app, PrintWriter out) {
             ClientAuthMethod method = auth == null ? null : parseMethod(auth);
             ClientKeys keys = keys(jwkFiles, jwksUri, config.clientKeys().allowPrivateAddresses());
+            ClientTls tls = null;
+            if (tlsClientAuth != null || selfSignedCertificate != null) {
+                ClientAuthMethod implied = tlsClientAuth != null ? ClientAuthMethod.TLS_CLIENT_AUTH
+                        : ClientAuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH;
+                if ((tlsClientAuth != null && selfSignedCertificate != null) || (method != null && method != implied)) {
+                    throw new IllegalArgumentException("--tls-client-auth, --self-signed-certificate and --auth"
+                            + " name different methods; give one");
+                }
+                method = implied;
+                if (selfSignedCertificate != null) {
+                    keys = ClientKeys.inline(ClientKeys.parsePublicKeys(readFile(selfSignedCertificate)));
+                }
+                tls = tlsClientAuth == null ? null : subject(tlsClientAuth, true);
+            }
             ClientWithSecret created = app.adminOperations().clients().create(Actor.cli(tenant()), tenant(),
                     new ClientSpec(name, ScopeSet.of(ListValues.of(scopes).toArray(String[]::new)), null, ListValues.of(audiences),
                             ListValues.of(authorities), ttl == null ? null : Duration.ofSeconds(ttl), introspection,
-                            method, keys, dpopBound));
+                            method, keys, tls, dpopBound));
             print(out, created.client());
             if (created.secret() != null) {
                 out.println("client_secret: " + created.secret().reveal() + "   (shown only now)");
@@ -361,6 +391,47 @@ final class ClientCommand {
         return all;
     }
 
+    @Command(name = "tls", mixinStandardHelpOptions = true,
+            description = "Set a client's mutual-TLS registration (RFC 8705): the certificate subject of a"
+                    + " tls_client_auth client, and whether its tokens are bound to its TLS certificate.")
+    static final class Tls extends OneClient {
+        @Option(names = "--tls-client-auth", paramLabel = "FIELD=VALUE",
+                description = "The subject a tls_client_auth client's certificate carries: subject_dn=..., san_dns=...,"
+                        + " san_uri=..., san_ip=... or san_email=... (tls_client_auth clients only).")
+        String tlsClientAuth;
+
+        @Option(names = "--bound-tokens", paramLabel = "true|false", arity = "1",
+                description = "Bind every token to the TLS client certificate presented (cnf.x5t#S256) and refuse"
+                        + " token requests without one; always on for mTLS clients (default false).")
+        boolean boundTokens;
+
+        @Override
+        void run(Tollgate app, PrintWriter out) {
+            ClientTls tls = tlsClientAuth == null ? new ClientTls(null, null, boundTokens)
+                    : subject(tlsClientAuth, boundTokens);
+            print(out, app.adminOperations().clients().setTls(Actor.cli(tenant()), tenant(), clientId(), tls));
+        }
+    }
+
+    /** {@code san_dns=orders.example.com}: RFC 8705 §2.1.2's field without its tls_client_auth_ prefix, and the value. */
+    static ClientTls subject(String fieldAndValue, boolean boundTokens) {
+        int equals = fieldAndValue.indexOf('=');
+        if (equals < 0) {
+            throw new IllegalArgumentException("--tls-client-auth: give FIELD=VALUE, e.g. san_dns=orders.example.com");
+        }
+        ClientTls.SubjectField field = ClientTls.SubjectField.fromMetadataName("tls_client_auth_"
+                + fieldAndValue.substring(0, equals).strip().toLowerCase(java.util.Locale.ROOT));
+        return new ClientTls(field, fieldAndValue.substring(equals + 1), boundTokens);
+    }
+
+    static String readFile(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     static void print(PrintWriter out, ClientCredential c) {
         out.println("client_id:      " + c.clientId());
         out.println("name:           " + c.name() + (c.isBuiltin() ? "  (default credential)" : ""));
@@ -378,6 +449,10 @@ final class ClientCommand {
         }
         c.keys().inlineKeys().forEach(k -> out.println("key:            " + k.getKeyID() + " " + k.getKeyType().getValue()
                 + " thumbprint " + ClientKeys.thumbprint(k)));
+        if (c.tls().hasSubject() || c.certificateBoundTokens()) {
+            out.println("tls:            " + (c.tls().hasSubject() ? c.tls().subjectField().metadataName() + "="
+                    + c.tls().subjectValue() + "  " : "") + (c.certificateBoundTokens() ? "certificate-bound tokens" : ""));
+        }
         Instant now = Instant.now();
         c.secrets().forEach(s -> out.println("secret:         " + s.id() + " created " + s.createdAt()
                 + (s.expiresAt() == null ? "" : (s.isActiveAt(now) ? " expires " : " expired ") + s.expiresAt())));

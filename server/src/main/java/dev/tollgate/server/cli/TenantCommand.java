@@ -5,6 +5,7 @@ import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.AdminAccounts.AdminWithPassword;
 import dev.tollgate.core.admin.AdminRole;
 import dev.tollgate.core.admin.TenantOperations;
+import dev.tollgate.core.client.ClientCertificateAuthorities;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
@@ -110,8 +111,16 @@ final class TenantCommand {
                         + " or off (rotate only with keys rotate). New tenants: P90D.")
         String keyRotationInterval;
 
+        @Option(names = "--" + TenantSettings.TLS_CLIENT_CA_BUNDLE, paramLabel = "FILE",
+                description = "PEM file of the CAs whose client certificates tls_client_auth (RFC 8705) accepts in"
+                        + " this tenant; replaces the bundle (--" + TenantSettings.TLS_CLIENT_CA_BUNDLE + "= removes it).")
+        String clientCaBundle;
+
         @Override
         void run(Tollgate app, PrintWriter out) {
+            ClientCertificateAuthorities cas = clientCaBundle == null ? null : clientCaBundle.isEmpty()
+                    ? ClientCertificateAuthorities.NONE
+                    : ClientCertificateAuthorities.of(ClientCommand.readFile(java.nio.file.Path.of(clientCaBundle)));
             Tenant updated = app.adminOperations().tenants().updateSettings(Actor.cli(tenant()), tenant(), settings -> {
                 TenantSettings s = settings;
                 if (allowQueryCredentials != null) {
@@ -137,6 +146,9 @@ final class TenantCommand {
                 }
                 if (keyRotationInterval != null) {
                     s = s.withKeyRotationInterval(TenantOperations.parseKeyRotationInterval(keyRotationInterval));
+                }
+                if (cas != null) {
+                    s = s.withClientCas(cas);
                 }
                 return s;
             });

@@ -72,6 +72,14 @@ public enum ConfigKey {
     TLS_KEYSTORE_PASSWORD("tls.keystore-password", "", "Password of the PKCS#12 file.", true),
     TLS_REDIRECT_PORT("tls.http-redirect-port", "", "When set with TLS on, a plain-HTTP listener on this port "
             + "answers every request with a 308 redirect to HTTPS. Empty: no plain-HTTP listener."),
+    TLS_CLIENT_AUTH("tls.client-auth", "none", "none: the TLS listener asks for no client certificate. optional: "
+            + "it asks every client for one without requiring it (mutual TLS, RFC 8705: tls_client_auth, "
+            + "self_signed_tls_client_auth, certificate-bound tokens); clients without one keep working. Any "
+            + "certificate is accepted at the handshake; each tenant's CAs and each client's registration judge it."),
+    CLIENT_CERTIFICATE_HEADER("http.client-certificate-header", "", "Behind a TLS-terminating proxy: the header in "
+            + "which it forwards the client's certificate as URL-escaped PEM (nginx: proxy_set_header "
+            + "X-SSL-Client-Cert $ssl_client_escaped_cert). Read only from http.trusted-proxies; from any other peer "
+            + "it is ignored. Empty: certificates come only from this server's own TLS listener."),
     TLS_HSTS_MAX_AGE("tls.hsts-max-age", "365d", "Strict-Transport-Security max-age sent on HTTPS responses; 0 sends none."),
 
     ABUSE_ADDRESS_FREE_FAILURES("abuse.address.free-failures", "100", "Failed client authentications from one "

@@ -148,7 +148,8 @@ public final class ConfigLoader extends ConfigValues {
                 .host(host).port(port).publicUrl(publicUrl).managementPort(managementPort).maxBodyBytes(maxBody)
                 .auditRetention(retention).tokenAudit(tokenAudit).tls(tls).loginHashingPermits(hashingPermits)
                 .keyEncryptionKey(kek)
-                .tokenCountsFlushInterval(countsFlush);
+                .tokenCountsFlushInterval(countsFlush)
+                .clientCertificateHeader(optional(ConfigKey.CLIENT_CERTIFICATE_HEADER));
         if (tokenStream != null) {
             builder.tokenStream(tokenStream);
         }
@@ -308,11 +309,15 @@ public final class ConfigLoader extends ConfigValues {
         String redirect = optional(ConfigKey.TLS_REDIRECT_PORT);
         int redirectPort = redirect == null ? 0 : integer(ConfigKey.TLS_REDIRECT_PORT);
         Duration hsts = duration(ConfigKey.TLS_HSTS_MAX_AGE);
+        boolean clientCertificates = "optional".equals(oneOf(ConfigKey.TLS_CLIENT_AUTH, List.of("none", "optional")));
         boolean configured = optional(ConfigKey.TLS_CERTIFICATE) != null || optional(ConfigKey.TLS_PRIVATE_KEY) != null
                 || optional(ConfigKey.TLS_KEYSTORE) != null;
         if (!configured) {
             if (redirect != null) {
                 problem(ConfigKey.TLS_REDIRECT_PORT, "needs TLS (tls.certificate and tls.private-key, or tls.keystore)");
+            }
+            if (clientCertificates) {
+                problem(ConfigKey.TLS_CLIENT_AUTH, "needs TLS (tls.certificate and tls.private-key, or tls.keystore)");
             }
             return null;
         }
@@ -321,7 +326,8 @@ public final class ConfigLoader extends ConfigValues {
             return null;
         }
         return build(() -> new TlsConfig(certificate, privateKey, keystore,
-                password == null ? new char[0] : password.toCharArray(), redirectPort, hsts), Map.of());
+                password == null ? new char[0] : password.toCharArray(), redirectPort, hsts, clientCertificates),
+                Map.of());
     }
 
     /**

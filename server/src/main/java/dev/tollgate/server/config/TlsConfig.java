@@ -11,9 +11,22 @@ import java.util.List;
  *
  * @param redirectPort a plain-HTTP listener that redirects to HTTPS; 0 for none
  * @param hstsMaxAge   Strict-Transport-Security max-age; zero sends no header
+ * @param requestClientCertificates ask every client for a certificate without requiring one (RFC 8705 mutual
+ *                     TLS; plain clients keep working); the certificate is judged per tenant, not at the handshake
  */
 public record TlsConfig(Path certificate, Path privateKey, Path keystore, char[] keystorePassword, int redirectPort,
-                        Duration hstsMaxAge) {
+                        Duration hstsMaxAge, boolean requestClientCertificates) {
+
+    /** Without client certificates. */
+    public TlsConfig(Path certificate, Path privateKey, Path keystore, char[] keystorePassword, int redirectPort,
+                     Duration hstsMaxAge) {
+        this(certificate, privateKey, keystore, keystorePassword, redirectPort, hstsMaxAge, false);
+    }
+
+    /** The same TLS, asking clients for a certificate (or not). */
+    public TlsConfig withClientCertificates(boolean request) {
+        return new TlsConfig(certificate, privateKey, keystore, keystorePassword, redirectPort, hstsMaxAge, request);
+    }
 
     /** @throws IllegalArgumentException one line per problem, each starting with the key it is about */
     public TlsConfig {
@@ -41,6 +54,7 @@ public record TlsConfig(Path certificate, Path privateKey, Path keystore, char[]
     @Override
     public String toString() {
         return "TlsConfig[" + (keystore != null ? "keystore=" + keystore : "certificate=" + certificate
-                + ", privateKey=" + privateKey) + ", redirectPort=" + redirectPort + ", hstsMaxAge=" + hstsMaxAge + "]";
+                + ", privateKey=" + privateKey) + ", redirectPort=" + redirectPort + ", hstsMaxAge=" + hstsMaxAge
+                + ", requestClientCertificates=" + requestClientCertificates + "]";
     }
 }

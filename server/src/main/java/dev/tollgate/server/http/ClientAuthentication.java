@@ -8,6 +8,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
 
@@ -53,7 +54,21 @@ final class ClientAuthentication {
             }
             used = method;
         }
-        PresentedCredentials found = used == null ? null : used.read(authorization, params);
+        List<X509Certificate> certificates = ClientCertificates.of(request);
+        PresentedCredentials found;
+        if (used != null) {
+            // A certificate beside a secret or an assertion is no second method: it is what the
+            // token may be bound to (RFC 8705 §3), if the client's registration asks for that.
+            found = used.read(authorization, params).withCertificates(certificates);
+        } else if (!certificates.isEmpty() && params.first("client_id") != null) {
+            // RFC 8705 §2: client_id names the client, the TLS certificate proves it.
+            if (!params.query().isEmpty()) {
+                throw new HttpFailure(OAuth2Error.INVALID_REQUEST_CODE, "client_id belongs in the form body", 400);
+            }
+            found = PresentedCredentials.certificate(params.first("client_id"), certificates);
+        } else {
+            found = null;
+        }
         if (found == null || found.clientId() == null) {
             throw new HttpFailure(OAuth2Error.INVALID_CLIENT_CODE, "client authentication is required", 401);
         }

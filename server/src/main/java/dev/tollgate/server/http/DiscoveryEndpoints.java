@@ -6,6 +6,7 @@ import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.as.AuthorizationServerEndpointMetadata;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import com.nimbusds.oauth2.sdk.id.Issuer;
@@ -21,6 +22,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -39,16 +41,23 @@ public final class DiscoveryEndpoints {
     private final Function<TenantId, String> issuers;
     private final Clock clock;
     private final List<JWSAlgorithm> dpopAlgorithms;
+    /** Whether clients can present a TLS certificate: the listener asks for one, or a trusted proxy forwards it. */
+    private final boolean mutualTls;
 
-    /** @param dpopAlgorithms the algorithms DPoP proofs may use (RFC 9449 §5.1) */
+    /**
+     * @param dpopAlgorithms the algorithms DPoP proofs may use (RFC 9449 §5.1)
+     * @param mutualTls      whether RFC 8705 mutual TLS is on (the TLS listener asks for certificates, or a proxy
+     *                       forwards them)
+     */
     public DiscoveryEndpoints(Directory directory, Store store, Function<TenantId, String> issuers, Clock clock,
-                              List<JWSAlgorithm> dpopAlgorithms) {
+                              List<JWSAlgorithm> dpopAlgorithms, boolean mutualTls) {
         this.directory = directory;
         this.dpopAlgorithms = dpopAlgorithms.stream().sorted(java.util.Comparator.comparing(JWSAlgorithm::getName))
                 .toList();
         this.store = store;
         this.issuers = issuers;
         this.clock = clock;
+        this.mutualTls = mutualTls;
     }
 
     /** {@code GET /t/{tenant}/oauth2/jwks}. */
@@ -76,9 +85,23 @@ public final class DiscoveryEndpoints {
         // RFC 8414 §2 requires the member; a client-credentials-only server has no response types.
         metadata.setResponseTypes(List.<ResponseType>of());
         // Not client_secret_jwt: secrets are stored only as keyed hashes, never as HMAC keys (issue 14).
-        List<ClientAuthenticationMethod> clientAuthMethods = List.of(
+        List<ClientAuthenticationMethod> clientAuthMethods = new ArrayList<>(List.of(
                 ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST,
-                ClientAuthenticationMethod.PRIVATE_KEY_JWT);
+                ClientAuthenticationMethod.PRIVATE_KEY_JWT));
+        if (mutualTls) {
+            // RFC 8705 §2.1.1 and §2.2.1.
+            clientAuthMethods.add(ClientAuthenticationMethod.TLS_CLIENT_AUTH);
+            clientAuthMethods.add(ClientAuthenticationMethod.SELF_SIGNED_TLS_CLIENT_AUTH);
+            // RFC 8705 §3.3: this server issues certificate-bound tokens.
+            metadata.setSupportsTLSClientCertificateBoundAccessTokens(true);
+            // RFC 8705 §5: the same listener serves mutual TLS (it asks for a certificate without
+            // requiring one), so the aliases are the endpoints themselves.
+            AuthorizationServerEndpointMetadata aliases = new AuthorizationServerEndpointMetadata();
+            aliases.setTokenEndpointURI(URI.create(issuer + "/oauth2/token"));
+            aliases.setIntrospectionEndpointURI(URI.create(issuer + "/oauth2/introspect"));
+            aliases.setRevocationEndpointURI(URI.create(issuer + "/oauth2/revoke"));
+            metadata.setMtlsEndpointAliases(aliases);
+        }
         metadata.setTokenEndpointAuthMethods(clientAuthMethods);
         // RFC 8414 §2: required with private_key_jwt; none is never in it (RFC 8414 says "MUST NOT").
         metadata.setTokenEndpointJWSAlgs(ClientKeyAlgorithms.SUPPORTED);

@@ -92,6 +92,7 @@ public final class IntrospectionEndpoint {
     }
 
     /** RFC 7662 §2.2 members, from the token's verified claims. */
+    @SuppressWarnings("unchecked")
     private static TokenIntrospectionSuccessResponse describe(ActiveToken token) {
         JWTClaimsSet claims = token.claims();
         // RFC 9449 §6.2: a DPoP-bound token is introspected as token_type DPoP with its cnf.jkt.
@@ -123,6 +124,12 @@ public final class IntrospectionEndpoint {
         }
         if (claims.getIssuer() != null) {
             builder.issuer(new Issuer(claims.getIssuer()));
+        }
+        // RFC 7662 §2.2 / RFC 8705 §3.2: the confirmation, so a resource server that introspects can
+        // check the binding (x5t#S256, jkt) itself. The whole cnf object: it replaces the jkt-only one above.
+        if (claims.getClaim("cnf") instanceof java.util.Map<?, ?> binding) {
+            builder.parameter("cnf", new net.minidev.json.JSONObject(new java.util.LinkedHashMap<>(
+                    (java.util.Map<String, ?>) binding)));
         }
         return builder.build();
     }

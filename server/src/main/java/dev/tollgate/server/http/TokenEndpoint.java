@@ -111,7 +111,7 @@ public final class TokenEndpoint {
         logDetail(tenant, outcome.refusal());
         audit.record(request, tenant, outcome);
         if (outcome.isIssued()) {
-            if (outcome.token().jkt() != null) {
+            if (outcome.token().cnf().jkt() != null) {
                 // RFC 9449 §8.2: the next nonce may come with any response.
                 String nonce = dpop.currentNonce(tenant);
                 if (nonce != null) {

@@ -192,7 +192,7 @@ class AdminApiInteropTest {
                 }
             }
         }
-        assertThat(bodies).isEqualTo(12);
+        assertThat(bodies).isEqualTo(13); // 12, and PUT clients/{id}/tls (RFC 8705)
         assertThat(queries).isEqualTo(3);
     }
 
