@@ -75,6 +75,7 @@ public final class JdbcStore implements Store {
     private final AtomicReference<SecretSealer> sealer;
     private final TokenCountRepository tokenCounts;
     private final ReplayRepository replays;
+    private final dev.tollgate.core.store.FederationRepository federation;
 
     private JdbcStore(String description, StoreConfig config, HikariDataSource dataSource, Database db,
                       SecretSealer sealer, boolean postgres) {
@@ -95,6 +96,7 @@ public final class JdbcStore implements Store {
         this.audit = new JdbcAuditRepository(db);
         this.tokenCounts = new JdbcTokenCountRepository(db, postgres);
         this.replays = new JdbcReplayRepository(db);
+        this.federation = new JdbcFederationRepository(db);
     }
 
     /**
@@ -408,6 +410,11 @@ public final class JdbcStore implements Store {
     @Override
     public ReplayRepository replays() {
         return replays;
+    }
+
+    @Override
+    public dev.tollgate.core.store.FederationRepository federation() {
+        return federation;
     }
 
     @Override

@@ -56,7 +56,7 @@ final class ClientAdministration {
         requireTenant(tenant);
         requireDefined(tenant, spec.allowedScopes());
         Instant now = clock.instant();
-        boolean keyClient = spec.authMethod() == ClientAuthMethod.PRIVATE_KEY_JWT;
+        boolean keyClient = spec.authMethod() != null && !spec.authMethod().usesSecret();
         // A private_key_jwt client has no secret at all (issue 14): nothing to leak, nothing to guess.
         ClientSecret secret = keyClient ? null : ClientSecret.generate();
         ClientCredential client = new ClientCredential(tenant, ClientId.generate(), spec.name(), spec.allowedScopes(),
@@ -73,8 +73,7 @@ final class ClientAdministration {
      * sending its secret (what every client could before registrations named a method).
      */
     private static Set<ClientAuthMethod> methods(ClientAuthMethod registered) {
-        return registered == ClientAuthMethod.PRIVATE_KEY_JWT ? Set.of(ClientAuthMethod.PRIVATE_KEY_JWT)
-                : ClientAuthMethod.SECRET_METHODS;
+        return registered != null && !registered.usesSecret() ? Set.of(registered) : ClientAuthMethod.SECRET_METHODS;
     }
 
     /**
@@ -123,9 +122,9 @@ final class ClientAdministration {
         }
         ClientWithSecret rotated = store.inTransaction(() -> {
             ClientCredential client = get(tenant, id);
-            if (client.tokenEndpointAuthMethod() == ClientAuthMethod.PRIVATE_KEY_JWT) {
-                throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.STATE,
-                        "client " + id + " authenticates with private_key_jwt and has no secret; add or remove keys instead");
+            if (!client.tokenEndpointAuthMethod().usesSecret()) {
+                throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.STATE, "client " + id + " authenticates with "
+                        + client.tokenEndpointAuthMethod().wireName() + " and has no secret; change its keys or federation instead");
             }
             Instant now = clock.instant();
             ClientSecret secret = ClientSecret.generate();

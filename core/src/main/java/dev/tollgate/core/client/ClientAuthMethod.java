@@ -10,7 +10,15 @@ public enum ClientAuthMethod {
     /** RFC 6749 §2.3.1 form body parameters. */
     CLIENT_SECRET_POST,
     /** RFC 7523 §2.2: a JWT signed with one of the client's registered keys; the client has no secret. */
-    PRIVATE_KEY_JWT;
+    PRIVATE_KEY_JWT,
+    /**
+     * Workload identity federation (issue 14): the client proves itself with a token its platform
+     * issued (a Kubernetes service-account token, a SPIFFE JWT-SVID), sent as an RFC 7523 client
+     * assertion with {@code client_id}; the client is bound to one (issuer, subject) pair of a
+     * tenant's trusted issuers and has no secret and no keys of its own. Not an IANA-registered
+     * name: Tollgate's own, used only in registrations and metadata.
+     */
+    FEDERATED_JWT;
 
     /** What a client registered without a method may use: its secret, either way (RFC 7591 §2's default is basic). */
     public static final Set<ClientAuthMethod> SECRET_METHODS = Set.of(CLIENT_SECRET_BASIC, CLIENT_SECRET_POST);
@@ -20,7 +28,7 @@ public enum ClientAuthMethod {
     }
 
     public boolean usesSecret() {
-        return this != PRIVATE_KEY_JWT;
+        return this == CLIENT_SECRET_BASIC || this == CLIENT_SECRET_POST;
     }
 
     /** @throws IllegalArgumentException for a name that is none of ours (client_secret_jwt among them) */
@@ -31,7 +39,7 @@ public enum ClientAuthMethod {
             }
         }
         throw new IllegalArgumentException("unknown token_endpoint_auth_method '" + name
-                + "'; one of client_secret_basic, client_secret_post, private_key_jwt"
+                + "'; one of client_secret_basic, client_secret_post, private_key_jwt, federated_jwt"
                 + " (client_secret_jwt is not offered: secrets are stored only as keyed hashes)");
     }
 }

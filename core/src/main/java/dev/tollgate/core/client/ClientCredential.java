@@ -88,13 +88,18 @@ public record ClientCredential(
         keys = keys == null ? ClientKeys.NONE : keys;
         // RFC 7591 §2 registers one token_endpoint_auth_method; a key client has no secret at all, so a
         // leaked database row or a guessed secret can't stand in for its key.
-        if (authMethods.contains(ClientAuthMethod.PRIVATE_KEY_JWT)) {
-            if (authMethods.size() > 1) {
-                throw new IllegalArgumentException("a private_key_jwt client authenticates with its key only");
+        for (ClientAuthMethod keyless : List.of(ClientAuthMethod.PRIVATE_KEY_JWT, ClientAuthMethod.FEDERATED_JWT)) {
+            if (authMethods.contains(keyless)) {
+                if (authMethods.size() > 1) {
+                    throw new IllegalArgumentException("a " + keyless.wireName() + " client authenticates that way only");
+                }
+                if (!secrets.isEmpty()) {
+                    throw new IllegalArgumentException("a " + keyless.wireName() + " client has no secret");
+                }
             }
-            if (!secrets.isEmpty()) {
-                throw new IllegalArgumentException("a private_key_jwt client has no secret");
-            }
+        }
+        if (authMethods.contains(ClientAuthMethod.FEDERATED_JWT) && !keys.isEmpty()) {
+            throw new IllegalArgumentException("a federated_jwt client has no keys: its trusted issuer's keys verify it");
         }
     }
 
@@ -111,6 +116,9 @@ public record ClientCredential(
     public ClientAuthMethod tokenEndpointAuthMethod() {
         if (authMethods.contains(ClientAuthMethod.PRIVATE_KEY_JWT)) {
             return ClientAuthMethod.PRIVATE_KEY_JWT;
+        }
+        if (authMethods.contains(ClientAuthMethod.FEDERATED_JWT)) {
+            return ClientAuthMethod.FEDERATED_JWT;
         }
         return authMethods.contains(ClientAuthMethod.CLIENT_SECRET_BASIC)
                 ? ClientAuthMethod.CLIENT_SECRET_BASIC : ClientAuthMethod.CLIENT_SECRET_POST;

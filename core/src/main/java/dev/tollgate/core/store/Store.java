@@ -38,6 +38,9 @@ public interface Store extends AutoCloseable {
     /** Single-use identifiers (client assertions', DPoP proofs' jti) seen by any node, until they expire. */
     ReplayRepository replays();
 
+    /** Workload identity federation: trusted issuers per tenant, and the identity each federated client is. */
+    FederationRepository federation();
+
     /**
      * Runs {@code work} so that every repository call it makes on this thread commits together or
      * not at all. Nested calls join the outer transaction; an exception that leaves a nested call

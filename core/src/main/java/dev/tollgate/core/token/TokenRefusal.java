@@ -53,7 +53,14 @@ public record TokenRefusal(OAuthErrorCode error, String description, Reason reas
         /** The signature does not verify with the key the kid names. */
         ASSERTION_BAD_SIGNATURE,
         /** The client's jwks_uri could not be fetched (timeout, refused address, too large, not a JWK set). */
-        CLIENT_KEYS_UNAVAILABLE
+        CLIENT_KEYS_UNAVAILABLE,
+        // Workload identity federation (federated_jwt): the platform token's own rules.
+        /** The client has no federation binding, or its trusted issuer is gone. */
+        FEDERATION_NOT_CONFIGURED,
+        /** The token's sub is not the subject the client is bound to. */
+        FEDERATION_SUBJECT_MISMATCH,
+        /** A required claim (e.g. kubernetes.io/namespace) is missing or has another value. */
+        FEDERATION_CLAIM_MISMATCH
     }
 
     public TokenRefusal(OAuthErrorCode error, String description, Reason reason) {

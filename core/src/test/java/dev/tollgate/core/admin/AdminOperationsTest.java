@@ -139,6 +139,11 @@ class AdminOperationsTest {
         }
 
         @Override
+        public dev.tollgate.core.store.FederationRepository federation() {
+            return delegate.federation();
+        }
+
+        @Override
         public AuditRepository audit() {
             return audit;
         }

@@ -33,6 +33,9 @@ public final class DiscoveryEndpoints {
      */
     static final String JWKS_CACHE_CONTROL = "public, max-age=" + KeyRotation.JWKS_MAX_AGE.toSeconds();
 
+    /** The token_endpoint_auth_method of a workload-identity-federation client. */
+    static final String FEDERATED_JWT = "federated_jwt";
+
     private final Directory directory;
     private final Store store;
     private final Function<TenantId, String> issuers;
@@ -70,9 +73,14 @@ public final class DiscoveryEndpoints {
         // RFC 8414 §2 requires the member; a client-credentials-only server has no response types.
         metadata.setResponseTypes(List.<ResponseType>of());
         // Not client_secret_jwt: secrets are stored only as keyed hashes, never as HMAC keys (issue 14).
-        List<ClientAuthenticationMethod> clientAuthMethods = List.of(
+        List<ClientAuthenticationMethod> clientAuthMethods = new java.util.ArrayList<>(List.of(
                 ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST,
-                ClientAuthenticationMethod.PRIVATE_KEY_JWT);
+                ClientAuthenticationMethod.PRIVATE_KEY_JWT));
+        if (!store.federation().issuers(tenant.get()).isEmpty()) {
+            // Workload identity federation (issue 14): not an IANA name, but clients of this tenant
+            // may register with it; on the wire it is an RFC 7523 jwt-bearer client assertion.
+            clientAuthMethods.add(new ClientAuthenticationMethod(FEDERATED_JWT));
+        }
         metadata.setTokenEndpointAuthMethods(clientAuthMethods);
         // RFC 8414 §2: required with private_key_jwt; none is never in it (RFC 8414 says "MUST NOT").
         metadata.setTokenEndpointJWSAlgs(ClientKeyAlgorithms.SUPPORTED);
