@@ -36,7 +36,7 @@ public final class InMemoryFederationRepository implements FederationRepository 
     @Override
     public synchronized void insertIssuer(TenantId tenant, TrustedIssuer issuer) {
         if (issuers.putIfAbsent(List.of(tenant.value(), issuer.issuer()), issuer) != null) {
-            throw new DuplicateException("issuer " + issuer.issuer() + " is trusted already");
+            throw new DuplicateException("issuer " + issuer.issuer() + " is trusted already", null);
         }
     }
 
