@@ -192,8 +192,8 @@ class AdminApiInteropTest {
                 }
             }
         }
-        assertThat(bodies).isEqualTo(12);
-        assertThat(queries).isEqualTo(3);
+        assertThat(bodies).isEqualTo(14);
+        assertThat(queries).isEqualTo(4);
     }
 
     // ---------------------------------------------------------------- helpers
