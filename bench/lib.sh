@@ -1,6 +1,18 @@
 # Shared by the load scripts (sourced, not run): tool checks, the pinned server on a fresh
 # embedded store, and reading wrk's output.
-# Expects: JAVA, JVM_OPTS, PORT, SERVER_CPU, LOAD_CPU, CONNECTIONS set by the caller.
+# Sourced from the repository's root after the script's own knobs (WARMUP, DURATION, ROUNDS…);
+# these shared ones keep a value the caller or the environment gave them.
+
+: "${CONNECTIONS:=32}" "${PORT:=18181}" "${SERVER_CPU:=0}" "${LOAD_CPU:=1}"
+# The JDK the build uses (the machine's default java may be too old to run the server).
+# shellcheck source=.mvn/find-jdk.sh
+. .mvn/find-jdk.sh && tollgate_use_jdk
+JAVA=${JAVA:-$JAVA_HOME/bin/java}
+
+# The launcher's JVM options (packaging/jvm.options), so a benchmark measures what users run.
+launcher_jvm_options() { sed -e 's/#.*//' packaging/jvm.options | xargs; }
+# Set but empty (JVM_OPTS=) means none: the JVM's own defaults.
+JVM_OPTS=${JVM_OPTS-$(launcher_jvm_options)}
 
 require_load_tools() {
   command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }

@@ -23,20 +23,12 @@ cd "$(dirname "$0")/.."
 WARMUP=${WARMUP:-15}
 ROUNDS=${ROUNDS:-2}
 DURATION=${DURATION:-20}
-CONNECTIONS=${CONNECTIONS:-32}
-PORT=${PORT:-18181}
-SERVER_CPU=${SERVER_CPU:-0}
-LOAD_CPU=${LOAD_CPU:-1}
 PG=${PG:-1}
 PG_ADMIN_URL=${PG_ADMIN_URL:-postgresql://postgres@127.0.0.1:5432/test}
 KEYCLOAK=${KEYCLOAK:-0}
 OIDC_PROVIDER_VERSION=9.13.3
 KEYCLOAK_VERSION=26.5.6
 PEERS_CACHE=${PEERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tollgate-bench/oidc-provider-$OIDC_PROVIDER_VERSION}
-# shellcheck source=.mvn/find-jdk.sh
-. .mvn/find-jdk.sh && tollgate_use_jdk
-JAVA=${JAVA:-$JAVA_HOME/bin/java}
-JVM_OPTS=${JVM_OPTS-$(sed -e 's/#.*//' packaging/jvm.options | xargs)}
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh

@@ -11,13 +11,6 @@ cd "$(dirname "$0")/.."
 
 WARMUP=${WARMUP:-15}
 DURATION=${DURATION:-20}
-CONNECTIONS=${CONNECTIONS:-32}
-PORT=${PORT:-18181}
-SERVER_CPU=${SERVER_CPU:-0}
-LOAD_CPU=${LOAD_CPU:-1}
-# shellcheck source=.mvn/find-jdk.sh
-. .mvn/find-jdk.sh && tollgate_use_jdk
-JAVA=${JAVA:-$JAVA_HOME/bin/java}
 recording=bench/target/profile.jfr
 mkdir -p bench/target
 
@@ -29,7 +22,7 @@ if [ "${NO_BUILD:-}" != 1 ]; then
 fi
 
 # The launcher's options, plus a recording that starts after the warm-up (delay) and lasts the run.
-JVM_OPTS="$(sed -e 's/#.*//' packaging/jvm.options | xargs) \
+JVM_OPTS="$(launcher_jvm_options) \
   -XX:StartFlightRecording=delay=$((WARMUP + 5))s,duration=${DURATION}s,settings=profile,filename=$recording"
 start_token_server
 curl -sf -u "$client_id:$client_secret" -d grant_type=client_credentials "$token_url" | grep -q access_token

@@ -14,14 +14,6 @@ BASE=${1:?usage: bench/token-compare.sh BASE_REVISION}
 WARMUP=${WARMUP:-15}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-20}
-CONNECTIONS=${CONNECTIONS:-32}
-PORT=${PORT:-18181}
-SERVER_CPU=${SERVER_CPU:-0}
-LOAD_CPU=${LOAD_CPU:-1}
-# shellcheck source=.mvn/find-jdk.sh
-. .mvn/find-jdk.sh && tollgate_use_jdk
-JAVA=${JAVA:-$JAVA_HOME/bin/java}
-JVM_OPTS=${JVM_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC}
 export TOLLGATE_AUDIT_TOKEN_EVENTS=${TOLLGATE_AUDIT_TOKEN_EVENTS:-off}
 
 # shellcheck source=bench/lib.sh

@@ -13,12 +13,6 @@ cd "$(dirname "$0")/.."
 WARMUP=${WARMUP:-20}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-20}
-CONNECTIONS=${CONNECTIONS:-32}
-PORT=${PORT:-18181}
-SERVER_CPU=${SERVER_CPU:-0}
-LOAD_CPU=${LOAD_CPU:-1}
-JAVA=${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
-JVM_OPTS=${JVM_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC}
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh

@@ -17,14 +17,9 @@ cd "$(dirname "$0")/.."
 WARMUP=${WARMUP:-15}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-15}
-CONNECTIONS=${CONNECTIONS:-32}
 USERS=${USERS:-5}
 PORT=${PORT:-18182}
-SERVER_CPU=${SERVER_CPU:-0}
-LOAD_CPU=${LOAD_CPU:-1}
 RAW=${RAW:-1}
-JAVA=${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
-JVM_OPTS=${JVM_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC}
 TENANT=10001
 
 # shellcheck source=bench/lib.sh

@@ -1,5 +1,6 @@
 package dev.tollgate.server;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
@@ -100,7 +101,7 @@ final class ConnectionClose {
 
             @Override
             public void headers(ConnectionContext ctx, Headers headers) {
-                if (headers.containsToken(HeaderValues.CONNECTION_CLOSE)) {
+                if (closes(headers)) {
                     closing.add(ctx);
                 }
             }
@@ -108,8 +109,15 @@ final class ConnectionClose {
     }
 
     private static boolean closes(ServerRequest req, ServerResponse res) {
-        return req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)
-                || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE);
+        return closes(req.headers()) || closes(res.headers());
+    }
+
+    /**
+     * Helidon's {@code containsToken} collects the header's values through a stream even when there
+     * is no such header; most requests have none, and this runs twice per request.
+     */
+    private static boolean closes(Headers headers) {
+        return headers.contains(HeaderNames.CONNECTION) && headers.containsToken(HeaderValues.CONNECTION_CLOSE);
     }
 
     private static boolean hasUnreadBody(ServerRequest req) {

@@ -4,6 +4,8 @@ import dev.tollgate.core.abuse.FailureLimiter;
 import dev.tollgate.core.admin.DeviceTokens;
 import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.AdminOperations;
+import dev.tollgate.core.abuse.ClientAuthenticationGuard;
+import dev.tollgate.core.admin.AutomaticKeyRotation;
 import dev.tollgate.core.admin.ChangeListener;
 import dev.tollgate.core.admin.PasswordHasher;
 import dev.tollgate.core.admin.PasswordHashingPool;
@@ -80,6 +82,9 @@ public final class Tollgate implements AutoCloseable {
     private Function<TenantId, String> unsealedIssuers;
     private volatile CountDownLatch sealing;
     private ScheduledExecutorService auditPruning;
+    private final AutomaticKeyRotation keyRotation;
+    private ScheduledExecutorService keyRotating;
+    private ScheduledExecutorService failureSharing;
     private Runnable stopListening;
 
     private static final Logger LOG = LoggerFactory.getLogger(Tollgate.class);
@@ -153,7 +158,21 @@ public final class Tollgate implements AutoCloseable {
                 forgettingFederation(invalidate, federated), clock);
         this.tokenAudit = new AuditWriter(store.audit(), TOKEN_AUDIT_BATCH);
         this.tokenCounters = new TokenCounters(store.tokenCounts(), clock, MAX_UNWRITTEN_TOKEN_COUNTS);
+        this.keyRotation = new AutomaticKeyRotation(store, adminOperations.keys(), clock);
     }
+
+    /**
+     * How often every node looks for tenants whose keys are due for their automatic rotation: a
+     * rotation happens at most this late, and a deferred one is retried this often.
+     */
+    static final Duration KEY_ROTATION_TICK = Duration.ofMinutes(1);
+
+    /**
+     * How often a node adds its failed client authentications to the cluster's per-address counts
+     * and reads them back: the batch that makes the shared limit approximate (OPERATIONS.md,
+     * *Client lockout*). One upsert batch when there were failures and one indexed read per second.
+     */
+    static final Duration FAILURE_SHARING_INTERVAL = Duration.ofSeconds(1);
 
     /**
      * {@code changes}, and the federation verifier's cached bindings and issuers forgotten after each
@@ -264,6 +283,51 @@ public final class Tollgate implements AutoCloseable {
                 .name("tollgate-token-counts").factory());
         long millis = interval.toMillis();
         tokenCounting.scheduleWithFixedDelay(this::flushTokenCounts, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Rotates the keys of tenants whose schedule says so, every {@code tick}, on a daemon thread
+     * ({@link AutomaticKeyRotation}: every node ticks, exactly one rotates). Idempotent.
+     */
+    synchronized void startKeyRotation(Duration tick) {
+        if (keyRotating != null) {
+            return;
+        }
+        keyRotating = everyInterval("tollgate-key-rotation", tick, () -> {
+            try {
+                keyRotation.tick();
+            } catch (RuntimeException e) {
+                LOG.warn("automatic key rotation: tenants not read, retrying in {}: {}", tick, e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Shares {@code guard}'s per-address failure counts with the other nodes of the store every
+     * {@code interval}, on a daemon thread. Idempotent.
+     */
+    synchronized void startFailureSharing(ClientAuthenticationGuard guard, Duration interval) {
+        if (failureSharing != null) {
+            return;
+        }
+        failureSharing = everyInterval("tollgate-failure-sharing", interval, () -> {
+            try {
+                guard.shareFailures();
+            } catch (RuntimeException e) {
+                // Kept for the next flush; meanwhile this node limits on its own counts. The store's
+                // own health is reported by readiness, so once a second at DEBUG is enough here.
+                LOG.debug("failed authentications not shared, kept for the next flush: {}", e.getMessage());
+            }
+        });
+    }
+
+    /** {@code task} on a daemon thread of its own, {@code interval} after start and after each run. */
+    private static ScheduledExecutorService everyInterval(String thread, Duration interval, Runnable task) {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name(thread).factory());
+        long millis = interval.toMillis();
+        executor.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
+        return executor;
     }
 
     private void flushTokenCounts() {
@@ -441,6 +505,11 @@ public final class Tollgate implements AutoCloseable {
         return currentIssuers();
     }
 
+    /** The automatic key rotation this node runs; tests tick it by hand with their clock. */
+    public AutomaticKeyRotation keyRotation() {
+        return keyRotation;
+    }
+
     /** Lets a flush in progress finish, so the last one below sees everything it did not write. */
     private static void awaitQuietly(ScheduledExecutorService executor) {
         try {
@@ -455,6 +524,14 @@ public final class Tollgate implements AutoCloseable {
         synchronized (this) {
             if (auditPruning != null) {
                 auditPruning.shutdownNow();
+            }
+            if (keyRotating != null) {
+                keyRotating.shutdown();
+                awaitQuietly(keyRotating);
+            }
+            if (failureSharing != null) {
+                failureSharing.shutdown();
+                awaitQuietly(failureSharing);
             }
             if (tokenCounting != null) {
                 tokenCounting.shutdown();

@@ -93,8 +93,10 @@ public final class TollgateServer implements AutoCloseable {
         Metrics metrics = new Metrics(t -> app.directory().tenant(t).isPresent());
         // Brute-force limits, one guard for the three endpoints a client authenticates at, so a guess
         // counts the same wherever it is made.
+        // Counted over every node of the store (issue 13, point 8): a node's new failures go to the store
+        // each second and the cluster's counts come back, so N nodes behind a balancer limit as one.
         var guard = new dev.tollgate.core.abuse.ClientAuthenticationGuard(
-                config.bruteForce(), app.clock());
+                config.bruteForce(), app.clock(), app.store().clientAuthFailures());
         metrics.bindTokenAudit(stream, app.tokenCounters());
         TokenAudit tokenAudit = new TokenAudit(config.tokenAudit(), app.tokenCounters(), app.tokenAudit(), stream,
                 app.clock());
@@ -167,6 +169,8 @@ public final class TollgateServer implements AutoCloseable {
         }
         app.startAuditPruning(config.auditRetention());
         app.startTokenCounting(config.tokenCountsFlushInterval());
+        app.startKeyRotation(Tollgate.KEY_ROTATION_TICK);
+        app.startFailureSharing(guard, Tollgate.FAILURE_SHARING_INTERVAL);
         LOG.info("listening on {} (store: {}); metrics and health on port {}{}", baseUrl, app.store().describe(),
                 server.port(MANAGEMENT_SOCKET), config.tls() != null && config.tls().redirectPort() != 0
                         ? "; plain HTTP on port " + server.port(REDIRECT_SOCKET) + " redirects to HTTPS" : "");

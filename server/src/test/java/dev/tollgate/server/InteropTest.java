@@ -298,7 +298,8 @@ class InteropTest {
         assertThat(metadata.getJWKSetURI()).isEqualTo(server.jwksUri());
         assertThat(metadata.getGrantTypes()).containsExactly(GrantType.CLIENT_CREDENTIALS);
         assertThat(metadata.getTokenEndpointAuthMethods()).containsExactlyInAnyOrder(
-                ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST);
+                ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST,
+                ClientAuthenticationMethod.PRIVATE_KEY_JWT);
         assertThat(metadata.getScopes().toStringList()).contains("users:read", "users:write");
         // The advertised token endpoint and JWKS are the ones that work.
         String viaMetadata = NimbusClient.accessToken(metadata.getTokenEndpointURI(),

@@ -360,9 +360,11 @@ class IntrospectionRevocationTest {
         assertThat(metadata.getIntrospectionEndpointURI()).isEqualTo(introspectEndpoint());
         assertThat(metadata.getRevocationEndpointURI()).isEqualTo(revokeEndpoint());
         assertThat(metadata.getIntrospectionEndpointAuthMethods()).containsExactly(
-                ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST);
+                ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST,
+                ClientAuthenticationMethod.PRIVATE_KEY_JWT);
         assertThat(metadata.getRevocationEndpointAuthMethods()).containsExactly(
-                ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST);
+                ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST,
+                ClientAuthenticationMethod.PRIVATE_KEY_JWT);
     }
 
     // ---------------------------------------------------------------- helpers

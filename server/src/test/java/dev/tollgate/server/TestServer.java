@@ -49,6 +49,8 @@ public final class TestServer implements AutoCloseable {
     private TollgateServer server;
     private ServerConfig currentConfig;
     private ProvisionedTenant bootstrapped;
+    /** False for a node started {@link #alongside} another: the first one drops the database. */
+    private boolean ownsDatabase = true;
 
     private TestServer(Kind kind, Path dataDir, PostgresTestDatabase postgres, TestClock clock) {
         this.kind = kind;
@@ -87,6 +89,22 @@ public final class TestServer implements AutoCloseable {
     /** A server on a fresh PostgreSQL database with some settings changed, e.g. {@code b -> b.bulkheads(...)}. */
     public static TestServer postgres(UnaryOperator<ServerConfig.Builder> settings) {
         TestServer server = new TestServer(Kind.POSTGRES, null, PostgresTestDatabase.create(), TestClock.startingNow());
+        server.settings = settings;
+        server.startServer();
+        return server;
+    }
+
+    /**
+     * Another node on {@code first}'s PostgreSQL database and clock, with its own settings: what a
+     * second instance behind a load balancer is. Close it before {@code first}, which drops the database.
+     */
+    public static TestServer alongside(TestServer first, UnaryOperator<ServerConfig.Builder> settings) {
+        if (first.postgres == null) {
+            throw new IllegalArgumentException("nodes share a PostgreSQL database, not an embedded store");
+        }
+        TestServer server = new TestServer(Kind.POSTGRES, null, first.postgres, first.clock);
+        server.ownsDatabase = false;
+        server.bootstrapped = first.bootstrapped;
         server.settings = settings;
         server.startServer();
         return server;
@@ -232,7 +250,7 @@ public final class TestServer implements AutoCloseable {
     public void close() {
         server.close();
         app.close();
-        if (postgres != null) {
+        if (postgres != null && ownsDatabase) {
             postgres.close();
         }
         for (Path dir : new Path[] {dataDir, streamDir}) {

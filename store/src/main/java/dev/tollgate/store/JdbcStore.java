@@ -19,6 +19,7 @@ import dev.tollgate.core.store.SigningKeyRepository;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.store.StoreException;
 import dev.tollgate.core.store.TenantRepository;
+import dev.tollgate.core.store.FailureCountRepository;
 import dev.tollgate.core.store.TokenCountRepository;
 import dev.tollgate.core.store.UserRepository;
 import org.flywaydb.core.Flyway;
@@ -76,6 +77,7 @@ public final class JdbcStore implements Store {
     private final TokenCountRepository tokenCounts;
     private final ReplayRepository replays;
     private final dev.tollgate.core.store.FederationRepository federation;
+    private final FailureCountRepository clientAuthFailures;
 
     private JdbcStore(String description, StoreConfig config, HikariDataSource dataSource, Database db,
                       SecretSealer sealer, boolean postgres) {
@@ -97,6 +99,7 @@ public final class JdbcStore implements Store {
         this.tokenCounts = new JdbcTokenCountRepository(db, postgres);
         this.replays = new JdbcReplayRepository(db);
         this.federation = new JdbcFederationRepository(db);
+        this.clientAuthFailures = new JdbcFailureCountRepository(db, postgres);
     }
 
     /**
@@ -415,6 +418,11 @@ public final class JdbcStore implements Store {
     @Override
     public dev.tollgate.core.store.FederationRepository federation() {
         return federation;
+    }
+
+    @Override
+    public FailureCountRepository clientAuthFailures() {
+        return clientAuthFailures;
     }
 
     @Override

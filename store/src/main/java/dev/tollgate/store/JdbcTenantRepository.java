@@ -10,6 +10,8 @@ import dev.tollgate.core.tenant.TenantSettings;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,7 +21,7 @@ final class JdbcTenantRepository implements TenantRepository {
 
     private static final String COLUMNS =
             "id, name, signing_algorithm, allow_query_credentials, default_audience, allowed_authorities,"
-                    + " allowed_audiences, created_at_ns, assertion_token_endpoint_aud";
+                    + " allowed_audiences, created_at_ns, key_rotation_interval_s, assertion_token_endpoint_aud";
 
     private final Database db;
 
@@ -30,7 +32,7 @@ final class JdbcTenantRepository implements TenantRepository {
     @Override
     public void insert(Tenant tenant) {
         db.write("insert tenant " + tenant.id(), c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, tenant.id().value());
                 s.setString(2, tenant.name());
                 s.setString(3, tenant.settings().signingAlgorithm().name());
@@ -39,7 +41,8 @@ final class JdbcTenantRepository implements TenantRepository {
                 s.setString(6, String.join(" ", tenant.settings().allowedAuthorities()));
                 s.setString(7, String.join(" ", tenant.settings().allowedAudiences()));
                 Database.setInstant(s, 8, tenant.createdAt());
-                s.setBoolean(9, tenant.settings().tokenEndpointAudience());
+                setInterval(s, 9, tenant.settings().keyRotationInterval());
+                s.setBoolean(10, tenant.settings().tokenEndpointAudience());
                 return s.executeUpdate();
             }
         });
@@ -91,18 +94,33 @@ final class JdbcTenantRepository implements TenantRepository {
         return db.write("update tenant " + tenant.id(), c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE tenants SET name = ?, signing_algorithm = ?,"
                     + " allow_query_credentials = ?, default_audience = ?, allowed_authorities = ?,"
-                    + " allowed_audiences = ?, assertion_token_endpoint_aud = ? WHERE id = ?")) {
+                    + " allowed_audiences = ?, key_rotation_interval_s = ?, assertion_token_endpoint_aud = ? WHERE id = ?")) {
                 s.setString(1, tenant.name());
                 s.setString(2, tenant.settings().signingAlgorithm().name());
                 s.setBoolean(3, tenant.settings().allowQueryCredentials());
                 Database.setNullableString(s, 4, tenant.settings().defaultAudience());
                 s.setString(5, String.join(" ", tenant.settings().allowedAuthorities()));
                 s.setString(6, String.join(" ", tenant.settings().allowedAudiences()));
-                s.setBoolean(7, tenant.settings().tokenEndpointAudience());
-                s.setString(8, tenant.id().value());
+                setInterval(s, 7, tenant.settings().keyRotationInterval());
+                s.setBoolean(8, tenant.settings().tokenEndpointAudience());
+                s.setString(9, tenant.id().value());
                 return s.executeUpdate() == 1;
             }
         });
+    }
+
+    /** Whole seconds: the schedule's bounds are hours to years. */
+    private static void setInterval(PreparedStatement s, int index, Duration interval) throws SQLException {
+        if (interval == null) {
+            s.setNull(index, Types.BIGINT);
+        } else {
+            s.setLong(index, interval.toSeconds());
+        }
+    }
+
+    private static Duration getInterval(ResultSet rows) throws SQLException {
+        long seconds = rows.getLong("key_rotation_interval_s");
+        return rows.wasNull() ? null : Duration.ofSeconds(seconds);
     }
 
     private static Tenant map(ResultSet rows) throws SQLException {
@@ -114,6 +132,7 @@ final class JdbcTenantRepository implements TenantRepository {
                     rows.getString("default_audience"),
                     Database.spaceDelimited(rows.getString("allowed_authorities")),
                     Database.spaceDelimited(rows.getString("allowed_audiences")),
+                    getInterval(rows),
                     rows.getBoolean("assertion_token_endpoint_aud"));
             return new Tenant(TenantId.of(id), rows.getString("name"), settings,
                     Database.getInstant(rows, "created_at_ns"));

@@ -42,6 +42,7 @@ import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.scope.ScopeName;
 import dev.tollgate.core.scope.ScopeSet;
 import dev.tollgate.core.store.AuditRepository;
+import dev.tollgate.core.store.FailureCountRepository;
 import dev.tollgate.core.store.DuplicateException;
 import dev.tollgate.core.store.ReplayRepository;
 import dev.tollgate.core.store.Store;
@@ -139,6 +140,23 @@ public abstract class RepositoryContract {
         assertThat(store.tenants().find(A).orElseThrow().settings().allowedAuthorities())
                 .containsExactly("ROLE_READER", "ROLE_WRITER");
         assertThat(store.tenants().find(B).orElseThrow().settings().allowedAudiences()).isEmpty();
+    }
+
+    @Test
+    void tenantWhenKeyRotationIntervalSetOrOffThenItRoundTrips() {
+        Tenant weekly = new Tenant(A, "A", TenantSettings.DEFAULTS.withKeyRotationInterval(Duration.ofDays(7)), T0);
+        Tenant manual = new Tenant(B, "B", TenantSettings.DEFAULTS.withKeyRotationInterval(null), T0);
+        store.tenants().insert(weekly);
+        store.tenants().insert(manual);
+
+        assertThat(store.tenants().find(A).orElseThrow().settings().keyRotationInterval()).isEqualTo(Duration.ofDays(7));
+        assertThat(store.tenants().find(B).orElseThrow().settings().keyRotationInterval()).isNull();
+
+        store.tenants().update(new Tenant(A, "A", weekly.settings().withKeyRotationInterval(null), T0));
+        store.tenants().update(new Tenant(B, "B", manual.settings().withKeyRotationInterval(Duration.ofHours(1)), T0));
+
+        assertThat(store.tenants().find(A).orElseThrow().settings().keyRotationInterval()).isNull();
+        assertThat(store.tenants().find(B).orElseThrow().settings().keyRotationInterval()).isEqualTo(Duration.ofHours(1));
     }
 
     @Test
@@ -618,6 +636,64 @@ public abstract class RepositoryContract {
                 .containsExactlyInAnyOrder(KeyState.RETIRED, KeyState.CURRENT, KeyState.NEXT);
     }
 
+    // ---------------------------------------------------------------- shared failure counts
+
+    private static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
+
+    @Test
+    void failureCountsWhenAddedByTwoNodesThenSummedPerSourceAndReadBackOverTheCount() {
+        FailureCountRepository failures = store.clientAuthFailures();
+        failures.add(Map.of("203.0.113.7", 4, "198.51.100.1", 1), T0, FAILURE_WINDOW);
+        failures.add(Map.of("203.0.113.7", 3, "20010db8000000000::/64", 9), T0.plusSeconds(1), FAILURE_WINDOW);
+
+        assertThat(failures.over(5, T0.minus(FAILURE_WINDOW), 10)).containsExactly(
+                new FailureCountRepository.Failures("20010db8000000000::/64", 9, T0.plusSeconds(1)),
+                new FailureCountRepository.Failures("203.0.113.7", 7, T0.plusSeconds(1)));
+        assertThat(failures.over(0, T0.minus(FAILURE_WINDOW), 1)).hasSize(1);
+        assertThat(failures.over(5, T0.plusSeconds(2), 10)).isEmpty();
+    }
+
+    @Test
+    void failureCountsWhenTheLastFailureIsOlderThanTheWindowThenTheCountStartsAgain() {
+        FailureCountRepository failures = store.clientAuthFailures();
+        failures.add(Map.of("203.0.113.7", 50), T0, FAILURE_WINDOW);
+        Instant later = T0.plus(FAILURE_WINDOW).plusSeconds(1);
+
+        failures.add(Map.of("203.0.113.7", 2), later, FAILURE_WINDOW);
+
+        assertThat(failures.over(0, T0, 10)).containsExactly(
+                new FailureCountRepository.Failures("203.0.113.7", 2, later));
+    }
+
+    @Test
+    void failureCountsWhenDeletedBeforeAnInstantThenOnlyLaterSourcesRemain() {
+        FailureCountRepository failures = store.clientAuthFailures();
+        failures.add(Map.of("old", 1), T0, FAILURE_WINDOW);
+        failures.add(Map.of("new", 1), T0.plusSeconds(10), FAILURE_WINDOW);
+
+        assertThat(failures.deleteBefore(T0.plusSeconds(5))).isEqualTo(1);
+
+        assertThat(failures.over(0, T0, 10)).extracting(FailureCountRepository.Failures::source)
+                .containsExactly("new");
+    }
+
+    @Test
+    void failureCountsWhenNodesAddTheSameNewSourcesAtOnceThenEveryFailureIsCountedOnce() throws Exception {
+        List<Callable<Boolean>> nodes = new ArrayList<>();
+        for (int node = 0; node < 4; node++) {
+            nodes.add(() -> {
+                store.clientAuthFailures().add(Map.of("203.0.113.7", 1, "203.0.113.8", 2, "203.0.113.9", 3), T0,
+                        FAILURE_WINDOW);
+                return true;
+            });
+        }
+
+        race(nodes);
+
+        assertThat(store.clientAuthFailures().over(0, T0, 10)).extracting(FailureCountRepository.Failures::count)
+                .containsExactly(12L, 8L, 4L);
+    }
+
     // ---------------------------------------------------------------- installation
 
     @Test
@@ -963,6 +1039,60 @@ public abstract class RepositoryContract {
 
         assertThat(store.revocations().listTokens(T0)).containsExactly(token);
         assertThat(store.revocations().listCutoffs(T0)).containsExactly(cutoff);
+    }
+
+    // ---------------------------------------------------------------- private_key_jwt clients (V11)
+
+    @Test
+    void clientWhenPrivateKeyJwtWithInlineKeysThenKeysAndMethodRoundTripWithoutASecret() throws Exception {
+        insertTenant(A);
+        com.nimbusds.jose.jwk.ECKey ec = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                com.nimbusds.jose.jwk.Curve.P_256).keyID("ec-1").generate();
+        com.nimbusds.jose.jwk.RSAKey rsa = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("rsa-1").generate();
+        ClientCredential base = client(A, "signer", T0, List.of());
+        ClientCredential signer = new ClientCredential(A, base.clientId(), base.name(), base.allowedScopes(),
+                base.defaultScopes(), base.audiences(), base.authorities(), base.tokenTtl(),
+                Set.of(ClientAuthMethod.PRIVATE_KEY_JWT), true, false, null, List.of(),
+                dev.tollgate.core.client.ClientKeys.inline(List.of(ec.toPublicJWK(), rsa.toPublicJWK())),
+                base.createdAt(), base.updatedAt());
+
+        store.clients().insert(signer);
+        ClientCredential read = store.clients().find(A, signer.clientId()).orElseThrow();
+
+        assertThat(read.authMethods()).containsExactly(ClientAuthMethod.PRIVATE_KEY_JWT);
+        assertThat(read.secrets()).isEmpty();
+        assertThat(read.keys().inlineKeys()).containsExactly(ec.toPublicJWK(), rsa.toPublicJWK());
+        assertThat(read.keys().jwksUri()).isNull();
+    }
+
+    @Test
+    void clientWhenKeysReplacedByAJwksUriThenTheUriRoundTripsAndTheInlineKeysAreGone() throws Exception {
+        insertTenant(A);
+        com.nimbusds.jose.jwk.ECKey ec = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                com.nimbusds.jose.jwk.Curve.P_256).keyID("ec-1").generate();
+        ClientCredential base = client(A, "signer", T0, List.of());
+        ClientCredential signer = new ClientCredential(A, base.clientId(), base.name(), base.allowedScopes(),
+                base.defaultScopes(), base.audiences(), base.authorities(), base.tokenTtl(),
+                Set.of(ClientAuthMethod.PRIVATE_KEY_JWT), true, false, null, List.of(),
+                dev.tollgate.core.client.ClientKeys.inline(List.of(ec.toPublicJWK())), base.createdAt(), base.updatedAt());
+        store.clients().insert(signer);
+
+        java.net.URI uri = java.net.URI.create("https://client.example/.well-known/jwks.json");
+        store.clients().update(signer.withKeys(dev.tollgate.core.client.ClientKeys.remote(uri), T0.plusSeconds(5)));
+
+        ClientCredential read = store.clients().find(A, signer.clientId()).orElseThrow();
+        assertThat(read.keys().jwksUri()).isEqualTo(uri);
+        assertThat(read.keys().inlineKeys()).isEmpty();
+    }
+
+    @Test
+    void tenantWhenTokenEndpointAudienceTurnedOffThenRoundTripsAndDefaultsToOn() {
+        store.tenants().insert(new Tenant(A, "A", TenantSettings.DEFAULTS, T0));
+        assertThat(store.tenants().find(A).orElseThrow().settings().tokenEndpointAudience()).isTrue();
+
+        store.tenants().update(new Tenant(A, "A", TenantSettings.DEFAULTS.withTokenEndpointAudience(false), T0));
+
+        assertThat(store.tenants().find(A).orElseThrow().settings().tokenEndpointAudience()).isFalse();
     }
 
     // ---------------------------------------------------------------- single-use jtis
@@ -1820,6 +1950,28 @@ public abstract class RepositoryContract {
                 Duration.ofMinutes(1))).containsExactly(2, 1);
         assertThat(store.tokenCounts().perBucket(A, TokenCountRepository.NO_CLIENT, REFUSED, MINUTE,
                 MINUTE.plusSeconds(120), Duration.ofMinutes(1))).containsExactly(1, 0);
+    }
+
+    @Test
+    void migrationV12WhenTenantsExistThenTheirKeysKeepRotatingOnlyByHand() throws SQLException {
+        store.close();
+        StoreConfig config = config();
+        Flyway.configure().dataSource(config.connectionUrl(), config.connectionUser(), config.connectionPassword())
+                .cleanDisabled(false).load().clean();
+        Flyway.configure().dataSource(config.connectionUrl(), config.connectionUser(), config.connectionPassword())
+                .locations("classpath:db/migration").target("8").load().migrate();
+        try (Connection c = DriverManager.getConnection(config.connectionUrl(), config.connectionUser(),
+                config.connectionPassword()); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO tenants (id, name, signing_algorithm, allow_query_credentials, created_at_ns)"
+                    + " VALUES ('tenant-a', 'A', 'ES256', FALSE, 0)");
+        }
+
+        store = JdbcStore.open(config, TestKek.SHARED);
+
+        assertThat(store.tenants().find(A).orElseThrow().settings().keyRotationInterval()).isNull();
+        store.tenants().insert(new Tenant(B, "B", TenantSettings.DEFAULTS, T0));
+        assertThat(store.tenants().find(B).orElseThrow().settings().keyRotationInterval())
+                .isEqualTo(TenantSettings.DEFAULT_KEY_ROTATION_INTERVAL);
     }
 
     // ---------------------------------------------------------------- transactions

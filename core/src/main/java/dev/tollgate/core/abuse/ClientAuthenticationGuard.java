@@ -1,5 +1,6 @@
 package dev.tollgate.core.abuse;
 
+import dev.tollgate.core.store.FailureCountRepository;
 import dev.tollgate.core.token.TokenRefusal;
 
 import java.net.InetAddress;
@@ -111,10 +112,33 @@ public final class ClientAuthenticationGuard {
 
     private final Settings settings;
     private final FailureLimiter byAddress;
+    /** Null when this node counts alone. */
+    private final SharedFailureCounts shared;
 
     public ClientAuthenticationGuard(Settings settings, Clock clock) {
+        this(settings, clock, FailureCountRepository.NONE);
+    }
+
+    /**
+     * @param cluster where the nodes of one store add up their per-address failures
+     *                ({@link #shareFailures}); {@link FailureCountRepository#NONE}: this node counts alone
+     */
+    public ClientAuthenticationGuard(Settings settings, Clock clock, FailureCountRepository cluster) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.byAddress = new FailureLimiter(settings.perAddress(), Objects.requireNonNull(clock, "clock"));
+        boolean sharing = Objects.requireNonNull(cluster, "cluster") != FailureCountRepository.NONE;
+        this.byAddress = new FailureLimiter(settings.perAddress(), Objects.requireNonNull(clock, "clock"), sharing);
+        this.shared = sharing ? new SharedFailureCounts(cluster, byAddress, clock) : null;
+    }
+
+    /**
+     * Adds this node's new failures to the cluster's counts and takes the cluster's back (see
+     * {@link SharedFailureCounts#flush}); call it on a timer, never on a request. Does nothing when
+     * this node counts alone.
+     */
+    public void shareFailures() {
+        if (shared != null) {
+            shared.flush();
+        }
     }
 
     public Settings settings() {

@@ -7,8 +7,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts failures per key (an account, a client id, an address) in a sliding window and answers
@@ -99,6 +102,11 @@ public final class FailureLimiter {
     private final long baseDelayNanos;
     private final long maxDelayNanos;
     private final long windowNanos;
+    /**
+     * Failures recorded here and not yet handed to the store, per key; null when this limiter counts
+     * alone. Bounded like the counts: past {@code maxKeys} keys a new key's failures stay local.
+     */
+    private final Map<String, Integer> unshared;
 
     /** Convenience for {@link Settings#loginDefaults()}. */
     public static Settings loginDefaults() {
@@ -106,6 +114,16 @@ public final class FailureLimiter {
     }
 
     public FailureLimiter(Settings settings, Clock clock) {
+        this(settings, clock, false);
+    }
+
+    /**
+     * @param shared keep the failures recorded here for {@link #takeUnshared}, so that a
+     *               {@link SharedFailureCounts} adds them to the cluster's count and
+     *               {@link #mergeShared} brings the cluster's count back
+     */
+    public FailureLimiter(Settings settings, Clock clock, boolean shared) {
+        this.unshared = shared ? new ConcurrentHashMap<>() : null;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.baseDelayNanos = saturatedNanos(settings.baseDelay());
@@ -138,6 +156,52 @@ public final class FailureLimiter {
         failures.asMap().compute(key, (k, f) -> f == null || now - f.lastNanos() >= windowNanos
                 ? new Failures(1, now)
                 : new Failures(f.count() == Integer.MAX_VALUE ? f.count() : f.count() + 1, now));
+        if (unshared != null && (unshared.size() < settings.maxKeys() || unshared.containsKey(key))) {
+            unshared.merge(key, 1, Integer::sum);
+        }
+    }
+
+    /** The failures recorded since the last call, per key, now the caller's to add to the store. */
+    public Map<String, Integer> takeUnshared() {
+        if (unshared == null) {
+            return Map.of();
+        }
+        Map<String, Integer> taken = new HashMap<>();
+        for (String key : unshared.keySet()) {
+            Integer n = unshared.remove(key);
+            if (n != null) {
+                taken.put(key, n);
+            }
+        }
+        return taken;
+    }
+
+    /** Failures {@link #takeUnshared} handed out that could not be added (the store was away): kept for the next try. */
+    public void returnUnshared(Map<String, Integer> failures) {
+        if (unshared != null) {
+            failures.forEach((key, n) -> unshared.merge(key, n, (a, b) -> (int) Math.min(Integer.MAX_VALUE, (long) a + b)));
+        }
+    }
+
+    /**
+     * The cluster's count of a key's failures, this node's already added among them: the local count
+     * rises to it (never falls: failures made here since the last add are not in it yet), and delays
+     * run from the latest failure anywhere.
+     */
+    public void mergeShared(String key, long count, Instant last) {
+        long now = nowNanos();
+        long lastNanos = last.getEpochSecond() * 1_000_000_000L + last.getNano();
+        if (count <= 0 || now - lastNanos >= windowNanos) {
+            return;
+        }
+        int shared = (int) Math.min(count, Integer.MAX_VALUE);
+        failures.asMap().compute(key, (k, f) -> f == null || now - f.lastNanos() >= windowNanos
+                ? new Failures(shared, lastNanos)
+                : new Failures(Math.max(f.count(), shared), Math.max(f.lastNanos(), lastNanos)));
+    }
+
+    public Settings settings() {
+        return settings;
     }
 
     public void recordSuccess(String key) {

@@ -2,6 +2,8 @@ package dev.tollgate.core.admin;
 
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.key.KeyRotation;
+import dev.tollgate.core.key.KeyRotationSchedule;
+import dev.tollgate.core.key.KeyState;
 import dev.tollgate.core.key.SigningKey;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.tenant.Tenant;
@@ -61,6 +63,34 @@ final class KeyAdministration {
                     "keys of tenant " + tenant + " changed during rotation; nothing was changed");
         }
         return store.keys().list(tenant);
+    }
+
+    /**
+     * The automatic rotation: rotates once if the tenant's schedule says it is due
+     * ({@link KeyRotationSchedule#decide}), with the same plan and guards as {@link #rotate}. Two
+     * nodes deciding at the same moment both plan it; the store applies the first plan and finds the
+     * second's guards stale, so exactly one rotates and the other learns it lost. The caller
+     * {@link #announce}s a rotation after its transaction commits.
+     */
+    ScheduledRotation rotateIfDue(TenantId tenant) {
+        Tenant t = requireTenant(tenant);
+        List<SigningKey> keys = store.keys().list(tenant);
+        Instant now = clock.instant();
+        KeyRotationSchedule.Decision decision = KeyRotationSchedule.decide(t.settings().keyRotationInterval(), keys, now);
+        if (!(decision instanceof KeyRotationSchedule.Due)) {
+            return new ScheduledRotation(tenant, decision, false, currentSince(keys));
+        }
+        KeyRotation.Plan plan = KeyRotation.rotate(keys, t.settings().signingAlgorithm(), ClientCredential.MAX_TOKEN_TTL,
+                now);
+        if (!store.keys().apply(plan)) {
+            return new ScheduledRotation(tenant, decision, false, null);
+        }
+        return new ScheduledRotation(tenant, decision, true, currentSince(store.keys().list(tenant)));
+    }
+
+    private static Instant currentSince(List<SigningKey> keys) {
+        return keys.stream().filter(k -> k.state() == KeyState.CURRENT).findFirst()
+                .map(k -> k.activatedAt() == null ? k.createdAt() : k.activatedAt()).orElse(null);
     }
 
     /**

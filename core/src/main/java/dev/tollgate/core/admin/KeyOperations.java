@@ -1,5 +1,6 @@
 package dev.tollgate.core.admin;
 
+import dev.tollgate.core.key.KeyRotationSchedule;
 import dev.tollgate.core.key.SigningKey;
 import dev.tollgate.core.store.Store;
 import dev.tollgate.core.tenant.TenantId;
@@ -43,6 +44,28 @@ public final class KeyOperations {
         });
         keys.announce(tenant);
         return after;
+    }
+
+    /**
+     * The automatic rotation of one tenant (see {@link KeyAdministration#rotateIfDue}), by Tollgate
+     * itself: audited as {@code key.rotate} with actor {@code system}, in the rotation's transaction,
+     * so a node that lost the race to another writes nothing.
+     */
+    public ScheduledRotation rotateIfDue(TenantId tenant) {
+        Actor system = Actor.system(tenant);
+        ScheduledRotation outcome = store.inTransaction(() -> {
+            ScheduledRotation result = keys.rotateIfDue(tenant);
+            if (result.rotated()) {
+                audit.event(system, AuditAction.KEY_ROTATE, null, tenant.value(), "automatic, due at "
+                        + ((KeyRotationSchedule.Due) result.decision()).dueAt()
+                        + ", current since " + result.currentSince());
+            }
+            return result;
+        });
+        if (outcome.rotated()) {
+            keys.announce(tenant);
+        }
+        return outcome;
     }
 
     /**

@@ -5,6 +5,8 @@ import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,10 +75,32 @@ public final class TenantOperations {
      * @throws AdminFailure.Invalid   naming {@code allowed_authorities} or {@code allowed_audiences}
      */
     public Tenant updateAllowLists(Actor actor, TenantId id, List<String> authorities, List<String> audiences) {
+        return updateTenantAdminSettings(actor, id, authorities, audiences, UnaryOperator.identity());
+    }
+
+    /**
+     * Sets how long a key signs before the keys rotate on their own ({@code null}: only by hand).
+     * Only a tenant admin changes it, as the allow-lists: a rotation never breaks a verifier that
+     * reads the JWKS, but it is the tenant's whole key ring.
+     *
+     * @throws AdminFailure.Forbidden for an actor lacking any capability
+     */
+    public Tenant updateKeyRotationInterval(Actor actor, TenantId id, Duration interval) {
+        return updateTenantAdminSettings(actor, id, null, null, s -> s.withKeyRotationInterval(interval));
+    }
+
+    /**
+     * The allow-lists and the key rotation interval at once, one change and one audit event (the
+     * admin API's {@code PATCH settings}).
+     *
+     * @param keyRotation applied last: {@code withKeyRotationInterval} to change the interval, identity to keep it
+     */
+    public Tenant updateTenantAdminSettings(Actor actor, TenantId id, List<String> authorities,
+                                            List<String> audiences, UnaryOperator<TenantSettings> keyRotation) {
         authorize(actor, id, Capability.MANAGE_CLIENT_CREDENTIALS);
         if (!actor.holdsEveryCapability()) {
             throw new AdminFailure.Forbidden(null,
-                    "only a tenant admin changes the tenant's allowed authorities and audiences");
+                    "only a tenant admin changes the tenant's allowed authorities, audiences and key rotation");
         }
         Map<String, String> problems = new LinkedHashMap<>();
         requireListable(authorities, "allowed_authorities", problems);
@@ -86,8 +110,47 @@ public final class TenantOperations {
         }
         return change(actor, id, settings -> {
             TenantSettings changed = authorities == null ? settings : settings.withAllowedAuthorities(authorities);
-            return audiences == null ? changed : changed.withAllowedAudiences(audiences);
+            changed = audiences == null ? changed : changed.withAllowedAudiences(audiences);
+            return keyRotation.apply(changed);
         });
+    }
+
+    /** The field's name in the admin API, the console's form and error messages. */
+    public static final String KEY_ROTATION_INTERVAL = "key_rotation_interval";
+
+    /** What turns automatic rotation off, where an interval is written. */
+    public static final String OFF = "off";
+
+    /**
+     * {@value #OFF} or an ISO-8601 duration ({@code P90D}, {@code PT12H}) within
+     * {@link TenantSettings#MIN_KEY_ROTATION_INTERVAL} and {@link TenantSettings#MAX_KEY_ROTATION_INTERVAL}.
+     *
+     * @return null for {@value #OFF}
+     * @throws AdminFailure.Invalid naming {@value #KEY_ROTATION_INTERVAL}
+     */
+    public static Duration parseKeyRotationInterval(String value) {
+        if (value != null && value.strip().equalsIgnoreCase(OFF)) {
+            return null;
+        }
+        try {
+            Duration interval = Duration.parse(value == null ? "" : value.strip());
+            TenantSettings.DEFAULTS.withKeyRotationInterval(interval);
+            return interval;
+        } catch (DateTimeParseException | IllegalArgumentException e) {
+            throw AdminFailure.Invalid.of(KEY_ROTATION_INTERVAL, "must be " + OFF
+                    + " or an ISO-8601 duration such as P90D or PT12H between "
+                    + TenantSettings.MIN_KEY_ROTATION_INTERVAL.toHours() + " hour and "
+                    + TenantSettings.MAX_KEY_ROTATION_INTERVAL.toDays() + " days");
+        }
+    }
+
+    /** As {@link #parseKeyRotationInterval} reads it: {@code P90D} when whole days, {@value #OFF} for null. */
+    public static String formatKeyRotationInterval(Duration interval) {
+        if (interval == null) {
+            return OFF;
+        }
+        return interval.toSeconds() % 86_400 == 0 && interval.getNano() == 0
+                ? "P" + interval.toDays() + "D" : interval.toString();
     }
 
     private static void requireListable(List<String> values, String field, Map<String, String> problems) {

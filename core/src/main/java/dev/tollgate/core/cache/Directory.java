@@ -57,6 +57,14 @@ public final class Directory {
     private static final Logger LOG = LoggerFactory.getLogger(Directory.class);
     private static final long MAXIMUM_TENANTS = 10_000;
 
+    /** How soon a cached entry is reloaded in the background after it was read from the store. */
+    public static final Duration DEFAULT_REFRESH_AFTER = Duration.ofSeconds(2);
+    /**
+     * How stale a cached tenant, client or key ring may be served: a change another node made is seen
+     * within this. Key rotation waits it out before a new key signs ({@link dev.tollgate.core.key.KeyRotation}).
+     */
+    public static final Duration DEFAULT_MAX_STALENESS = Duration.ofSeconds(10);
+
     /** Default of {@code store.outage-grace}: outlasts a database failover or restart, see docs/OPERATIONS.md. */
     public static final Duration DEFAULT_OUTAGE_GRACE = Duration.ofMinutes(5);
     /** Default of {@code store.read-timeout}: a healthy read takes about a millisecond. */
@@ -83,7 +91,7 @@ public final class Directory {
         }
 
         public static Staleness defaults() {
-            return new Staleness(Duration.ofSeconds(2), Duration.ofSeconds(10), DEFAULT_OUTAGE_GRACE,
+            return new Staleness(DEFAULT_REFRESH_AFTER, DEFAULT_MAX_STALENESS, DEFAULT_OUTAGE_GRACE,
                     Duration.ofSeconds(2));
         }
 
@@ -215,7 +223,7 @@ public final class Directory {
     }
 
     public static Directory withDefaults(Store store) {
-        return new Directory(store, Duration.ofSeconds(2), Duration.ofSeconds(10), 100_000);
+        return new Directory(store, DEFAULT_REFRESH_AFTER, DEFAULT_MAX_STALENESS, 100_000);
     }
 
     /** The defaults but for the grace and the read bounds, as the server's configuration sets them. */

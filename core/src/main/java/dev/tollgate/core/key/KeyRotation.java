@@ -1,5 +1,6 @@
 package dev.tollgate.core.key;
 
+import dev.tollgate.core.cache.Directory;
 import dev.tollgate.core.tenant.TenantId;
 
 import java.time.Duration;
@@ -25,8 +26,8 @@ public final class KeyRotation {
     /** How long a verifier may cache the JWKS (its {@code Cache-Control: max-age}). */
     public static final Duration JWKS_MAX_AGE = Duration.ofMinutes(5);
 
-    /** How stale a node's cached key ring may be (the token path's cache bound, {@code Directory.withDefaults}). */
-    public static final Duration NODE_CACHE_STALENESS = Duration.ofSeconds(10);
+    /** How stale a node's cached key ring may be: the token path's cache bound. */
+    public static final Duration NODE_CACHE_STALENESS = Directory.DEFAULT_MAX_STALENESS;
 
     /**
      * How long a NEXT key must have been published before it may sign. Issue 13: two rotations in a

@@ -7,7 +7,6 @@ import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
@@ -68,8 +67,9 @@ public enum SigningAlgorithm {
     public JWSSigner signer(JWK privateKey) {
         try {
             return switch (this) {
-                case ES256 -> new ECDSASigner((ECKey) privateKey);
-                case RS256, PS256 -> new RSASSASigner((RSAKey) privateKey);
+                case ES256 -> PooledSigner.es256(((ECKey) privateKey).toPrivateKey());
+                case RS256 -> PooledSigner.rs256(((RSAKey) privateKey).toPrivateKey());
+                case PS256 -> new RSASSASigner((RSAKey) privateKey);
                 case EdDSA -> new Ed25519Signer((OctetKeyPair) privateKey);
             };
         } catch (JOSEException | ClassCastException e) {

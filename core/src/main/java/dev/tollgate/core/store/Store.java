@@ -42,6 +42,14 @@ public interface Store extends AutoCloseable {
     FederationRepository federation();
 
     /**
+     * Failed client authentications per source address, shared by the nodes of one store. A store
+     * that can't share them answers {@link FailureCountRepository#NONE}: each node then counts alone.
+     */
+    default FailureCountRepository clientAuthFailures() {
+        return FailureCountRepository.NONE;
+    }
+
+    /**
      * Runs {@code work} so that every repository call it makes on this thread commits together or
      * not at all. Nested calls join the outer transaction; an exception that leaves a nested call
      * rolls back the whole transaction, even when an outer caller catches it.

@@ -158,4 +158,37 @@ class FailureLimiterTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Settings(0, s, s, 1, m, 0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void takeUnsharedWhenSharedThenHandsOutEachFailureOnceAndKeepsWhatIsReturned() {
+        FailureLimiter shared = new FailureLimiter(Settings.loginDefaults(), clock, true);
+        shared.recordFailure("a");
+        shared.recordFailure("a");
+        shared.recordFailure("b");
+
+        java.util.Map<String, Integer> taken = shared.takeUnshared();
+        java.util.Map<String, Integer> nothingNew = shared.takeUnshared();
+        shared.returnUnshared(taken);
+        shared.recordFailure("a");
+
+        assertThat(taken).isEqualTo(java.util.Map.of("a", 2, "b", 1));
+        assertThat(nothingNew).isEmpty();
+        assertThat(shared.takeUnshared()).isEqualTo(java.util.Map.of("a", 3, "b", 1));
+        assertThat(limiter.takeUnshared()).as("a limiter that counts alone keeps nothing").isEmpty();
+    }
+
+    @Test
+    void mergeSharedWhenTheClusterCountsMoreThenTheLocalCountRisesButNeverFalls() {
+        fail("k", 2);
+
+        limiter.mergeShared("k", 5, clock.instant());
+        Decision afterRise = limiter.check("k");
+        limiter.mergeShared("k", 1, clock.instant());
+        Decision afterLower = limiter.check("k");
+        limiter.mergeShared("stale", 50, clock.instant().minus(Duration.ofMinutes(15)));
+
+        assertThat(afterRise).isEqualTo(new Decision(false, Duration.ofSeconds(2)));
+        assertThat(afterLower).isEqualTo(afterRise);
+        assertThat(limiter.check("stale")).isEqualTo(ALLOWED);
+    }
 }

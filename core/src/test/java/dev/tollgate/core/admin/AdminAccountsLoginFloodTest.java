@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -41,6 +42,7 @@ class AdminAccountsLoginFloodTest {
     private final ExecutorService elsewhere = Executors.newVirtualThreadPerTaskExecutor();
     private final CountDownLatch release = new CountDownLatch(1);
     private Admin alice;
+    private Future<Boolean> holder;
 
     @BeforeEach
     void provision() {
@@ -61,7 +63,7 @@ class AdminAccountsLoginFloodTest {
     /** Another login's hash, slowed down: it holds the only permit until the test releases it. */
     private void holdTheOnlyPermit() throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
-        elsewhere.submit(() -> pool.run(() -> {
+        holder = elsewhere.submit(() -> pool.run(() -> {
             started.countDown();
             try {
                 return release.await(30, TimeUnit.SECONDS);
@@ -93,6 +95,9 @@ class AdminAccountsLoginFloodTest {
                 t -> assertThat(t.retryAfter()).isPositive());
         assertThat(failedLoginsAudited()).isZero();
         release.countDown();
+        // The holder hands the permit back on its own thread: waited for, or the next login could
+        // still find it taken on a loaded machine and be throttled instead of refused.
+        holder.get(10, TimeUnit.SECONDS);
         // Not counted: all four answered attempts of the account are still there (counted, the fourth would be throttled).
         for (int i = 0; i < 4; i++) {
             assertThat(login("alice", "a wrong password")).isInstanceOf(LoginResult.Refused.class);

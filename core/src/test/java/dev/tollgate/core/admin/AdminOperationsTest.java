@@ -440,7 +440,8 @@ class AdminOperationsTest {
         assertThat(event.after()).isEqualTo("{\"client_id\":\"" + id + "\",\"name\":\"Billing\","
                 + "\"allowed_scopes\":[\"users:read\",\"users:write\"],\"default_scopes\":[\"users:read\"],"
                 + "\"audiences\":[\"https://api.example\"],\"authorities\":[\"ROLE_BILLING\"],"
-                + "\"token_ttl_seconds\":600,\"enabled\":true,\"introspection\":false,\"builtin\":false,"
+                + "\"token_ttl_seconds\":600,\"enabled\":true,\"introspection\":false,"
+                + "\"token_endpoint_auth_method\":\"client_secret_basic\",\"builtin\":false,"
                 + "\"secrets\":[{\"id\":\"" + secretId + "\",\"created_at\":\"2026-03-01T10:00:00Z\","
                 + "\"expires_at\":null}]}");
         assertThat(event.after()).doesNotContain(created.secret().reveal())

@@ -1,24 +1,29 @@
 package dev.tollgate.server.admin;
 
 import dev.tollgate.core.admin.Actor;
+import dev.tollgate.core.admin.AdminFailure;
 import dev.tollgate.core.admin.AdminOperations;
+import dev.tollgate.core.admin.TenantOperations;
 import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import static dev.tollgate.server.api.JsonApi.sendJson;
 
 /**
  * {@code settings}: what credential managers may put in clients (the tenant's allowed authorities
- * and audiences), readable by them and changed by a tenant admin. The operator's settings (signing
- * algorithm, query-string credentials, default audience) stay with the CLI.
+ * and audiences) and how often the tenant's signing keys rotate on their own, readable by them and
+ * changed by a tenant admin. The operator's settings (signing algorithm, query-string credentials,
+ * default audience) stay with the CLI.
  */
 final class TenantSettingsResource {
 
@@ -41,9 +46,11 @@ final class TenantSettingsResource {
                 sendJson(response, 200, view(operations.tenants().settings(actor, tenant)));
                 return;
             }
-            UpdateAllowListsRequest update = UpdateAllowListsRequest.parse(exchange.mergePatch(request));
-            sendJson(response, 200, view(operations.tenants().updateAllowLists(actor, tenant,
-                    update.authorities(), update.audiences()).settings()));
+            UpdateSettingsRequest update = UpdateSettingsRequest.parse(exchange.mergePatch(request));
+            sendJson(response, 200, view(operations.tenants().updateTenantAdminSettings(actor, tenant,
+                    update.authorities(), update.audiences(), update.changesKeyRotation()
+                            ? s -> s.withKeyRotationInterval(update.keyRotationInterval())
+                            : UnaryOperator.identity()).settings()));
         });
     }
 
@@ -52,21 +59,39 @@ final class TenantSettingsResource {
         json.put("default_audience", settings.defaultAudience());
         json.put("allowed_authorities", settings.allowedAuthorities());
         json.put("allowed_audiences", settings.allowedAudiences());
+        json.put(TenantOperations.KEY_ROTATION_INTERVAL,
+                TenantOperations.formatKeyRotationInterval(settings.keyRotationInterval()));
         return json;
     }
 
-    /** {@code PATCH settings}: a list sent replaces the tenant's; one left out stays. */
-    record UpdateAllowListsRequest(List<String> authorities, List<String> audiences) {
+    /**
+     * {@code PATCH settings}: a list sent replaces the tenant's; one left out stays.
+     * {@code key_rotation_interval} is {@code "off"} (or null, as a merge patch removes a member) or
+     * an ISO-8601 duration; left out, it stays.
+     */
+    record UpdateSettingsRequest(List<String> authorities, List<String> audiences, boolean changesKeyRotation,
+                                 Duration keyRotationInterval) {
 
-        static final Set<String> FIELDS = Set.of("allowed_authorities", "allowed_audiences");
+        static final Set<String> FIELDS = Set.of("allowed_authorities", "allowed_audiences",
+                TenantOperations.KEY_ROTATION_INTERVAL);
 
         /** @throws dev.tollgate.core.admin.AdminFailure.Invalid naming every bad field */
-        static UpdateAllowListsRequest parse(Map<String, Object> json) {
+        static UpdateSettingsRequest parse(Map<String, Object> json) {
             JsonFields fields = JsonFields.body(json, FIELDS);
-            UpdateAllowListsRequest request = new UpdateAllowListsRequest(fields.strings("allowed_authorities"),
-                    fields.strings("allowed_audiences"));
+            List<String> authorities = fields.strings("allowed_authorities");
+            List<String> audiences = fields.strings("allowed_audiences");
+            boolean changesKeyRotation = json.containsKey(TenantOperations.KEY_ROTATION_INTERVAL);
+            Duration interval = null;
+            String value = fields.string(TenantOperations.KEY_ROTATION_INTERVAL, false);
+            if (value != null) {
+                try {
+                    interval = TenantOperations.parseKeyRotationInterval(value);
+                } catch (AdminFailure.Invalid invalid) {
+                    invalid.fields().forEach(fields::problem);
+                }
+            }
             fields.throwIfInvalid();
-            return request;
+            return new UpdateSettingsRequest(authorities, audiences, changesKeyRotation, interval);
         }
     }
 }

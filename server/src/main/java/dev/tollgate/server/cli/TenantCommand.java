@@ -4,6 +4,7 @@ import dev.tollgate.core.admin.Actor;
 import dev.tollgate.core.admin.AdminAccounts;
 import dev.tollgate.core.admin.AdminAccounts.AdminWithPassword;
 import dev.tollgate.core.admin.AdminRole;
+import dev.tollgate.core.admin.TenantOperations;
 import dev.tollgate.core.key.SigningAlgorithm;
 import dev.tollgate.core.tenant.Tenant;
 import dev.tollgate.core.tenant.TenantId;
@@ -30,6 +31,12 @@ final class TenantCommand {
         @Option(names = "--name", paramLabel = "NAME", description = "Display name (default: none).")
         String name;
 
+        @Option(names = "--" + TenantSettings.TOKEN_ENDPOINT_AUDIENCE, paramLabel = "true|false", arity = "1",
+                description = "Accept a private_key_jwt client assertion whose aud is the token endpoint URL, besides"
+                        + " the issuer (on by default, as OIDC Core and many client libraries send it; RFC 7523bis"
+                        + " keeps only the issuer).")
+        Boolean tokenEndpointAudience;
+
         @Option(names = "--algorithm", paramLabel = "ALG", defaultValue = "ES256",
                 description = "Signing algorithm: ES256, RS256, PS256 or EdDSA (default: ${DEFAULT-VALUE}).")
         String algorithm;
@@ -51,10 +58,11 @@ final class TenantCommand {
     static final class ListTenants extends StoreCommand {
         @Override
         void run(Tollgate app, PrintWriter out) {
-            Table table = new Table("TENANT", "ALGORITHM", "QUERY_CREDENTIALS", "NAME");
+            Table table = new Table("TENANT", "ALGORITHM", "QUERY_CREDENTIALS", "KEY_ROTATION", "NAME");
             for (Tenant t : app.adminOperations().tenants().list()) {
                 table.row(t.id(), t.settings().signingAlgorithm(),
-                        t.settings().allowQueryCredentials() ? "allowed" : "refused", t.name());
+                        t.settings().allowQueryCredentials() ? "allowed" : "refused",
+                        TenantOperations.formatKeyRotationInterval(t.settings().keyRotationInterval()), t.name());
             }
             table.print(out, "No tenants yet: ./tollgate serve creates the default tenant at its first start,"
                     + " ./tollgate tenant create --tenant ID creates one.");
@@ -66,6 +74,12 @@ final class TenantCommand {
         @Option(names = "--" + TenantSettings.ALLOW_QUERY_CREDENTIALS, paramLabel = "true|false", arity = "1",
                 description = "Accept client credentials in the URL query string (RFC 6749 §2.3.1 forbids it; off by default).")
         Boolean allowQueryCredentials;
+
+        @Option(names = "--" + TenantSettings.TOKEN_ENDPOINT_AUDIENCE, paramLabel = "true|false", arity = "1",
+                description = "Accept a private_key_jwt client assertion whose aud is the token endpoint URL, besides"
+                        + " the issuer (on by default, as OIDC Core and many client libraries send it; RFC 7523bis"
+                        + " keeps only the issuer).")
+        Boolean tokenEndpointAudience;
 
         @Option(names = "--algorithm", paramLabel = "ALG",
                 description = "Algorithm of keys generated from now on (takes effect over two rotations).")
@@ -85,12 +99,21 @@ final class TenantCommand {
                         + " (--allowed-audiences= for none). Replaces the list.")
         List<String> allowedAudiences;
 
+        @Option(names = "--key-rotation-interval", paramLabel = "DURATION|off",
+                description = "Rotate the tenant's signing keys automatically this long after the current key"
+                        + " started signing: an ISO-8601 duration (P90D, PT12H) between 1 hour and 3650 days,"
+                        + " or off (rotate only with keys rotate). New tenants: P90D.")
+        String keyRotationInterval;
+
         @Override
         void run(Tollgate app, PrintWriter out) {
             Tenant updated = app.adminOperations().tenants().updateSettings(Actor.cli(tenant()), tenant(), settings -> {
                 TenantSettings s = settings;
                 if (allowQueryCredentials != null) {
                     s = s.withAllowQueryCredentials(allowQueryCredentials);
+                }
+                if (tokenEndpointAudience != null) {
+                    s = s.withTokenEndpointAudience(tokenEndpointAudience);
                 }
                 if (algorithm != null) {
                     s = s.withSigningAlgorithm(SigningAlgorithm.parse(algorithm));
@@ -103,6 +126,9 @@ final class TenantCommand {
                 }
                 if (allowedAudiences != null) {
                     s = s.withAllowedAudiences(ListValues.of(allowedAudiences));
+                }
+                if (keyRotationInterval != null) {
+                    s = s.withKeyRotationInterval(TenantOperations.parseKeyRotationInterval(keyRotationInterval));
                 }
                 return s;
             });

@@ -254,6 +254,40 @@ final class ClientPages {
         Views.redirect(visit.response, href(id) + "?done=client-previous-ended");
     }
 
+    /**
+     * A private_key_jwt client's new public key, pasted as a JWK, a JWK set, a PEM public key or a
+     * PEM certificate; a private key is refused with the reason, and the paste is not echoed back.
+     */
+    void addKey(Visit visit) {
+        ClientId id = clientId(visit);
+        try {
+            List<com.nimbusds.jose.jwk.JWK> keys;
+            try {
+                keys = dev.tollgate.core.client.ClientKeys.parsePublicKeys(visit.form.value("jwk"));
+            } catch (IllegalArgumentException e) {
+                throw dev.tollgate.core.admin.AdminFailure.Invalid.of("jwk", e.getMessage());
+            }
+            operations.clients().addKeys(visit.actor, visit.tenant(), id, keys);
+        } catch (RuntimeException e) {
+            Failure failure = Failure.of(e);
+            renderDetail(visit, failure.answer(visit.response), failure.message());
+            return;
+        }
+        Views.redirect(visit.response, href(id) + "?done=client-key-added");
+    }
+
+    void removeKey(Visit visit) {
+        ClientId id = clientId(visit);
+        try {
+            operations.clients().removeKey(visit.actor, visit.tenant(), id, visit.form.value("kid"));
+        } catch (RuntimeException e) {
+            Failure failure = Failure.of(e);
+            renderDetail(visit, failure.answer(visit.response), failure.message());
+            return;
+        }
+        Views.redirect(visit.response, href(id) + "?done=client-key-removed");
+    }
+
     /** Every token issued to the client until now stops working; its programs fetch new ones. */
     void revokeTokens(Visit visit) {
         ClientId id = clientId(visit);

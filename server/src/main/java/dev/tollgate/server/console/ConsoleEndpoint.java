@@ -43,10 +43,10 @@ import java.util.function.UnaryOperator;
  * GET  /console/account/totp, POST /console/account/totp (enrol), POST /console/account/totp/disable
  * GET  /console/clients?q=&amp;page=         list;  GET /console/clients/new  form;  POST the same  create
  * GET  /console/clients/{id}             details and 24-hour chart;  POST …/scopes …/settings …/rotate
- *                                        …/end-previous …/enabled;  GET|POST …/delete (confirmation)
+ *                                        …/end-previous …/enabled …/keys …/keys/remove;  GET|POST …/delete (confirmation)
  * GET  /console/clients/{id}/secret      the secret just created or rotated, shown to the first GET only
  * GET  /console/scopes, POST /console/scopes, POST /console/scopes/describe, POST /console/scopes/delete
- * GET  /console/settings, POST /console/settings    the tenant's allowed authorities and audiences
+ * GET  /console/settings, POST /console/settings    the tenant's allowed authorities and audiences, key rotation interval
  * GET  /console/admins, POST /console/admins, GET|POST /console/admins/{id}, POST /console/admins/{id}/delete,
  *                                        POST /console/admins/{id}/reset-totp
  * GET  /console/admins/{id}/created      a new admin's generated password, shown to the first GET only
@@ -156,6 +156,8 @@ public final class ConsoleEndpoint {
                 .post("/console/clients/{id}/settings", action(clients::editSettings))
                 .post("/console/clients/{id}/rotate", action(clients::rotate))
                 .post("/console/clients/{id}/end-previous", action(clients::endPrevious))
+                .post("/console/clients/{id}/keys", action(clients::addKey))
+                .post("/console/clients/{id}/keys/remove", action(clients::removeKey))
                 .post("/console/clients/{id}/revoke-tokens", action(clients::revokeTokens))
                 .post("/console/clients/{id}/enabled", action(clients::setEnabled))
                 .get("/console/clients/{id}/delete", page(clients::confirmDelete))

@@ -20,6 +20,8 @@ final class Notices {
             Map.entry("client-disabled", "The client credential is disabled: its tokens are revoked and it gets "
                     + "no new ones."),
             Map.entry("client-previous-ended", "The previous secret no longer works."),
+            Map.entry("client-key-added", "The key was added; assertions signed with it are accepted now."),
+            Map.entry("client-key-removed", "The key was removed; assertions signed with it are refused now."),
             Map.entry("client-tokens-revoked", "Every token the client credential was issued until now is revoked. "
                     + "Other servers refuse them within 5 seconds."),
             Map.entry("client-deleted", "The client credential was deleted."),

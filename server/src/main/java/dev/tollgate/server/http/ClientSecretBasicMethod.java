@@ -38,13 +38,13 @@ final class ClientSecretBasicMethod implements ClientAuthenticationMethod {
             if (parts.length != 2 || !parts[0].equalsIgnoreCase("Basic")) {
                 throw malformed();
             }
-            String decoded = new String(new Base64(parts[1]).decode(), StandardCharsets.UTF_8);
+            String decoded = new String(decode(parts[1]), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             if (colon < 0) {
                 throw malformed();
             }
-            String clientId = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
-            String secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+            String clientId = formDecode(decoded.substring(0, colon));
+            String secret = formDecode(decoded.substring(colon + 1));
             if (StringUtils.isBlank(clientId)) {
                 throw malformed();
             }
@@ -52,6 +52,24 @@ final class ClientSecretBasicMethod implements ClientAuthenticationMethod {
         } catch (RuntimeException e) {
             throw malformed();
         }
+    }
+
+    /**
+     * The JDK's strict decoder where it accepts the value (what clients send), Nimbus's lenient one
+     * where it does not: both give the same bytes for strict Base64, and Nimbus's decodes a
+     * character at a time, a visible share of a token's CPU.
+     */
+    private static byte[] decode(String value) {
+        try {
+            return java.util.Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException notStrict) {
+            return new Base64(value).decode();
+        }
+    }
+
+    /** URLDecoder allocates a builder for every value, and ids and secrets rarely carry an escape. */
+    private static String formDecode(String value) {
+        return value.indexOf('%') < 0 && value.indexOf('+') < 0 ? value : URLDecoder.decode(value, StandardCharsets.UTF_8);
     }
 
     private static HttpFailure malformed() {

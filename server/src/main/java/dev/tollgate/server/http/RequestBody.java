@@ -29,7 +29,9 @@ public final class RequestBody {
         }
         byte[] bytes;
         try (InputStream in = request.content().inputStream()) {
-            bytes = in.readNBytes(maxBytes + 1);
+            // readNBytes allocates its chunk by the length asked for (up to 8 KB): a declared length
+            // asks for just that, plus one byte to notice a body longer than declared.
+            bytes = in.readNBytes(declared.isPresent() ? (int) declared.getAsLong() + 1 : maxBytes + 1);
             if (bytes.length > maxBytes) {
                 throw tooLarge(maxBytes);
             }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -175,6 +176,61 @@ class AdminApiClientValuesTest {
         assertThat(f.snapshot(TENANT)).isEqualTo(before);
         assertThat(f.server.app().store().tenants().find(TENANT).orElseThrow().settings().allowedAudiences())
                 .containsExactly("urn:orders");
+    }
+
+    @Test
+    void settingsWhenTenantAdminSetsTheKeyRotationIntervalThenShownStoredAndOffTurnsItOff() {
+        assertThat(f.call("GET", f.api(TENANT) + "/settings", credentialManager, null).json())
+                .containsEntry("key_rotation_interval", "P90D");
+
+        Response weekly = f.call("PATCH", f.api(TENANT) + "/settings", admin, "{\"key_rotation_interval\":\"P7D\"}");
+        Duration stored = f.server.app().store().tenants().find(TENANT).orElseThrow().settings().keyRotationInterval();
+        Response off = f.call("PATCH", f.api(TENANT) + "/settings", admin, "{\"key_rotation_interval\":\"off\"}");
+        Duration storedOff = f.server.app().store().tenants().find(TENANT).orElseThrow().settings().keyRotationInterval();
+        Response hours = f.call("PATCH", f.api(TENANT) + "/settings", admin, "{\"key_rotation_interval\":\"PT12H\"}");
+        Response removed = f.call("PATCH", f.api(TENANT) + "/settings", admin, "{\"key_rotation_interval\":null}");
+        Response restored = f.call("PATCH", f.api(TENANT) + "/settings", admin, "{\"key_rotation_interval\":\"P90D\"}");
+
+        assertThat(weekly.status()).as(weekly.body()).isEqualTo(200);
+        assertThat(weekly.json()).containsEntry("key_rotation_interval", "P7D")
+                .containsEntry("allowed_audiences", List.of("urn:orders"));
+        assertThat(stored).isEqualTo(Duration.ofDays(7));
+        assertThat(off.json()).containsEntry("key_rotation_interval", "off");
+        assertThat(storedOff).isNull();
+        assertThat(hours.json()).containsEntry("key_rotation_interval", "PT12H");
+        assertThat(removed.json()).containsEntry("key_rotation_interval", "off");
+        assertThat(restored.json()).containsEntry("key_rotation_interval", "P90D");
+    }
+
+    @Test
+    void settingsWhenKeyRotationIntervalMalformedOrOutOfBoundsThenBadRequestNamingItAndNothingChanged() {
+        Snapshot before = f.snapshot(TENANT);
+        Duration interval = f.server.app().store().tenants().find(TENANT).orElseThrow().settings().keyRotationInterval();
+
+        for (String value : List.of("\"PT59M\"", "\"P3651D\"", "\"-PT2H\"", "\"soon\"", "\"\"", "42", "[\"P1D\"]")) {
+            Response response = f.call("PATCH", f.api(TENANT) + "/settings", admin,
+                    "{\"key_rotation_interval\":" + value + ",\"allowed_audiences\":[\"urn:other\"]}");
+
+            response.assertError(400, "invalid_request");
+            assertThat(response.fields()).as(value).containsOnlyKeys("key_rotation_interval");
+        }
+
+        assertThat(f.snapshot(TENANT)).isEqualTo(before);
+        assertThat(f.server.app().store().tenants().find(TENANT).orElseThrow().settings())
+                .satisfies(s -> assertThat(s.keyRotationInterval()).isEqualTo(interval))
+                .satisfies(s -> assertThat(s.allowedAudiences()).containsExactly("urn:orders"));
+    }
+
+    @Test
+    void settingsWhenCredentialManagerChangesTheKeyRotationIntervalThenForbiddenAndNothingChanged() {
+        for (Caller caller : List.of(credentialManager, credentialManagerToken)) {
+            Response response = f.call("PATCH", f.api(TENANT) + "/settings", caller,
+                    "{\"key_rotation_interval\":\"off\"}");
+
+            response.assertError(403, null);
+            assertThat(f.server.app().store().tenants().find(TENANT).orElseThrow().settings().keyRotationInterval())
+                    .isEqualTo(Duration.ofDays(90));
+        }
     }
 
     private static Response create(Caller caller, String body) {

@@ -119,8 +119,8 @@ class ListCommandsTest {
 
         assertThat(list.exitCode()).as(list.err()).isZero();
         assertThat(list.out().lines().toList()).hasSize(2)
-                .satisfies(lines -> assertThat(lines.get(0)).matches("TENANT +ALGORITHM +QUERY_CREDENTIALS +NAME"))
-                .satisfies(lines -> assertThat(lines.get(1)).matches("10001 +ES256 +refused +.*"));
+                .satisfies(lines -> assertThat(lines.get(0)).matches("TENANT +ALGORITHM +QUERY_CREDENTIALS +KEY_ROTATION +NAME"))
+                .satisfies(lines -> assertThat(lines.get(1)).matches("10001 +ES256 +refused +P90D +.*"));
     }
 
     @Test

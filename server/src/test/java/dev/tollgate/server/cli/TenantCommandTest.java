@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,5 +61,42 @@ class TenantCommandTest {
         assertThat(listed.allowedAudiences()).containsExactly("urn:orders");
         assertThat(emptied.allowedAuthorities()).isEmpty();
         assertThat(emptied.allowedAudiences()).containsExactly("urn:orders");
+    }
+
+    @Test
+    void tenantSetWhenKeyRotationIntervalGivenThenStoredListedAndOffTurnsItOff() {
+        DataDir store = new DataDir(directory.resolve("data"));
+        store.bootstrap();
+
+        Cli.Run weekly = store.run("tenant", "set", "--tenant", "10001", "--key-rotation-interval", "P7D");
+        Duration stored = store.with(app -> app.store().tenants().find(TenantId.of("10001")).orElseThrow().settings()
+                .keyRotationInterval());
+        Cli.Run listed = store.run("tenant", "list");
+        Cli.Run off = store.run("tenant", "set", "--tenant", "10001", "--key-rotation-interval", "off");
+        Duration storedOff = store.with(app -> app.store().tenants().find(TenantId.of("10001")).orElseThrow()
+                .settings().keyRotationInterval());
+
+        assertThat(weekly.exitCode()).as(weekly.err()).isZero();
+        assertThat(stored).isEqualTo(Duration.ofDays(7));
+        assertThat(listed.out()).contains("KEY_ROTATION").contains("P7D");
+        assertThat(off.exitCode()).as(off.err()).isZero();
+        assertThat(storedOff).isNull();
+    }
+
+    @Test
+    void tenantSetWhenKeyRotationIntervalOutOfBoundsThenRefusedSayingTheRuleAndNothingChanged() {
+        DataDir store = new DataDir(directory.resolve("data"));
+        store.bootstrap();
+
+        Cli.Run tooShort = store.run("tenant", "set", "--tenant", "10001", "--key-rotation-interval", "PT5M");
+        Cli.Run garbage = store.run("tenant", "set", "--tenant", "10001", "--key-rotation-interval", "monthly");
+
+        assertThat(tooShort.exitCode()).isNotZero();
+        assertThat(tooShort.err()).contains("key rotation interval").contains("between 1 hour and 3650 days");
+        assertThat(garbage.exitCode()).isNotZero();
+        assertThat(garbage.err()).contains("key rotation interval").contains("P90D");
+        Duration unchanged = store.with(app -> app.store().tenants().find(TenantId.of("10001")).orElseThrow()
+                .settings().keyRotationInterval());
+        assertThat(unchanged).isEqualTo(TenantSettings.DEFAULT_KEY_ROTATION_INTERVAL);
     }
 }

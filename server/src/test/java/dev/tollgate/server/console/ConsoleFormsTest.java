@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -548,6 +549,35 @@ class ConsoleFormsTest {
         assertThat(Jsoup.parse(refused.body()).getElementById("allowed_audiences-error")).isNotNull();
         assertThat(server.app().store().tenants().find(TestServer.TENANT).orElseThrow().settings().allowedAudiences())
                 .isEqualTo(before);
+    }
+
+    @Test
+    void tenantSettingsWhenTenantAdminSavesAKeyRotationIntervalThenStoredShownAndAMalformedOneRefusedBesideTheField() {
+        HttpResponse<String> saved = console.post("/console/settings", "csrf", console.csrf(),
+                "allowed_authorities", "", "allowed_audiences", "", "key_rotation_interval", "P30D");
+        Duration stored = server.app().store().tenants().find(TestServer.TENANT).orElseThrow().settings()
+                .keyRotationInterval();
+        String shown = console.page("/console/settings").getElementById("key_rotation_interval").val();
+        HttpResponse<String> refused = console.post("/console/settings", "csrf", console.csrf(),
+                "allowed_authorities", "", "allowed_audiences", "", "key_rotation_interval", "PT1M");
+        Duration afterRefusal = server.app().store().tenants().find(TestServer.TENANT).orElseThrow().settings()
+                .keyRotationInterval();
+        HttpResponse<String> off = console.post("/console/settings", "csrf", console.csrf(),
+                "allowed_authorities", "", "allowed_audiences", "", "key_rotation_interval", "off");
+        Duration storedOff = server.app().store().tenants().find(TestServer.TENANT).orElseThrow().settings()
+                .keyRotationInterval();
+        console.post("/console/settings", "csrf", console.csrf(),
+                "allowed_authorities", "", "allowed_audiences", "", "key_rotation_interval", "P90D");
+
+        assertThat(saved.statusCode()).isEqualTo(303);
+        assertThat(stored).isEqualTo(Duration.ofDays(30));
+        assertThat(shown).isEqualTo("P30D");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(Jsoup.parse(refused.body()).getElementById("key_rotation_interval-error").text())
+                .contains("between 1 hour and 3650 days");
+        assertThat(afterRefusal).isEqualTo(Duration.ofDays(30));
+        assertThat(off.statusCode()).isEqualTo(303);
+        assertThat(storedOff).isNull();
     }
 
     private static ClientCredential named(String name) {
