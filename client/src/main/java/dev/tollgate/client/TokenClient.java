@@ -12,14 +12,20 @@ import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.PKITLSClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.JWTAuthenticationClaimsSet;
+import com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.dpop.DPoPProofFactory;
 import com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.util.URLUtils;
+import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.JWTID;
 import com.nimbusds.oauth2.sdk.token.AccessToken;
 import com.nimbusds.oauth2.sdk.token.AccessTokenType;
 import com.nimbusds.oauth2.sdk.token.DPoPAccessToken;
@@ -27,6 +33,9 @@ import com.nimbusds.openid.connect.sdk.Nonce;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -35,6 +44,10 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,9 +77,28 @@ import java.util.concurrent.atomic.AtomicReference;
  *         HttpResponse.BodyHandlers.ofString(), usersRead);
  * }</pre>
  *
+ * <h2>Without a secret</h2>
+ * <pre>{@code
+ * // private_key_jwt (RFC 7523 §2.2): a private JWK or a PKCS#8 PEM file
+ * TokenClient signed = TokenClient.builder()
+ *         .tokenEndpoint(URI.create("https://auth.example.com/t/10001/oauth2/token"))
+ *         .clientId(id).privateKey(Path.of("/etc/tollgate/client-key.pem"))
+ *         .build();
+ *
+ * // workload identity federation: the platform's token, re-read from its file on every renewal
+ * TokenClient workload = TokenClient.builder()
+ *         .tokenEndpoint(URI.create("https://auth.example.com/t/10001/oauth2/token"))
+ *         .clientId(id).tokenFile(Path.of("/var/run/secrets/tollgate/token"))
+ *         .build();
+ * }</pre>
+ *
  * <h2>Behaviour</h2>
  * <ul>
- *   <li>The client authenticates with {@code client_secret_basic} (RFC 6749 §2.3.1); scopes go in
+ *   <li>The client authenticates with {@code client_secret_basic} (RFC 6749 §2.3.1), a
+ *       {@code private_key_jwt} assertion signed for each token request (fresh {@code jti}, one
+ *       minute of life; only the parsed key is kept, since the server accepts each assertion
+ *       once), or the platform token read from {@link Builder#tokenFile} at each token request
+ *       (sent as an RFC 7523 client assertion with {@code client_id}); scopes go in
  *       {@code scope}, the audience in {@code resource} (RFC 8707).</li>
  *   <li>A cached token is reused while {@code now < expiresAt - renewBefore}, {@code now} read from
  *       the configured {@link Clock} and {@code expiresAt} counted from when the request was sent.
@@ -101,6 +133,12 @@ public final class TokenClient implements AutoCloseable {
     private final URI tokenEndpoint;
     private final String clientId;
     private final String clientSecret;
+    /** private_key_jwt: the signing key; null otherwise. */
+    private final ClientKeyFile clientKey;
+    /** private_key_jwt: the assertion's aud, the tenant's issuer. */
+    private final String assertionAudience;
+    /** Workload identity federation: the file the platform keeps its current token in; null otherwise. */
+    private final Path tokenFile;
     private final Duration renewBefore;
     private final Duration requestTimeout;
     private final Clock clock;
@@ -123,6 +161,10 @@ public final class TokenClient implements AutoCloseable {
         this.tokenEndpoint = builder.tokenEndpoint;
         this.clientId = builder.clientId;
         this.clientSecret = builder.clientSecret;
+        this.clientKey = builder.privateKey == null ? null : ClientKeyFile.read(builder.privateKey, builder.keyId);
+        this.assertionAudience = builder.assertionAudience != null ? builder.assertionAudience
+                : issuerOf(builder.tokenEndpoint);
+        this.tokenFile = builder.tokenFile;
         this.renewBefore = builder.renewBefore;
         this.requestTimeout = builder.requestTimeout;
         this.clock = builder.clock;
@@ -169,7 +211,10 @@ public final class TokenClient implements AutoCloseable {
         return httpClient;
     }
 
-    /** A builder; {@code tokenEndpoint}, {@code clientId} and {@code clientSecret} are required. */
+    /**
+     * A builder; {@code tokenEndpoint}, {@code clientId} and one of {@code clientSecret},
+     * {@code privateKey} and {@code tokenFile} are required.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -333,22 +378,35 @@ public final class TokenClient implements AutoCloseable {
     }
 
     private IssuedToken fetchOnce(TokenScope scope) throws InterruptedException {
-        // RFC 8705 §2: with no secret the TLS client certificate is the credential; client_id names the client.
-        TokenRequest.Builder builder = new TokenRequest.Builder(tokenEndpoint,
-                clientSecret == null ? new PKITLSClientAuthentication(new ClientID(clientId), (SSLSocketFactory) null)
-                        : new ClientSecretBasic(new ClientID(clientId), new Secret(clientSecret)),
-                new ClientCredentialsGrant());
-        if (!scope.scopes().isEmpty()) {
-            builder.scope(new Scope(scope.scopes().toArray(String[]::new)));
+        HttpRequest.Builder request = HttpRequest.newBuilder(tokenEndpoint).timeout(requestTimeout);
+        if (tokenFile != null) {
+            // RFC 7523 §2.2 with client_id: the platform token's sub is the workload, not the client
+            // id, so Nimbus' PrivateKeyJWT (iss = sub = client_id) does not fit; the form is built here.
+            Map<String, List<String>> form = new LinkedHashMap<>(new ClientCredentialsGrant().toParameters());
+            if (!scope.scopes().isEmpty()) {
+                form.put("scope", List.of(new Scope(scope.scopes().toArray(String[]::new)).toString()));
+            }
+            if (scope.audience() != null) {
+                form.put("resource", List.of(scope.audience().toString()));
+            }
+            form.put("client_id", List.of(clientId));
+            form.put("client_assertion_type", List.of(JWT_BEARER));
+            form.put("client_assertion", List.of(readTokenFile()));
+            request.header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                    .POST(HttpRequest.BodyPublishers.ofString(URLUtils.serializeParameters(form)));
+        } else {
+            TokenRequest.Builder builder = new TokenRequest.Builder(tokenEndpoint, authentication(),
+                    new ClientCredentialsGrant());
+            if (!scope.scopes().isEmpty()) {
+                builder.scope(new Scope(scope.scopes().toArray(String[]::new)));
+            }
+            if (scope.audience() != null) {
+                builder.resource(scope.audience());
+            }
+            HTTPRequest wire = builder.build().toHTTPRequest();
+            request.method(wire.getMethod().name(), HttpRequest.BodyPublishers.ofString(wire.getBody()));
+            wire.getHeaderMap().forEach((name, values) -> values.forEach(value -> request.header(name, value)));
         }
-        if (scope.audience() != null) {
-            builder.resource(scope.audience());
-        }
-        HTTPRequest wire = builder.build().toHTTPRequest();
-        HttpRequest.Builder request = HttpRequest.newBuilder(wire.getURI())
-                .timeout(requestTimeout)
-                .method(wire.getMethod().name(), HttpRequest.BodyPublishers.ofString(wire.getBody()));
-        wire.getHeaderMap().forEach((name, values) -> values.forEach(value -> request.header(name, value)));
         if (dpop != null) {
             request.header("DPoP", proof("POST", tokenEndpoint, null, tokenEndpointNonce.get()));
         }
@@ -387,6 +445,54 @@ public final class TokenClient implements AutoCloseable {
                     response.statusCode(), null);
         }
         return IssuedToken.issued(accessToken.getValue(), sentAt, accessToken.getLifetime(), renewBefore);
+    }
+
+    /** RFC 7523 §2.2's client assertion type. */
+    static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    /** How long a private_key_jwt assertion lives: it is used at once, and the server accepts at most 5 min. */
+    static final Duration ASSERTION_LIFETIME = Duration.ofSeconds(60);
+
+    /** The secret, or a newly signed private_key_jwt assertion: never a cached one (its jti is single-use). */
+    private ClientAuthentication authentication() {
+        if (clientKey == null && clientSecret == null) {
+            // RFC 8705 §2: client_id in the body; the TLS client certificate proves it.
+            return new PKITLSClientAuthentication(new ClientID(clientId), (SSLSocketFactory) null);
+        }
+        if (clientKey == null) {
+            return new ClientSecretBasic(new ClientID(clientId), new Secret(clientSecret));
+        }
+        Instant now = clock.instant();
+        try {
+            return new PrivateKeyJWT(new JWTAuthenticationClaimsSet(new ClientID(clientId),
+                    List.of(new Audience(assertionAudience)), Date.from(now.plus(ASSERTION_LIFETIME)), null,
+                    Date.from(now), new JWTID()), clientKey.algorithm(), clientKey.key(), clientKey.keyId(), null);
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new TokenRequestException("cannot sign the client assertion: " + e.getMessage(), -1, e);
+        }
+    }
+
+    /**
+     * The platform's current token: read anew for every token request, since the platform replaces
+     * the file before the token expires (the kubelet at 80% of its life) and the server accepts each
+     * token once.
+     */
+    private String readTokenFile() {
+        try {
+            String token = Files.readString(tokenFile, StandardCharsets.US_ASCII).strip();
+            if (token.isEmpty()) {
+                throw new TokenRequestException("token file " + tokenFile + " is empty", -1, null);
+            }
+            return token;
+        } catch (IOException e) {
+            throw new TokenRequestException("cannot read token file " + tokenFile + ": " + e, -1, e);
+        }
+    }
+
+    /** {@code https://host/t/10001} for {@code https://host/t/10001/oauth2/token}: the aud Tollgate expects. */
+    static String issuerOf(URI tokenEndpoint) {
+        String endpoint = tokenEndpoint.toString();
+        String suffix = "/oauth2/token";
+        return endpoint.endsWith(suffix) ? endpoint.substring(0, endpoint.length() - suffix.length()) : endpoint;
     }
 
     private static HTTPResponse toNimbus(HttpResponse<String> response) throws ParseException {
@@ -446,8 +552,10 @@ public final class TokenClient implements AutoCloseable {
     /** The endpoint, client id and margins; the secret is masked. */
     @Override
     public String toString() {
+        String auth = clientKey != null ? "privateKey=" + clientKey.algorithm()
+                : tokenFile != null ? "tokenFile=" + tokenFile : "clientSecret=****";
         return "TokenClient[tokenEndpoint=" + tokenEndpoint + ", clientId=" + clientId
-                + ", clientSecret=****, renewBefore=" + renewBefore + ", requestTimeout=" + requestTimeout + "]";
+                + ", " + auth + ", renewBefore=" + renewBefore + ", requestTimeout=" + requestTimeout + "]";
     }
 
     /**
@@ -470,6 +578,10 @@ public final class TokenClient implements AutoCloseable {
         private URI tokenEndpoint;
         private String clientId;
         private String clientSecret;
+        private Path privateKey;
+        private String keyId;
+        private String assertionAudience;
+        private Path tokenFile;
         private Duration renewBefore = Duration.ofSeconds(60);
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();
@@ -502,6 +614,36 @@ public final class TokenClient implements AutoCloseable {
 
         public Builder clientSecret(String clientSecret) {
             this.clientSecret = clientSecret;
+            return this;
+        }
+
+        /**
+         * private_key_jwt instead of a secret: the client's private key, a private JWK or a PKCS#8
+         * PEM (EC P-256/384/521 or RSA of 2048 bits or more), read once by {@link #build()}.
+         */
+        public Builder privateKey(Path privateKey) {
+            this.privateKey = privateKey;
+            return this;
+        }
+
+        /** The {@code kid} to send with a PEM key (a JWK's own kid is used otherwise); Tollgate lists it per key. */
+        public Builder keyId(String keyId) {
+            this.keyId = keyId;
+            return this;
+        }
+
+        /** The private_key_jwt assertion's {@code aud}; default the tenant's issuer, the token endpoint minus {@code /oauth2/token}. */
+        public Builder assertionAudience(String assertionAudience) {
+            this.assertionAudience = assertionAudience;
+            return this;
+        }
+
+        /**
+         * Workload identity federation instead of a secret: the file holding the platform's token,
+         * e.g. a Kubernetes projected service-account token. Read at each token request, never cached.
+         */
+        public Builder tokenFile(Path tokenFile) {
+            this.tokenFile = tokenFile;
             return this;
         }
 
@@ -555,12 +697,17 @@ public final class TokenClient implements AutoCloseable {
                 throw new IllegalArgumentException("clientId is required");
             }
             boolean mutualTls = sslContext != null;
-            if ((clientSecret == null || clientSecret.isEmpty()) && !mutualTls) {
-                throw new IllegalArgumentException("clientSecret is required (or mutualTls, for a client that"
-                        + " authenticates with its TLS certificate)");
-            }
             if (clientSecret != null && clientSecret.isEmpty()) {
+                if (!mutualTls) {
+                    throw new IllegalArgumentException("clientSecret is required");
+                }
                 clientSecret = null;
+            }
+            int ways = (clientSecret != null ? 1 : 0) + (privateKey != null ? 1 : 0) + (tokenFile != null ? 1 : 0);
+            if (ways > 1 || ways == 0 && !mutualTls) {
+                throw new IllegalArgumentException(ways == 0 ? "clientSecret, privateKey or tokenFile is required (or"
+                        + " mutualTls, for a client that authenticates with its TLS certificate)"
+                        : "set one of clientSecret, privateKey and tokenFile (one authentication method per client)");
             }
             if (renewBefore == null || renewBefore.isNegative()) {
                 throw new IllegalArgumentException("renewBefore must be zero or positive: " + renewBefore);

@@ -28,7 +28,9 @@ import dev.tollgate.core.tenant.TenantId;
 import dev.tollgate.core.tenant.TenantSettings;
 import dev.tollgate.core.token.ClientAssertionVerifier;
 import dev.tollgate.core.token.ClientAuthenticator;
+import dev.tollgate.core.token.FederatedAssertionVerifier;
 import dev.tollgate.core.token.JwksUriCache;
+import dev.tollgate.server.http.IssuerDiscovery;
 import dev.tollgate.server.config.ClientKeyConfig;
 import dev.tollgate.server.http.JwksUriFetcher;
 import dev.tollgate.core.token.TokenIntrospector;
@@ -69,6 +71,7 @@ public final class Tollgate implements AutoCloseable {
     private final DPoPNonces dpopNonces;
     private final ClientKeyConfig clientKeys;
     private final JwksUriCache jwksUris;
+    private final FederatedAssertionVerifier federated;
     private final TokenIntrospector introspector;
     private final AdminAccounts adminAccounts;
     private final AdminOperations adminOperations;
@@ -137,9 +140,13 @@ public final class Tollgate implements AutoCloseable {
         this.replays = new ReplayCache(store.replays(), clock, ReplayCache.DEFAULT_MAX_ENTRIES);
         this.dpopNonces = new DPoPNonces(installationKey(store, DPOP_NONCE_KEY), clock);
         this.clientKeys = clientKeys;
-        this.jwksUris = new JwksUriCache(new JwksUriFetcher(clientKeys), clientKeys.assertions(), clock);
+        JwksUriFetcher fetcher = new JwksUriFetcher(clientKeys);
+        this.jwksUris = new JwksUriCache(fetcher, clientKeys.assertions(), clock);
+        // Trusted issuers' keys share the jwks_uri cache and fetcher: same guards, one place to tune.
+        this.federated = new FederatedAssertionVerifier(store.federation(), replays, jwksUris,
+                new IssuerDiscovery(fetcher), clientKeys.assertions(), clock);
         this.tokens = new TokenService(directory, new ClientAuthenticator(hasher),
-                new ClientAssertionVerifier(replays, jwksUris, clientKeys.assertions(), clock),
+                new ClientAssertionVerifier(replays, jwksUris, clientKeys.assertions(), clock), federated,
                 t -> currentIssuers().apply(t), clock);
         this.revocations = new Revocations(store, clock);
         this.introspector = new TokenIntrospector(directory, revocations, clock);
@@ -152,7 +159,8 @@ public final class Tollgate implements AutoCloseable {
                 new DeviceTokens(installationKey(store, DEVICE_COOKIE_KEY), clock),
                 new FailureLimiter(loginLimits, clock),
                 sessions, clock);
-        this.adminOperations = new AdminOperations(store, hasher, passwords, revocations, invalidate, clock);
+        this.adminOperations = new AdminOperations(store, hasher, passwords, revocations,
+                forgettingFederation(invalidate, federated), clock);
         this.tokenAudit = new AuditWriter(store.audit(), TOKEN_AUDIT_BATCH);
         this.tokenCounters = new TokenCounters(store.tokenCounts(), clock, MAX_UNWRITTEN_TOKEN_COUNTS);
         this.keyRotation = new AutomaticKeyRotation(store, adminOperations.keys(), clock);
@@ -170,6 +178,42 @@ public final class Tollgate implements AutoCloseable {
      * *Client lockout*). One upsert batch when there were failures and one indexed read per second.
      */
     static final Duration FAILURE_SHARING_INTERVAL = Duration.ofSeconds(1);
+
+    /**
+     * {@code changes}, and the federation verifier's cached bindings and issuers forgotten after each
+     * tenant or client change on this node (other nodes see them within its cache time).
+     */
+    private static ChangeListener forgettingFederation(ChangeListener changes, FederatedAssertionVerifier federated) {
+        return new ChangeListener() {
+            @Override
+            public void tenantChanged(TenantId tenant) {
+                changes.tenantChanged(tenant);
+                federated.forget();
+            }
+
+            @Override
+            public void clientChanged(TenantId tenant, dev.tollgate.core.client.ClientId client) {
+                changes.clientChanged(tenant, client);
+                federated.forget();
+            }
+
+            @Override
+            public void keysChanged(TenantId tenant) {
+                changes.keysChanged(tenant);
+            }
+
+            @Override
+            public void revocationsChanged() {
+                changes.revocationsChanged();
+            }
+
+            @Override
+            public void everythingChanged() {
+                changes.everythingChanged();
+                federated.forget();
+            }
+        };
+    }
 
     /**
      * Rows of token counts kept through a store outage, at most: a few MB, and at 1,000 active

@@ -169,6 +169,11 @@ final class CountingStore implements Store {
     }
 
     @Override
+    public dev.tollgate.core.store.FederationRepository federation() {
+        return delegate.federation();
+    }
+
+    @Override
     public <T> T inTransaction(Supplier<T> work) {
         calls.computeIfAbsent("inTransaction", k -> new AtomicInteger()).incrementAndGet();
         failIfDown();

@@ -75,6 +75,7 @@ public final class JdbcStore implements Store {
     /** Replaced by {@link #rotateKeyEncryptionKey}; the repositories ask it for every value. */
     private final AtomicReference<SecretSealer> sealer;
     private final TokenCountRepository tokenCounts;
+    private final dev.tollgate.core.store.FederationRepository federation;
     private final FailureCountRepository clientAuthFailures;
     private final ReplayRepository replays;
 
@@ -96,6 +97,7 @@ public final class JdbcStore implements Store {
         this.adminSessions = new JdbcAdminSessionRepository(db);
         this.audit = new JdbcAuditRepository(db);
         this.tokenCounts = new JdbcTokenCountRepository(db, postgres);
+        this.federation = new JdbcFederationRepository(db);
         this.clientAuthFailures = new JdbcFailureCountRepository(db, postgres);
         this.replays = new JdbcReplayRepository(db);
     }
@@ -425,6 +427,11 @@ public final class JdbcStore implements Store {
     @Override
     public ReplayRepository replays() {
         return replays;
+    }
+
+    @Override
+    public dev.tollgate.core.store.FederationRepository federation() {
+        return federation;
     }
 
     @Override

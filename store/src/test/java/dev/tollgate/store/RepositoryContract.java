@@ -102,7 +102,7 @@ public abstract class RepositoryContract {
 
     private static final SecretHasher HASHER = new SecretHasher(new byte[32]);
     private static final List<String> TABLES =
-            List.of("client_secrets", "clients", "scopes", "signing_keys", "installation", "users", "revoked_tokens",
+            List.of("client_federations", "trusted_issuers", "client_secrets", "clients", "scopes", "signing_keys", "installation", "users", "revoked_tokens",
                     "client_token_cutoffs", "admin_sessions", "admins", "audit_events", "token_counts", "seen_jtis", "tenants");
 
     protected Store store;
@@ -2235,6 +2235,62 @@ public abstract class RepositoryContract {
 
     protected static Tenant tenant(TenantId id) {
         return new Tenant(id, "Tenant " + id, TenantSettings.DEFAULTS, T0);
+    }
+
+    // ---------------------------------------------------------------- workload identity federation
+
+    private static dev.tollgate.core.federation.TrustedIssuer trustedIssuer(String issuer, java.net.URI jwksUri) {
+        return new dev.tollgate.core.federation.TrustedIssuer(issuer, jwksUri,
+                java.util.Set.of(com.nimbusds.jose.JWSAlgorithm.RS256, com.nimbusds.jose.JWSAlgorithm.ES256),
+                jwksUri == null ? "tollgate" : null, java.time.Duration.ofMinutes(30), T0);
+    }
+
+    @Test
+    void trustedIssuerWhenStoredAndReadThenEveryFieldRoundTripsInItsTenantOnly() {
+        insertTenant(A);
+        insertTenant(B);
+        var k8s = trustedIssuer("https://kubernetes.default.svc", java.net.URI.create("https://k8s.example/jwks"));
+        var spiffe = trustedIssuer("https://oidc.example.org", null);
+        store.federation().insertIssuer(A, k8s);
+        store.federation().insertIssuer(A, spiffe);
+
+        assertThat(store.federation().issuers(A)).containsExactlyInAnyOrder(k8s, spiffe);
+        assertThat(store.federation().issuer(A, spiffe.issuer())).contains(spiffe);
+        assertThat(store.federation().issuers(B)).isEmpty();
+        assertThat(store.federation().issuer(B, k8s.issuer())).isEmpty();
+    }
+
+    @Test
+    void trustedIssuerInsertWhenTheTenantTrustsItAlreadyThenDuplicate() {
+        insertTenant(A);
+        var k8s = trustedIssuer("https://kubernetes.default.svc", null);
+        store.federation().insertIssuer(A, k8s);
+
+        assertThatThrownBy(() -> store.federation().insertIssuer(A, k8s)).isInstanceOf(DuplicateException.class);
+    }
+
+    @Test
+    void federatedIdentityWhenBoundTwiceThenTheSecondReplacesTheFirstAndDeletingTheClientUnbinds() {
+        insertTenant(A);
+        store.federation().insertIssuer(A, trustedIssuer("https://kubernetes.default.svc", null));
+        ClientCredential client = client(A, "workload", T0, List.of());
+        store.clients().insert(client);
+        var first = new dev.tollgate.core.federation.FederatedIdentity("https://kubernetes.default.svc",
+                "system:serviceaccount:prod:a", Map.of("kubernetes.io/namespace", "prod"));
+        var second = new dev.tollgate.core.federation.FederatedIdentity("https://kubernetes.default.svc",
+                "system:serviceaccount:prod:b", Map.of());
+
+        store.federation().bind(A, client.clientId(), first);
+        assertThat(store.federation().identity(A, client.clientId())).contains(first);
+        store.federation().bind(A, client.clientId(), second);
+
+        assertThat(store.federation().identity(A, client.clientId())).contains(second);
+        assertThat(store.federation().identity(B, client.clientId())).isEmpty();
+        assertThat(store.federation().clientsBoundTo(A, "https://kubernetes.default.svc")).isEqualTo(1);
+        store.clients().delete(A, client.clientId());
+        assertThat(store.federation().clientsBoundTo(A, "https://kubernetes.default.svc")).isZero();
+        assertThat(store.federation().deleteIssuer(A, "https://kubernetes.default.svc")).isTrue();
+        assertThat(store.federation().deleteIssuer(A, "https://kubernetes.default.svc")).isFalse();
     }
 
     protected Tenant insertTenant(TenantId id) {

@@ -28,6 +28,7 @@ public final class AdminOperations {
     private final AuditOperations audit;
     private final KeyOperations keys;
     private final TenantOperations tenants;
+    private final FederationOperations federation;
 
     /** @param changes told after each commit, so the token path's caches reload what changed */
     public AdminOperations(Store store, SecretHasher secrets, PasswordHasher passwords, Revocations revocations,
@@ -46,6 +47,12 @@ public final class AdminOperations {
         this.keys = new KeyOperations(store, new KeyAdministration(store, changes, clock), trail);
         this.tenants = new TenantOperations(store,
                 new TenantAdministration(store, clientAdministration, changes, clock), trail);
+        this.federation = new FederationOperations(store, clientAdministration, trail, changes);
+    }
+
+    /** Workload identity federation: trusted issuers and client bindings. */
+    public FederationOperations federation() {
+        return federation;
     }
 
     public ClientOperations clients() {

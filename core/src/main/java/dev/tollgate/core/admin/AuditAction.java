@@ -20,6 +20,11 @@ public final class AuditAction {
     public static final String CLIENT_KEYS_CHANGE = "client.keys_change";
     /** A client's RFC 8705 certificate subject or certificate-bound-token switch changed. */
     public static final String CLIENT_TLS_CHANGE = "client.tls_change";
+    /** A federated_jwt client bound to an (issuer, subject) pair (workload identity federation). */
+    public static final String CLIENT_FEDERATION_BIND = "client.federation_bind";
+    /** A tenant trusts another external issuer, or no longer trusts one. */
+    public static final String FEDERATION_ISSUER_ADD = "federation.issuer_add";
+    public static final String FEDERATION_ISSUER_REMOVE = "federation.issuer_remove";
     public static final String SCOPE_CREATE = "scope.create";
     public static final String SCOPE_UPDATE = "scope.update";
     public static final String SCOPE_DELETE = "scope.delete";

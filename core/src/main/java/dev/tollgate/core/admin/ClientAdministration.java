@@ -58,7 +58,8 @@ final class ClientAdministration {
         requireDefined(tenant, spec.allowedScopes());
         Instant now = clock.instant();
         boolean keyClient = spec.authMethod() != null && !spec.authMethod().usesSecret();
-        // A private_key_jwt or mTLS client has no secret at all (issue 14): nothing to leak, nothing to guess.
+        // A private_key_jwt, mTLS or federated_jwt client has no secret at all (issue 14): nothing to leak,
+        // nothing to guess.
         ClientSecret secret = keyClient ? null : ClientSecret.generate();
         ClientCredential client = new ClientCredential(tenant, ClientId.generate(), spec.name(), spec.allowedScopes(),
                 spec.defaultScopes(), spec.audiences(), spec.authorities(), spec.tokenTtl(),
@@ -151,7 +152,8 @@ final class ClientAdministration {
             ClientCredential client = get(tenant, id);
             if (!client.tokenEndpointAuthMethod().usesSecret()) {
                 throw new AdminFailure.Conflict(AdminFailure.Conflict.Code.STATE, "client " + id + " authenticates with "
-                        + client.tokenEndpointAuthMethod().wireName() + " and has no secret");
+                        + client.tokenEndpointAuthMethod().wireName() + " and has no secret;"
+                        + " change its keys, certificate registration or federation instead");
             }
             Instant now = clock.instant();
             ClientSecret secret = ClientSecret.generate();

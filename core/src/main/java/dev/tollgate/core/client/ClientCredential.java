@@ -112,6 +112,9 @@ public record ClientCredential(
             throw new IllegalArgumentException("a tls_client_auth client needs a certificate subject"
                     + " (one of tls_client_auth_subject_dn, _san_dns, _san_uri, _san_ip, _san_email)");
         }
+        if (authMethods.contains(ClientAuthMethod.FEDERATED_JWT) && !keys.isEmpty()) {
+            throw new IllegalArgumentException("a federated_jwt client has no keys: its trusted issuer's keys verify it");
+        }
     }
 
     /** A client without keys (what every secret client is) that does not require DPoP (it may still use it). */
@@ -159,6 +162,9 @@ public record ClientCredential(
             if (!method.usesSecret()) {
                 return method;
             }
+        }
+        if (authMethods.contains(ClientAuthMethod.FEDERATED_JWT)) {
+            return ClientAuthMethod.FEDERATED_JWT;
         }
         return authMethods.contains(ClientAuthMethod.CLIENT_SECRET_BASIC)
                 ? ClientAuthMethod.CLIENT_SECRET_BASIC : ClientAuthMethod.CLIENT_SECRET_POST;

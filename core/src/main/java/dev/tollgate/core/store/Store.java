@@ -38,6 +38,9 @@ public interface Store extends AutoCloseable {
     /** Single-use identifiers (client assertions', DPoP proofs' jti) seen by any node, until they expire. */
     ReplayRepository replays();
 
+    /** Workload identity federation: trusted issuers per tenant, and the identity each federated client is. */
+    FederationRepository federation();
+
     /**
      * Failed client authentications per source address, shared by the nodes of one store. A store
      * that can't share them answers {@link FailureCountRepository#NONE}: each node then counts alone.

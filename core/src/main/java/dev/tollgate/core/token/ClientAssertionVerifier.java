@@ -70,43 +70,13 @@ public final class ClientAssertionVerifier {
         if (client == null) {
             return refuse(Reason.UNKNOWN_CLIENT, "no client " + echo(presented.clientId()) + " in the tenant");
         }
-        String raw = presented.assertion();
-        if (raw == null || raw.isEmpty() || raw.length() > MAX_ASSERTION_LENGTH) {
-            return refuse(Reason.ASSERTION_MALFORMED, "client_assertion missing or longer than " + MAX_ASSERTION_LENGTH);
+        Parsed parsed = parse(presented.assertion(), ClientKeyAlgorithms.SUPPORTED);
+        if (parsed.refusal() != null) {
+            return Optional.of(parsed.refusal());
         }
-        JWT parsed;
-        try {
-            parsed = JWTParser.parse(raw);
-        } catch (ParseException e) {
-            return refuse(Reason.ASSERTION_MALFORMED, "client_assertion is not a JWT: " + echo(e.getMessage()));
-        }
-        if (parsed instanceof PlainJWT) {
-            return refuse(Reason.ASSERTION_ALGORITHM_REFUSED, "client_assertion is unsigned (alg none)");
-        }
-        if (!(parsed instanceof SignedJWT jwt)) {
-            return refuse(Reason.ASSERTION_MALFORMED, "client_assertion is encrypted, not signed");
-        }
-        JWSHeader header = jwt.getHeader();
-        JWSAlgorithm alg = header.getAlgorithm();
-        if (JWSAlgorithm.Family.HMAC_SHA.contains(alg)) {
-            // client_secret_jwt, or HS256 keyed with a public key: secrets are stored only as keyed hashes.
-            return refuse(Reason.ASSERTION_ALGORITHM_REFUSED, "client_assertion is signed with " + alg
-                    + " (client_secret_jwt is not supported; sign with the client's private key)");
-        }
-        if (!ClientKeyAlgorithms.SUPPORTED.contains(alg)) {
-            return refuse(Reason.ASSERTION_ALGORITHM_REFUSED, "client_assertion alg " + echo(alg.getName())
-                    + " is not supported");
-        }
-        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
-            // RFC 7515 §4.1.11: a crit parameter the verifier doesn't understand makes the JWS invalid.
-            return refuse(Reason.ASSERTION_MALFORMED, "client_assertion has crit header parameters");
-        }
-        JWTClaimsSet claims;
-        try {
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
-            return refuse(Reason.ASSERTION_MALFORMED, "client_assertion claims: " + echo(e.getMessage()));
-        }
+        SignedJWT jwt = parsed.jwt();
+        JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
+        JWTClaimsSet claims = parsed.claims();
         Optional<TokenRefusal> claimFailure = checkClaims(tenant, client, claims, issuer);
         if (claimFailure.isPresent()) {
             return claimFailure;
@@ -133,6 +103,80 @@ public final class ClientAssertionVerifier {
         return Optional.empty();
     }
 
+    /** A signed JWT and its claims, or why the raw string is none: shared with {@link FederatedAssertionVerifier}. */
+    record Parsed(SignedJWT jwt, JWTClaimsSet claims, TokenRefusal refusal) {
+    }
+
+    /**
+     * The shape checks every client assertion passes first: length, a JWS (not unsigned, not
+     * encrypted), an asymmetric algorithm among {@code allowed}, no {@code crit}, parseable claims.
+     */
+    static Parsed parse(String raw, java.util.Collection<JWSAlgorithm> allowed) {
+        if (raw == null || raw.isEmpty() || raw.length() > MAX_ASSERTION_LENGTH) {
+            return failed(Reason.ASSERTION_MALFORMED, "client_assertion missing or longer than " + MAX_ASSERTION_LENGTH);
+        }
+        JWT parsed;
+        try {
+            parsed = JWTParser.parse(raw);
+        } catch (ParseException e) {
+            return failed(Reason.ASSERTION_MALFORMED, "client_assertion is not a JWT: " + echo(e.getMessage()));
+        }
+        if (parsed instanceof PlainJWT) {
+            return failed(Reason.ASSERTION_ALGORITHM_REFUSED, "client_assertion is unsigned (alg none)");
+        }
+        if (!(parsed instanceof SignedJWT jwt)) {
+            return failed(Reason.ASSERTION_MALFORMED, "client_assertion is encrypted, not signed");
+        }
+        JWSHeader header = jwt.getHeader();
+        JWSAlgorithm alg = header.getAlgorithm();
+        if (JWSAlgorithm.Family.HMAC_SHA.contains(alg)) {
+            // client_secret_jwt, or HS256 keyed with a public key: secrets are stored only as keyed hashes.
+            return failed(Reason.ASSERTION_ALGORITHM_REFUSED, "client_assertion is signed with " + alg
+                    + " (client_secret_jwt is not supported; sign with the client's private key)");
+        }
+        if (!ClientKeyAlgorithms.SUPPORTED.contains(alg) || !allowed.contains(alg)) {
+            return failed(Reason.ASSERTION_ALGORITHM_REFUSED, "client_assertion alg " + echo(alg.getName())
+                    + " is not allowed (" + allowed + ")");
+        }
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            // RFC 7515 §4.1.11: a crit parameter the verifier doesn't understand makes the JWS invalid.
+            return failed(Reason.ASSERTION_MALFORMED, "client_assertion has crit header parameters");
+        }
+        try {
+            return new Parsed(jwt, jwt.getJWTClaimsSet(), null);
+        } catch (ParseException e) {
+            return failed(Reason.ASSERTION_MALFORMED, "client_assertion claims: " + echo(e.getMessage()));
+        }
+    }
+
+    private static Parsed failed(Reason reason, String detail) {
+        return new Parsed(null, null, TokenRefusal.invalidClient(reason, detail));
+    }
+
+    /** RFC 7523 §3 items 4 to 6: exp required, not passed, at most {@code maxLifetime} ahead; nbf, iat not ahead. */
+    static Optional<TokenRefusal> checkTimes(JWTClaimsSet claims, Instant now, Duration skew, Duration maxLifetime) {
+        Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            return refuse(Reason.ASSERTION_EXPIRED, "exp is missing (RFC 7523 section 3 item 4 requires it)");
+        }
+        if (!exp.toInstant().plus(skew).isAfter(now)) {
+            return refuse(Reason.ASSERTION_EXPIRED, "exp " + exp.toInstant() + " has passed (now " + now + ")");
+        }
+        if (exp.toInstant().isAfter(now.plus(maxLifetime).plus(skew))) {
+            return refuse(Reason.ASSERTION_LIFETIME_TOO_LONG, "exp " + exp.toInstant() + " is more than "
+                    + maxLifetime.toSeconds() + " s ahead (now " + now + ")");
+        }
+        Date nbf = claims.getNotBeforeTime();
+        if (nbf != null && nbf.toInstant().isAfter(now.plus(skew))) {
+            return refuse(Reason.ASSERTION_NOT_YET_VALID, "nbf " + nbf.toInstant() + " is in the future (now " + now + ")");
+        }
+        Date iat = claims.getIssueTime();
+        if (iat != null && iat.toInstant().isAfter(now.plus(skew))) {
+            return refuse(Reason.ASSERTION_NOT_YET_VALID, "iat " + iat.toInstant() + " is in the future (now " + now + ")");
+        }
+        return Optional.empty();
+    }
+
     private Optional<TokenRefusal> checkClaims(Tenant tenant, ClientCredential client, JWTClaimsSet claims,
                                                String issuer) {
         String clientId = client.clientId().value();
@@ -150,26 +194,10 @@ public final class ClientAssertionVerifier {
                     + issuer + (endpointAllowed ? " nor " + tokenEndpoint(issuer) : " (the token endpoint URL is"
                     + " refused by the tenant setting " + dev.tollgate.core.tenant.TenantSettings.TOKEN_ENDPOINT_AUDIENCE + ")"));
         }
-        Instant now = clock.instant();
-        Duration skew = settings.clockSkew();
-        Date exp = claims.getExpirationTime();
-        if (exp == null) {
-            return refuse(Reason.ASSERTION_EXPIRED, "exp is missing (RFC 7523 section 3 item 4 requires it)");
-        }
-        if (!exp.toInstant().plus(skew).isAfter(now)) {
-            return refuse(Reason.ASSERTION_EXPIRED, "exp " + exp.toInstant() + " has passed (now " + now + ")");
-        }
-        if (exp.toInstant().isAfter(now.plus(settings.maxLifetime()).plus(skew))) {
-            return refuse(Reason.ASSERTION_LIFETIME_TOO_LONG, "exp " + exp.toInstant() + " is more than "
-                    + settings.maxLifetime().toSeconds() + " s ahead (now " + now + ")");
-        }
-        Date nbf = claims.getNotBeforeTime();
-        if (nbf != null && nbf.toInstant().isAfter(now.plus(skew))) {
-            return refuse(Reason.ASSERTION_NOT_YET_VALID, "nbf " + nbf.toInstant() + " is in the future (now " + now + ")");
-        }
-        Date iat = claims.getIssueTime();
-        if (iat != null && iat.toInstant().isAfter(now.plus(skew))) {
-            return refuse(Reason.ASSERTION_NOT_YET_VALID, "iat " + iat.toInstant() + " is in the future (now " + now + ")");
+        Optional<TokenRefusal> timeFailure = checkTimes(claims, clock.instant(), settings.clockSkew(),
+                settings.maxLifetime());
+        if (timeFailure.isPresent()) {
+            return timeFailure;
         }
         String jti = claims.getJWTID();
         if (jti == null || jti.isEmpty() || jti.length() > ReplayRepository.MAX_JTI_LENGTH) {
@@ -192,6 +220,12 @@ public final class ClientAssertionVerifier {
         } else {
             candidates = keys.inlineKeys().stream().filter(k -> kid == null || kid.equals(k.getKeyID())).toList();
         }
+        return verifyWith(candidates, jwt, alg);
+    }
+
+    /** Verifies {@code jwt} with the one key among {@code candidates} (already those of its kid) that fits {@code alg}. */
+    static Optional<TokenRefusal> verifyWith(List<JWK> candidates, SignedJWT jwt, JWSAlgorithm alg) {
+        String kid = jwt.getHeader().getKeyID();
         // Without a kid, only a client with a single key that fits the algorithm: never a search.
         List<JWK> fitting = candidates.stream().filter(k -> ClientKeyAlgorithms.fits(alg, k)).toList();
         if (candidates.isEmpty() || (kid == null && fitting.size() != 1)) {

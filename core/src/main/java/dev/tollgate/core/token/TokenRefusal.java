@@ -70,7 +70,14 @@ public record TokenRefusal(OAuthErrorCode error, String description, Reason reas
         /** The self-signed certificate's key is none of the client's registered keys (§2.2). */
         CERTIFICATE_UNKNOWN_KEY,
         /** The client's tokens are certificate-bound (§3) and the request presented no certificate. */
-        CERTIFICATE_REQUIRED
+        CERTIFICATE_REQUIRED,
+        // Workload identity federation (federated_jwt): the platform token's own rules.
+        /** The client has no federation binding, or its trusted issuer is gone. */
+        FEDERATION_NOT_CONFIGURED,
+        /** The token's sub is not the subject the client is bound to. */
+        FEDERATION_SUBJECT_MISMATCH,
+        /** A required claim (e.g. kubernetes.io/namespace) is missing or has another value. */
+        FEDERATION_CLAIM_MISMATCH
     }
 
     public TokenRefusal(OAuthErrorCode error, String description, Reason reason) {

@@ -64,6 +64,8 @@ public final class TokenService {
     /** Null where private_key_jwt is not wired (tests of the secret path): such assertions are refused. */
     private final ClientAssertionVerifier assertions;
     private final CertificateAuthenticator certificates = new CertificateAuthenticator();
+    /** Null where federation is not wired: platform tokens are then refused. */
+    private final FederatedAssertionVerifier federated;
     private final TokenPolicy policy;
     private final TokenMinter minter;
     private final Function<TenantId, String> issuers;
@@ -71,15 +73,24 @@ public final class TokenService {
 
     public TokenService(Directory directory, ClientAuthenticator authenticator, Function<TenantId, String> issuers,
                         Clock clock) {
-        this(directory, authenticator, null, issuers, clock);
+        this(directory, authenticator, null, null, issuers, clock);
     }
 
-    /** @param assertions checks RFC 7523 client assertions (private_key_jwt) */
     public TokenService(Directory directory, ClientAuthenticator authenticator, ClientAssertionVerifier assertions,
                         Function<TenantId, String> issuers, Clock clock) {
+        this(directory, authenticator, assertions, null, issuers, clock);
+    }
+
+    /**
+     * @param assertions checks RFC 7523 client assertions (private_key_jwt)
+     * @param federated  checks platform tokens of federated_jwt clients (workload identity federation)
+     */
+    public TokenService(Directory directory, ClientAuthenticator authenticator, ClientAssertionVerifier assertions,
+                        FederatedAssertionVerifier federated, Function<TenantId, String> issuers, Clock clock) {
         this.directory = directory;
         this.authenticator = authenticator;
         this.assertions = assertions;
+        this.federated = federated;
         this.policy = new TokenPolicy();
         this.minter = new TokenMinter();
         this.issuers = issuers;
@@ -168,6 +179,12 @@ public final class TokenService {
         Optional<TokenRefusal> authFailure;
         if (presented.method().usesCertificate()) {
             authFailure = certificates.authenticate(tenant, client, presented.certificates(), clock.instant());
+        } else if (presented.method() == ClientAuthMethod.PRIVATE_KEY_JWT && client != null
+                && client.tokenEndpointAuthMethod() == ClientAuthMethod.FEDERATED_JWT) {
+            // Same wire form (RFC 7523 jwt-bearer assertion); the registration says whose token it is.
+            authFailure = federated != null
+                    ? federated.verify(tenant, client, presented, issuers.apply(tenant.id()))
+                    : Optional.of(TokenRefusal.invalidClient(Reason.AUTH_METHOD_NOT_ALLOWED, "federated_jwt is not enabled"));
         } else if (presented.method() == ClientAuthMethod.PRIVATE_KEY_JWT) {
             authFailure = assertions != null
                     ? assertions.verify(tenant, client, presented, issuers.apply(tenant.id()))

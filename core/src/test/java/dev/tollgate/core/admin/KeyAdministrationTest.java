@@ -301,6 +301,11 @@ class KeyAdministrationTest {
             }
 
             @Override
+            public dev.tollgate.core.store.FederationRepository federation() {
+                return delegate.federation();
+            }
+
+            @Override
             public <T> T inTransaction(Supplier<T> work) {
                 return delegate.inTransaction(work);
             }

@@ -380,6 +380,13 @@ public final class InMemoryStore implements Store {
         return replayRepository;
     }
 
+    private final FederationRepository federationRepository = new InMemoryFederationRepository();
+
+    @Override
+    public FederationRepository federation() {
+        return federationRepository;
+    }
+
     @Override
     public <T> T inTransaction(Supplier<T> work) {
         return work.get();

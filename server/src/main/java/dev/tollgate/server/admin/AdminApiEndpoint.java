@@ -40,6 +40,7 @@ public final class AdminApiEndpoint {
     private final AdministratorResource admins;
     private final AuditResource audit;
     private final TenantSettingsResource settings;
+    private final FederationResource federation;
 
     /** @param maxBodyBytes limits.max-body-bytes: the largest JSON body read */
     public AdminApiEndpoint(AdminAccounts accounts, AdminOperations operations, TenantVerifiers verifiers,
@@ -58,6 +59,8 @@ public final class AdminApiEndpoint {
         this.admins = new AdministratorResource(caller, operations, exchange);
         this.audit = new AuditResource(caller, operations);
         this.settings = new TenantSettingsResource(caller, operations, exchange);
+        this.federation = new FederationResource(caller, operations, exchange, allowPrivateJwksUri,
+                java.time.Clock.systemUTC());
     }
 
     public void register(HttpRouting.Builder routing) {
@@ -94,6 +97,8 @@ public final class AdminApiEndpoint {
         routes.put("/clients/{id}/issuance", clients::issuance);
         routes.put("/clients/{id}/keys", clients::keys);
         routes.put("/clients/{id}/keys/{kid}", clients::key);
+        routes.put("/clients/{id}/federation", federation::clientFederation);
+        routes.put("/federation/issuers", federation::issuers);
         routes.put("/scopes", scopes::scopes);
         routes.put("/scopes/{name}", scopes::scope);
         routes.put("/admins", admins::admins);

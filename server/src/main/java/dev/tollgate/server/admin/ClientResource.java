@@ -200,6 +200,10 @@ final class ClientResource {
 
     /** https and a public address (RFC 7591 §5, SSRF), checked when registered as well as when fetched. */
     private void requireFetchable(java.net.URI uri) {
+        requireFetchable(uri, allowPrivateJwksUri);
+    }
+
+    static void requireFetchable(java.net.URI uri, boolean allowPrivateJwksUri) {
         try {
             new dev.tollgate.core.client.ClientKeys(null, uri);
             dev.tollgate.server.http.JwksUriFetcher.check(uri, allowPrivateJwksUri);
@@ -209,7 +213,7 @@ final class ClientResource {
     }
 
     /** An id that cannot be a client's is answered as an unknown one. */
-    private static ClientId pathClientId(ServerRequest request) {
+    static ClientId pathClientId(ServerRequest request) {
         String raw = request.path().pathParameters().first("id").orElse("");
         if (!ClientId.isValid(raw)) {
             throw new AdminFailure.NotFound("no such client");

@@ -81,8 +81,22 @@ final class ClientCommand {
         @Option(names = "--auth", paramLabel = "METHOD",
                 description = "token_endpoint_auth_method: client_secret_basic (default; the secret may also be sent"
                         + " in the body), client_secret_post, or private_key_jwt (RFC 7523: no secret, the client signs"
-                        + " assertions with its key; give --jwk-file or --jwks-uri).")
+                        + " assertions with its key; give --jwk-file or --jwks-uri), or federated_jwt (workload identity"
+                        + " federation: the platform's token proves it; give --issuer and --subject).")
         String auth;
+
+        @Option(names = "--issuer", paramLabel = "URL",
+                description = "federated_jwt: the trusted issuer (./tollgate federation issuers) of the workload's tokens.")
+        String issuer;
+
+        @Option(names = "--subject", paramLabel = "SUB",
+                description = "federated_jwt: the sub of the workload's tokens, e.g. system:serviceaccount:prod:billing.")
+        String subject;
+
+        @Option(names = {"--claims", "--claim"}, paramLabel = "PATH=VALUE", split = ListValues.SPLIT,
+                description = "federated_jwt: a claim the tokens must also carry, e.g. kubernetes.io/namespace=prod."
+                        + " Repeatable or comma-separated.")
+        List<String> claims = List.of();
 
         @Option(names = {"--jwk-files", "--jwk-file"}, paramLabel = "FILE", split = ListValues.SPLIT,
                 description = "private_key_jwt: a file with the client's public key(s): a JWK, a JWK set, a PEM public"
@@ -108,6 +122,19 @@ final class ClientCommand {
         @Override
         void run(Tollgate app, PrintWriter out) {
             ClientAuthMethod method = auth == null ? null : parseMethod(auth);
+            boolean federated = method == ClientAuthMethod.FEDERATED_JWT;
+            if (federated != (issuer != null && subject != null) || (!federated && !claims.isEmpty())) {
+                throw AdminFailure.Invalid.of("--auth", "--issuer and --subject (and --claim) go with --auth federated_jwt,"
+                        + " and federated_jwt needs both");
+            }
+            // Checked before the client exists, so a bad binding leaves no half-made client behind.
+            dev.tollgate.core.federation.FederatedIdentity identity = federated
+                    ? FederationCommand.identity(issuer, subject, claims) : null;
+            if (federated && app.adminOperations().federation().issuers(Actor.cli(tenant()), tenant()).stream()
+                    .noneMatch(i -> i.issuer().equals(issuer))) {
+                throw AdminFailure.Invalid.of("--issuer", "the tenant trusts no issuer " + issuer
+                        + "; add it first: ./tollgate federation add-issuer --issuer " + issuer);
+            }
             ClientKeys keys = keys(jwkFiles, jwksUri, config.clientKeys().allowPrivateAddresses());
             ClientTls tls = null;
             if (tlsClientAuth != null || selfSignedCertificate != null) {
@@ -128,6 +155,11 @@ final class ClientCommand {
                             ListValues.of(authorities), ttl == null ? null : Duration.ofSeconds(ttl), introspection,
                             method, keys, tls, dpopBound));
             print(out, created.client());
+            if (identity != null) {
+                app.adminOperations().federation().bind(Actor.cli(tenant()), tenant(), created.client().clientId(),
+                        identity);
+                FederationCommand.print(out, identity);
+            }
             if (created.secret() != null) {
                 out.println("client_secret: " + created.secret().reveal() + "   (shown only now)");
             }

@@ -12,7 +12,7 @@ final class ListValues {
     static final String SPLIT = ",";
     /** Named in the top-level help's footer. */
     static final String OPTIONS = "--scopes, --audiences, --authorities, --capabilities, --allowed-authorities,"
-            + " --allowed-audiences, --jwk-files";
+            + " --allowed-audiences, --jwk-files, --claims, --algorithms";
 
     private ListValues() {
     }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
                 ServeCommand.class,
                 TenantCommand.class,
                 ClientCommand.class,
+                FederationCommand.class,
                 ScopeCommand.class,
                 AdminCommand.class,
                 ConfigCommand.class,

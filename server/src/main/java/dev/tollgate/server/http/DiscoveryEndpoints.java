@@ -36,6 +36,9 @@ public final class DiscoveryEndpoints {
      */
     static final String JWKS_CACHE_CONTROL = "public, max-age=" + KeyRotation.JWKS_MAX_AGE.toSeconds();
 
+    /** The token_endpoint_auth_method of a workload-identity-federation client. */
+    static final String FEDERATED_JWT = "federated_jwt";
+
     private final Directory directory;
     private final Store store;
     private final Function<TenantId, String> issuers;
@@ -101,6 +104,11 @@ public final class DiscoveryEndpoints {
             aliases.setIntrospectionEndpointURI(URI.create(issuer + "/oauth2/introspect"));
             aliases.setRevocationEndpointURI(URI.create(issuer + "/oauth2/revoke"));
             metadata.setMtlsEndpointAliases(aliases);
+        }
+        if (!store.federation().issuers(tenant.get()).isEmpty()) {
+            // Workload identity federation (issue 14): not an IANA name, but clients of this tenant
+            // may register with it; on the wire it is an RFC 7523 jwt-bearer client assertion.
+            clientAuthMethods.add(new ClientAuthenticationMethod(FEDERATED_JWT));
         }
         metadata.setTokenEndpointAuthMethods(clientAuthMethods);
         // RFC 8414 §2: required with private_key_jwt; none is never in it (RFC 8414 says "MUST NOT").

@@ -55,6 +55,22 @@ public final class JwksUriFetcher implements JwksUriCache.Fetcher {
 
     @Override
     public JWKSet fetch(URI uri) throws JwksUriCache.FetchException {
+        byte[] body = get(uri);
+        try {
+            JWKSet keys = JWKSet.parse(new String(body, StandardCharsets.UTF_8));
+            // Only what a client key may be; a published private member is dropped, never used.
+            return new JWKSet(keys.toPublicJWKSet().getKeys().stream().filter(k -> !k.getKeyType().getValue()
+                    .equals("oct")).toList());
+        } catch (ParseException e) {
+            throw new JwksUriCache.FetchException("did not answer a JWK set: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The body of {@code uri} under the same rules as a jwks_uri (address, scheme, no redirects, time
+     * and size caps): also what an issuer's discovery document is fetched with.
+     */
+    public byte[] get(URI uri) throws JwksUriCache.FetchException {
         check(uri, allowPrivate);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
                 .GET().build();
@@ -82,14 +98,7 @@ public final class JwksUriFetcher implements JwksUriCache.Fetcher {
         if (status != 200) {
             throw new JwksUriCache.FetchException("answered HTTP " + status);
         }
-        try {
-            JWKSet keys = JWKSet.parse(new String(response.body(), StandardCharsets.UTF_8));
-            // Only what a client key may be; a published private member is dropped, never used.
-            return new JWKSet(keys.toPublicJWKSet().getKeys().stream().filter(k -> !k.getKeyType().getValue()
-                    .equals("oct")).toList());
-        } catch (ParseException e) {
-            throw new JwksUriCache.FetchException("did not answer a JWK set: " + e.getMessage());
-        }
+        return response.body();
     }
 
     /**

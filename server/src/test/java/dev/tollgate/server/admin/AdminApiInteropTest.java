@@ -192,8 +192,8 @@ class AdminApiInteropTest {
                 }
             }
         }
-        assertThat(bodies).isEqualTo(13); // 12, and PUT clients/{id}/tls (RFC 8705)
-        assertThat(queries).isEqualTo(3);
+        assertThat(bodies).isEqualTo(15); // 12, PUT clients/{id}/tls (RFC 8705), and federation's two
+        assertThat(queries).isEqualTo(4);
     }
 
     // ---------------------------------------------------------------- helpers

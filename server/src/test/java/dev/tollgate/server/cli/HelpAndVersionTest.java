@@ -84,7 +84,7 @@ class HelpAndVersionTest {
         String footer = help.out().substring(help.out().indexOf("Options that take several values"));
         assertThat(footer.replaceAll("\\s+", " "))
                 .contains("(--scopes, --audiences, --authorities, --capabilities, --allowed-authorities,"
-                        + " --allowed-audiences, --jwk-files; the singular names work too)")
+                        + " --allowed-audiences, --jwk-files, --claims, --algorithms; the singular names work too)")
                 .contains("comma-separated, repeated, or both: --scopes users:read,users:write --scopes orders:read")
                 .contains("--tenant defaults to the default tenant (key default-tenant, env TOLLGATE_DEFAULT_TENANT,"
                         + " 10001)")
