@@ -5,6 +5,7 @@ import dev.tollgate.testing.TestClock;
 import dev.tollgate.core.audit.AuditEvent;
 import dev.tollgate.core.client.ClientCredential;
 import dev.tollgate.core.client.ClientId;
+import dev.tollgate.core.client.ClientTls;
 import dev.tollgate.core.client.SecretHasher;
 import dev.tollgate.core.revocation.ClientTokenCutoff;
 import dev.tollgate.core.revocation.Revocations;
@@ -136,6 +137,11 @@ class AdminOperationsTest {
         @Override
         public dev.tollgate.core.store.ReplayRepository replays() {
             return delegate.replays();
+        }
+
+        @Override
+        public dev.tollgate.core.store.FederationRepository federation() {
+            return delegate.federation();
         }
 
         @Override
@@ -473,6 +479,23 @@ class AdminOperationsTest {
         assertThat(event.clientId()).isEqualTo(before.clientId().value());
         assertThat(json(event.before())).containsEntry("name", "Billing").containsEntry("token_ttl_seconds", 3600L);
         assertThat(json(event.after())).containsEntry("name", "Billing v2").containsEntry("token_ttl_seconds", 300L);
+    }
+
+    @Test
+    void updateClientWhenRenamedThenCertificateBindingAndDpopRequirementKept() {
+        // Both bindings live beside each other on a client (RFC 8705 §3, RFC 9449 §5.2): an update
+        // of other fields must carry them over, not rebuild the client without them.
+        ClientCredential before = ops.clients().create(cli, TENANT, new ClientSpec("Bound", ScopeSet.of("users:read"),
+                null, null, null, null, false, null, null, new ClientTls(null, null, true), true)).client();
+
+        ClientCredential after = ops.clients().update(cli, TENANT, before.clientId(),
+                new ClientUpdate("Bound v2", null, null, null, null, null, null));
+
+        assertThat(after.name()).isEqualTo("Bound v2");
+        assertThat(after.tls()).isEqualTo(before.tls());
+        assertThat(after.certificateBoundTokens()).isTrue();
+        assertThat(after.dpopBound()).isTrue();
+        assertThat(ops.clients().get(cli, TENANT, before.clientId())).isEqualTo(after);
     }
 
     @Test

@@ -61,7 +61,7 @@ class CertificateAuthenticatorTest {
             6p8KK32i8+6kQ4KjeR8=
             -----END CERTIFICATE-----
             """);
-    private static final X509Certificate SELF_A = X509CertUtils.parse("""
+    static final X509Certificate SELF_A = X509CertUtils.parse("""
             -----BEGIN CERTIFICATE-----
             MIIBfDCCASOgAwIBAgIUTpHDJToUIS189XcmHfRt+94H5xcwCgYIKoZIzj0EAwIw
             EzERMA8GA1UEAwwIY2xpZW50LWEwIBcNMjYxMjAzMjAyMzQ3WhgPMjEyNjExMDky

@@ -6,6 +6,7 @@ import dev.tollgate.core.admin.ClientSpec;
 import dev.tollgate.core.admin.ClientWithSecret;
 import dev.tollgate.core.admin.ProvisionedTenant;
 import dev.tollgate.core.client.ClientAuthMethod;
+import dev.tollgate.core.client.ClientTls;
 import dev.tollgate.core.scope.ScopeDefinition;
 import dev.tollgate.core.scope.ScopeName;
 import dev.tollgate.core.scope.ScopeSet;
@@ -271,6 +272,26 @@ class TokenServiceTest {
         JWTClaimsSet claims = com.nimbusds.jwt.SignedJWT.parse(with.token().value()).getJWTClaimsSet();
         assertThat(claims.getJSONObjectClaim("cnf")).containsExactly(
                 java.util.Map.entry("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"));
+    }
+
+    @Test
+    void tokenRequestWhenDpopProofAndBoundCertificateThenOneCnfWithBothThumbprints() throws Exception {
+        // RFC 7800 §3.1: one cnf object; a DPoP key (RFC 9449 §6.1) and a TLS certificate (RFC 8705 §3.1) side by side.
+        ClientWithSecret bound = node.clients.create(TENANT, new ClientSpec("Both", ScopeSet.of("users:read"), null,
+                null, null, null, false, null, null, new ClientTls(null, null, true), false));
+        TokenService.Request plain = request(TENANT, id(bound), secret(bound), null, List.of(), false);
+        TokenService.Request withCertificate = new TokenService.Request(plain.tenant(),
+                plain.credentials().withCertificates(List.of(CertificateAuthenticatorTest.SELF_A)),
+                plain.requestedScopes(), plain.resources(), plain.queryCredentials(), null);
+
+        TokenService.Outcome outcome = node.tokens.issue(
+                withCertificate.withDpopJkt("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"));
+
+        assertThat(outcome.token().tokenType()).isEqualTo("DPoP");
+        JWTClaimsSet claims = com.nimbusds.jwt.SignedJWT.parse(outcome.token().value()).getJWTClaimsSet();
+        assertThat(claims.getJSONObjectClaim("cnf")).containsOnly(
+                java.util.Map.entry("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"),
+                java.util.Map.entry("x5t#S256", Confirmation.thumbprint(CertificateAuthenticatorTest.SELF_A)));
     }
 
     @Test
