@@ -197,12 +197,22 @@ public final class TokenVerifier {
      */
     public Verification verifyDPoP(String token, List<String> proofs, String method, URI uri,
                                    Set<String> requiredScopes) {
+        return verifyDPoP(token, proofs, method, uri, requiredScopes, null);
+    }
+
+    /**
+     * {@link #verifyDPoP(String, List, String, URI, Set)} for a request that came with a TLS client
+     * certificate: a token bound to both a DPoP key and a certificate ({@code cnf} with {@code jkt}
+     * and {@code x5t#S256}, RFC 8705 §3) is valid only with its proof and its certificate.
+     *
+     * @param clientCertificate the client's certificate (the chain's leaf), or null when none was presented
+     */
+    public Verification verifyDPoP(String token, List<String> proofs, String method, URI uri,
+                                   Set<String> requiredScopes, X509Certificate clientCertificate) {
         if (dpopProofs == null) {
             throw new IllegalStateException("this verifier accepts no DPoP tokens; configure Builder.dpop");
         }
-        // No certificate here: a token bound to both a DPoP key and a certificate needs the
-        // three-argument verify's certificate check too, so it is refused on this path.
-        Verification verification = verifyToken(token, requiredScopes, null);
+        Verification verification = verifyToken(token, requiredScopes, clientCertificate);
         if (!(verification instanceof Verification.Valid valid)) {
             Verification.Invalid invalid = (Verification.Invalid) verification;
             return invalid.reason() == Reason.KEYS_UNAVAILABLE ? invalid

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CertificateBoundTokenTest {
 
-    private static final X509Certificate CLIENT_A = X509CertUtils.parse("""
+    static final X509Certificate CLIENT_A = X509CertUtils.parse("""
             -----BEGIN CERTIFICATE-----
             MIIBfDCCASOgAwIBAgIUTpHDJToUIS189XcmHfRt+94H5xcwCgYIKoZIzj0EAwIw
             EzERMA8GA1UEAwwIY2xpZW50LWEwIBcNMjYxMjAzMjAyMzQ3WhgPMjEyNjExMDky
@@ -35,7 +35,7 @@ class CertificateBoundTokenTest {
             o7ZMyY68+l1aNK3MB3ECIHx4eSveni7ibVS5P4nvaTY7IhrrHP6XHbis6CWhEbPP
             -----END CERTIFICATE-----
             """);
-    private static final X509Certificate CLIENT_B = X509CertUtils.parse("""
+    static final X509Certificate CLIENT_B = X509CertUtils.parse("""
             -----BEGIN CERTIFICATE-----
             MIIBfDCCASOgAwIBAgIUNrvyk/YKQu29Uc0ORs9Bq2/7JXkwCgYIKoZIzj0EAwIw
             EzERMA8GA1UEAwwIY2xpZW50LWIwIBcNMjYxMjAzMjAyMzQ3WhgPMjEyNjExMDky

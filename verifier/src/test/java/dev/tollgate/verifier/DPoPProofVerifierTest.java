@@ -150,6 +150,34 @@ class DPoPProofVerifierTest {
     }
 
     @Test
+    void tokenBoundToKeyAndCertificateWhenProofAndCertificateThenValidAndWhenEitherMissingThenRefused()
+            throws Exception {
+        // RFC 7800 §3.1: one cnf with both members (RFC 9449 §6.1 jkt, RFC 8705 §3.1 x5t#S256): both must hold.
+        TokenVerifier verifier = verifier();
+        String token = Tokens.sign(signingKey, Tokens.claims(clock.instant()).claim("cnf", Map.of(
+                "jkt", key.computeThumbprint().toString(),
+                "x5t#S256", com.nimbusds.jose.util.X509CertUtils.computeSHA256Thumbprint(
+                        CertificateBoundTokenTest.CLIENT_A).toString())).build());
+
+        Verification both = verifier.verifyDPoP(token, List.of(proof("GET", USERS.toString(), token, null)), "GET",
+                USERS, Set.of("users:read"), CertificateBoundTokenTest.CLIENT_A);
+        Verification noCertificate = verifier.verifyDPoP(token, List.of(proof("GET", USERS.toString(), token, null)),
+                "GET", USERS, Set.of("users:read"));
+        Verification otherCertificate = verifier.verifyDPoP(token,
+                List.of(proof("GET", USERS.toString(), token, null)), "GET", USERS, Set.of("users:read"),
+                CertificateBoundTokenTest.CLIENT_B);
+        Verification asBearer = verifier.verify(token, Set.of("users:read"), CertificateBoundTokenTest.CLIENT_A);
+
+        assertThat(both).isInstanceOf(Verification.Valid.class);
+        assertThat(noCertificate).isInstanceOfSatisfying(Verification.Invalid.class,
+                i -> assertThat(i.reason()).isEqualTo(Reason.CERTIFICATE_BOUND_TOKEN));
+        assertThat(otherCertificate).isInstanceOfSatisfying(Verification.Invalid.class,
+                i -> assertThat(i.reason()).isEqualTo(Reason.CERTIFICATE_BOUND_TOKEN));
+        assertThat(asBearer).isInstanceOfSatisfying(Verification.Invalid.class,
+                i -> assertThat(i.reason()).isEqualTo(Reason.DPOP_BOUND_TOKEN));
+    }
+
+    @Test
     void unboundTokenWhenPresentedAsBearerThenValidAsBefore() throws Exception {
         ECKey signing = Tokens.ecKey();
         TokenVerifier verifier = verifier(signing);

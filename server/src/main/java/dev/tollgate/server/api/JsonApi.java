@@ -22,6 +22,7 @@ import io.helidon.webserver.http.ServerResponse;
 import net.minidev.json.JSONValue;
 
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,11 +158,13 @@ public final class JsonApi {
      */
     public static Principal verified(TokenVerifier verifier, PresentedToken presented, ServerRequest request, URI uri,
                                      Set<String> scopes, String realm) {
+        // RFC 8705 §3: a certificate-bound token is good only with the certificate it is bound to,
+        // whichever scheme presents it.
+        X509Certificate certificate = ClientCertificates.leaf(request);
         Verification verification = presented.dpop()
                 ? verifier.verifyDPoP(presented.token(), request.headers().values(DPoPProofs.DPOP),
-                request.prologue().method().text(), uri, scopes)
-                // RFC 8705 §3: a certificate-bound token is good only with the certificate it is bound to.
-                : verifier.verify(presented.token(), scopes, ClientCertificates.leaf(request));
+                request.prologue().method().text(), uri, scopes, certificate)
+                : verifier.verify(presented.token(), scopes, certificate);
         return switch (verification) {
             case Verification.Invalid invalid -> throw unauthorized(invalid, realm);
             case Verification.Valid valid -> valid.principal();
