@@ -45,7 +45,7 @@ fi
 #   systems), jdk.crypto.ec (JDK 21's EC signatures, for where ACCP can't load; an empty,
 #   deprecated module since JDK 22, so only added while the JDK has it).
 # ImageTarIT starts the server in the image and gets a token, which checks the list is enough.
-modules=java.base,java.sql,java.naming,java.management,jdk.management,jdk.unsupported,java.security.jgss,jdk.net,jdk.zipfs
+modules=java.base,java.net.http,java.sql,java.naming,java.management,jdk.management,jdk.unsupported,java.security.jgss,jdk.net,jdk.zipfs
 if "$java_home/bin/java" --list-modules | grep -q '^jdk\.crypto\.ec@'; then
     modules=$modules,jdk.crypto.ec
 fi
