@@ -38,6 +38,7 @@ fi
 # whole jar's descriptor and answers too little), then pruned of what only unused code needs:
 # java.desktop (H2's GUI console, java.beans in Jackson and Micrometer extras), java.scripting and
 # java.instrument (H2 triggers and agents), java.compiler (annotations). Kept:
+#   java.net.http (the jwks_uri and issuer-discovery fetches of client authentication),
 #   java.sql (JDBC, with java.logging, java.xml, java.transaction.xa), java.naming (Logback,
 #   HikariCP, PostgreSQL driver), java.management + jdk.management (Micrometer's JVM and CPU
 #   metrics), jdk.unsupported (sun.misc.Unsafe for Caffeine and friends), java.security.jgss
