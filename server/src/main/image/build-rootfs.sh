@@ -38,6 +38,7 @@ fi
 # whole jar's descriptor and answers too little), then pruned of what only unused code needs:
 # java.desktop (H2's GUI console, java.beans in Jackson and Micrometer extras), java.scripting and
 # java.instrument (H2 triggers and agents), java.compiler (annotations). Kept:
+#   java.net.http (the jwks_uri and issuer-discovery fetches of client authentication),
 #   java.sql (JDBC, with java.logging, java.xml, java.transaction.xa), java.naming (Logback,
 #   HikariCP, PostgreSQL driver), java.management + jdk.management (Micrometer's JVM and CPU
 #   metrics), jdk.unsupported (sun.misc.Unsafe for Caffeine and friends), java.security.jgss
@@ -45,7 +46,7 @@ fi
 #   systems), jdk.crypto.ec (JDK 21's EC signatures, for where ACCP can't load; an empty,
 #   deprecated module since JDK 22, so only added while the JDK has it).
 # ImageTarIT starts the server in the image and gets a token, which checks the list is enough.
-modules=java.base,java.sql,java.naming,java.management,jdk.management,jdk.unsupported,java.security.jgss,jdk.net,jdk.zipfs
+modules=java.base,java.net.http,java.sql,java.naming,java.management,jdk.management,jdk.unsupported,java.security.jgss,jdk.net,jdk.zipfs
 if "$java_home/bin/java" --list-modules | grep -q '^jdk\.crypto\.ec@'; then
     modules=$modules,jdk.crypto.ec
 fi
