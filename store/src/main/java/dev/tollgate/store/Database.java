@@ -122,6 +122,19 @@ final class Database {
     }
 
     /**
+     * Prunes rows older than a moment: {@code delete} is a {@code DELETE} whose one parameter is that
+     * instant (as the store keeps instants, nanoseconds since the epoch). @return rows deleted
+     */
+    int deleteUpTo(String what, String delete, Instant instant) {
+        return write(what, c -> {
+            try (PreparedStatement s = c.prepareStatement(delete)) {
+                setInstant(s, 1, instant);
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    /**
      * Writes that take effect together or not at all, and that leave a surrounding transaction
      * usable when they fail. Outside a transaction they get one of their own; inside, a savepoint.
      * Any exception from {@code work} undoes them.

@@ -166,12 +166,7 @@ final class JdbcAuditRepository implements AuditRepository {
 
     @Override
     public int deleteBefore(Instant before) {
-        return db.write("delete audit events before " + before, c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM audit_events WHERE at_ns < ?")) {
-                Database.setInstant(s, 1, before);
-                return s.executeUpdate();
-            }
-        });
+        return db.deleteUpTo("delete audit events before " + before, "DELETE FROM audit_events WHERE at_ns < ?", before);
     }
 
     /**

@@ -106,11 +106,6 @@ final class JdbcFailureCountRepository implements FailureCountRepository {
 
     @Override
     public int deleteBefore(Instant before) {
-        return db.write("forget failed authentications before " + before, c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM client_auth_failures WHERE last_ns < ?")) {
-                Database.setInstant(s, 1, before);
-                return s.executeUpdate();
-            }
-        });
+        return db.deleteUpTo("forget failed authentications before " + before, "DELETE FROM client_auth_failures WHERE last_ns < ?", before);
     }
 }

@@ -61,12 +61,7 @@ final class JdbcReplayRepository implements ReplayRepository {
 
     @Override
     public int deleteExpired(Instant now) {
-        return db.write("delete expired jtis", c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM seen_jtis WHERE expires_at_ns <= ?")) {
-                Database.setInstant(s, 1, now);
-                return s.executeUpdate();
-            }
-        });
+        return db.deleteUpTo("delete expired jtis", "DELETE FROM seen_jtis WHERE expires_at_ns <= ?", now);
     }
 
     private static void check(String namespace, String jti) {

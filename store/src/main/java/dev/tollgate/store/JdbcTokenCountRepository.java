@@ -123,11 +123,6 @@ final class JdbcTokenCountRepository implements TokenCountRepository {
 
     @Override
     public int deleteBefore(Instant before) {
-        return db.write("delete token counts before " + before, c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM token_counts WHERE minute_ns < ?")) {
-                Database.setInstant(s, 1, before);
-                return s.executeUpdate();
-            }
-        });
+        return db.deleteUpTo("delete token counts before " + before, "DELETE FROM token_counts WHERE minute_ns < ?", before);
     }
 }
